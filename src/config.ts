@@ -1,0 +1,140 @@
+/**
+ * The only module that reads the environment. It validates every variable once with zod
+ * and hands a typed, frozen config to the rest of the program.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { ConfigError } from "./errors.ts";
+
+/** Telegram bot tokens look like `123456:AA…`; the value is never echoed back. */
+const TOKEN_RE = /^\d{1,20}:[A-Za-z0-9_-]{20,}$/;
+
+const token = z.string().regex(TOKEN_RE, "is not a bot token (expected 123456:ABC…)");
+const optionalToken = z.preprocess(emptyToUndefined, token.optional());
+
+function emptyToUndefined(v: unknown): unknown {
+  return typeof v === "string" && v.trim() === "" ? undefined : v;
+}
+
+const idList = z.preprocess(
+  (v) => (typeof v === "string" ? v.split(/[,\s]+/).filter((s) => s.length > 0) : v),
+  z.array(z.string().regex(/^\d{1,20}$/, "must be a list of numeric Telegram user ids"))
+    .min(1, "must name at least one Telegram user id")
+    .transform((ids) => ids.map(Number)),
+);
+
+const schema = z.object({
+  TELEGRAM_API_ROOT: z.preprocess(
+    emptyToUndefined,
+    z.url("must be a URL such as https://api.telegram.org").default("https://api.telegram.org"),
+  ),
+  SETTINGS_BOT_TOKEN: token,
+  ADMIN_IDS: idList,
+  KV_PATH: z.preprocess(emptyToUndefined, z.string().default("./data/helpdesk.sqlite")),
+  BOT_MODE: z.preprocess(emptyToUndefined, z.enum(["polling", "webhook"]).default("polling")),
+  WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url("must be an https URL").optional()),
+  WEBHOOK_SECRET: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 characters of A-Z a-z 0-9 _ -")
+      .optional(),
+  ),
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).default(8000)),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(["debug", "info", "warn", "error", "silent"]).default("warn"),
+  ),
+  CLIENT_BOT_TOKEN: optionalToken,
+  MANAGER_BOT_TOKEN: optionalToken,
+  MANAGERS_CHANNEL: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/, "must be a chat id or @username")
+      .optional(),
+  ),
+}).superRefine((env, ctx) => {
+  if (env.BOT_MODE !== "webhook") return;
+  if (!env.WEBHOOK_URL) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["WEBHOOK_URL"],
+      message: "is required when BOT_MODE=webhook",
+    });
+  } else if (!env.WEBHOOK_URL.startsWith("https://")) {
+    ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "must be an https URL" });
+  }
+  if (!env.WEBHOOK_SECRET) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["WEBHOOK_SECRET"],
+      message: "is required when BOT_MODE=webhook",
+    });
+  }
+});
+
+/** Log levels from most to least verbose. */
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+
+/** The validated configuration. */
+export interface Config {
+  apiRoot: string;
+  settingsBotToken: string;
+  adminIds: readonly number[];
+  kvPath: string;
+  mode: "polling" | "webhook";
+  webhook: { url: string; secret: string } | null;
+  port: number;
+  logLevel: LogLevel;
+  /** Values that fill the settings only while those are empty in KV. */
+  bootstrap: {
+    clientBotToken?: string;
+    managerBotToken?: string;
+    managersChannel?: string;
+  };
+}
+
+/** Names of every variable the service reads, for the README and error messages. */
+export const ENV_VARS = Object.keys(schema.shape) as ReadonlyArray<keyof typeof schema.shape>;
+
+/**
+ * Validates `env` (a plain map, usually `Deno.env.toObject()`) and returns the config.
+ * Throws one {@linkcode ConfigError} naming every bad variable and why; values are never
+ * quoted, so a token cannot leak through the message.
+ */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const picked: Record<string, string | undefined> = {};
+  for (const name of ENV_VARS) picked[name] = env[name];
+  const result = schema.safeParse(picked);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "environment");
+      const why = picked[name] === undefined && issue.code === "invalid_type"
+        ? "is required"
+        : issue.message;
+      return `${name} ${why}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${[...new Set(problems)].join("; ")}`);
+  }
+  const e = result.data;
+  return Object.freeze({
+    apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
+    settingsBotToken: e.SETTINGS_BOT_TOKEN,
+    adminIds: Object.freeze(e.ADMIN_IDS),
+    kvPath: e.KV_PATH,
+    mode: e.BOT_MODE,
+    webhook: e.BOT_MODE === "webhook" && e.WEBHOOK_URL && e.WEBHOOK_SECRET
+      ? { url: e.WEBHOOK_URL.replace(/\/+$/, ""), secret: e.WEBHOOK_SECRET }
+      : null,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    bootstrap: {
+      ...(e.CLIENT_BOT_TOKEN ? { clientBotToken: e.CLIENT_BOT_TOKEN } : {}),
+      ...(e.MANAGER_BOT_TOKEN ? { managerBotToken: e.MANAGER_BOT_TOKEN } : {}),
+      ...(e.MANAGERS_CHANNEL ? { managersChannel: e.MANAGERS_CHANNEL } : {}),
+    },
+  });
+}
+
+/** Reads and validates the process environment. */
+export function loadConfig(): Config {
+  return parseConfig(Deno.env.toObject());
+}

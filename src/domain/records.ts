@@ -1,0 +1,118 @@
+/**
+ * Shapes of the stored records other than tickets: people, messages and outgoing jobs.
+ *
+ * @module
+ */
+import type { Lang } from "../i18n/mod.ts";
+
+/** A customer who wrote to the client bot. */
+export interface Client {
+  id: number;
+  firstName: string;
+  lastName?: string;
+  username?: string;
+  lang: Lang;
+  createdAt: number;
+  /** The ticket the client's messages go to. */
+  currentTicket: number | null;
+  /** Blocked by the managers: nothing is relayed. */
+  blocked: { at: number; by: number; reason?: string } | null;
+  /** The client blocked the bot (403): nothing can be sent until they unblock. */
+  unreachable: boolean;
+}
+
+/** A member of the support team. */
+export interface Manager {
+  id: number;
+  name: string;
+  username?: string;
+  lang: Lang;
+  addedAt: number;
+  addedBy: number;
+  active: boolean;
+  /** Notifications switched off by the manager, by kind. */
+  mute: string[];
+}
+
+/** What kind of Telegram message a record holds. */
+export type MessageKind =
+  | "text"
+  | "photo"
+  | "video"
+  | "animation"
+  | "audio"
+  | "voice"
+  | "video_note"
+  | "document"
+  | "sticker"
+  | "location"
+  | "venue"
+  | "contact"
+  | "poll"
+  | "dice"
+  | "other";
+
+/**
+ * Where a message goes: `in` client → managers, `out` manager → client, `note` internal
+ * note of a manager (never sent), `system` a notice of the service.
+ */
+export type Direction = "in" | "out" | "note" | "system";
+
+/** A Telegram message address. */
+export interface MsgAddr {
+  chatId: number;
+  messageId: number;
+}
+
+/** One message of a ticket's history. */
+export interface MessageRecord {
+  ticket: number;
+  seq: number;
+  at: number;
+  direction: Direction;
+  senderId: number;
+  kind: MessageKind;
+  /** Text or caption, when short enough to live in the record. */
+  text?: string;
+  /** Number of parts the text was split into when too long for one value. */
+  textParts?: number;
+  /** Telegram entities of the text/caption, kept to re-send with formatting. */
+  entities?: unknown[];
+  mediaGroupId?: string;
+  /** The relaying bot's own file_id (only the client bot's ids are ever stored). */
+  fileId?: string;
+  fileUniqueId?: string;
+  fileName?: string;
+  /** The message as it was received. */
+  source: MsgAddr;
+  /** The copy delivered to the other side, once sent. */
+  copy?: MsgAddr;
+  /** Record seq this message replies to, if it was a reply inside the ticket. */
+  replyToSeq?: number;
+  editedAt?: number;
+  deletedAt?: number;
+  /** Delivery state of the copy. */
+  delivery: "pending" | "sent" | "failed" | "none";
+  failure?: string;
+}
+
+/** Which way an outgoing job goes; each lane of a ticket keeps its own order. */
+export type Lane = "group" | "client";
+
+/** An outgoing Telegram call waiting in the durable outbox. */
+export interface OutboxJob {
+  ticket: number;
+  lane: Lane;
+  seq: number;
+  createdAt: number;
+  attempts: number;
+  notBefore: number;
+  /** What to do. */
+  action:
+    | { type: "copy"; msgSeq: number }
+    | { type: "album"; msgSeqs: number[] }
+    | { type: "notice"; key: string; params: Record<string, string | number> }
+    | { type: "header" }
+    | { type: "edit"; msgSeq: number }
+    | { type: "delete"; msgSeq: number };
+}

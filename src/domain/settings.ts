@@ -1,0 +1,80 @@
+/**
+ * The settings record: everything an admin configures in the settings bot.
+ *
+ * @module
+ */
+
+/** Hours per ISO weekday (1 = Monday) as [startMinute, endMinute) local intervals. */
+export type WeekHours = Record<"1" | "2" | "3" | "4" | "5" | "6" | "7", Array<[number, number]>>;
+
+/** Per-language override of a user-facing text; empty means the built-in text. */
+export interface LocalText {
+  ru?: string;
+  en?: string;
+}
+
+/** Every setting of the service. Tokens live here and nowhere else. */
+export interface Settings {
+  clientBotToken: string | null;
+  managerBotToken: string | null;
+  /** Bot ids learned from getMe, to tell a rotation from a migration. */
+  clientBotId: number | null;
+  managerBotId: number | null;
+  clientBotUsername: string | null;
+  managerBotUsername: string | null;
+  /** The managers' channel and its discussion group. */
+  channelId: number | null;
+  groupId: number | null;
+  /** Whether the service is open to clients (restored after restarts). */
+  open: boolean;
+  timeZone: string;
+  always: boolean;
+  week: WeekHours;
+  holidays: string[];
+  reactionTargetMs: number;
+  closeTargetMs: number;
+  warnShare: number;
+  /** Days a ticket waiting on the client stays open before it is closed automatically. */
+  quietDays: number;
+  topics: string[];
+  texts: { greeting: LocalText; offHours: LocalText };
+  reportSchedule: "off" | "daily" | "weekly" | "monthly";
+  updatedAt: number;
+}
+
+const workday: Array<[number, number]> = [[9 * 60, 18 * 60]];
+
+/** Settings of a fresh install. */
+export function defaultSettings(): Settings {
+  return {
+    clientBotToken: null,
+    managerBotToken: null,
+    clientBotId: null,
+    managerBotId: null,
+    clientBotUsername: null,
+    managerBotUsername: null,
+    channelId: null,
+    groupId: null,
+    open: false,
+    timeZone: "Europe/Moscow",
+    always: false,
+    week: {
+      "1": workday,
+      "2": workday,
+      "3": workday,
+      "4": workday,
+      "5": workday,
+      "6": [],
+      "7": [],
+    },
+    holidays: [],
+    reactionTargetMs: 15 * 60_000,
+    closeTargetMs: 8 * 3_600_000,
+    warnShare: 0.8,
+    quietDays: 7,
+    topics: [],
+    texts: { greeting: {}, offHours: {} },
+    reportSchedule: "off",
+    updatedAt: 0,
+  };
+}

@@ -1,0 +1,341 @@
+/**
+ * Ticket rules: states, who may change them, assignment and ratings.
+ *
+ * Pure functions only: each transition takes a ticket, an actor and the time, and
+ * returns either the changed ticket with the event that records the change, or a
+ * reason code that the bots turn into the user's language.
+ *
+ * @module
+ */
+
+/** Where a ticket is in its life. */
+export type TicketStatus = "open" | "in_progress" | "closed";
+
+/** Who acts on a ticket. `system` is the service itself (auto-close, block). */
+export type ActorRole = "client" | "manager" | "admin" | "system";
+
+/** The person (or the service) behind a change. `id` is a Telegram user id, 0 for system. */
+export interface Actor {
+  role: ActorRole;
+  id: number;
+}
+
+/** One cycle of a ticket: from creation or a reopening to the next close. */
+export interface Cycle {
+  startedAt: number;
+  /** First manager reply within this cycle. */
+  firstReplyAt?: number;
+  closedAt?: number;
+  closedBy?: Actor;
+  /** Who started this cycle by reopening (absent for the first cycle). */
+  reopenedBy?: Actor;
+}
+
+/** A rating given after a close; one per close, kept as a list. */
+export interface Rating {
+  score: number;
+  comment?: string;
+  at: number;
+  /** Index of the cycle whose close is rated. */
+  cycle: number;
+}
+
+/** The ticket record. */
+export interface Ticket {
+  /** Sequential number, also the ticket's id. */
+  number: number;
+  status: TicketStatus;
+  topic: string;
+  clientId: number;
+  managerId: number | null;
+  createdAt: number;
+  updatedAt: number;
+  cycles: Cycle[];
+  ratings: Rating[];
+  /** The ticket's post in the managers' channel. */
+  postId: number | null;
+  /** Id of the automatic forward of the post in the discussion group: the thread root. */
+  threadId: number | null;
+  /** Oldest client message not yet answered by a manager, or null when nothing waits. */
+  waitingSince: number | null;
+  /** Last message from either side, for "newest activity first" lists. */
+  lastActivityAt: number;
+}
+
+/** Every kind of change recorded in a ticket's history. */
+export type TicketEventType =
+  | "created"
+  | "taken"
+  | "transferred"
+  | "replied"
+  | "closed"
+  | "reopened"
+  | "rated";
+
+/** A recorded change: what, when, by whom, plus details of the change. */
+export interface TicketEvent {
+  type: TicketEventType;
+  at: number;
+  actor: Actor;
+  /** For take/transfer: the manager assigned; for transfer also the previous one. */
+  managerId?: number;
+  fromManagerId?: number | null;
+  score?: number;
+  comment?: string;
+}
+
+/** Why a transition was refused. Bots map each code to a localized text. */
+export type RejectReason =
+  | "not_owner"
+  | "not_allowed"
+  | "already_closed"
+  | "not_closed"
+  | "closed"
+  | "already_assigned"
+  | "already_yours"
+  | "same_manager"
+  | "not_rated_yet_closed"
+  | "already_rated"
+  | "bad_score";
+
+/** Result of a transition. */
+export type Transition =
+  | { ok: true; ticket: Ticket; event: TicketEvent }
+  | { ok: false; reason: RejectReason };
+
+/** Fields a new ticket needs. */
+export interface NewTicket {
+  number: number;
+  topic: string;
+  clientId: number;
+  createdAt: number;
+}
+
+/** Builds a fresh open ticket and its "created" event. */
+export function newTicket(input: NewTicket): { ticket: Ticket; event: TicketEvent } {
+  const ticket: Ticket = {
+    number: input.number,
+    status: "open",
+    topic: input.topic,
+    clientId: input.clientId,
+    managerId: null,
+    createdAt: input.createdAt,
+    updatedAt: input.createdAt,
+    cycles: [{ startedAt: input.createdAt }],
+    ratings: [],
+    postId: null,
+    threadId: null,
+    waitingSince: input.createdAt,
+    lastActivityAt: input.createdAt,
+  };
+  return {
+    ticket,
+    event: { type: "created", at: input.createdAt, actor: { role: "client", id: input.clientId } },
+  };
+}
+
+function isStaff(actor: Actor): boolean {
+  return actor.role === "manager" || actor.role === "admin" || actor.role === "system";
+}
+
+function mayActAsOwnerOrStaff(ticket: Ticket, actor: Actor): RejectReason | null {
+  if (actor.role === "client") return actor.id === ticket.clientId ? null : "not_owner";
+  return isStaff(actor) ? null : "not_allowed";
+}
+
+/** The cycle in progress (or the last one, when closed). */
+export function currentCycle(ticket: Ticket): Cycle {
+  const cycle = ticket.cycles[ticket.cycles.length - 1];
+  if (!cycle) throw new Error(`Ticket #${ticket.number} has no cycle`);
+  return cycle;
+}
+
+function withCycle(ticket: Ticket, patch: Partial<Cycle>): Cycle[] {
+  const cycles = ticket.cycles.slice();
+  cycles[cycles.length - 1] = { ...currentCycle(ticket), ...patch };
+  return cycles;
+}
+
+/** A manager takes an unassigned ticket; open becomes in progress. */
+export function take(ticket: Ticket, actor: Actor, at: number): Transition {
+  if (actor.role !== "manager" && actor.role !== "admin") {
+    return { ok: false, reason: "not_allowed" };
+  }
+  if (ticket.status === "closed") return { ok: false, reason: "closed" };
+  if (ticket.managerId === actor.id) return { ok: false, reason: "already_yours" };
+  if (ticket.managerId !== null) return { ok: false, reason: "already_assigned" };
+  return {
+    ok: true,
+    ticket: { ...ticket, managerId: actor.id, status: "in_progress", updatedAt: at },
+    event: { type: "taken", at, actor, managerId: actor.id, fromManagerId: null },
+  };
+}
+
+/** Staff hand a ticket to another manager. */
+export function transfer(
+  ticket: Ticket,
+  actor: Actor,
+  toManagerId: number,
+  at: number,
+): Transition {
+  if (!isStaff(actor)) return { ok: false, reason: "not_allowed" };
+  if (ticket.status === "closed") return { ok: false, reason: "closed" };
+  if (ticket.managerId === toManagerId) return { ok: false, reason: "same_manager" };
+  return {
+    ok: true,
+    ticket: {
+      ...ticket,
+      managerId: toManagerId,
+      status: ticket.status === "open" ? "in_progress" : ticket.status,
+      updatedAt: at,
+    },
+    event: {
+      type: "transferred",
+      at,
+      actor,
+      managerId: toManagerId,
+      fromManagerId: ticket.managerId,
+    },
+  };
+}
+
+/**
+ * A manager's message reached the client. The first reply of a cycle is recorded (reaction
+ * time), an unassigned ticket is assigned to the author, and nothing waits any more.
+ */
+export function managerReplied(ticket: Ticket, actor: Actor, at: number): Transition {
+  if (actor.role !== "manager" && actor.role !== "admin") {
+    return { ok: false, reason: "not_allowed" };
+  }
+  if (ticket.status === "closed") return { ok: false, reason: "closed" };
+  const cycle = currentCycle(ticket);
+  const managerId = ticket.managerId ?? actor.id;
+  return {
+    ok: true,
+    ticket: {
+      ...ticket,
+      managerId,
+      status: "in_progress",
+      cycles: cycle.firstReplyAt === undefined
+        ? withCycle(ticket, { firstReplyAt: at })
+        : ticket.cycles,
+      waitingSince: null,
+      lastActivityAt: at,
+      updatedAt: at,
+    },
+    event: { type: "replied", at, actor, managerId },
+  };
+}
+
+/** The client wrote in their open ticket: it now waits for an answer. */
+export function clientWrote(ticket: Ticket, clientId: number, at: number): Transition {
+  if (clientId !== ticket.clientId) return { ok: false, reason: "not_owner" };
+  if (ticket.status === "closed") return { ok: false, reason: "closed" };
+  return {
+    ok: true,
+    ticket: {
+      ...ticket,
+      waitingSince: ticket.waitingSince ?? at,
+      lastActivityAt: at,
+      updatedAt: at,
+    },
+    event: { type: "replied", at, actor: { role: "client", id: clientId } },
+  };
+}
+
+/** The owner or staff close a ticket. open → closed is allowed (nobody answered yet). */
+export function close(ticket: Ticket, actor: Actor, at: number): Transition {
+  const denied = mayActAsOwnerOrStaff(ticket, actor);
+  if (denied) return { ok: false, reason: denied };
+  if (ticket.status === "closed") return { ok: false, reason: "already_closed" };
+  return {
+    ok: true,
+    ticket: {
+      ...ticket,
+      status: "closed",
+      cycles: withCycle(ticket, { closedAt: at, closedBy: actor }),
+      waitingSince: null,
+      updatedAt: at,
+      lastActivityAt: at,
+    },
+    event: { type: "closed", at, actor },
+  };
+}
+
+/** The owner or staff reopen a closed ticket: a new cycle starts, in progress. */
+export function reopen(ticket: Ticket, actor: Actor, at: number): Transition {
+  const denied = mayActAsOwnerOrStaff(ticket, actor);
+  if (denied) return { ok: false, reason: denied };
+  if (ticket.status !== "closed") return { ok: false, reason: "not_closed" };
+  return {
+    ok: true,
+    ticket: {
+      ...ticket,
+      status: "in_progress",
+      cycles: [...ticket.cycles, { startedAt: at, reopenedBy: actor }],
+      waitingSince: actor.role === "client" ? at : null,
+      updatedAt: at,
+      lastActivityAt: at,
+    },
+    event: { type: "reopened", at, actor },
+  };
+}
+
+/** The owner rates the last close, 1–5, once per close. */
+export function rate(
+  ticket: Ticket,
+  actor: Actor,
+  score: number,
+  comment: string | undefined,
+  at: number,
+): Transition {
+  if (actor.role !== "client" || actor.id !== ticket.clientId) {
+    return { ok: false, reason: "not_owner" };
+  }
+  if (!Number.isInteger(score) || score < 1 || score > 5) return { ok: false, reason: "bad_score" };
+  const closedCycles = ticket.cycles.filter((c) => c.closedAt !== undefined).length;
+  if (closedCycles === 0) return { ok: false, reason: "not_rated_yet_closed" };
+  const cycle = lastClosedCycleIndex(ticket);
+  if (ticket.ratings.some((r) => r.cycle === cycle)) return { ok: false, reason: "already_rated" };
+  const rating: Rating = { score, at, cycle, ...(comment ? { comment } : {}) };
+  return {
+    ok: true,
+    ticket: { ...ticket, ratings: [...ticket.ratings, rating], updatedAt: at },
+    event: { type: "rated", at, actor, score, ...(comment ? { comment } : {}) },
+  };
+}
+
+/** Adds or replaces the comment of the rating of the last close. */
+export function commentRating(
+  ticket: Ticket,
+  actor: Actor,
+  comment: string,
+  at: number,
+): Transition {
+  if (actor.role !== "client" || actor.id !== ticket.clientId) {
+    return { ok: false, reason: "not_owner" };
+  }
+  const cycle = lastClosedCycleIndex(ticket);
+  const idx = ticket.ratings.findIndex((r) => r.cycle === cycle);
+  const rating = ticket.ratings[idx];
+  if (!rating) return { ok: false, reason: "not_rated_yet_closed" };
+  const ratings = ticket.ratings.slice();
+  ratings[idx] = { ...rating, comment };
+  return {
+    ok: true,
+    ticket: { ...ticket, ratings, updatedAt: at },
+    event: { type: "rated", at, actor, score: rating.score, comment },
+  };
+}
+
+function lastClosedCycleIndex(ticket: Ticket): number {
+  for (let i = ticket.cycles.length - 1; i >= 0; i--) {
+    if (ticket.cycles[i]?.closedAt !== undefined) return i;
+  }
+  return -1;
+}
+
+/** Number of times a ticket was reopened. */
+export function reopenCount(ticket: Ticket): number {
+  return ticket.cycles.length - 1;
+}

@@ -1,0 +1,69 @@
+/**
+ * Every Deno KV key prefix of the service, in one place, with the layout of each key.
+ * Storage modules build keys only through these helpers.
+ *
+ * @module
+ */
+
+/** Key builders. Numbers are ticket numbers unless said otherwise. */
+export const K = {
+  /** ["settings"] → Settings (one record; tokens live only here). */
+  settings: () => ["settings"] as const,
+  /** ["settings_log", at, rand] → SettingsChange (who changed what, when). */
+  settingsLog: (at: number, rand: string) => ["settings_log", at, rand] as const,
+  settingsLogAll: () => ["settings_log"] as const,
+  /** ["counter", "ticket"] → number: the last ticket number handed out. */
+  ticketCounter: () => ["counter", "ticket"] as const,
+  /** ["ticket", number] → Ticket. */
+  ticket: (n: number) => ["ticket", n] as const,
+  /** ["ticket", …] prefix for scans. */
+  tickets: () => ["ticket"] as const,
+  /** ["ticket_seq", number] → number: last sequence used for the ticket's messages and events. */
+  ticketSeq: (n: number) => ["ticket_seq", n] as const,
+  /** ["by_client", clientId, number] → null: a client's tickets. */
+  byClient: (clientId: number, n: number) => ["by_client", clientId, n] as const,
+  byClientPrefix: (clientId: number) => ["by_client", clientId] as const,
+  /** ["by_manager", managerId, number] → null: tickets assigned to a manager. */
+  byManager: (managerId: number, n: number) => ["by_manager", managerId, n] as const,
+  byManagerPrefix: (managerId: number) => ["by_manager", managerId] as const,
+  /** ["by_status", status, number] → null. */
+  byStatus: (status: string, n: number) => ["by_status", status, n] as const,
+  byStatusPrefix: (status: string) => ["by_status", status] as const,
+  /** ["by_post", channelPostId] → number. */
+  byPost: (postId: number) => ["by_post", postId] as const,
+  /** ["by_thread", threadRootId] → number (root = automatic forward's id in the group). */
+  byThread: (threadId: number) => ["by_thread", threadId] as const,
+  /** ["root_early", channelPostId] → threadRootId: a root that arrived before its post id was stored. */
+  rootEarly: (postId: number) => ["root_early", postId] as const,
+  /** ["event", number, seq] → TicketEvent, in order. */
+  event: (n: number, seq: number) => ["event", n, seq] as const,
+  eventPrefix: (n: number) => ["event", n] as const,
+  /** ["message", number, seq] → MessageRecord, in order. */
+  message: (n: number, seq: number) => ["message", n, seq] as const,
+  messagePrefix: (n: number) => ["message", n] as const,
+  /** ["message_part", number, seq, i] → string: part i of a text too long for one value. */
+  messagePart: (n: number, seq: number, i: number) => ["message_part", n, seq, i] as const,
+  messageParts: (n: number, seq: number) => ["message_part", n, seq] as const,
+  /** ["msg_ref", chatId, messageId] → {ticket, seq}: any Telegram message (source or copy) → its record. */
+  msgRef: (chatId: number, messageId: number) => ["msg_ref", chatId, messageId] as const,
+  /** ["client", userId] → Client. */
+  client: (userId: number) => ["client", userId] as const,
+  clients: () => ["client"] as const,
+  /** ["manager", userId] → Manager. */
+  manager: (userId: number) => ["manager", userId] as const,
+  managers: () => ["manager"] as const,
+  /** ["admin", userId] → Admin added in the settings bot (ADMIN_IDS are not stored). */
+  admin: (userId: number) => ["admin", userId] as const,
+  admins: () => ["admin"] as const,
+  /** ["inbox", bot, updateId] → at: the update was processed (expires after a week). */
+  inbox: (bot: string, updateId: number) => ["inbox", bot, updateId] as const,
+  /** ["outbox", number, lane, seq] → OutboxJob: a message to send, in per-ticket, per-lane order. */
+  outbox: (n: number, lane: string, seq: number) => ["outbox", n, lane, seq] as const,
+  outboxLane: (n: number, lane: string) => ["outbox", n, lane] as const,
+  outboxAll: () => ["outbox"] as const,
+  /** ["post_dirty", number] → at: the ticket's channel post must be (re)rendered. */
+  postDirty: (n: number) => ["post_dirty", n] as const,
+  postDirtyAll: () => ["post_dirty"] as const,
+  /** ["draft", clientId] → ClientDraft: a client's unfinished new-ticket dialogue and held messages. */
+  draft: (clientId: number) => ["draft", clientId] as const,
+} as const;

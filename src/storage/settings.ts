@@ -1,0 +1,88 @@
+/**
+ * The settings record and its change log.
+ *
+ * @module
+ */
+import { defaultSettings, type Settings } from "../domain/settings.ts";
+import { ConflictError } from "../errors.ts";
+import { K } from "./keys.ts";
+
+/** One recorded change of the settings (values of token fields are never logged). */
+export interface SettingsChange {
+  at: number;
+  by: number;
+  fields: string[];
+  /** New values of the changed fields, tokens replaced by a marker. */
+  values: Record<string, unknown>;
+}
+
+const SECRET_FIELDS = new Set(["clientBotToken", "managerBotToken"]);
+
+/** Reads the settings, filling fields missing from older records with defaults. */
+export async function getSettings(kv: Deno.Kv): Promise<Settings> {
+  const stored = (await kv.get<Partial<Settings>>(K.settings())).value;
+  return { ...defaultSettings(), ...(stored ?? {}) };
+}
+
+/**
+ * Applies `patch` (a function of the current settings) atomically and logs who changed what.
+ * Returns the new settings.
+ */
+export async function updateSettings(
+  kv: Deno.Kv,
+  by: number,
+  at: number,
+  patch: (s: Settings) => Partial<Settings>,
+): Promise<Settings> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const entry = await kv.get<Partial<Settings>>(K.settings());
+    const current = { ...defaultSettings(), ...(entry.value ?? {}) };
+    const changes = patch(current);
+    const fields = Object.keys(changes).filter((f) =>
+      JSON.stringify(changes[f as keyof Settings]) !== JSON.stringify(current[f as keyof Settings])
+    );
+    if (fields.length === 0) return current;
+    const next: Settings = { ...current, ...changes, updatedAt: at };
+    const values: Record<string, unknown> = {};
+    for (const f of fields) {
+      values[f] = SECRET_FIELDS.has(f)
+        ? (changes[f as keyof Settings] ? "<set>" : null)
+        : changes[f as keyof Settings];
+    }
+    const log: SettingsChange = { at, by, fields, values };
+    const res = await kv.atomic()
+      .check(entry)
+      .set(K.settings(), next)
+      .set(K.settingsLog(at, crypto.randomUUID()), log)
+      .commit();
+    if (res.ok) return next;
+  }
+  throw new ConflictError("Cannot update the settings: too many concurrent changes");
+}
+
+/** The settings change log, oldest first. */
+export async function listSettingsChanges(kv: Deno.Kv): Promise<SettingsChange[]> {
+  const out: SettingsChange[] = [];
+  for await (const e of kv.list<SettingsChange>({ prefix: K.settingsLogAll() })) out.push(e.value);
+  return out;
+}
+
+/** Bootstrap values from the environment; each fills its setting only while that is empty. */
+export interface Bootstrap {
+  clientBotToken?: string;
+  managerBotToken?: string;
+  channelId?: number;
+}
+
+/** Fills empty settings from bootstrap values; what an admin set in KV always wins. */
+export function applyBootstrap(kv: Deno.Kv, boot: Bootstrap, at: number): Promise<Settings> {
+  return updateSettings(kv, 0, at, (s) => ({
+    ...(s.clientBotToken === null && boot.clientBotToken
+      ? { clientBotToken: boot.clientBotToken }
+      : {}),
+    ...(s.managerBotToken === null && boot.managerBotToken
+      ? { managerBotToken: boot.managerBotToken }
+      : {}),
+    ...(s.channelId === null && boot.channelId !== undefined ? { channelId: boot.channelId } : {}),
+  }));
+}

@@ -1,0 +1,441 @@
+/**
+ * Tickets, their events and messages, and every index over them. Each change of a ticket is
+ * one atomic operation that checks what it read, so concurrent writers never lose updates.
+ *
+ * @module
+ */
+import type { MessageRecord, OutboxJob } from "../domain/records.ts";
+import {
+  newTicket,
+  type RejectReason,
+  type Ticket,
+  type TicketEvent,
+  type TicketStatus,
+} from "../domain/ticket.ts";
+import { ConflictError, NotFoundError } from "../errors.ts";
+import { K } from "./keys.ts";
+
+/** Largest text kept inline in a message record; longer texts are split into parts. */
+const INLINE_TEXT_BYTES = 24_000;
+/** Size of one stored part of a long text (well under the 64 KiB value limit). */
+const PART_CHARS = 8_000;
+const MAX_ATTEMPTS = 200;
+/** How long processed update ids are remembered (Telegram keeps updates for 24 h). */
+const INBOX_TTL_MS = 7 * 24 * 3_600_000;
+
+/** What a change of a ticket writes besides the ticket itself. */
+export interface TicketChange {
+  /** New state of the ticket; indexes follow it. */
+  ticket?: Ticket;
+  events?: Array<TicketEvent & { seq: number }>;
+  messages?: MessageRecord[];
+  jobs?: OutboxJob[];
+  /** The channel post must be re-rendered. */
+  postDirty?: boolean;
+  /** Further mutations in the same atomic operation (other records the change touches). */
+  extra?: (op: Deno.AtomicOperation) => void;
+}
+
+/** A change function: sees the current ticket and a sequence allocator for new records. */
+export type ChangeFn<R> = (
+  ticket: Ticket,
+  nextSeq: () => number,
+) => (TicketChange & { result: R }) | { refuse: RejectReason };
+
+/** Outcome of {@linkcode changeTicket}. */
+export type ChangeResult<R> =
+  | { ok: true; ticket: Ticket; result: R }
+  | { ok: false; reason: RejectReason | "not_found" }
+  | { ok: false; reason: "duplicate" };
+
+/** Update ids already processed by a bot, checked and marked in the same atomic operation. */
+export interface InboxMark {
+  bot: string;
+  updateId: number;
+}
+
+function textBytes(s: string): number {
+  return new TextEncoder().encode(s).length;
+}
+
+function splitText(text: string): string[] {
+  const parts: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let end = Math.min(text.length, i + PART_CHARS);
+    // never split a surrogate pair
+    if (end < text.length && /[\uD800-\uDBFF]/.test(text[end - 1] ?? "")) end--;
+    parts.push(text.slice(i, end));
+    i = end;
+  }
+  return parts;
+}
+
+function setMessage(op: Deno.AtomicOperation, m: MessageRecord): void {
+  const record: MessageRecord = { ...m };
+  if (m.text !== undefined && textBytes(m.text) > INLINE_TEXT_BYTES) {
+    const parts = splitText(m.text);
+    parts.forEach((p, i) => op.set(K.messagePart(m.ticket, m.seq, i), p));
+    delete record.text;
+    record.textParts = parts.length;
+  }
+  op.set(K.message(m.ticket, m.seq), record);
+  op.set(K.msgRef(m.source.chatId, m.source.messageId), { ticket: m.ticket, seq: m.seq });
+  if (m.copy) op.set(K.msgRef(m.copy.chatId, m.copy.messageId), { ticket: m.ticket, seq: m.seq });
+}
+
+function indexDiff(op: Deno.AtomicOperation, before: Ticket | null, after: Ticket): void {
+  const n = after.number;
+  if (!before || before.status !== after.status) {
+    if (before) op.delete(K.byStatus(before.status, n));
+    op.set(K.byStatus(after.status, n), null);
+  }
+  if (!before || before.managerId !== after.managerId) {
+    if (before?.managerId != null) op.delete(K.byManager(before.managerId, n));
+    if (after.managerId !== null) op.set(K.byManager(after.managerId, n), null);
+  }
+  if (!before) op.set(K.byClient(after.clientId, n), null);
+  if (after.postId !== null && before?.postId !== after.postId) op.set(K.byPost(after.postId), n);
+  if (after.threadId !== null && before?.threadId !== after.threadId) {
+    op.set(K.byThread(after.threadId), n);
+  }
+}
+
+function applyChange(
+  op: Deno.AtomicOperation,
+  before: Ticket | null,
+  current: Ticket,
+  change: TicketChange,
+  seq: number,
+  at: number,
+): Ticket {
+  const ticket = change.ticket ?? current;
+  if (change.ticket || !before) {
+    op.set(K.ticket(ticket.number), ticket);
+    indexDiff(op, before, ticket);
+  }
+  op.set(K.ticketSeq(ticket.number), seq);
+  for (const e of change.events ?? []) op.set(K.event(ticket.number, e.seq), e);
+  for (const m of change.messages ?? []) setMessage(op, m);
+  for (const j of change.jobs ?? []) op.set(K.outbox(j.ticket, j.lane, j.seq), j);
+  if (change.postDirty) op.set(K.postDirty(ticket.number), at);
+  change.extra?.(op);
+  return ticket;
+}
+
+function markInbox(op: Deno.AtomicOperation, marks: InboxMark[], at: number): void {
+  for (const m of marks) {
+    const key = K.inbox(m.bot, m.updateId);
+    op.check({ key, versionstamp: null });
+    op.set(key, at, { expireIn: INBOX_TTL_MS });
+  }
+}
+
+async function alreadyProcessed(kv: Deno.Kv, marks: InboxMark[]): Promise<boolean> {
+  if (marks.length === 0) return false;
+  const entries = await kv.getMany(marks.map((m) => K.inbox(m.bot, m.updateId)));
+  return entries.some((e) => e.versionstamp !== null);
+}
+
+async function backoff(attempt: number): Promise<void> {
+  if (attempt < 3) return;
+  await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, attempt * 2)));
+}
+
+/** SQLite answers "database is locked" when another handle holds the file: try again. */
+function isBusy(e: unknown): boolean {
+  return e instanceof Error && /database is locked|SQLITE_BUSY/i.test(e.message);
+}
+
+async function commitOrBusy(op: Deno.AtomicOperation): Promise<boolean> {
+  try {
+    return (await op.commit()).ok;
+  } catch (e) {
+    if (isBusy(e)) return false;
+    throw e;
+  }
+}
+
+/**
+ * Reads ticket `n`, lets `fn` decide the change, and commits it atomically with a check on
+ * everything read; retries on conflict. With `inbox`, the update ids are marked processed in
+ * the same operation and a second delivery of the same update returns `duplicate`.
+ */
+export async function changeTicket<R>(
+  kv: Deno.Kv,
+  n: number,
+  at: number,
+  fn: ChangeFn<R>,
+  inbox: InboxMark[] = [],
+): Promise<ChangeResult<R>> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    let tEntry: Deno.KvEntryMaybe<Ticket>, sEntry: Deno.KvEntryMaybe<number>;
+    try {
+      [tEntry, sEntry] = await kv.getMany<[Ticket, number]>([K.ticket(n), K.ticketSeq(n)]);
+      if (await alreadyProcessed(kv, inbox)) return { ok: false, reason: "duplicate" };
+    } catch (e) {
+      if (!isBusy(e)) throw e;
+      await backoff(attempt + 3);
+      continue;
+    }
+    const ticket = tEntry.value;
+    if (!ticket) return { ok: false, reason: "not_found" };
+    let seq = sEntry.value ?? 0;
+    const decided = fn(ticket, () => ++seq);
+    if ("refuse" in decided) return { ok: false, reason: decided.refuse };
+    const op = kv.atomic().check(tEntry).check(sEntry);
+    markInbox(op, inbox, at);
+    const after = applyChange(op, ticket, ticket, decided, seq, at);
+    if (await commitOrBusy(op)) return { ok: true, ticket: after, result: decided.result };
+    await backoff(attempt);
+  }
+  throw new ConflictError(`Cannot change ticket #${n}: too many concurrent changes`);
+}
+
+/** Serializes ticket creation per KV handle, so one process does not fight itself. */
+const creationQueues = new WeakMap<Deno.Kv, Promise<unknown>>();
+
+/** Input of {@linkcode createTicket}. */
+export interface CreateTicket<R> {
+  topic: string;
+  clientId: number;
+  at: number;
+  /** Records to write with the new ticket (its first messages, jobs…). */
+  with?: ChangeFn<R>;
+  inbox?: InboxMark[];
+}
+
+/**
+ * Creates a ticket with the next number: sequential, no gap, no repeat, also across
+ * processes sharing one KV (the counter is checked in the same atomic operation).
+ */
+export function createTicket<R = undefined>(
+  kv: Deno.Kv,
+  input: CreateTicket<R>,
+): Promise<{ ok: true; ticket: Ticket; result: R | undefined } | { ok: false; reason: string }> {
+  const prev = creationQueues.get(kv) ?? Promise.resolve();
+  const run = prev.then(() => createNow(kv, input));
+  creationQueues.set(kv, run.catch(() => {}));
+  return run;
+}
+
+async function createNow<R>(
+  kv: Deno.Kv,
+  input: CreateTicket<R>,
+): Promise<{ ok: true; ticket: Ticket; result: R | undefined } | { ok: false; reason: string }> {
+  const inbox = input.inbox ?? [];
+  for (let attempt = 0; attempt < MAX_ATTEMPTS * 5; attempt++) {
+    let counter: Deno.KvEntryMaybe<number>;
+    try {
+      counter = await kv.get<number>(K.ticketCounter());
+    } catch (e) {
+      if (!isBusy(e)) throw e;
+      await backoff(attempt + 3);
+      continue;
+    }
+    if (await alreadyProcessed(kv, inbox)) return { ok: false, reason: "duplicate" };
+    const number = (counter.value ?? 0) + 1;
+    const { ticket, event } = newTicket({
+      number,
+      topic: input.topic,
+      clientId: input.clientId,
+      createdAt: input.at,
+    });
+    let seq = 0;
+    const nextSeq = () => ++seq;
+    const change: TicketChange & { result?: R } = {
+      events: [{ ...event, seq: nextSeq() }],
+      postDirty: true,
+    };
+    if (input.with) {
+      const more = input.with(ticket, nextSeq);
+      if ("refuse" in more) return { ok: false, reason: more.refuse };
+      Object.assign(change, {
+        ...more,
+        events: [...change.events!, ...(more.events ?? [])],
+        postDirty: true,
+      });
+    }
+    const op = kv.atomic()
+      .check(counter)
+      .check({ key: K.ticket(number), versionstamp: null })
+      .set(K.ticketCounter(), number);
+    markInbox(op, inbox, input.at);
+    const after = applyChange(op, null, change.ticket ?? ticket, change, seq, input.at);
+    if (await commitOrBusy(op)) return { ok: true, ticket: after, result: change.result };
+    await backoff(attempt);
+  }
+  throw new ConflictError("Cannot create a ticket: too many concurrent creations");
+}
+
+/** Reads one ticket. */
+export async function getTicket(kv: Deno.Kv, n: number): Promise<Ticket | null> {
+  return (await kv.get<Ticket>(K.ticket(n))).value;
+}
+
+/** Reads one ticket or throws {@linkcode NotFoundError}. */
+export async function mustGetTicket(kv: Deno.Kv, n: number): Promise<Ticket> {
+  const t = await getTicket(kv, n);
+  if (!t) throw new NotFoundError(`Cannot find ticket #${n}`);
+  return t;
+}
+
+async function ticketsOf(kv: Deno.Kv, prefix: Deno.KvKey, reverse = true): Promise<Ticket[]> {
+  const numbers: number[] = [];
+  for await (const e of kv.list({ prefix }, { reverse })) {
+    numbers.push(e.key[e.key.length - 1] as number);
+  }
+  const out: Ticket[] = [];
+  for (let i = 0; i < numbers.length; i += 10) {
+    const entries = await kv.getMany<Ticket[]>(numbers.slice(i, i + 10).map((n) => K.ticket(n)));
+    for (const e of entries) if (e.value) out.push(e.value);
+  }
+  return out;
+}
+
+/** A client's tickets, newest first. */
+export function ticketsByClient(kv: Deno.Kv, clientId: number): Promise<Ticket[]> {
+  return ticketsOf(kv, K.byClientPrefix(clientId));
+}
+
+/** Tickets assigned to a manager, newest first. */
+export function ticketsByManager(kv: Deno.Kv, managerId: number): Promise<Ticket[]> {
+  return ticketsOf(kv, K.byManagerPrefix(managerId));
+}
+
+/** Tickets in a status, newest first. */
+export function ticketsByStatus(kv: Deno.Kv, status: TicketStatus): Promise<Ticket[]> {
+  return ticketsOf(kv, K.byStatusPrefix(status));
+}
+
+/** The ticket whose channel post has this id. */
+export async function ticketByPost(kv: Deno.Kv, postId: number): Promise<number | null> {
+  return (await kv.get<number>(K.byPost(postId))).value;
+}
+
+/** The ticket whose discussion thread has this root. */
+export async function ticketByThread(kv: Deno.Kv, threadId: number): Promise<number | null> {
+  return (await kv.get<number>(K.byThread(threadId))).value;
+}
+
+/**
+ * Records the channel post of a ticket. If its thread root already arrived (the automatic
+ * forward can come before the post id is stored), the root is attached in the same operation.
+ */
+export async function setPostId(kv: Deno.Kv, n: number, postId: number, at: number) {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const [tEntry, early] = await kv.getMany<[Ticket, number]>([K.ticket(n), K.rootEarly(postId)]);
+    const ticket = tEntry.value;
+    if (!ticket) throw new NotFoundError(`Cannot record the post of ticket #${n}: no such ticket`);
+    if (ticket.postId === postId && (early.value === null || ticket.threadId !== null)) {
+      return ticket;
+    }
+    const after: Ticket = {
+      ...ticket,
+      postId,
+      threadId: ticket.threadId ?? early.value ?? null,
+      updatedAt: Math.max(ticket.updatedAt, at),
+    };
+    const op = kv.atomic().check(tEntry).check(early).set(K.ticket(n), after);
+    indexDiff(op, ticket, after);
+    if (early.value !== null) op.delete(K.rootEarly(postId));
+    if (await commitOrBusy(op)) return after;
+    await backoff(attempt);
+  }
+  throw new ConflictError(`Cannot record the post of ticket #${n}: too many concurrent changes`);
+}
+
+/**
+ * Records the thread root G of the post `postId`. Returns the ticket when it is known; when
+ * the post id is not stored yet, keeps the root aside for {@linkcode setPostId} and returns null.
+ */
+export async function setThreadRoot(
+  kv: Deno.Kv,
+  postId: number,
+  rootId: number,
+  at: number,
+): Promise<Ticket | null> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const byPost = await kv.get<number>(K.byPost(postId));
+    if (byPost.value === null) {
+      const op = kv.atomic().check(byPost).set(K.rootEarly(postId), rootId, {
+        expireIn: 7 * 24 * 3_600_000,
+      });
+      if (await commitOrBusy(op)) return null;
+      continue;
+    }
+    const tEntry = await kv.get<Ticket>(K.ticket(byPost.value));
+    const ticket = tEntry.value;
+    if (!ticket) return null;
+    if (ticket.threadId === rootId) return ticket;
+    const after: Ticket = {
+      ...ticket,
+      threadId: rootId,
+      updatedAt: Math.max(ticket.updatedAt, at),
+    };
+    const op = kv.atomic().check(tEntry).set(K.ticket(ticket.number), after);
+    indexDiff(op, ticket, after);
+    if (await commitOrBusy(op)) return after;
+    await backoff(attempt);
+  }
+  throw new ConflictError(
+    `Cannot record the thread of post ${postId}: too many concurrent changes`,
+  );
+}
+
+/** Reads one message record with its full text. */
+export async function getMessage(
+  kv: Deno.Kv,
+  n: number,
+  seq: number,
+): Promise<MessageRecord | null> {
+  const m = (await kv.get<MessageRecord>(K.message(n, seq))).value;
+  return m ? await withFullText(kv, m) : null;
+}
+
+async function withFullText(kv: Deno.Kv, m: MessageRecord): Promise<MessageRecord> {
+  if (!m.textParts) return m;
+  const parts: string[] = [];
+  for await (const e of kv.list<string>({ prefix: K.messageParts(m.ticket, m.seq) })) {
+    parts.push(e.value);
+  }
+  const { textParts: _, ...rest } = m;
+  return { ...rest, text: parts.join("") };
+}
+
+/** All messages of a ticket, in order, with full texts. */
+export async function listMessages(kv: Deno.Kv, n: number): Promise<MessageRecord[]> {
+  const out: MessageRecord[] = [];
+  for await (const e of kv.list<MessageRecord>({ prefix: K.messagePrefix(n) })) {
+    out.push(await withFullText(kv, e.value));
+  }
+  return out;
+}
+
+/** All events of a ticket, in order. */
+export async function listEvents(kv: Deno.Kv, n: number): Promise<TicketEvent[]> {
+  const out: TicketEvent[] = [];
+  for await (const e of kv.list<TicketEvent>({ prefix: K.eventPrefix(n) })) out.push(e.value);
+  return out;
+}
+
+/** Finds the ticket message behind a Telegram message (a source or a delivered copy). */
+export async function findMessageRef(
+  kv: Deno.Kv,
+  chatId: number,
+  messageId: number,
+): Promise<{ ticket: number; seq: number } | null> {
+  return (await kv.get<{ ticket: number; seq: number }>(K.msgRef(chatId, messageId))).value;
+}
+
+/** Marks an update processed unless it already was; true the first time. */
+export async function markProcessed(
+  kv: Deno.Kv,
+  bot: string,
+  updateId: number,
+  at: number,
+): Promise<boolean> {
+  const op = kv.atomic();
+  markInbox(op, [{ bot, updateId }], at);
+  return (await op.commit()).ok;
+}

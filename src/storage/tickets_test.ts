@@ -1,0 +1,205 @@
+import assert from "node:assert/strict";
+import type { MessageRecord } from "../domain/records.ts";
+import { close, managerReplied, reopen, take, transfer } from "../domain/ticket.ts";
+import { K } from "./keys.ts";
+import {
+  changeTicket,
+  createTicket,
+  findMessageRef,
+  getMessage,
+  getTicket,
+  listEvents,
+  listMessages,
+  setPostId,
+  setThreadRoot,
+  ticketByPost,
+  ticketByThread,
+  ticketsByClient,
+  ticketsByManager,
+  ticketsByStatus,
+} from "./tickets.ts";
+
+const manager = { role: "manager" as const, id: 500 };
+
+function msg(n: number, seq: number, text: string, chatId = 42, messageId = seq): MessageRecord {
+  return {
+    ticket: n,
+    seq,
+    at: 1,
+    direction: "in",
+    senderId: 42,
+    kind: "text",
+    text,
+    source: { chatId, messageId },
+    delivery: "pending",
+  };
+}
+
+Deno.test("storage: 200 concurrent creations from two KV handles on one file give 1..200", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/kv.sqlite`;
+  const a = await Deno.openKv(path);
+  const b = await Deno.openKv(path);
+  try {
+    const runs = Array.from(
+      { length: 200 },
+      (_, i) => createTicket(i % 2 ? a : b, { topic: "T", clientId: 1000 + (i % 7), at: i }),
+    );
+    const results = await Promise.all(runs);
+    const numbers = results.map((r) => (r.ok ? r.ticket.number : -1)).sort((x, y) => x - y);
+    assert.deepEqual(numbers, Array.from({ length: 200 }, (_, i) => i + 1));
+    assert.equal((await a.get(K.ticketCounter())).value, 200);
+    let count = 0;
+    for await (const _ of a.list({ prefix: K.tickets() })) count++;
+    assert.equal(count, 200);
+  } finally {
+    a.close();
+    b.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("storage: a ticket round-trips and its indexes follow every change", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const created = await createTicket(kv, { topic: "Billing", clientId: 42, at: 100 });
+    assert.ok(created.ok);
+    const n = created.ticket.number;
+    assert.deepEqual(await getTicket(kv, n), created.ticket);
+    const statusOf = async () =>
+      (await Promise.all(
+        (["open", "in_progress", "closed"] as const).map(async (s) =>
+          (await ticketsByStatus(kv, s)).map((t) => `${s}:${t.number}`)
+        ),
+      )).flat();
+    assert.deepEqual(await statusOf(), [`open:${n}`]);
+    assert.deepEqual((await ticketsByClient(kv, 42)).map((t) => t.number), [n]);
+
+    const step = (fn: Parameters<typeof changeTicket>[3]) => changeTicket(kv, n, 200, fn);
+    const transition = (r: ReturnType<typeof take>) =>
+      r.ok ? { ticket: r.ticket, events: [], result: undefined } : { refuse: r.reason };
+    assert.ok((await step((t) => transition(take(t, manager, 200)))).ok);
+    assert.deepEqual(await statusOf(), [`in_progress:${n}`]);
+    assert.deepEqual((await ticketsByManager(kv, 500)).map((t) => t.number), [n]);
+
+    assert.ok((await step((t) => transition(transfer(t, manager, 501, 300)))).ok);
+    assert.deepEqual(await ticketsByManager(kv, 500), []);
+    assert.deepEqual((await ticketsByManager(kv, 501)).map((t) => t.number), [n]);
+
+    assert.ok((await step((t) => transition(close(t, manager, 400)))).ok);
+    assert.deepEqual(await statusOf(), [`closed:${n}`]);
+    const refused = await step((t) => transition(close(t, manager, 500)));
+    assert.deepEqual(refused, { ok: false, reason: "already_closed" });
+    assert.ok((await step((t) => transition(reopen(t, manager, 600)))).ok);
+    assert.deepEqual(await statusOf(), [`in_progress:${n}`]);
+    assert.deepEqual(await changeTicket(kv, 999, 1, () => ({ refuse: "closed" })), {
+      ok: false,
+      reason: "not_found",
+    });
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("storage: messages and events in order; source and copy both find the record", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const created = await createTicket(kv, {
+      topic: "T",
+      clientId: 42,
+      at: 1,
+      with: (_t, next) => ({ messages: [msg(1, next(), "first")], result: undefined }),
+    });
+    assert.ok(created.ok);
+    for (const text of ["second", "third"]) {
+      await changeTicket(kv, 1, 2, (t, next) => {
+        const r = managerReplied(t, manager, 2);
+        if (!r.ok) return { refuse: r.reason };
+        const seq = next();
+        return {
+          ticket: r.ticket,
+          events: [{ ...r.event, seq: next() }],
+          messages: [{ ...msg(1, seq, text), copy: { chatId: -100, messageId: seq * 10 } }],
+          result: undefined,
+        };
+      });
+    }
+    const texts = (await listMessages(kv, 1)).map((m) => m.text);
+    assert.deepEqual(texts, ["first", "second", "third"]);
+    assert.deepEqual((await listEvents(kv, 1)).map((e) => e.type), [
+      "created",
+      "replied",
+      "replied",
+    ]);
+    const bySource = await findMessageRef(kv, 42, 5);
+    const byCopy = await findMessageRef(kv, -100, 50);
+    assert.deepEqual(bySource, byCopy);
+    assert.equal((await getMessage(kv, 1, bySource!.seq))?.text, "third");
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("storage: a text larger than 64 KiB is stored and read back whole", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const huge = "Привет, мир! 👋 ".repeat(12_000); // ~ 250 KB of UTF-8 with surrogate pairs
+    assert.ok(new TextEncoder().encode(huge).length > 65_536);
+    const created = await createTicket(kv, {
+      topic: "T",
+      clientId: 42,
+      at: 1,
+      with: (_t, next) => ({ messages: [msg(1, next(), huge)], result: undefined }),
+    });
+    assert.ok(created.ok);
+    const [m] = await listMessages(kv, 1);
+    assert.equal(m?.text, huge);
+    assert.equal((await getMessage(kv, 1, m!.seq))?.text, huge);
+    const raw = await kv.get<MessageRecord>(K.message(1, m!.seq));
+    assert.equal(raw.value?.text, undefined, "the record itself stays small");
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("storage: the same update processed twice changes the ticket once", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    await createTicket(kv, { topic: "T", clientId: 42, at: 1 });
+    const write = () =>
+      changeTicket(
+        kv,
+        1,
+        5,
+        (_t, next) => ({ messages: [msg(1, next(), "hi", 42, 77)], result: "done" }),
+        [{ bot: "client", updateId: 9 }],
+      );
+    const [a, b] = await Promise.all([write(), write()]);
+    assert.deepEqual([a.ok, b.ok].sort(), [false, true]);
+    assert.deepEqual(await write(), { ok: false, reason: "duplicate" });
+    assert.equal((await listMessages(kv, 1)).length, 1);
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("storage: thread root arriving before or after the post id ends up on the ticket", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    await createTicket(kv, { topic: "T", clientId: 42, at: 1 });
+    await createTicket(kv, { topic: "T", clientId: 42, at: 1 });
+    // post id first, then root
+    await setPostId(kv, 1, 11, 2);
+    assert.equal((await setThreadRoot(kv, 11, 111, 3))?.threadId, 111);
+    // root first, then post id
+    assert.equal(await setThreadRoot(kv, 22, 222, 3), null);
+    const t2 = await setPostId(kv, 2, 22, 4);
+    assert.equal(t2.threadId, 222);
+    assert.equal(await ticketByPost(kv, 22), 2);
+    assert.equal(await ticketByThread(kv, 222), 2);
+    assert.equal(await ticketByThread(kv, 111), 1);
+    assert.equal((await kv.get(K.rootEarly(22))).value, null);
+  } finally {
+    kv.close();
+  }
+});
