@@ -111,7 +111,13 @@ export interface OutboxJob {
   action:
     | { type: "copy"; msgSeq: number }
     | { type: "album"; msgSeqs: number[] }
-    | { type: "notice"; key: string; params: Record<string, string | number> }
+    | {
+      type: "notice";
+      key: string;
+      params: Record<string, string | number>;
+      /** Buttons under the notice: rating stars, or reopen/new choice. */
+      buttons?: "rate";
+    }
     | { type: "header" }
     | { type: "edit"; msgSeq: number }
     | { type: "delete"; msgSeq: number };

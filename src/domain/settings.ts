@@ -37,6 +37,8 @@ export interface Settings {
   /** Days a ticket waiting on the client stays open before it is closed automatically. */
   quietDays: number;
   topics: string[];
+  /** Language of the managers' side: posts, thread notices, manager bot defaults. */
+  teamLang: "ru" | "en";
   texts: { greeting: LocalText; offHours: LocalText };
   reportSchedule: "off" | "daily" | "weekly" | "monthly";
   updatedAt: number;
@@ -73,6 +75,7 @@ export function defaultSettings(): Settings {
     warnShare: 0.8,
     quietDays: 7,
     topics: [],
+    teamLang: "ru",
     texts: { greeting: {}, offHours: {} },
     reportSchedule: "off",
     updatedAt: 0,

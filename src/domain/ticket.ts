@@ -56,6 +56,8 @@ export interface Ticket {
   postId: number | null;
   /** Id of the automatic forward of the post in the discussion group: the thread root. */
   threadId: number | null;
+  /** The ticket's header message in the client's chat (replies without room for a number go under it). */
+  clientHeaderId: number | null;
   /** Oldest client message not yet answered by a manager, or null when nothing waits. */
   waitingSince: number | null;
   /** Last message from either side, for "newest activity first" lists. */
@@ -125,6 +127,7 @@ export function newTicket(input: NewTicket): { ticket: Ticket; event: TicketEven
     ratings: [],
     postId: null,
     threadId: null,
+    clientHeaderId: null,
     waitingSince: input.createdAt,
     lastActivityAt: input.createdAt,
   };

@@ -64,6 +64,9 @@ export const K = {
   /** ["post_dirty", number] → at: the ticket's channel post must be (re)rendered. */
   postDirty: (n: number) => ["post_dirty", n] as const,
   postDirtyAll: () => ["post_dirty"] as const,
-  /** ["draft", clientId] → ClientDraft: a client's unfinished new-ticket dialogue and held messages. */
+  /** ["draft", clientId] → ClientDraft: where a client is in a dialogue with the client bot. */
   draft: (clientId: number) => ["draft", clientId] as const,
+  /** ["held", clientId, updateId] → HeldMessage: written while the client chooses a ticket. */
+  held: (clientId: number, updateId: number) => ["held", clientId, updateId] as const,
+  heldPrefix: (clientId: number) => ["held", clientId] as const,
 } as const;

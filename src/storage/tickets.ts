@@ -32,8 +32,8 @@ export interface TicketChange {
   jobs?: OutboxJob[];
   /** The channel post must be re-rendered. */
   postDirty?: boolean;
-  /** Further mutations in the same atomic operation (other records the change touches). */
-  extra?: (op: Deno.AtomicOperation) => void;
+  /** Held messages of a client that this change commits to the ticket. */
+  dropHeld?: { clientId: number; updateIds: number[] };
 }
 
 /** A change function: sees the current ticket and a sequence allocator for new records. */
@@ -119,7 +119,7 @@ function applyChange(
   for (const m of change.messages ?? []) setMessage(op, m);
   for (const j of change.jobs ?? []) op.set(K.outbox(j.ticket, j.lane, j.seq), j);
   if (change.postDirty) op.set(K.postDirty(ticket.number), at);
-  change.extra?.(op);
+  for (const id of change.dropHeld?.updateIds ?? []) op.delete(K.held(change.dropHeld!.clientId, id));
   return ticket;
 }
 

@@ -1,0 +1,66 @@
+/**
+ * Albums arrive as separate messages sharing `media_group_id`, with no count and no end
+ * marker. The collector keeps them briefly and hands them on together; any other message of
+ * the same chat first flushes what is pending, so order is kept.
+ *
+ * @module
+ */
+import type { Incoming } from "../services/relay.ts";
+
+interface Pending {
+  items: Incoming[];
+  timer: ReturnType<typeof setTimeout>;
+  flush: (items: Incoming[]) => Promise<void>;
+}
+
+/** Collects album parts per chat. */
+export class AlbumCollector {
+  readonly #pending = new Map<string, Pending>();
+  readonly #inFlight = new Set<Promise<void>>();
+  constructor(readonly windowMs: number, readonly onError: (e: unknown) => void) {}
+
+  /** Adds an album part; `flush` gets the whole album once it is complete. */
+  add(item: Incoming, flush: (items: Incoming[]) => Promise<void>): void {
+    const m = item.message;
+    const key = `${m.chat.id}:${m.media_group_id}`;
+    const p = this.#pending.get(key);
+    if (p) {
+      clearTimeout(p.timer);
+      p.items.push(item);
+      p.timer = setTimeout(() => this.#fire(key), this.windowMs);
+      if (p.items.length >= 10) this.#fire(key);
+      return;
+    }
+    this.#pending.set(key, {
+      items: [item],
+      flush,
+      timer: setTimeout(() => this.#fire(key), this.windowMs),
+    });
+  }
+
+  #fire(key: string): Promise<void> {
+    const p = this.#pending.get(key);
+    if (!p) return Promise.resolve();
+    clearTimeout(p.timer);
+    this.#pending.delete(key);
+    const run = p.flush(p.items.sort((a, b) => a.message.message_id - b.message.message_id))
+      .catch(this.onError);
+    this.#inFlight.add(run);
+    void run.finally(() => this.#inFlight.delete(run));
+    return run;
+  }
+
+  /** Hands on every pending album of a chat (before a later message of that chat). */
+  async flushChat(chatId: number, except?: string): Promise<void> {
+    const runs: Promise<void>[] = [];
+    for (const key of [...this.#pending.keys()]) {
+      if (key.startsWith(`${chatId}:`) && key !== `${chatId}:${except}`) runs.push(this.#fire(key));
+    }
+    await Promise.all([...runs, ...this.#inFlight]);
+  }
+
+  /** Hands on everything pending (on shutdown) and waits for it. */
+  async flushAll(): Promise<void> {
+    await Promise.all([...[...this.#pending.keys()].map((k) => this.#fire(k)), ...this.#inFlight]);
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * The client bot: customers open tickets and talk to the team through it; it also relays
+ * managers' comments from the discussion group (it is an admin there, DESIGN.md fact 2).
+ *
+ * @module
+ */
+import { Bot } from "grammy";
+import type { BotDeps } from "../context.ts";
+import { managersGroup } from "./managers_group.ts";
+import { membership } from "./membership.ts";
+import { menu } from "./menu.ts";
+import { privateMessages } from "./private_messages.ts";
+
+/** Builds the client bot; it does not start it. */
+export function createClientBot(token: string, deps: BotDeps): Bot {
+  const bot = new Bot(token, { client: { apiRoot: deps.apiRoot } });
+  bot.use(membership(deps));
+  bot.use(menu(deps));
+  bot.use(privateMessages(deps));
+  bot.use(managersGroup(deps));
+  bot.catch((err) => {
+    deps.log.error("client bot update failed", { update: err.ctx.update.update_id, err: err.error });
+  });
+  return bot;
+}

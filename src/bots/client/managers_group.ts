@@ -1,0 +1,88 @@
+/**
+ * The client bot in the managers' discussion group: learns each ticket's thread root from
+ * the channel's automatic forward, relays managers' comments to clients, keeps internal
+ * notes, and tells anyone whose comment is not relayed why.
+ *
+ * @module
+ */
+import { Composer, type Context } from "grammy";
+import type { Message } from "grammy/types";
+import { closeTicket, reopenTicket, takeTicket } from "../../services/lifecycle.ts";
+import { deleteForClient, type Incoming, managerMessages, relayEdit } from "../../services/relay.ts";
+import { staffRole } from "../../services/roles.ts";
+import { getSettings } from "../../storage/settings.ts";
+import { markProcessed, setThreadRoot, ticketByThread } from "../../storage/tickets.ts";
+import type { TextKey } from "../../i18n/mod.ts";
+import type { BotDeps } from "../context.ts";
+
+const COMMAND = /^\/(close|reopen|take|delete)(@\w+)?(\s|$)/;
+
+/** Handles messages in the managers' group. */
+export function managersGroup(deps: BotDeps): Composer<Context> {
+  const c = new Composer<Context>();
+  const group = c.chatType("supergroup");
+
+  group.on("message", async (ctx) => {
+    const m = ctx.message as Message;
+    const settings = await getSettings(deps.kv);
+    if (m.chat.id !== settings.groupId) return;
+    const origin = m.forward_origin;
+    if (m.is_automatic_forward && origin?.type === "channel") {
+      if (origin.chat.id !== settings.channelId) return;
+      const tk = await setThreadRoot(deps.kv, origin.message_id, m.message_id, deps.clock.now());
+      if (tk) deps.outbox.kick(tk.number, "group");
+      return;
+    }
+    const threadId = m.message_thread_id;
+    if (threadId === undefined) return;
+    const n = await ticketByThread(deps.kv, threadId);
+    if (n === null) return;
+    const item: Incoming = { updateId: ctx.update.update_id, message: m };
+    const notice = async (key: TextKey) => {
+      if (!(await markProcessed(deps.kv, "client", item.updateId, deps.clock.now()))) return;
+      await deps.outbox.enqueue(n, [{ lane: "group", action: { type: "notice", key, params: { number: n } } }]);
+    };
+    if (m.sender_chat) return void await notice("thread_anonymous");
+    const from = m.from;
+    const role = from ? await staffRole(deps, from.id) : null;
+    if (!from || !role) return void await notice("thread_not_manager");
+    const actor = { role, id: from.id };
+
+    const cmd = m.text?.match(COMMAND)?.[1];
+    if (cmd) {
+      if (!(await markProcessed(deps.kv, "client", item.updateId, deps.clock.now()))) return;
+      if (cmd === "delete") {
+        const target = m.reply_to_message;
+        if (target && target.message_id !== threadId) {
+          await deleteForClient(deps, m.chat.id, target.message_id, from.id, item.updateId);
+        }
+        return;
+      }
+      const r = cmd === "close"
+        ? await closeTicket(deps, n, actor)
+        : cmd === "reopen"
+        ? await reopenTicket(deps, n, actor)
+        : await takeTicket(deps, n, actor);
+      if (!r.ok) await notice(`reason_${r.reason}` as TextKey);
+      return;
+    }
+
+    const note = (m.text ?? m.caption ?? "").startsWith("//");
+    const relay = async (items: Incoming[]) => {
+      const res = await managerMessages(deps, n, actor, items, note);
+      if (res === "closed") await notice("thread_closed");
+    };
+    if (m.media_group_id && !note) {
+      await deps.albums.flushChat(m.chat.id, m.media_group_id);
+      deps.albums.add(item, relay);
+      return;
+    }
+    await deps.albums.flushChat(m.chat.id);
+    await relay([item]);
+  });
+
+  group.on("edited_message", async (ctx) => {
+    await relayEdit(deps, ctx.editedMessage as Message, ctx.update.update_id);
+  });
+  return c;
+}

@@ -1,0 +1,204 @@
+/**
+ * The client's menu: greeting, help, new ticket, my tickets (switch, close, reopen) and the
+ * rating buttons.
+ *
+ * @module
+ */
+import { Composer, type Context, InlineKeyboard, Keyboard } from "grammy";
+import type { Client } from "../../domain/records.ts";
+import { type Lang, langOf, locales, t, type TextKey } from "../../i18n/mod.ts";
+import { clientButton, parseClientButton } from "../../services/callback_data.ts";
+import { closeTicket, rateTicket, reopenTicket } from "../../services/lifecycle.ts";
+import { clientMessages, openTicket } from "../../services/relay.ts";
+import { dropHeld, getDraft, listHeld, setDraft } from "../../storage/drafts.ts";
+import { getClient, patchClient, upsertClient } from "../../storage/people.ts";
+import { getSettings } from "../../storage/settings.ts";
+import { getTicket, ticketsByClient } from "../../storage/tickets.ts";
+import type { BotDeps } from "../context.ts";
+
+/** The client's profile as Telegram shows it. */
+export function profileOf(ctx: Context): Pick<Client, "id" | "firstName" | "lastName" | "username" | "lang"> {
+  const u = ctx.from!;
+  return {
+    id: u.id,
+    firstName: u.first_name,
+    ...(u.last_name ? { lastName: u.last_name } : {}),
+    ...(u.username ? { username: u.username } : {}),
+    lang: langOf(u.language_code),
+  };
+}
+
+function mainKeyboard(lang: Lang): Keyboard {
+  return new Keyboard()
+    .text(t(lang, "btn_new_ticket")).text(t(lang, "btn_my_tickets")).row()
+    .text(t(lang, "btn_help")).resized().persistent();
+}
+
+/** Texts of a menu button in every language, to recognise a pressed reply-keyboard button. */
+function anyLang(key: TextKey): string[] {
+  return Object.values(locales).map((l) => l[key]);
+}
+
+/** Starts the new-ticket dialogue: topic buttons, or a typed topic when none is configured. */
+export async function askTopic(deps: BotDeps, ctx: Context, lang: Lang): Promise<void> {
+  const s = await getSettings(deps.kv);
+  if (s.topics.length) {
+    await setDraft(deps.kv, ctx.from!.id, { stage: "topic" });
+    const kb = new InlineKeyboard();
+    s.topics.forEach((topic, index) => kb.text(topic, clientButton({ type: "topic", index })).row());
+    await ctx.reply(t(lang, "choose_topic"), { reply_markup: kb });
+  } else {
+    await setDraft(deps.kv, ctx.from!.id, { stage: "topic_text" });
+    await ctx.reply(t(lang, "type_topic"));
+  }
+}
+
+/** The topic is known: open the ticket with the held messages, or ask for the question. */
+export async function topicChosen(deps: BotDeps, ctx: Context, topic: string, lang: Lang) {
+  const clientId = ctx.from!.id;
+  const held = await listHeld(deps.kv, clientId);
+  if (held.length) {
+    await setDraft(deps.kv, clientId, null);
+    await openTicket(deps, clientId, topic, held, held.map((h) => h.updateId));
+    return;
+  }
+  await setDraft(deps.kv, clientId, { stage: "question", topic });
+  await ctx.reply(t(lang, "ask_question", { topic }));
+}
+
+async function showTickets(deps: BotDeps, ctx: Context, client: Client): Promise<void> {
+  const lang = client.lang;
+  const tickets = (await ticketsByClient(deps.kv, client.id)).slice(0, 20);
+  if (!tickets.length) {
+    await ctx.reply(t(lang, "no_tickets"), { reply_markup: mainKeyboard(lang) });
+    return;
+  }
+  const kb = new InlineKeyboard();
+  const lines = [t(lang, "my_tickets")];
+  for (const tk of tickets) {
+    const mark = tk.number === client.currentTicket ? "▶️ " : "";
+    lines.push(mark + t(lang, "ticket_line", {
+      number: tk.number,
+      topic: tk.topic,
+      status: t(lang, `status_${tk.status}`),
+    }));
+    if (tk.status === "closed") {
+      kb.text(t(lang, "btn_reopen", { number: tk.number }), clientButton({ type: "reopen", ticket: tk.number }));
+    } else {
+      kb.text(t(lang, "btn_make_current", { number: tk.number }), clientButton({ type: "current", ticket: tk.number }))
+        .text(t(lang, "btn_close", { number: tk.number }), clientButton({ type: "close", ticket: tk.number }));
+    }
+    kb.row();
+  }
+  await ctx.reply(lines.join("\n"), { reply_markup: kb });
+}
+
+/** Commands, menu buttons and inline buttons of the client bot. */
+export function menu(deps: BotDeps): Composer<Context> {
+  const c = new Composer<Context>();
+  const pm = c.chatType("private");
+
+  const client = (ctx: Context) => upsertClient(deps.kv, profileOf(ctx), deps.clock.now());
+
+  pm.command("start", async (ctx) => {
+    const cl = await client(ctx);
+    const s = await getSettings(deps.kv);
+    const custom = s.texts.greeting[cl.lang];
+    await ctx.reply(custom || t(cl.lang, "greeting"), { reply_markup: mainKeyboard(cl.lang) });
+  });
+  pm.command("help", async (ctx) => {
+    const cl = await client(ctx);
+    await ctx.reply(t(cl.lang, "help"), { reply_markup: mainKeyboard(cl.lang) });
+  });
+  pm.hears(anyLang("btn_help"), async (ctx) => {
+    const cl = await client(ctx);
+    await ctx.reply(t(cl.lang, "help"), { reply_markup: mainKeyboard(cl.lang) });
+  });
+  const newTicket = async (ctx: Context) => {
+    const cl = await client(ctx);
+    if (cl.blocked) return void await ctx.reply(t(cl.lang, "blocked_client"));
+    if (!(await getSettings(deps.kv)).open) return void await ctx.reply(t(cl.lang, "service_not_open"));
+    await askTopic(deps, ctx, cl.lang);
+  };
+  pm.command("new", newTicket);
+  pm.hears(anyLang("btn_new_ticket"), newTicket);
+  const tickets = async (ctx: Context) => await showTickets(deps, ctx, await client(ctx));
+  pm.command("tickets", tickets);
+  pm.hears(anyLang("btn_my_tickets"), tickets);
+
+  c.on("callback_query:data", async (ctx, next) => {
+    const action = parseClientButton(ctx.callbackQuery.data);
+    const from = ctx.from;
+    const cl = await getClient(deps.kv, from.id);
+    const lang = cl?.lang ?? langOf(from.language_code);
+    if (!action || !cl) {
+      await ctx.answerCallbackQuery({ text: t(lang, "unknown_action") });
+      return;
+    }
+    if (action.type === "topic") {
+      const s = await getSettings(deps.kv);
+      const topic = s.topics[action.index];
+      const draft = await getDraft(deps.kv, cl.id);
+      if (!topic || draft?.stage !== "topic") {
+        await ctx.answerCallbackQuery({ text: t(lang, "unknown_action") });
+        return;
+      }
+      await ctx.answerCallbackQuery();
+      await topicChosen(deps, ctx, topic, lang);
+      return;
+    }
+    if (action.type === "held_new") {
+      await ctx.answerCallbackQuery();
+      await askTopic(deps, ctx, lang);
+      return;
+    }
+    const tk = await getTicket(deps.kv, action.ticket);
+    if (!tk || tk.clientId !== cl.id) {
+      await ctx.answerCallbackQuery({ text: t(lang, "not_yours") });
+      return;
+    }
+    const actor = { role: "client" as const, id: cl.id };
+    const refuse = (reason: string) =>
+      ctx.answerCallbackQuery({ text: t(lang, `reason_${reason}` as TextKey, { number: tk.number }) });
+    switch (action.type) {
+      case "current":
+        await patchClient(deps.kv, cl.id, () => ({ currentTicket: tk.number }));
+        await ctx.answerCallbackQuery();
+        await ctx.reply(t(lang, "current_switched", { number: tk.number }));
+        return;
+      case "close": {
+        const r = await closeTicket(deps, tk.number, actor);
+        return void (r.ok ? await ctx.answerCallbackQuery() : await refuse(r.reason));
+      }
+      case "reopen": {
+        const r = await reopenTicket(deps, tk.number, actor);
+        if (r.ok) await patchClient(deps.kv, cl.id, () => ({ currentTicket: tk.number }));
+        return void (r.ok ? await ctx.answerCallbackQuery() : await refuse(r.reason));
+      }
+      case "held_reopen": {
+        const r = await reopenTicket(deps, tk.number, actor);
+        if (!r.ok && r.reason !== "not_closed") return void await refuse(r.reason);
+        await ctx.answerCallbackQuery();
+        await patchClient(deps.kv, cl.id, () => ({ currentTicket: tk.number }));
+        await setDraft(deps.kv, cl.id, null);
+        const held = await listHeld(deps.kv, cl.id);
+        if (held.length) {
+          const ids = held.map((h) => h.updateId);
+          const res = await clientMessages(deps, tk.number, cl.id, held, ids);
+          if (res === "not_found") await dropHeld(deps.kv, cl.id, ids);
+        }
+        return;
+      }
+      case "rate": {
+        const r = await rateTicket(deps, tk.number, cl.id, action.score);
+        if (!r.ok) return void await refuse(r.reason);
+        await ctx.answerCallbackQuery({ text: "★".repeat(action.score) });
+        await setDraft(deps.kv, cl.id, { stage: "rate_comment", ticket: tk.number });
+        await ctx.reply(t(lang, "rate_thanks"));
+        return;
+      }
+    }
+    await next();
+  });
+  return c;
+}

@@ -1,0 +1,129 @@
+/**
+ * Everything a client writes that is not a command: it goes to the right ticket, starts a
+ * new one, or is held while the client chooses — never dropped.
+ *
+ * @module
+ */
+import { Composer, type Context, InlineKeyboard } from "grammy";
+import type { Message } from "grammy/types";
+import { t } from "../../i18n/mod.ts";
+import { clientButton } from "../../services/callback_data.ts";
+import { commentTicketRating } from "../../services/lifecycle.ts";
+import { clientMessages, type Incoming, openTicket, relayEdit } from "../../services/relay.ts";
+import { getDraft, holdMessage, setDraft } from "../../storage/drafts.ts";
+import { upsertClient } from "../../storage/people.ts";
+import { getSettings } from "../../storage/settings.ts";
+import { findMessageRef, getTicket, markProcessed } from "../../storage/tickets.ts";
+import type { BotDeps } from "../context.ts";
+import { askTopic, profileOf, topicChosen } from "./menu.ts";
+
+/** Handles the client's messages and edits in the private chat. */
+export function privateMessages(deps: BotDeps): Composer<Context> {
+  const c = new Composer<Context>();
+  const pm = c.chatType("private");
+
+  pm.on("message", async (ctx) => {
+    const item: Incoming = { updateId: ctx.update.update_id, message: ctx.message as Message };
+    if (item.message.media_group_id) {
+      await deps.albums.flushChat(ctx.chat.id, item.message.media_group_id);
+      deps.albums.add(item, (items) => handle(deps, ctx, items));
+      return;
+    }
+    await deps.albums.flushChat(ctx.chat.id);
+    await handle(deps, ctx, [item]);
+  });
+
+  pm.on("edited_message", async (ctx) => {
+    await relayEdit(deps, ctx.editedMessage as Message, ctx.update.update_id);
+  });
+  return c;
+}
+
+async function hold(deps: BotDeps, clientId: number, items: Incoming[]): Promise<void> {
+  for (const i of items) await holdMessage(deps.kv, clientId, i);
+}
+
+/** Marks all items processed; false when this is a redelivery of something already handled. */
+async function firstTime(deps: BotDeps, items: Incoming[]): Promise<boolean> {
+  let fresh = false;
+  for (const i of items) {
+    if (await markProcessed(deps.kv, "client", i.updateId, deps.clock.now())) fresh = true;
+  }
+  return fresh;
+}
+
+async function handle(deps: BotDeps, ctx: Context, items: Incoming[]): Promise<void> {
+  const client = await upsertClient(deps.kv, profileOf(ctx), deps.clock.now());
+  const lang = client.lang;
+  const first = items[0]!.message;
+  if (client.blocked) {
+    if (await firstTime(deps, items)) await ctx.reply(t(lang, "blocked_client"));
+    return;
+  }
+  const settings = await getSettings(deps.kv);
+  if (!settings.open) {
+    if (await firstTime(deps, items)) await ctx.reply(t(lang, "service_not_open"));
+    return;
+  }
+  const draft = await getDraft(deps.kv, client.id);
+  switch (draft?.stage) {
+    case "rate_comment":
+      if (items.length === 1 && first.text && !first.text.startsWith("/") && !first.reply_to_message) {
+        if (!(await firstTime(deps, items))) return;
+        await setDraft(deps.kv, client.id, null);
+        const r = await commentTicketRating(deps, draft.ticket, client.id, first.text.slice(0, 1000));
+        if (r.ok) await ctx.reply(t(lang, "rate_comment_thanks"));
+        return;
+      }
+      await setDraft(deps.kv, client.id, null);
+      break;
+    case "topic_text":
+      if (items.length === 1 && first.text) {
+        if (!(await firstTime(deps, items))) return;
+        await topicChosen(deps, ctx, first.text.slice(0, 100), lang);
+        return;
+      }
+      await hold(deps, client.id, items);
+      await ctx.reply(t(lang, "type_topic"));
+      return;
+    case "question":
+      await openTicket(deps, client.id, draft.topic, items);
+      await setDraft(deps.kv, client.id, null);
+      return;
+    case "topic":
+    case "held":
+      if (!(await firstTime(deps, items))) return;
+      await hold(deps, client.id, items);
+      return;
+  }
+
+  // a reply to a message of a ticket goes to that ticket, whatever is current
+  let ticketNumber = client.currentTicket;
+  const replied = first.reply_to_message;
+  if (replied) {
+    const ref = await findMessageRef(deps.kv, client.id, replied.message_id);
+    if (ref) ticketNumber = ref.ticket;
+  }
+  if (ticketNumber === null) {
+    if (!(await firstTime(deps, items))) return;
+    await hold(deps, client.id, items);
+    await askTopic(deps, ctx, lang);
+    return;
+  }
+  const res = await clientMessages(deps, ticketNumber, client.id, items);
+  if (res === "closed" || res === "not_found") {
+    if (!(await firstTime(deps, items))) return;
+    await hold(deps, client.id, items);
+    const tk = res === "closed" ? await getTicket(deps.kv, ticketNumber) : null;
+    if (!tk) {
+      await askTopic(deps, ctx, lang);
+      return;
+    }
+    await setDraft(deps.kv, client.id, { stage: "held" });
+    await ctx.reply(t(lang, "closed_ask", { number: tk.number }), {
+      reply_markup: new InlineKeyboard()
+        .text(t(lang, "btn_reopen_and_send", { number: tk.number }), clientButton({ type: "held_reopen", ticket: tk.number }))
+        .text(t(lang, "btn_new_and_send"), clientButton({ type: "held_new" })),
+    });
+  }
+}

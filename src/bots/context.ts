@@ -1,0 +1,15 @@
+/**
+ * What every bot of the service receives from the wiring code.
+ *
+ * @module
+ */
+import type { Helpdesk } from "../services/relay.ts";
+import type { AlbumCollector } from "./album_collector.ts";
+
+/** Dependencies of the client and manager bots. */
+export interface BotDeps extends Helpdesk {
+  /** Bot API server (the emulator in tests). */
+  apiRoot: string;
+  /** Collects album parts before they are relayed together. */
+  albums: AlbumCollector;
+}

@@ -1,0 +1,161 @@
+/**
+ * Ticket actions taken by people: take, transfer, close, reopen, rate. Each records the
+ * transition, tells the client and the thread, and refreshes the channel post.
+ *
+ * @module
+ */
+import type { OutboxJob } from "../domain/records.ts";
+import {
+  type Actor,
+  close,
+  commentRating,
+  type RejectReason,
+  rate,
+  reopen,
+  take,
+  type Ticket,
+  type Transition,
+  transfer,
+} from "../domain/ticket.ts";
+import { t, type TextKey } from "../i18n/mod.ts";
+import { getManager } from "../storage/people.ts";
+import { getSettings } from "../storage/settings.ts";
+import { changeTicket } from "../storage/tickets.ts";
+import { personName } from "./post.ts";
+import type { Helpdesk } from "./relay.ts";
+
+/** Result of an action: the new ticket, or why it was refused. */
+export type ActionResult = { ok: true; ticket: Ticket } | {
+  ok: false;
+  reason: RejectReason | "not_found";
+};
+
+type Notice = { lane: OutboxJob["lane"]; key: TextKey; params?: Record<string, string | number>; rate?: true };
+
+async function act(
+  deps: Helpdesk,
+  n: number,
+  transition: (t: Ticket, at: number) => Transition,
+  notices: (before: Ticket, after: Ticket) => Notice[],
+  postDirty = true,
+): Promise<ActionResult> {
+  const at = deps.clock.now();
+  const res = await changeTicket(deps.kv, n, at, (ticket, next) => {
+    const r = transition(ticket, at);
+    if (!r.ok) return { refuse: r.reason };
+    const jobs: OutboxJob[] = notices(ticket, r.ticket).map((x) => ({
+      ticket: n,
+      lane: x.lane,
+      seq: next(),
+      createdAt: at,
+      attempts: 0,
+      notBefore: 0,
+      action: {
+        type: "notice",
+        key: x.key,
+        params: { number: n, ...x.params },
+        ...(x.rate ? { buttons: "rate" as const } : {}),
+      },
+    }));
+    return { ticket: r.ticket, events: [{ ...r.event, seq: next() }], jobs, postDirty, result: undefined };
+  });
+  if (!res.ok) {
+    return { ok: false, reason: res.reason === "duplicate" ? "not_found" : res.reason };
+  }
+  deps.outbox.kick(n, "client");
+  deps.outbox.kick(n, "group");
+  if (postDirty) deps.outbox.kickPost(n);
+  return { ok: true, ticket: res.ticket };
+}
+
+async function who(deps: Helpdesk, actor: Actor): Promise<{ key: TextKey; name: string }> {
+  if (actor.role === "client") return { key: "who_client", name: "" };
+  const m = await getManager(deps.kv, actor.id);
+  return { key: "who_manager", name: m ? personName(m) : String(actor.id) };
+}
+
+/** Closes a ticket; the client is told and asked to rate. */
+export async function closeTicket(deps: Helpdesk, n: number, actor: Actor): Promise<ActionResult> {
+  const w = await who(deps, actor);
+  const teamLang = (await getSettings(deps.kv)).teamLang;
+  return await act(deps, n, (tk, at) => close(tk, actor, at), () => [
+    { lane: "group", key: "thread_closed_by", params: { who: t(teamLang, w.key, { name: w.name }) } },
+    {
+      lane: "client",
+      key: actor.role === "client" ? "ticket_closed_client" : "ticket_closed_by_manager",
+    },
+    { lane: "client", key: "rate_prompt", rate: true },
+  ]);
+}
+
+/** Reopens a closed ticket: a new cycle starts. */
+export async function reopenTicket(deps: Helpdesk, n: number, actor: Actor): Promise<ActionResult> {
+  const w = await who(deps, actor);
+  const teamLang = (await getSettings(deps.kv)).teamLang;
+  return await act(deps, n, (tk, at) => reopen(tk, actor, at), () => [
+    { lane: "group", key: "thread_reopened_by", params: { who: t(teamLang, w.key, { name: w.name }) } },
+    {
+      lane: "client",
+      key: actor.role === "client" ? "ticket_reopened_client" : "ticket_reopened_by_manager",
+    },
+  ]);
+}
+
+/** A manager takes an unassigned ticket. */
+export async function takeTicket(deps: Helpdesk, n: number, actor: Actor): Promise<ActionResult> {
+  const w = await who(deps, actor);
+  return await act(deps, n, (tk, at) => take(tk, actor, at), () => [
+    { lane: "group", key: "thread_taken", params: { manager: w.name } },
+  ]);
+}
+
+/** Staff hand a ticket to another manager. */
+export async function transferTicket(
+  deps: Helpdesk,
+  n: number,
+  actor: Actor,
+  toManagerId: number,
+): Promise<ActionResult> {
+  const to = await getManager(deps.kv, toManagerId);
+  if (!to?.active) return { ok: false, reason: "not_allowed" };
+  return await act(deps, n, (tk, at) => transfer(tk, actor, toManagerId, at), () => [
+    { lane: "group", key: "thread_taken", params: { manager: personName(to) } },
+  ]);
+}
+
+/** The client rates the last close. */
+export async function rateTicket(
+  deps: Helpdesk,
+  n: number,
+  clientId: number,
+  score: number,
+): Promise<ActionResult> {
+  return await act(
+    deps,
+    n,
+    (tk, at) => rate(tk, { role: "client", id: clientId }, score, undefined, at),
+    () => [{ lane: "group", key: "thread_rated", params: { score: "★".repeat(score), comment: "" } }],
+  );
+}
+
+/** The client adds a comment to their rating. */
+export async function commentTicketRating(
+  deps: Helpdesk,
+  n: number,
+  clientId: number,
+  comment: string,
+): Promise<ActionResult> {
+  return await act(
+    deps,
+    n,
+    (tk, at) => commentRating(tk, { role: "client", id: clientId }, comment, at),
+    (_b, after) => [{
+      lane: "group",
+      key: "thread_rated",
+      params: {
+        score: "★".repeat(after.ratings[after.ratings.length - 1]?.score ?? 0),
+        comment: `«${comment}»`,
+      },
+    }],
+  );
+}

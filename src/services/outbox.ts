@@ -1,0 +1,524 @@
+/**
+ * The delivery worker. Jobs wait in KV (see `storage/outbox.ts`); each lane of each ticket is
+ * delivered in order by one runner; every send is paced; failures are retried honouring
+ * `retry_after` with backoff until delivered or definitively undeliverable.
+ *
+ * @module
+ */
+import { type Api, GrammyError, HttpError } from "grammy";
+import type { InputMediaAudio, InputMediaDocument, InputMediaPhoto, InputMediaVideo, Message } from "grammy/types";
+import type { Client, Lane, MessageRecord, MsgAddr, OutboxJob } from "../domain/records.ts";
+import type { Settings } from "../domain/settings.ts";
+import type { Ticket } from "../domain/ticket.ts";
+import { t, type TextKey } from "../i18n/mod.ts";
+import {
+  busyLanes,
+  clearPostDirty,
+  completeJob,
+  dirtyPosts,
+  headJob,
+  markPostDirty,
+  postDirtyEntry,
+} from "../storage/outbox.ts";
+import { getClient, getManager, patchClient } from "../storage/people.ts";
+import { getSettings } from "../storage/settings.ts";
+import {
+  changeTicket,
+  getMessage,
+  getTicket,
+  setPostId,
+  ticketsByClient,
+} from "../storage/tickets.ts";
+import { clientButton } from "./callback_data.ts";
+import type { ServiceDeps } from "./deps.ts";
+import { withPrefix } from "./message_content.ts";
+import { renderPost } from "./post.ts";
+
+type Outcome =
+  | { kind: "done"; copies: Array<{ seq: number; copy: MsgAddr }>; headerId?: number }
+  | { kind: "failed"; seqs: number[]; reason: string }
+  | { kind: "retry"; ms: number }
+  | { kind: "hold" };
+
+interface LaneContext {
+  ticket: Ticket;
+  client: Client | null;
+  settings: Settings;
+  api: Api;
+}
+
+type InputMedia = InputMediaPhoto | InputMediaVideo | InputMediaDocument | InputMediaAudio;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Telegram's failure, classified for retrying. */
+type Failure =
+  | { type: "rate"; retryAfter: number }
+  | { type: "blocked"; description: string }
+  | { type: "bad"; description: string }
+  | { type: "transient"; description: string };
+
+function classify(e: unknown): Failure {
+  if (e instanceof GrammyError) {
+    if (e.error_code === 429) return { type: "rate", retryAfter: e.parameters.retry_after ?? 1 };
+    if (e.error_code === 403) return { type: "blocked", description: e.description };
+    if (e.error_code >= 500) return { type: "transient", description: e.description };
+    return { type: "bad", description: e.description };
+  }
+  if (e instanceof HttpError) return { type: "transient", description: e.message };
+  return { type: "transient", description: e instanceof Error ? e.message : String(e) };
+}
+
+/** The durable, paced, ordered delivery worker. */
+export class Outbox {
+  readonly #deps: ServiceDeps;
+  readonly #running = new Map<string, Promise<void>>();
+  readonly #again = new Set<string>();
+  #stopped = false;
+
+  constructor(deps: ServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /** Makes sure a runner delivers the lane's jobs. */
+  kick(ticket: number, lane: Lane): void {
+    this.#run(`${ticket}:${lane}`, () => this.#runLane(ticket, lane));
+  }
+
+  /** Makes sure the ticket's post gets (re)rendered. */
+  kickPost(ticket: number): void {
+    this.#run(`${ticket}:post`, () => this.#runPost(ticket));
+  }
+
+  #run(key: string, fn: () => Promise<void>): void {
+    if (this.#stopped) return;
+    if (this.#running.has(key)) {
+      this.#again.add(key);
+      return;
+    }
+    const p = (async () => {
+      do {
+        this.#again.delete(key);
+        try {
+          await fn();
+        } catch (e) {
+          this.#deps.log.error("outbox runner failed", { key, err: e });
+        }
+      } while (this.#again.has(key) && !this.#stopped);
+    })().finally(() => this.#running.delete(key));
+    this.#running.set(key, p);
+  }
+
+  /** Picks up everything left in KV (after a restart, or from a cron run). */
+  async resume(): Promise<void> {
+    for (const [ticket, lane] of await busyLanes(this.#deps.kv)) this.kick(ticket, lane);
+    for (const ticket of await dirtyPosts(this.#deps.kv)) this.kickPost(ticket);
+  }
+
+  /** Resolves when no runner is busy. */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all([...this.#running.values()]);
+  }
+
+  /** Stops taking new work and waits for the runners in hand. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.idle();
+  }
+
+  /** Adds jobs to a ticket's lanes (allocating their order) and starts delivering them. */
+  async enqueue(
+    ticket: number,
+    jobs: Array<{ lane: Lane; action: OutboxJob["action"] }>,
+  ): Promise<void> {
+    const at = this.#deps.clock.now();
+    await changeTicket(this.#deps.kv, ticket, at, (_t, next) => ({
+      jobs: jobs.map((j) => ({
+        ticket,
+        lane: j.lane,
+        seq: next(),
+        createdAt: at,
+        attempts: 0,
+        notBefore: 0,
+        action: j.action,
+      })),
+      result: undefined,
+    }));
+    for (const lane of new Set(jobs.map((j) => j.lane))) this.kick(ticket, lane);
+  }
+
+  async #runLane(ticket: number, lane: Lane): Promise<void> {
+    const { kv, log } = this.#deps;
+    let failures = 0;
+    while (!this.#stopped) {
+      const job = await headJob(kv, ticket, lane);
+      if (!job) return;
+      const ctx = await this.#context(ticket, lane);
+      if (!ctx) return;
+      let outcome: Outcome;
+      try {
+        outcome = await this.#execute(job.value, ctx);
+      } catch (e) {
+        outcome = await this.#onFailure(e, job.value, ctx, failures);
+      }
+      switch (outcome.kind) {
+        case "done":
+          failures = 0;
+          await completeJob(kv, job, outcome.copies, [], outcome.headerId);
+          break;
+        case "failed":
+          failures = 0;
+          log.warn("message undeliverable", { ticket, lane, reason: outcome.reason });
+          await completeJob(kv, job, [], outcome.seqs.map((seq) => ({ seq, reason: outcome.reason })));
+          if (lane === "client") {
+            await this.enqueue(ticket, [{
+              lane: "group",
+              action: { type: "notice", key: "thread_undeliverable", params: { reason: outcome.reason } },
+            }]);
+          }
+          break;
+        case "retry":
+          failures++;
+          await sleep(outcome.ms);
+          break;
+        case "hold":
+          return;
+      }
+    }
+  }
+
+  async #context(ticket: number, lane: Lane): Promise<LaneContext | null> {
+    const { kv } = this.#deps;
+    const api = this.#deps.apis().client;
+    if (!api) return null;
+    const [t, settings] = await Promise.all([getTicket(kv, ticket), getSettings(kv)]);
+    if (!t) return null;
+    const client = await getClient(kv, t.clientId);
+    if (lane === "group" && (t.threadId === null || settings.groupId === null)) return null;
+    if (lane === "client" && client?.unreachable) return null;
+    return { ticket: t, client, settings, api };
+  }
+
+  async #onFailure(e: unknown, job: OutboxJob, ctx: LaneContext, failures: number): Promise<Outcome> {
+    const f = classify(e);
+    const { pacer } = this.#deps;
+    const chatId = job.lane === "group" ? ctx.settings.groupId! : ctx.ticket.clientId;
+    switch (f.type) {
+      case "rate":
+        pacer.backOff("client", chatId, f.retryAfter);
+        return { kind: "retry", ms: pacer.scaled(f.retryAfter) };
+      case "blocked":
+        if (job.lane === "client") {
+          await this.markUnreachable(ctx.ticket.clientId, true);
+          return { kind: "hold" };
+        }
+        this.#deps.log.error("cannot write to the managers' group", { description: f.description });
+        return { kind: "retry", ms: pacer.scaled(Math.min(300, 5 * 2 ** failures)) };
+      case "bad":
+        if (/not modified/.test(f.description)) return { kind: "done", copies: [] };
+        if (/message to (edit|delete) not found|message can't be (edited|deleted)/.test(f.description)) {
+          return { kind: "done", copies: [] };
+        }
+        return { kind: "failed", seqs: seqsOf(job), reason: f.description };
+      case "transient":
+        return { kind: "retry", ms: pacer.scaled(Math.min(60, 0.5 * 2 ** failures)) };
+    }
+  }
+
+  /**
+   * Marks a client (un)reachable. Going unreachable tells the threads of their open tickets;
+   * coming back restarts delivery of what waited.
+   */
+  async markUnreachable(clientId: number, unreachable: boolean): Promise<void> {
+    const { kv } = this.#deps;
+    const before = await getClient(kv, clientId);
+    if (!before || before.unreachable === unreachable) return;
+    await patchClient(kv, clientId, () => ({ unreachable }));
+    for (const tk of await ticketsByClient(kv, clientId)) {
+      if (tk.status === "closed") continue;
+      await this.enqueue(tk.number, [{
+        lane: "group",
+        action: {
+          type: "notice",
+          key: unreachable ? "thread_client_unreachable" : "thread_client_back",
+          params: {},
+        },
+      }]);
+      await markPostDirty(kv, tk.number, this.#deps.clock.now());
+      this.kickPost(tk.number);
+      if (!unreachable) this.kick(tk.number, "client");
+    }
+  }
+
+  async #execute(job: OutboxJob, ctx: LaneContext): Promise<Outcome> {
+    const a = job.action;
+    const n = ctx.ticket.number;
+    switch (a.type) {
+      case "copy": {
+        const m = await getMessage(this.#deps.kv, n, a.msgSeq);
+        if (!m || m.deletedAt) return { kind: "done", copies: [] };
+        return job.lane === "group" ? await this.#copyToGroup(m, ctx) : await this.#copyToClient(m, ctx);
+      }
+      case "album": {
+        const ms: MessageRecord[] = [];
+        for (const s of a.msgSeqs) {
+          const m = await getMessage(this.#deps.kv, n, s);
+          if (m) ms.push(m);
+        }
+        return await this.#album(ms, job.lane, ctx);
+      }
+      case "notice":
+        return await this.#notice(a.key as TextKey, a.params, a.buttons, job.lane, ctx);
+      case "header": {
+        const id = await this.#sendHeader(ctx);
+        return { kind: "done", copies: [], headerId: id };
+      }
+      case "edit": {
+        const m = await getMessage(this.#deps.kv, n, a.msgSeq);
+        if (!m?.copy) return { kind: "done", copies: [] };
+        await this.#edit(m, m.copy, job.lane, ctx);
+        return { kind: "done", copies: [] };
+      }
+      case "delete": {
+        const m = await getMessage(this.#deps.kv, n, a.msgSeq);
+        if (!m?.copy) return { kind: "done", copies: [] };
+        await this.#deps.pacer.acquire("client", m.copy.chatId);
+        let key: TextKey = "thread_deleted";
+        try {
+          await ctx.api.deleteMessage(m.copy.chatId, m.copy.messageId);
+        } catch (e) {
+          const f = classify(e);
+          if (f.type !== "bad") throw e;
+          key = "thread_delete_failed";
+        }
+        await this.enqueue(n, [{ lane: "group", action: { type: "notice", key, params: {} } }]);
+        return { kind: "done", copies: [] };
+      }
+    }
+  }
+
+  /** Where a reply inside the ticket should point, on the given side. */
+  async #replyTarget(m: MessageRecord, side: "group" | "client"): Promise<number | undefined> {
+    if (m.replyToSeq === undefined) return undefined;
+    const target = await getMessage(this.#deps.kv, m.ticket, m.replyToSeq);
+    if (!target) return undefined;
+    const fromClient = target.direction === "in";
+    const addr = side === "group"
+      ? (fromClient ? target.copy : target.source)
+      : (fromClient ? target.source : target.copy);
+    return addr?.messageId;
+  }
+
+  async #copyToGroup(m: MessageRecord, ctx: LaneContext): Promise<Outcome> {
+    const groupId = ctx.settings.groupId!;
+    const root = ctx.ticket.threadId!;
+    const target = (await this.#replyTarget(m, "group")) ?? root;
+    await this.#deps.pacer.acquire("client", groupId);
+    const send = (replyTo: number) =>
+      ctx.api.copyMessage(groupId, m.source.chatId, m.source.messageId, {
+        reply_parameters: { message_id: replyTo },
+      });
+    let res: { message_id: number };
+    try {
+      res = await send(target);
+    } catch (e) {
+      const f = classify(e);
+      if (f.type !== "bad" || target === root || !/replied/.test(f.description)) throw e;
+      res = await send(root);
+    }
+    return { kind: "done", copies: [{ seq: m.seq, copy: { chatId: groupId, messageId: res.message_id } }] };
+  }
+
+  async #header(ctx: LaneContext): Promise<number> {
+    return ctx.ticket.clientHeaderId ?? await this.#sendHeader(ctx);
+  }
+
+  async #sendHeader(ctx: LaneContext): Promise<number> {
+    const lang = ctx.client?.lang ?? "ru";
+    await this.#deps.pacer.acquire("client", ctx.ticket.clientId);
+    const sent = await ctx.api.sendMessage(
+      ctx.ticket.clientId,
+      t(lang, "ticket_header", { number: ctx.ticket.number, topic: ctx.ticket.topic }),
+    );
+    await changeTicket(this.#deps.kv, ctx.ticket.number, this.#deps.clock.now(), (tk) => ({
+      ticket: { ...tk, clientHeaderId: sent.message_id },
+      result: undefined,
+    }));
+    ctx.ticket = { ...ctx.ticket, clientHeaderId: sent.message_id };
+    return sent.message_id;
+  }
+
+  async #copyToClient(m: MessageRecord, ctx: LaneContext): Promise<Outcome> {
+    const clientId = ctx.ticket.clientId;
+    const prefix = t(ctx.client?.lang ?? "ru", "ticket_number_prefix", { number: ctx.ticket.number });
+    const withNumber = withPrefix(m.kind, m.text, m.entities, prefix);
+    const replyTo = await this.#replyTarget(m, "client");
+    const reply = replyTo !== undefined
+      ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }
+      : {};
+    let sent: { message_id: number };
+    if (withNumber && m.kind === "text") {
+      await this.#deps.pacer.acquire("client", clientId);
+      sent = await ctx.api.sendMessage(clientId, withNumber.text, {
+        entities: withNumber.entities,
+        ...reply,
+      });
+    } else if (withNumber) {
+      await this.#deps.pacer.acquire("client", clientId);
+      sent = await ctx.api.copyMessage(clientId, m.source.chatId, m.source.messageId, {
+        caption: withNumber.text,
+        caption_entities: withNumber.entities,
+        ...reply,
+      });
+    } else {
+      const header = replyTo ?? await this.#header(ctx);
+      await this.#deps.pacer.acquire("client", clientId);
+      sent = await ctx.api.copyMessage(clientId, m.source.chatId, m.source.messageId, {
+        reply_parameters: { message_id: header, allow_sending_without_reply: true },
+      });
+    }
+    return { kind: "done", copies: [{ seq: m.seq, copy: { chatId: clientId, messageId: sent.message_id } }] };
+  }
+
+  async #album(ms: MessageRecord[], lane: Lane, ctx: LaneContext): Promise<Outcome> {
+    if (ms.length === 0) return { kind: "done", copies: [] };
+    const toGroup = lane === "group";
+    const chatId = toGroup ? ctx.settings.groupId! : ctx.ticket.clientId;
+    const prefix = t(ctx.client?.lang ?? "ru", "ticket_number_prefix", { number: ctx.ticket.number });
+    let replyTo: number | undefined = toGroup ? ctx.ticket.threadId! : undefined;
+    const media: InputMedia[] = ms.map((m, i) => {
+      let caption = m.text;
+      let entities = m.entities as Message["caption_entities"];
+      if (!toGroup && i === 0) {
+        const p = withPrefix(m.kind, m.text, m.entities, prefix);
+        if (p) {
+          caption = p.text;
+          entities = p.entities;
+        } else replyTo = -1;
+      }
+      const type = m.kind === "photo" || m.kind === "video" || m.kind === "audio" ? m.kind : "document";
+      return {
+        type,
+        media: m.fileId!,
+        ...(caption ? { caption } : {}),
+        ...(entities?.length ? { caption_entities: entities } : {}),
+      } as InputMedia;
+    });
+    if (replyTo === -1) replyTo = await this.#header(ctx);
+    await this.#deps.pacer.acquire("client", chatId, media.length);
+    const sent = await ctx.api.sendMediaGroup(chatId, media as InputMediaPhoto[], {
+      ...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo } } : {}),
+    });
+    return {
+      kind: "done",
+      copies: ms.map((m, i) => ({
+        seq: m.seq,
+        copy: { chatId, messageId: sent[i]?.message_id ?? sent[0]!.message_id },
+      })),
+    };
+  }
+
+  async #notice(
+    key: TextKey,
+    params: Record<string, string | number>,
+    buttons: "rate" | undefined,
+    lane: Lane,
+    ctx: LaneContext,
+  ): Promise<Outcome> {
+    if (lane === "group") {
+      await this.#deps.pacer.acquire("client", ctx.settings.groupId!);
+      await ctx.api.sendMessage(ctx.settings.groupId!, t(ctx.settings.teamLang, key, params), {
+        reply_parameters: { message_id: ctx.ticket.threadId! },
+      });
+      return { kind: "done", copies: [] };
+    }
+    const lang = ctx.client?.lang ?? "ru";
+    const n = ctx.ticket.number;
+    await this.#deps.pacer.acquire("client", ctx.ticket.clientId);
+    await ctx.api.sendMessage(ctx.ticket.clientId, t(lang, key, params), {
+      ...(buttons === "rate"
+        ? {
+          reply_markup: {
+            inline_keyboard: [[1, 2, 3, 4, 5].map((score) => ({
+              text: "★".repeat(score),
+              callback_data: clientButton({ type: "rate", ticket: n, score }),
+            }))],
+          },
+        }
+        : {}),
+    });
+    return { kind: "done", copies: [] };
+  }
+
+  async #edit(m: MessageRecord, copy: MsgAddr, lane: Lane, ctx: LaneContext): Promise<void> {
+    let text = m.text ?? "";
+    let entities = m.entities as Message["entities"];
+    if (lane === "client") {
+      const prefix = t(ctx.client?.lang ?? "ru", "ticket_number_prefix", { number: ctx.ticket.number });
+      const p = withPrefix(m.kind, m.text, m.entities, prefix);
+      if (p) {
+        text = p.text;
+        entities = p.entities;
+      }
+    }
+    await this.#deps.pacer.acquire("client", copy.chatId);
+    if (m.kind === "text") {
+      await ctx.api.editMessageText(copy.chatId, copy.messageId, text, { entities });
+    } else {
+      await ctx.api.editMessageCaption(copy.chatId, copy.messageId, {
+        caption: text,
+        caption_entities: entities,
+      });
+    }
+  }
+
+  async #runPost(n: number): Promise<void> {
+    const { kv, pacer, log } = this.#deps;
+    let failures = 0;
+    while (!this.#stopped) {
+      const entry = await postDirtyEntry(kv, n);
+      if (entry.versionstamp === null) return;
+      const api = this.#deps.apis().manager;
+      const settings = await getSettings(kv);
+      const ticket = await getTicket(kv, n);
+      if (!api || settings.channelId === null || !ticket) return;
+      const [client, manager] = await Promise.all([
+        getClient(kv, ticket.clientId),
+        ticket.managerId !== null ? getManager(kv, ticket.managerId) : null,
+      ]);
+      const { text, markup } = renderPost({ ticket, client, manager, settings });
+      try {
+        await pacer.acquire("manager", settings.channelId);
+        if (ticket.postId === null) {
+          const sent = await api.sendMessage(settings.channelId, text, { reply_markup: markup });
+          await setPostId(kv, n, sent.message_id, this.#deps.clock.now());
+          this.kick(n, "group");
+        } else {
+          await api.editMessageText(settings.channelId, ticket.postId, text, { reply_markup: markup });
+        }
+        failures = 0;
+      } catch (e) {
+        const f = classify(e);
+        if (f.type === "rate") {
+          pacer.backOff("manager", settings.channelId, f.retryAfter);
+          await sleep(pacer.scaled(f.retryAfter));
+          continue;
+        }
+        if (!(f.type === "bad" && /not modified/.test(f.description))) {
+          log.warn("cannot update the ticket post", { ticket: n, description: f.description });
+          if (++failures > 8) return;
+          await sleep(pacer.scaled(Math.min(60, 0.5 * 2 ** failures)));
+          continue;
+        }
+      }
+      if (await clearPostDirty(kv, entry)) return;
+    }
+  }
+}
+
+function seqsOf(job: OutboxJob): number[] {
+  const a = job.action;
+  if (a.type === "album") return a.msgSeqs;
+  if (a.type === "copy" || a.type === "edit" || a.type === "delete") return [a.msgSeq];
+  return [];
+}

@@ -1,0 +1,77 @@
+/**
+ * The ticket's post in the managers' channel: its text and buttons, always rendered from the
+ * current records so that re-rendering is idempotent.
+ *
+ * @module
+ */
+import type { InlineKeyboardMarkup } from "grammy/types";
+import type { Client, Manager } from "../domain/records.ts";
+import type { Settings } from "../domain/settings.ts";
+import type { Ticket } from "../domain/ticket.ts";
+import { type Lang, t } from "../i18n/mod.ts";
+import { postButton } from "./callback_data.ts";
+
+/** Formats an instant in the team's time zone, e.g. `2026-01-05 12:00`. */
+export function formatTime(at: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(at);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}`;
+}
+
+/** Display name of a person. */
+export function personName(p: { firstName?: string; lastName?: string; name?: string }): string {
+  return p.name ?? [p.firstName, p.lastName].filter(Boolean).join(" ");
+}
+
+/** Everything the post shows. */
+export interface PostView {
+  ticket: Ticket;
+  client: Client | null;
+  manager: Manager | null;
+  settings: Settings;
+  /** Overdue marks (from SLA checks), already localized. */
+  overdue?: string[];
+}
+
+/** Text and keyboard of a ticket's post. */
+export function renderPost(v: PostView): { text: string; markup: InlineKeyboardMarkup } {
+  const lang: Lang = v.settings.teamLang;
+  const tk = v.ticket;
+  const c = v.client;
+  const lines = [
+    t(lang, "post_title", { number: tk.number }),
+    t(lang, "post_status", { status: t(lang, `status_${tk.status}`) }),
+    t(lang, "post_topic", { topic: tk.topic }),
+    t(lang, "post_client", {
+      name: c ? personName(c) : "?",
+      username: c?.username ? `@${c.username}` : "",
+      id: tk.clientId,
+      lang: c?.lang ?? "?",
+    }).replace(/ {2,}/g, " "),
+    t(lang, "post_manager", { manager: v.manager ? personName(v.manager) : t(lang, "post_unassigned") }),
+  ];
+  if (tk.ratings.length) {
+    lines.push(t(lang, "post_rating", { rating: tk.ratings.map((r) => "★".repeat(r.score)).join(" · ") }));
+  }
+  lines.push(t(lang, "post_created", { time: formatTime(tk.createdAt, v.settings.timeZone) }));
+  if (c?.unreachable) lines.push(t(lang, "post_unreachable"));
+  if (c?.blocked) lines.push(t(lang, "post_blocked"));
+  for (const o of v.overdue ?? []) lines.push(t(lang, "post_overdue", { what: o }));
+  const buttons = tk.status === "closed"
+    ? [{ text: t(lang, "btn_post_reopen"), callback_data: postButton("reopen", tk.number) }]
+    : [
+      ...(tk.managerId === null
+        ? [{ text: t(lang, "btn_take"), callback_data: postButton("take", tk.number) }]
+        : []),
+      { text: t(lang, "btn_post_close"), callback_data: postButton("close", tk.number) },
+    ];
+  return { text: lines.join("\n"), markup: { inline_keyboard: [buttons] } };
+}

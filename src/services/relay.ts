@@ -1,0 +1,311 @@
+/**
+ * Messages entering a ticket: the client's (private chat → thread) and the managers'
+ * (thread → private chat). Each is recorded with its outgoing job in the same atomic
+ * operation as the mark that its update was processed, then the outbox delivers it.
+ *
+ * @module
+ */
+import type { Message } from "grammy/types";
+import type { Lane, MessageRecord, OutboxJob } from "../domain/records.ts";
+import { type Actor, clientWrote, managerReplied, type Ticket } from "../domain/ticket.ts";
+import type { InboxMark } from "../storage/tickets.ts";
+import { changeTicket, createTicket, findMessageRef, getMessage } from "../storage/tickets.ts";
+import { patchClient } from "../storage/people.ts";
+import type { ServiceDeps } from "./deps.ts";
+import { contentOf } from "./message_content.ts";
+import type { Outbox } from "./outbox.ts";
+
+/** Services plus the outbox that delivers what they record. */
+export interface Helpdesk extends ServiceDeps {
+  outbox: Outbox;
+}
+
+/** A received Telegram message with the id of the update that brought it. */
+export interface Incoming {
+  updateId: number;
+  message: Message;
+}
+
+function record(
+  ticket: number,
+  seq: number,
+  at: number,
+  direction: MessageRecord["direction"],
+  senderId: number,
+  m: Message,
+  replyToSeq: number | undefined,
+): MessageRecord {
+  return {
+    ticket,
+    seq,
+    at,
+    direction,
+    senderId,
+    ...contentOf(m),
+    source: { chatId: m.chat.id, messageId: m.message_id },
+    ...(replyToSeq !== undefined ? { replyToSeq } : {}),
+    delivery: direction === "note" ? "none" : "pending",
+  };
+}
+
+/** Jobs that deliver `records` into `lane`: one album job per media group, a copy job otherwise. */
+function jobsFor(
+  records: MessageRecord[],
+  lane: Lane,
+  at: number,
+  next: () => number,
+): OutboxJob[] {
+  const jobs: OutboxJob[] = [];
+  const base = { ticket: records[0]?.ticket ?? 0, lane, createdAt: at, attempts: 0, notBefore: 0 };
+  for (let i = 0; i < records.length;) {
+    const r = records[i]!;
+    let end = i + 1;
+    while (
+      r.mediaGroupId && end < records.length && end - i < 10 &&
+      records[end]!.mediaGroupId === r.mediaGroupId
+    ) end++;
+    const run = records.slice(i, end);
+    jobs.push({
+      ...base,
+      seq: next(),
+      action: run.length > 1
+        ? { type: "album", msgSeqs: run.map((g) => g.seq) }
+        : { type: "copy", msgSeq: r.seq },
+    });
+    i = end;
+  }
+  return jobs;
+}
+
+async function replySeqs(
+  deps: Helpdesk,
+  ticket: number,
+  items: Incoming[],
+): Promise<Array<number | undefined>> {
+  return await Promise.all(items.map(async ({ message }) => {
+    const r = message.reply_to_message;
+    if (!r) return undefined;
+    const ref = await findMessageRef(deps.kv, message.chat.id, r.message_id);
+    return ref && ref.ticket === ticket && ref.seq > 0 ? ref.seq : undefined;
+  }));
+}
+
+/**
+ * Opens a new ticket whose question is `items` (one message, or an album, or messages held
+ * while the client chose a topic). Returns the ticket, or null for a duplicate delivery.
+ */
+export async function openTicket(
+  deps: Helpdesk,
+  clientId: number,
+  topic: string,
+  items: Incoming[],
+  heldIds: number[] = [],
+): Promise<Ticket | null> {
+  const at = deps.clock.now();
+  const res = await createTicket(deps.kv, {
+    topic,
+    clientId,
+    at,
+    inbox: items.filter((i) => !heldIds.includes(i.updateId)).map((i) => ({
+      bot: "client",
+      updateId: i.updateId,
+    })),
+    with: (ticket, next) => {
+      const records = items.map((i) => record(ticket.number, next(), at, "in", clientId, i.message, undefined));
+      const header: OutboxJob = {
+        ticket: ticket.number,
+        lane: "client",
+        seq: next(),
+        createdAt: at,
+        attempts: 0,
+        notBefore: 0,
+        action: { type: "header" },
+      };
+      return {
+        messages: records,
+        jobs: [header, ...jobsFor(records, "group", at, next)],
+        ...(heldIds.length ? { dropHeld: { clientId, updateIds: heldIds } } : {}),
+        result: undefined,
+      };
+    },
+  });
+  if (!res.ok) return null;
+  await patchClient(deps.kv, clientId, () => ({ currentTicket: res.ticket.number }));
+  deps.outbox.kickPost(res.ticket.number);
+  deps.outbox.kick(res.ticket.number, "client");
+  deps.outbox.kick(res.ticket.number, "group");
+  return res.ticket;
+}
+
+/**
+ * The client wrote in an open ticket: records the messages and queues their copies into the
+ * thread. Returns false when the ticket is closed (the caller asks the client what to do).
+ */
+export async function clientMessages(
+  deps: Helpdesk,
+  ticketNumber: number,
+  clientId: number,
+  items: Incoming[],
+  heldIds: number[] = [],
+): Promise<"ok" | "duplicate" | "closed" | "not_found"> {
+  const at = deps.clock.now();
+  const replies = await replySeqs(deps, ticketNumber, items);
+  const res = await changeTicket(
+    deps.kv,
+    ticketNumber,
+    at,
+    (ticket, next) => {
+      const r = clientWrote(ticket, clientId, at);
+      if (!r.ok) return { refuse: r.reason };
+      const records = items.map((i, k) =>
+        record(ticket.number, next(), at, "in", clientId, i.message, replies[k])
+      );
+      return {
+        ticket: r.ticket,
+        messages: records,
+        jobs: jobsFor(records, "group", at, next),
+        ...(heldIds.length ? { dropHeld: { clientId, updateIds: heldIds } } : {}),
+        result: undefined,
+      };
+    },
+    items.filter((i) => !heldIds.includes(i.updateId)).map((i): InboxMark => ({
+      bot: "client",
+      updateId: i.updateId,
+    })),
+  );
+  if (res.ok) {
+    deps.outbox.kick(ticketNumber, "group");
+    return "ok";
+  }
+  if (res.reason === "duplicate" || res.reason === "not_found") return res.reason;
+  return "closed";
+}
+
+/**
+ * A manager's comment in a ticket's thread: recorded and queued to the client (or kept as an
+ * internal note). The first reply assigns an unassigned ticket to its author.
+ */
+export async function managerMessages(
+  deps: Helpdesk,
+  ticketNumber: number,
+  actor: Actor,
+  items: Incoming[],
+  note: boolean,
+): Promise<"ok" | "duplicate" | "closed" | "not_found"> {
+  const at = deps.clock.now();
+  const replies = await replySeqs(deps, ticketNumber, items);
+  let reassigned = false;
+  const res = await changeTicket(
+    deps.kv,
+    ticketNumber,
+    at,
+    (ticket, next) => {
+      if (ticket.status === "closed") return { refuse: "closed" };
+      const records = items.map((i, k) =>
+        record(ticket.number, next(), at, note ? "note" : "out", actor.id, i.message, replies[k])
+      );
+      if (note) return { messages: records, result: undefined };
+      const r = managerReplied(ticket, actor, at);
+      if (!r.ok) return { refuse: r.reason };
+      reassigned = ticket.managerId !== r.ticket.managerId || ticket.status !== r.ticket.status;
+      return {
+        ticket: r.ticket,
+        events: [{ ...r.event, seq: next() }],
+        messages: records,
+        jobs: jobsFor(records, "client", at, next),
+        postDirty: reassigned,
+        result: undefined,
+      };
+    },
+    items.map((i) => ({ bot: "client", updateId: i.updateId })),
+  );
+  if (!res.ok) {
+    if (res.reason === "duplicate" || res.reason === "not_found") return res.reason;
+    return "closed";
+  }
+  if (!note) deps.outbox.kick(ticketNumber, "client");
+  if (reassigned) deps.outbox.kickPost(ticketNumber);
+  return "ok";
+}
+
+/**
+ * An edited message: the stored text follows, and the copy on the other side is edited.
+ * Returns false when the message is not part of any ticket.
+ */
+export async function relayEdit(deps: Helpdesk, edited: Message, updateId: number): Promise<boolean> {
+  const ref = await findMessageRef(deps.kv, edited.chat.id, edited.message_id);
+  if (!ref || ref.seq === 0) return false;
+  const original = await getMessage(deps.kv, ref.ticket, ref.seq);
+  if (!original || original.source.messageId !== edited.message_id) return false;
+  const at = deps.clock.now();
+  const content = contentOf(edited);
+  const lane: Lane | null = original.direction === "in"
+    ? "group"
+    : original.direction === "out"
+    ? "client"
+    : null;
+  const res = await changeTicket(
+    deps.kv,
+    ref.ticket,
+    at,
+    (_t, next) => {
+      const updated: MessageRecord = { ...original, editedAt: at };
+      if (content.text !== undefined) updated.text = content.text;
+      else delete updated.text;
+      if (content.entities) updated.entities = content.entities;
+      else delete updated.entities;
+      return {
+        messages: [updated],
+        jobs: lane
+          ? [{
+            ticket: ref.ticket,
+            lane,
+            seq: next(),
+            createdAt: at,
+            attempts: 0,
+            notBefore: 0,
+            action: { type: "edit", msgSeq: original.seq },
+          }]
+          : [],
+        result: undefined,
+      };
+    },
+    [{ bot: "client", updateId }],
+  );
+  if (res.ok && lane) deps.outbox.kick(ref.ticket, lane);
+  return true;
+}
+
+/**
+ * A manager asked to delete their comment's copy at the client. Only the author may.
+ * Returns what happened, for the caller to tell the manager.
+ */
+export async function deleteForClient(
+  deps: Helpdesk,
+  groupId: number,
+  commentId: number,
+  managerId: number,
+  updateId: number,
+): Promise<"queued" | "not_found" | "not_author"> {
+  const ref = await findMessageRef(deps.kv, groupId, commentId);
+  if (!ref || ref.seq === 0) return "not_found";
+  const m = await getMessage(deps.kv, ref.ticket, ref.seq);
+  if (!m || m.direction !== "out" || m.source.messageId !== commentId) return "not_found";
+  if (m.senderId !== managerId) return "not_author";
+  const at = deps.clock.now();
+  const res = await changeTicket(deps.kv, ref.ticket, at, (_t, next) => ({
+    messages: [{ ...m, deletedAt: at }],
+    jobs: [{
+      ticket: ref.ticket,
+      lane: "client",
+      seq: next(),
+      createdAt: at,
+      attempts: 0,
+      notBefore: 0,
+      action: { type: "delete", msgSeq: m.seq },
+    }],
+    result: undefined,
+  }), [{ bot: "client", updateId }]);
+  if (res.ok) deps.outbox.kick(ref.ticket, "client");
+  return "queued";
+}

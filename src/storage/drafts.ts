@@ -1,0 +1,54 @@
+/**
+ * A client's dialogue state with the client bot, and the messages held while they decide
+ * where those messages go (nothing a client writes is dropped).
+ *
+ * @module
+ */
+import type { Message } from "grammy/types";
+import { K } from "./keys.ts";
+
+/** Where a client is in a dialogue. */
+export type Draft =
+  | { stage: "topic" }
+  | { stage: "topic_text" }
+  | { stage: "question"; topic: string }
+  | { stage: "held" }
+  | { stage: "rate_comment"; ticket: number };
+
+/** A message kept until the client says which ticket it belongs to. */
+export interface HeldMessage {
+  updateId: number;
+  message: Message;
+}
+
+const DRAFT_TTL_MS = 7 * 24 * 3_600_000;
+
+/** Reads a client's dialogue state. */
+export async function getDraft(kv: Deno.Kv, clientId: number): Promise<Draft | null> {
+  return (await kv.get<Draft>(K.draft(clientId))).value;
+}
+
+/** Sets or clears a client's dialogue state. */
+export async function setDraft(kv: Deno.Kv, clientId: number, draft: Draft | null): Promise<void> {
+  if (draft) await kv.set(K.draft(clientId), draft, { expireIn: DRAFT_TTL_MS });
+  else await kv.delete(K.draft(clientId));
+}
+
+/** Keeps a message for later; idempotent per update id. */
+export async function holdMessage(kv: Deno.Kv, clientId: number, held: HeldMessage): Promise<void> {
+  await kv.set(K.held(clientId, held.updateId), held, { expireIn: DRAFT_TTL_MS });
+}
+
+/** The messages held for a client, in arrival order. */
+export async function listHeld(kv: Deno.Kv, clientId: number): Promise<HeldMessage[]> {
+  const out: HeldMessage[] = [];
+  for await (const e of kv.list<HeldMessage>({ prefix: K.heldPrefix(clientId) })) out.push(e.value);
+  return out;
+}
+
+/** Deletes held messages once they were committed to a ticket. */
+export async function dropHeld(kv: Deno.Kv, clientId: number, updateIds: number[]): Promise<void> {
+  const op = kv.atomic();
+  for (const id of updateIds) op.delete(K.held(clientId, id));
+  await op.commit();
+}

@@ -1,0 +1,105 @@
+/**
+ * The durable outbox: jobs wait in KV, per ticket and lane, until delivered.
+ *
+ * @module
+ */
+import type { Lane, MessageRecord, MsgAddr, OutboxJob } from "../domain/records.ts";
+import type { Ticket } from "../domain/ticket.ts";
+import { K } from "./keys.ts";
+
+/** The first job waiting in a lane, with its versionstamp. */
+export async function headJob(
+  kv: Deno.Kv,
+  ticket: number,
+  lane: Lane,
+): Promise<Deno.KvEntry<OutboxJob> | null> {
+  for await (const e of kv.list<OutboxJob>({ prefix: K.outboxLane(ticket, lane) }, { limit: 1 })) {
+    return e;
+  }
+  return null;
+}
+
+/** Every lane that has work, as `[ticket, lane]` pairs. */
+export async function busyLanes(kv: Deno.Kv): Promise<Array<[number, Lane]>> {
+  const seen = new Set<string>();
+  const out: Array<[number, Lane]> = [];
+  for await (const e of kv.list({ prefix: K.outboxAll() })) {
+    const id = `${String(e.key[1])}:${String(e.key[2])}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push([e.key[1] as number, e.key[2] as Lane]);
+    }
+  }
+  return out;
+}
+
+/** Tickets whose channel post waits to be (re)rendered. */
+export async function dirtyPosts(kv: Deno.Kv): Promise<number[]> {
+  const out: number[] = [];
+  for await (const e of kv.list({ prefix: K.postDirtyAll() })) out.push(e.key[1] as number);
+  return out;
+}
+
+/** Reads the post-dirty marker of a ticket. */
+export function postDirtyEntry(kv: Deno.Kv, ticket: number): Promise<Deno.KvEntryMaybe<number>> {
+  return kv.get<number>(K.postDirty(ticket));
+}
+
+/** Clears the post-dirty marker unless it was set again meanwhile. */
+export async function clearPostDirty(kv: Deno.Kv, entry: Deno.KvEntryMaybe<number>) {
+  return (await kv.atomic().check(entry).delete(entry.key).commit()).ok;
+}
+
+/** Marks a ticket's post for re-rendering. */
+export async function markPostDirty(kv: Deno.Kv, ticket: number, at: number): Promise<void> {
+  await kv.set(K.postDirty(ticket), at);
+}
+
+/**
+ * A job is done: removes it and records the copies it produced (message record and the
+ * copy → record index), in one atomic operation.
+ */
+export async function completeJob(
+  kv: Deno.Kv,
+  job: Deno.KvEntry<OutboxJob>,
+  copies: Array<{ seq: number; copy: MsgAddr }>,
+  failed: Array<{ seq: number; reason: string }> = [],
+  headerId?: number,
+): Promise<void> {
+  const n = job.value.ticket;
+  for (;;) {
+    const records = await kv.getMany<MessageRecord[]>(
+      [...copies, ...failed].map((c) => K.message(n, c.seq)),
+    );
+    const ticketEntry = headerId !== undefined ? await kv.get<Ticket>(K.ticket(n)) : null;
+    const op = kv.atomic().check(job).delete(job.key);
+    records.forEach((r, i) => {
+      if (!r.value) return;
+      op.check(r);
+      const c = copies[i];
+      if (c) {
+        op.set(r.key, { ...r.value, copy: c.copy, delivery: "sent" } satisfies MessageRecord);
+        op.set(K.msgRef(c.copy.chatId, c.copy.messageId), { ticket: n, seq: c.seq });
+      } else {
+        const f = failed[i - copies.length]!;
+        op.set(r.key, { ...r.value, delivery: "failed", failure: f.reason } satisfies MessageRecord);
+      }
+    });
+    if (ticketEntry?.value) {
+      op.check(ticketEntry).set(ticketEntry.key, { ...ticketEntry.value, clientHeaderId: headerId! });
+      // the header belongs to the ticket: a client's reply to it goes there (seq 0 = no record)
+      op.set(K.msgRef(ticketEntry.value.clientId, headerId!), { ticket: n, seq: 0 });
+    }
+    const res = await op.commit();
+    if (res.ok) return;
+    const still = await kv.get(job.key);
+    if (still.versionstamp !== job.versionstamp) return; // someone else completed it
+  }
+}
+
+/** Adds jobs outside of a ticket change (notices of the service). */
+export async function addJobs(kv: Deno.Kv, jobs: OutboxJob[]): Promise<void> {
+  const op = kv.atomic();
+  for (const j of jobs) op.set(K.outbox(j.ticket, j.lane, j.seq), j);
+  await op.commit();
+}

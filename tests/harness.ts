@@ -1,0 +1,175 @@
+/**
+ * An end-to-end world for tests: the emulator with a channel, its discussion group, the
+ * client and manager bots (real grammY bots polling over HTTP), managers and KV in memory.
+ *
+ * @module
+ */
+import type { Bot } from "grammy";
+import { AlbumCollector } from "../src/bots/album_collector.ts";
+import { createClientBot } from "../src/bots/client/bot.ts";
+import type { BotDeps } from "../src/bots/context.ts";
+import { createManagerBot } from "../src/bots/manager/bot.ts";
+import { ManualClock } from "../src/clock.ts";
+import { type Emulator, startEmulator, type ViewMessage } from "../src/emulator/mod.ts";
+import { createLogger } from "../src/log.ts";
+import { Outbox } from "../src/services/outbox.ts";
+import { Pacer, TELEGRAM_LIMITS } from "../src/services/pacer.ts";
+import { putManager } from "../src/storage/people.ts";
+import { updateSettings } from "../src/storage/settings.ts";
+
+/** Options of {@linkcode startWorld}. */
+export interface WorldOptions {
+  /** Real seconds per Telegram second, for the emulator and the pacer alike. */
+  timeScale?: number;
+  limits?: boolean;
+  autoForwardDelay?: { min: number; max: number } | "before-return";
+  topics?: string[];
+  albumWindowMs?: number;
+}
+
+/** A running world. */
+export interface TestWorld {
+  emu: Emulator;
+  kv: Deno.Kv;
+  deps: BotDeps;
+  clock: ManualClock;
+  clientBot: { id: number; token: string; username: string };
+  managerBot: { id: number; token: string; username: string };
+  owner: { id: number };
+  channelId: number;
+  groupId: number;
+  /** Registered managers. */
+  managers: Array<{ id: number; name: string }>;
+  /** A new customer who has pressed /start. */
+  newClient(name: string, languageCode?: string): Promise<{ id: number }>;
+  /** What a user sees in their chat with the client bot. */
+  clientView(userId: number): ViewMessage[];
+  /** The comments under the post of ticket `n`. */
+  thread(n: number): Promise<ViewMessage[]>;
+  /** Waits until `cond` holds (polling), or fails after `timeoutMs`. */
+  until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the emulator, the bots and the service around an in-memory KV. */
+export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
+  const timeScale = o.timeScale ?? 0.01;
+  const emu = await startEmulator({
+    timeScale,
+    limits: o.limits ?? true,
+    autoForwardDelay: o.autoForwardDelay ?? { min: 0, max: 5 },
+  });
+  const owner = emu.createUser({ firstName: "Olga", username: "owner", languageCode: "ru" });
+  const clientBot = emu.createBot({ username: "help_client_bot" });
+  const managerBot = emu.createBot({ username: "help_manager_bot" });
+  const channelId = emu.createChannel({ title: "Tickets", ownerId: owner.id }).id;
+  const groupId = emu.createGroup({ title: "Tickets chat", ownerId: owner.id }).id;
+  emu.linkDiscussion(channelId, groupId);
+  for (const b of [clientBot, managerBot]) {
+    emu.setMember(channelId, b.id, { status: "administrator" });
+    emu.setMember(groupId, b.id, { status: "administrator" });
+  }
+  const managers = ["Maria", "Ivan"].map((name) => {
+    const u = emu.createUser({ firstName: name, languageCode: "ru" });
+    emu.setMember(channelId, u.id, { status: "member" });
+    emu.setMember(groupId, u.id, { status: "member" });
+    return { id: u.id, name };
+  });
+
+  const kv = await Deno.openKv(":memory:");
+  const clock = new ManualClock(Date.UTC(2026, 0, 5, 9, 0));
+  const log = createLogger(Deno.env.get("TEST_LOG") ? "debug" : "silent");
+  await updateSettings(kv, 0, clock.now(), () => ({
+    clientBotToken: clientBot.token,
+    managerBotToken: managerBot.token,
+    clientBotId: clientBot.id,
+    managerBotId: managerBot.id,
+    channelId,
+    groupId,
+    open: true,
+    topics: o.topics ?? [],
+  }));
+  for (const m of managers) {
+    await putManager(kv, {
+      id: m.id,
+      name: m.name,
+      lang: "ru",
+      addedAt: clock.now(),
+      addedBy: owner.id,
+      active: true,
+      mute: [],
+    });
+  }
+  const pacer = new Pacer({
+    ...TELEGRAM_LIMITS,
+    timeScale,
+    ...(o.limits === false
+      ? { privatePerWindow: Infinity, groupPerWindow: Infinity, globalPerWindow: Infinity }
+      : {}),
+  });
+  const bots: { client?: Bot; manager?: Bot } = {};
+  const base = {
+    kv,
+    clock,
+    log,
+    pacer,
+    adminIds: [owner.id],
+    apis: () => ({ client: bots.client?.api ?? null, manager: bots.manager?.api ?? null }),
+  };
+  const outbox = new Outbox(base);
+  const deps: BotDeps = {
+    ...base,
+    outbox,
+    apiRoot: emu.apiRoot,
+    albums: new AlbumCollector(o.albumWindowMs ?? 60, (e) => log.error("album", { err: e })),
+  };
+  bots.client = createClientBot(clientBot.token, deps);
+  bots.manager = createManagerBot(managerBot.token, deps);
+  await Promise.all([bots.client.init(), bots.manager.init()]);
+  const running = [bots.client, bots.manager].map((b) =>
+    b.start({ timeout: 1, drop_pending_updates: false })
+  );
+
+  const until = async (cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) => {
+    const end = performance.now() + timeoutMs;
+    while (!(await cond())) {
+      if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
+  const { getTicket } = await import("../src/storage/tickets.ts");
+  return {
+    emu,
+    kv,
+    deps,
+    clock,
+    clientBot,
+    managerBot,
+    owner,
+    channelId,
+    groupId,
+    managers,
+    async newClient(name, languageCode = "ru") {
+      const u = emu.createUser({ firstName: name, username: name.toLowerCase(), languageCode });
+      emu.userStartBot(u.id, clientBot.id);
+      await until(() => emu.view(u.id, clientBot.id).length >= 2, `${name}'s greeting`);
+      return { id: u.id };
+    },
+    clientView: (userId) => emu.view(userId, clientBot.id),
+    async thread(n) {
+      const t = await getTicket(kv, n);
+      if (!t?.threadId) return [];
+      return emu.threadView(groupId, t.threadId).filter((m) => m.id !== t.threadId);
+    },
+    until,
+    async stop() {
+      await deps.albums.flushAll();
+      await Promise.all([bots.client?.stop(), bots.manager?.stop()]);
+      await Promise.all(running);
+      await outbox.stop();
+      await emu.close();
+      kv.close();
+    },
+  };
+}
