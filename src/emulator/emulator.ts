@@ -1,0 +1,920 @@
+/**
+ * The emulator: HTTP server (Bot API, file downloads, control surface) and the
+ * TypeScript control surface used by tests, benchmarks and the demo.
+ */
+import { ApiError, E } from "./errors.ts";
+import type { Entity } from "./entities.ts";
+import { withAutoEntities } from "./entities.ts";
+import { Faults } from "./faults.ts";
+import { type Api, type AutoForwardDelay, makeHandlers } from "./methods.ts";
+import { Clock, LIMITS, RateLimiter } from "./rules.ts";
+import { validateCall } from "./schema.ts";
+import { Timers } from "./updates.ts";
+import {
+  type AdminRights,
+  type BotRec,
+  type CallLogEntry,
+  type ChatRec,
+  type FileKind,
+  type FileRec,
+  makeRights,
+  type MemberStatus,
+  type MsgKind,
+  type MsgRec,
+  type UserRec,
+  World,
+} from "./world.ts";
+
+/** Options of startEmulator. */
+export interface EmulatorOptions {
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one */
+  port?: number;
+  /** real seconds per Telegram second (default 1); 0.01 makes a Telegram minute 600 ms */
+  timeScale?: number;
+  /** Telegram's rate limits on (default true) */
+  limits?: boolean;
+  /** delay of automatic forwards into the linked group, real ms (default {min:0,max:0}) */
+  autoForwardDelay?: AutoForwardDelay;
+  /** receives log lines (unknown fields, webhook errors) */
+  log?: (line: string) => void;
+  /** source of message dates in ms (default Date.now) */
+  now?: () => number;
+}
+
+/** Content a user can send. Sizes are bytes; files are synthetic. */
+export type UserContent =
+  | { text: string; entities?: Entity[] }
+  | (
+    & { caption?: string }
+    & (
+      | { photo: { sizeBytes?: number; width?: number; height?: number; fileUniqueId?: string } }
+      | { video: FileSpec }
+      | { animation: FileSpec }
+      | { audio: FileSpec & { performer?: string; title?: string } }
+      | { voice: FileSpec }
+      | { video_note: FileSpec }
+      | { document: FileSpec }
+    )
+  )
+  | { sticker: { emoji?: string; fileUniqueId?: string } }
+  | { location: { latitude: number; longitude: number } }
+  | { contact: { phone_number: string; first_name: string; last_name?: string; user_id?: number } }
+  | { poll: { question: string; options: string[] } };
+
+/** A synthetic file a user sends (or fileUniqueId to re-send a known one). */
+export interface FileSpec {
+  sizeBytes?: number;
+  fileName?: string;
+  mimeType?: string;
+  duration?: number;
+  width?: number;
+  height?: number;
+  fileUniqueId?: string;
+}
+
+/** Options of a user's message. */
+export interface UserSendOptions {
+  /** message id in the same chat to reply to */
+  replyTo?: number;
+  /** forum topic id (forum supergroups only) */
+  threadId?: number;
+}
+
+/** A message as a human sees it. */
+export interface ViewMessage {
+  id: number;
+  date: number;
+  sender: { type: "user" | "bot" | "chat"; id: number; name: string; username?: string };
+  /** sent by the viewing user */
+  outgoing: boolean;
+  kind: MsgKind;
+  text?: string;
+  caption?: string;
+  entities?: Entity[];
+  fileUniqueId?: string;
+  fileName?: string;
+  fileSize?: number;
+  replyTo?: number;
+  threadId?: number;
+  mediaGroupId?: string;
+  replyMarkup?: unknown;
+  edited: boolean;
+  isAutomaticForward?: boolean;
+  forwardOrigin?: Record<string, unknown>;
+  /** location / contact / poll payload */
+  extra?: Record<string, unknown>;
+}
+
+/** Reference to a message created through the control surface. */
+export interface SentRef {
+  chatId: number;
+  messageId: number;
+  mediaGroupId?: string;
+}
+
+const JSON_HEADERS = { "content-type": "application/json" };
+const KINDS: FileKind[] = [
+  "photo",
+  "video",
+  "animation",
+  "audio",
+  "voice",
+  "video_note",
+  "document",
+  "sticker",
+];
+
+/** The running emulator. */
+export class Emulator {
+  readonly world: World;
+  readonly clock: Clock;
+  readonly limiter: RateLimiter;
+  readonly faults = new Faults();
+  /** "http://127.0.0.1:PORT"; grammY: new Bot(token, {client: {apiRoot: emu.apiRoot}}) */
+  apiRoot = "";
+  private timers = new Timers();
+  private api: Api;
+  private server?: Deno.HttpServer<Deno.NetAddr>;
+  private autoForward: AutoForwardDelay;
+  private log: (line: string) => void;
+
+  constructor(opts: EmulatorOptions = {}) {
+    this.clock = new Clock(opts.timeScale ?? 1);
+    this.limiter = new RateLimiter(this.clock);
+    this.limiter.enabled = opts.limits ?? true;
+    this.autoForward = opts.autoForwardDelay ?? { min: 0, max: 0 };
+    this.log = opts.log ?? (() => {});
+    const now = opts.now ?? Date.now;
+    this.world = new World({
+      clock: this.clock,
+      timers: this.timers,
+      unixNow: () => Math.floor(now() / 1000),
+      onWebhookReply: (bot, body) => {
+        const { method, ...params } = body;
+        void this.call(bot, String(method), params).then((r) => {
+          if (!r.ok) this.log(`webhook reply ${String(method)} failed: ${r.description}`);
+        });
+      },
+    });
+    this.api = makeHandlers({
+      world: this.world,
+      limiter: this.limiter,
+      clock: this.clock,
+      timers: this.timers,
+      autoForwardDelay: () => this.autoForward,
+    });
+  }
+
+  /** Current time scale (real seconds per Telegram second). */
+  get timeScale(): number {
+    return this.clock.timeScale;
+  }
+
+  /** Real milliseconds to wait for a retry_after of n (Telegram seconds). */
+  retryAfterMs(n: number): number {
+    return this.clock.realMs(n);
+  }
+
+  /** Starts the HTTP server. */
+  listen(port = 0): Promise<void> {
+    return new Promise((resolve) => {
+      this.server = Deno.serve({
+        hostname: "127.0.0.1",
+        port,
+        onListen: (addr) => {
+          this.apiRoot = `http://127.0.0.1:${addr.port}`;
+          resolve();
+        },
+      }, (req) => this.handle(req));
+    });
+  }
+
+  /** Stops the server, pending polls, webhook deliveries and timers. */
+  async close(): Promise<void> {
+    this.timers.clear();
+    for (const b of this.world.bots.values()) b.updates.stop();
+    await this.server?.shutdown();
+  }
+
+  // ------------------------------------------------------------------ HTTP
+
+  private async handle(req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    const path = url.pathname;
+    if (path.startsWith("/bot")) return await this.handleApi(req, url, path);
+    if (path.startsWith("/file/bot")) return await this.handleFile(path);
+    if (path.startsWith("/_emulator/")) return await this.handleControl(req, path.slice(11));
+    return json(404, { ok: false, error_code: 404, description: E.notFound });
+  }
+
+  private async handleApi(req: Request, url: URL, path: string): Promise<Response> {
+    const slash = path.indexOf("/", 4);
+    if (slash < 0) return json(404, { ok: false, error_code: 404, description: E.notFound });
+    const bot = this.world.botsByToken.get(decodeURIComponent(path.slice(4, slash)));
+    if (!bot) return json(401, { ok: false, error_code: 401, description: E.unauthorized });
+    const method = path.slice(slash + 1);
+    let params: Record<string, unknown>;
+    try {
+      params = await readParams(req, url);
+    } catch {
+      return json(400, {
+        ok: false,
+        error_code: 400,
+        description: "Bad Request: can't parse request body",
+      });
+    }
+    const fault = this.faults.take(bot.id, method);
+    if (fault?.kind === "500") {
+      this.record(bot, method, params, new ApiError(500, "Internal Server Error"));
+      return json(500, { ok: false, error_code: 500, description: "Internal Server Error" });
+    }
+    if (fault?.kind === "drop") {
+      this.record(bot, method, params, new ApiError(0, "connection dropped"));
+      return dropped();
+    }
+    if (fault?.kind === "429") {
+      const n = fault.retryAfter ?? 1;
+      const err = new ApiError(429, `Too Many Requests: retry after ${n}`, { retry_after: n });
+      this.limiter.tooMany.set(bot.id, (this.limiter.tooMany.get(bot.id) ?? 0) + 1);
+      this.record(bot, method, params, err);
+      return errorResponse(err);
+    }
+    // Why no req.signal: an abandoned long poll is ended by the next getUpdates or close().
+    const r = await this.call(bot, method, params);
+    if (fault?.kind === "drop-after") return dropped();
+    return json(r.ok ? 200 : r.error_code, r);
+  }
+
+  /** Runs one Bot API call for a bot (also used for webhook replies). */
+  async call(
+    bot: BotRec,
+    method: string,
+    params: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<
+    { ok: true; result: unknown } | {
+      ok: false;
+      error_code: number;
+      description: string;
+      parameters?: unknown;
+    }
+  > {
+    let unknown: string[] | undefined;
+    let name = method;
+    try {
+      const v = validateCall(method, params, (p) => (unknown ??= []).push(p));
+      name = v.method;
+      if (unknown) this.log(`${bot.username} ${name}: unknown fields ${unknown.join(", ")}`);
+      const handler = this.api.handlers.get(name);
+      if (!handler) throw new ApiError(501, E.notImplemented);
+      let result = handler({ bot, params: v.params, signal });
+      if (result instanceof Promise) result = await result;
+      this.record(bot, name, params, undefined, unknown);
+      return { ok: true, result };
+    } catch (e) {
+      let err: ApiError;
+      if (e instanceof ApiError) err = e;
+      else {
+        this.log(`internal error in ${name}: ${e instanceof Error ? e.stack : String(e)}`);
+        err = new ApiError(500, "Internal Server Error");
+      }
+      this.record(bot, name, params, err, unknown);
+      const body: {
+        ok: false;
+        error_code: number;
+        description: string;
+        parameters?: unknown;
+      } = { ok: false, error_code: err.code, description: err.description };
+      if (err.parameters) body.parameters = err.parameters;
+      return body;
+    }
+  }
+
+  private record(
+    bot: BotRec,
+    method: string,
+    params: Record<string, unknown>,
+    err?: ApiError,
+    unknownFields?: string[],
+  ): void {
+    const e: CallLogEntry = { method, params, ok: !err, time: Date.now() };
+    if (err) {
+      e.errorCode = err.code;
+      e.description = err.description;
+    }
+    if (unknownFields) e.unknownFields = unknownFields;
+    this.world.logCall(bot, e);
+  }
+
+  private async handleFile(path: string): Promise<Response> {
+    const rest = path.slice(9);
+    const slash = rest.indexOf("/");
+    const bot = slash > 0 ? this.world.botsByToken.get(rest.slice(0, slash)) : undefined;
+    if (!bot) return json(401, { ok: false, error_code: 401, description: E.unauthorized });
+    const f = this.world.filePaths.get(decodeURIComponent(rest.slice(slash + 1)));
+    if (!f || !bot.fileIds.has(f.uid) || f.size > LIMITS.downloadMaxBytes) {
+      return json(404, { ok: false, error_code: 404, description: E.notFound });
+    }
+    const bytes = f.bytes ?? (f.blob ? new Uint8Array(await f.blob.arrayBuffer()) : synthetic(f));
+    return new Response(bytes as Uint8Array<ArrayBuffer>, {
+      headers: { "content-type": f.mimeType ?? "application/octet-stream" },
+    });
+  }
+
+  private async handleControl(req: Request, name: string): Promise<Response> {
+    if (!CONTROL_METHODS.has(name)) {
+      return json(404, { ok: false, description: `unknown control method ${name}` });
+    }
+    try {
+      const text = req.method === "GET" ? "" : await req.text();
+      const body = text ? JSON.parse(text) : [];
+      const args = Array.isArray(body) ? body : [body];
+      const fn = (this as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!;
+      const result = await fn.apply(this, args);
+      return json(200, { ok: true, result: result ?? true });
+    } catch (e) {
+      return json(400, { ok: false, description: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  // ------------------------------------------------------------------ control surface
+
+  /** Creates a bot; token is "<id>:<secret>". Privacy mode is on by default. */
+  createBot(o: { username: string; firstName?: string; privacy?: boolean; token?: string }): {
+    id: number;
+    token: string;
+    username: string;
+  } {
+    const b = this.world.addBot(o);
+    return { id: b.id, token: b.token, username: b.username };
+  }
+
+  /** Changes a bot's privacy mode (as @BotFather /setprivacy). */
+  setPrivacy(botId: number, privacy: boolean): void {
+    this.bot(botId).privacy = privacy;
+  }
+
+  /** Creates a user. */
+  createUser(
+    o: { firstName: string; lastName?: string; username?: string; languageCode?: string },
+  ): {
+    id: number;
+    firstName: string;
+    lastName?: string;
+    username?: string;
+  } {
+    const u = this.world.addUser(o);
+    return { id: u.id, firstName: u.firstName, lastName: u.lastName, username: u.username };
+  }
+
+  /** Creates a channel owned by a user; no username = private channel. */
+  createChannel(
+    o: { title: string; username?: string; ownerId: number; protectedContent?: boolean },
+  ): {
+    id: number;
+  } {
+    this.user(o.ownerId);
+    return { id: this.world.addChat({ ...o, type: "channel" }).id };
+  }
+
+  /** Creates a supergroup (forum or not) owned by a user. */
+  createGroup(o: {
+    title: string;
+    ownerId: number;
+    forum?: boolean;
+    username?: string;
+    protectedContent?: boolean;
+  }): { id: number } {
+    this.user(o.ownerId);
+    return { id: this.world.addChat({ ...o, type: "supergroup" }).id };
+  }
+
+  /** Makes a group the discussion group of a channel (both get linked_chat_id). */
+  linkDiscussion(channelId: number, groupId: number): void {
+    const ch = this.chat(channelId);
+    const gr = this.chat(groupId);
+    if (ch.type !== "channel" || gr.type !== "supergroup") {
+      throw new Error("need a channel and a supergroup");
+    }
+    ch.linkedChatId = gr.id;
+    gr.linkedChatId = ch.id;
+  }
+
+  /**
+   * Sets the membership of a user or bot in a group/channel (status "administrator" takes
+   * rights, defaults: all usual admin rights). Emits my_chat_member / chat_member.
+   */
+  setMember(
+    chatId: number,
+    memberId: number,
+    o: { status: Exclude<MemberStatus, "creator">; rights?: Partial<AdminRights>; byId?: number },
+  ): void {
+    const chat = this.chat(chatId);
+    if (!this.world.actor(memberId)) throw new Error(`no user or bot ${memberId}`);
+    if (chat.type === "channel" && this.world.bots.has(memberId) && o.status === "member") {
+      throw new Error("bots can only be administrators of channels");
+    }
+    const rights = o.status === "administrator" ? makeRights(chat.type, o.rights) : undefined;
+    this.world.setMember(chat, memberId, { status: o.status, rights }, o.byId ?? chat.ownerId!);
+  }
+
+  /** The user sends "/start" to the bot (opens the private chat). */
+  userStartBot(userId: number, botId: number, payload?: string): SentRef {
+    return this.userSend(userId, botId, { text: payload ? `/start ${payload}` : "/start" });
+  }
+
+  /**
+   * A user sends a message: to a bot's private chat (chatId = the bot's id), to a group, or
+   * to a channel (as its admin).
+   */
+  userSend(userId: number, chatId: number, content: UserContent, o: UserSendOptions = {}): SentRef {
+    const chat = this.userChat(userId, chatId, true);
+    const m = this.userPost(userId, chat, this.userContent(content), o);
+    this.world.dispatchMessage(m);
+    this.api.afterPosts([m]);
+    return { chatId: chat.type === "private" ? chat.botId! : chat.id, messageId: m.id };
+  }
+
+  /** A user sends an album: separate messages sharing a media_group_id. */
+  userSendAlbum(
+    userId: number,
+    chatId: number,
+    items: UserContent[],
+    o: UserSendOptions = {},
+  ): SentRef[] {
+    if (items.length < 2 || items.length > 10) throw new Error("an album has 2-10 items");
+    const chat = this.userChat(userId, chatId, true);
+    const group = this.world.newMediaGroupId();
+    const msgs = items.map((it) =>
+      this.userPost(userId, chat, { ...this.userContent(it), mediaGroupId: group }, o)
+    );
+    for (const m of msgs) this.world.dispatchMessage(m);
+    this.api.afterPosts(msgs);
+    const cid = chat.type === "private" ? chat.botId! : chat.id;
+    return msgs.map((m) => ({ chatId: cid, messageId: m.id, mediaGroupId: group }));
+  }
+
+  /** A user comments under a channel post (replies to its automatic forward). */
+  userComment(userId: number, channelId: number, postId: number, content: UserContent): SentRef {
+    const post = this.world.message(this.chat(channelId), postId);
+    if (!post?.autoForward) throw new Error(`post ${postId} has no discussion thread (yet)`);
+    return this.userSend(userId, post.autoForward.chatId, content, {
+      replyTo: post.autoForward.messageId,
+    });
+  }
+
+  /** A user edits their message's text or caption (bots get edited_message). */
+  userEdit(userId: number, chatId: number, messageId: number, textOrCaption: string): void {
+    const chat = this.userChat(userId, chatId, false);
+    const m = this.world.message(chat, messageId);
+    if (!m || m.authorId !== userId) throw new Error("message not found or not the user's");
+    const f = withAutoEntities(textOrCaption, []);
+    if (m.text !== undefined) Object.assign(m, { text: textOrCaption, entities: f });
+    else Object.assign(m, { caption: textOrCaption, captionEntities: f });
+    m.editDate = this.world.now();
+    this.world.dispatchMessage(m, true);
+  }
+
+  /** A user deletes their message (bots get no update, as on Telegram). */
+  userDelete(userId: number, chatId: number, messageId: number): void {
+    const m = this.world.message(this.userChat(userId, chatId, false), messageId);
+    if (!m || m.authorId !== userId) throw new Error("message not found or not the user's");
+    m.deleted = true;
+  }
+
+  /**
+   * A user presses an inline button; the bot that sent the message gets callback_query.
+   * Returns the callback query id (see callbackAnswer).
+   */
+  userPressButton(userId: number, chatId: number, messageId: number, callbackData: string): string {
+    const chat = this.userChat(userId, chatId, false);
+    const m = this.world.message(chat, messageId);
+    if (!m) throw new Error(`message ${messageId} not found`);
+    const kb = (m.replyMarkup as { inline_keyboard?: { callback_data?: string }[][] } | undefined)
+      ?.inline_keyboard;
+    if (!kb?.some((row) => row.some((b) => b.callback_data === callbackData))) {
+      throw new Error(`message ${messageId} has no button with callback_data ${callbackData}`);
+    }
+    const bot = this.world.bots.get(m.authorId);
+    if (!bot) throw new Error("message was not sent by a bot");
+    const id = `${bot.id}${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+    this.world.callbackQueries.set(id, { botId: bot.id, userId, created: performance.now() });
+    bot.updates.push("callback_query", {
+      id,
+      from: this.world.userJson(this.user(userId)),
+      message: this.world.renderMessage(m, bot),
+      chat_instance: String(Math.abs(chat.id * 31 + bot.id)),
+      data: callbackData,
+    });
+    return id;
+  }
+
+  /** How the bot answered a callback query (undefined until answerCallbackQuery). */
+  callbackAnswer(queryId: string): Record<string, unknown> | undefined {
+    return this.world.callbackQueries.get(queryId)?.answered;
+  }
+
+  /** The user blocks the bot: my_chat_member (kicked); sends then fail with 403. */
+  userBlockBot(userId: number, botId: number): void {
+    this.setBlocked(userId, botId, true);
+  }
+
+  /** The user unblocks the bot: my_chat_member (member). */
+  userUnblockBot(userId: number, botId: number): void {
+    this.setBlocked(userId, botId, false);
+  }
+
+  /** A user joins a group/channel by an invite link made with createChatInviteLink. */
+  userJoinByLink(userId: number, link: string): { chatId: number } {
+    const l = this.world.inviteLinks.get(link);
+    if (!l || l.revoked) throw new Error("INVITE_HASH_INVALID");
+    if (l.expire !== undefined && l.expire <= this.world.now()) {
+      throw new Error("INVITE_HASH_EXPIRED");
+    }
+    if (l.limit !== undefined && l.used >= l.limit) throw new Error("USERS_TOO_MUCH");
+    const chat = this.chat(l.chatId);
+    const st = this.world.memberStatus(chat, userId).status;
+    if (st === "kicked") throw new Error("USER_BANNED_IN_CHANNEL");
+    if (st !== "left") throw new Error("USER_ALREADY_PARTICIPANT");
+    l.used++;
+    this.world.setMember(chat, userId, { status: "member" }, userId);
+    return { chatId: chat.id };
+  }
+
+  /** A user leaves a group/channel. */
+  userLeave(userId: number, chatId: number): void {
+    this.world.setMember(this.chat(chatId), userId, { status: "left" }, userId);
+  }
+
+  /** What a user sees in a chat (chatId = bot id for the private chat with that bot). */
+  view(userId: number, chatId: number): ViewMessage[] {
+    const chat = this.userChat(userId, chatId, false);
+    const out: ViewMessage[] = [];
+    for (const m of chat.messages.values()) if (!m.deleted) out.push(this.viewOf(m, userId));
+    return out;
+  }
+
+  /** The messages of a comment thread (root included), as a human sees them. */
+  threadView(groupId: number, rootId: number): ViewMessage[] {
+    const chat = this.chat(groupId);
+    const out: ViewMessage[] = [];
+    for (const m of chat.messages.values()) {
+      if (!m.deleted && (m.id === rootId || m.threadId === rootId)) out.push(this.viewOf(m, 0));
+    }
+    return out;
+  }
+
+  /** Waits until cond() is truthy (polling every few ms) or throws after timeoutMs. */
+  async waitFor<T>(
+    cond: () => T | Promise<T>,
+    o: { timeoutMs?: number; intervalMs?: number } = {},
+  ): Promise<NonNullable<T>> {
+    const deadline = performance.now() + (o.timeoutMs ?? 5000);
+    for (;;) {
+      const v = await cond();
+      if (v) return v as NonNullable<T>;
+      if (performance.now() > deadline) {
+        throw new Error(`waitFor: timed out after ${o.timeoutMs ?? 5000} ms`);
+      }
+      await new Promise((r) => setTimeout(r, o.intervalMs ?? 5));
+    }
+  }
+
+  /** Waits for a message in a user's view of a chat matching pred. */
+  waitForMessage(
+    userId: number,
+    chatId: number,
+    pred: (m: ViewMessage) => boolean,
+    o: { timeoutMs?: number } = {},
+  ): Promise<ViewMessage> {
+    return this.waitFor(() => this.view(userId, chatId).find(pred), o);
+  }
+
+  /** The call log of a bot (oldest first, bounded). */
+  calls(botId: number): CallLogEntry[] {
+    return this.bot(botId).calls;
+  }
+
+  /** How many 429 answers a bot (or all bots) got. */
+  tooManyRequests(botId?: number): number {
+    if (botId !== undefined) return this.limiter.tooMany.get(botId) ?? 0;
+    let n = 0;
+    for (const v of this.limiter.tooMany.values()) n += v;
+    return n;
+  }
+
+  /** Switches Telegram's rate limits on or off. */
+  setLimits(on: boolean): void {
+    if (on && !this.limiter.enabled) this.limiter.reset();
+    this.limiter.enabled = on;
+  }
+
+  /** Sets the delay of automatic forwards (real ms, or "before-return"). */
+  setAutoForwardDelay(d: AutoForwardDelay): void {
+    this.autoForward = d;
+  }
+
+  /** Makes the next matching calls fail (see FaultSpec). */
+  failNext(spec: Parameters<Faults["failNext"]>[0]): void {
+    this.faults.failNext(spec);
+  }
+
+  /** The automatic forward (thread root) of a channel post, once it exists. */
+  threadRootOf(
+    channelId: number,
+    postId: number,
+  ): { groupId: number; messageId: number } | undefined {
+    const p = this.world.message(this.chat(channelId), postId);
+    return p?.autoForward
+      ? { groupId: p.autoForward.chatId, messageId: p.autoForward.messageId }
+      : undefined;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private bot(id: number): BotRec {
+    const b = this.world.bots.get(id);
+    if (!b) throw new Error(`no bot ${id}`);
+    return b;
+  }
+  private user(id: number): UserRec {
+    const u = this.world.users.get(id);
+    if (!u) throw new Error(`no user ${id}`);
+    return u;
+  }
+  private chat(id: number): ChatRec {
+    const c = this.world.chats.get(id);
+    if (!c) throw new Error(`no chat ${id}`);
+    return c;
+  }
+
+  /** The chat a user addresses: a bot id means their private chat with that bot. */
+  private userChat(userId: number, chatId: number, sending: boolean): ChatRec {
+    this.user(userId);
+    if (this.world.bots.has(chatId)) {
+      const pc = this.world.privateChat(userId, chatId, sending)!;
+      if (!pc) throw new Error(`user ${userId} has no chat with bot ${chatId}`);
+      if (sending) {
+        if (pc.blocked) throw new Error("the user blocked this bot; unblock it first");
+        pc.started = true;
+      }
+      return pc;
+    }
+    const chat = this.chat(chatId);
+    if (sending) {
+      const mem = this.world.memberStatus(chat, userId);
+      const ok = chat.type === "channel"
+        ? mem.status === "creator" ||
+          (mem.status === "administrator" && mem.rights?.can_post_messages)
+        : mem.status === "creator" || mem.status === "administrator" || mem.status === "member";
+      if (!ok) throw new Error(`user ${userId} can't post in chat ${chatId}`);
+    }
+    return chat;
+  }
+
+  private userPost(
+    userId: number,
+    chat: ChatRec,
+    body: Partial<MsgRec>,
+    o: UserSendOptions,
+  ): MsgRec {
+    let replyToId: number | undefined;
+    let threadId: number | undefined;
+    if (o.threadId !== undefined) {
+      if (!chat.isForum || !chat.messages.has(o.threadId)) {
+        throw new Error("message thread not found");
+      }
+      threadId = o.threadId;
+    }
+    if (o.replyTo !== undefined) {
+      const r = this.world.message(chat, o.replyTo);
+      if (!r) throw new Error(`message ${o.replyTo} not found`);
+      replyToId = r.id;
+      threadId ??= this.world.threadFor(chat, r);
+    }
+    return this.world.addMessage(chat, {
+      kind: "text",
+      ...body,
+      authorId: userId,
+      senderChatId: chat.type === "channel" ? chat.id : undefined,
+      replyToId,
+      threadId,
+    });
+  }
+
+  private userContent(c: UserContent): Partial<MsgRec> {
+    const w = this.world;
+    if ("text" in c) {
+      if (c.text.length === 0 || c.text.length > LIMITS.textMax) {
+        throw new Error("text must be 1-4096 characters");
+      }
+      return { kind: "text", text: c.text, entities: withAutoEntities(c.text, c.entities ?? []) };
+    }
+    if ("location" in c) return { kind: "location", extra: { location: c.location } };
+    if ("contact" in c) return { kind: "contact", extra: { contact: c.contact } };
+    if ("poll" in c) {
+      return {
+        kind: "poll",
+        extra: {
+          poll: {
+            id: String(Math.floor(Math.random() * 1e15)),
+            question: c.poll.question,
+            options: c.poll.options.map((t, i) => ({
+              persistent_id: String(i),
+              text: t,
+              voter_count: 0,
+            })),
+            total_voter_count: 0,
+            is_closed: false,
+            is_anonymous: true,
+            type: "regular",
+            allows_multiple_answers: false,
+            allows_revoting: true,
+            members_only: false,
+          },
+        },
+      };
+    }
+    const rec = c as Record<string, unknown>;
+    const kind = KINDS.find((k) => k in rec);
+    if (!kind) throw new Error("unknown content");
+    const spec = (rec[kind] ?? {}) as FileSpec & {
+      emoji?: string;
+      performer?: string;
+      title?: string;
+    };
+    let file: FileRec | undefined;
+    if (spec.fileUniqueId) {
+      file = w.files.get(spec.fileUniqueId);
+      if (!file || file.kind !== kind) throw new Error(`no ${kind} file ${spec.fileUniqueId}`);
+      if (file.sizes) file = file.sizes[file.sizes.length - 1];
+    } else if (kind === "photo") {
+      file = w.addPhoto(spec.sizeBytes ?? 150_000, undefined, spec.width, spec.height);
+    } else {
+      const { sizeBytes, fileUniqueId: _u, ...meta } = spec;
+      file = w.addFile(kind, { size: sizeBytes ?? 100_000, ...meta });
+    }
+    const body: Partial<MsgRec> = { kind, file };
+    const cap = rec.caption;
+    if (typeof cap === "string" && cap.length > 0) {
+      if (cap.length > LIMITS.captionMax) throw new Error("caption must be 0-1024 characters");
+      body.caption = cap;
+      body.captionEntities = withAutoEntities(cap, []);
+    }
+    return body;
+  }
+
+  private setBlocked(userId: number, botId: number, blocked: boolean): void {
+    this.user(userId);
+    const bot = this.bot(botId);
+    const pc = this.world.privateChat(userId, botId, true)!;
+    if (pc.blocked === blocked) return;
+    pc.blocked = blocked;
+    const w = this.world;
+    const member = { status: "member", user: w.userJson(bot) };
+    const kicked = { status: "kicked", user: w.userJson(bot), until_date: 0 };
+    bot.updates.push("my_chat_member", {
+      chat: w.chatJson(pc),
+      from: w.userJson(this.user(userId)),
+      date: w.now(),
+      old_chat_member: blocked ? member : kicked,
+      new_chat_member: blocked ? kicked : member,
+    });
+  }
+
+  private viewOf(m: MsgRec, viewerId: number): ViewMessage {
+    const w = this.world;
+    let sender: ViewMessage["sender"];
+    const sc = m.senderChatId !== undefined ? w.chats.get(m.senderChatId) : undefined;
+    if (sc) sender = { type: "chat", id: sc.id, name: sc.title ?? "", username: sc.username };
+    else {
+      const a = w.actor(m.authorId);
+      sender = a?.kind === "bot"
+        ? { type: "bot", id: a.id, name: a.firstName, username: a.username }
+        : {
+          type: "user",
+          id: m.authorId,
+          name: a ? [a.firstName, (a as UserRec).lastName].filter(Boolean).join(" ") : "",
+          username: a?.username,
+        };
+    }
+    const v: ViewMessage = {
+      id: m.id,
+      date: m.date,
+      sender,
+      outgoing: m.authorId === viewerId,
+      kind: m.kind,
+      edited: m.editDate !== undefined,
+    };
+    if (m.text !== undefined) v.text = m.text;
+    if (m.caption !== undefined) v.caption = m.caption;
+    if (m.entities?.length) v.entities = m.entities;
+    if (m.file) {
+      v.fileUniqueId = m.file.uid;
+      v.fileSize = m.file.size;
+      if (m.file.fileName) v.fileName = m.file.fileName;
+    }
+    if (m.replyToId !== undefined) v.replyTo = m.replyToId;
+    if (m.threadId !== undefined) v.threadId = m.threadId;
+    if (m.mediaGroupId) v.mediaGroupId = m.mediaGroupId;
+    if (m.replyMarkup) v.replyMarkup = m.replyMarkup;
+    if (m.isAutomaticForward) v.isAutomaticForward = true;
+    if (m.forwardOrigin) v.forwardOrigin = m.forwardOrigin;
+    if (m.extra) v.extra = m.extra;
+    return v;
+  }
+}
+
+/** Control-surface methods reachable over HTTP at /_emulator/<name> (JSON array of args). */
+export const CONTROL_METHODS: ReadonlySet<string> = new Set([
+  "createBot",
+  "setPrivacy",
+  "createUser",
+  "createChannel",
+  "createGroup",
+  "linkDiscussion",
+  "setMember",
+  "userStartBot",
+  "userSend",
+  "userSendAlbum",
+  "userComment",
+  "userEdit",
+  "userDelete",
+  "userPressButton",
+  "callbackAnswer",
+  "userBlockBot",
+  "userUnblockBot",
+  "userJoinByLink",
+  "userLeave",
+  "view",
+  "threadView",
+  "calls",
+  "tooManyRequests",
+  "setLimits",
+  "setAutoForwardDelay",
+  "failNext",
+  "threadRootOf",
+]);
+
+/** Starts an emulator listening on 127.0.0.1. */
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+  const emu = new Emulator(opts);
+  await emu.listen(opts.port ?? 0);
+  return emu;
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
+}
+
+function errorResponse(e: ApiError): Response {
+  const body: Record<string, unknown> = {
+    ok: false,
+    error_code: e.code,
+    description: e.description,
+  };
+  if (e.parameters) body.parameters = e.parameters;
+  return json(e.code, body);
+}
+
+/** A response whose body fails: the client sees the connection break. */
+function dropped(): Response {
+  return new Response(
+    new ReadableStream({
+      start(c) {
+        c.error(new Error("connection dropped by emulator fault"));
+      },
+    }),
+    { headers: JSON_HEADERS },
+  );
+}
+
+async function readParams(req: Request, url: URL): Promise<Record<string, unknown>> {
+  const params: Record<string, unknown> = {};
+  for (const [k, v] of url.searchParams) params[k] = v;
+  if (req.method !== "POST" || !req.body) return params;
+  const type = req.headers.get("content-type") ?? "";
+  if (type.includes("application/json")) {
+    const text = await req.text();
+    if (text) Object.assign(params, JSON.parse(text));
+  } else if (type.includes("multipart/form-data")) {
+    const form = await req.formData();
+    for (const [k, v] of form) params[k] = v;
+  } else {
+    const text = await req.text();
+    for (const [k, v] of new URLSearchParams(text)) params[k] = v;
+  }
+  return params;
+}
+
+function synthetic(f: FileRec): Uint8Array {
+  // Deterministic bytes so a download can be compared with its file_unique_id.
+  const out = new Uint8Array(f.size);
+  let x = 0;
+  for (let i = 0; i < f.uid.length; i++) x = (x * 31 + f.uid.charCodeAt(i)) | 0;
+  for (let i = 0; i < out.length; i++) {
+    x = (x * 1103515245 + 12345) | 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
