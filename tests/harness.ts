@@ -173,3 +173,48 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
     },
   };
 }
+
+/** The client opens a ticket: writes the question, then types the topic when asked. */
+export async function clientOpensTicket(
+  w: TestWorld,
+  clientId: number,
+  topic: string,
+  question: string,
+): Promise<number> {
+  const { getClient } = await import("../src/storage/people.ts");
+  const before = (await getClient(w.kv, clientId))?.currentTicket ?? null;
+  const asked = w.clientView(clientId).filter((m) => /тему|topic/i.test(m.text ?? "")).length;
+  w.emu.userSend(clientId, w.clientBot.id, { text: "/new" });
+  await w.until(
+    () => w.clientView(clientId).filter((m) => /тему|topic/i.test(m.text ?? "")).length > asked,
+    "the topic question",
+  );
+  w.emu.userSend(clientId, w.clientBot.id, { text: topic });
+  await w.until(
+    () => w.clientView(clientId).some((m) => m.text?.includes(topic) && !m.outgoing),
+    "the question prompt",
+  );
+  w.emu.userSend(clientId, w.clientBot.id, { text: question });
+  let n = 0;
+  await w.until(async () => {
+    const c = await getClient(w.kv, clientId);
+    n = c?.currentTicket ?? 0;
+    return n !== 0 && n !== before;
+  }, "the new ticket");
+  await w.until(async () => (await w.thread(n)).length >= 1, `the first comment of #${n}`);
+  return n;
+}
+
+/** A manager comments in ticket `n`'s thread (a reply to its root, or to `replyTo`). */
+export async function managerSays(
+  w: TestWorld,
+  managerId: number,
+  n: number,
+  content: Parameters<TestWorld["emu"]["userSend"]>[2],
+  replyTo?: number,
+): Promise<number> {
+  const { getTicket } = await import("../src/storage/tickets.ts");
+  const t = await getTicket(w.kv, n);
+  if (!t?.threadId) throw new Error(`ticket #${n} has no thread yet`);
+  return w.emu.userSend(managerId, w.groupId, content, { replyTo: replyTo ?? t.threadId }).messageId;
+}

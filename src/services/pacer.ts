@@ -46,6 +46,8 @@ class Window {
   waitFor(now: number, n: number): number {
     while (this.#stamps.length && (this.#stamps[0] ?? 0) <= now - this.spanMs) this.#stamps.shift();
     if (this.#stamps.length + n <= this.limit) return 0;
+    // an album larger than the limit goes out once the window is empty
+    if (n > this.limit) return this.#stamps.length === 0 ? 0 : (this.#stamps.at(-1) ?? now) + this.spanMs - now + 1;
     const idx = this.#stamps.length + n - this.limit - 1;
     return (this.#stamps[idx] ?? now) + this.spanMs - now + 1;
   }

@@ -23,3 +23,11 @@ Deno.test("pacer: albums book one slot per item", async () => {
   await pacer.acquire("b", -1, 1);
   assert.ok(performance.now() - start >= 115);
 });
+
+Deno.test("pacer: an album larger than a private chat's limit goes out once the window is empty", async () => {
+  const pacer = new Pacer({ ...TELEGRAM_LIMITS, timeScale: 0.01 }); // a second lasts 10 ms
+  await pacer.acquire("b", 5, 1);
+  const start = performance.now();
+  await pacer.acquire("b", 5, 3);
+  assert.ok(performance.now() - start >= 9);
+});

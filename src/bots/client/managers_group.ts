@@ -49,15 +49,16 @@ export function managersGroup(deps: BotDeps): Composer<Context> {
     const actor = { role, id: from.id };
 
     const cmd = m.text?.match(COMMAND)?.[1];
+    if (cmd === "delete") {
+      // marks the update processed in the same operation as the deletion job
+      const target = m.reply_to_message;
+      if (target && target.message_id !== threadId) {
+        await deleteForClient(deps, m.chat.id, target.message_id, from.id, item.updateId);
+      }
+      return;
+    }
     if (cmd) {
       if (!(await markProcessed(deps.kv, "client", item.updateId, deps.clock.now()))) return;
-      if (cmd === "delete") {
-        const target = m.reply_to_message;
-        if (target && target.message_id !== threadId) {
-          await deleteForClient(deps, m.chat.id, target.message_id, from.id, item.updateId);
-        }
-        return;
-      }
       const r = cmd === "close"
         ? await closeTicket(deps, n, actor)
         : cmd === "reopen"
