@@ -486,13 +486,20 @@ export class Emulator {
    * A user presses an inline button; the bot that sent the message gets callback_query.
    * Returns the callback query id (see callbackAnswer).
    */
-  userPressButton(userId: number, chatId: number, messageId: number, callbackData: string): string {
+  userPressButton(
+    userId: number,
+    chatId: number,
+    messageId: number,
+    callbackData: string,
+    o: { forged?: boolean } = {},
+  ): string {
     const chat = this.userChat(userId, chatId, false);
     const m = this.world.message(chat, messageId);
     if (!m) throw new Error(`message ${messageId} not found`);
     const kb = (m.replyMarkup as { inline_keyboard?: { callback_data?: string }[][] } | undefined)
       ?.inline_keyboard;
-    if (!kb?.some((row) => row.some((b) => b.callback_data === callbackData))) {
+    // a modified client (MTProto) can send any callback data: `forged` models that attack
+    if (!o.forged && !kb?.some((row) => row.some((b) => b.callback_data === callbackData))) {
       throw new Error(`message ${messageId} has no button with callback_data ${callbackData}`);
     }
     const bot = this.world.bots.get(m.authorId);

@@ -74,17 +74,27 @@ async function who(deps: Helpdesk, actor: Actor): Promise<{ key: TextKey; name: 
   return { key: "who_manager", name: m ? personName(m) : String(actor.id) };
 }
 
-/** Closes a ticket; the client is told and asked to rate. */
-export async function closeTicket(deps: Helpdesk, n: number, actor: Actor): Promise<ActionResult> {
+/**
+ * Closes a ticket; the client is told and asked to rate, unless `silent` (a blocked client
+ * is told nothing).
+ */
+export async function closeTicket(
+  deps: Helpdesk,
+  n: number,
+  actor: Actor,
+  opts: { silent?: boolean } = {},
+): Promise<ActionResult> {
   const w = await who(deps, actor);
   const teamLang = (await getSettings(deps.kv)).teamLang;
   return await act(deps, n, (tk, at) => close(tk, actor, at), () => [
     { lane: "group", key: "thread_closed_by", params: { who: t(teamLang, w.key, { name: w.name }) } },
-    {
-      lane: "client",
-      key: actor.role === "client" ? "ticket_closed_client" : "ticket_closed_by_manager",
-    },
-    { lane: "client", key: "rate_prompt", rate: true },
+    ...(opts.silent ? [] : [
+      {
+        lane: "client" as const,
+        key: actor.role === "client" ? "ticket_closed_client" as const : "ticket_closed_by_manager" as const,
+      },
+      { lane: "client" as const, key: "rate_prompt" as const, rate: true as const },
+    ]),
   ]);
 }
 

@@ -109,6 +109,12 @@ export class Outbox {
     this.#running.set(key, p);
   }
 
+  /** Marks a ticket's post for re-rendering and renders it. */
+  async markPost(ticket: number): Promise<void> {
+    await markPostDirty(this.#deps.kv, ticket, this.#deps.clock.now());
+    this.kickPost(ticket);
+  }
+
   /** Picks up everything left in KV (after a restart, or from a cron run). */
   async resume(): Promise<void> {
     for (const [ticket, lane] of await busyLanes(this.#deps.kv)) this.kick(ticket, lane);
@@ -244,8 +250,7 @@ export class Outbox {
           params: {},
         },
       }]);
-      await markPostDirty(kv, tk.number, this.#deps.clock.now());
-      this.kickPost(tk.number);
+      await this.markPost(tk.number);
       if (!unreachable) this.kick(tk.number, "client");
     }
   }

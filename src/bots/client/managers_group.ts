@@ -11,11 +11,12 @@ import { closeTicket, reopenTicket, takeTicket } from "../../services/lifecycle.
 import { deleteForClient, type Incoming, managerMessages, relayEdit } from "../../services/relay.ts";
 import { staffRole } from "../../services/roles.ts";
 import { getSettings } from "../../storage/settings.ts";
-import { markProcessed, setThreadRoot, ticketByThread } from "../../storage/tickets.ts";
+import { getTicket, markProcessed, setThreadRoot, ticketByThread } from "../../storage/tickets.ts";
+import { blockClient, unblockClient } from "../../services/clients.ts";
 import type { TextKey } from "../../i18n/mod.ts";
 import type { BotDeps } from "../context.ts";
 
-const COMMAND = /^\/(close|reopen|take|delete)(@\w+)?(\s|$)/;
+const COMMAND = /^\/(close|reopen|take|delete|block|unblock)(@\w+)?(\s|$)/;
 
 /** Handles messages in the managers' group. */
 export function managersGroup(deps: BotDeps): Composer<Context> {
@@ -59,6 +60,14 @@ export function managersGroup(deps: BotDeps): Composer<Context> {
     }
     if (cmd) {
       if (!(await markProcessed(deps.kv, "client", item.updateId, deps.clock.now()))) return;
+      if (cmd === "block" || cmd === "unblock") {
+        const tk = await getTicket(deps.kv, n);
+        if (!tk) return;
+        const reason = m.text?.replace(COMMAND, "").trim();
+        if (cmd === "block") await blockClient(deps, tk.clientId, actor, reason || undefined);
+        else await unblockClient(deps, tk.clientId);
+        return;
+      }
       const r = cmd === "close"
         ? await closeTicket(deps, n, actor)
         : cmd === "reopen"
