@@ -14,7 +14,8 @@ async function openTicketAs(w: TestWorld, clientId: number, topic: string, quest
 }
 
 Deno.test({
-  name: "core loop: a question becomes a ticket post and its first comment; the answer reaches the client anonymously",
+  name:
+    "core loop: a question becomes a ticket post and its first comment; the answer reaches the client anonymously",
   ...sanitize,
   fn: async () => {
     const w = await startWorld();

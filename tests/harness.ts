@@ -5,6 +5,7 @@
  * @module
  */
 import type { Bot } from "grammy";
+import type { Update } from "grammy/types";
 import { AlbumCollector } from "../src/bots/album_collector.ts";
 import { createClientBot } from "../src/bots/client/bot.ts";
 import type { BotDeps } from "../src/bots/context.ts";
@@ -38,6 +39,10 @@ export interface TestWorld {
   owner: { id: number };
   channelId: number;
   groupId: number;
+  /** Every update the client bot received, in order. */
+  clientUpdates: Update[];
+  /** The running grammY bots. */
+  bots: { client: Bot; manager: Bot };
   /** Registered managers. */
   managers: Array<{ id: number; name: string }>;
   /** A new customer who has pressed /start. */
@@ -125,12 +130,22 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
   };
   bots.client = createClientBot(clientBot.token, deps);
   bots.manager = createManagerBot(managerBot.token, deps);
+  const clientUpdates: Update[] = [];
+  bots.client.api.config.use(async (prev, method, payload, signal) => {
+    const res = await prev(method, payload, signal);
+    if (method === "getUpdates" && res.ok) clientUpdates.push(...(res.result as Update[]));
+    return res;
+  });
   await Promise.all([bots.client.init(), bots.manager.init()]);
   const running = [bots.client, bots.manager].map((b) =>
     b.start({ timeout: 1, drop_pending_updates: false })
   );
 
-  const until = async (cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) => {
+  const until = async (
+    cond: () => boolean | Promise<boolean>,
+    what: string,
+    timeoutMs = 10_000,
+  ) => {
     const end = performance.now() + timeoutMs;
     while (!(await cond())) {
       if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
@@ -150,6 +165,8 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
     channelId,
     groupId,
     managers,
+    bots: { client: bots.client, manager: bots.manager },
+    clientUpdates,
     async newClient(name, languageCode = "ru") {
       const u = emu.createUser({ firstName: name, username: name.toLowerCase(), languageCode });
       emu.userStartBot(u.id, clientBot.id);
@@ -216,5 +233,6 @@ export async function managerSays(
   const { getTicket } = await import("../src/storage/tickets.ts");
   const t = await getTicket(w.kv, n);
   if (!t?.threadId) throw new Error(`ticket #${n} has no thread yet`);
-  return w.emu.userSend(managerId, w.groupId, content, { replyTo: replyTo ?? t.threadId }).messageId;
+  return w.emu.userSend(managerId, w.groupId, content, { replyTo: replyTo ?? t.threadId })
+    .messageId;
 }

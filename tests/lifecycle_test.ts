@@ -19,7 +19,13 @@ Deno.test({
 
       // take from the post's button: answered by the manager bot, the post shows the manager
       w.emu.userPressButton(maria.id, w.channelId, postId, `p:take:${n}`);
-      await w.until(() => /Ответственный: Maria/.test(w.emu.view(w.owner.id, w.channelId).find((m) => m.id === postId)?.text ?? ""), "post shows Maria");
+      await w.until(
+        () =>
+          /Ответственный: Maria/.test(
+            w.emu.view(w.owner.id, w.channelId).find((m) => m.id === postId)?.text ?? "",
+          ),
+        "post shows Maria",
+      );
       // a stranger pressing a button changes nothing
       const stranger = w.emu.createUser({ firstName: "Stan" });
       w.emu.setMember(w.channelId, stranger.id, { status: "member" });
@@ -35,24 +41,58 @@ Deno.test({
 
       await managerSays(w, maria.id, n, { text: "Готово" });
       w.emu.userPressButton(maria.id, w.channelId, postId, `p:close:${n}`);
-      await w.until(() => w.clientView(alice.id).some((m) => /закрыто специалистом/.test(m.text ?? "")), "client told");
-      await w.until(() => w.clientView(alice.id).some((m) => JSON.stringify(m.replyMarkup ?? "").includes(`c:rate:${n}:5`)), "rating prompt");
-      const prompt = w.clientView(alice.id).findLast((m) => JSON.stringify(m.replyMarkup ?? "").includes("c:rate:"))!;
+      await w.until(
+        () => w.clientView(alice.id).some((m) => /закрыто специалистом/.test(m.text ?? "")),
+        "client told",
+      );
+      await w.until(
+        () =>
+          w.clientView(alice.id).some((m) =>
+            JSON.stringify(m.replyMarkup ?? "").includes(`c:rate:${n}:5`)
+          ),
+        "rating prompt",
+      );
+      const prompt = w.clientView(alice.id).findLast((m) =>
+        JSON.stringify(m.replyMarkup ?? "").includes("c:rate:")
+      )!;
       w.emu.userPressButton(alice.id, bot, prompt.id, `c:rate:${n}:5`);
-      await w.until(() => w.clientView(alice.id).some((m) => /комментарий/.test(m.text ?? "")), "comment invite");
+      await w.until(
+        () => w.clientView(alice.id).some((m) => /комментарий/.test(m.text ?? "")),
+        "comment invite",
+      );
       w.emu.userSend(alice.id, bot, { text: "Быстро и вежливо" });
-      await w.until(async () => (await getTicket(w.kv, n))?.ratings[0]?.comment === "Быстро и вежливо", "comment stored");
-      await w.until(() => /★★★★★/.test(w.emu.view(w.owner.id, w.channelId).find((m) => m.id === postId)?.text ?? ""), "post shows rating");
+      await w.until(
+        async () => (await getTicket(w.kv, n))?.ratings[0]?.comment === "Быстро и вежливо",
+        "comment stored",
+      );
+      await w.until(
+        () =>
+          /★★★★★/.test(
+            w.emu.view(w.owner.id, w.channelId).find((m) => m.id === postId)?.text ?? "",
+          ),
+        "post shows rating",
+      );
       // a second rating of the same close is refused
       w.emu.userPressButton(alice.id, bot, prompt.id, `c:rate:${n}:1`);
 
       // writing into the closed ticket: asked, nothing dropped; reopen sends what was held
       w.emu.userSend(alice.id, bot, { text: "Опять не работает" });
-      await w.until(() => w.clientView(alice.id).some((m) => JSON.stringify(m.replyMarkup ?? "").includes(`c:held_reopen:${n}`)), "reopen question");
-      const ask = w.clientView(alice.id).findLast((m) => JSON.stringify(m.replyMarkup ?? "").includes("c:held_reopen"))!;
+      await w.until(
+        () =>
+          w.clientView(alice.id).some((m) =>
+            JSON.stringify(m.replyMarkup ?? "").includes(`c:held_reopen:${n}`)
+          ),
+        "reopen question",
+      );
+      const ask = w.clientView(alice.id).findLast((m) =>
+        JSON.stringify(m.replyMarkup ?? "").includes("c:held_reopen")
+      )!;
       w.emu.userSend(alice.id, bot, { text: "И ещё вот это" });
       w.emu.userPressButton(alice.id, bot, ask.id, `c:held_reopen:${n}`);
-      await w.until(async () => (await w.thread(n)).some((m) => m.text === "И ещё вот это"), "held messages relayed");
+      await w.until(
+        async () => (await w.thread(n)).some((m) => m.text === "И ещё вот это"),
+        "held messages relayed",
+      );
       const th = (await w.thread(n)).map((m) => m.text);
       assert.ok(th.indexOf("Опять не работает") < th.indexOf("И ещё вот это"));
       const t = (await getTicket(w.kv, n))!;
@@ -60,7 +100,14 @@ Deno.test({
       assert.equal(t.cycles.length, 2);
       assert.deepEqual(t.ratings.map((r) => r.score), [5]);
       const events = (await listEvents(w.kv, n)).map((e) => e.type);
-      assert.deepEqual(events.filter((e) => e !== "replied"), ["created", "taken", "closed", "rated", "rated", "reopened"]);
+      assert.deepEqual(events.filter((e) => e !== "replied"), [
+        "created",
+        "taken",
+        "closed",
+        "rated",
+        "rated",
+        "reopened",
+      ]);
     } finally {
       await w.stop();
     }
@@ -80,13 +127,22 @@ Deno.test({
       await w.until(async () => (await getClient(w.kv, eve.id))?.blocked !== null, "blocked");
       await w.until(async () => (await getTicket(w.kv, n))?.status === "closed", "ticket closed");
       w.emu.userSend(eve.id, w.clientBot.id, { text: "А теперь?" });
-      await w.until(() => w.clientView(eve.id).some((m) => /не можем принять/.test(m.text ?? "")), "refusal");
+      await w.until(
+        () => w.clientView(eve.id).some((m) => /не можем принять/.test(m.text ?? "")),
+        "refusal",
+      );
       w.emu.userSend(eve.id, w.clientBot.id, { text: "/new" });
-      await w.until(() => w.clientView(eve.id).filter((m) => /не можем принять/.test(m.text ?? "")).length >= 2, "refusal 2");
+      await w.until(
+        () => w.clientView(eve.id).filter((m) => /не можем принять/.test(m.text ?? "")).length >= 2,
+        "refusal 2",
+      );
       await w.deps.outbox.idle();
       assert.ok(!(await w.thread(n)).some((m) => m.text === "А теперь?"));
       assert.equal((await listMessages(w.kv, n)).length, 1);
-      assert.ok(!w.clientView(eve.id).some((m) => /оцените|закрыто/i.test(m.text ?? "")), "no rating prompt");
+      assert.ok(
+        !w.clientView(eve.id).some((m) => /оцените|закрыто/i.test(m.text ?? "")),
+        "no rating prompt",
+      );
     } finally {
       await w.stop();
     }
@@ -94,7 +150,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "lifecycle: a client who blocked the bot is unreachable; answers wait and arrive after unblock",
+  name:
+    "lifecycle: a client who blocked the bot is unreachable; answers wait and arrive after unblock",
   ...sanitize,
   fn: async () => {
     const w = await startWorld();
@@ -104,17 +161,34 @@ Deno.test({
       const maria = w.managers[0]!;
       w.emu.userBlockBot(carl.id, w.clientBot.id);
       await managerSays(w, maria.id, n, { text: "Are you there?" });
-      await w.until(async () => (await getClient(w.kv, carl.id))?.unreachable === true, "unreachable");
-      await w.until(async () => (await w.thread(n)).some((m) => /заблокировал/.test(m.text ?? "")), "thread told");
+      await w.until(
+        async () => (await getClient(w.kv, carl.id))?.unreachable === true,
+        "unreachable",
+      );
+      await w.until(
+        async () => (await w.thread(n)).some((m) => /заблокировал/.test(m.text ?? "")),
+        "thread told",
+      );
       const post = (await getTicket(w.kv, n))!.postId!;
-      await w.until(() => /заблокировал/.test(w.emu.view(w.owner.id, w.channelId).find((m) => m.id === post)?.text ?? ""), "post marked");
+      await w.until(
+        () =>
+          /заблокировал/.test(
+            w.emu.view(w.owner.id, w.channelId).find((m) => m.id === post)?.text ?? "",
+          ),
+        "post marked",
+      );
       const callsBefore = w.emu.calls(w.clientBot.id).length;
       await managerSays(w, maria.id, n, { text: "Second try" });
       await new Promise((r) => setTimeout(r, 200));
-      const tries = w.emu.calls(w.clientBot.id).slice(callsBefore).filter((c) => c.method === "sendMessage" && (c.params as { chat_id: number }).chat_id === carl.id);
+      const tries = w.emu.calls(w.clientBot.id).slice(callsBefore).filter((c) =>
+        c.method === "sendMessage" && (c.params as { chat_id: number }).chat_id === carl.id
+      );
       assert.equal(tries.length, 0, "no retries while unreachable");
       w.emu.userUnblockBot(carl.id, w.clientBot.id);
-      await w.until(() => w.clientView(carl.id).some((m) => m.text === "#1\nSecond try"), "delivered after unblock");
+      await w.until(
+        () => w.clientView(carl.id).some((m) => m.text === "#1\nSecond try"),
+        "delivered after unblock",
+      );
       const texts = w.clientView(carl.id).filter((m) => !m.outgoing).map((m) => m.text);
       assert.ok(texts.indexOf("#1\nAre you there?") < texts.indexOf("#1\nSecond try"));
     } finally {

@@ -18,7 +18,9 @@ Deno.test({
 
       // ticket 2 is current: media goes there
       w.emu.userSend(alice.id, bot, { photo: { sizeBytes: 50_000 }, caption: "чек" });
-      w.emu.userSend(alice.id, bot, { document: { fileName: "invoice.pdf", sizeBytes: 30_000_000 } });
+      w.emu.userSend(alice.id, bot, {
+        document: { fileName: "invoice.pdf", sizeBytes: 30_000_000 },
+      });
       w.emu.userSend(alice.id, bot, { voice: { duration: 4 } });
       w.emu.userSendAlbum(alice.id, bot, [
         { photo: {}, caption: "коробка" },
@@ -39,16 +41,34 @@ Deno.test({
       assert.equal(th2[1]?.caption, "чек");
       assert.equal(th2[2]?.fileName, "invoice.pdf");
       const album = th2.slice(4);
-      assert.ok(album[0]?.mediaGroupId && album.every((m) => m.mediaGroupId === album[0]!.mediaGroupId));
+      assert.ok(
+        album[0]?.mediaGroupId && album.every((m) => m.mediaGroupId === album[0]!.mediaGroupId),
+      );
       assert.equal(album[0]?.caption, "коробка");
-      for (const m of th2) assert.equal(m.sender.id, w.clientBot.id, "comments come from the client bot");
+      for (const m of th2) {
+        assert.equal(m.sender.id, w.clientBot.id, "comments come from the client bot");
+      }
 
       // switch to ticket 1 with the "my tickets" buttons, then write there
       w.emu.userSend(alice.id, bot, { text: "/tickets" });
-      await w.until(() => w.clientView(alice.id).some((m) => JSON.stringify(m.replyMarkup ?? "").includes("c:current:1")), "the ticket list");
-      const list = w.clientView(alice.id).findLast((m) => JSON.stringify(m.replyMarkup ?? "").includes("c:current:1"))!;
+      await w.until(
+        () =>
+          w.clientView(alice.id).some((m) =>
+            JSON.stringify(m.replyMarkup ?? "").includes("c:current:1")
+          ),
+        "the ticket list",
+      );
+      const list = w.clientView(alice.id).findLast((m) =>
+        JSON.stringify(m.replyMarkup ?? "").includes("c:current:1")
+      )!;
       w.emu.userPressButton(alice.id, bot, list.id, "c:current:1");
-      await w.until(() => w.clientView(alice.id).some((m) => /#1/.test(m.text ?? "") && /Текущее/.test(m.text ?? "")), "switched");
+      await w.until(
+        () =>
+          w.clientView(alice.id).some((m) =>
+            /#1/.test(m.text ?? "") && /Текущее/.test(m.text ?? "")
+          ),
+        "switched",
+      );
       w.emu.userSend(alice.id, bot, { text: "Вот номер карты: нет" });
       await w.until(async () => (await w.thread(t1)).length >= 2, "message in thread 1");
 
@@ -58,11 +78,19 @@ Deno.test({
       await managerSays(w, ivan!.id, t2, { photo: {}, caption: "Ваша посылка" });
       await managerSays(w, ivan!.id, t2, { sticker: { emoji: "👍" } });
       const t2root = (await getTicket(w.kv, t2))!.threadId!;
-      w.emu.userSendAlbum(ivan!.id, w.groupId, [{ photo: {}, caption: "фото склада" }, { photo: {} }], {
+      w.emu.userSendAlbum(ivan!.id, w.groupId, [{ photo: {}, caption: "фото склада" }, {
+        photo: {},
+      }], {
         replyTo: t2root,
       });
-      await w.until(() => w.clientView(alice.id).filter((m) => !m.outgoing && m.kind === "photo").length >= 3, "answers at the client");
-      await w.until(() => w.clientView(alice.id).some((m) => m.kind === "sticker"), "sticker at the client");
+      await w.until(
+        () => w.clientView(alice.id).filter((m) => !m.outgoing && m.kind === "photo").length >= 3,
+        "answers at the client",
+      );
+      await w.until(
+        () => w.clientView(alice.id).some((m) => m.kind === "sticker"),
+        "sticker at the client",
+      );
       const view = w.clientView(alice.id).filter((m) => !m.outgoing);
       const payment = view.find((m) => m.text?.includes("Проверим платёж"))!;
       assert.match(payment.text!, /^#1\n/);
@@ -70,7 +98,11 @@ Deno.test({
       assert.match(parcel.caption!, /^#2\n/);
       const sticker = view.find((m) => m.kind === "sticker")!;
       const header2 = (await getTicket(w.kv, t2))!.clientHeaderId;
-      assert.equal(sticker.replyTo, header2, "a sticker has no caption: it answers ticket 2's header");
+      assert.equal(
+        sticker.replyTo,
+        header2,
+        "a sticker has no caption: it answers ticket 2's header",
+      );
       assert.match(view.find((m) => m.id === header2)?.text ?? "", /#2/);
       const clientAlbum = view.filter((m) => m.kind === "photo" && m.mediaGroupId);
       assert.equal(clientAlbum.length, 2);
@@ -98,7 +130,11 @@ Deno.test({
       ]);
       assert.ok(h2.every((m) => m.delivery === "sent" && m.copy));
       const h1 = await listMessages(w.kv, t1);
-      assert.deepEqual(h1.map((m) => m.text), ["Не прошёл платёж", "Вот номер карты: нет", "Проверим платёж"]);
+      assert.deepEqual(h1.map((m) => m.text), [
+        "Не прошёл платёж",
+        "Вот номер карты: нет",
+        "Проверим платёж",
+      ]);
     } finally {
       await w.stop();
     }
@@ -106,7 +142,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "relay: edits both ways, internal notes stay, /delete removes the client's copy, strangers are told",
+  name:
+    "relay: edits both ways, internal notes stay, /delete removes the client's copy, strangers are told",
   ...sanitize,
   fn: async () => {
     const w = await startWorld();
@@ -117,36 +154,59 @@ Deno.test({
       const maria = w.managers[0]!;
 
       // client edits their question: the comment follows
-      const mine = w.clientView(bob.id).find((m) => m.outgoing && m.text === "I want my money back")!;
+      const mine = w.clientView(bob.id).find((m) =>
+        m.outgoing && m.text === "I want my money back"
+      )!;
       w.emu.userEdit(bob.id, bot, mine.id, "I want my money back, please");
-      await w.until(async () => (await w.thread(n))[0]?.text === "I want my money back, please", "edited comment");
+      await w.until(
+        async () => (await w.thread(n))[0]?.text === "I want my money back, please",
+        "edited comment",
+      );
       assert.ok((await w.thread(n))[0]?.edited);
 
       // a manager answers and edits the answer: the client's copy follows, number kept
       const answerId = await managerSays(w, maria.id, n, { text: "Sure, in 3 days" });
-      await w.until(() => w.clientView(bob.id).some((m) => m.text === "#1\nSure, in 3 days"), "answer");
+      await w.until(
+        () => w.clientView(bob.id).some((m) => m.text === "#1\nSure, in 3 days"),
+        "answer",
+      );
       w.emu.userEdit(maria.id, w.groupId, answerId, "Sure, in 2 days");
-      await w.until(() => w.clientView(bob.id).some((m) => m.text === "#1\nSure, in 2 days" && m.edited), "edited answer");
+      await w.until(
+        () => w.clientView(bob.id).some((m) => m.text === "#1\nSure, in 2 days" && m.edited),
+        "edited answer",
+      );
 
       // internal note: stored, never sent
       await managerSays(w, maria.id, n, { text: "// he asked twice already" });
       // /delete as a reply to her own comment removes the client's copy
       const oops = await managerSays(w, maria.id, n, { text: "wrong client, sorry" });
-      await w.until(() => w.clientView(bob.id).some((m) => m.text?.includes("wrong client")), "oops delivered");
+      await w.until(
+        () => w.clientView(bob.id).some((m) => m.text?.includes("wrong client")),
+        "oops delivered",
+      );
       await managerSays(w, maria.id, n, { text: "/delete" }, oops);
-      await w.until(() => !w.clientView(bob.id).some((m) => m.text?.includes("wrong client")), "oops deleted");
+      await w.until(
+        () => !w.clientView(bob.id).some((m) => m.text?.includes("wrong client")),
+        "oops deleted",
+      );
 
       // a stranger in the group: not relayed, told why
       const stranger = w.emu.createUser({ firstName: "Stan" });
       w.emu.setMember(w.groupId, stranger.id, { status: "member" });
       await managerSays(w, stranger.id, n, { text: "hi from a stranger" });
-      await w.until(async () => (await w.thread(n)).some((m) => /не менеджер|not a manager/.test(m.text ?? "")), "stranger told");
+      await w.until(
+        async () => (await w.thread(n)).some((m) => /не менеджер|not a manager/.test(m.text ?? "")),
+        "stranger told",
+      );
 
       await managerSays(w, maria.id, n, { text: "final answer" });
       await w.until(() => w.clientView(bob.id).some((m) => m.text === "#1\nfinal answer"), "final");
       const seen = w.clientView(bob.id).filter((m) => !m.outgoing).map((m) => m.text ?? "");
       assert.ok(!seen.some((s) => s.includes("he asked twice")), "the note reached the client");
-      assert.ok(!seen.some((s) => s.includes("stranger")), "the stranger's comment reached the client");
+      assert.ok(
+        !seen.some((s) => s.includes("stranger")),
+        "the stranger's comment reached the client",
+      );
       const history = await listMessages(w.kv, n);
       assert.deepEqual(history.map((m) => [m.direction, m.text, m.deletedAt ? "deleted" : ""]), [
         ["in", "I want my money back, please", ""],

@@ -75,7 +75,8 @@ export const en: Record<keyof typeof ru, string> = {
   who_manager: "manager {name}",
   // manager bot
   mgr_not_manager: "This bot is for the helpdesk's managers only.",
-  mgr_welcome: "Hello! Your tickets will be here. Answer clients in the comments of the channel's posts.",
+  mgr_welcome:
+    "Hello! Your tickets will be here. Answer clients in the comments of the channel's posts.",
   mgr_taken: "You took ticket #{number}.",
   mgr_closed: "Ticket #{number} is closed.",
   mgr_reopened: "Ticket #{number} is open again.",

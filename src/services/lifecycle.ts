@@ -9,13 +9,13 @@ import {
   type Actor,
   close,
   commentRating,
-  type RejectReason,
   rate,
+  type RejectReason,
   reopen,
   take,
   type Ticket,
-  type Transition,
   transfer,
+  type Transition,
 } from "../domain/ticket.ts";
 import { t, type TextKey } from "../i18n/mod.ts";
 import { getManager } from "../storage/people.ts";
@@ -30,7 +30,12 @@ export type ActionResult = { ok: true; ticket: Ticket } | {
   reason: RejectReason | "not_found";
 };
 
-type Notice = { lane: OutboxJob["lane"]; key: TextKey; params?: Record<string, string | number>; rate?: true };
+type Notice = {
+  lane: OutboxJob["lane"];
+  key: TextKey;
+  params?: Record<string, string | number>;
+  rate?: true;
+};
 
 async function act(
   deps: Helpdesk,
@@ -57,7 +62,13 @@ async function act(
         ...(x.rate ? { buttons: "rate" as const } : {}),
       },
     }));
-    return { ticket: r.ticket, events: [{ ...r.event, seq: next() }], jobs, postDirty, result: undefined };
+    return {
+      ticket: r.ticket,
+      events: [{ ...r.event, seq: next() }],
+      jobs,
+      postDirty,
+      result: undefined,
+    };
   });
   if (!res.ok) {
     return { ok: false, reason: res.reason === "duplicate" ? "not_found" : res.reason };
@@ -87,11 +98,17 @@ export async function closeTicket(
   const w = await who(deps, actor);
   const teamLang = (await getSettings(deps.kv)).teamLang;
   return await act(deps, n, (tk, at) => close(tk, actor, at), () => [
-    { lane: "group", key: "thread_closed_by", params: { who: t(teamLang, w.key, { name: w.name }) } },
+    {
+      lane: "group",
+      key: "thread_closed_by",
+      params: { who: t(teamLang, w.key, { name: w.name }) },
+    },
     ...(opts.silent ? [] : [
       {
         lane: "client" as const,
-        key: actor.role === "client" ? "ticket_closed_client" as const : "ticket_closed_by_manager" as const,
+        key: actor.role === "client"
+          ? "ticket_closed_client" as const
+          : "ticket_closed_by_manager" as const,
       },
       { lane: "client" as const, key: "rate_prompt" as const, rate: true as const },
     ]),
@@ -103,7 +120,11 @@ export async function reopenTicket(deps: Helpdesk, n: number, actor: Actor): Pro
   const w = await who(deps, actor);
   const teamLang = (await getSettings(deps.kv)).teamLang;
   return await act(deps, n, (tk, at) => reopen(tk, actor, at), () => [
-    { lane: "group", key: "thread_reopened_by", params: { who: t(teamLang, w.key, { name: w.name }) } },
+    {
+      lane: "group",
+      key: "thread_reopened_by",
+      params: { who: t(teamLang, w.key, { name: w.name }) },
+    },
     {
       lane: "client",
       key: actor.role === "client" ? "ticket_reopened_client" : "ticket_reopened_by_manager",
@@ -144,7 +165,11 @@ export async function rateTicket(
     deps,
     n,
     (tk, at) => rate(tk, { role: "client", id: clientId }, score, undefined, at),
-    () => [{ lane: "group", key: "thread_rated", params: { score: "★".repeat(score), comment: "" } }],
+    () => [{
+      lane: "group",
+      key: "thread_rated",
+      params: { score: "★".repeat(score), comment: "" },
+    }],
   );
 }
 

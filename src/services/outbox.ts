@@ -6,7 +6,13 @@
  * @module
  */
 import { type Api, GrammyError, HttpError } from "grammy";
-import type { InputMediaAudio, InputMediaDocument, InputMediaPhoto, InputMediaVideo, Message } from "grammy/types";
+import type {
+  InputMediaAudio,
+  InputMediaDocument,
+  InputMediaPhoto,
+  InputMediaVideo,
+  Message,
+} from "grammy/types";
 import type { Client, Lane, MessageRecord, MsgAddr, OutboxJob } from "../domain/records.ts";
 import type { Settings } from "../domain/settings.ts";
 import type { Ticket } from "../domain/ticket.ts";
@@ -175,11 +181,20 @@ export class Outbox {
         case "failed":
           failures = 0;
           log.warn("message undeliverable", { ticket, lane, reason: outcome.reason });
-          await completeJob(kv, job, [], outcome.seqs.map((seq) => ({ seq, reason: outcome.reason })));
+          await completeJob(
+            kv,
+            job,
+            [],
+            outcome.seqs.map((seq) => ({ seq, reason: outcome.reason })),
+          );
           if (lane === "client") {
             await this.enqueue(ticket, [{
               lane: "group",
-              action: { type: "notice", key: "thread_undeliverable", params: { reason: outcome.reason } },
+              action: {
+                type: "notice",
+                key: "thread_undeliverable",
+                params: { reason: outcome.reason },
+              },
             }]);
           }
           break;
@@ -205,7 +220,12 @@ export class Outbox {
     return { ticket: t, client, settings, api };
   }
 
-  async #onFailure(e: unknown, job: OutboxJob, ctx: LaneContext, failures: number): Promise<Outcome> {
+  async #onFailure(
+    e: unknown,
+    job: OutboxJob,
+    ctx: LaneContext,
+    failures: number,
+  ): Promise<Outcome> {
     const f = classify(e);
     const { pacer } = this.#deps;
     const chatId = job.lane === "group" ? ctx.settings.groupId! : ctx.ticket.clientId;
@@ -222,7 +242,9 @@ export class Outbox {
         return { kind: "retry", ms: pacer.scaled(Math.min(300, 5 * 2 ** failures)) };
       case "bad":
         if (/not modified/.test(f.description)) return { kind: "done", copies: [] };
-        if (/message to (edit|delete) not found|message can't be (edited|deleted)/.test(f.description)) {
+        if (
+          /message to (edit|delete) not found|message can't be (edited|deleted)/.test(f.description)
+        ) {
           return { kind: "done", copies: [] };
         }
         return { kind: "failed", seqs: seqsOf(job), reason: f.description };
@@ -262,7 +284,9 @@ export class Outbox {
       case "copy": {
         const m = await getMessage(this.#deps.kv, n, a.msgSeq);
         if (!m || m.deletedAt) return { kind: "done", copies: [] };
-        return job.lane === "group" ? await this.#copyToGroup(m, ctx) : await this.#copyToClient(m, ctx);
+        return job.lane === "group"
+          ? await this.#copyToGroup(m, ctx)
+          : await this.#copyToClient(m, ctx);
       }
       case "album": {
         const ms: MessageRecord[] = [];
@@ -287,7 +311,6 @@ export class Outbox {
       case "delete": {
         const m = await getMessage(this.#deps.kv, n, a.msgSeq);
         if (!m?.copy) return { kind: "done", copies: [] };
-        await this.#deps.pacer.acquire("client", m.copy.chatId);
         let key: TextKey = "thread_deleted";
         try {
           await ctx.api.deleteMessage(m.copy.chatId, m.copy.messageId);
@@ -318,11 +341,15 @@ export class Outbox {
     const groupId = ctx.settings.groupId!;
     const root = ctx.ticket.threadId!;
     const target = (await this.#replyTarget(m, "group")) ?? root;
-    await this.#deps.pacer.acquire("client", groupId);
     const send = (replyTo: number) =>
-      ctx.api.copyMessage(groupId, m.source.chatId, m.source.messageId, {
-        reply_parameters: { message_id: replyTo },
-      });
+      this.#deps.pacer.run(
+        "client",
+        groupId,
+        () =>
+          ctx.api.copyMessage(groupId, m.source.chatId, m.source.messageId, {
+            reply_parameters: { message_id: replyTo },
+          }),
+      );
     let res: { message_id: number };
     try {
       res = await send(target);
@@ -331,7 +358,10 @@ export class Outbox {
       if (f.type !== "bad" || target === root || !/replied/.test(f.description)) throw e;
       res = await send(root);
     }
-    return { kind: "done", copies: [{ seq: m.seq, copy: { chatId: groupId, messageId: res.message_id } }] };
+    return {
+      kind: "done",
+      copies: [{ seq: m.seq, copy: { chatId: groupId, messageId: res.message_id } }],
+    };
   }
 
   async #header(ctx: LaneContext): Promise<number> {
@@ -340,10 +370,14 @@ export class Outbox {
 
   async #sendHeader(ctx: LaneContext): Promise<number> {
     const lang = ctx.client?.lang ?? "ru";
-    await this.#deps.pacer.acquire("client", ctx.ticket.clientId);
-    const sent = await ctx.api.sendMessage(
+    const sent = await this.#deps.pacer.run(
+      "client",
       ctx.ticket.clientId,
-      t(lang, "ticket_header", { number: ctx.ticket.number, topic: ctx.ticket.topic }),
+      () =>
+        ctx.api.sendMessage(
+          ctx.ticket.clientId,
+          t(lang, "ticket_header", { number: ctx.ticket.number, topic: ctx.ticket.topic }),
+        ),
     );
     await changeTicket(this.#deps.kv, ctx.ticket.number, this.#deps.clock.now(), (tk) => ({
       ticket: { ...tk, clientHeaderId: sent.message_id },
@@ -355,7 +389,9 @@ export class Outbox {
 
   async #copyToClient(m: MessageRecord, ctx: LaneContext): Promise<Outcome> {
     const clientId = ctx.ticket.clientId;
-    const prefix = t(ctx.client?.lang ?? "ru", "ticket_number_prefix", { number: ctx.ticket.number });
+    const prefix = t(ctx.client?.lang ?? "ru", "ticket_number_prefix", {
+      number: ctx.ticket.number,
+    });
     const withNumber = withPrefix(m.kind, m.text, m.entities, prefix);
     const replyTo = await this.#replyTarget(m, "client");
     const reply = replyTo !== undefined
@@ -363,33 +399,50 @@ export class Outbox {
       : {};
     let sent: { message_id: number };
     if (withNumber && m.kind === "text") {
-      await this.#deps.pacer.acquire("client", clientId);
-      sent = await ctx.api.sendMessage(clientId, withNumber.text, {
-        entities: withNumber.entities,
-        ...reply,
-      });
+      sent = await this.#deps.pacer.run(
+        "client",
+        clientId,
+        () =>
+          ctx.api.sendMessage(clientId, withNumber.text, {
+            entities: withNumber.entities,
+            ...reply,
+          }),
+      );
     } else if (withNumber) {
-      await this.#deps.pacer.acquire("client", clientId);
-      sent = await ctx.api.copyMessage(clientId, m.source.chatId, m.source.messageId, {
-        caption: withNumber.text,
-        caption_entities: withNumber.entities,
-        ...reply,
-      });
+      sent = await this.#deps.pacer.run(
+        "client",
+        clientId,
+        () =>
+          ctx.api.copyMessage(clientId, m.source.chatId, m.source.messageId, {
+            caption: withNumber.text,
+            caption_entities: withNumber.entities,
+            ...reply,
+          }),
+      );
     } else {
       const header = replyTo ?? await this.#header(ctx);
-      await this.#deps.pacer.acquire("client", clientId);
-      sent = await ctx.api.copyMessage(clientId, m.source.chatId, m.source.messageId, {
-        reply_parameters: { message_id: header, allow_sending_without_reply: true },
-      });
+      sent = await this.#deps.pacer.run(
+        "client",
+        clientId,
+        () =>
+          ctx.api.copyMessage(clientId, m.source.chatId, m.source.messageId, {
+            reply_parameters: { message_id: header, allow_sending_without_reply: true },
+          }),
+      );
     }
-    return { kind: "done", copies: [{ seq: m.seq, copy: { chatId: clientId, messageId: sent.message_id } }] };
+    return {
+      kind: "done",
+      copies: [{ seq: m.seq, copy: { chatId: clientId, messageId: sent.message_id } }],
+    };
   }
 
   async #album(ms: MessageRecord[], lane: Lane, ctx: LaneContext): Promise<Outcome> {
     if (ms.length === 0) return { kind: "done", copies: [] };
     const toGroup = lane === "group";
     const chatId = toGroup ? ctx.settings.groupId! : ctx.ticket.clientId;
-    const prefix = t(ctx.client?.lang ?? "ru", "ticket_number_prefix", { number: ctx.ticket.number });
+    const prefix = t(ctx.client?.lang ?? "ru", "ticket_number_prefix", {
+      number: ctx.ticket.number,
+    });
     let replyTo: number | undefined = toGroup ? ctx.ticket.threadId! : undefined;
     const media: InputMedia[] = ms.map((m, i) => {
       let caption = m.text;
@@ -401,7 +454,9 @@ export class Outbox {
           entities = p.entities;
         } else replyTo = -1;
       }
-      const type = m.kind === "photo" || m.kind === "video" || m.kind === "audio" ? m.kind : "document";
+      const type = m.kind === "photo" || m.kind === "video" || m.kind === "audio"
+        ? m.kind
+        : "document";
       return {
         type,
         media: m.fileId!,
@@ -410,10 +465,15 @@ export class Outbox {
       } as InputMedia;
     });
     if (replyTo === -1) replyTo = await this.#header(ctx);
-    await this.#deps.pacer.acquire("client", chatId, media.length);
-    const sent = await ctx.api.sendMediaGroup(chatId, media as InputMediaPhoto[], {
-      ...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo } } : {}),
-    });
+    const sent = await this.#deps.pacer.run(
+      "client",
+      chatId,
+      () =>
+        ctx.api.sendMediaGroup(chatId, media as InputMediaPhoto[], {
+          ...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo } } : {}),
+        }),
+      media.length,
+    );
     return {
       kind: "done",
       copies: ms.map((m, i) => ({
@@ -431,27 +491,35 @@ export class Outbox {
     ctx: LaneContext,
   ): Promise<Outcome> {
     if (lane === "group") {
-      await this.#deps.pacer.acquire("client", ctx.settings.groupId!);
-      await ctx.api.sendMessage(ctx.settings.groupId!, t(ctx.settings.teamLang, key, params), {
-        reply_parameters: { message_id: ctx.ticket.threadId! },
-      });
+      await this.#deps.pacer.run(
+        "client",
+        ctx.settings.groupId!,
+        () =>
+          ctx.api.sendMessage(ctx.settings.groupId!, t(ctx.settings.teamLang, key, params), {
+            reply_parameters: { message_id: ctx.ticket.threadId! },
+          }),
+      );
       return { kind: "done", copies: [] };
     }
     const lang = ctx.client?.lang ?? "ru";
     const n = ctx.ticket.number;
-    await this.#deps.pacer.acquire("client", ctx.ticket.clientId);
-    await ctx.api.sendMessage(ctx.ticket.clientId, t(lang, key, params), {
-      ...(buttons === "rate"
-        ? {
-          reply_markup: {
-            inline_keyboard: [[1, 2, 3, 4, 5].map((score) => ({
-              text: "★".repeat(score),
-              callback_data: clientButton({ type: "rate", ticket: n, score }),
-            }))],
-          },
-        }
-        : {}),
-    });
+    await this.#deps.pacer.run(
+      "client",
+      ctx.ticket.clientId,
+      () =>
+        ctx.api.sendMessage(ctx.ticket.clientId, t(lang, key, params), {
+          ...(buttons === "rate"
+            ? {
+              reply_markup: {
+                inline_keyboard: [[1, 2, 3, 4, 5].map((score) => ({
+                  text: "★".repeat(score),
+                  callback_data: clientButton({ type: "rate", ticket: n, score }),
+                }))],
+              },
+            }
+            : {}),
+        }),
+    );
     return { kind: "done", copies: [] };
   }
 
@@ -459,22 +527,26 @@ export class Outbox {
     let text = m.text ?? "";
     let entities = m.entities as Message["entities"];
     if (lane === "client") {
-      const prefix = t(ctx.client?.lang ?? "ru", "ticket_number_prefix", { number: ctx.ticket.number });
+      const prefix = t(ctx.client?.lang ?? "ru", "ticket_number_prefix", {
+        number: ctx.ticket.number,
+      });
       const p = withPrefix(m.kind, m.text, m.entities, prefix);
       if (p) {
         text = p.text;
         entities = p.entities;
       }
     }
-    await this.#deps.pacer.acquire("client", copy.chatId);
-    if (m.kind === "text") {
-      await ctx.api.editMessageText(copy.chatId, copy.messageId, text, { entities });
-    } else {
-      await ctx.api.editMessageCaption(copy.chatId, copy.messageId, {
-        caption: text,
-        caption_entities: entities,
-      });
-    }
+    await this.#deps.pacer.run<unknown>(
+      "client",
+      copy.chatId,
+      () =>
+        m.kind === "text"
+          ? ctx.api.editMessageText(copy.chatId, copy.messageId, text, { entities })
+          : ctx.api.editMessageCaption(copy.chatId, copy.messageId, {
+            caption: text,
+            caption_entities: entities,
+          }),
+    );
   }
 
   async #runPost(n: number): Promise<void> {
@@ -493,13 +565,22 @@ export class Outbox {
       ]);
       const { text, markup } = renderPost({ ticket, client, manager, settings });
       try {
-        await pacer.acquire("manager", settings.channelId);
+        const channelId = settings.channelId;
         if (ticket.postId === null) {
-          const sent = await api.sendMessage(settings.channelId, text, { reply_markup: markup });
+          const sent = await pacer.run(
+            "manager",
+            channelId,
+            () => api.sendMessage(channelId, text, { reply_markup: markup }),
+          );
           await setPostId(kv, n, sent.message_id, this.#deps.clock.now());
           this.kick(n, "group");
         } else {
-          await api.editMessageText(settings.channelId, ticket.postId, text, { reply_markup: markup });
+          const postId = ticket.postId;
+          await pacer.run(
+            "manager",
+            channelId,
+            () => api.editMessageText(channelId, postId, text, { reply_markup: markup }),
+          );
         }
         failures = 0;
       } catch (e) {

@@ -39,29 +39,38 @@ export const NO_LIMITS: Limits = {
   globalPerWindow: Infinity,
 };
 
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A booked send: its time is known only once Telegram has answered. */
+interface Slot {
+  t: number;
+}
+
 class Window {
-  readonly #stamps: number[] = [];
+  #slots: Slot[] = [];
   constructor(readonly limit: number, readonly spanMs: number) {}
   /** Real ms to wait until `n` more sends fit; 0 when they fit now. */
   waitFor(now: number, n: number): number {
-    while (this.#stamps.length && (this.#stamps[0] ?? 0) <= now - this.spanMs) this.#stamps.shift();
-    if (this.#stamps.length + n <= this.limit) return 0;
+    this.#slots = this.#slots.filter((s) => s.t > now - this.spanMs);
+    const count = this.#slots.length;
+    if (count + n <= this.limit) return 0;
     // an album larger than the limit goes out once the window is empty
-    if (n > this.limit) return this.#stamps.length === 0 ? 0 : (this.#stamps.at(-1) ?? now) + this.spanMs - now + 1;
-    const idx = this.#stamps.length + n - this.limit - 1;
-    return (this.#stamps[idx] ?? now) + this.spanMs - now + 1;
+    if (count === 0) return 0;
+    const k = n > this.limit ? count : count + n - this.limit;
+    const times = this.#slots.map((s) => s.t).sort((a, b) => a - b);
+    const t = times[k - 1] ?? now;
+    // a send still in flight: its time is not known yet, look again shortly
+    return Number.isFinite(t) ? t + this.spanMs - now + 1 : 2;
   }
-  take(now: number, n: number): void {
-    for (let i = 0; i < n; i++) this.#stamps.push(now);
+  take(n: number, slot: Slot): void {
+    for (let i = 0; i < n; i++) this.#slots.push(slot);
   }
   /** Nothing may be sent before `until` (after a 429). */
   blockUntil(until: number): void {
-    this.#stamps.length = 0;
-    for (let i = 0; i < this.limit; i++) this.#stamps.push(until - this.spanMs);
+    const slot = { t: until - this.spanMs };
+    this.#slots = Array.from({ length: this.limit }, () => slot);
   }
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Rate pacer shared by everything one process sends. */
 export class Pacer {
@@ -90,20 +99,36 @@ export class Pacer {
         : isPrivate
         ? [l.privatePerWindow, l.privateWindowMs]
         : [l.groupPerWindow, l.groupWindowMs];
-      // a small margin: requests reach Telegram a little after we book them, unevenly
-      const real = span * l.timeScale;
-      w = new Window(limit, real + Math.max(2, real * 0.01));
+      w = new Window(limit, span * l.timeScale);
       this.#windows.set(key, w);
     }
     return w;
   }
 
   /**
-   * Waits until `n` messages may be sent by `bot` into `chatId`, then books them.
-   * Private chats have positive ids; groups and channels negative ones.
+   * Waits until `n` messages may be sent by `bot` into `chatId`, books them, runs `send`, and
+   * dates the booking when Telegram has answered: Telegram counts a message when it receives
+   * it, which is before its answer, so windows measured from the answers never overlap
+   * Telegram's, whatever the network's delays. Private chats have positive ids.
    */
-  acquire(bot: string, chatId: number, n = 1): Promise<void> {
-    if (!Number.isFinite(this.#limits.groupPerWindow)) return Promise.resolve();
+  async run<T>(bot: string, chatId: number, send: () => Promise<T>, n = 1): Promise<T> {
+    const slot = await this.#book(bot, chatId, n);
+    try {
+      return await send();
+    } finally {
+      slot.t = this.#now();
+    }
+  }
+
+  /** Waits until `n` messages fit and books them (dated now). */
+  async acquire(bot: string, chatId: number, n = 1): Promise<void> {
+    const slot = await this.#book(bot, chatId, n);
+    slot.t = this.#now();
+  }
+
+  #book(bot: string, chatId: number, n: number): Promise<Slot> {
+    const slot: Slot = { t: Infinity };
+    if (!Number.isFinite(this.#limits.groupPerWindow)) return Promise.resolve(slot);
     const key = `${bot}:${chatId}`;
     const prev = this.#chains.get(key) ?? Promise.resolve();
     const mine = prev.then(async () => {
@@ -113,8 +138,8 @@ export class Pacer {
         const now = this.#now();
         const wait = Math.max(chat.waitFor(now, n), global.waitFor(now, n));
         if (wait <= 0) {
-          chat.take(now, n);
-          global.take(now, n);
+          chat.take(n, slot);
+          global.take(n, slot);
           return;
         }
         await sleep(wait);
@@ -124,7 +149,7 @@ export class Pacer {
     void mine.finally(() => {
       if (this.#chains.get(key) === mine) this.#chains.delete(key);
     });
-    return mine;
+    return mine.then(() => slot);
   }
 
   /** Telegram answered 429 for this chat: hold it for `retryAfterSec` Telegram seconds. */

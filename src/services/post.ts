@@ -56,10 +56,14 @@ export function renderPost(v: PostView): { text: string; markup: InlineKeyboardM
       id: tk.clientId,
       lang: c?.lang ?? "?",
     }).replace(/ {2,}/g, " "),
-    t(lang, "post_manager", { manager: v.manager ? personName(v.manager) : t(lang, "post_unassigned") }),
+    t(lang, "post_manager", {
+      manager: v.manager ? personName(v.manager) : t(lang, "post_unassigned"),
+    }),
   ];
   if (tk.ratings.length) {
-    lines.push(t(lang, "post_rating", { rating: tk.ratings.map((r) => "★".repeat(r.score)).join(" · ") }));
+    lines.push(
+      t(lang, "post_rating", { rating: tk.ratings.map((r) => "★".repeat(r.score)).join(" · ") }),
+    );
   }
   lines.push(t(lang, "post_created", { time: formatTime(tk.createdAt, v.settings.timeZone) }));
   if (c?.unreachable) lines.push(t(lang, "post_unreachable"));

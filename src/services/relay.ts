@@ -111,7 +111,9 @@ export async function openTicket(
       updateId: i.updateId,
     })),
     with: (ticket, next) => {
-      const records = items.map((i) => record(ticket.number, next(), at, "in", clientId, i.message, undefined));
+      const records = items.map((i) =>
+        record(ticket.number, next(), at, "in", clientId, i.message, undefined)
+      );
       const header: OutboxJob = {
         ticket: ticket.number,
         lane: "client",
@@ -232,7 +234,11 @@ export async function managerMessages(
  * An edited message: the stored text follows, and the copy on the other side is edited.
  * Returns false when the message is not part of any ticket.
  */
-export async function relayEdit(deps: Helpdesk, edited: Message, updateId: number): Promise<boolean> {
+export async function relayEdit(
+  deps: Helpdesk,
+  edited: Message,
+  updateId: number,
+): Promise<boolean> {
   const ref = await findMessageRef(deps.kv, edited.chat.id, edited.message_id);
   if (!ref || ref.seq === 0) return false;
   const original = await getMessage(deps.kv, ref.ticket, ref.seq);

@@ -82,11 +82,17 @@ export async function completeJob(
         op.set(K.msgRef(c.copy.chatId, c.copy.messageId), { ticket: n, seq: c.seq });
       } else {
         const f = failed[i - copies.length]!;
-        op.set(r.key, { ...r.value, delivery: "failed", failure: f.reason } satisfies MessageRecord);
+        op.set(
+          r.key,
+          { ...r.value, delivery: "failed", failure: f.reason } satisfies MessageRecord,
+        );
       }
     });
     if (ticketEntry?.value) {
-      op.check(ticketEntry).set(ticketEntry.key, { ...ticketEntry.value, clientHeaderId: headerId! });
+      op.check(ticketEntry).set(ticketEntry.key, {
+        ...ticketEntry.value,
+        clientHeaderId: headerId!,
+      });
       // the header belongs to the ticket: a client's reply to it goes there (seq 0 = no record)
       op.set(K.msgRef(ticketEntry.value.clientId, headerId!), { ticket: n, seq: 0 });
     }

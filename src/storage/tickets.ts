@@ -119,7 +119,9 @@ function applyChange(
   for (const m of change.messages ?? []) setMessage(op, m);
   for (const j of change.jobs ?? []) op.set(K.outbox(j.ticket, j.lane, j.seq), j);
   if (change.postDirty) op.set(K.postDirty(ticket.number), at);
-  for (const id of change.dropHeld?.updateIds ?? []) op.delete(K.held(change.dropHeld!.clientId, id));
+  for (const id of change.dropHeld?.updateIds ?? []) {
+    op.delete(K.held(change.dropHeld!.clientId, id));
+  }
   return ticket;
 }
 

@@ -19,7 +19,10 @@ export function createClientBot(token: string, deps: BotDeps): Bot {
   bot.use(privateMessages(deps));
   bot.use(managersGroup(deps));
   bot.catch((err) => {
-    deps.log.error("client bot update failed", { update: err.ctx.update.update_id, err: err.error });
+    deps.log.error("client bot update failed", {
+      update: err.ctx.update.update_id,
+      err: err.error,
+    });
   });
   return bot;
 }

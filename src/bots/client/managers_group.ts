@@ -8,7 +8,12 @@
 import { Composer, type Context } from "grammy";
 import type { Message } from "grammy/types";
 import { closeTicket, reopenTicket, takeTicket } from "../../services/lifecycle.ts";
-import { deleteForClient, type Incoming, managerMessages, relayEdit } from "../../services/relay.ts";
+import {
+  deleteForClient,
+  type Incoming,
+  managerMessages,
+  relayEdit,
+} from "../../services/relay.ts";
 import { staffRole } from "../../services/roles.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { getTicket, markProcessed, setThreadRoot, ticketByThread } from "../../storage/tickets.ts";
@@ -41,7 +46,10 @@ export function managersGroup(deps: BotDeps): Composer<Context> {
     const item: Incoming = { updateId: ctx.update.update_id, message: m };
     const notice = async (key: TextKey) => {
       if (!(await markProcessed(deps.kv, "client", item.updateId, deps.clock.now()))) return;
-      await deps.outbox.enqueue(n, [{ lane: "group", action: { type: "notice", key, params: { number: n } } }]);
+      await deps.outbox.enqueue(n, [{
+        lane: "group",
+        action: { type: "notice", key, params: { number: n } },
+      }]);
     };
     if (m.sender_chat) return void await notice("thread_anonymous");
     const from = m.from;

@@ -22,7 +22,9 @@ export function membership(deps: BotDeps): Composer<Context> {
     const s = await getSettings(deps.kv);
     if (upd.chat.id === s.groupId || upd.chat.id === s.channelId) return;
     deps.log.info("leaving a chat that is not the managers'", { chat: upd.chat.id });
-    await ctx.api.leaveChat(upd.chat.id).catch((e) => deps.log.warn("leaveChat failed", { err: e }));
+    await ctx.api.leaveChat(upd.chat.id).catch((e) =>
+      deps.log.warn("leaveChat failed", { err: e })
+    );
   });
   return c;
 }

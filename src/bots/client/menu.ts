@@ -17,7 +17,9 @@ import { getTicket, ticketsByClient } from "../../storage/tickets.ts";
 import type { BotDeps } from "../context.ts";
 
 /** The client's profile as Telegram shows it. */
-export function profileOf(ctx: Context): Pick<Client, "id" | "firstName" | "lastName" | "username" | "lang"> {
+export function profileOf(
+  ctx: Context,
+): Pick<Client, "id" | "firstName" | "lastName" | "username" | "lang"> {
   const u = ctx.from!;
   return {
     id: u.id,
@@ -45,7 +47,9 @@ export async function askTopic(deps: BotDeps, ctx: Context, lang: Lang): Promise
   if (s.topics.length) {
     await setDraft(deps.kv, ctx.from!.id, { stage: "topic" });
     const kb = new InlineKeyboard();
-    s.topics.forEach((topic, index) => kb.text(topic, clientButton({ type: "topic", index })).row());
+    s.topics.forEach((topic, index) =>
+      kb.text(topic, clientButton({ type: "topic", index })).row()
+    );
     await ctx.reply(t(lang, "choose_topic"), { reply_markup: kb });
   } else {
     await setDraft(deps.kv, ctx.from!.id, { stage: "topic_text" });
@@ -77,16 +81,27 @@ async function showTickets(deps: BotDeps, ctx: Context, client: Client): Promise
   const lines = [t(lang, "my_tickets")];
   for (const tk of tickets) {
     const mark = tk.number === client.currentTicket ? "▶️ " : "";
-    lines.push(mark + t(lang, "ticket_line", {
-      number: tk.number,
-      topic: tk.topic,
-      status: t(lang, `status_${tk.status}`),
-    }));
+    lines.push(
+      mark + t(lang, "ticket_line", {
+        number: tk.number,
+        topic: tk.topic,
+        status: t(lang, `status_${tk.status}`),
+      }),
+    );
     if (tk.status === "closed") {
-      kb.text(t(lang, "btn_reopen", { number: tk.number }), clientButton({ type: "reopen", ticket: tk.number }));
+      kb.text(
+        t(lang, "btn_reopen", { number: tk.number }),
+        clientButton({ type: "reopen", ticket: tk.number }),
+      );
     } else {
-      kb.text(t(lang, "btn_make_current", { number: tk.number }), clientButton({ type: "current", ticket: tk.number }))
-        .text(t(lang, "btn_close", { number: tk.number }), clientButton({ type: "close", ticket: tk.number }));
+      kb.text(
+        t(lang, "btn_make_current", { number: tk.number }),
+        clientButton({ type: "current", ticket: tk.number }),
+      )
+        .text(
+          t(lang, "btn_close", { number: tk.number }),
+          clientButton({ type: "close", ticket: tk.number }),
+        );
     }
     kb.row();
   }
@@ -117,7 +132,9 @@ export function menu(deps: BotDeps): Composer<Context> {
   const newTicket = async (ctx: Context) => {
     const cl = await client(ctx);
     if (cl.blocked) return void await ctx.reply(t(cl.lang, "blocked_client"));
-    if (!(await getSettings(deps.kv)).open) return void await ctx.reply(t(cl.lang, "service_not_open"));
+    if (!(await getSettings(deps.kv)).open) {
+      return void await ctx.reply(t(cl.lang, "service_not_open"));
+    }
     await askTopic(deps, ctx, cl.lang);
   };
   pm.command("new", newTicket);
@@ -159,7 +176,9 @@ export function menu(deps: BotDeps): Composer<Context> {
     }
     const actor = { role: "client" as const, id: cl.id };
     const refuse = (reason: string) =>
-      ctx.answerCallbackQuery({ text: t(lang, `reason_${reason}` as TextKey, { number: tk.number }) });
+      ctx.answerCallbackQuery({
+        text: t(lang, `reason_${reason}` as TextKey, { number: tk.number }),
+      });
     switch (action.type) {
       case "current":
         await patchClient(deps.kv, cl.id, () => ({ currentTicket: tk.number }));

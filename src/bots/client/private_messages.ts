@@ -68,10 +68,17 @@ async function handle(deps: BotDeps, ctx: Context, items: Incoming[]): Promise<v
   const draft = await getDraft(deps.kv, client.id);
   switch (draft?.stage) {
     case "rate_comment":
-      if (items.length === 1 && first.text && !first.text.startsWith("/") && !first.reply_to_message) {
+      if (
+        items.length === 1 && first.text && !first.text.startsWith("/") && !first.reply_to_message
+      ) {
         if (!(await firstTime(deps, items))) return;
         await setDraft(deps.kv, client.id, null);
-        const r = await commentTicketRating(deps, draft.ticket, client.id, first.text.slice(0, 1000));
+        const r = await commentTicketRating(
+          deps,
+          draft.ticket,
+          client.id,
+          first.text.slice(0, 1000),
+        );
         if (r.ok) await ctx.reply(t(lang, "rate_comment_thanks"));
         return;
       }
@@ -122,7 +129,10 @@ async function handle(deps: BotDeps, ctx: Context, items: Incoming[]): Promise<v
     await setDraft(deps.kv, client.id, { stage: "held" });
     await ctx.reply(t(lang, "closed_ask", { number: tk.number }), {
       reply_markup: new InlineKeyboard()
-        .text(t(lang, "btn_reopen_and_send", { number: tk.number }), clientButton({ type: "held_reopen", ticket: tk.number }))
+        .text(
+          t(lang, "btn_reopen_and_send", { number: tk.number }),
+          clientButton({ type: "held_reopen", ticket: tk.number }),
+        )
         .text(t(lang, "btn_new_and_send"), clientButton({ type: "held_new" })),
     });
   }

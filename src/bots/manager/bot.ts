@@ -20,7 +20,10 @@ export function createManagerBot(token: string, deps: BotDeps): Bot {
     await ctx.reply(role ? t(lang, "mgr_welcome") : t(lang, "mgr_not_manager"));
   });
   bot.catch((err) => {
-    deps.log.error("manager bot update failed", { update: err.ctx.update.update_id, err: err.error });
+    deps.log.error("manager bot update failed", {
+      update: err.ctx.update.update_id,
+      err: err.error,
+    });
   });
   return bot;
 }

@@ -31,7 +31,11 @@ export function postButtons(deps: BotDeps): Composer<Context> {
       ? await closeTicket(deps, n, actor)
       : await reopenTicket(deps, n, actor);
     const key: TextKey = r.ok
-      ? (action.action === "take" ? "mgr_taken" : action.action === "close" ? "mgr_closed" : "mgr_reopened")
+      ? (action.action === "take"
+        ? "mgr_taken"
+        : action.action === "close"
+        ? "mgr_closed"
+        : "mgr_reopened")
       : `reason_${r.reason}` as TextKey;
     await ctx.answerCallbackQuery({ text: t(lang, key, { number: n }) });
   });
