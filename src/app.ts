@@ -1,18 +1,31 @@
 /**
- * Wires the whole service from a validated config: KV, bootstrap settings, the bots and
- * the background workers. `main.ts` calls it; tests and the demo call it too.
+ * Wires the whole service from a validated config: KV, bootstrap settings, the delivery
+ * worker, the client and manager bots under a supervisor, and the settings bot.
+ * `main.ts` calls it; tests and the demo call it too.
  *
  * @module
  */
+import { AlbumCollector } from "./bots/album_collector.ts";
+import { createClientBot } from "./bots/client/bot.ts";
+import type { BotDeps } from "./bots/context.ts";
+import { createManagerBot } from "./bots/manager/bot.ts";
+import { createSettingsBot } from "./bots/settings/bot.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./log.ts";
+import type { ServiceDeps } from "./services/deps.ts";
+import { Outbox } from "./services/outbox.ts";
+import { type Limits, Pacer, TELEGRAM_LIMITS } from "./services/pacer.ts";
+import { DurablePoller } from "./runtime/poller.ts";
+import { type BotKind, PollingSource, Supervisor } from "./runtime/supervisor.ts";
 import { applyBootstrap } from "./storage/settings.ts";
 
 /** A running service. */
 export interface App {
   kv: Deno.Kv;
-  /** Finishes work in hand, stops the bots and closes KV. */
+  deps: BotDeps;
+  supervisor: Supervisor;
+  /** Finishes work in hand, stops the bots and closes KV (unless it was given). */
   stop(): Promise<void>;
 }
 
@@ -22,6 +35,11 @@ export interface AppDeps {
   clock?: Clock;
   /** An already open KV (tests); otherwise `config.kvPath` is opened. */
   kv?: Deno.Kv;
+  /** Telegram's limits (scaled in tests). */
+  limits?: Limits;
+  /** Long-poll timeout in seconds (short in tests so that stopping is quick). */
+  pollTimeoutSec?: number;
+  albumWindowMs?: number;
 }
 
 async function openKv(path: string): Promise<Deno.Kv> {
@@ -35,6 +53,7 @@ async function openKv(path: string): Promise<Deno.Kv> {
 /** Starts the service described by `config`. */
 export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? systemClock;
+  const log = deps.log;
   const kv = deps.kv ?? await openKv(config.kvPath);
   const channel = config.bootstrap.managersChannel;
   await applyBootstrap(kv, {
@@ -44,12 +63,69 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       : {}),
     ...(channel && /^-?\d+$/.test(channel) ? { channelId: Number(channel) } : {}),
   }, clock.now());
-  deps.log.info("service started", { mode: config.mode });
+
+  const pacer = new Pacer(deps.limits ?? TELEGRAM_LIMITS);
+  let supervisor: Supervisor | null = null;
+  const base: ServiceDeps = {
+    kv,
+    clock,
+    log,
+    pacer,
+    adminIds: config.adminIds,
+    apis: () => supervisor?.apis() ?? { client: null, manager: null },
+  };
+  const outbox = new Outbox(base);
+  const botDeps: BotDeps = {
+    ...base,
+    outbox,
+    apiRoot: config.apiRoot,
+    albums: new AlbumCollector(deps.albumWindowMs ?? 700, (e) => log.error("album", { err: e })),
+  };
+  const timeoutSec = deps.pollTimeoutSec ?? 25;
+  supervisor = new Supervisor({
+    kv,
+    log,
+    makeBot: (kind: BotKind, token: string) =>
+      kind === "client" ? createClientBot(token, botDeps) : createManagerBot(token, botDeps),
+    source: new PollingSource({ kv, log, clock, timeoutSec }),
+  });
+  await supervisor.startAll();
+  await outbox.resume();
+
+  // the settings bot: always on, the one place an admin sets everything up
+  const settingsBot = createSettingsBot(config.settingsBotToken, {
+    ...botDeps,
+    control: supervisor,
+    config: { adminIds: config.adminIds, apiRoot: config.apiRoot },
+  });
+  let settingsPoller: DurablePoller | null = null;
+  try {
+    await settingsBot.init();
+    settingsPoller = new DurablePoller({
+      bot: settingsBot,
+      name: "settings",
+      kv,
+      log,
+      clock,
+      timeoutSec,
+    });
+    settingsPoller.start();
+    await settingsPoller.polling;
+  } catch (e) {
+    log.error("settings bot did not start", { err: e });
+  }
+  log.info("service started", { mode: config.mode });
+
   return {
     kv,
-    stop() {
+    deps: botDeps,
+    supervisor,
+    async stop() {
+      await settingsPoller?.stop();
+      await supervisor!.stopAll();
+      await botDeps.albums.flushAll();
+      await outbox.stop();
       if (!deps.kv) kv.close();
-      return Promise.resolve();
     },
   };
 }

@@ -1,7 +1,11 @@
+import { managerEn } from "./manager_en.ts";
 import type { ru } from "./ru.ts";
+import { settingsEn } from "./settings_en.ts";
 
 /** English texts; must have exactly the keys of the Russian file. */
 export const en: Record<keyof typeof ru, string> = {
+  ...settingsEn,
+  ...managerEn,
   // client bot
   greeting: "Hello! This is customer support. Tell us your question and we will answer here.",
   btn_new_ticket: "📝 New request",

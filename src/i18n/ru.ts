@@ -1,5 +1,10 @@
+import { managerRu } from "./manager_ru.ts";
+import { settingsRu } from "./settings_ru.ts";
+
 /** Russian texts (the default language and the reference set of keys). */
 export const ru = {
+  ...settingsRu,
+  ...managerRu,
   // client bot
   greeting: "Здравствуйте! Это служба поддержки. Опишите вопрос — мы ответим здесь же.",
   btn_new_ticket: "📝 Новое обращение",

@@ -25,3 +25,15 @@ export interface ServiceDeps {
   /** Current bot APIs; they change when an admin switches a token. */
   apis: () => BotApis;
 }
+
+/** Something happened that managers may want to hear about (see the manager bot). */
+export type HelpdeskEvent =
+  | { type: "new_ticket"; ticket: number }
+  | { type: "client_wrote"; ticket: number }
+  | { type: "transferred"; ticket: number; to: number; by: number }
+  | { type: "rated"; ticket: number; score: number };
+
+/** Receives helpdesk events; must not throw and must not block the caller for long. */
+export interface Notifier {
+  notify(e: HelpdeskEvent): void;
+}

@@ -149,9 +149,13 @@ export async function transferTicket(
 ): Promise<ActionResult> {
   const to = await getManager(deps.kv, toManagerId);
   if (!to?.active) return { ok: false, reason: "not_allowed" };
-  return await act(deps, n, (tk, at) => transfer(tk, actor, toManagerId, at), () => [
+  const r = await act(deps, n, (tk, at) => transfer(tk, actor, toManagerId, at), () => [
     { lane: "group", key: "thread_taken", params: { manager: personName(to) } },
   ]);
+  if (r.ok) {
+    deps.notifier?.notify({ type: "transferred", ticket: n, to: toManagerId, by: actor.id });
+  }
+  return r;
 }
 
 /** The client rates the last close. */
@@ -161,7 +165,7 @@ export async function rateTicket(
   clientId: number,
   score: number,
 ): Promise<ActionResult> {
-  return await act(
+  const r = await act(
     deps,
     n,
     (tk, at) => rate(tk, { role: "client", id: clientId }, score, undefined, at),
@@ -171,6 +175,8 @@ export async function rateTicket(
       params: { score: "★".repeat(score), comment: "" },
     }],
   );
+  if (r.ok) deps.notifier?.notify({ type: "rated", ticket: n, score });
+  return r;
 }
 
 /** The client adds a comment to their rating. */

@@ -11,13 +11,15 @@ import { type Actor, clientWrote, managerReplied, type Ticket } from "../domain/
 import type { InboxMark } from "../storage/tickets.ts";
 import { changeTicket, createTicket, findMessageRef, getMessage } from "../storage/tickets.ts";
 import { patchClient } from "../storage/people.ts";
-import type { ServiceDeps } from "./deps.ts";
+import type { Notifier, ServiceDeps } from "./deps.ts";
 import { contentOf } from "./message_content.ts";
 import type { Outbox } from "./outbox.ts";
 
 /** Services plus the outbox that delivers what they record. */
 export interface Helpdesk extends ServiceDeps {
   outbox: Outbox;
+  /** Told of new tickets, client messages, transfers and ratings (manager notifications). */
+  notifier?: Notifier;
 }
 
 /** A received Telegram message with the id of the update that brought it. */
@@ -136,6 +138,7 @@ export async function openTicket(
   deps.outbox.kickPost(res.ticket.number);
   deps.outbox.kick(res.ticket.number, "client");
   deps.outbox.kick(res.ticket.number, "group");
+  deps.notifier?.notify({ type: "new_ticket", ticket: res.ticket.number });
   return res.ticket;
 }
 
@@ -177,6 +180,7 @@ export async function clientMessages(
   );
   if (res.ok) {
     deps.outbox.kick(ticketNumber, "group");
+    deps.notifier?.notify({ type: "client_wrote", ticket: ticketNumber });
     return "ok";
   }
   if (res.reason === "duplicate" || res.reason === "not_found") return res.reason;

@@ -57,6 +57,11 @@ export const K = {
   admins: () => ["admin"] as const,
   /** ["inbox", bot, updateId] → at: the update was processed (expires after a week). */
   inbox: (bot: string, updateId: number) => ["inbox", bot, updateId] as const,
+  /** ["intake", bot, updateId] → Update: received from Telegram, not yet processed. */
+  intake: (bot: string, updateId: number) => ["intake", bot, updateId] as const,
+  intakePrefix: (bot: string) => ["intake", bot] as const,
+  /** ["bot_state", bot] → BotState: last update time and last error of a bot. */
+  botState: (bot: string) => ["bot_state", bot] as const,
   /** ["outbox", number, lane, seq] → OutboxJob: a message to send, in per-ticket, per-lane order. */
   outbox: (n: number, lane: string, seq: number) => ["outbox", n, lane, seq] as const,
   outboxLane: (n: number, lane: string) => ["outbox", n, lane] as const,

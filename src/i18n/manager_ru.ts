@@ -1,0 +1,4 @@
+/** Russian texts of the manager bot. */
+export const managerRu = {
+  manager_placeholder: "manager",
+};

@@ -1,0 +1,182 @@
+/**
+ * Runs the client and manager bots inside the service: starts them from the tokens in the
+ * settings, restarts one when its token changes, stops one on command, and reports state.
+ *
+ * @module
+ */
+import { type Bot, GrammyError } from "grammy";
+import type { Logger } from "../log.ts";
+import type { BotApis } from "../services/deps.ts";
+import { getBotState } from "../storage/intake.ts";
+import { getSettings } from "../storage/settings.ts";
+import type { Clock } from "../clock.ts";
+import { DurablePoller } from "./poller.ts";
+
+/** The two bots the supervisor runs. */
+export type BotKind = "client" | "manager";
+
+/** What an admin sees of a bot in /status. */
+export interface BotStatus {
+  kind: BotKind;
+  state: "missing" | "starting" | "setup" | "running" | "stopped" | "error";
+  username: string | null;
+  id: number | null;
+  lastError: string | null;
+  lastUpdateAt: number | null;
+}
+
+/** What the settings bot may do with the other bots. */
+export interface BotControl {
+  /** Current state of both bots. */
+  status(): Promise<BotStatus[]>;
+  /** (Re)starts a bot with the token now in the settings. */
+  restart(kind: BotKind): Promise<BotStatus>;
+  /** Stops a bot until it is restarted. */
+  stop(kind: BotKind): Promise<void>;
+  /** The running bots' APIs (for sending). */
+  apis(): BotApis;
+}
+
+/** How the supervisor receives updates for a bot. */
+export interface UpdateSource {
+  /** Starts delivering updates to `bot` (already initialised). */
+  start(kind: BotKind, bot: Bot): Promise<void>;
+  /** Stops delivering and waits for updates in hand. */
+  stop(kind: BotKind): Promise<void>;
+}
+
+/** Polling as an {@linkcode UpdateSource}. */
+export class PollingSource implements UpdateSource {
+  readonly #pollers = new Map<BotKind, DurablePoller>();
+  constructor(readonly deps: { kv: Deno.Kv; log: Logger; clock: Clock; timeoutSec?: number }) {}
+  async start(kind: BotKind, bot: Bot): Promise<void> {
+    await this.stop(kind);
+    const p = new DurablePoller({ bot, name: kind, ...this.deps });
+    this.#pollers.set(kind, p);
+    p.start();
+    await p.polling;
+  }
+  async stop(kind: BotKind): Promise<void> {
+    const p = this.#pollers.get(kind);
+    this.#pollers.delete(kind);
+    await p?.stop();
+  }
+}
+
+interface Running {
+  bot: Bot;
+  token: string;
+  state: BotStatus["state"];
+  lastError: string | null;
+}
+
+/** Supervises the client and manager bots. */
+export class Supervisor implements BotControl {
+  readonly #running = new Map<BotKind, Running>();
+  readonly #errors = new Map<BotKind, string>();
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly deps: {
+      kv: Deno.Kv;
+      log: Logger;
+      makeBot: (kind: BotKind, token: string) => Bot;
+      source: UpdateSource;
+    },
+  ) {}
+
+  apis(): BotApis {
+    return {
+      client: this.#running.get("client")?.bot.api ?? null,
+      manager: this.#running.get("manager")?.bot.api ?? null,
+    };
+  }
+
+  /** Starts every bot that has a token; a bad token is reported, the others keep running. */
+  async startAll(): Promise<void> {
+    await Promise.all((["client", "manager"] as const).map((k) => this.restart(k)));
+  }
+
+  /** Serializes lifecycle changes so two commands never race. */
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn);
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  restart(kind: BotKind): Promise<BotStatus> {
+    return this.#serial(async () => {
+      await this.#stopNow(kind);
+      const settings = await getSettings(this.deps.kv);
+      const token = kind === "client" ? settings.clientBotToken : settings.managerBotToken;
+      if (!token) return await this.#statusOf(kind);
+      const bot = this.deps.makeBot(kind, token);
+      try {
+        await bot.init();
+      } catch (e) {
+        const why = e instanceof GrammyError && e.error_code === 401
+          ? "token rejected by Telegram (wrong or revoked)"
+          : e instanceof Error
+          ? e.message
+          : String(e);
+        this.#errors.set(kind, why);
+        this.deps.log.error("bot did not start", { bot: kind, reason: why });
+        return await this.#statusOf(kind);
+      }
+      this.#errors.delete(kind);
+      const running: Running = { bot, token, state: "starting", lastError: null };
+      this.#running.set(kind, running);
+      await this.deps.source.start(kind, bot);
+      running.state = "running";
+      this.deps.log.info("bot started", { bot: kind, username: bot.botInfo.username });
+      return await this.#statusOf(kind);
+    });
+  }
+
+  stop(kind: BotKind): Promise<void> {
+    return this.#serial(async () => {
+      await this.#stopNow(kind);
+      this.#errors.set(kind, "stopped by an admin");
+    });
+  }
+
+  async #stopNow(kind: BotKind): Promise<void> {
+    if (!this.#running.has(kind)) return;
+    this.#running.delete(kind);
+    await this.deps.source.stop(kind);
+  }
+
+  /** Stops both bots (service shutdown). */
+  async stopAll(): Promise<void> {
+    await this.#serial(async () => {
+      await Promise.all((["client", "manager"] as const).map((k) => this.#stopNow(k)));
+    });
+  }
+
+  async #statusOf(kind: BotKind): Promise<BotStatus> {
+    const r = this.#running.get(kind);
+    const settings = await getSettings(this.deps.kv);
+    const persisted = await getBotState(this.deps.kv, kind);
+    const token = kind === "client" ? settings.clientBotToken : settings.managerBotToken;
+    const err = this.#errors.get(kind) ?? null;
+    const state: BotStatus["state"] = r
+      ? (r.state === "running" && !settings.open ? "setup" : r.state)
+      : !token
+      ? "missing"
+      : err === "stopped by an admin"
+      ? "stopped"
+      : "error";
+    return {
+      kind,
+      state,
+      username: r?.bot.botInfo.username ?? null,
+      id: r?.bot.botInfo.id ?? null,
+      lastError: err ?? persisted.lastError,
+      lastUpdateAt: persisted.lastUpdateAt,
+    };
+  }
+
+  async status(): Promise<BotStatus[]> {
+    return await Promise.all((["client", "manager"] as const).map((k) => this.#statusOf(k)));
+  }
+}
