@@ -138,3 +138,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 export function loadConfig(): Config {
   return parseConfig(Deno.env.toObject());
 }
+
+/**
+ * Only the KV location, for command-line tools (backup, restore, report) that need no bot
+ * token: `KV_PATH` or the default.
+ */
+export function loadKvPath(env: Record<string, string | undefined> = Deno.env.toObject()): string {
+  const v = env.KV_PATH?.trim();
+  return v ? v : "./data/helpdesk.sqlite";
+}
