@@ -64,7 +64,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     ...(channel && /^-?\d+$/.test(channel) ? { channelId: Number(channel) } : {}),
   }, clock.now());
 
-  const pacer = new Pacer(deps.limits ?? TELEGRAM_LIMITS);
+  const pacer = new Pacer(deps.limits ?? { ...TELEGRAM_LIMITS, timeScale: config.timeScale });
   let supervisor: Supervisor | null = null;
   const base: ServiceDeps = {
     kv,

@@ -44,6 +44,10 @@ const schema = z.object({
     emptyToUndefined,
     z.enum(["debug", "info", "warn", "error", "silent"]).default("warn"),
   ),
+  TELEGRAM_TIME_SCALE: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().positive("must be a positive number").max(1).default(1),
+  ),
   CLIENT_BOT_TOKEN: optionalToken,
   MANAGER_BOT_TOKEN: optionalToken,
   MANAGERS_CHANNEL: z.preprocess(
@@ -84,6 +88,8 @@ export interface Config {
   webhook: { url: string; secret: string } | null;
   port: number;
   logLevel: LogLevel;
+  /** Real seconds per Telegram second of rate limits: 1 on Telegram, less on the emulator. */
+  timeScale: number;
   /** Values that fill the settings only while those are empty in KV. */
   bootstrap: {
     clientBotToken?: string;
@@ -126,6 +132,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       : null,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    timeScale: e.TELEGRAM_TIME_SCALE,
     bootstrap: {
       ...(e.CLIENT_BOT_TOKEN ? { clientBotToken: e.CLIENT_BOT_TOKEN } : {}),
       ...(e.MANAGER_BOT_TOKEN ? { managerBotToken: e.MANAGER_BOT_TOKEN } : {}),
