@@ -1,13 +1,23 @@
 /**
  * Entry point: reads the config once, opens KV, wires the service and stops cleanly on
- * SIGINT/SIGTERM.
+ * SIGINT/SIGTERM. The periodic job is registered at module top level, as Deno Deploy
+ * requires; it does nothing until the service has started.
  *
  * @module
  */
-import { startApp } from "./src/app.ts";
+import { type App, startApp } from "./src/app.ts";
 import { loadConfig } from "./src/config.ts";
 import { ConfigError } from "./src/errors.ts";
 import { createLogger } from "./src/log.ts";
+import { defaultCronJobs } from "./src/jobs.ts";
+
+let app: App | null = null;
+
+// Retries of the outbox, SLA checks, quiet tickets and scheduled reports: once a minute
+// (cron's finest grain). Every job is idempotent, so overlapping or missed runs are harmless.
+Deno.cron("helpdesk-minute", "* * * * *", async () => {
+  await app?.cronTick();
+});
 
 if (import.meta.main) {
   let config;
@@ -21,13 +31,13 @@ if (import.meta.main) {
     throw e;
   }
   const log = createLogger(config.logLevel);
-  const app = await startApp(config, { log });
+  app = await startApp(config, { log, cronJobs: defaultCronJobs() });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     log.info("stopping");
-    await app.stop();
+    await app?.stop();
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", stop);

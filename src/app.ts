@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { AlbumCollector } from "./bots/album_collector.ts";
+import { AlbumCollector, KvAlbumCollector } from "./bots/album_collector.ts";
 import { createClientBot } from "./bots/client/bot.ts";
 import type { BotDeps } from "./bots/context.ts";
 import { createManagerBot } from "./bots/manager/bot.ts";
@@ -18,6 +18,7 @@ import { Outbox } from "./services/outbox.ts";
 import { type Limits, Pacer, TELEGRAM_LIMITS } from "./services/pacer.ts";
 import { DurablePoller } from "./runtime/poller.ts";
 import { type BotKind, PollingSource, Supervisor } from "./runtime/supervisor.ts";
+import { WebhookServer } from "./runtime/webhook.ts";
 import { applyBootstrap } from "./storage/settings.ts";
 
 /** A running service. */
@@ -25,6 +26,8 @@ export interface App {
   kv: Deno.Kv;
   deps: BotDeps;
   supervisor: Supervisor;
+  /** What Deno.cron runs every minute: retries, and the periodic jobs registered in `cronJobs`. */
+  cronTick(): Promise<void>;
   /** Finishes work in hand, stops the bots and closes KV (unless it was given). */
   stop(): Promise<void>;
 }
@@ -40,7 +43,14 @@ export interface AppDeps {
   /** Long-poll timeout in seconds (short in tests so that stopping is quick). */
   pollTimeoutSec?: number;
   albumWindowMs?: number;
+  /** Periodic jobs (SLA checks, quiet tickets, scheduled reports) run by `cronTick`. */
+  cronJobs?: Array<(deps: BotDeps) => Promise<void>>;
 }
+
+/** How long a webhook request waits for the deliveries its update queued. */
+const WEBHOOK_SETTLE_MS = 5_000;
+/** How long a cron run keeps delivering what is due (runs are a minute apart). */
+const CRON_SETTLE_MS = 45_000;
 
 async function openKv(path: string): Promise<Deno.Kv> {
   if (path !== ":memory:" && !/^https?:\/\//.test(path)) {
@@ -75,20 +85,40 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     apis: () => supervisor?.apis() ?? { client: null, manager: null },
   };
   const outbox = new Outbox(base);
+  const albumWindowMs = deps.albumWindowMs ?? 700;
   const botDeps: BotDeps = {
     ...base,
     outbox,
     apiRoot: config.apiRoot,
-    albums: new AlbumCollector(deps.albumWindowMs ?? 700, (e) => log.error("album", { err: e })),
+    albums: config.mode === "webhook"
+      ? new KvAlbumCollector(kv, albumWindowMs)
+      : new AlbumCollector(albumWindowMs, (e) => log.error("album", { err: e })),
   };
   const timeoutSec = deps.pollTimeoutSec ?? 25;
+  // in webhook mode the first delivery attempt happens before Telegram gets its answer
+  const settle = () =>
+    Promise.race([outbox.idle(), new Promise<void>((r) => setTimeout(r, WEBHOOK_SETTLE_MS))]);
+  const webhook = config.webhook
+    ? new WebhookServer({
+      baseUrl: config.webhook.url,
+      secret: config.webhook.secret,
+      log,
+      afterUpdate: settle,
+    })
+    : null;
   supervisor = new Supervisor({
     kv,
     log,
     makeBot: (kind: BotKind, token: string) =>
       kind === "client" ? createClientBot(token, botDeps) : createManagerBot(token, botDeps),
-    source: new PollingSource({ kv, log, clock, timeoutSec }),
+    source: webhook ?? new PollingSource({ kv, log, clock, timeoutSec }),
   });
+  const server = webhook
+    ? Deno.serve(
+      { port: config.port, hostname: "0.0.0.0", onListen: () => {} },
+      (req) => webhook.handle(req),
+    )
+    : null;
   await supervisor.startAll();
   await outbox.resume();
 
@@ -120,7 +150,15 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     kv,
     deps: botDeps,
     supervisor,
+    async cronTick() {
+      await outbox.resume();
+      for (const job of deps.cronJobs ?? []) {
+        await job(botDeps).catch((e) => log.error("cron job failed", { err: e }));
+      }
+      await Promise.race([outbox.idle(), new Promise<void>((r) => setTimeout(r, CRON_SETTLE_MS))]);
+    },
     async stop() {
+      await server?.shutdown();
       await settingsPoller?.stop();
       await supervisor!.stopAll();
       await botDeps.albums.flushAll();

@@ -63,7 +63,10 @@ const schema = z.object({
       path: ["WEBHOOK_URL"],
       message: "is required when BOT_MODE=webhook",
     });
-  } else if (!env.WEBHOOK_URL.startsWith("https://")) {
+  } else if (
+    !env.WEBHOOK_URL.startsWith("https://") &&
+    !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(env.WEBHOOK_URL)
+  ) {
     ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "must be an https URL" });
   }
   if (!env.WEBHOOK_SECRET) {

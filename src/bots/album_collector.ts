@@ -6,6 +6,20 @@
  * @module
  */
 import type { Incoming } from "../services/relay.ts";
+import { claimAlbum, saveAlbumPart } from "../storage/albums.ts";
+
+/** Collects album parts and hands each album on whole. */
+export interface AlbumSink {
+  /**
+   * Adds a part; `flush` gets the whole album once it is complete. Resolves when the part is
+   * safely kept (and, for the KV collector, once its album was handed on by this caller).
+   */
+  add(item: Incoming, flush: (items: Incoming[]) => Promise<void>): Promise<void>;
+  /** Hands on every pending album of a chat, except `except` (a media group id). */
+  flushChat(chatId: number, except?: string): Promise<void>;
+  /** Hands on everything pending (shutdown). */
+  flushAll(): Promise<void>;
+}
 
 interface Pending {
   items: Incoming[];
@@ -13,14 +27,14 @@ interface Pending {
   flush: (items: Incoming[]) => Promise<void>;
 }
 
-/** Collects album parts per chat. */
-export class AlbumCollector {
+/** Collects album parts per chat in memory (polling mode: one long-lived process). */
+export class AlbumCollector implements AlbumSink {
   readonly #pending = new Map<string, Pending>();
   readonly #inFlight = new Set<Promise<void>>();
   constructor(readonly windowMs: number, readonly onError: (e: unknown) => void) {}
 
   /** Adds an album part; `flush` gets the whole album once it is complete. */
-  add(item: Incoming, flush: (items: Incoming[]) => Promise<void>): void {
+  add(item: Incoming, flush: (items: Incoming[]) => Promise<void>): Promise<void> {
     const m = item.message;
     const key = `${m.chat.id}:${m.media_group_id}`;
     const p = this.#pending.get(key);
@@ -29,13 +43,14 @@ export class AlbumCollector {
       p.items.push(item);
       p.timer = setTimeout(() => this.#fire(key), this.windowMs);
       if (p.items.length >= 10) this.#fire(key);
-      return;
+      return Promise.resolve();
     }
     this.#pending.set(key, {
       items: [item],
       flush,
       timer: setTimeout(() => this.#fire(key), this.windowMs),
     });
+    return Promise.resolve();
   }
 
   #fire(key: string): Promise<void> {
@@ -62,5 +77,31 @@ export class AlbumCollector {
   /** Hands on everything pending (on shutdown) and waits for it. */
   async flushAll(): Promise<void> {
     await Promise.all([...[...this.#pending.keys()].map((k) => this.#fire(k)), ...this.#inFlight]);
+  }
+}
+
+/**
+ * Collects album parts in KV (webhook mode: parts may reach different short-lived
+ * instances). Each part's request waits the window; the request of the newest part then
+ * claims the album and hands it on, so the work happens inside a webhook request.
+ */
+export class KvAlbumCollector implements AlbumSink {
+  constructor(readonly kv: Deno.Kv, readonly windowMs: number) {}
+
+  async add(item: Incoming, flush: (items: Incoming[]) => Promise<void>): Promise<void> {
+    const m = item.message;
+    const group = m.media_group_id!;
+    await saveAlbumPart(this.kv, m.chat.id, group, m.message_id, item);
+    await new Promise((r) => setTimeout(r, this.windowMs));
+    const parts = await claimAlbum<Incoming>(this.kv, m.chat.id, group, m.message_id);
+    if (parts) await flush(parts);
+  }
+
+  flushChat(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  flushAll(): Promise<void> {
+    return Promise.resolve();
   }
 }

@@ -4,12 +4,12 @@
  * @module
  */
 import type { Helpdesk } from "../services/relay.ts";
-import type { AlbumCollector } from "./album_collector.ts";
+import type { AlbumSink } from "./album_collector.ts";
 
 /** Dependencies of the client and manager bots. */
 export interface BotDeps extends Helpdesk {
   /** Bot API server (the emulator in tests). */
   apiRoot: string;
   /** Collects album parts before they are relayed together. */
-  albums: AlbumCollector;
+  albums: AlbumSink;
 }

@@ -60,6 +60,10 @@ export const K = {
   /** ["intake", bot, updateId] → Update: received from Telegram, not yet processed. */
   intake: (bot: string, updateId: number) => ["intake", bot, updateId] as const,
   intakePrefix: (bot: string) => ["intake", bot] as const,
+  /** ["album", chatId, mediaGroupId, messageId] → Incoming: album part waiting for the rest (webhook mode). */
+  albumPart: (chatId: number, group: string, messageId: number) =>
+    ["album", chatId, group, messageId] as const,
+  albumParts: (chatId: number, group: string) => ["album", chatId, group] as const,
   /** ["bot_state", bot] → BotState: last update time and last error of a bot. */
   botState: (bot: string) => ["bot_state", bot] as const,
   /** ["outbox", number, lane, seq] → OutboxJob: a message to send, in per-ticket, per-lane order. */

@@ -92,7 +92,7 @@ export function managersGroup(deps: BotDeps): Composer<Context> {
     };
     if (m.media_group_id && !note) {
       await deps.albums.flushChat(m.chat.id, m.media_group_id);
-      deps.albums.add(item, relay);
+      await deps.albums.add(item, relay);
       return;
     }
     await deps.albums.flushChat(m.chat.id);

@@ -26,7 +26,7 @@ export function privateMessages(deps: BotDeps): Composer<Context> {
     const item: Incoming = { updateId: ctx.update.update_id, message: ctx.message as Message };
     if (item.message.media_group_id) {
       await deps.albums.flushChat(ctx.chat.id, item.message.media_group_id);
-      deps.albums.add(item, (items) => handle(deps, ctx, items));
+      await deps.albums.add(item, (items) => handle(deps, ctx, items));
       return;
     }
     await deps.albums.flushChat(ctx.chat.id);

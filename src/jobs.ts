@@ -1,0 +1,15 @@
+/**
+ * The periodic jobs the service runs once a minute (from Deno.cron): each is idempotent and
+ * safe when two runs overlap or one is missed.
+ *
+ * @module
+ */
+import type { BotDeps } from "./bots/context.ts";
+
+/** A periodic job. */
+export type CronJob = (deps: BotDeps) => Promise<void>;
+
+/** The jobs of a normal installation. */
+export function defaultCronJobs(): CronJob[] {
+  return [];
+}

@@ -1,0 +1,127 @@
+/**
+ * Webhook mode: one `Deno.serve` handler for all three bots on separate secret paths, each
+ * request checked against the bot's secret header in constant time. Updates are handled
+ * inside the request (Telegram redelivers when we fail, so nothing needs keeping), and the
+ * first delivery attempt of what they queue happens before the answer.
+ *
+ * @module
+ */
+import type { Bot } from "grammy";
+import type { Update } from "grammy/types";
+import type { Logger } from "../log.ts";
+import { ALLOWED_UPDATES, chatKeyOf } from "./poller.ts";
+import type { BotKind, UpdateSource } from "./supervisor.ts";
+
+/** Any bot the webhook server serves. */
+export type WebhookBot = BotKind | "settings";
+
+async function hmacHex(secret: string, data: string): Promise<string> {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const sig = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(data));
+  return [...new Uint8Array(sig)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Compares two strings in time that does not depend on where they differ. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const x = new TextEncoder().encode(a);
+  const y = new TextEncoder().encode(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
+/** Options of {@linkcode WebhookServer}. */
+export interface WebhookOptions {
+  /** Public https base URL, e.g. `https://helpdesk.example.com`. */
+  baseUrl: string;
+  /** WEBHOOK_SECRET: paths and per-bot secret tokens are derived from it. */
+  secret: string;
+  log: Logger;
+  /** Waits (boundedly) for the delivery attempts the update queued. */
+  afterUpdate: () => Promise<void>;
+}
+
+/** Routes webhook requests to the bots; also an {@linkcode UpdateSource} for the supervisor. */
+export class WebhookServer implements UpdateSource {
+  readonly #bots = new Map<WebhookBot, Bot>();
+  readonly #chains = new Map<string, Promise<void>>();
+  readonly #o: WebhookOptions;
+
+  constructor(o: WebhookOptions) {
+    this.#o = o;
+  }
+
+  /** The secret path and header token of a bot. */
+  async secretsOf(kind: WebhookBot): Promise<{ path: string; token: string }> {
+    const path = `/hook/${kind}/${(await hmacHex(this.#o.secret, `path:${kind}`)).slice(0, 32)}`;
+    const token = await hmacHex(this.#o.secret, `token:${kind}`);
+    return { path, token };
+  }
+
+  /** Serves `kind` with `bot` and registers the webhook with Telegram. */
+  async start(kind: WebhookBot, bot: Bot): Promise<void> {
+    this.#bots.set(kind, bot);
+    const { path, token } = await this.secretsOf(kind);
+    await bot.api.setWebhook(`${this.#o.baseUrl}${path}`, {
+      secret_token: token,
+      allowed_updates: [...ALLOWED_UPDATES],
+      max_connections: 40,
+    });
+  }
+
+  /** Stops serving `kind`; the webhook stays registered (other instances may serve it). */
+  stop(kind: WebhookBot): Promise<void> {
+    this.#bots.delete(kind);
+    return Promise.resolve();
+  }
+
+  /** Handles one HTTP request; anything but a well-signed update is refused. */
+  async handle(req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    const m = url.pathname.match(/^\/hook\/(client|manager|settings)\/[0-9a-f]{32}$/);
+    if (!m || req.method !== "POST") return new Response("Not Found", { status: 404 });
+    const kind = m[1] as WebhookBot;
+    const { path, token } = await this.secretsOf(kind);
+    const header = req.headers.get("X-Telegram-Bot-Api-Secret-Token") ?? "";
+    if (!constantTimeEqual(url.pathname, path) || !constantTimeEqual(header, token)) {
+      return new Response("Unauthorized", { status: 401 });
+    }
+    const bot = this.#bots.get(kind);
+    if (!bot) return new Response("Service Unavailable", { status: 503 });
+    let update: Update;
+    try {
+      update = await req.json();
+      if (typeof update?.update_id !== "number") throw new Error("no update_id");
+    } catch {
+      return new Response("Bad Request", { status: 400 });
+    }
+    try {
+      await this.#ordered(update, () => bot.handleUpdate(update));
+      await this.#o.afterUpdate();
+    } catch (e) {
+      this.#o.log.error("webhook update failed", { bot: kind, update: update.update_id, err: e });
+      return new Response("Internal Server Error", { status: 500 });
+    }
+    return new Response("ok");
+  }
+
+  /** Updates of one chat are handled in order; album parts wait for each other, so not them. */
+  #ordered(u: Update, fn: () => Promise<void>): Promise<void> {
+    if (u.message?.media_group_id) return fn();
+    const key = chatKeyOf(u);
+    const prev = this.#chains.get(key) ?? Promise.resolve();
+    const run = prev.then(fn);
+    const settled = run.catch(() => {});
+    this.#chains.set(key, settled);
+    void settled.then(() => {
+      if (this.#chains.get(key) === settled) this.#chains.delete(key);
+    });
+    return run;
+  }
+}

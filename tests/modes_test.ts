@@ -1,0 +1,213 @@
+import assert from "node:assert/strict";
+import { type App, startApp } from "../src/app.ts";
+import { parseConfig } from "../src/config.ts";
+import { type Emulator, startEmulator } from "../src/emulator/mod.ts";
+import { createLogger } from "../src/log.ts";
+import { TELEGRAM_LIMITS } from "../src/services/pacer.ts";
+import { putManager } from "../src/storage/people.ts";
+import { updateSettings } from "../src/storage/settings.ts";
+import { getTicket } from "../src/storage/tickets.ts";
+
+const sanitize = { sanitizeOps: false, sanitizeResources: false };
+const SCALE = 0.01;
+
+async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 15_000) {
+  const end = performance.now() + ms;
+  while (!(await cond())) {
+    if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 15));
+  }
+}
+
+function freePort(): number {
+  const l = Deno.listen({ port: 0, hostname: "127.0.0.1" });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+interface Setup {
+  emu: Emulator;
+  app: App;
+  kv: Deno.Kv;
+  owner: { id: number };
+  maria: { id: number };
+  clientBotId: number;
+  channelId: number;
+  groupId: number;
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function setup(mode: "polling" | "webhook"): Promise<Setup> {
+  const emu = await startEmulator({ timeScale: SCALE });
+  const owner = emu.createUser({ firstName: "Olga" });
+  const clientBot = emu.createBot({ username: `m_${mode}_client_bot` });
+  const managerBot = emu.createBot({ username: `m_${mode}_manager_bot` });
+  const settingsBot = emu.createBot({ username: `m_${mode}_settings_bot` });
+  const channelId = emu.createChannel({ title: "T", ownerId: owner.id }).id;
+  const groupId = emu.createGroup({ title: "G", ownerId: owner.id }).id;
+  emu.linkDiscussion(channelId, groupId);
+  for (const b of [clientBot, managerBot]) {
+    emu.setMember(channelId, b.id, { status: "administrator" });
+    emu.setMember(groupId, b.id, { status: "administrator" });
+  }
+  const maria = emu.createUser({ firstName: "Maria" });
+  emu.setMember(groupId, maria.id, { status: "member" });
+  const kv = await Deno.openKv(":memory:");
+  await updateSettings(kv, 0, Date.now(), () => ({ groupId, open: true }));
+  await putManager(kv, {
+    id: maria.id,
+    name: "Maria",
+    lang: "ru",
+    addedAt: 0,
+    addedBy: owner.id,
+    active: true,
+    mute: [],
+  });
+  const port = freePort();
+  const config = parseConfig({
+    TELEGRAM_API_ROOT: emu.apiRoot,
+    SETTINGS_BOT_TOKEN: settingsBot.token,
+    ADMIN_IDS: String(owner.id),
+    CLIENT_BOT_TOKEN: clientBot.token,
+    MANAGER_BOT_TOKEN: managerBot.token,
+    MANAGERS_CHANNEL: String(channelId),
+    BOT_MODE: mode,
+    PORT: String(port),
+    ...(mode === "webhook"
+      ? { WEBHOOK_URL: `http://127.0.0.1:${port}`, WEBHOOK_SECRET: "s3cret-s3cret-s3cret" }
+      : {}),
+  });
+  const app = await startApp(config, {
+    log: createLogger(Deno.env.get("TEST_LOG") ? "debug" : "silent"),
+    kv,
+    limits: { ...TELEGRAM_LIMITS, timeScale: SCALE },
+    pollTimeoutSec: 1,
+    albumWindowMs: 80,
+  });
+  return {
+    emu,
+    app,
+    kv,
+    owner,
+    maria,
+    clientBotId: clientBot.id,
+    channelId,
+    groupId,
+    port,
+    async stop() {
+      await app.stop();
+      await emu.close();
+      kv.close();
+    },
+  };
+}
+
+for (const mode of ["polling", "webhook"] as const) {
+  Deno.test({
+    name: `modes: the same working day in ${mode} mode`,
+    ...sanitize,
+    fn: async () => {
+      const s = await setup(mode);
+      try {
+        const { emu } = s;
+        const carl = emu.createUser({ firstName: "Carl", languageCode: "en" });
+        const view = () => emu.view(carl.id, s.clientBotId);
+        emu.userStartBot(carl.id, s.clientBotId);
+        await until(() => view().length >= 2, "greeting");
+        emu.userSend(carl.id, s.clientBotId, { text: "My parcel is late" });
+        await until(() => view().some((m) => /topic/.test(m.text ?? "")), "topic question");
+        emu.userSend(carl.id, s.clientBotId, { text: "Delivery" });
+        await until(async () => (await getTicket(s.kv, 1))?.threadId != null, "ticket thread");
+        const root = (await getTicket(s.kv, 1))!.threadId!;
+        const thread = () => emu.threadView(s.groupId, root).filter((m) => m.id !== root);
+        await until(() => thread().length >= 1, "question in the thread");
+        assert.equal(thread()[0]?.text, "My parcel is late");
+        emu.userSendAlbum(carl.id, s.clientBotId, [{ photo: {}, caption: "box" }, { photo: {} }]);
+        await until(() => thread().length >= 3, "album in the thread");
+        assert.equal(thread()[1]?.mediaGroupId, thread()[2]?.mediaGroupId);
+        const answer = emu.userSend(s.maria.id, s.groupId, { text: "On its way" }, {
+          replyTo: root,
+        });
+        await until(() => view().some((m) => m.text === "#1\nOn its way"), "answer");
+        emu.userEdit(s.maria.id, s.groupId, answer.messageId, "On its way, sorry");
+        await until(() => view().some((m) => m.text === "#1\nOn its way, sorry"), "edit");
+        const postId = (await getTicket(s.kv, 1))!.postId!;
+        emu.userPressButton(s.maria.id, s.channelId, postId, "p:close:1");
+        await until(
+          () => view().some((m) => JSON.stringify(m.replyMarkup ?? "").includes("c:rate:1:5")),
+          "rating prompt",
+        );
+        const prompt = view().findLast((m) =>
+          JSON.stringify(m.replyMarkup ?? "").includes("c:rate:1:5")
+        )!;
+        emu.userPressButton(carl.id, s.clientBotId, prompt.id, "c:rate:1:4");
+        await until(async () => (await getTicket(s.kv, 1))?.ratings.length === 1, "rating");
+        const post = emu.view(s.owner.id, s.channelId).find((m) => m.id === postId)!;
+        assert.match(post.text ?? "", /★★★★/);
+        assert.match(post.text ?? "", /закрыто/);
+      } finally {
+        await s.stop();
+      }
+    },
+  });
+}
+
+Deno.test({
+  name: "modes: a forged webhook request (wrong or missing secret) is refused and changes nothing",
+  ...sanitize,
+  fn: async () => {
+    const s = await setup("webhook");
+    try {
+      const carl = s.emu.createUser({ firstName: "Carl" });
+      const update = {
+        update_id: 999_999,
+        message: {
+          message_id: 1,
+          date: 1,
+          chat: { id: carl.id, type: "private", first_name: "Carl" },
+          from: { id: carl.id, is_bot: false, first_name: "Carl" },
+          text: "/start",
+        },
+      };
+      const url = `http://127.0.0.1:${s.port}`;
+      // the right path is secret too; try the client bot's path with wrong and missing headers
+      const paths = await (async () => {
+        const r = await fetch(
+          `${s.emu.apiRoot}/bot${
+            [...s.emu.world.bots.values()].find((b) => b.id === s.clientBotId)!.token
+          }/getWebhookInfo`,
+        );
+        return new URL((await r.json()).result.url).pathname;
+      })();
+      const variants: Array<Record<string, string>> = [
+        {},
+        { "X-Telegram-Bot-Api-Secret-Token": "wrong" },
+      ];
+      for (const headers of variants) {
+        const r = await fetch(`${url}${paths}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: JSON.stringify(update),
+        });
+        assert.equal(r.status, 401);
+        await r.body?.cancel();
+      }
+      const wrongPath = await fetch(`${url}/hook/client/${"0".repeat(32)}`, {
+        method: "POST",
+        body: "{}",
+      });
+      assert.equal(wrongPath.status, 401);
+      await wrongPath.body?.cancel();
+      await new Promise((r) => setTimeout(r, 100));
+      const sent = s.emu.calls(s.clientBotId).filter((c) => c.params.chat_id === carl.id);
+      assert.equal(sent.length, 0, "nothing was sent");
+      let records = 0;
+      for await (const e of s.kv.list({ prefix: ["client"] })) if (e) records++;
+      assert.equal(records, 0, "no client record was written");
+    } finally {
+      await s.stop();
+    }
+  },
+});
