@@ -5,11 +5,14 @@
  * @module
  */
 import type { BotDeps } from "./bots/context.ts";
+import { runSlaChecks } from "./services/sla.ts";
 
 /** A periodic job. */
 export type CronJob = (deps: BotDeps) => Promise<void>;
 
 /** The jobs of a normal installation. */
 export function defaultCronJobs(): CronJob[] {
-  return [];
+  return [
+    async (deps) => void await runSlaChecks(deps),
+  ];
 }

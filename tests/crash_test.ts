@@ -42,6 +42,7 @@ Deno.test({
       channelId,
       groupId,
       open: true,
+      always: true,
     }));
     await putManager(kv, {
       id: maria.id,

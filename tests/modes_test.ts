@@ -55,7 +55,7 @@ async function setup(mode: "polling" | "webhook"): Promise<Setup> {
   const maria = emu.createUser({ firstName: "Maria" });
   emu.setMember(groupId, maria.id, { status: "member" });
   const kv = await Deno.openKv(":memory:");
-  await updateSettings(kv, 0, Date.now(), () => ({ groupId, open: true }));
+  await updateSettings(kv, 0, Date.now(), () => ({ groupId, open: true, always: true }));
   await putManager(kv, {
     id: maria.id,
     name: "Maria",

@@ -113,7 +113,8 @@ Deno.test({
         assert.ok(!JSON.stringify(m).includes("Ivan") && !JSON.stringify(m).includes("Maria"));
       }
 
-      // history in KV matches what the humans saw
+      // history in KV matches what the humans saw (once the worker has written it down)
+      await w.deps.outbox.idle();
       const h2 = await listMessages(w.kv, t2);
       assert.deepEqual(h2.map((m) => `${m.direction}:${m.kind}`), [
         "in:text",
@@ -207,6 +208,7 @@ Deno.test({
         !seen.some((s) => s.includes("stranger")),
         "the stranger's comment reached the client",
       );
+      await w.deps.outbox.idle();
       const history = await listMessages(w.kv, n);
       assert.deepEqual(history.map((m) => [m.direction, m.text, m.deletedAt ? "deleted" : ""]), [
         ["in", "I want my money back, please", ""],

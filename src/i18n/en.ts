@@ -43,6 +43,9 @@ export const en: Record<keyof typeof ru, string> = {
   blocked_client: "Sorry, we cannot accept your message.",
   service_not_open: "Support is not open yet. Please write later.",
   ticket_number_prefix: "#{number}",
+  off_hours:
+    "We are out of working hours now. We have your message and will answer during working hours.",
+  custom_text: "{text}",
   unknown_action: "This action is no longer available.",
   not_yours: "This is not your request.",
   message_too_long: "The message is too long.",
@@ -58,6 +61,8 @@ export const en: Record<keyof typeof ru, string> = {
   post_overdue: "⏰ Overdue: {what}",
   post_unreachable: "⚠️ The client blocked the bot",
   post_blocked: "⛔ Client blocked",
+  sla_reaction: "reaction time",
+  sla_close: "close time",
   btn_take: "🙋 Take",
   btn_post_close: "✅ Close",
   btn_post_reopen: "🔄 Reopen",

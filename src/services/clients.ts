@@ -8,7 +8,7 @@ import type { Actor } from "../domain/ticket.ts";
 import { patchClient } from "../storage/people.ts";
 import { ticketsByClient } from "../storage/tickets.ts";
 import { closeTicket } from "./lifecycle.ts";
-import type { Helpdesk } from "./relay.ts";
+import type { Helpdesk } from "./helpdesk.ts";
 
 /** Blocks a client; returns false when the client is unknown. */
 export async function blockClient(

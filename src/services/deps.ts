@@ -6,6 +6,7 @@
 import type { Api } from "grammy";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
+import type { SlaThreshold } from "../domain/sla.ts";
 import type { Pacer } from "./pacer.ts";
 
 /** The Telegram APIs of the client and manager bots (null while not configured). */
@@ -31,7 +32,8 @@ export type HelpdeskEvent =
   | { type: "new_ticket"; ticket: number }
   | { type: "client_wrote"; ticket: number }
   | { type: "transferred"; ticket: number; to: number; by: number }
-  | { type: "rated"; ticket: number; score: number };
+  | { type: "rated"; ticket: number; score: number }
+  | { type: "sla"; ticket: number; threshold: SlaThreshold };
 
 /** Receives helpdesk events; must not throw and must not block the caller for long. */
 export interface Notifier {

@@ -22,7 +22,7 @@ import { getManager } from "../storage/people.ts";
 import { getSettings } from "../storage/settings.ts";
 import { changeTicket } from "../storage/tickets.ts";
 import { personName } from "./post.ts";
-import type { Helpdesk } from "./relay.ts";
+import type { Helpdesk } from "./helpdesk.ts";
 
 /** Result of an action: the new ticket, or why it was refused. */
 export type ActionResult = { ok: true; ticket: Ticket } | {

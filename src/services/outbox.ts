@@ -28,6 +28,7 @@ import {
 } from "../storage/outbox.ts";
 import { getClient, getManager, patchClient } from "../storage/people.ts";
 import { getSettings } from "../storage/settings.ts";
+import { slaReached } from "../storage/sla.ts";
 import {
   changeTicket,
   getMessage,
@@ -563,7 +564,13 @@ export class Outbox {
         getClient(kv, ticket.clientId),
         ticket.managerId !== null ? getManager(kv, ticket.managerId) : null,
       ]);
-      const { text, markup } = renderPost({ ticket, client, manager, settings });
+      const reached = ticket.status === "closed"
+        ? []
+        : await slaReached(kv, n, ticket.cycles.length - 1);
+      const overdue = reached.filter((r) => r.endsWith("breach")).map((r) =>
+        t(settings.teamLang, r === "reaction_breach" ? "sla_reaction" : "sla_close")
+      );
+      const { text, markup } = renderPost({ ticket, client, manager, settings, overdue });
       try {
         const channelId = settings.channelId;
         if (ticket.postId === null) {

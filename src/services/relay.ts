@@ -11,16 +11,11 @@ import { type Actor, clientWrote, managerReplied, type Ticket } from "../domain/
 import type { InboxMark } from "../storage/tickets.ts";
 import { changeTicket, createTicket, findMessageRef, getMessage } from "../storage/tickets.ts";
 import { patchClient } from "../storage/people.ts";
-import type { Notifier, ServiceDeps } from "./deps.ts";
+import type { Helpdesk } from "./helpdesk.ts";
+import { offHoursReply } from "./sla.ts";
 import { contentOf } from "./message_content.ts";
-import type { Outbox } from "./outbox.ts";
 
-/** Services plus the outbox that delivers what they record. */
-export interface Helpdesk extends ServiceDeps {
-  outbox: Outbox;
-  /** Told of new tickets, client messages, transfers and ratings (manager notifications). */
-  notifier?: Notifier;
-}
+export type { Helpdesk } from "./helpdesk.ts";
 
 /** A received Telegram message with the id of the update that brought it. */
 export interface Incoming {
@@ -139,6 +134,7 @@ export async function openTicket(
   deps.outbox.kick(res.ticket.number, "client");
   deps.outbox.kick(res.ticket.number, "group");
   deps.notifier?.notify({ type: "new_ticket", ticket: res.ticket.number });
+  await offHoursReply(deps, res.ticket);
   return res.ticket;
 }
 
@@ -181,6 +177,7 @@ export async function clientMessages(
   if (res.ok) {
     deps.outbox.kick(ticketNumber, "group");
     deps.notifier?.notify({ type: "client_wrote", ticket: ticketNumber });
+    await offHoursReply(deps, res.ticket);
     return "ok";
   }
   if (res.reason === "duplicate" || res.reason === "not_found") return res.reason;

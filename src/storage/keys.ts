@@ -64,6 +64,11 @@ export const K = {
   albumPart: (chatId: number, group: string, messageId: number) =>
     ["album", chatId, group, messageId] as const,
   albumParts: (chatId: number, group: string) => ["album", chatId, group] as const,
+  /** ["sla", number, cycle, threshold] → at: the SLA alert was sent (once per threshold). */
+  sla: (n: number, cycle: number, threshold: string) => ["sla", n, cycle, threshold] as const,
+  slaCycle: (n: number, cycle: number) => ["sla", n, cycle] as const,
+  /** ["off_hours", number, cycle] → at: the client got the off-hours reply in this cycle. */
+  offHours: (n: number, cycle: number) => ["off_hours", n, cycle] as const,
   /** ["bot_state", bot] → BotState: last update time and last error of a bot. */
   botState: (bot: string) => ["bot_state", bot] as const,
   /** ["outbox", number, lane, seq] → OutboxJob: a message to send, in per-ticket, per-lane order. */

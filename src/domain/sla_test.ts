@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { dueThresholds } from "./sla.ts";
+import { defaultSettings } from "./settings.ts";
+import { managerReplied, newTicket } from "./ticket.ts";
+
+const s = {
+  ...defaultSettings(),
+  timeZone: "UTC",
+  reactionTargetMs: 60 * 60_000,
+  closeTargetMs: 4 * 3_600_000,
+};
+const mon9 = Date.UTC(2026, 0, 5, 9, 0);
+const min = 60_000;
+
+Deno.test("sla: reaction warns at 80% and breaches at 100% of working time; nights do not count", () => {
+  const { ticket } = newTicket({ number: 1, topic: "t", clientId: 1, createdAt: mon9 });
+  assert.deepEqual(dueThresholds(ticket, s, mon9 + 47 * min), []);
+  assert.deepEqual(dueThresholds(ticket, s, mon9 + 48 * min), ["reaction_warn"]);
+  assert.deepEqual(dueThresholds(ticket, s, mon9 + 60 * min), ["reaction_warn", "reaction_breach"]);
+  // created at 17:30: 30 working minutes that day, the rest next morning
+  const late =
+    newTicket({ number: 2, topic: "t", clientId: 1, createdAt: mon9 + 8.5 * 60 * min }).ticket;
+  const tue = Date.UTC(2026, 0, 6, 9, 0);
+  assert.deepEqual(dueThresholds(late, s, tue + 17 * min), []);
+  assert.deepEqual(dueThresholds(late, s, tue + 18 * min), ["reaction_warn"]);
+});
+
+Deno.test("sla: after the first reply only the close target counts", () => {
+  const { ticket } = newTicket({ number: 1, topic: "t", clientId: 1, createdAt: mon9 });
+  const r = managerReplied(ticket, { role: "manager", id: 2 }, mon9 + 5 * min);
+  assert.ok(r.ok);
+  assert.deepEqual(dueThresholds(r.ticket, s, mon9 + 3 * 60 * min), []);
+  assert.deepEqual(dueThresholds(r.ticket, s, mon9 + 192 * min), ["close_warn"]);
+  assert.deepEqual(dueThresholds(r.ticket, s, mon9 + 240 * min), ["close_warn", "close_breach"]);
+});

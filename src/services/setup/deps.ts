@@ -1,0 +1,16 @@
+/**
+ * What the setup services need: the helpdesk services, the Bot API address (to call
+ * Telegram with each bot's own token) and control over the client and manager bots.
+ *
+ * @module
+ */
+import type { BotControl } from "../../runtime/supervisor.ts";
+import type { Helpdesk } from "../relay.ts";
+
+/** Dependencies of the setup services. */
+export interface SetupDeps extends Helpdesk {
+  /** Bot API server (the emulator in tests). */
+  apiRoot: string;
+  /** Starts, stops and restarts the client and manager bots. */
+  control: BotControl;
+}

@@ -1,0 +1,251 @@
+/**
+ * Records of the settings bot: each admin's pending input, admins' languages, one-time
+ * manager invites, channels offered by the manager bot, admin removal, and a client's data
+ * for privacy requests (export and deletion).
+ *
+ * @module
+ */
+import type { Lang } from "../i18n/mod.ts";
+import type { Client } from "../domain/records.ts";
+import type { Ticket, TicketEvent } from "../domain/ticket.ts";
+import type { MessageRecord } from "../domain/records.ts";
+import { ConflictError } from "../errors.ts";
+import { K } from "./keys.ts";
+import { getClient } from "./people.ts";
+import { SK } from "./setup_keys.ts";
+import { listEvents, listMessages, ticketsByClient } from "./tickets.ts";
+import { listHeld } from "./drafts.ts";
+
+const DAY_MS = 24 * 3_600_000;
+
+/** What an admin's next text message means. `arg` narrows it (a bot kind, a topic index…). */
+export interface Wait {
+  kind: string;
+  arg?: string | number;
+}
+
+/** Reads what the admin's next text means. */
+export async function getWait(kv: Deno.Kv, adminId: number): Promise<Wait | null> {
+  return (await kv.get<Wait>(SK.wait(adminId))).value;
+}
+
+/** Sets (or with null clears) what the admin's next text means; forgotten after a day. */
+export async function setWait(kv: Deno.Kv, adminId: number, wait: Wait | null): Promise<void> {
+  if (wait) await kv.set(SK.wait(adminId), wait, { expireIn: DAY_MS });
+  else await kv.delete(SK.wait(adminId));
+}
+
+/** An admin's language, remembered so the bot can write to them first. */
+export interface AdminSeen {
+  lang: Lang;
+  at: number;
+}
+
+/** Remembers an admin's language. */
+export async function rememberAdmin(kv: Deno.Kv, id: number, lang: Lang, at: number) {
+  const cur = (await kv.get<AdminSeen>(SK.adminSeen(id))).value;
+  if (cur?.lang !== lang) await kv.set(SK.adminSeen(id), { lang, at });
+}
+
+/** Admins who have written to the settings bot, with their languages. */
+export async function seenAdmins(kv: Deno.Kv): Promise<Map<number, Lang>> {
+  const out = new Map<number, Lang>();
+  for await (const e of kv.list<AdminSeen>({ prefix: SK.adminSeenAll() })) {
+    out.set(e.key[1] as number, e.value.lang);
+  }
+  return out;
+}
+
+/**
+ * Removes an admin added in the settings bot. Refused (false) when it would leave nobody:
+ * `envAdmins` (from the environment) always count and cannot be removed here.
+ */
+export async function removeAdmin(
+  kv: Deno.Kv,
+  id: number,
+  envAdmins: readonly number[],
+): Promise<boolean> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const entry = await kv.get(K.admin(id));
+    if (entry.versionstamp === null) return false;
+    let others = envAdmins.filter((a) => a !== id).length;
+    for await (const e of kv.list({ prefix: K.admins() })) if (e.key[1] !== id) others++;
+    if (others === 0) return false;
+    const res = await kv.atomic().check(entry).delete(K.admin(id)).commit();
+    if (res.ok) return true;
+  }
+  throw new ConflictError("Cannot remove the admin: too many concurrent changes");
+}
+
+/** A one-time invitation to become a manager. */
+export interface ManagerInvite {
+  code: string;
+  by: number;
+  at: number;
+  expiresAt: number;
+}
+
+/** Stores a new invite valid for `ttlMs`. */
+export async function createInvite(
+  kv: Deno.Kv,
+  by: number,
+  at: number,
+  ttlMs: number,
+): Promise<ManagerInvite> {
+  // 16 random bytes in base64url: unguessable and short enough for a /start payload (≤ 64)
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const code = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
+    .replace(/=+$/, "");
+  const inv: ManagerInvite = { code, by, at, expiresAt: at + ttlMs };
+  await kv.set(SK.invite(code), inv, { expireIn: ttlMs });
+  return inv;
+}
+
+/**
+ * Uses up an invite: returns it when it existed and had not expired, deleting it in the same
+ * atomic operation (a second use finds nothing).
+ */
+export async function consumeInvite(
+  kv: Deno.Kv,
+  code: string,
+  at: number,
+): Promise<ManagerInvite | null> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const entry = await kv.get<ManagerInvite>(SK.invite(code));
+    if (!entry.value) return null;
+    const res = await kv.atomic().check(entry).delete(SK.invite(code)).commit();
+    if (res.ok) return entry.value.expiresAt > at ? entry.value : null;
+  }
+  return null;
+}
+
+/** A channel the manager bot was made an administrator of, offered to the admins. */
+export interface ChannelOffer {
+  chatId: number;
+  title: string;
+  at: number;
+}
+
+/** Remembers a channel offer (a week). */
+export async function putOffer(kv: Deno.Kv, offer: ChannelOffer): Promise<void> {
+  await kv.set(SK.offer(offer.chatId), offer, { expireIn: 7 * DAY_MS });
+}
+
+/** Forgets a channel offer (the bot left, or the channel was chosen). */
+export async function dropOffer(kv: Deno.Kv, chatId: number): Promise<void> {
+  await kv.delete(SK.offer(chatId));
+}
+
+/** Channel offers, oldest first. */
+export async function listOffers(kv: Deno.Kv): Promise<ChannelOffer[]> {
+  const out: ChannelOffer[] = [];
+  for await (const e of kv.list<ChannelOffer>({ prefix: SK.offers() })) out.push(e.value);
+  return out.sort((a, b) => a.at - b.at);
+}
+
+/** Everything stored about a client (privacy export). */
+export interface ClientData {
+  client: Client | null;
+  tickets: Array<{ ticket: Ticket; events: TicketEvent[]; messages: MessageRecord[] }>;
+  draft: unknown;
+  held: unknown[];
+}
+
+/** Collects everything stored about a client. */
+export async function collectClientData(kv: Deno.Kv, clientId: number): Promise<ClientData> {
+  const tickets = await ticketsByClient(kv, clientId);
+  return {
+    client: await getClient(kv, clientId),
+    tickets: await Promise.all(tickets.map(async (ticket) => ({
+      ticket,
+      events: await listEvents(kv, ticket.number),
+      messages: await listMessages(kv, ticket.number),
+    }))),
+    draft: (await kv.get(K.draft(clientId))).value,
+    held: await listHeld(kv, clientId),
+  };
+}
+
+/** What a privacy deletion removed. */
+export interface DeletedClient {
+  tickets: number[];
+  /** Telegram messages the service posted about the client (post, thread root), to delete. */
+  posts: Array<{ ticket: number; postId: number | null; threadId: number | null }>;
+}
+
+/** Keys under a prefix. */
+async function keysOf(kv: Deno.Kv, prefix: Deno.KvKey): Promise<Deno.KvKey[]> {
+  const out: Deno.KvKey[] = [];
+  for await (const e of kv.list({ prefix })) out.push(e.key);
+  return out;
+}
+
+/** Largest number of mutations put in one atomic operation (Deno KV allows 1000). */
+const BATCH = 500;
+
+/**
+ * Deletes everything stored about a client: each ticket with its events, messages (texts and
+ * their parts), message references, outgoing jobs and every index, then the client record,
+ * drafts and held messages. Each ticket goes in one atomic operation that checks the ticket
+ * record did not change meanwhile (a ticket with an unusually long history is removed in
+ * several operations, the ticket record and its indexes last, so nothing points to missing
+ * records).
+ */
+export async function deleteClientData(kv: Deno.Kv, clientId: number): Promise<DeletedClient> {
+  const done: DeletedClient = { tickets: [], posts: [] };
+  for (const ticket of await ticketsByClient(kv, clientId)) {
+    const n = ticket.number;
+    for (let attempt = 0;; attempt++) {
+      if (attempt >= 20) throw new ConflictError(`Cannot delete ticket #${n}: it keeps changing`);
+      const entry = await kv.get<Ticket>(K.ticket(n));
+      if (!entry.value) break;
+      const t = entry.value;
+      const body: Deno.KvKey[] = [];
+      for await (const m of kv.list<MessageRecord>({ prefix: K.messagePrefix(n) })) {
+        body.push(K.msgRef(m.value.source.chatId, m.value.source.messageId));
+        if (m.value.copy) body.push(K.msgRef(m.value.copy.chatId, m.value.copy.messageId));
+        if (m.value.textParts) body.push(...await keysOf(kv, K.messageParts(n, m.value.seq)));
+        body.push(m.key);
+      }
+      body.push(
+        ...await keysOf(kv, K.eventPrefix(n)),
+        ...await keysOf(kv, K.outboxLane(n, "group")),
+        ...await keysOf(kv, K.outboxLane(n, "client")),
+      );
+      const last: Deno.KvKey[] = [
+        K.ticketSeq(n),
+        K.postDirty(n),
+        K.byClient(t.clientId, n),
+        K.byStatus(t.status, n),
+        ...(t.managerId !== null ? [K.byManager(t.managerId, n)] : []),
+        ...(t.postId !== null ? [K.byPost(t.postId), K.rootEarly(t.postId)] : []),
+        ...(t.threadId !== null ? [K.byThread(t.threadId)] : []),
+      ];
+      // all but the last batch go first; the last one carries the ticket and its indexes
+      while (body.length + last.length + 1 > BATCH) {
+        const op = kv.atomic();
+        for (const k of body.splice(0, BATCH)) op.delete(k);
+        await op.commit();
+      }
+      const op = kv.atomic().check(entry).delete(K.ticket(n));
+      for (const k of [...body, ...last]) op.delete(k);
+      if ((await op.commit()).ok) {
+        done.tickets.push(n);
+        done.posts.push({ ticket: n, postId: t.postId, threadId: t.threadId });
+        break;
+      }
+    }
+  }
+  const rest: Deno.KvKey[] = [
+    K.client(clientId),
+    K.draft(clientId),
+    ...await keysOf(kv, K.heldPrefix(clientId)),
+    ...await keysOf(kv, K.byClientPrefix(clientId)),
+  ];
+  for (let i = 0; i < rest.length; i += BATCH) {
+    const op = kv.atomic();
+    for (const k of rest.slice(i, i + BATCH)) op.delete(k);
+    await op.commit();
+  }
+  return done;
+}
