@@ -8,6 +8,7 @@
 import { AlbumCollector, KvAlbumCollector } from "./bots/album_collector.ts";
 import { createClientBot } from "./bots/client/bot.ts";
 import type { BotDeps } from "./bots/context.ts";
+import { installPacing } from "./bots/pacing.ts";
 import { createManagerBot } from "./bots/manager/bot.ts";
 import { createSettingsBot } from "./bots/settings/bot.ts";
 import { type Clock, systemClock } from "./clock.ts";
@@ -128,6 +129,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     control: supervisor,
     config: { adminIds: config.adminIds, apiRoot: config.apiRoot },
   });
+  installPacing(settingsBot.api, pacer, "settings");
   let settingsPoller: DurablePoller | null = null;
   try {
     await settingsBot.init();

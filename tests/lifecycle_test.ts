@@ -57,10 +57,11 @@ Deno.test({
       )!;
       w.emu.userPressButton(alice.id, bot, prompt.id, `c:rate:${n}:5`);
       await w.until(
-        () => w.clientView(alice.id).some((m) => /комментарий/.test(m.text ?? "")),
+        () => w.clientView(alice.id).some((m) => /комментарием/.test(m.text ?? "")),
         "comment invite",
       );
-      w.emu.userSend(alice.id, bot, { text: "Быстро и вежливо" });
+      const invite = w.clientView(alice.id).findLast((m) => /комментарием/.test(m.text ?? ""))!;
+      w.emu.userSend(alice.id, bot, { text: "Быстро и вежливо" }, { replyTo: invite.id });
       await w.until(
         async () => (await getTicket(w.kv, n))?.ratings[0]?.comment === "Быстро и вежливо",
         "comment stored",

@@ -33,7 +33,8 @@ export const en: Record<keyof typeof ru, string> = {
   ticket_reopened_client: "Request #{number} is open again. Tell us what happened.",
   ticket_reopened_by_manager: "Request #{number} was reopened by our specialist.",
   rate_prompt: "Please rate the help you got with request #{number}:",
-  rate_thanks: "Thank you for your rating! If you like, send a comment in one message.",
+  rate_thanks: "Thank you for your rating! If you like, reply to this message with a comment.",
+  rate_placeholder: "Comment on your rating",
   rate_comment_thanks: "Thank you, your comment is saved.",
   closed_ask:
     "Request #{number} is closed. Reopen it or start a new one? Your message is kept and will be sent.",
@@ -78,6 +79,7 @@ export const en: Record<keyof typeof ru, string> = {
   thread_reopened_by: "Ticket reopened ({who}).",
   thread_rated: "Client's rating: {score} {comment}",
   thread_taken: "Taken by {manager}.",
+  thread_transferred: "Transferred to {manager}.",
   thread_deleted: "The message was deleted for the client.",
   thread_delete_failed: "Could not delete the message for the client.",
   who_client: "client",

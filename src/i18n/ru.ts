@@ -32,7 +32,8 @@ export const ru = {
   ticket_reopened_client: "Обращение #{number} снова открыто. Напишите, что случилось.",
   ticket_reopened_by_manager: "Обращение #{number} снова открыто специалистом.",
   rate_prompt: "Оцените, пожалуйста, помощь по обращению #{number}:",
-  rate_thanks: "Спасибо за оценку! Если хотите, напишите комментарий одним сообщением.",
+  rate_thanks: "Спасибо за оценку! Если хотите, ответьте на это сообщение комментарием.",
+  rate_placeholder: "Комментарий к оценке",
   rate_comment_thanks: "Спасибо, комментарий сохранён.",
   closed_ask:
     "Обращение #{number} закрыто. Открыть его снова или создать новое? Ваше сообщение сохранено и будет отправлено.",
@@ -77,6 +78,7 @@ export const ru = {
   thread_reopened_by: "Обращение снова открыто ({who}).",
   thread_rated: "Оценка клиента: {score} {comment}",
   thread_taken: "Обращение взял(а) {manager}.",
+  thread_transferred: "Обращение передано: {manager}.",
   thread_deleted: "Сообщение удалено у клиента.",
   thread_delete_failed: "Не удалось удалить сообщение у клиента.",
   who_client: "клиент",

@@ -150,7 +150,7 @@ export async function transferTicket(
   const to = await getManager(deps.kv, toManagerId);
   if (!to?.active) return { ok: false, reason: "not_allowed" };
   const r = await act(deps, n, (tk, at) => transfer(tk, actor, toManagerId, at), () => [
-    { lane: "group", key: "thread_taken", params: { manager: personName(to) } },
+    { lane: "group", key: "thread_transferred", params: { manager: personName(to) } },
   ]);
   if (r.ok) {
     deps.notifier?.notify({ type: "transferred", ticket: n, to: toManagerId, by: actor.id });

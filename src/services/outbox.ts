@@ -343,14 +343,9 @@ export class Outbox {
     const root = ctx.ticket.threadId!;
     const target = (await this.#replyTarget(m, "group")) ?? root;
     const send = (replyTo: number) =>
-      this.#deps.pacer.run(
-        "client",
-        groupId,
-        () =>
-          ctx.api.copyMessage(groupId, m.source.chatId, m.source.messageId, {
-            reply_parameters: { message_id: replyTo },
-          }),
-      );
+      ctx.api.copyMessage(groupId, m.source.chatId, m.source.messageId, {
+        reply_parameters: { message_id: replyTo },
+      });
     let res: { message_id: number };
     try {
       res = await send(target);
@@ -371,14 +366,9 @@ export class Outbox {
 
   async #sendHeader(ctx: LaneContext): Promise<number> {
     const lang = ctx.client?.lang ?? "ru";
-    const sent = await this.#deps.pacer.run(
-      "client",
+    const sent = await ctx.api.sendMessage(
       ctx.ticket.clientId,
-      () =>
-        ctx.api.sendMessage(
-          ctx.ticket.clientId,
-          t(lang, "ticket_header", { number: ctx.ticket.number, topic: ctx.ticket.topic }),
-        ),
+      t(lang, "ticket_header", { number: ctx.ticket.number, topic: ctx.ticket.topic }),
     );
     await changeTicket(this.#deps.kv, ctx.ticket.number, this.#deps.clock.now(), (tk) => ({
       ticket: { ...tk, clientHeaderId: sent.message_id },
@@ -400,36 +390,21 @@ export class Outbox {
       : {};
     let sent: { message_id: number };
     if (withNumber && m.kind === "text") {
-      sent = await this.#deps.pacer.run(
-        "client",
-        clientId,
-        () =>
-          ctx.api.sendMessage(clientId, withNumber.text, {
-            entities: withNumber.entities,
-            ...reply,
-          }),
-      );
+      sent = await ctx.api.sendMessage(clientId, withNumber.text, {
+        entities: withNumber.entities,
+        ...reply,
+      });
     } else if (withNumber) {
-      sent = await this.#deps.pacer.run(
-        "client",
-        clientId,
-        () =>
-          ctx.api.copyMessage(clientId, m.source.chatId, m.source.messageId, {
-            caption: withNumber.text,
-            caption_entities: withNumber.entities,
-            ...reply,
-          }),
-      );
+      sent = await ctx.api.copyMessage(clientId, m.source.chatId, m.source.messageId, {
+        caption: withNumber.text,
+        caption_entities: withNumber.entities,
+        ...reply,
+      });
     } else {
       const header = replyTo ?? await this.#header(ctx);
-      sent = await this.#deps.pacer.run(
-        "client",
-        clientId,
-        () =>
-          ctx.api.copyMessage(clientId, m.source.chatId, m.source.messageId, {
-            reply_parameters: { message_id: header, allow_sending_without_reply: true },
-          }),
-      );
+      sent = await ctx.api.copyMessage(clientId, m.source.chatId, m.source.messageId, {
+        reply_parameters: { message_id: header, allow_sending_without_reply: true },
+      });
     }
     return {
       kind: "done",
@@ -466,15 +441,9 @@ export class Outbox {
       } as InputMedia;
     });
     if (replyTo === -1) replyTo = await this.#header(ctx);
-    const sent = await this.#deps.pacer.run(
-      "client",
-      chatId,
-      () =>
-        ctx.api.sendMediaGroup(chatId, media as InputMediaPhoto[], {
-          ...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo } } : {}),
-        }),
-      media.length,
-    );
+    const sent = await ctx.api.sendMediaGroup(chatId, media as InputMediaPhoto[], {
+      ...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo } } : {}),
+    });
     return {
       kind: "done",
       copies: ms.map((m, i) => ({
@@ -492,35 +461,25 @@ export class Outbox {
     ctx: LaneContext,
   ): Promise<Outcome> {
     if (lane === "group") {
-      await this.#deps.pacer.run(
-        "client",
-        ctx.settings.groupId!,
-        () =>
-          ctx.api.sendMessage(ctx.settings.groupId!, t(ctx.settings.teamLang, key, params), {
-            reply_parameters: { message_id: ctx.ticket.threadId! },
-          }),
-      );
+      await ctx.api.sendMessage(ctx.settings.groupId!, t(ctx.settings.teamLang, key, params), {
+        reply_parameters: { message_id: ctx.ticket.threadId! },
+      });
       return { kind: "done", copies: [] };
     }
     const lang = ctx.client?.lang ?? "ru";
     const n = ctx.ticket.number;
-    await this.#deps.pacer.run(
-      "client",
-      ctx.ticket.clientId,
-      () =>
-        ctx.api.sendMessage(ctx.ticket.clientId, t(lang, key, params), {
-          ...(buttons === "rate"
-            ? {
-              reply_markup: {
-                inline_keyboard: [[1, 2, 3, 4, 5].map((score) => ({
-                  text: "★".repeat(score),
-                  callback_data: clientButton({ type: "rate", ticket: n, score }),
-                }))],
-              },
-            }
-            : {}),
-        }),
-    );
+    await ctx.api.sendMessage(ctx.ticket.clientId, t(lang, key, params), {
+      ...(buttons === "rate"
+        ? {
+          reply_markup: {
+            inline_keyboard: [[1, 2, 3, 4, 5].map((score) => ({
+              text: "★".repeat(score),
+              callback_data: clientButton({ type: "rate", ticket: n, score }),
+            }))],
+          },
+        }
+        : {}),
+    });
     return { kind: "done", copies: [] };
   }
 
@@ -537,17 +496,12 @@ export class Outbox {
         entities = p.entities;
       }
     }
-    await this.#deps.pacer.run<unknown>(
-      "client",
-      copy.chatId,
-      () =>
-        m.kind === "text"
-          ? ctx.api.editMessageText(copy.chatId, copy.messageId, text, { entities })
-          : ctx.api.editMessageCaption(copy.chatId, copy.messageId, {
-            caption: text,
-            caption_entities: entities,
-          }),
-    );
+    await m.kind === "text"
+      ? ctx.api.editMessageText(copy.chatId, copy.messageId, text, { entities })
+      : ctx.api.editMessageCaption(copy.chatId, copy.messageId, {
+        caption: text,
+        caption_entities: entities,
+      });
   }
 
   async #runPost(n: number): Promise<void> {
@@ -574,20 +528,12 @@ export class Outbox {
       try {
         const channelId = settings.channelId;
         if (ticket.postId === null) {
-          const sent = await pacer.run(
-            "manager",
-            channelId,
-            () => api.sendMessage(channelId, text, { reply_markup: markup }),
-          );
+          const sent = await api.sendMessage(channelId, text, { reply_markup: markup });
           await setPostId(kv, n, sent.message_id, this.#deps.clock.now());
           this.kick(n, "group");
         } else {
           const postId = ticket.postId;
-          await pacer.run(
-            "manager",
-            channelId,
-            () => api.editMessageText(channelId, postId, text, { reply_markup: markup }),
-          );
+          await api.editMessageText(channelId, postId, text, { reply_markup: markup });
         }
         failures = 0;
       } catch (e) {

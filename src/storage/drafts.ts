@@ -13,7 +13,7 @@ export type Draft =
   | { stage: "topic_text" }
   | { stage: "question"; topic: string }
   | { stage: "held" }
-  | { stage: "rate_comment"; ticket: number };
+  | { stage: "rate_comment"; ticket: number; promptId: number };
 
 /** A message kept until the client says which ticket it belongs to. */
 export interface HeldMessage {

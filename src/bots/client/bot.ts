@@ -6,6 +6,7 @@
  */
 import { Bot } from "grammy";
 import type { BotDeps } from "../context.ts";
+import { installPacing } from "../pacing.ts";
 import { managersGroup } from "./managers_group.ts";
 import { membership } from "./membership.ts";
 import { menu } from "./menu.ts";
@@ -14,6 +15,7 @@ import { privateMessages } from "./private_messages.ts";
 /** Builds the client bot; it does not start it. */
 export function createClientBot(token: string, deps: BotDeps): Bot {
   const bot = new Bot(token, { client: { apiRoot: deps.apiRoot } });
+  installPacing(bot.api, deps.pacer, "client");
   bot.use(membership(deps));
   bot.use(menu(deps));
   bot.use(privateMessages(deps));

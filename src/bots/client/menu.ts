@@ -212,8 +212,15 @@ export function menu(deps: BotDeps): Composer<Context> {
         const r = await rateTicket(deps, tk.number, cl.id, action.score);
         if (!r.ok) return void await refuse(r.reason);
         await ctx.answerCallbackQuery({ text: "★".repeat(action.score) });
-        await setDraft(deps.kv, cl.id, { stage: "rate_comment", ticket: tk.number });
-        await ctx.reply(t(lang, "rate_thanks"));
+        // the comment is a reply to this prompt: anything else the client writes is a message
+        const prompt = await ctx.reply(t(lang, "rate_thanks"), {
+          reply_markup: { force_reply: true, input_field_placeholder: t(lang, "rate_placeholder") },
+        });
+        await setDraft(deps.kv, cl.id, {
+          stage: "rate_comment",
+          ticket: tk.number,
+          promptId: prompt.message_id,
+        });
         return;
       }
     }

@@ -69,7 +69,8 @@ async function handle(deps: BotDeps, ctx: Context, items: Incoming[]): Promise<v
   switch (draft?.stage) {
     case "rate_comment":
       if (
-        items.length === 1 && first.text && !first.text.startsWith("/") && !first.reply_to_message
+        items.length === 1 && first.text && !first.text.startsWith("/") &&
+        first.reply_to_message?.message_id === draft.promptId
       ) {
         if (!(await firstTime(deps, items))) return;
         await setDraft(deps.kv, client.id, null);
@@ -82,7 +83,6 @@ async function handle(deps: BotDeps, ctx: Context, items: Incoming[]): Promise<v
         if (r.ok) await ctx.reply(t(lang, "rate_comment_thanks"));
         return;
       }
-      await setDraft(deps.kv, client.id, null);
       break;
     case "topic_text":
       if (items.length === 1 && first.text) {

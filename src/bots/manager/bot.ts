@@ -8,11 +8,13 @@ import { Bot } from "grammy";
 import { langOf, t } from "../../i18n/mod.ts";
 import { staffRole } from "../../services/roles.ts";
 import type { BotDeps } from "../context.ts";
+import { installPacing } from "../pacing.ts";
 import { postButtons } from "./post_buttons.ts";
 
 /** Builds the manager bot; it does not start it. */
 export function createManagerBot(token: string, deps: BotDeps): Bot {
   const bot = new Bot(token, { client: { apiRoot: deps.apiRoot } });
+  installPacing(bot.api, deps.pacer, "manager");
   bot.use(postButtons(deps));
   bot.chatType("private").command("start", async (ctx) => {
     const role = await staffRole(deps, ctx.from.id);

@@ -1,0 +1,146 @@
+/**
+ * A whole helpdesk on the built-in emulator: bots, channel, linked group, owner and managers,
+ * and the real service (`startApp`) connected to it. Used by the demo and the benchmarks.
+ *
+ * @module
+ */
+import { type App, startApp } from "../src/app.ts";
+import { parseConfig } from "../src/config.ts";
+import { type Emulator, startEmulator } from "../src/emulator/mod.ts";
+import { createLogger, type Logger } from "../src/log.ts";
+import { NO_LIMITS, TELEGRAM_LIMITS } from "../src/services/pacer.ts";
+import { putManager } from "../src/storage/people.ts";
+import { updateSettings } from "../src/storage/settings.ts";
+import type { Clock } from "../src/clock.ts";
+import type { CronJob } from "../src/jobs.ts";
+
+/** Options of {@linkcode startSandbox}. */
+export interface SandboxOptions {
+  /** Real seconds per Telegram second (emulator and pacer alike). */
+  timeScale?: number;
+  /** Telegram's rate limits on (emulator and pacer alike). */
+  limits?: boolean;
+  managers?: string[];
+  /** KV path; `:memory:` by default. */
+  kvPath?: string;
+  port?: number;
+  log?: Logger;
+  clock?: Clock;
+  topics?: string[];
+  cronJobs?: CronJob[];
+  autoForwardDelay?: { min: number; max: number };
+}
+
+/** A running sandbox. */
+export interface Sandbox {
+  emu: Emulator;
+  app: App;
+  kv: Deno.Kv;
+  owner: { id: number; firstName: string };
+  managers: Array<{ id: number; firstName: string }>;
+  bots: Record<"client" | "manager" | "settings", { id: number; token: string; username: string }>;
+  channelId: number;
+  groupId: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the emulator, builds the Telegram side, and starts the service against it. */
+export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
+  const timeScale = o.timeScale ?? 0.05;
+  const limits = o.limits ?? true;
+  const emu = await startEmulator({
+    timeScale,
+    limits,
+    port: o.port ?? 0,
+    autoForwardDelay: o.autoForwardDelay ?? { min: 5, max: 40 },
+  });
+  const owner = emu.createUser({
+    firstName: "Olga",
+    lastName: "Owner",
+    username: "owner",
+    languageCode: "ru",
+  });
+  const bots = {
+    client: emu.createBot({ username: "helpdesk_client_bot", firstName: "Helpdesk" }),
+    manager: emu.createBot({ username: "helpdesk_manager_bot", firstName: "Helpdesk Desk" }),
+    settings: emu.createBot({ username: "helpdesk_settings_bot", firstName: "Helpdesk Settings" }),
+  };
+  const channelId = emu.createChannel({ title: "Tickets", ownerId: owner.id }).id;
+  const groupId = emu.createGroup({ title: "Tickets chat", ownerId: owner.id }).id;
+  emu.linkDiscussion(channelId, groupId);
+  for (const b of [bots.client, bots.manager]) {
+    emu.setMember(channelId, b.id, { status: "administrator" });
+    emu.setMember(groupId, b.id, { status: "administrator" });
+  }
+  const managers = (o.managers ?? ["Maria", "Ivan"]).map((name) => {
+    const u = emu.createUser({ firstName: name, username: name.toLowerCase(), languageCode: "ru" });
+    emu.setMember(channelId, u.id, { status: "member" });
+    emu.setMember(groupId, u.id, { status: "member" });
+    return { id: u.id, firstName: name };
+  });
+  const kv = await Deno.openKv(o.kvPath ?? ":memory:");
+  const now = o.clock?.now() ?? Date.now();
+  await updateSettings(kv, owner.id, now, () => ({
+    groupId,
+    open: true,
+    always: true,
+    topics: o.topics ?? [],
+  }));
+  for (const m of managers) {
+    await putManager(kv, {
+      id: m.id,
+      name: m.firstName,
+      lang: "ru",
+      addedAt: now,
+      addedBy: owner.id,
+      active: true,
+      mute: [],
+    });
+  }
+  const config = parseConfig({
+    TELEGRAM_API_ROOT: emu.apiRoot,
+    SETTINGS_BOT_TOKEN: bots.settings.token,
+    ADMIN_IDS: String(owner.id),
+    CLIENT_BOT_TOKEN: bots.client.token,
+    MANAGER_BOT_TOKEN: bots.manager.token,
+    MANAGERS_CHANNEL: String(channelId),
+    KV_PATH: o.kvPath ?? ":memory:",
+  });
+  const app = await startApp(config, {
+    log: o.log ?? createLogger("silent"),
+    kv,
+    ...(o.clock ? { clock: o.clock } : {}),
+    limits: limits ? { ...TELEGRAM_LIMITS, timeScale } : NO_LIMITS,
+    pollTimeoutSec: 1,
+    albumWindowMs: 100,
+    ...(o.cronJobs ? { cronJobs: o.cronJobs } : {}),
+  });
+  return {
+    emu,
+    app,
+    kv,
+    owner,
+    managers,
+    bots,
+    channelId,
+    groupId,
+    async stop() {
+      await app.stop();
+      await emu.close();
+      kv.close();
+    },
+  };
+}
+
+/** Waits until `cond` holds, polling every few milliseconds. */
+export async function waitUntil(
+  cond: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  while (!(await cond())) {
+    if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
