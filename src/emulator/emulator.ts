@@ -597,6 +597,27 @@ export class Emulator {
     return this.waitFor(() => this.view(userId, chatId).find(pred), o);
   }
 
+  /**
+   * Calls `cb` for every new message anywhere (sent by users, bots or Telegram) as the
+   * owner of the chat would see it; returns a function that stops it.
+   */
+  onMessage(
+    cb: (
+      m: { chatId: number; messageId: number; authorId: number; text?: string; threadId?: number },
+    ) => void,
+  ): () => void {
+    const o = (m: MsgRec) =>
+      cb({
+        chatId: m.chat.id,
+        messageId: m.id,
+        authorId: m.authorId,
+        ...(m.text ?? m.caption ? { text: m.text ?? m.caption } : {}),
+        ...(m.threadId !== undefined ? { threadId: m.threadId } : {}),
+      });
+    this.world.observers.add(o);
+    return () => this.world.observers.delete(o);
+  }
+
   /** The call log of a bot (oldest first, bounded). */
   calls(botId: number): CallLogEntry[] {
     return this.bot(botId).calls;

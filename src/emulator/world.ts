@@ -282,6 +282,9 @@ export class World {
     firstName: "Telegram",
   };
 
+  /** Observers of every new message (benchmarks time deliveries with it). */
+  readonly observers = new Set<(m: MsgRec) => void>();
+
   constructor(readonly opts: WorldOptions) {
     this.users.set(TELEGRAM_USER_ID, this.telegram);
   }
@@ -432,6 +435,7 @@ export class World {
   addMessage(chat: ChatRec, m: Omit<MsgRec, "chat" | "id" | "date"> & { date?: number }): MsgRec {
     const msg: MsgRec = { ...m, chat, id: chat.nextMessageId++, date: m.date ?? this.now() };
     chat.messages.set(msg.id, msg);
+    for (const o of this.observers) o(msg);
     return msg;
   }
 

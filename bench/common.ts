@@ -1,0 +1,56 @@
+/**
+ * Shared pieces of the benchmarks: figures, percentiles, a tiny flag parser.
+ *
+ * @module
+ */
+
+/** One measured figure. */
+export interface Figure {
+  scenario: string;
+  name: string;
+  value: number;
+  unit: string;
+  /** Human-readable target, e.g. ">= 0.8". */
+  target?: string;
+  /** Whether the target is met (absent when there is no target). */
+  ok?: boolean;
+}
+
+/** Percentile `p` (0–100) of `xs`. */
+export function percentile(xs: number[], p: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+
+/** Value of `--name value`, or undefined. */
+export function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** Waits until `cond` holds. */
+export async function until(cond: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  while (!cond()) {
+    if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/** A figure with a target checked. */
+export function fig(
+  scenario: string,
+  name: string,
+  value: number,
+  unit: string,
+  target?: { op: ">=" | "<=" | "=="; v: number },
+): Figure {
+  if (!target) return { scenario, name, value, unit };
+  const ok = target.op === ">="
+    ? value >= target.v
+    : target.op === "<="
+    ? value <= target.v
+    : value === target.v;
+  return { scenario, name, value, unit, target: `${target.op} ${target.v}`, ok };
+}

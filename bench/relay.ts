@@ -1,0 +1,170 @@
+/**
+ * Relay overhead: clients with open tickets send messages (emulator limits off); we measure
+ * messages per second until each is a comment in its thread, and latency per message. A bare
+ * grammY bot that only copies each message into a group, with the same concurrency, against
+ * the same emulator in the same process, is the ceiling; our throughput is printed as a
+ * ratio of it.
+ *
+ * @module
+ */
+import { Bot } from "grammy";
+import type { Update } from "grammy/types";
+import { chatKeyOf } from "../src/runtime/poller.ts";
+import { getTicket } from "../src/storage/tickets.ts";
+import { type Sandbox, startSandbox, waitUntil } from "../scripts/sandbox.ts";
+import { fig, type Figure, percentile, until } from "./common.ts";
+
+/** Opens one ticket per client through the client bot; returns thread roots by client id. */
+export async function openTickets(s: Sandbox, n: number): Promise<Map<number, number>> {
+  const { emu } = s;
+  const bot = s.bots.client.id;
+  const clients = Array.from({ length: n }, (_, i) => emu.createUser({ firstName: `Client${i}` }));
+  const roots = new Map<number, number>();
+  const view = (id: number) => emu.view(id, bot);
+  await Promise.all(clients.map(async (c, i) => {
+    emu.userStartBot(c.id, bot);
+    await waitUntil(() => view(c.id).length >= 2, "greeting", 120_000);
+    emu.userSend(c.id, bot, { text: "/new" });
+    await waitUntil(() => view(c.id).some((m) => /тему/.test(m.text ?? "")), "topic", 120_000);
+    emu.userSend(c.id, bot, { text: `Topic ${i}` });
+    await waitUntil(
+      () => view(c.id).some((m) => /Тема: Topic/.test(m.text ?? "")),
+      "prompt",
+      120_000,
+    );
+    emu.userSend(c.id, bot, { text: "start" });
+  }));
+  const { getClient } = await import("../src/storage/people.ts");
+  await Promise.all(clients.map(async (c) => {
+    await waitUntil(
+      async () => {
+        const n = (await getClient(s.kv, c.id))?.currentTicket;
+        const t = n ? await getTicket(s.kv, n) : null;
+        if (!t?.threadId) return false;
+        roots.set(c.id, t.threadId);
+        return emu.threadView(s.groupId, t.threadId).length >= 2;
+      },
+      "ticket thread",
+      600_000,
+    );
+  }));
+  return roots;
+}
+
+interface Run {
+  ms: number;
+  latencies: number[];
+}
+
+async function sendAndWait(
+  s: { emu: Sandbox["emu"] },
+  senders: number[],
+  botId: number,
+  groupId: number,
+  total: number,
+  authorId: number,
+): Promise<Run> {
+  const sent = new Map<string, number>();
+  const latencies: number[] = [];
+  let seen = 0;
+  const stop = s.emu.onMessage((m) => {
+    if (m.chatId !== groupId || m.authorId !== authorId || !m.text?.startsWith("b")) return;
+    const t0 = sent.get(m.text);
+    if (t0 === undefined) return;
+    latencies.push(performance.now() - t0);
+    seen++;
+  });
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const text = `b${i}`;
+    sent.set(text, performance.now());
+    s.emu.userSend(senders[i % senders.length]!, botId, { text });
+    if (i % 50 === 49) await new Promise((r) => setTimeout(r, 0));
+  }
+  await until(() => seen >= total, "all relayed", 600_000);
+  stop();
+  return { ms: performance.now() - start, latencies };
+}
+
+/** The ceiling: a bare grammY bot copying each message into a group, same concurrency. */
+async function bareBot(s: Sandbox, clients: number, total: number): Promise<Run> {
+  const { emu } = s;
+  const b = emu.createBot({ username: "bare_copy_bot" });
+  const owner = s.owner.id;
+  const group = emu.createGroup({ title: "Bare", ownerId: owner }).id;
+  emu.setMember(group, b.id, { status: "administrator" });
+  const users = Array.from({ length: clients }, (_, i) => emu.createUser({ firstName: `B${i}` }));
+  for (const u of users) emu.userStartBot(u.id, b.id);
+  const bot = new Bot(b.token, { client: { apiRoot: emu.apiRoot } });
+  bot.on("message:text", async (ctx) => {
+    if (ctx.message.text.startsWith("/")) return;
+    await ctx.api.copyMessage(group, ctx.chat.id, ctx.message.message_id);
+  });
+  await bot.init();
+  const chains = new Map<string, Promise<void>>();
+  let running = true;
+  let slots = 64;
+  const waiters: Array<() => void> = [];
+  const loop = (async () => {
+    let offset = 0;
+    while (running) {
+      const ups: Update[] = await bot.api.getUpdates({ offset, timeout: 1 });
+      for (const u of ups) {
+        offset = u.update_id + 1;
+        if (slots === 0) await new Promise<void>((r) => waiters.push(r));
+        else slots--;
+        const key = chatKeyOf(u);
+        const run = (chains.get(key) ?? Promise.resolve()).then(() => bot.handleUpdate(u)).catch(
+          () => {},
+        )
+          .finally(() => {
+            const w = waiters.shift();
+            if (w) w();
+            else slots++;
+          });
+        chains.set(key, run);
+      }
+    }
+  })();
+  const r = await sendAndWait(s, users.map((u) => u.id), b.id, group, total, b.id);
+  running = false;
+  await loop;
+  return r;
+}
+
+/** Runs the scenario. */
+export async function benchRelay(quick: boolean): Promise<Figure[]> {
+  const clients = quick ? 20 : 50;
+  const total = quick ? 500 : 2000;
+  const dir = await Deno.makeTempDir();
+  const s = await startSandbox({ limits: false, kvPath: `${dir}/kv.sqlite`, timeScale: 1 });
+  try {
+    const roots = await openTickets(s, clients);
+    await s.app.deps.outbox.idle();
+    const baseline = await bareBot(s, clients, total);
+    const ours = await sendAndWait(
+      s,
+      [...roots.keys()],
+      s.bots.client.id,
+      s.groupId,
+      total,
+      s.bots.client.id,
+    );
+    const oursRate = total / (ours.ms / 1000);
+    const baseRate = total / (baseline.ms / 1000);
+    return [
+      fig("relay", "messages", total, "msgs"),
+      fig("relay", "throughput", Math.round(oursRate), "msg/s"),
+      fig("relay", "latency p50", Math.round(percentile(ours.latencies, 50)), "ms"),
+      fig("relay", "latency p99", Math.round(percentile(ours.latencies, 99)), "ms"),
+      fig("relay", "bare grammY copy bot", Math.round(baseRate), "msg/s"),
+      fig("relay", "ratio to bare bot", +(oursRate / baseRate).toFixed(3), "x", {
+        op: ">=",
+        v: 0.8,
+      }),
+    ];
+  } finally {
+    await s.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
