@@ -63,7 +63,7 @@ Deno.test({
           SETTINGS_BOT_TOKEN: settingsBot.token,
           ADMIN_IDS: String(owner.id),
           KV_PATH: kvPath,
-          LOG_LEVEL: "error",
+          LOG_LEVEL: Deno.env.get("TEST_LOG") ? "warn" : "error",
           TELEGRAM_TIME_SCALE: String(scale),
         },
         stdout: "null",
@@ -127,7 +127,13 @@ Deno.test({
           ),
         "everything delivered after the restart",
         60_000,
-      );
+      ).catch((e) => {
+        for (const [i, c] of clients.entries()) {
+          console.error(`thread ${i}:`, thread(i).map((m) => m.text).join(" "));
+          console.error(`client ${i}:`, view(c).map((m) => m.text?.replace("\n", "|")).join(" "));
+        }
+        throw e;
+      });
       await new Promise((r) => setTimeout(r, 300));
       // Nothing lost, nothing out of order. A send whose answer came back in the instant
       // before the kill, but whose record was not yet written, is sent again (at least once):

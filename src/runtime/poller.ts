@@ -84,9 +84,11 @@ export class DurablePoller {
     await this.idle();
   }
 
-  /** Resolves when no update is being handled. */
+  /** Resolves when no update is being handled and processed ones are forgotten. */
   async idle(): Promise<void> {
-    while (this.#inFlight.size) await Promise.all([...this.#inFlight]);
+    while (this.#inFlight.size || this.#flushing) {
+      await Promise.all([...this.#inFlight, this.#flushing]);
+    }
   }
 
   async #run(signal: AbortSignal): Promise<void> {
@@ -148,6 +150,26 @@ export class DurablePoller {
     else this.#slots++;
   }
 
+  #done: number[] = [];
+  #flushing: Promise<void> | null = null;
+
+  /**
+   * Processed updates are forgotten in batches: one KV write per batch instead of one per
+   * update (a crash in between only means re-handling updates that are idempotent anyway).
+   */
+  #processed(updateId: number): void {
+    this.#done.push(updateId);
+    if (this.#flushing) return;
+    this.#flushing = (async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      while (this.#done.length) {
+        const ids = this.#done.splice(0);
+        await dropIntake(this.#o.kv, this.#o.name, ids);
+      }
+      this.#flushing = null;
+    })();
+  }
+
   /** Queues an update behind the earlier ones of its chat; waits only for a free slot. */
   async #dispatch(u: Update): Promise<void> {
     await this.#acquire();
@@ -159,7 +181,7 @@ export class DurablePoller {
       } catch (e) {
         this.#o.log.error("update failed", { bot: this.#o.name, update: u.update_id, err: e });
       }
-      await dropIntake(this.#o.kv, this.#o.name, u.update_id);
+      this.#processed(u.update_id);
     }).finally(() => this.#release());
     this.#chains.set(key, run);
     this.#inFlight.add(run);

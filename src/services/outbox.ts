@@ -20,7 +20,7 @@ import { t, type TextKey } from "../i18n/mod.ts";
 import {
   busyLanes,
   clearPostDirty,
-  completeJob,
+  completeJobBatched,
   dirtyPosts,
   headJob,
   markPostDirty,
@@ -177,17 +177,20 @@ export class Outbox {
       switch (outcome.kind) {
         case "done":
           failures = 0;
-          await completeJob(kv, job, outcome.copies, [], outcome.headerId);
+          await completeJobBatched(kv, {
+            job,
+            copies: outcome.copies,
+            ...(outcome.headerId !== undefined ? { headerId: outcome.headerId } : {}),
+          });
           break;
         case "failed":
           failures = 0;
           log.warn("message undeliverable", { ticket, lane, reason: outcome.reason });
-          await completeJob(
-            kv,
+          await completeJobBatched(kv, {
             job,
-            [],
-            outcome.seqs.map((seq) => ({ seq, reason: outcome.reason })),
-          );
+            copies: [],
+            failed: outcome.seqs.map((seq) => ({ seq, reason: outcome.reason })),
+          });
           if (lane === "client") {
             await this.enqueue(ticket, [{
               lane: "group",

@@ -23,9 +23,13 @@ export async function listIntake(kv: Deno.Kv, bot: string): Promise<Update[]> {
   return out;
 }
 
-/** Forgets a processed update. */
-export async function dropIntake(kv: Deno.Kv, bot: string, updateId: number): Promise<void> {
-  await kv.delete(K.intake(bot, updateId));
+/** Forgets processed updates. */
+export async function dropIntake(kv: Deno.Kv, bot: string, updateIds: number[]): Promise<void> {
+  for (let i = 0; i < updateIds.length; i += 500) {
+    const op = kv.atomic();
+    for (const id of updateIds.slice(i, i + 500)) op.delete(K.intake(bot, id));
+    await op.commit();
+  }
 }
 
 /** What the service knows of a bot's health. */

@@ -5,6 +5,7 @@
  */
 import type { Lane, MessageRecord, MsgAddr, OutboxJob } from "../domain/records.ts";
 import type { Ticket } from "../domain/ticket.ts";
+import { groupCommit } from "./commit_batcher.ts";
 import { K } from "./keys.ts";
 
 /** The first job waiting in a lane, with its versionstamp. */
@@ -55,33 +56,33 @@ export async function markPostDirty(kv: Deno.Kv, ticket: number, at: number): Pr
   await kv.set(K.postDirty(ticket), at);
 }
 
-/**
- * A job is done: removes it and records the copies it produced (message record and the
- * copy → record index), in one atomic operation.
- */
-export async function completeJob(
-  kv: Deno.Kv,
-  job: Deno.KvEntry<OutboxJob>,
-  copies: Array<{ seq: number; copy: MsgAddr }>,
-  failed: Array<{ seq: number; reason: string }> = [],
-  headerId?: number,
-): Promise<void> {
-  const n = job.value.ticket;
-  for (;;) {
-    const records = await kv.getMany<MessageRecord[]>(
-      [...copies, ...failed].map((c) => K.message(n, c.seq)),
-    );
-    const ticketEntry = headerId !== undefined ? await kv.get<Ticket>(K.ticket(n)) : null;
-    const op = kv.atomic().check(job).delete(job.key);
+/** What a finished job leaves behind. */
+export interface Completion {
+  job: Deno.KvEntry<OutboxJob>;
+  copies: Array<{ seq: number; copy: MsgAddr }>;
+  failed?: Array<{ seq: number; reason: string }>;
+  headerId?: number;
+}
+
+/** Reads what a completion checks and returns the mutations that record it. */
+async function prepare(kv: Deno.Kv, c: Completion): Promise<(op: Deno.AtomicOperation) => void> {
+  const n = c.job.value.ticket;
+  const failed = c.failed ?? [];
+  const records = await kv.getMany<MessageRecord[]>(
+    [...c.copies, ...failed].map((x) => K.message(n, x.seq)),
+  );
+  const ticketEntry = c.headerId !== undefined ? await kv.get<Ticket>(K.ticket(n)) : null;
+  return (op) => {
+    op.check(c.job).delete(c.job.key);
     records.forEach((r, i) => {
       if (!r.value) return;
       op.check(r);
-      const c = copies[i];
-      if (c) {
-        op.set(r.key, { ...r.value, copy: c.copy, delivery: "sent" } satisfies MessageRecord);
-        op.set(K.msgRef(c.copy.chatId, c.copy.messageId), { ticket: n, seq: c.seq });
+      const copy = c.copies[i];
+      if (copy) {
+        op.set(r.key, { ...r.value, copy: copy.copy, delivery: "sent" } satisfies MessageRecord);
+        op.set(K.msgRef(copy.copy.chatId, copy.copy.messageId), { ticket: n, seq: copy.seq });
       } else {
-        const f = failed[i - copies.length]!;
+        const f = failed[i - c.copies.length]!;
         op.set(
           r.key,
           { ...r.value, delivery: "failed", failure: f.reason } satisfies MessageRecord,
@@ -91,16 +92,37 @@ export async function completeJob(
     if (ticketEntry?.value) {
       op.check(ticketEntry).set(ticketEntry.key, {
         ...ticketEntry.value,
-        clientHeaderId: headerId!,
+        clientHeaderId: c.headerId!,
       });
       // the header belongs to the ticket: a client's reply to it goes there (seq 0 = no record)
-      op.set(K.msgRef(ticketEntry.value.clientId, headerId!), { ticket: n, seq: 0 });
+      op.set(K.msgRef(ticketEntry.value.clientId, c.headerId!), { ticket: n, seq: 0 });
     }
-    const res = await op.commit();
-    if (res.ok) return;
-    const still = await kv.get(job.key);
-    if (still.versionstamp !== job.versionstamp) return; // someone else completed it
+  };
+}
+
+/**
+ * A job is done: removes it and records the copies it produced (message record and the
+ * copy → record index), in one atomic operation.
+ */
+export async function completeJob(kv: Deno.Kv, c: Completion): Promise<void> {
+  for (;;) {
+    const apply = await prepare(kv, c);
+    const op = kv.atomic();
+    apply(op);
+    if ((await op.commit()).ok) return;
+    const still = await kv.get(c.job.key);
+    if (still.versionstamp !== c.job.versionstamp) return; // someone else completed it
   }
+}
+
+/**
+ * Records a completion, group-committed with others finishing at the same moment (see
+ * commit_batcher.ts); retried on its own when its checks fail.
+ */
+export async function completeJobBatched(kv: Deno.Kv, c: Completion): Promise<void> {
+  const apply = await prepare(kv, c);
+  if (await groupCommit(kv, `ticket:${c.job.value.ticket}`, apply)) return;
+  await completeJob(kv, c);
 }
 
 /** Adds jobs outside of a ticket change (notices of the service). */

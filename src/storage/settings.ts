@@ -20,9 +20,21 @@ const SECRET_FIELDS = new Set(["clientBotToken", "managerBotToken"]);
 
 /** Reads the settings, filling fields missing from older records with defaults. */
 export async function getSettings(kv: Deno.Kv): Promise<Settings> {
+  const cached = cache.get(kv);
+  if (cached && performance.now() - cached.at < CACHE_MS) return cached.value;
   const stored = (await kv.get<Partial<Settings>>(K.settings())).value;
-  return { ...defaultSettings(), ...(stored ?? {}) };
+  const value = { ...defaultSettings(), ...(stored ?? {}) };
+  cache.set(kv, { value, at: performance.now() });
+  return value;
 }
+
+/**
+ * Settings are read on every update and every delivery; a short-lived cache per KV handle
+ * saves those reads. Changes made in this process are seen at once (the cache is replaced on
+ * write); another process sharing the KV sees them within CACHE_MS.
+ */
+const cache = new WeakMap<Deno.Kv, { value: Settings; at: number }>();
+const CACHE_MS = 1_000;
 
 /**
  * Applies `patch` (a function of the current settings) atomically and logs who changed what.
@@ -55,7 +67,10 @@ export async function updateSettings(
       .set(K.settings(), next)
       .set(K.settingsLog(at, crypto.randomUUID()), log)
       .commit();
-    if (res.ok) return next;
+    if (res.ok) {
+      cache.set(kv, { value: next, at: performance.now() });
+      return next;
+    }
   }
   throw new ConflictError("Cannot update the settings: too many concurrent changes");
 }

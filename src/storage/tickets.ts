@@ -13,6 +13,7 @@ import {
   type TicketStatus,
 } from "../domain/ticket.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
+import { groupCommit } from "./commit_batcher.ts";
 import { K } from "./keys.ts";
 
 /** Largest text kept inline in a message record; longer texts are split into parts. */
@@ -173,8 +174,17 @@ export async function changeTicket<R>(
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     let tEntry: Deno.KvEntryMaybe<Ticket>, sEntry: Deno.KvEntryMaybe<number>;
     try {
-      [tEntry, sEntry] = await kv.getMany<[Ticket, number]>([K.ticket(n), K.ticketSeq(n)]);
-      if (await alreadyProcessed(kv, inbox)) return { ok: false, reason: "duplicate" };
+      // one read for the ticket, its sequence and the inbox marks
+      const entries = await kv.getMany<unknown[]>([
+        K.ticket(n),
+        K.ticketSeq(n),
+        ...inbox.map((m) => K.inbox(m.bot, m.updateId)),
+      ]);
+      tEntry = entries[0] as Deno.KvEntryMaybe<Ticket>;
+      sEntry = entries[1] as Deno.KvEntryMaybe<number>;
+      if (entries.slice(2).some((e) => e.versionstamp !== null)) {
+        return { ok: false, reason: "duplicate" };
+      }
     } catch (e) {
       if (!isBusy(e)) throw e;
       await backoff(attempt + 3);
@@ -185,10 +195,16 @@ export async function changeTicket<R>(
     let seq = sEntry.value ?? 0;
     const decided = fn(ticket, () => ++seq);
     if ("refuse" in decided) return { ok: false, reason: decided.refuse };
-    const op = kv.atomic().check(tEntry).check(sEntry);
-    markInbox(op, inbox, at);
-    const after = applyChange(op, ticket, ticket, decided, seq, at);
-    if (await commitOrBusy(op)) return { ok: true, ticket: after, result: decided.result };
+    let after = ticket;
+    const committed = await groupCommit(kv, `ticket:${n}`, (op) => {
+      op.check(tEntry).check(sEntry);
+      markInbox(op, inbox, at);
+      after = applyChange(op, ticket, ticket, decided, seq, at);
+    }).catch((e) => {
+      if (isBusy(e)) return false;
+      throw e;
+    });
+    if (committed) return { ok: true, ticket: after, result: decided.result };
     await backoff(attempt);
   }
   throw new ConflictError(`Cannot change ticket #${n}: too many concurrent changes`);

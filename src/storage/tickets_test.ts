@@ -203,3 +203,27 @@ Deno.test("storage: thread root arriving before or after the post id ends up on 
     kv.close();
   }
 });
+
+Deno.test("storage: concurrent changes of one ticket never share a sequence number", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    await createTicket(kv, { topic: "T", clientId: 42, at: 1 });
+    await createTicket(kv, { topic: "T", clientId: 43, at: 1 });
+    // interleave two tickets so that group commits have company
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        changeTicket(kv, 1 + (i % 2), 2, (_t, next) => ({
+          messages: [msg(1 + (i % 2), next(), `m${i}`, 42, 1000 + i)],
+          result: undefined,
+        }))),
+    );
+    for (const n of [1, 2]) {
+      const texts = (await listMessages(kv, n)).map((m) => m.text).sort();
+      const want = Array.from({ length: 60 }, (_, i) => i).filter((i) => 1 + (i % 2) === n)
+        .map((i) => `m${i}`).sort();
+      assert.deepEqual(texts, want);
+    }
+  } finally {
+    kv.close();
+  }
+});
