@@ -35,7 +35,8 @@ function print(title: string, msgs: ViewMessage[]): void {
 async function play(s: Sandbox): Promise<void> {
   const { emu } = s;
   const bot = s.bots.client.id;
-  const [maria, ivan] = s.managers as [{ id: number }, { id: number }];
+  const maria = s.managers[0]!;
+  const ivan = s.managers[1]!;
   const anna = emu.createUser({ firstName: "Анна", username: "anna", languageCode: "ru" });
   const ben = emu.createUser({ firstName: "Ben", username: "ben", languageCode: "en" });
   const view = (u: { id: number }) => emu.view(u.id, bot);
@@ -103,7 +104,10 @@ async function play(s: Sandbox): Promise<void> {
   const post1 = (await getTicket(s.kv, 1))!.postId!;
   emu.userPressButton(ivan.id, s.channelId, post1, "p:close:1");
   await press(anna, "c:rate:1:5");
-  await waitUntil(() => view(anna).some((m) => /комментарием/.test(m.text ?? "")), "comment invite");
+  await waitUntil(
+    () => view(anna).some((m) => /комментарием/.test(m.text ?? "")),
+    "comment invite",
+  );
   const invite = view(anna).findLast((m) => /комментарием/.test(m.text ?? ""))!;
   emu.userSend(anna.id, bot, { text: "Быстро разобрались!" }, { replyTo: invite.id });
 
@@ -112,7 +116,10 @@ async function play(s: Sandbox): Promise<void> {
   emu.userSend(ben.id, bot, { text: "/tickets" });
   await press(ben, "c:close:2");
   await press(ben, "c:rate:2:4");
-  await waitUntil(() => view(ben).some((m) => /with a comment/.test(m.text ?? "")), "comment invite");
+  await waitUntil(
+    () => view(ben).some((m) => /with a comment/.test(m.text ?? "")),
+    "comment invite",
+  );
   emu.userSend(ben.id, bot, { text: "/help" });
   emu.userSend(ben.id, bot, { text: "Tracking says 'returned to sender'?!" });
   await press(ben, "c:held_reopen:2");

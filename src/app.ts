@@ -11,10 +11,12 @@ import type { BotDeps } from "./bots/context.ts";
 import { installPacing } from "./bots/pacing.ts";
 import { createManagerBot } from "./bots/manager/bot.ts";
 import { createSettingsBot } from "./bots/settings/bot.ts";
+import { autoOpen } from "./services/setup/open.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./log.ts";
 import type { ServiceDeps } from "./services/deps.ts";
+import { DeskNotifier } from "./services/desk/notifier.ts";
 import { Outbox } from "./services/outbox.ts";
 import { type Limits, Pacer, TELEGRAM_LIMITS } from "./services/pacer.ts";
 import { DurablePoller } from "./runtime/poller.ts";
@@ -95,6 +97,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       ? new KvAlbumCollector(kv, albumWindowMs)
       : new AlbumCollector(albumWindowMs, (e) => log.error("album", { err: e })),
   };
+  botDeps.notifier = new DeskNotifier(botDeps);
   const timeoutSec = deps.pollTimeoutSec ?? 25;
   // in webhook mode the first delivery attempt happens before Telegram gets its answer
   const settle = () =>
@@ -120,15 +123,20 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       (req) => webhook.handle(req),
     )
     : null;
+  const settingsDeps = {
+    ...botDeps,
+    control: supervisor,
+    mode: config.mode,
+    config: { adminIds: config.adminIds, apiRoot: config.apiRoot },
+  };
+  // a fresh install completed by the bootstrap variables opens by itself; before the bots
+  // start, so that the discussion group is known when they see their memberships
+  await autoOpen(settingsDeps);
   await supervisor.startAll();
   await outbox.resume();
 
   // the settings bot: always on, the one place an admin sets everything up
-  const settingsBot = createSettingsBot(config.settingsBotToken, {
-    ...botDeps,
-    control: supervisor,
-    config: { adminIds: config.adminIds, apiRoot: config.apiRoot },
-  });
+  const settingsBot = createSettingsBot(config.settingsBotToken, settingsDeps);
   installPacing(settingsBot.api, pacer, "settings");
   let settingsPoller: DurablePoller | null = null;
   try {

@@ -5,6 +5,7 @@
  * @module
  */
 import type { BotDeps } from "./bots/context.ts";
+import { closeQuietTickets } from "./services/desk/quiet.ts";
 import { runSlaChecks } from "./services/sla.ts";
 
 /** A periodic job. */
@@ -14,5 +15,6 @@ export type CronJob = (deps: BotDeps) => Promise<void>;
 export function defaultCronJobs(): CronJob[] {
   return [
     async (deps) => void await runSlaChecks(deps),
+    async (deps) => void await closeQuietTickets(deps, deps.clock.now()),
   ];
 }

@@ -197,3 +197,25 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "lifecycle: a refused thread command is answered in the thread",
+  ...sanitize,
+  fn: async () => {
+    const w = await startWorld();
+    try {
+      const alice = await w.newClient("Alice");
+      const n = await clientOpensTicket(w, alice.id, "Тема", "Вопрос");
+      const maria = w.managers[0]!;
+      await managerSays(w, maria.id, n, { text: "/close" });
+      await w.until(async () => (await getTicket(w.kv, n))?.status === "closed", "closed");
+      await managerSays(w, maria.id, n, { text: "/close" });
+      await w.until(
+        async () => (await w.thread(n)).some((m) => /уже закрыто/.test(m.text ?? "")),
+        "refusal in the thread",
+      );
+    } finally {
+      await w.stop();
+    }
+  },
+});

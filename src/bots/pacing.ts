@@ -50,7 +50,9 @@ export function installPacing(api: Api, pacer: Pacer, name: string): void {
       : 1;
     for (let attempt = 0;; attempt++) {
       const res = await pacer.run(name, chatId, () => prev(method, payload, signal), n);
-      const retryAfter = !res.ok && res.error_code === 429 ? res.parameters?.retry_after : undefined;
+      const retryAfter = !res.ok && res.error_code === 429
+        ? res.parameters?.retry_after
+        : undefined;
       if (retryAfter === undefined || attempt >= MAX_RATE_RETRIES) return res;
       pacer.backOff(name, chatId, retryAfter);
       await new Promise((r) => setTimeout(r, pacer.scaled(retryAfter)));

@@ -3,4 +3,255 @@ import type { settingsRu } from "./settings_ru.ts";
 /** English texts of the settings bot; exactly the keys of the Russian file. */
 export const settingsEn: Record<keyof typeof settingsRu, string> = {
   settings_placeholder: "settings",
+  s_refused: "This bot is for the helpdesk's admins only.",
+  s_welcome_setup:
+    "Hello! Here you set up the helpdesk. You need two bots made in @BotFather (one for clients, one for managers) and a private channel with a discussion group. Below is what is ready and what is left to do.",
+  s_menu_open: "The helpdesk is open. What would you like to set up?",
+  s_menu_closed: "The helpdesk is not open to clients yet. What would you like to set up?",
+  s_stale_button: "This button is out of date. Open the menu again: /menu",
+  s_cancelled: "Cancelled.",
+  s_saved: "Saved.",
+  // buttons
+  s_btn_menu: "⬅️ Menu",
+  s_btn_cancel: "Cancel",
+  s_btn_status: "🩺 Status",
+  s_btn_open: "▶️ Open the helpdesk",
+  s_btn_close: "⏸ Close the helpdesk",
+  s_btn_managers: "👥 Managers",
+  s_btn_admins: "🛡 Admins",
+  s_btn_hours: "🕘 Working time",
+  s_btn_topics: "🏷 Topics",
+  s_btn_texts: "💬 Texts",
+  s_btn_tickets: "🎫 Tickets",
+  s_btn_clients: "🙍 Clients",
+  s_btn_bots: "🤖 Bots",
+  s_btn_token_client: "🔑 Client bot token",
+  s_btn_token_manager: "🔑 Manager bot token",
+  s_btn_unhook: "Remove the webhook: {bot}",
+  s_btn_channel: "📣 Choose the channel",
+  s_btn_use_channel: "✅ Use this channel",
+  s_btn_recheck: "🔄 Check again",
+  s_btn_migrate: "Yes, switch to the new bot",
+  s_btn_restart: "🔄 Restart: {bot}",
+  s_btn_stop: "⏹ Stop: {bot}",
+  s_btn_invite: "🔗 Invite link",
+  s_btn_add_manager: "➕ Add by message or id",
+  s_btn_remove_named: "🗑 Remove {name}",
+  s_btn_yes_remove: "Yes, remove",
+  s_btn_transfer_n: "Transfer #{number}",
+  s_btn_add_admin: "➕ Add an admin",
+  s_btn_set_tz: "Time zone",
+  s_btn_set_week: "Working hours",
+  s_btn_set_hol: "Holidays",
+  s_btn_hol_clear: "Clear holidays",
+  s_btn_set_react: "Target: reaction",
+  s_btn_set_closet: "Target: close",
+  s_btn_set_warn: "Warning threshold",
+  s_btn_add_topic: "➕ Add a topic",
+  s_btn_transfer: "↪️ Transfer to another manager",
+  s_btn_export: "📦 Export data",
+  s_btn_delete_data: "🗑 Delete data",
+  s_btn_yes_delete: "Yes, delete everything",
+  // status and doctor
+  s_status_open: "✅ The helpdesk is open to clients.",
+  s_status_closed: "⏸ The helpdesk is not open to clients yet.",
+  s_bot_client: "Client bot",
+  s_bot_manager: "Manager bot",
+  s_bot_line: "{bot} {username}: {state}, last updates: {seen}",
+  s_bot_error: "   Error: {error}",
+  s_stale:
+    "   ⚠️ No updates for a long time. Telegram keeps undelivered messages for only 24 hours — check the bot.",
+  s_never: "none yet",
+  s_ago: "{time} ago",
+  s_state_missing: "no token",
+  s_state_starting: "starting",
+  s_state_setup: "running (helpdesk not open)",
+  s_state_running: "running",
+  s_state_stopped: "stopped",
+  s_state_error: "error",
+  s_channel_line: "Channel: “{title}”",
+  s_channel_none: "Channel: not chosen",
+  s_group_line: "Discussion group: “{title}”",
+  s_doctor_ok: "Check passed: everything is ready.",
+  s_doctor_problems: "What needs fixing:",
+  s_doctor_warnings: "Everything required is ready, with some remarks:",
+  s_p_token_missing: "{bot}: no token. Create a bot in @BotFather (/newbot) and send me its token.",
+  s_p_token_rejected:
+    "{bot}: Telegram rejects the token — it is wrong or revoked. Get the current token from @BotFather (/token) and send it.",
+  s_p_telegram_unreachable: "{bot}: could not reach Telegram. Check again in a minute.",
+  s_p_same_bot: "The same bot is set for clients and for managers. Two different bots are needed.",
+  s_p_webhook_set:
+    "{bot}: another program receives this bot's updates (a webhook is set). If you do not need it, press “Remove the webhook”.",
+  s_p_channel_missing:
+    "No channel chosen. Create a private channel and add the manager bot to it as an admin — I will offer that channel. Or forward a post from the channel here.",
+  s_p_channel_unreachable:
+    "The bots cannot see the chosen channel. Add the manager bot to the channel as an admin.",
+  s_p_not_a_channel: "The chosen chat is not a channel. Choose a channel.",
+  s_p_channel_public:
+    "The channel is public. Make it private: channel settings → “Channel type” → “Private”.",
+  s_p_channel_protected:
+    "The channel restricts saving content. Turn it off: channel settings → “Restrict saving content”.",
+  s_p_group_missing:
+    "The channel has no discussion group. In the channel settings → “Discussion”, create or link a group.",
+  s_p_group_not_linked:
+    "The group is not linked to the channel. In the channel settings → “Discussion”, choose the group again.",
+  s_p_group_forum:
+    "The discussion group has topics (forum) on. Turn them off: group settings → “Topics”.",
+  s_p_group_protected:
+    "The discussion group restricts saving content. Turn it off: group settings → “Restrict saving content”.",
+  s_p_not_admin_channel:
+    "{bot} is not an admin of the channel. Add it: channel → “Administrators” → “Add admin”.",
+  s_p_cant_post:
+    "{bot}: lacks the “Post messages” right in the channel. Turn it on in its admin rights.",
+  s_p_cant_edit:
+    "{bot}: lacks the “Edit messages of others” right in the channel. Turn it on in its admin rights.",
+  s_p_not_admin_group:
+    "{bot} is not an admin of the discussion group. Add it: group → “Administrators” → “Add admin”.",
+  s_p_cant_invite:
+    "{bot}: lacks the “Invite users via link” right — managers will not get links to the channel and group.",
+  s_p_cant_ban:
+    "{bot}: lacks the “Ban users” right — removed managers will stay in the channel and group.",
+  // tokens
+  s_ask_token_client:
+    "Send me the client bot's token. @BotFather gives it: /newbot (or /token for an existing bot). I delete the message with the token at once.",
+  s_ask_token_manager:
+    "Send me the manager bot's token. @BotFather gives it: /newbot (or /token for an existing bot). I delete the message with the token at once.",
+  s_token_checking: "Token received, the message with it is deleted. Checking…",
+  s_token_bad_format:
+    "This does not look like a bot token (it looks like 123456789:AA…). Copy it from @BotFather in full.",
+  s_token_rejected:
+    "Telegram rejects this token: it is wrong or revoked. Get the current one from @BotFather (/token).",
+  s_token_unreachable: "Could not reach Telegram, please try again.",
+  s_token_which: "Which bot is this token for? Press a button and send the token again.",
+  s_token_other_bot:
+    "{username} is already used as the other bot of the helpdesk. Clients and managers need two different bots.",
+  s_token_saved: "{bot} {username} is connected: {state}.",
+  s_token_rotated:
+    "The new token of the {bot} {username} is saved and the bot restarted ({state}). Nothing was lost.",
+  s_migration_client:
+    "This is a different bot: {username} instead of {old}. If you switch, clients must write to the new bot (/start) — old conversations stay in {old}. Switch?",
+  s_migration_manager:
+    "This is a different bot: {username} instead of {old}. If you switch, the buttons under old channel posts stop working, and the new bot must be made an admin of the channel and the group. Switch?",
+  s_migration_expired: "The time to confirm has passed. Send the token again.",
+  // channel
+  s_ask_channel:
+    "To choose the channel: add the manager bot to a private channel as an admin — I will offer it at once. Or forward any post from the channel here, or send its @name or id.",
+  s_channel_offers: "Channels where the manager bot is an admin:",
+  s_channel_offer: "The manager bot was added to the channel “{title}”. Use it for tickets?",
+  s_channel_bad_input:
+    "I could not tell which channel this is. Forward a post from it, or send its @name or id.",
+  s_channel_no_manager_bot: "Connect the manager bot first: the channel is checked through it.",
+  s_channel_not_found:
+    "The manager bot cannot see this channel. Add it to the channel as an admin and try again.",
+  s_channel_not_channel: "This is not a channel. A channel with a discussion group is needed.",
+  s_channel_chosen: "Channel “{title}” chosen.",
+  // open, bots
+  s_open_refused: "The helpdesk cannot be opened yet: fix what is listed below first.",
+  s_opened:
+    "🎉 The helpdesk is open! Clients write to the bot: {link}\nShare the link or the QR code below.",
+  s_closed:
+    "The helpdesk is closed: clients will be told support is not working yet. Reopen it from the menu.",
+  s_bots_title: "The helpdesk's bots:",
+  // managers
+  s_managers_title: "Managers (open tickets in brackets):",
+  s_managers_none: "Nobody yet.",
+  s_manager_line: "• {name} {username} (id {id}) — {open}",
+  s_invite_link:
+    "A one-time link for a new manager (valid for a day):\n{link}\nSend it to the person: they open the manager bot and get links to the channel and the group.",
+  s_invite_no_bot: "Connect the manager bot first.",
+  s_ask_manager: "Forward any message of the future manager here, or send their numeric id.",
+  s_person_hidden:
+    "This person hides their account in forwards. Send their numeric id, or send them an invite link.",
+  s_person_bad_input:
+    "I could not tell who this is. Forward a message of theirs or send a numeric id.",
+  s_manager_added: "{name} is now a manager.",
+  s_manager_links_for_admin:
+    "Could not write to them through the manager bot (they have not started it yet). Pass the links on yourself:\nchannel: {channel}\ngroup: {group}",
+  s_manager_rm_confirm:
+    "Remove the manager {name}? They lose their rights at once and are removed from the channel and the group.",
+  s_manager_removed: "{name} is no longer a manager.",
+  s_manager_not_removed_chats:
+    "⚠️ Could not remove them from the channel or the group: give the manager bot the “Ban users” right or remove them by hand.",
+  s_manager_open_tickets: "They have {count} open tickets. Hand them to others:",
+  s_manager_joined: "{name} accepted the invitation and is now a manager.",
+  s_mgr_joined: "Welcome to the support team! Join the tickets channel and group:",
+  s_mgr_link_channel: "Channel: {link}",
+  s_mgr_link_group: "Group: {link}",
+  s_mgr_invite_invalid:
+    "The invitation is not valid: it was used already or has expired. Ask for a new one.",
+  // admins
+  s_admins_title: "Admins:",
+  s_admin_env_line: "• {id} (from the server settings, cannot be removed here)",
+  s_admin_line: "• {id}",
+  s_ask_admin: "Forward any message of the new admin here, or send their numeric id.",
+  s_admin_added: "{id} is now an admin.",
+  s_admin_removed: "{id} is no longer an admin.",
+  s_admin_last: "The last admin cannot be removed.",
+  s_admin_env_fixed: "This admin is set in the server settings (ADMIN_IDS).",
+  // working time
+  s_hours_view:
+    "Working time\nTime zone: {tz}\nHours: {week}\nHolidays: {holidays}\nReaction target: {react}\nClose target: {close}\nWarn at: {warn} of the target",
+  s_ask_tz: "Send the time zone, e.g. Europe/Moscow or UTC+3.",
+  s_ask_week:
+    "Send the working hours, e.g.: mon-fri 09:00-18:00; sat 10:00-14:00. Around the clock: 24/7.",
+  s_ask_hol:
+    "Send holiday dates: 2026-12-31 or 31.12.2026, several separated by spaces. To remove a date, put a minus: -2026-12-31.",
+  s_ask_react: "Send the target reaction time, e.g. 15m, 1h or 1h30m.",
+  s_ask_closet: "Send the target close time, e.g. 8h, 1d or 2d.",
+  s_ask_warn: "At what share of the target should we warn? E.g. 80%.",
+  s_err_empty: "Empty message. Send a value.",
+  s_err_bad_format: "I did not understand the format. See the example above and try again.",
+  s_err_missing_unit: "Add a unit: m (minutes), h (hours), d (days), e.g. 15m.",
+  s_err_out_of_range: "The value is out of the allowed range.",
+  s_err_unknown_time_zone: "Unknown time zone. Example: Europe/Moscow or UTC+3.",
+  s_err_bad_time: "Wrong time: hours 0–23, minutes 0–59.",
+  s_err_end_before_start: "The end of the working time must be after its start.",
+  s_err_overlap: "The intervals of one day overlap.",
+  s_err_bad_day: "I did not understand the weekday. Write mon, tue, wed, thu, fri, sat, sun.",
+  s_err_no_working_hours: "There is not a single working hour. Give at least one day.",
+  s_err_bad_date: "There is no such date. Example: 2026-12-31.",
+  // topics
+  s_topics_title: "Topics clients choose from:",
+  s_topics_none: "No topics: clients type the topic themselves.",
+  s_ask_topic: "Send the name of the new topic.",
+  s_ask_topic_rename: "Send the new name for the topic “{topic}”.",
+  s_topic_bad: "A topic name has 1 to {max} characters.",
+  s_topic_exists: "This topic already exists.",
+  s_topic_too_many: "There can be at most {max} topics.",
+  // texts
+  s_texts_title: "Texts for clients:",
+  s_text_greeting: "Greeting ({lang})",
+  s_text_off_hours: "Off-hours reply ({lang})",
+  s_text_builtin: "— built-in",
+  s_ask_text: "Send the new text in one message.",
+  s_text_bad: "The text must have 1 to {max} characters.",
+  // tickets
+  s_ask_ticket: "Send the ticket number.",
+  s_ticket_bad_input: "Send the ticket number in digits, e.g. 42.",
+  s_ticket_not_found: "Ticket #{number} not found.",
+  s_ticket_view:
+    "Ticket #{number}\nStatus: {status}\nTopic: {topic}\nClient: {client}\nManager: {manager}\nCreated: {created}",
+  s_transfer_to: "Who should get ticket #{number}? (open tickets in brackets)",
+  s_transferred: "Ticket #{number} transferred.",
+  // clients and privacy
+  s_ask_client: "Send the client's id or @username.",
+  s_client_not_found: "Client not found.",
+  s_client_view: "Client: {name} {username} (id {id})\nTickets: {tickets}",
+  s_export_caption: "Everything stored about client {id}.",
+  s_delete_confirm:
+    "Delete everything about client {id}: profile, tickets and their messages? This cannot be undone.",
+  s_deleted: "Client {id}'s data deleted ({count} tickets).",
+  // the bots' interfaces (commands, names, descriptions)
+  s_cmd_start: "Start",
+  s_cmd_new: "New request",
+  s_cmd_tickets: "My requests",
+  s_cmd_help: "Help",
+  s_cmd_mgr_start: "Start",
+  s_iface_client_name: "{name}",
+  s_iface_manager_name: "{name}",
+  s_iface_client_desc:
+    "Customer support. Describe your question — every request gets a number, and the answer comes here.",
+  s_iface_client_short: "Customer support: ask a question and get the answer here.",
+  s_iface_manager_desc: "The support team's bot: tickets, notifications, history.",
+  s_iface_manager_short: "The support team's bot.",
 };

@@ -18,10 +18,11 @@ import { staffRole } from "../../services/roles.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { getTicket, markProcessed, setThreadRoot, ticketByThread } from "../../storage/tickets.ts";
 import { blockClient, unblockClient } from "../../services/clients.ts";
+import { threadCommand } from "../../services/desk/thread.ts";
 import type { TextKey } from "../../i18n/mod.ts";
 import type { BotDeps } from "../context.ts";
 
-const COMMAND = /^\/(close|reopen|take|delete|block|unblock)(@\w+)?(\s|$)/;
+const COMMAND = /^\/(close|reopen|take|delete|block|unblock|transfer|canned)(@\w+)?(\s|$)/;
 
 /** Handles messages in the managers' group. */
 export function managersGroup(deps: BotDeps): Composer<Context> {
@@ -44,8 +45,11 @@ export function managersGroup(deps: BotDeps): Composer<Context> {
     const n = await ticketByThread(deps.kv, threadId);
     if (n === null) return;
     const item: Incoming = { updateId: ctx.update.update_id, message: m };
-    const notice = async (key: TextKey) => {
-      if (!(await markProcessed(deps.kv, "client", item.updateId, deps.clock.now()))) return;
+    /** Tells the thread; `marked` when the update was already marked processed by the caller. */
+    const notice = async (key: TextKey, marked = false) => {
+      if (!marked && !(await markProcessed(deps.kv, "client", item.updateId, deps.clock.now()))) {
+        return;
+      }
       await deps.outbox.enqueue(n, [{
         lane: "group",
         action: { type: "notice", key, params: { number: n } },
@@ -68,6 +72,9 @@ export function managersGroup(deps: BotDeps): Composer<Context> {
     }
     if (cmd) {
       if (!(await markProcessed(deps.kv, "client", item.updateId, deps.clock.now()))) return;
+      if (cmd === "transfer" || cmd === "canned") {
+        return void await threadCommand(deps, n, actor, cmd, m.text!.replace(COMMAND, "").trim());
+      }
       if (cmd === "block" || cmd === "unblock") {
         const tk = await getTicket(deps.kv, n);
         if (!tk) return;
@@ -81,7 +88,7 @@ export function managersGroup(deps: BotDeps): Composer<Context> {
         : cmd === "reopen"
         ? await reopenTicket(deps, n, actor)
         : await takeTicket(deps, n, actor);
-      if (!r.ok) await notice(`reason_${r.reason}` as TextKey);
+      if (!r.ok) await notice(`reason_${r.reason}` as TextKey, true);
       return;
     }
 

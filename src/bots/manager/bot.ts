@@ -1,26 +1,52 @@
 /**
  * The manager bot: publishes and edits ticket posts (see the outbox) and answers their
- * buttons; the managers' desk grows here.
+ * buttons; in private chats it is the managers' desk (lists, ticket actions, clients,
+ * history, canned answers, notification settings), one composer per feature.
  *
  * @module
  */
 import { Bot } from "grammy";
 import { langOf, t } from "../../i18n/mod.ts";
-import { staffRole } from "../../services/roles.ts";
+import { deskUser } from "../../services/desk/access.ts";
+import { clearManagerUnreachable } from "../../storage/desk.ts";
 import type { BotDeps } from "../context.ts";
 import { installPacing } from "../pacing.ts";
+import { setupInManagerBot } from "../settings/in_manager_bot.ts";
+import { deskAccess } from "./access.ts";
+import { cannedReplies } from "./canned.ts";
+import { clientDesk } from "./clients.ts";
+import { deskHelp } from "./help.ts";
+import { historyExport } from "./history.ts";
+import { ticketLists } from "./lists.ts";
 import { postButtons } from "./post_buttons.ts";
+import { notificationSettings } from "./settings.ts";
+import { ticketActions } from "./tickets.ts";
 
 /** Builds the manager bot; it does not start it. */
 export function createManagerBot(token: string, deps: BotDeps): Bot {
   const bot = new Bot(token, { client: { apiRoot: deps.apiRoot } });
   installPacing(bot.api, deps.pacer, "manager");
   bot.use(postButtons(deps));
+  bot.use(setupInManagerBot(deps));
   bot.chatType("private").command("start", async (ctx) => {
-    const role = await staffRole(deps, ctx.from.id);
-    const lang = langOf(ctx.from.language_code);
-    await ctx.reply(role ? t(lang, "mgr_welcome") : t(lang, "mgr_not_manager"));
+    const user = await deskUser(deps, ctx.from);
+    // pressing /start is what lets the bot write to a manager: notifications work again
+    if (user) await clearManagerUnreachable(deps.kv, ctx.from.id);
+    await ctx.reply(
+      user
+        ? `${t(user.lang, "mgr_welcome")}\n\n${t(user.lang, "desk_help")}`
+        : t(langOf(ctx.from.language_code), "mgr_not_manager"),
+    );
   });
+  // everything below is for managers and admins only
+  bot.use(deskAccess(deps));
+  bot.use(ticketLists(deps));
+  bot.use(ticketActions(deps));
+  bot.use(historyExport(deps));
+  bot.use(clientDesk(deps));
+  bot.use(cannedReplies(deps));
+  bot.use(notificationSettings(deps));
+  bot.use(deskHelp(deps));
   bot.catch((err) => {
     deps.log.error("manager bot update failed", {
       update: err.ctx.update.update_id,

@@ -13,4 +13,6 @@ export interface SetupDeps extends Helpdesk {
   apiRoot: string;
   /** Starts, stops and restarts the client and manager bots. */
   control: BotControl;
+  /** How the bots receive updates; in webhook mode a set webhook is ours, not a conflict. */
+  mode?: "polling" | "webhook";
 }

@@ -81,12 +81,17 @@ export async function runDoctor(deps: SetupDeps, by = 0): Promise<DoctorReport> 
     const token = tokenOf(s, kind);
     if (!token) return void block("token_missing", kind);
     const r = await checkToken(deps, token);
-    if (!r.ok) return void block(r.reason === "unreachable" ? "telegram_unreachable" : "token_rejected", kind);
+    if (!r.ok) {
+      return void block(
+        r.reason === "unreachable" ? "telegram_unreachable" : "token_rejected",
+        kind,
+      );
+    }
     apis[kind] = apiFor(deps, token);
     bots[kind] = r.bot;
     const hook = await tryCall(() => apis[kind]!.getWebhookInfo());
     // the service polls: a webhook set elsewhere makes every getUpdates fail with 409
-    if (hook?.url) block("webhook_set", kind);
+    if (hook?.url && deps.mode !== "webhook") block("webhook_set", kind);
   }));
   if (bots.client && bots.manager && bots.client.id === bots.manager.id) block("same_bot");
 

@@ -1,0 +1,46 @@
+/**
+ * Only admins get in: those in ADMIN_IDS and those added in the bot. Anyone else gets a short
+ * refusal and nothing else. For admins it loads the language, the pending input and the
+ * pressed button into the context.
+ *
+ * @module
+ */
+import { Composer, type Context } from "grammy";
+import { langOf, t } from "../../i18n/mod.ts";
+import { staffRole } from "../../services/roles.ts";
+import { getWait, rememberAdmin } from "../../storage/setup.ts";
+import { parseButton } from "./buttons.ts";
+import type { SCtx } from "./context.ts";
+import type { SettingsBotDeps } from "./bot.ts";
+
+/**
+ * The admin gate: `features` run only for an admin in a private chat, with the context
+ * filled in.
+ */
+export function access(deps: SettingsBotDeps, features: Composer<SCtx>): Composer<Context> {
+  const c = new Composer<Context>();
+  const inner = features.middleware();
+  c.use(async (base, next) => {
+    const ctx = base as SCtx;
+    const from = ctx.from;
+    // only people talk to the settings bot in private; the rest (groups, memberships) is ignored
+    if (!from || from.is_bot || ctx.chat?.type !== "private") return;
+    if (!ctx.message && !ctx.callbackQuery) return;
+    const lang = langOf(from.language_code);
+    if ((await staffRole(deps, from.id)) !== "admin") {
+      if (ctx.callbackQuery) {
+        await ctx.answerCallbackQuery({ text: t(lang, "s_refused"), show_alert: true });
+      } else await ctx.reply(t(lang, "s_refused"));
+      return;
+    }
+    ctx.lang = lang;
+    ctx.adminId = from.id;
+    ctx.tr = (key, params) => t(lang, key, params);
+    ctx.wait = await getWait(deps.kv, from.id);
+    const data = ctx.callbackQuery?.data;
+    ctx.button = data ? parseButton(data) : null;
+    await rememberAdmin(deps.kv, from.id, lang, deps.clock.now());
+    await inner(ctx, next);
+  });
+  return c;
+}

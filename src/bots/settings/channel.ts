@@ -1,0 +1,85 @@
+/**
+ * Choosing the managers' channel: offered when the manager bot is made its admin, or named
+ * by a forwarded post, an @username or an id. The discussion group follows from the channel.
+ *
+ * @module
+ */
+import { type Api, Composer, InlineKeyboard } from "grammy";
+import { t } from "../../i18n/mod.ts";
+import { channelRefOf, chooseChannel } from "../../services/setup/channel.ts";
+import { onSetupSignal } from "../../services/setup/signals.ts";
+import { listAdmins } from "../../storage/people.ts";
+import { listOffers, seenAdmins } from "../../storage/setup.ts";
+import { btn, intArg } from "./buttons.ts";
+import type { SCtx } from "./context.ts";
+import type { SettingsBotDeps } from "./bot.ts";
+import { showStatus } from "./status.ts";
+import { ask, done, onButton, onInput, say } from "./ui.ts";
+
+async function choose(deps: SettingsBotDeps, ctx: SCtx, ref: Parameters<typeof chooseChannel>[2]) {
+  const r = await chooseChannel(deps, ctx.adminId, ref);
+  if (!r.ok) return void await say(ctx, ctx.tr(`s_channel_${r.reason}`));
+  await done(ctx, deps.kv);
+  await say(ctx, ctx.tr("s_channel_chosen", { title: r.title }));
+  await showStatus(deps, ctx);
+}
+
+/** The channel step of the setup. */
+export function channel(deps: SettingsBotDeps): Composer<SCtx> {
+  const c = new Composer<SCtx>();
+  onButton(c, ["channel"], async (ctx) => {
+    await setWaitAndOffer(deps, ctx);
+  });
+  onButton(c, ["ch"], async (ctx, [id]) => {
+    const chatId = intArg(id);
+    if (chatId === null || chatId >= 0) {
+      return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
+    }
+    await choose(deps, ctx, chatId);
+  });
+  onInput(c, "channel", async (ctx, m) => {
+    const ref = channelRefOf(m);
+    if (ref === null) return void await ctx.reply(ctx.tr("s_channel_bad_input"));
+    await choose(deps, ctx, ref);
+  });
+  return c;
+}
+
+async function setWaitAndOffer(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
+  const offers = await listOffers(deps.kv);
+  await ask(ctx, deps.kv, { kind: "channel" }, ctx.tr("s_ask_channel"));
+  if (offers.length) {
+    const kb = new InlineKeyboard();
+    for (const o of offers) kb.text(o.title || String(o.chatId), btn("ch", o.chatId)).row();
+    await ctx.reply(ctx.tr("s_channel_offers"), { reply_markup: kb });
+  }
+}
+
+/**
+ * Tells every admin what the manager bot learned (a channel it was added to, a manager who
+ * joined). Admins who never wrote to the settings bot cannot be written to; they see the
+ * offer in the channel step instead.
+ */
+export function listenSignals(deps: SettingsBotDeps, api: Api): void {
+  onSetupSignal(deps.kv, async (sig) => {
+    const seen = await seenAdmins(deps.kv);
+    const admins = new Set([...deps.config.adminIds, ...await listAdmins(deps.kv)]);
+    for (const id of admins) {
+      const lang = seen.get(id) ?? "ru";
+      try {
+        if (sig.type === "channel_offer") {
+          await api.sendMessage(id, t(lang, "s_channel_offer", { title: sig.title }), {
+            reply_markup: new InlineKeyboard().text(
+              t(lang, "s_btn_use_channel"),
+              btn("ch", sig.chatId),
+            ),
+          });
+        } else {
+          await api.sendMessage(id, t(lang, "s_manager_joined", { name: sig.name }));
+        }
+      } catch (e) {
+        deps.log.debug("could not tell an admin", { admin: id, err: e });
+      }
+    }
+  });
+}

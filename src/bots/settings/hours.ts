@@ -1,0 +1,121 @@
+/**
+ * Working time and targets: time zone, weekly hours (or 24/7), holidays, target reaction and
+ * close times, and the warn share — typed in plain forms and checked by the domain parsers.
+ *
+ * @module
+ */
+import { Composer, InlineKeyboard } from "grammy";
+import {
+  formatDuration,
+  formatWeekHours,
+  parseDate,
+  parseDuration,
+  parsePercent,
+  parseTimeZone,
+  parseWeekHours,
+} from "../../domain/durations.ts";
+import type { Settings } from "../../domain/settings.ts";
+import type { TextKey } from "../../i18n/mod.ts";
+import { getSettings, updateSettings } from "../../storage/settings.ts";
+import { btn } from "./buttons.ts";
+import type { SCtx } from "./context.ts";
+import type { SettingsBotDeps } from "./bot.ts";
+import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
+
+/** The fields of this section, as used in button data. */
+const FIELDS = ["tz", "week", "hol", "react", "closet", "warn"] as const;
+type Field = typeof FIELDS[number];
+
+/** Parses the admin's text for a field into a settings patch, or a locale error key. */
+function parseField(
+  field: Field,
+  text: string,
+  s: Settings,
+): { ok: true; patch: Partial<Settings> } | { ok: false; error: TextKey } {
+  const err = (code: string) => ({ ok: false as const, error: `s_err_${code}` as TextKey });
+  switch (field) {
+    case "tz": {
+      const r = parseTimeZone(text);
+      return r.ok ? { ok: true, patch: { timeZone: r.value } } : err(r.error);
+    }
+    case "week": {
+      const r = parseWeekHours(text);
+      return r.ok ? { ok: true, patch: { always: r.value.always, week: r.value.week } } : err(
+        r.error,
+      );
+    }
+    case "hol": {
+      // "2026-12-31" adds a day, "-2026-12-31" removes it; several separated by spaces or commas
+      const days = new Set(s.holidays);
+      for (const item of text.split(/[\s,;]+/).filter(Boolean)) {
+        const remove = item.startsWith("-") && item.length > 1;
+        const r = parseDate(remove ? item.slice(1) : item);
+        if (!r.ok) return err(r.error);
+        if (remove) days.delete(r.value);
+        else days.add(r.value);
+      }
+      return { ok: true, patch: { holidays: [...days].sort() } };
+    }
+    case "react":
+    case "closet": {
+      const r = parseDuration(text);
+      if (!r.ok) return err(r.error);
+      return {
+        ok: true,
+        patch: field === "react" ? { reactionTargetMs: r.value } : { closeTargetMs: r.value },
+      };
+    }
+    case "warn": {
+      const r = parsePercent(text);
+      return r.ok ? { ok: true, patch: { warnShare: r.value } } : err(r.error);
+    }
+  }
+}
+
+async function showHours(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
+  const s = await getSettings(deps.kv);
+  const text = ctx.tr("s_hours_view", {
+    tz: s.timeZone,
+    week: formatWeekHours(s.week, s.always),
+    holidays: s.holidays.length ? s.holidays.join(", ") : "—",
+    react: formatDuration(s.reactionTargetMs),
+    close: formatDuration(s.closeTargetMs),
+    warn: `${Math.round(s.warnShare * 100)}%`,
+  });
+  const kb = new InlineKeyboard()
+    .text(ctx.tr("s_btn_set_tz"), btn("set", "tz"))
+    .text(ctx.tr("s_btn_set_week"), btn("set", "week")).row()
+    .text(ctx.tr("s_btn_set_hol"), btn("set", "hol"))
+    .text(ctx.tr("s_btn_hol_clear"), btn("hol_clear")).row()
+    .text(ctx.tr("s_btn_set_react"), btn("set", "react"))
+    .text(ctx.tr("s_btn_set_closet"), btn("set", "closet")).row()
+    .text(ctx.tr("s_btn_set_warn"), btn("set", "warn"));
+  await say(ctx, text, backRow(ctx, kb));
+}
+
+/** The working time section. */
+export function hours(deps: SettingsBotDeps): Composer<SCtx> {
+  const c = new Composer<SCtx>();
+  onButton(c, ["hours"], (ctx) => showHours(deps, ctx));
+  onButton(c, ["set"], async (ctx, [f]) => {
+    const field = FIELDS.find((x) => x === f);
+    if (!field) return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
+    await ask(ctx, deps.kv, { kind: "hours", arg: field }, ctx.tr(`s_ask_${field}` as TextKey));
+  });
+  onButton(c, ["hol_clear"], async (ctx) => {
+    await updateSettings(deps.kv, ctx.adminId, deps.clock.now(), () => ({ holidays: [] }));
+    await showHours(deps, ctx);
+  });
+  onInput(c, "hours", async (ctx, m, w) => {
+    const field = FIELDS.find((x) => x === w.arg);
+    if (!field) return void await done(ctx, deps.kv);
+    const r = parseField(field, m.text ?? "", await getSettings(deps.kv));
+    if (!r.ok) return void await ctx.reply(ctx.tr(r.error));
+    // two admins editing the same field at once: the last one wins, both are in the log
+    await updateSettings(deps.kv, ctx.adminId, deps.clock.now(), () => r.patch);
+    await done(ctx, deps.kv);
+    await ctx.reply(ctx.tr("s_saved"));
+    await showHours(deps, ctx);
+  });
+  return c;
+}

@@ -1,0 +1,141 @@
+/**
+ * The client and manager bots' tokens: the admin pastes one, the message is deleted at once,
+ * the token is checked with getMe and saved; a new token of the same bot is a rotation, a
+ * different bot a migration that must be confirmed. The token is never echoed or logged.
+ *
+ * @module
+ */
+import { Composer, InlineKeyboard } from "grammy";
+import type { BotKind } from "../../runtime/supervisor.ts";
+import {
+  applyToken,
+  type BotIdentity,
+  checkToken,
+  looksLikeToken,
+  planToken,
+} from "../../services/setup/token.ts";
+import { getSettings } from "../../storage/settings.ts";
+import { btn, kindArg } from "./buttons.ts";
+import type { SCtx } from "./context.ts";
+import type { SettingsBotDeps } from "./bot.ts";
+import { showStatus } from "./status.ts";
+import { ask, done, onButton, say } from "./ui.ts";
+
+/** A migration waiting for the admin's yes; kept in memory only, never in KV. */
+interface PendingMigration {
+  kind: BotKind;
+  token: string;
+  bot: BotIdentity;
+  until: number;
+}
+
+const PENDING_MS = 10 * 60_000;
+
+/** Handles token buttons and pasted tokens. */
+export function tokens(deps: SettingsBotDeps): Composer<SCtx> {
+  const c = new Composer<SCtx>();
+  const pending = new Map<number, PendingMigration>();
+
+  onButton(c, ["token"], async (ctx, [k]) => {
+    const kind = kindArg(k);
+    if (!kind) return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
+    await ask(
+      ctx,
+      deps.kv,
+      { kind: "token", arg: kind },
+      ctx.tr(kind === "client" ? "s_ask_token_client" : "s_ask_token_manager"),
+    );
+  });
+
+  const save = async (
+    ctx: SCtx,
+    kind: BotKind,
+    type: "new" | "rotation" | "migration",
+    bot: BotIdentity,
+    token: string,
+  ) => {
+    await done(ctx, deps.kv);
+    await ctx.reply(ctx.tr("s_token_checking"));
+    const st = await applyToken(deps, ctx.adminId, { type, kind, bot }, token);
+    await ctx.reply(ctx.tr(type === "rotation" ? "s_token_rotated" : "s_token_saved", {
+      bot: ctx.tr(kind === "client" ? "s_bot_client" : "s_bot_manager"),
+      username: `@${bot.username}`,
+      state: ctx.tr(`s_state_${st.state}`),
+    }));
+    await showStatus(deps, ctx);
+  };
+
+  c.on("message:text", async (ctx, next) => {
+    const text = ctx.message.text;
+    const waiting = ctx.wait?.kind === "token" ? kindArg(String(ctx.wait.arg)) : null;
+    if (!waiting && !looksLikeToken(text)) return await next();
+    // the token must not stay in the chat history, whatever happens next
+    await ctx.deleteMessage().catch((e) =>
+      deps.log.warn("could not delete a token message", { err: e })
+    );
+    const r = await checkToken(deps, text);
+    if (!r.ok) {
+      await ctx.reply(ctx.tr(`s_token_${r.reason}`));
+      return;
+    }
+    const s = await getSettings(deps.kv);
+    const kind: BotKind | null = waiting ??
+      (r.bot.id === s.clientBotId ? "client" : r.bot.id === s.managerBotId ? "manager" : null);
+    if (!kind) {
+      await ctx.reply(
+        ctx.tr("s_token_which"),
+        {
+          reply_markup: new InlineKeyboard().text(
+            ctx.tr("s_btn_token_client"),
+            btn("token", "client"),
+          ).text(ctx.tr("s_btn_token_manager"), btn("token", "manager")),
+        },
+      );
+      return;
+    }
+    const plan = planToken(s, kind, r.bot);
+    if (plan.type === "other_bot") {
+      await ctx.reply(ctx.tr("s_token_other_bot", { username: `@${r.bot.username}` }));
+      return;
+    }
+    if (plan.type === "migration") {
+      await done(ctx, deps.kv);
+      pending.set(ctx.adminId, {
+        kind,
+        token: text.trim(),
+        bot: r.bot,
+        until: deps.clock.now() + PENDING_MS,
+      });
+      const old = kind === "client" ? s.clientBotUsername : s.managerBotUsername;
+      await ctx.reply(
+        ctx.tr(kind === "client" ? "s_migration_client" : "s_migration_manager", {
+          old: old ? `@${old}` : "—",
+          username: `@${r.bot.username}`,
+        }),
+        {
+          reply_markup: new InlineKeyboard()
+            .text(ctx.tr("s_btn_migrate"), btn("mig_ok"))
+            .text(ctx.tr("s_btn_cancel"), btn("cancel")),
+        },
+      );
+      return;
+    }
+    await save(ctx, kind, plan.type, r.bot, text);
+  });
+
+  onButton(c, ["mig_ok"], async (ctx) => {
+    const p = pending.get(ctx.adminId);
+    pending.delete(ctx.adminId);
+    if (!p || p.until < deps.clock.now()) {
+      return void await say(ctx, ctx.tr("s_migration_expired"));
+    }
+    await ctx.answerCallbackQuery();
+    await save(ctx, p.kind, "migration", p.bot, p.token);
+  });
+  onButton(c, ["cancel"], async (ctx) => {
+    pending.delete(ctx.adminId);
+    await done(ctx, deps.kv);
+    await say(ctx, ctx.tr("s_cancelled"));
+  });
+  return c;
+}

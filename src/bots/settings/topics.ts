@@ -1,0 +1,98 @@
+/**
+ * The topics clients choose from: add, rename, move up, remove.
+ *
+ * @module
+ */
+import { Composer, InlineKeyboard } from "grammy";
+import { getSettings, updateSettings } from "../../storage/settings.ts";
+import { btn, indexArg } from "./buttons.ts";
+import type { SCtx } from "./context.ts";
+import type { SettingsBotDeps } from "./bot.ts";
+import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
+
+/** Most topics offered (the client bot's buttons index them 0…99). */
+const MAX_TOPICS = 30;
+const MAX_TOPIC_CHARS = 60;
+
+async function showTopics(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
+  const s = await getSettings(deps.kv);
+  const lines = [ctx.tr("s_topics_title")];
+  if (!s.topics.length) lines.push(ctx.tr("s_topics_none"));
+  const kb = new InlineKeyboard();
+  s.topics.forEach((topic, i) => {
+    lines.push(`${i + 1}. ${topic}`);
+    kb.text(`${i + 1}. ✏️`, btn("top_ren", i));
+    if (i > 0) kb.text("⬆️", btn("top_up", i));
+    kb.text("🗑", btn("top_rm", i)).row();
+  });
+  kb.text(ctx.tr("s_btn_add_topic"), btn("top_add"));
+  await say(ctx, lines.join("\n"), backRow(ctx, kb));
+}
+
+/** The topics section. */
+export function topics(deps: SettingsBotDeps): Composer<SCtx> {
+  const c = new Composer<SCtx>();
+  const change = (ctx: SCtx, f: (topics: string[]) => string[]) =>
+    updateSettings(deps.kv, ctx.adminId, deps.clock.now(), (s) => ({ topics: f([...s.topics]) }));
+
+  onButton(c, ["topics"], (ctx) => showTopics(deps, ctx));
+  onButton(
+    c,
+    ["top_add"],
+    (ctx) => ask(ctx, deps.kv, { kind: "topic", arg: -1 }, ctx.tr("s_ask_topic")),
+  );
+  onButton(c, ["top_ren"], async (ctx, [a]) => {
+    const i = indexArg(a);
+    const s = await getSettings(deps.kv);
+    if (i === null || s.topics[i] === undefined) {
+      return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
+    }
+    await ask(
+      ctx,
+      deps.kv,
+      { kind: "topic", arg: i },
+      ctx.tr("s_ask_topic_rename", { topic: s.topics[i] }),
+    );
+  });
+  onButton(c, ["top_up", "top_rm"], async (ctx, [a]) => {
+    const i = indexArg(a);
+    const s = await getSettings(deps.kv);
+    if (i === null || s.topics[i] === undefined) {
+      return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
+    }
+    const name = s.topics[i];
+    await change(ctx, (list) => {
+      // act on the topic by name: the list may have changed since the button was drawn
+      const at = list.indexOf(name);
+      if (at < 0) return list;
+      if (ctx.button?.action === "top_rm") list.splice(at, 1);
+      else if (at > 0) [list[at - 1], list[at]] = [list[at]!, list[at - 1]!];
+      return list;
+    });
+    await showTopics(deps, ctx);
+  });
+  onInput(c, "topic", async (ctx, m, w) => {
+    const name = (m.text ?? "").trim().replace(/\s+/g, " ");
+    if (!name || name.length > MAX_TOPIC_CHARS) {
+      return void await ctx.reply(ctx.tr("s_topic_bad", { max: MAX_TOPIC_CHARS }));
+    }
+    const s = await getSettings(deps.kv);
+    const index = typeof w.arg === "number" ? w.arg : -1;
+    if (s.topics.some((x, i) => x.toLowerCase() === name.toLowerCase() && i !== index)) {
+      return void await ctx.reply(ctx.tr("s_topic_exists"));
+    }
+    if (index < 0 && s.topics.length >= MAX_TOPICS) {
+      return void await ctx.reply(ctx.tr("s_topic_too_many", { max: MAX_TOPICS }));
+    }
+    const old = index >= 0 ? s.topics[index] : undefined;
+    await change(ctx, (list) => {
+      const at = old === undefined ? -1 : list.indexOf(old);
+      if (at >= 0) list[at] = name;
+      else list.push(name);
+      return list;
+    });
+    await done(ctx, deps.kv);
+    await showTopics(deps, ctx);
+  });
+  return c;
+}

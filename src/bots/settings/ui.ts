@@ -1,0 +1,80 @@
+/**
+ * Small helpers shared by the settings bot's features: answering, the main menu, and
+ * routing buttons and pending input to one feature.
+ *
+ * @module
+ */
+import { type Composer, InlineKeyboard } from "grammy";
+import type { Message } from "grammy/types";
+import type { Wait } from "../../storage/setup.ts";
+import { setWait } from "../../storage/setup.ts";
+import { type Action, btn } from "./buttons.ts";
+import type { SCtx } from "./context.ts";
+
+/** Answers a pressed button (once) and sends a new message. */
+export async function say(ctx: SCtx, text: string, kb?: InlineKeyboard): Promise<void> {
+  if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
+  await ctx.reply(text, kb ? { reply_markup: kb } : {});
+}
+
+/** A "back to the menu" row. */
+export function backRow(ctx: SCtx, kb = new InlineKeyboard()): InlineKeyboard {
+  return kb.row().text(ctx.tr("s_btn_menu"), btn("menu"));
+}
+
+/** The main menu keyboard. */
+export function mainMenu(ctx: SCtx, open: boolean): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(ctx.tr("s_btn_status"), btn("status"))
+    .text(ctx.tr(open ? "s_btn_close" : "s_btn_open"), btn(open ? "close" : "open")).row()
+    .text(ctx.tr("s_btn_managers"), btn("managers"))
+    .text(ctx.tr("s_btn_admins"), btn("admins")).row()
+    .text(ctx.tr("s_btn_hours"), btn("hours"))
+    .text(ctx.tr("s_btn_topics"), btn("topics")).row()
+    .text(ctx.tr("s_btn_texts"), btn("texts"))
+    .text(ctx.tr("s_btn_tickets"), btn("tickets"))
+    .text(ctx.tr("s_btn_clients"), btn("clients")).row()
+    .text(ctx.tr("s_btn_bots"), btn("bots"));
+}
+
+/** Registers a handler for buttons with one of `actions`. */
+export function onButton(
+  c: Composer<SCtx>,
+  actions: Action[],
+  fn: (ctx: SCtx, args: string[]) => Promise<void>,
+): void {
+  c.on("callback_query:data", async (ctx, next) => {
+    const b = ctx.button;
+    if (!b || !actions.includes(b.action)) return await next();
+    await fn(ctx, b.args);
+  });
+}
+
+/** Registers a handler for the admin's next message while they are asked for `kind`. */
+export function onInput(
+  c: Composer<SCtx>,
+  kind: string,
+  fn: (ctx: SCtx, m: Message, wait: Wait) => Promise<void>,
+): void {
+  c.on("message", async (ctx, next) => {
+    const w = ctx.wait;
+    if (w?.kind !== kind || ctx.message.text?.startsWith("/")) return await next();
+    await fn(ctx, ctx.message, w);
+  });
+}
+
+/** Asks the admin for input: remembers what the next text means and says what to send. */
+export async function ask(
+  ctx: SCtx,
+  kv: Deno.Kv,
+  wait: Wait,
+  prompt: string,
+): Promise<void> {
+  await setWait(kv, ctx.adminId, wait);
+  await say(ctx, prompt, new InlineKeyboard().text(ctx.tr("s_btn_cancel"), btn("cancel")));
+}
+
+/** Forgets the pending input. */
+export async function done(ctx: SCtx, kv: Deno.Kv): Promise<void> {
+  await setWait(kv, ctx.adminId, null);
+}

@@ -1,0 +1,168 @@
+/**
+ * Ticket lists of the desk: open tickets (all, mine, unassigned, waiting too long), newest
+ * activity first, a page at a time.
+ *
+ * @module
+ */
+import type { Client } from "../../domain/records.ts";
+import type { Settings } from "../../domain/settings.ts";
+import type { Ticket } from "../../domain/ticket.ts";
+import { type Lang, t } from "../../i18n/mod.ts";
+import { K } from "../../storage/keys.ts";
+import { getSettings } from "../../storage/settings.ts";
+import { ticketsByStatus } from "../../storage/tickets.ts";
+import type { ServiceDeps } from "../deps.ts";
+import type { DeskUser } from "./access.ts";
+import { deskButton, type DeskView } from "./callback.ts";
+import {
+  clientLabel,
+  escapeHtml,
+  formatWait,
+  type Screen,
+  statusText,
+  threadLink,
+} from "./format.ts";
+
+/** Tickets (or clients) per page. */
+export const PAGE_SIZE = 10;
+
+/** One page of `items`; `page` is clamped into range (an old button after the list shrank). */
+export function paginate<T>(
+  items: readonly T[],
+  page: number,
+  size = PAGE_SIZE,
+): { items: T[]; page: number; pages: number } {
+  const pages = Math.max(1, Math.ceil(items.length / size));
+  const p = Math.min(Math.max(0, Math.floor(page)), pages - 1);
+  return { items: items.slice(p * size, p * size + size), page: p, pages };
+}
+
+/** Newest activity first; the higher number first on a tie, so the order is stable. */
+export function byActivity(a: Ticket, b: Ticket): number {
+  return b.lastActivityAt - a.lastActivityAt || b.number - a.number;
+}
+
+/** Whether the client has waited longer than the reaction target (wall-clock time). */
+export function isLate(tk: Ticket, settings: Settings, now: number): boolean {
+  return tk.waitingSince !== null && now - tk.waitingSince > settings.reactionTargetMs;
+}
+
+/** Open and in-progress tickets matching `view`, newest activity first. */
+export async function openTickets(
+  deps: Pick<ServiceDeps, "kv">,
+  view: DeskView,
+  viewerId: number,
+  now: number,
+): Promise<Ticket[]> {
+  const [open, working, settings] = await Promise.all([
+    ticketsByStatus(deps.kv, "open"),
+    ticketsByStatus(deps.kv, "in_progress"),
+    getSettings(deps.kv),
+  ]);
+  const keep = (tk: Ticket) =>
+    view === "mine"
+      ? tk.managerId === viewerId
+      : view === "un"
+      ? tk.managerId === null
+      : view === "late"
+      ? isLate(tk, settings, now)
+      : true;
+  return [...open, ...working].filter(keep).sort(byActivity);
+}
+
+/** Reads the clients of some tickets at once. */
+export async function clientsOf(
+  kv: Deno.Kv,
+  tickets: readonly Ticket[],
+): Promise<Map<number, Client>> {
+  const ids = [...new Set(tickets.map((tk) => tk.clientId))];
+  const out = new Map<number, Client>();
+  for (let i = 0; i < ids.length; i += 10) {
+    const entries = await kv.getMany<Client[]>(ids.slice(i, i + 10).map((id) => K.client(id)));
+    for (const e of entries) if (e.value) out.set(e.value.id, e.value);
+  }
+  return out;
+}
+
+/** One ticket as a line of a list (HTML). */
+export function ticketLine(
+  lang: Lang,
+  tk: Ticket,
+  client: Client | null,
+  settings: Settings,
+  now: number,
+): string {
+  const link = threadLink(settings.groupId, tk.threadId);
+  return [
+    t(lang, "desk_line", {
+      number: tk.number,
+      topic: escapeHtml(tk.topic),
+      client: escapeHtml(clientLabel(client, tk.clientId)),
+      status: statusText(lang, tk),
+    }),
+    tk.waitingSince !== null && tk.status !== "closed"
+      ? t(lang, "desk_line_waiting", { wait: formatWait(lang, now - tk.waitingSince) })
+      : "",
+    link ? t(lang, "desk_line_link", { link: escapeHtml(link) }) : "",
+  ].filter(Boolean).join(" · ");
+}
+
+const VIEWS: readonly DeskView[] = ["all", "mine", "un", "late"];
+
+/** A page of a ticket list, with ticket buttons, page navigation and the filters. */
+export async function ticketListScreen(
+  deps: Pick<ServiceDeps, "kv" | "clock">,
+  user: DeskUser,
+  view: DeskView,
+  page: number,
+): Promise<Screen> {
+  const now = deps.clock.now();
+  const lang = user.lang;
+  const [all, settings] = await Promise.all([
+    openTickets(deps, view, user.actor.id, now),
+    getSettings(deps.kv),
+  ]);
+  const p = paginate(all, page);
+  const clients = await clientsOf(deps.kv, p.items);
+  const head = t(lang, `desk_list_${view}`, { count: all.length });
+  const body = p.items.length
+    ? p.items.map((tk) => ticketLine(lang, tk, clients.get(tk.clientId) ?? null, settings, now))
+      .join("\n\n")
+    : t(lang, "desk_list_empty");
+  const keyboard: Screen["keyboard"] = [];
+  for (let i = 0; i < p.items.length; i += 5) {
+    keyboard.push(
+      p.items.slice(i, i + 5).map((tk) => ({
+        text: `#${tk.number}`,
+        callback_data: deskButton({ type: "card", ticket: tk.number }),
+      })),
+    );
+  }
+  keyboard.push(...pageRow(p.page, p.pages, (pg) => deskButton({ type: "list", view, page: pg })));
+  keyboard.push(VIEWS.map((v) => ({
+    text: (v === view ? "• " : "") + t(lang, `desk_view_${v}`),
+    callback_data: deskButton({ type: "list", view: v, page: 0 }),
+  })));
+  return {
+    text: `${head}\n\n${body}${p.pages > 1 ? "\n\n" + t(lang, "desk_page", p2(p)) : ""}`,
+    keyboard,
+  };
+}
+
+function p2(p: { page: number; pages: number }) {
+  return { page: p.page + 1, pages: p.pages };
+}
+
+/** ◀ page/pages ▶, as one row (none when everything fits on one page). */
+export function pageRow(
+  page: number,
+  pages: number,
+  data: (page: number) => string,
+): Screen["keyboard"] {
+  if (pages <= 1) return [];
+  return [[
+    { text: "◀", callback_data: data(page > 0 ? page - 1 : pages - 1) },
+    { text: `${page + 1}/${pages}`, callback_data: data(page) },
+    { text: "▶", callback_data: data(page < pages - 1 ? page + 1 : 0) },
+  ]];
+}

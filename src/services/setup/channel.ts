@@ -1,0 +1,57 @@
+/**
+ * Finding the managers' channel without typing ids: a channel the manager bot was added to,
+ * a forwarded post, an @username or a numeric id; the discussion group comes from the
+ * channel's `linked_chat_id`.
+ *
+ * @module
+ */
+import type { Message } from "grammy/types";
+import { getSettings, updateSettings } from "../../storage/settings.ts";
+import { dropOffer } from "../../storage/setup.ts";
+import type { SetupDeps } from "./deps.ts";
+import { apiFor } from "./token.ts";
+
+/** A chat reference an admin gave: an id or an @username. */
+export type ChatRef = number | `@${string}`;
+
+/** Reads a channel reference from a message: a forwarded post, `@name`, or `-100…`. */
+export function channelRefOf(m: Pick<Message, "forward_origin" | "text">): ChatRef | null {
+  const o = m.forward_origin;
+  if (o?.type === "channel") return o.chat.id;
+  if (o?.type === "chat" && o.sender_chat.type === "channel") return o.sender_chat.id;
+  const text = m.text?.trim() ?? "";
+  const link = /^(?:https?:\/\/)?t\.me\/([A-Za-z][A-Za-z0-9_]{3,31})\/?$/.exec(text);
+  if (link) return `@${link[1]}`;
+  if (/^@[A-Za-z][A-Za-z0-9_]{3,31}$/.test(text)) return text as `@${string}`;
+  if (/^-100\d{5,15}$/.test(text)) return Number(text);
+  return null;
+}
+
+/** Outcome of choosing a channel. */
+export type ChannelChoice =
+  | { ok: true; channelId: number; title: string; groupId: number | null }
+  | { ok: false; reason: "no_manager_bot" | "not_found" | "not_channel" };
+
+/**
+ * Looks the channel up with the manager bot's token (it must be in the channel), stores it
+ * and its linked discussion group, and forgets the offer.
+ */
+export async function chooseChannel(
+  deps: SetupDeps,
+  by: number,
+  ref: ChatRef,
+): Promise<ChannelChoice> {
+  const s = await getSettings(deps.kv);
+  if (!s.managerBotToken) return { ok: false, reason: "no_manager_bot" };
+  let info;
+  try {
+    info = await apiFor(deps, s.managerBotToken).getChat(ref);
+  } catch {
+    return { ok: false, reason: "not_found" };
+  }
+  if (info.type !== "channel") return { ok: false, reason: "not_channel" };
+  const groupId = info.linked_chat_id ?? null;
+  await updateSettings(deps.kv, by, deps.clock.now(), () => ({ channelId: info.id, groupId }));
+  await dropOffer(deps.kv, info.id);
+  return { ok: true, channelId: info.id, title: info.title ?? "", groupId };
+}

@@ -1,0 +1,214 @@
+/**
+ * The team: one-time invite links into the manager bot, adding a manager by a forwarded
+ * message or an id, personal invite links to the channel and the group, and removal (rights
+ * gone at once, out of both chats, open tickets listed for reassignment).
+ *
+ * @module
+ */
+import type { Api } from "grammy";
+import type { Manager } from "../../domain/records.ts";
+import type { Ticket } from "../../domain/ticket.ts";
+import type { Lang } from "../../i18n/mod.ts";
+import { getManager, listManagers, putManager } from "../../storage/people.ts";
+import { getSettings } from "../../storage/settings.ts";
+import { consumeInvite, createInvite } from "../../storage/setup.ts";
+import { ticketsByManager } from "../../storage/tickets.ts";
+import type { SetupDeps } from "./deps.ts";
+import { emitSetupSignal } from "./signals.ts";
+import { apiFor } from "./token.ts";
+
+/** How long a manager invite (and a personal chat invite link) stays valid. */
+export const INVITE_TTL_MS = 24 * 3_600_000;
+
+/** The /start payload prefix of a manager invite. */
+export const INVITE_PREFIX = "inv_";
+
+/** A new one-time invite link into the manager bot, or null while it has no username. */
+export async function inviteLink(
+  deps: SetupDeps,
+  by: number,
+): Promise<{ link: string; expiresAt: number } | null> {
+  const s = await getSettings(deps.kv);
+  if (!s.managerBotUsername) return null;
+  const inv = await createInvite(deps.kv, by, deps.clock.now(), INVITE_TTL_MS);
+  return {
+    link: `https://t.me/${s.managerBotUsername}?start=${INVITE_PREFIX}${inv.code}`,
+    expiresAt: inv.expiresAt,
+  };
+}
+
+/** Who becomes a manager. */
+export interface Person {
+  id: number;
+  name: string;
+  username?: string;
+  lang: Lang;
+}
+
+/** Adds a manager (or gives an old one their rights back). */
+export async function addManager(
+  deps: Pick<SetupDeps, "kv" | "clock">,
+  by: number,
+  p: Person,
+): Promise<Manager> {
+  const old = await getManager(deps.kv, p.id);
+  const m: Manager = {
+    id: p.id,
+    name: p.name,
+    ...(p.username ? { username: p.username } : {}),
+    lang: p.lang,
+    addedAt: deps.clock.now(),
+    addedBy: by,
+    active: true,
+    mute: old?.mute ?? [],
+  };
+  await putManager(deps.kv, m);
+  return m;
+}
+
+/** Personal, single-use invite links to the channel and the group (null where not possible). */
+export interface JoinLinks {
+  channel: string | null;
+  group: string | null;
+}
+
+/** Creates single-use links to the managers' chats with the manager bot's API. */
+export async function joinLinks(
+  deps: Pick<SetupDeps, "kv" | "clock" | "log">,
+  api: Api,
+  managerId: number,
+): Promise<JoinLinks> {
+  const s = await getSettings(deps.kv);
+  const expire = Math.floor((deps.clock.now() + INVITE_TTL_MS) / 1000);
+  const make = async (chatId: number | null) => {
+    if (chatId === null) return null;
+    try {
+      const l = await api.createChatInviteLink(chatId, {
+        member_limit: 1,
+        expire_date: expire,
+        name: `manager ${managerId}`,
+      });
+      return l.invite_link;
+    } catch (e) {
+      deps.log.warn("could not create an invite link", { chat: chatId, err: e });
+      return null;
+    }
+  };
+  return { channel: await make(s.channelId), group: await make(s.groupId) };
+}
+
+/** Outcome of accepting an invite in the manager bot. */
+export type AcceptResult =
+  | { ok: true; manager: Manager; links: JoinLinks }
+  | { ok: false; reason: "invalid" };
+
+/** A person opened an invite link in the manager bot (`api` is that bot's). */
+export async function acceptInvite(
+  deps: Pick<SetupDeps, "kv" | "clock" | "log">,
+  api: Api,
+  code: string,
+  p: Person,
+): Promise<AcceptResult> {
+  const inv = await consumeInvite(deps.kv, code, deps.clock.now());
+  if (!inv) return { ok: false, reason: "invalid" };
+  const manager = await addManager(deps, inv.by, p);
+  const links = await joinLinks(deps, api, p.id);
+  emitSetupSignal(
+    deps.kv,
+    { type: "manager_joined", managerId: p.id, name: p.name },
+    (e) => deps.log.warn("setup signal failed", { err: e }),
+  );
+  return { ok: true, manager, links };
+}
+
+/** The manager bot's API (the running one, or one made from the stored token). */
+export async function managerApi(deps: SetupDeps): Promise<Api | null> {
+  const running = deps.control.apis().manager;
+  if (running) return running;
+  const s = await getSettings(deps.kv);
+  return s.managerBotToken ? apiFor(deps, s.managerBotToken) : null;
+}
+
+/** Outcome of adding a manager from the settings bot. */
+export interface AddResult {
+  manager: Manager;
+  links: JoinLinks;
+  /** Whether the links reached the manager through the manager bot. */
+  delivered: boolean;
+}
+
+/**
+ * Adds a manager named by an admin and sends them the chat links through the manager bot;
+ * when the person has not started that bot yet the links are returned for the admin to pass on.
+ */
+export async function addManagerByAdmin(
+  deps: SetupDeps,
+  by: number,
+  p: Person,
+  text: (links: JoinLinks) => string,
+): Promise<AddResult> {
+  const manager = await addManager(deps, by, p);
+  const api = await managerApi(deps);
+  const links = api ? await joinLinks(deps, api, p.id) : { channel: null, group: null };
+  let delivered = false;
+  if (api) {
+    try {
+      await api.sendMessage(p.id, text(links));
+      delivered = true;
+    } catch {
+      delivered = false;
+    }
+  }
+  return { manager, links, delivered };
+}
+
+/** Outcome of removing a manager. */
+export interface RemoveResult {
+  manager: Manager;
+  /** Their tickets that are not closed, to hand to someone else. */
+  openTickets: Ticket[];
+  /** Whether both chats removed them (false: the manager bot lacks the right). */
+  removedFromChats: boolean;
+}
+
+/**
+ * Removes a manager: rights end at once (active=false), then they are removed from the
+ * channel and the group (ban + unban, so they could be invited again later).
+ */
+export async function removeManager(deps: SetupDeps, id: number): Promise<RemoveResult | null> {
+  const m = await getManager(deps.kv, id);
+  if (!m) return null;
+  const manager = { ...m, active: false };
+  await putManager(deps.kv, manager);
+  const s = await getSettings(deps.kv);
+  const api = await managerApi(deps);
+  let removedFromChats = true;
+  for (const chatId of [s.channelId, s.groupId]) {
+    if (chatId === null) continue;
+    try {
+      if (!api) throw new Error("no manager bot");
+      await api.banChatMember(chatId, id);
+      await api.unbanChatMember(chatId, id, { only_if_banned: true });
+    } catch (e) {
+      removedFromChats = false;
+      deps.log.warn("could not remove a manager from a chat", { chat: chatId, err: e });
+    }
+  }
+  const openTickets = (await ticketsByManager(deps.kv, id)).filter((t) => t.status !== "closed");
+  return { manager, openTickets, removedFromChats };
+}
+
+/** Active managers with the number of their tickets that are not closed. */
+export async function managersWithLoad(
+  deps: Pick<SetupDeps, "kv">,
+): Promise<Array<{ manager: Manager; open: number }>> {
+  const out: Array<{ manager: Manager; open: number }> = [];
+  for (const manager of await listManagers(deps.kv)) {
+    if (!manager.active) continue;
+    const open = (await ticketsByManager(deps.kv, manager.id)).filter((t) =>
+      t.status !== "closed"
+    ).length;
+    out.push({ manager, open });
+  }
+  return out;
+}

@@ -1,0 +1,80 @@
+/**
+ * Records of the managers' desk: canned answers, notification switches of a manager, and
+ * managers the manager bot cannot write to.
+ *
+ * @module
+ */
+import type { Manager } from "../domain/records.ts";
+import { DK } from "./desk_keys.ts";
+import { K } from "./keys.ts";
+
+/** A short answer saved by the team, sent into a ticket by name. */
+export interface CannedReply {
+  /** Lower-case name, `[a-z0-9_-]`, 1–24 characters. */
+  name: string;
+  text: string;
+  /** Telegram id of the manager who saved it last. */
+  by: number;
+  at: number;
+}
+
+/** Saves (or replaces) a canned answer. */
+export async function putCanned(kv: Deno.Kv, c: CannedReply): Promise<void> {
+  await kv.set(DK.canned(c.name), c);
+}
+
+/** Reads a canned answer by name. */
+export async function getCanned(kv: Deno.Kv, name: string): Promise<CannedReply | null> {
+  return (await kv.get<CannedReply>(DK.canned(name))).value;
+}
+
+/** Deletes a canned answer; false when there was none. */
+export async function deleteCanned(kv: Deno.Kv, name: string): Promise<boolean> {
+  const entry = await kv.get(DK.canned(name));
+  if (entry.versionstamp === null) return false;
+  return (await kv.atomic().check(entry).delete(DK.canned(name)).commit()).ok;
+}
+
+/** Every canned answer, by name. */
+export async function listCanned(kv: Deno.Kv): Promise<CannedReply[]> {
+  const out: CannedReply[] = [];
+  for await (const e of kv.list<CannedReply>({ prefix: DK.cannedAll() })) out.push(e.value);
+  return out;
+}
+
+/**
+ * Switches one kind of notification off (`muted`) or on for a manager, atomically with a
+ * check so that a concurrent change of the record is not lost. Null when there is no record.
+ */
+export async function setManagerMute(
+  kv: Deno.Kv,
+  managerId: number,
+  kind: string,
+  muted: boolean,
+): Promise<Manager | null> {
+  for (;;) {
+    const entry = await kv.get<Manager>(K.manager(managerId));
+    if (!entry.value) return null;
+    const rest = (entry.value.mute ?? []).filter((k) => k !== kind);
+    const next: Manager = { ...entry.value, mute: muted ? [...rest, kind] : rest };
+    if ((await kv.atomic().check(entry).set(K.manager(managerId), next).commit()).ok) return next;
+  }
+}
+
+/** Remembers that the manager bot cannot write to a manager (403). */
+export async function markManagerUnreachable(kv: Deno.Kv, id: number, at: number): Promise<void> {
+  await kv.set(DK.unreachable(id), at);
+}
+
+/** Forgets the mark (the manager wrote to the bot); true when there was one. */
+export async function clearManagerUnreachable(kv: Deno.Kv, id: number): Promise<boolean> {
+  const entry = await kv.get(DK.unreachable(id));
+  if (entry.versionstamp === null) return false;
+  await kv.delete(DK.unreachable(id));
+  return true;
+}
+
+/** Whether the manager bot got 403 from this manager since they last wrote to it. */
+export async function isManagerUnreachable(kv: Deno.Kv, id: number): Promise<boolean> {
+  return (await kv.get(DK.unreachable(id))).versionstamp !== null;
+}

@@ -1,0 +1,178 @@
+/**
+ * A world for the settings bot's end-to-end tests: the emulator with an owner, the settings,
+ * client and manager bots (nothing configured unless asked), a channel and a group, and the
+ * whole service started with `startApp`. Helpers drive the owner's chat with the settings bot
+ * like a person would: send text, press the buttons they see, wait for an answer.
+ *
+ * @module
+ */
+import { type App, startApp } from "../src/app.ts";
+import { parseConfig } from "../src/config.ts";
+import { type Emulator, startEmulator, type ViewMessage } from "../src/emulator/mod.ts";
+import { createLogger } from "../src/log.ts";
+import { TELEGRAM_LIMITS } from "../src/services/pacer.ts";
+import { type Settings } from "../src/domain/settings.ts";
+import { updateSettings } from "../src/storage/settings.ts";
+
+/** A bot in the emulator. */
+export interface EmuBot {
+  id: number;
+  token: string;
+  username: string;
+}
+
+/** Options of {@linkcode startSettingsWorld}. */
+export interface SettingsWorldOptions {
+  /** Settings stored before the service starts (tokens, channel…). */
+  settings?: (
+    w: { client: EmuBot; manager: EmuBot; channelId: number; groupId: number },
+  ) => Partial<Settings>;
+  /** Make the channel, link the group and make both bots admins of both chats. */
+  readyChats?: boolean;
+  /** Environment besides the required variables. */
+  env?: Record<string, string>;
+  ownerLang?: string;
+}
+
+/** A running world with the service. */
+export interface SettingsWorld {
+  emu: Emulator;
+  kv: Deno.Kv;
+  app: App;
+  owner: { id: number };
+  settingsBot: EmuBot;
+  client: EmuBot;
+  manager: EmuBot;
+  channelId: number;
+  groupId: number;
+  /** Every log line written. */
+  logs: string[];
+  /** What the owner sees in their chat with the settings bot. */
+  view(userId?: number): ViewMessage[];
+  /** The owner (or `userId`) writes to the settings bot. */
+  send(text: string, userId?: number): number;
+  /** Waits for a message from the settings bot newer than `after` whose text matches. */
+  waitFor(re: RegExp, after?: number, userId?: number): Promise<ViewMessage>;
+  /** The id of the newest message in the owner's chat (a marker for waitFor). */
+  mark(userId?: number): number;
+  /** Presses the newest button whose data matches (or starts with) `data`; returns the query id. */
+  press(data: string | RegExp, userId?: number): string;
+  /** Waits until `cond` holds. */
+  until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts the emulator and the service around an in-memory KV. */
+export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<SettingsWorld> {
+  const emu = await startEmulator({ timeScale: 0.01 });
+  const owner = emu.createUser({
+    firstName: "Olga",
+    username: "owner",
+    languageCode: o.ownerLang ?? "en",
+  });
+  const settingsBot = emu.createBot({ username: "desk_settings_bot" });
+  const client = emu.createBot({ username: "desk_client_bot", firstName: "Desk" });
+  const manager = emu.createBot({ username: "desk_manager_bot", firstName: "Desk team" });
+  const channelId = emu.createChannel({ title: "Tickets", ownerId: owner.id }).id;
+  const groupId = emu.createGroup({ title: "Tickets chat", ownerId: owner.id }).id;
+  if (o.readyChats) {
+    emu.linkDiscussion(channelId, groupId);
+    for (const b of [client, manager]) {
+      emu.setMember(channelId, b.id, { status: "administrator" });
+      emu.setMember(groupId, b.id, { status: "administrator" });
+    }
+  }
+  const kv = await Deno.openKv(":memory:");
+  if (o.settings) {
+    await updateSettings(
+      kv,
+      0,
+      Date.now(),
+      () => o.settings!({ client, manager, channelId, groupId }),
+    );
+  }
+  const logs: string[] = [];
+  const log = createLogger("debug", (line) => logs.push(line));
+  const app = await startApp(
+    parseConfig({
+      TELEGRAM_API_ROOT: emu.apiRoot,
+      SETTINGS_BOT_TOKEN: settingsBot.token,
+      ADMIN_IDS: String(owner.id),
+      KV_PATH: ":memory:",
+      ...o.env,
+    }),
+    { log, kv, limits: { ...TELEGRAM_LIMITS, timeScale: 0.01 }, pollTimeoutSec: 1 },
+  );
+  const until = async (cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 8000) => {
+    const end = performance.now() + timeoutMs;
+    while (!(await cond())) {
+      if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
+      await sleep(10);
+    }
+  };
+  const view = (userId = owner.id) => {
+    try {
+      return emu.view(userId, settingsBot.id);
+    } catch {
+      return [];
+    }
+  };
+  const mark = (userId = owner.id) => view(userId).at(-1)?.id ?? 0;
+  return {
+    emu,
+    kv,
+    app,
+    owner,
+    settingsBot,
+    client,
+    manager,
+    channelId,
+    groupId,
+    logs,
+    view,
+    mark,
+    send: (text, userId = owner.id) => emu.userSend(userId, settingsBot.id, { text }).messageId,
+    async waitFor(re, after = 0, userId = owner.id) {
+      let found: ViewMessage | undefined;
+      await until(() => {
+        found = view(userId).find((m) =>
+          m.id > after && !m.outgoing && re.test(m.text ?? m.caption ?? "")
+        );
+        return found !== undefined;
+      }, `a settings bot message matching ${re}; last: ${view(userId).at(-1)?.text}`);
+      return found!;
+    },
+    press(data, userId = owner.id) {
+      const matches = (d: string) =>
+        typeof data === "string" ? d === data || d.startsWith(`${data}:`) : data.test(d);
+      for (const m of [...view(userId)].reverse()) {
+        const rows = (m.replyMarkup as { inline_keyboard?: { callback_data?: string }[][] })
+          ?.inline_keyboard ?? [];
+        for (const b of rows.flat()) {
+          if (b.callback_data && matches(b.callback_data)) {
+            return emu.userPressButton(userId, settingsBot.id, m.id, b.callback_data);
+          }
+        }
+      }
+      throw new Error(`no button ${data} in the settings chat`);
+    },
+    until,
+    async stop() {
+      await app.stop();
+      await emu.close();
+      kv.close();
+    },
+  };
+}
+
+/** Every KV record as text, with its key, except the settings record. */
+export async function kvDump(kv: Deno.Kv): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of kv.list({ prefix: [] })) {
+    if (e.key.length === 1 && e.key[0] === "settings") continue;
+    out.push(`${JSON.stringify(e.key)} ${JSON.stringify(e.value)}`);
+  }
+  return out;
+}

@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import { putManager } from "../src/storage/people.ts";
+import { getSettings } from "../src/storage/settings.ts";
+import { getTicket, ticketsByClient } from "../src/storage/tickets.ts";
+import { kvDump, startSettingsWorld } from "./settings_harness.ts";
+
+const sanitize = { sanitizeOps: false, sanitizeResources: false };
+
+Deno.test({
+  name:
+    "settings: a token rotation restarts the right bot and loses no queued message; a migration needs a yes",
+  ...sanitize,
+  fn: async () => {
+    const w = await startSettingsWorld({
+      readyChats: true,
+      settings: (x) => ({
+        clientBotToken: x.client.token,
+        managerBotToken: x.manager.token,
+        clientBotId: x.client.id,
+        managerBotId: x.manager.id,
+        clientBotUsername: x.client.username,
+        managerBotUsername: x.manager.username,
+        channelId: x.channelId,
+        groupId: x.groupId,
+        open: true,
+      }),
+    });
+    const { emu } = w;
+    try {
+      const maria = emu.createUser({ firstName: "Maria", languageCode: "en" });
+      emu.setMember(w.groupId, maria.id, { status: "member" });
+      await putManager(w.kv, {
+        id: maria.id,
+        name: "Maria",
+        lang: "en",
+        addedAt: 0,
+        addedBy: w.owner.id,
+        active: true,
+        mute: [],
+      });
+      const alice = emu.createUser({ firstName: "Alice", languageCode: "en" });
+      emu.userStartBot(alice.id, w.client.id);
+      emu.userSend(alice.id, w.client.id, { text: "/new" });
+      await emu.waitForMessage(alice.id, w.client.id, (m) => /topic/i.test(m.text ?? ""));
+      emu.userSend(alice.id, w.client.id, { text: "Refund" });
+      await emu.waitForMessage(alice.id, w.client.id, (m) => /describe/.test(m.text ?? ""));
+      emu.userSend(alice.id, w.client.id, { text: "I want my money back" });
+      let n = 0;
+      await w.until(async () => {
+        const t = (await ticketsByClient(w.kv, alice.id))[0];
+        n = t?.number ?? 0;
+        return !!t?.postId;
+      }, "the ticket's post");
+
+      // the client bot is stopped from the settings bot
+      let at = w.mark();
+      w.send("/menu");
+      await w.waitFor(/open/, at);
+      at = w.mark();
+      w.press("s:bots");
+      await w.waitFor(/The helpdesk's bots/, at);
+      at = w.mark();
+      w.press("s:stop:client");
+      await w.waitFor(/Client bot: stopped/, at);
+
+      // meanwhile a manager closes the ticket: the client's notice waits in the outbox
+      const postId = (await getTicket(w.kv, n))!.postId!;
+      emu.userPressButton(maria.id, w.channelId, postId, `p:close:${n}`);
+      await w.until(async () => (await getTicket(w.kv, n))?.status === "closed", "closed");
+      await new Promise((r) => setTimeout(r, 200));
+      assert.ok(!emu.view(alice.id, w.client.id).some((m) => /closed/.test(m.text ?? "")));
+      assert.ok((await kvDump(w.kv)).some((r) => r.startsWith(`["outbox",${n},"client"`)));
+
+      // the owner revokes the token in BotFather and pastes the new one: a rotation
+      const rec = emu.world.bots.get(w.client.id)!;
+      const newToken = `${w.client.id}:BB${"r".repeat(33)}`;
+      emu.world.botsByToken.delete(rec.token);
+      rec.token = newToken;
+      emu.world.botsByToken.set(newToken, rec);
+      at = w.mark();
+      w.send(newToken);
+      await w.waitFor(/The new token of the Client bot @desk_client_bot is saved/, at);
+      await emu.waitForMessage(
+        alice.id,
+        w.client.id,
+        (m) => /closed by our specialist/.test(m.text ?? ""),
+      );
+      assert.equal((await getSettings(w.kv)).clientBotToken, newToken);
+      assert.equal((await w.app.supervisor.status())[0]!.state, "running");
+
+      // a token of a different bot is a migration: explained, done only after a yes
+      const other = emu.createBot({ username: "desk2_client_bot" });
+      at = w.mark();
+      w.press("s:token:client");
+      await w.waitFor(/client bot's token/, at);
+      at = w.mark();
+      w.send(other.token);
+      await w.waitFor(/This is a different bot: @desk2_client_bot instead of @desk_client_bot/, at);
+      assert.equal((await getSettings(w.kv)).clientBotId, w.client.id);
+      at = w.mark();
+      w.press("s:mig_ok");
+      await w.waitFor(/Client bot @desk2_client_bot is connected/, at);
+      const s = await getSettings(w.kv);
+      assert.equal(s.clientBotId, other.id);
+      assert.equal(s.clientBotUsername, "desk2_client_bot");
+      // the manager bot's token cannot serve as the client bot
+      at = w.mark();
+      w.press("s:token:client");
+      await w.waitFor(/client bot's token/, at);
+      at = w.mark();
+      w.send(w.manager.token);
+      await w.waitFor(/is already used as the other bot/, at);
+
+      // the durable poller keeps each update in KV only until it is handled
+      await w.until(
+        async () => !(await kvDump(w.kv)).some((r) => r.startsWith('["intake"')),
+        "intake drained",
+      );
+      for (const token of [newToken, other.token, w.manager.token]) {
+        assert.ok(!w.view().some((m) => (m.text ?? "").includes(token)));
+        assert.ok(!w.logs.some((l) => l.includes(token)));
+        const leaks = (await kvDump(w.kv)).filter((r) => r.includes(token));
+        assert.deepEqual(leaks.map((r) => r.slice(0, 60)), []);
+      }
+    } finally {
+      await w.stop();
+    }
+  },
+});
