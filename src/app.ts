@@ -14,7 +14,7 @@ import { createSettingsBot } from "./bots/settings/bot.ts";
 import { autoOpen } from "./services/setup/open.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
-import type { Logger } from "./log.ts";
+import { type Logger, redact } from "./log.ts";
 import type { ServiceDeps } from "./services/deps.ts";
 import { DeskNotifier } from "./services/desk/notifier.ts";
 import { Outbox } from "./services/outbox.ts";
@@ -148,6 +148,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       log,
       clock,
       timeoutSec,
+      // a pasted token must never rest in KV: the kept copy has it redacted
+      scrub: (u) => JSON.parse(redact(JSON.stringify(u))),
     });
     settingsPoller.start();
     await settingsPoller.polling;

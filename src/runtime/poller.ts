@@ -44,6 +44,8 @@ export interface PollerOptions {
   timeoutSec?: number;
   /** Updates handled at once (different chats). */
   concurrency?: number;
+  /** Rewrites an update before it is kept in KV (the settings bot drops pasted tokens). */
+  scrub?: (u: Update) => Update;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -64,7 +66,7 @@ export class DurablePoller {
   lastError: string | null = null;
 
   constructor(o: PollerOptions) {
-    this.#o = { timeoutSec: 25, concurrency: 64, ...o };
+    this.#o = { timeoutSec: 25, concurrency: 64, scrub: (u) => u, ...o };
     this.#slots = this.#o.concurrency;
     this.polling = new Promise((r) => (this.#markPolling = r));
   }
@@ -129,7 +131,7 @@ export class DurablePoller {
       }
       if (!updates.length) continue;
       // durable before the offset is confirmed by the next getUpdates
-      await saveIntake(kv, name, updates);
+      await saveIntake(kv, name, updates.map(this.#o.scrub));
       offset = updates[updates.length - 1]!.update_id + 1;
       await patchBotState(kv, name, { lastUpdateAt: this.#o.clock.now() });
       for (const u of updates) await this.#dispatch(u);

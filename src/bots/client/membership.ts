@@ -21,6 +21,8 @@ export function membership(deps: BotDeps): Composer<Context> {
     if (status !== "member" && status !== "administrator") return;
     const s = await getSettings(deps.kv);
     if (upd.chat.id === s.groupId || upd.chat.id === s.channelId) return;
+    // during setup the admin may add the bot before the settings know the chats: stay
+    if (s.channelId === null || s.groupId === null) return;
     deps.log.info("leaving a chat that is not the managers'", { chat: upd.chat.id });
     await ctx.api.leaveChat(upd.chat.id).catch((e) =>
       deps.log.warn("leaveChat failed", { err: e })
