@@ -618,6 +618,11 @@ export class Emulator {
     return () => this.world.observers.delete(o);
   }
 
+  /** Whether the bot has a getUpdates call waiting (it is polling and idle). */
+  isPolling(botId: number): boolean {
+    return this.bot(botId).updates.polling;
+  }
+
   /** The call log of a bot (oldest first, bounded). */
   calls(botId: number): CallLogEntry[] {
     return this.bot(botId).calls;

@@ -106,6 +106,11 @@ export class BotUpdates {
     }
   }
 
+  /** Whether a getUpdates call is waiting for updates right now. */
+  get polling(): boolean {
+    return this.poller !== undefined;
+  }
+
   /** Number of updates not yet confirmed. */
   get pending(): number {
     return this.queue.length;
