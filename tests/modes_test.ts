@@ -211,3 +211,40 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "modes: a bot whose token is rejected is reported and the others keep running",
+  ...sanitize,
+  fn: async () => {
+    const emu = await startEmulator({ timeScale: SCALE });
+    const owner = emu.createUser({ firstName: "Olga" });
+    const managerBot = emu.createBot({ username: "r_manager_bot" });
+    const settingsBot = emu.createBot({ username: "r_settings_bot" });
+    const kv = await Deno.openKv(":memory:");
+    const app = await startApp(
+      parseConfig({
+        TELEGRAM_API_ROOT: emu.apiRoot,
+        SETTINGS_BOT_TOKEN: settingsBot.token,
+        ADMIN_IDS: String(owner.id),
+        // a well-formed token Telegram does not know (revoked)
+        CLIENT_BOT_TOKEN: "999999999:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        MANAGER_BOT_TOKEN: managerBot.token,
+      }),
+      { log: createLogger("silent"), kv, pollTimeoutSec: 1 },
+    );
+    try {
+      const status = await app.supervisor.status();
+      const client = status.find((b) => b.kind === "client")!;
+      const manager = status.find((b) => b.kind === "manager")!;
+      assert.equal(client.state, "error");
+      assert.match(client.lastError ?? "", /rejected/);
+      assert.ok(!JSON.stringify(status).includes("AAAAAAAAAAAAAAAAAAAA"), "no token in the status");
+      assert.ok(["running", "setup"].includes(manager.state), manager.state);
+      await until(() => emu.isPolling(managerBot.id) && emu.isPolling(settingsBot.id), "polling");
+    } finally {
+      await app.stop();
+      await emu.close();
+      kv.close();
+    }
+  },
+});

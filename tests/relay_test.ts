@@ -222,3 +222,26 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "relay: the client bot leaves a group that is not the managers'",
+  ...sanitize,
+  fn: async () => {
+    const w = await startWorld();
+    try {
+      const stranger = w.emu.createUser({ firstName: "Stan" });
+      const other = w.emu.createGroup({ title: "Random", ownerId: stranger.id }).id;
+      w.emu.setMember(other, w.clientBot.id, { status: "member", byId: stranger.id });
+      await w.until(
+        () =>
+          w.emu.calls(w.clientBot.id).some((c) =>
+            c.method === "leaveChat" && c.params.chat_id === other
+          ),
+        "leaveChat",
+      );
+      assert.ok(w.emu.calls(w.clientBot.id).find((c) => c.method === "leaveChat")?.ok);
+    } finally {
+      await w.stop();
+    }
+  },
+});
