@@ -16,6 +16,8 @@ import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { type Logger, redact } from "./log.ts";
 import type { ServiceDeps } from "./services/deps.ts";
+import type { Api } from "grammy";
+import { AdminAlerts, fanOut } from "./services/admin_alerts.ts";
 import { DeskNotifier } from "./services/desk/notifier.ts";
 import { Outbox } from "./services/outbox.ts";
 import { type Limits, Pacer, TELEGRAM_LIMITS } from "./services/pacer.ts";
@@ -97,7 +99,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       ? new KvAlbumCollector(kv, albumWindowMs)
       : new AlbumCollector(albumWindowMs, (e) => log.error("album", { err: e })),
   };
-  botDeps.notifier = new DeskNotifier(botDeps);
+  let settingsApi: Api | null = null;
+  botDeps.notifier = fanOut(new DeskNotifier(botDeps), new AdminAlerts(botDeps, () => settingsApi));
   const timeoutSec = deps.pollTimeoutSec ?? 25;
   // in webhook mode the first delivery attempt happens before Telegram gets its answer
   const settle = () =>
@@ -138,6 +141,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   // the settings bot: always on, the one place an admin sets everything up
   const settingsBot = createSettingsBot(config.settingsBotToken, settingsDeps);
   installPacing(settingsBot.api, pacer, "settings");
+  settingsApi = settingsBot.api;
   let settingsPoller: DurablePoller | null = null;
   try {
     await settingsBot.init();

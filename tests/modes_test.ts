@@ -33,6 +33,7 @@ interface Setup {
   owner: { id: number };
   maria: { id: number };
   clientBotId: number;
+  settingsBotId: number;
   channelId: number;
   groupId: number;
   port: number;
@@ -93,6 +94,7 @@ async function setup(mode: "polling" | "webhook"): Promise<Setup> {
     owner,
     maria,
     clientBotId: clientBot.id,
+    settingsBotId: settingsBot.id,
     channelId,
     groupId,
     port,
@@ -245,6 +247,49 @@ Deno.test({
       await app.stop();
       await emu.close();
       kv.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "modes: admins hear of a low rating through the settings bot",
+  ...sanitize,
+  fn: async () => {
+    const s = await setup("polling");
+    try {
+      const { emu } = s;
+      emu.userStartBot(s.owner.id, s.settingsBotId);
+      const carl = emu.createUser({ firstName: "Carl", languageCode: "en" });
+      const view = () => emu.view(carl.id, s.clientBotId);
+      emu.userStartBot(carl.id, s.clientBotId);
+      await until(() => view().length >= 2, "greeting");
+      emu.userSend(carl.id, s.clientBotId, { text: "Broken" });
+      await until(() => view().some((m) => /topic/.test(m.text ?? "")), "topic question");
+      emu.userSend(carl.id, s.clientBotId, { text: "Quality" });
+      await until(async () => (await getTicket(s.kv, 1))?.postId != null, "post");
+      emu.userPressButton(
+        s.maria.id,
+        s.channelId,
+        (await getTicket(s.kv, 1))!.postId!,
+        "p:close:1",
+      );
+      await until(
+        () => view().some((m) => JSON.stringify(m.replyMarkup ?? "").includes("c:rate:1:1")),
+        "prompt",
+      );
+      const prompt = view().findLast((m) =>
+        JSON.stringify(m.replyMarkup ?? "").includes("c:rate:1:1")
+      )!;
+      emu.userPressButton(carl.id, s.clientBotId, prompt.id, "c:rate:1:1");
+      await until(
+        () =>
+          emu.view(s.owner.id, s.settingsBotId).some((m) =>
+            /Низкая оценка ★ по обращению #1/.test(m.text ?? "")
+          ),
+        "the admin's alert",
+      );
+    } finally {
+      await s.stop();
     }
   },
 });

@@ -80,6 +80,7 @@ export const en: Record<keyof typeof ru, string> = {
   thread_rated: "Client's rating: {score} {comment}",
   thread_taken: "Taken by {manager}.",
   thread_transferred: "Transferred to {manager}.",
+  admin_low_rating: "⚠️ Low rating {score} for ticket #{number} ({topic}).",
   thread_deleted: "The message was deleted for the client.",
   thread_delete_failed: "Could not delete the message for the client.",
   who_client: "client",

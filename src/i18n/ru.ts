@@ -79,6 +79,7 @@ export const ru = {
   thread_rated: "Оценка клиента: {score} {comment}",
   thread_taken: "Обращение взял(а) {manager}.",
   thread_transferred: "Обращение передано: {manager}.",
+  admin_low_rating: "⚠️ Низкая оценка {score} по обращению #{number} ({topic}).",
   thread_deleted: "Сообщение удалено у клиента.",
   thread_delete_failed: "Не удалось удалить сообщение у клиента.",
   who_client: "клиент",

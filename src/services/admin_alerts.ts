@@ -1,0 +1,51 @@
+/**
+ * Admins hear about low ratings (1–2) through the settings bot, the one bot they talk to.
+ *
+ * @module
+ */
+import type { Api } from "grammy";
+import { t } from "../i18n/mod.ts";
+import { listAdmins } from "../storage/people.ts";
+import { getSettings } from "../storage/settings.ts";
+import { getTicket } from "../storage/tickets.ts";
+import type { HelpdeskEvent, Notifier } from "./deps.ts";
+import type { Helpdesk } from "./helpdesk.ts";
+
+/** Ratings at or below this alert the admins. */
+export const ADMIN_LOW_RATING = 2;
+
+/** Sends admins a message for every low rating; never throws. */
+export class AdminAlerts implements Notifier {
+  constructor(readonly deps: Helpdesk, readonly api: () => Api | null) {}
+
+  notify(e: HelpdeskEvent): void {
+    if (e.type !== "rated" || e.score > ADMIN_LOW_RATING) return;
+    void this.#send(e.ticket, e.score).catch((err) =>
+      this.deps.log.warn("admin alert failed", { err })
+    );
+  }
+
+  async #send(n: number, score: number): Promise<void> {
+    const api = this.api();
+    if (!api) return;
+    const [tk, settings, added] = await Promise.all([
+      getTicket(this.deps.kv, n),
+      getSettings(this.deps.kv),
+      listAdmins(this.deps.kv),
+    ]);
+    const text = t(settings.teamLang, "admin_low_rating", {
+      number: n,
+      score: "★".repeat(score),
+      topic: tk?.topic ?? "",
+    });
+    for (const id of new Set([...this.deps.adminIds, ...added])) {
+      // an admin who never opened the settings bot cannot be written to; the others still are
+      await api.sendMessage(id, text).catch(() => {});
+    }
+  }
+}
+
+/** One notifier that tells several. */
+export function fanOut(...notifiers: Notifier[]): Notifier {
+  return { notify: (e) => notifiers.forEach((n) => n.notify(e)) };
+}
