@@ -219,3 +219,27 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "lifecycle: a comment in a closed ticket's thread is not delivered and the manager is told",
+  ...sanitize,
+  fn: async () => {
+    const w = await startWorld();
+    try {
+      const alice = await w.newClient("Alice");
+      const n = await clientOpensTicket(w, alice.id, "Тема", "Вопрос");
+      const maria = w.managers[0]!;
+      await managerSays(w, maria.id, n, { text: "/close" });
+      await w.until(async () => (await getTicket(w.kv, n))?.status === "closed", "closed");
+      await managerSays(w, maria.id, n, { text: "Ещё одно" });
+      await w.until(
+        async () => (await w.thread(n)).some((m) => /не доставлено/.test(m.text ?? "")),
+        "not-delivered notice",
+      );
+      await w.deps.outbox.idle();
+      assert.ok(!w.clientView(alice.id).some((m) => m.text?.includes("Ещё одно")));
+    } finally {
+      await w.stop();
+    }
+  },
+});
