@@ -26,6 +26,10 @@ export async function benchFootprint(quick: boolean): Promise<Figure[]> {
   const rss: number[] = [];
   try {
     for (let i = 0; i < runs; i++) {
+      // fresh bots each run: a killed process's long poll would still look like polling
+      const bots = ["client", "manager", "settings"].map((k) =>
+        emu.createBot({ username: `fp_${k}${i}_bot` })
+      );
       const t0 = performance.now();
       const proc = new Deno.Command(Deno.execPath(), {
         args: ["run", "-A", "main.ts"],
