@@ -10,6 +10,7 @@ import type { ViewMessage } from "../src/emulator/mod.ts";
 import { createLogger } from "../src/log.ts";
 import { transferTicket } from "../src/services/lifecycle.ts";
 import { getTicket } from "../src/storage/tickets.ts";
+import { writeDemoReport } from "./demo_report.ts";
 import { type Sandbox, startSandbox, waitUntil } from "./sandbox.ts";
 
 const exitAtEnd = Deno.args.includes("--exit");
@@ -149,13 +150,8 @@ if (import.meta.main) {
   });
   try {
     await play(s);
-    try {
-      const report = await import("./demo_report.ts");
-      await report.writeDemoReport(s, reportPath);
-      console.log(`\nExcel report written to ${reportPath}`);
-    } catch (e) {
-      console.log(`\n(no Excel report: ${e instanceof Error ? e.message : e})`);
-    }
+    await writeDemoReport(s, reportPath);
+    console.log(`\nExcel report written to ${reportPath}`);
   } catch (e) {
     console.error(e);
     if (Deno.args.includes("--debug")) {

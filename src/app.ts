@@ -100,6 +100,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       : new AlbumCollector(albumWindowMs, (e) => log.error("album", { err: e })),
   };
   let settingsApi: Api | null = null;
+  botDeps.adminApi = () => settingsApi;
   botDeps.notifier = fanOut(new DeskNotifier(botDeps), new AdminAlerts(botDeps, () => settingsApi));
   const timeoutSec = deps.pollTimeoutSec ?? 25;
   // in webhook mode the first delivery attempt happens before Telegram gets its answer

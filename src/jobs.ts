@@ -4,9 +4,31 @@
  *
  * @module
  */
+import { InputFile } from "grammy";
 import type { BotDeps } from "./bots/context.ts";
+import { t } from "./i18n/mod.ts";
+import { listAdmins } from "./storage/people.ts";
+import { getSettings } from "./storage/settings.ts";
 import { closeQuietTickets } from "./services/desk/quiet.ts";
 import { runSlaChecks } from "./services/sla.ts";
+
+/** The report the admin scheduled, to every admin, once per period. */
+async function sendScheduledReports(deps: BotDeps): Promise<void> {
+  if ((await getSettings(deps.kv)).reportSchedule === "off") return;
+  // exceljs is heavy: loaded only when a report is due, not at start-up
+  const { runScheduledReports } = await import("./services/report/deliver.ts");
+  await runScheduledReports(deps, async (file) => {
+    const api = deps.adminApi?.();
+    if (!api) throw new Error("Cannot send the scheduled report: the settings bot is not running");
+    const settings = await getSettings(deps.kv);
+    const admins = new Set([...deps.adminIds, ...await listAdmins(deps.kv)]);
+    for (const id of admins) {
+      await api.sendDocument(id, new InputFile(file.bytes, file.name), {
+        caption: t(settings.teamLang, "s_rep_scheduled"),
+      }).catch((e) => deps.log.warn("scheduled report not delivered", { admin: id, err: e }));
+    }
+  });
+}
 
 /** A periodic job. */
 export type CronJob = (deps: BotDeps) => Promise<void>;
@@ -16,5 +38,6 @@ export function defaultCronJobs(): CronJob[] {
   return [
     async (deps) => void await runSlaChecks(deps),
     async (deps) => void await closeQuietTickets(deps, deps.clock.now()),
+    sendScheduledReports,
   ];
 }

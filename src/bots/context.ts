@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { Api } from "grammy";
 import type { Helpdesk } from "../services/relay.ts";
 import type { AlbumSink } from "./album_collector.ts";
 
@@ -10,6 +11,8 @@ import type { AlbumSink } from "./album_collector.ts";
 export interface BotDeps extends Helpdesk {
   /** Bot API server (the emulator in tests). */
   apiRoot: string;
+  /** The settings bot's API: how admins are written to (alerts, scheduled reports). */
+  adminApi?: () => Api | null;
   /** Collects album parts before they are relayed together. */
   albums: AlbumSink;
 }

@@ -254,4 +254,22 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_iface_client_short: "Customer support: ask a question and get the answer here.",
   s_iface_manager_desc: "The support team's bot: tickets, notifications, history.",
   s_iface_manager_short: "The support team's bot.",
+  s_btn_reports: "📊 Reports",
+  s_rep_menu: "Excel report for a period. Schedule: {schedule}.",
+  s_rep_this_week: "This week",
+  s_rep_last_week: "Last week",
+  s_rep_this_month: "This month",
+  s_rep_last_month: "Last month",
+  s_rep_custom: "📅 Custom dates",
+  s_rep_sched_off: "off",
+  s_rep_sched_daily: "daily",
+  s_rep_sched_weekly: "weekly",
+  s_rep_sched_monthly: "monthly",
+  s_rep_ask_dates:
+    "Send the first and last day of the period (inclusive), e.g.: 2026-11-01 2026-11-30",
+  s_rep_bad_dates:
+    "I could not read the dates. Format: 2026-11-01 2026-11-30 (start not after end).",
+  s_rep_building: "Building the report…",
+  s_rep_caption: "Tickets: {tickets}, cycles: {cycles}, SLA breaches: {breaches}.",
+  s_rep_scheduled: "📊 Scheduled report",
 };

@@ -38,9 +38,11 @@ export const K = {
   /** ["event", number, seq] → TicketEvent, in order. */
   event: (n: number, seq: number) => ["event", n, seq] as const,
   eventPrefix: (n: number) => ["event", n] as const,
+  events: () => ["event"] as const,
   /** ["message", number, seq] → MessageRecord, in order. */
   message: (n: number, seq: number) => ["message", n, seq] as const,
   messagePrefix: (n: number) => ["message", n] as const,
+  messages: () => ["message"] as const,
   /** ["message_part", number, seq, i] → string: part i of a text too long for one value. */
   messagePart: (n: number, seq: number, i: number) => ["message_part", n, seq, i] as const,
   messageParts: (n: number, seq: number) => ["message_part", n, seq] as const,
@@ -69,6 +71,8 @@ export const K = {
   slaCycle: (n: number, cycle: number) => ["sla", n, cycle] as const,
   /** ["off_hours", number, cycle] → at: the client got the off-hours reply in this cycle. */
   offHours: (n: number, cycle: number) => ["off_hours", n, cycle] as const,
+  /** ["report_sent", schedule, periodStart] → at: the scheduled report of that period went out. */
+  reportSent: (schedule: string, from: number) => ["report_sent", schedule, from] as const,
   /** ["bot_state", bot] → BotState: last update time and last error of a bot. */
   botState: (bot: string) => ["bot_state", bot] as const,
   /** ["outbox", number, lane, seq] → OutboxJob: a message to send, in per-ticket, per-lane order. */

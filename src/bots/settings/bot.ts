@@ -20,6 +20,7 @@ import { hours } from "./hours.ts";
 import { lifecycle } from "./lifecycle.ts";
 import { managers } from "./managers.ts";
 import { menu, showMenu } from "./menu.ts";
+import { reports } from "./reports.ts";
 import { status } from "./status.ts";
 import { texts } from "./texts.ts";
 import { topics } from "./topics.ts";
@@ -50,6 +51,7 @@ export function createSettingsBot(token: string, deps: SettingsBotDeps): Bot {
   f.use(texts(deps));
   f.use(tickets(deps));
   f.use(clients(deps));
+  f.use(reports(deps));
   // a stale button or an unexpected message: back to the menu
   f.on("callback_query", async (ctx) => {
     await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });

@@ -50,6 +50,9 @@ export const ACTIONS = [
   "cl_exp",
   "cl_del",
   "cl_del_ok",
+  "reports",
+  "rep",
+  "rep_sched",
 ] as const;
 
 /** A button's action. */

@@ -1,0 +1,216 @@
+import assert from "node:assert/strict";
+import {
+  attributeCycles,
+  cycleMetrics,
+  DurationList,
+  ReportAggregator,
+  ticketMetrics,
+} from "./metrics.ts";
+import {
+  close,
+  managerReplied,
+  newTicket,
+  rate,
+  reopen,
+  take,
+  type Ticket,
+  type TicketEvent,
+  transfer,
+  type Transition,
+} from "./ticket.ts";
+import type { WorkingSchedule } from "./working_time.ts";
+
+const MIN = 60_000;
+const H = 3_600_000;
+const at = (iso: string) => Date.parse(`${iso}:00Z`);
+const nineToSix: WorkingSchedule = {
+  timeZone: "UTC",
+  always: false,
+  week: {
+    1: [[540, 1080]],
+    2: [[540, 1080]],
+    3: [[540, 1080]],
+    4: [[540, 1080]],
+    5: [[540, 1080]],
+    6: [],
+    7: [],
+  },
+  holidays: [],
+};
+const targets = { reactionTargetMs: 15 * MIN, closeTargetMs: 8 * H };
+const anna = { role: "manager" as const, id: 501 };
+const boris = { role: "manager" as const, id: 502 };
+const client = { role: "client" as const, id: 42 };
+
+/** Applies transitions in order, collecting the events. */
+function story(start: number, steps: Array<(t: Ticket) => Transition>) {
+  const made = newTicket({ number: 1, topic: "Billing", clientId: 42, createdAt: start });
+  let ticket = made.ticket;
+  const events: TicketEvent[] = [made.event];
+  for (const step of steps) {
+    const r = step(ticket);
+    if (!r.ok) throw new Error(r.reason);
+    ticket = r.ticket;
+    events.push(r.event);
+  }
+  return { ticket, events };
+}
+
+// Friday 17:00 → reply Monday 09:30 across a weekend; closed, rated, reopened by the client,
+// transferred to Boris who answers and closes.
+const reopened = story(at("2026-01-09T17:00"), [
+  (t) => take(t, anna, at("2026-01-09T17:05")),
+  (t) => managerReplied(t, anna, at("2026-01-12T09:30")),
+  (t) => close(t, anna, at("2026-01-12T11:00")),
+  (t) => rate(t, client, 5, "Thanks!", at("2026-01-12T11:05")),
+  (t) => reopen(t, client, at("2026-01-12T12:00")),
+  (t) => transfer(t, boris, 502, at("2026-01-12T12:05")),
+  (t) => managerReplied(t, boris, at("2026-01-12T12:10")),
+  (t) => close(t, boris, at("2026-01-12T13:00")),
+]);
+
+Deno.test("metrics: cycles credited from events, working time across a weekend", () => {
+  const { ticket, events } = reopened;
+  const who = attributeCycles(ticket, events);
+  assert.deepEqual(who, [
+    { managerId: 501, reactionManagerId: 501 },
+    { managerId: 502, reactionManagerId: 502 },
+  ]);
+  const [c0, c1] = cycleMetrics(ticket, nineToSix, targets, at("2026-01-20T00:00"), who);
+  // Friday 17–18 plus Monday 9:00–9:30; the wall clock says 64.5 hours.
+  assert.equal(c0!.reactionMs, 90 * MIN);
+  assert.equal(c0!.reactionOk, false);
+  assert.equal(c0!.resolutionMs, 3 * H);
+  assert.equal(c0!.resolutionOk, true);
+  assert.equal(c0!.reopenedLater, true);
+  assert.equal(c0!.reopening, false);
+  assert.equal(c0!.rating, 5);
+  assert.equal(c0!.ratingComment, "Thanks!");
+  assert.equal(c1!.reactionMs, 10 * MIN);
+  assert.equal(c1!.reactionOk, true);
+  assert.equal(c1!.resolutionMs, 1 * H);
+  assert.equal(c1!.reopening, true);
+  assert.equal(c1!.rating, null);
+  const tm = ticketMetrics(ticket, [c0!, c1!]);
+  assert.equal(tm.resolutionMs, 4 * H);
+  assert.equal(tm.firstReactionMs, 90 * MIN);
+  assert.equal(tm.reopenCount, 1);
+  assert.equal(tm.reactionBreaches, 1);
+  assert.equal(tm.resolutionBreaches, 0);
+  assert.equal(tm.ratingAvg, 5);
+});
+
+Deno.test("metrics: without events, the ticket's manager gets every cycle", () => {
+  const who = attributeCycles(reopened.ticket, []);
+  assert.deepEqual(who.map((w) => w.managerId), [502, 502]);
+  const cycles = cycleMetrics(reopened.ticket, nineToSix, targets, 0);
+  assert.deepEqual(cycles.map((c) => c.managerId), [502, 502]);
+});
+
+Deno.test("metrics: an unanswered cycle is undecided until it passes the target", () => {
+  const { ticket, events } = story(at("2026-01-12T09:00"), [
+    (t) => take(t, anna, at("2026-01-12T09:01")),
+  ]);
+  const who = attributeCycles(ticket, events);
+  assert.deepEqual(who, [{ managerId: 501, reactionManagerId: null }]);
+  const early = cycleMetrics(ticket, nineToSix, targets, at("2026-01-12T09:10"), who)[0]!;
+  assert.equal(early.reactionMs, null);
+  assert.equal(early.reactionElapsedMs, 10 * MIN);
+  assert.equal(early.reactionOk, null);
+  assert.equal(early.resolutionOk, null);
+  assert.equal(early.reactionManagerId, 501);
+  const late = cycleMetrics(ticket, nineToSix, targets, at("2026-01-12T09:20"), who)[0]!;
+  assert.equal(late.reactionOk, false);
+  assert.equal(late.resolutionMs, null);
+  // A whole working day plus an hour: the close target is breached too.
+  const later = cycleMetrics(ticket, nineToSix, targets, at("2026-01-13T10:00"), who)[0]!;
+  assert.equal(later.resolutionElapsedMs, 10 * H);
+  assert.equal(later.resolutionOk, false);
+});
+
+Deno.test("metrics: a target met exactly is within it", () => {
+  const { ticket } = story(at("2026-01-12T09:00"), [
+    (t) => managerReplied(t, anna, at("2026-01-12T09:15")),
+    (t) => close(t, anna, at("2026-01-12T17:00")),
+  ]);
+  const c = cycleMetrics(ticket, nineToSix, targets, 0)[0]!;
+  assert.equal(c.reactionOk, true);
+  assert.equal(c.resolutionOk, true);
+});
+
+Deno.test("metrics: duration list mean and median", () => {
+  const list = new DurationList();
+  assert.equal(list.median(), null);
+  assert.equal(list.mean(), null);
+  for (const v of [30, 10, 20]) list.push(v);
+  assert.equal(list.median(), 20);
+  for (let i = 0; i < 40; i++) list.push(1000 + i);
+  assert.equal(list.size, 43);
+  // 43 values: 10, 20, 30, 1000..1039 → the 22nd smallest is 1018.
+  assert.equal(list.median(), 1018);
+  const even = new DurationList();
+  for (const v of [4, 1, 3, 2]) even.push(v);
+  assert.equal(even.median(), 2.5);
+  assert.equal(even.mean(), 2.5);
+});
+
+Deno.test("metrics: aggregates per manager and topic", () => {
+  const agg = new ReportAggregator();
+  const now = at("2026-01-20T00:00");
+  const { ticket, events } = reopened;
+  for (const c of cycleMetrics(ticket, nineToSix, targets, now, attributeCycles(ticket, events))) {
+    agg.addCycle(ticket.topic, c);
+  }
+  const other = story(at("2026-01-13T10:00"), [
+    (t) => managerReplied(t, boris, at("2026-01-13T10:05")),
+    (t) => close(t, boris, at("2026-01-14T15:00")),
+    (t) => rate(t, client, 2, undefined, at("2026-01-14T15:10")),
+  ]);
+  for (
+    const c of cycleMetrics(
+      other.ticket,
+      nineToSix,
+      targets,
+      now,
+      attributeCycles(other.ticket, other.events),
+    )
+  ) {
+    agg.addCycle("Delivery", c);
+  }
+  agg.addMessagesOut(501, "Billing");
+  agg.addMessagesOut(502, "Billing");
+  agg.addMessagesOut(502, "Delivery", 2);
+
+  const a = agg.byManager.get(501)!;
+  assert.deepEqual(
+    [a.cycles, a.closed, a.reopened, a.reopenings, a.messagesOut],
+    [1, 1, 1, 0, 1],
+  );
+  assert.equal(a.reaction.median(), 90 * MIN);
+  assert.equal(a.reactionShare(), 0);
+  assert.equal(a.resolutionShare(), 1);
+  assert.equal(a.ratingAvg(), 5);
+
+  const b = agg.byManager.get(502)!;
+  assert.deepEqual([b.cycles, b.closed, b.reopened, b.reopenings, b.messagesOut], [2, 2, 0, 1, 3]);
+  assert.equal(b.reaction.median(), 7.5 * MIN);
+  assert.equal(b.reactionShare(), 1);
+  // 1 h and 14 h (Tuesday 10–18 plus Wednesday 9–15).
+  assert.equal(b.resolution.median(), 7.5 * H);
+  assert.equal(b.resolution.mean(), 7.5 * H);
+  assert.equal(b.resolutionShare(), 0.5);
+  assert.equal(b.ratingAvg(), 2);
+
+  assert.equal(agg.byTopic.get("Billing")!.cycles, 2);
+  assert.equal(agg.byTopic.get("Billing")!.messagesOut, 2);
+  assert.equal(agg.byTopic.get("Delivery")!.cycles, 1);
+  const t = agg.total;
+  assert.equal(t.cycles, 3);
+  assert.equal(t.reaction.median(), 10 * MIN);
+  assert.equal(t.reaction.mean(), 35 * MIN);
+  assert.equal(t.resolution.median(), 3 * H);
+  assert.equal(t.resolution.mean(), 6 * H);
+  assert.equal(t.resolutionShare(), 2 / 3);
+  assert.equal(t.ratingAvg(), 3.5);
+  assert.equal(t.messagesOut, 4);
+});

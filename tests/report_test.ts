@@ -1,0 +1,539 @@
+import assert from "node:assert/strict";
+import type { CellValue, Worksheet } from "exceljs";
+import ExcelJS from "../src/services/report/excel.ts";
+import type { Direction, MessageRecord } from "../src/domain/records.ts";
+import { defaultSettings, type Settings } from "../src/domain/settings.ts";
+import {
+  type Actor,
+  close,
+  managerReplied,
+  rate,
+  reopen,
+  take,
+  type Ticket,
+  transfer,
+  type Transition,
+} from "../src/domain/ticket.ts";
+import { putManager, upsertClient } from "../src/storage/people.ts";
+import { changeTicket, createTicket, setPostId, setThreadRoot } from "../src/storage/tickets.ts";
+import { periodOf, periodOfDates } from "../src/services/report/period.ts";
+import { buildReport, threadLink } from "../src/services/report/report.ts";
+
+const MIN = 60_000;
+const H = 3_600_000;
+const DAY = 86_400_000;
+/** An instant from Moscow wall-clock time (UTC+3 all year). */
+const msk = (local: string) => Date.parse(`${local}:00+03:00`);
+
+const ANNA = 501, BORIS = 502, IVAN = 42, OLGA = 43;
+const anna: Actor = { role: "manager", id: ANNA };
+const boris: Actor = { role: "manager", id: BORIS };
+const ivan: Actor = { role: "client", id: IVAN };
+const olga: Actor = { role: "client", id: OLGA };
+
+let messageId = 1000;
+type Say = { direction: Direction; senderId: number };
+
+/** Applies a domain transition through the real storage, with the messages it carries. */
+async function act(
+  kv: Deno.Kv,
+  n: number,
+  at: number,
+  fn: (t: Ticket) => Transition,
+  say: Say[] = [],
+): Promise<void> {
+  const r = await changeTicket(kv, n, at, (t, nextSeq) => {
+    const tr = fn(t);
+    if (!tr.ok) return { refuse: tr.reason };
+    return {
+      ticket: tr.ticket,
+      events: [{ ...tr.event, seq: nextSeq() }],
+      messages: say.map((m): MessageRecord => ({
+        ticket: n,
+        seq: nextSeq(),
+        at,
+        direction: m.direction,
+        senderId: m.senderId,
+        kind: "text",
+        text: "…",
+        source: { chatId: m.senderId, messageId: ++messageId },
+        delivery: "sent",
+      })),
+      result: undefined,
+    };
+  });
+  assert.ok(r.ok, `transition refused: ${JSON.stringify(r)}`);
+}
+
+async function open(kv: Deno.Kv, topic: string, client: number, at: number): Promise<number> {
+  const r = await createTicket(kv, {
+    topic,
+    clientId: client,
+    at,
+    with: (t, nextSeq) => ({
+      messages: [{
+        ticket: t.number,
+        seq: nextSeq(),
+        at,
+        direction: "in",
+        senderId: client,
+        kind: "text",
+        text: "help",
+        source: { chatId: client, messageId: ++messageId },
+        delivery: "sent",
+      }],
+      result: undefined,
+    }),
+  });
+  assert.ok(r.ok);
+  return r.ticket.number;
+}
+
+/** Test data; the comments give the working time by hand (Mon–Fri 09–18 Moscow). */
+async function seed(kv: Deno.Kv): Promise<void> {
+  for (const [id, name] of [[ANNA, "Anna"], [BORIS, "Boris"]] as const) {
+    await putManager(kv, {
+      id,
+      name,
+      lang: "en",
+      addedAt: 0,
+      addedBy: 1,
+      active: true,
+      mute: [],
+    });
+  }
+  await upsertClient(kv, {
+    id: IVAN,
+    firstName: "Ivan",
+    lastName: "Petrov",
+    username: "ivan",
+    lang: "en",
+  }, 0);
+  await upsertClient(kv, { id: OLGA, firstName: "Olga", lang: "ru" }, 0);
+
+  // #1 before the period (Thu 8 Jan), not in the report.
+  const t1 = await open(kv, "Delivery", OLGA, msk("2026-01-08T10:00"));
+  await act(
+    kv,
+    t1,
+    msk("2026-01-08T10:10"),
+    (t) => managerReplied(t, anna, msk("2026-01-08T10:10")),
+    [
+      { direction: "out", senderId: ANNA },
+    ],
+  );
+  await act(kv, t1, msk("2026-01-08T12:00"), (t) => close(t, anna, msk("2026-01-08T12:00")));
+
+  // #2 opened before the period, answered inside it: only Boris's message counts.
+  const t2 = await open(kv, "Delivery", OLGA, msk("2026-01-08T17:50"));
+  await act(
+    kv,
+    t2,
+    msk("2026-01-09T09:10"),
+    (t) => managerReplied(t, boris, msk("2026-01-09T09:10")),
+    [
+      { direction: "out", senderId: BORIS },
+    ],
+  );
+  await act(kv, t2, msk("2026-01-09T10:00"), (t) => close(t, boris, msk("2026-01-09T10:00")));
+
+  // #3 Friday 17:00, first reply Monday 09:30: 1:30 of working time (64.5 h on the wall clock),
+  // a reaction breach; closed 11:00 (3:00), rated 5, reopened, transferred to Boris, answered in
+  // 0:10, closed after 1:00. Resolution 4:00 in all.
+  const t3 = await open(kv, "Billing", IVAN, msk("2026-01-09T17:00"));
+  await setPostId(kv, t3, 77, msk("2026-01-09T17:00"));
+  await setThreadRoot(kv, 77, 901, msk("2026-01-09T17:00"));
+  const at3 = (s: string) => msk(s);
+  await act(kv, t3, at3("2026-01-09T17:05"), (t) => take(t, anna, at3("2026-01-09T17:05")));
+  await act(
+    kv,
+    t3,
+    at3("2026-01-12T09:30"),
+    (t) => managerReplied(t, anna, at3("2026-01-12T09:30")),
+    [
+      { direction: "out", senderId: ANNA },
+    ],
+  );
+  await act(kv, t3, at3("2026-01-12T11:00"), (t) => close(t, anna, at3("2026-01-12T11:00")));
+  await act(
+    kv,
+    t3,
+    at3("2026-01-12T11:05"),
+    (t) => rate(t, ivan, 5, "Thanks!", at3("2026-01-12T11:05")),
+  );
+  await act(kv, t3, at3("2026-01-12T12:00"), (t) => reopen(t, ivan, at3("2026-01-12T12:00")), [
+    { direction: "in", senderId: IVAN },
+  ]);
+  await act(
+    kv,
+    t3,
+    at3("2026-01-12T12:05"),
+    (t) => transfer(t, boris, BORIS, at3("2026-01-12T12:05")),
+  );
+  await act(
+    kv,
+    t3,
+    at3("2026-01-12T12:10"),
+    (t) => managerReplied(t, boris, at3("2026-01-12T12:10")),
+    [
+      { direction: "out", senderId: BORIS },
+    ],
+  );
+  await act(kv, t3, at3("2026-01-12T13:00"), (t) => close(t, boris, at3("2026-01-12T13:00")));
+
+  // #4 Tuesday 10:00, Boris answers 10:05, closes Wednesday 15:00: 8:00 + 6:00 = 14:00, a
+  // resolution breach; rated 2.
+  const t4 = await open(kv, "Delivery", OLGA, msk("2026-01-13T10:00"));
+  await act(
+    kv,
+    t4,
+    msk("2026-01-13T10:05"),
+    (t) => managerReplied(t, boris, msk("2026-01-13T10:05")),
+    [
+      { direction: "out", senderId: BORIS },
+    ],
+  );
+  await act(
+    kv,
+    t4,
+    msk("2026-01-13T11:00"),
+    (t) => managerReplied(t, boris, msk("2026-01-13T11:00")),
+    [
+      { direction: "out", senderId: BORIS },
+    ],
+  );
+  await act(kv, t4, msk("2026-01-14T15:00"), (t) => close(t, boris, msk("2026-01-14T15:00")));
+  await act(
+    kv,
+    t4,
+    msk("2026-01-14T15:10"),
+    (t) => rate(t, olga, 2, "slow", msk("2026-01-14T15:10")),
+  );
+
+  // #5 Thursday 16:00, taken by Anna, unanswered at "now" (Friday 12:00): 2:00 + 3:00 = 5:00
+  // waiting, a reaction breach; the close target (8:00) is not reached yet.
+  const t5 = await open(kv, "Billing", IVAN, msk("2026-01-15T16:00"));
+  await act(kv, t5, msk("2026-01-15T16:01"), (t) => take(t, anna, msk("2026-01-15T16:01")));
+}
+
+const NOW = msk("2026-01-16T12:00");
+const settings: Settings = {
+  ...defaultSettings(),
+  timeZone: "Europe/Moscow",
+  groupId: -1001234567890,
+  channelId: -1009876543210,
+  holidays: ["2026-01-01", "2026-01-02"],
+};
+
+/** A duration cell back in ms (exceljs reads `[h]:mm:ss` cells as dates). */
+function ms(v: CellValue): number | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return Math.round(v.getTime() + 25569 * DAY);
+  if (typeof v === "number") return Math.round(v * DAY);
+  throw new Error(`not a duration: ${JSON.stringify(v)}`);
+}
+
+/** Rows of a sheet as header → value records. */
+function records(ws: Worksheet): Array<Record<string, CellValue>> {
+  const header = (ws.getRow(1).values as CellValue[]).slice(1).map(String);
+  const out: Array<Record<string, CellValue>> = [];
+  for (let r = 2; r <= ws.rowCount; r++) {
+    const row = ws.getRow(r);
+    const rec: Record<string, CellValue> = {};
+    header.forEach((h, i) => rec[h] = row.getCell(i + 1).value ?? null);
+    out.push(rec);
+  }
+  return out;
+}
+
+function fillOf(ws: Worksheet, row: number, header: string): string | undefined {
+  const headers = (ws.getRow(1).values as CellValue[]).map(String);
+  const fill = ws.getRow(row).getCell(headers.indexOf(header)).fill;
+  return fill && fill.type === "pattern" ? fill.fgColor?.argb : undefined;
+}
+
+Deno.test("report: figures of a known week, cell by cell", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const dir = await Deno.makeTempDir();
+  try {
+    await seed(kv);
+    // Friday 9 Jan to Friday 16 Jan inclusive, Moscow.
+    const period = periodOfDates(
+      { year: 2026, month: 1, day: 9 },
+      { year: 2026, month: 1, day: 16 },
+      "Europe/Moscow",
+      true,
+    );
+    assert.equal(period.from, msk("2026-01-09T00:00"));
+    assert.equal(period.to, msk("2026-01-17T00:00"));
+    const out = `${dir}/report.xlsx`;
+    const progress: number[] = [];
+    const summary = await buildReport(kv, {
+      ...period,
+      settings,
+      out,
+      now: NOW,
+      onProgress: (done) => progress.push(done),
+    });
+    assert.deepEqual(
+      { ...summary, from: 0, to: 0 },
+      {
+        from: 0,
+        to: 0,
+        tickets: 3,
+        cycles: 4,
+        breaches: 3,
+        ratings: 2,
+        scanned: 5,
+        messagesOut: 5,
+      },
+    );
+    assert.equal(progress.at(-1), 5);
+
+    const wb = new ExcelJS.Workbook();
+    // Read with Deno: exceljs' readFile goes through node:fs, which asks for --allow-sys.
+    await wb.xlsx.load((await Deno.readFile(out)).buffer);
+    assert.deepEqual(wb.worksheets.map((w) => w.name), [
+      "Summary by manager",
+      "Summary by topic",
+      "Tickets",
+      "SLA breaches",
+      "Ratings",
+      "Parameters",
+    ]);
+    for (const ws of wb.worksheets) {
+      assert.equal(ws.views[0]?.state, "frozen", ws.name);
+      assert.ok(ws.autoFilter, `${ws.name} has an autofilter`);
+      assert.equal(ws.getRow(1).getCell(1).font?.bold, true);
+    }
+
+    // Summary by manager: rows sorted by name, then the total.
+    const managers = records(wb.getWorksheet("Summary by manager")!);
+    assert.deepEqual(managers.map((r) => r["Manager"]), ["Anna", "Boris", "Total"]);
+    const [a, b, total] = managers as [
+      Record<string, CellValue>,
+      Record<string, CellValue>,
+      Record<string, CellValue>,
+    ];
+    // Anna: #3 cycle 1 (closed, reopened later) and #5 (open).
+    assert.equal(a["Cycles taken"], 2);
+    assert.equal(a["Closed"], 1);
+    assert.equal(a["Reopened after close"], 1);
+    assert.equal(a["Reopenings"], 0);
+    assert.equal(ms(a["Median reaction"]!), 90 * MIN);
+    assert.equal(ms(a["Mean reaction"]!), 90 * MIN);
+    assert.equal(a["Reaction within target"], 0);
+    assert.equal(ms(a["Median resolution"]!), 3 * H);
+    assert.equal(a["Resolution within target"], 1);
+    assert.equal(a["Average rating"], 5);
+    assert.equal(a["Ratings"], 1);
+    assert.equal(a["Messages sent"], 1);
+    // Boris: #3 cycle 2 and #4; his reply in #2 counts as a message only.
+    assert.equal(b["Cycles taken"], 2);
+    assert.equal(b["Closed"], 2);
+    assert.equal(b["Reopenings"], 1);
+    assert.equal(ms(b["Median reaction"]!), 7.5 * MIN);
+    assert.equal(b["Reaction within target"], 1);
+    assert.equal(ms(b["Median resolution"]!), 7.5 * H);
+    assert.equal(ms(b["Mean resolution"]!), 7.5 * H);
+    assert.equal(b["Resolution within target"], 0.5);
+    assert.equal(b["Average rating"], 2);
+    assert.equal(b["Messages sent"], 4);
+    assert.equal(total["Cycles taken"], 4);
+    assert.equal(ms(total["Median reaction"]!), 10 * MIN);
+    assert.equal(ms(total["Mean reaction"]!), 35 * MIN);
+    assert.equal(total["Reaction within target"], 0.5);
+    assert.equal(ms(total["Median resolution"]!), 3 * H);
+    assert.equal(ms(total["Mean resolution"]!), 6 * H);
+    assert.equal(total["Resolution within target"], 2 / 3);
+    assert.equal(total["Average rating"], 3.5);
+    assert.equal(total["Messages sent"], 5);
+    // Anna's median reaction (1:30) is over the 15-minute target.
+    const mws = wb.getWorksheet("Summary by manager")!;
+    assert.equal(fillOf(mws, 2, "Median reaction"), "FFFFC7CE");
+    assert.equal(fillOf(mws, 3, "Median reaction"), undefined);
+    assert.equal(mws.getRow(4).getCell(1).font?.bold, true);
+
+    const topics = records(wb.getWorksheet("Summary by topic")!);
+    assert.deepEqual(
+      topics.map((r) => [r["Topic"], r["Cycles taken"], r["Messages sent"]]),
+      [["Billing", 3, 2], ["Delivery", 1, 3], ["Total", 4, 5]],
+    );
+
+    // Tickets: #3, #4, #5.
+    const tws = wb.getWorksheet("Tickets")!;
+    const tickets = records(tws);
+    assert.deepEqual(tickets.map((r) => r["Ticket"]), [3, 4, 5]);
+    const [t3, t4, t5] = tickets as [
+      Record<string, CellValue>,
+      Record<string, CellValue>,
+      Record<string, CellValue>,
+    ];
+    assert.deepEqual(t3["Thread"], {
+      formula: 'HYPERLINK("https://t.me/c/1234567890/901?thread=901","#3")',
+      result: "#3",
+    });
+    assert.equal(t3["Topic"], "Billing");
+    assert.equal(t3["Status"], "closed");
+    assert.equal(t3["Client"], "Ivan Petrov");
+    assert.equal(t3["Username"], "@ivan");
+    assert.equal(t3["Client id"], IVAN);
+    assert.equal(t3["Manager"], "Boris");
+    // Timestamps read as the Moscow wall clock.
+    assert.equal((t3["Created"] as Date).toISOString(), "2026-01-09T17:00:00.000Z");
+    assert.equal((t3["First reply"] as Date).toISOString(), "2026-01-12T09:30:00.000Z");
+    assert.equal((t3["Closed at"] as Date).toISOString(), "2026-01-12T13:00:00.000Z");
+    assert.equal(t3["Cycles"], 2);
+    assert.equal(t3["Cycles in period"], 2);
+    assert.equal(t3["Reopened"], 1);
+    assert.equal(ms(t3["Reaction (1st cycle)"]!), 90 * MIN);
+    assert.equal(t3["Reaction within target"], "no");
+    assert.equal(ms(t3["Resolution (total)"]!), 4 * H);
+    assert.equal(t3["Reaction breaches"], 1);
+    assert.equal(t3["Resolution breaches"], 0);
+    assert.equal(t3["Average rating"], 5);
+    assert.equal(t3["Messages from client"], 2);
+    assert.equal(t3["Messages to client"], 2);
+    assert.equal(fillOf(tws, 2, "Reaction (1st cycle)"), "FFFFC7CE");
+    assert.equal(fillOf(tws, 2, "Resolution (total)"), undefined);
+
+    assert.equal(t4["Thread"], null);
+    assert.equal(t4["Client"], "Olga");
+    assert.equal(t4["Username"], null);
+    assert.equal(ms(t4["Reaction (1st cycle)"]!), 5 * MIN);
+    assert.equal(t4["Reaction within target"], "yes");
+    assert.equal(ms(t4["Resolution (total)"]!), 14 * H);
+    assert.equal(t4["Resolution breaches"], 1);
+    assert.equal(fillOf(tws, 3, "Resolution (total)"), "FFFFC7CE");
+    assert.equal(t4["Messages to client"], 2);
+
+    assert.equal(t5["Status"], "in progress");
+    assert.equal(t5["Manager"], "Anna");
+    assert.equal(t5["First reply"], null);
+    assert.equal(t5["Reaction (1st cycle)"], null);
+    assert.equal(t5["Reaction within target"], "no");
+    assert.equal(t5["Resolution (total)"], null);
+    assert.equal(t5["Reaction breaches"], 1);
+
+    // SLA breaches, in ticket order.
+    const breaches = records(wb.getWorksheet("SLA breaches")!);
+    assert.deepEqual(
+      breaches.map((r) => [
+        r["Ticket"],
+        r["Cycle"],
+        r["Breach"],
+        ms(r["Working time"]!),
+        ms(r["Target"]!),
+        ms(r["Over by"]!),
+        r["Manager"],
+        r["Client"],
+      ]),
+      [
+        [3, 1, "Reaction", 90 * MIN, 15 * MIN, 75 * MIN, "Anna", "Ivan Petrov"],
+        [4, 1, "Resolution", 14 * H, 8 * H, 6 * H, "Boris", "Olga"],
+        [5, 1, "Reaction", 5 * H, 15 * MIN, 5 * H - 15 * MIN, "Anna", "Ivan Petrov"],
+      ],
+    );
+    assert.equal(breaches[2]!["Replied / closed at"], null);
+
+    const ratings = records(wb.getWorksheet("Ratings")!);
+    assert.deepEqual(
+      ratings.map((r) => [r["Ticket"], r["Cycle"], r["Score"], r["Comment"], r["Manager"]]),
+      [[3, 1, 5, "Thanks!", "Anna"], [4, 1, 2, "slow", "Boris"]],
+    );
+
+    const params = Object.fromEntries(
+      records(wb.getWorksheet("Parameters")!).map((r) => [r["Parameter"], r["Value"]]),
+    );
+    assert.equal(params["Period from"], "2026-01-09 00:00");
+    assert.equal(params["Period to (exclusive)"], "2026-01-17 00:00");
+    assert.equal(params["Time zone"], "Europe/Moscow");
+    assert.equal(params["Working hours"], "mon-fri 09:00-18:00");
+    assert.equal(params["Holidays"], "2026-01-01, 2026-01-02");
+    assert.equal(params["Reaction target"], "0:15:00");
+    assert.equal(params["Close target"], "8:00:00");
+  } finally {
+    kv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("report: to a web stream, in Russian, an empty period", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    await seed(kv);
+    const chunks: Uint8Array[] = [];
+    const out = new WritableStream<Uint8Array>({ write: (c) => void chunks.push(c) });
+    const summary = await buildReport(kv, {
+      ...periodOf("last_month", NOW, "Europe/Moscow"),
+      settings,
+      out,
+      now: NOW,
+      lang: "ru",
+      spillToMemory: true,
+    });
+    assert.equal(summary.tickets, 0);
+    const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let off = 0;
+    for (const c of chunks) bytes.set(c, off), off += c.length;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes.buffer);
+    assert.deepEqual(wb.worksheets.map((w) => w.name), [
+      "Сводка по менеджерам",
+      "Сводка по темам",
+      "Заявки",
+      "Нарушения SLA",
+      "Оценки",
+      "Параметры",
+    ]);
+    assert.equal(wb.getWorksheet("Заявки")!.rowCount, 1);
+    // Only the total row.
+    assert.equal(wb.getWorksheet("Сводка по менеджерам")!.getRow(2).getCell(1).value, "Итого");
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("report: named periods and thread links", () => {
+  // Wednesday 4 March 2026, 12:00 UTC.
+  const now = Date.UTC(2026, 2, 4, 12);
+  const iso = (p: { from: number; to: number }) => [
+    new Date(p.from).toISOString(),
+    new Date(p.to).toISOString(),
+  ];
+  assert.deepEqual(iso(periodOf("this_week", now, "Europe/Moscow")), [
+    "2026-03-01T21:00:00.000Z",
+    "2026-03-08T21:00:00.000Z",
+  ]);
+  assert.deepEqual(iso(periodOf("last_week", now, "UTC")), [
+    "2026-02-23T00:00:00.000Z",
+    "2026-03-02T00:00:00.000Z",
+  ]);
+  assert.deepEqual(iso(periodOf("this_month", now, "Europe/Berlin")), [
+    "2026-02-28T23:00:00.000Z",
+    "2026-03-31T22:00:00.000Z",
+  ]);
+  assert.deepEqual(iso(periodOf("last_month", Date.UTC(2026, 0, 10), "UTC")), [
+    "2025-12-01T00:00:00.000Z",
+    "2026-01-01T00:00:00.000Z",
+  ]);
+  // Havana springs forward at midnight: 8 March 2026 starts at 01:00 local.
+  assert.deepEqual(
+    iso(
+      periodOfDates(
+        { year: 2026, month: 3, day: 8 },
+        { year: 2026, month: 3, day: 8 },
+        "America/Havana",
+        true,
+      ),
+    ),
+    ["2026-03-08T05:00:00.000Z", "2026-03-09T04:00:00.000Z"],
+  );
+  const chats = { groupId: -1001234567890, channelId: -1009876543210 };
+  assert.equal(
+    threadLink(chats, { threadId: 5, postId: 3 }),
+    "https://t.me/c/1234567890/5?thread=5",
+  );
+  assert.equal(threadLink(chats, { threadId: null, postId: 3 }), "https://t.me/c/9876543210/3");
+  assert.equal(threadLink({ groupId: -42, channelId: null }, { threadId: 5, postId: 3 }), null);
+});

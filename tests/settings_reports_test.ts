@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { managerReplied } from "../src/domain/ticket.ts";
+import { defaultCronJobs } from "../src/jobs.ts";
+import { getSettings, updateSettings } from "../src/storage/settings.ts";
+import { changeTicket, createTicket } from "../src/storage/tickets.ts";
+import { startSettingsWorld } from "./settings_harness.ts";
+
+const sanitize = { sanitizeOps: false, sanitizeResources: false };
+
+Deno.test({
+  name: "settings: a report on demand arrives as an Excel file; the schedule sends one per period",
+  ...sanitize,
+  fn: async () => {
+    const w = await startSettingsWorld({
+      readyChats: true,
+      settings: (x) => ({
+        clientBotToken: x.client.token,
+        managerBotToken: x.manager.token,
+        channelId: x.channelId,
+        groupId: x.groupId,
+        open: true,
+        always: true,
+      }),
+    });
+    try {
+      const now = Date.now();
+      for (let i = 0; i < 3; i++) {
+        const r = await createTicket(w.kv, {
+          topic: "Оплата",
+          clientId: 500 + i,
+          at: now - 3_600_000,
+        });
+        assert.ok(r.ok);
+        await changeTicket(w.kv, r.ticket.number, now, (t) => {
+          const x = managerReplied(t, { role: "manager", id: 77 }, now - 1_800_000);
+          return x.ok ? { ticket: x.ticket, result: undefined } : { refuse: x.reason };
+        });
+      }
+      let m0 = w.mark();
+      w.send("/menu");
+      await w.until(() => w.view().some((m) => m.id > m0 && !m.outgoing), "the menu");
+      w.press("s:reports");
+      await w.waitFor(/Excel/);
+      const before = w.mark();
+      w.press("s:rep:this_month");
+      await w.until(
+        () => w.view().some((m) => m.id > before && m.kind === "document"),
+        "the report",
+      );
+      const doc = w.view().findLast((m) => m.kind === "document")!;
+      assert.match(doc.fileName ?? "", /^helpdesk-\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.xlsx$/);
+      assert.match(
+        doc.caption ?? doc.text ?? JSON.stringify(doc),
+        /(Обращений|Tickets): 3, .*: 3, .*: 3/,
+      );
+
+      // custom dates: bad input is explained, good input works
+      w.press("s:rep:custom");
+      await w.waitFor(/2026-11-01 2026-11-30/);
+      const m1 = w.mark();
+      w.send("yesterday");
+      await w.waitFor(/Не понял даты|could not read the dates/, m1);
+
+      // the schedule: the minute job sends yesterday's report once, however often it runs
+      m0 = w.mark();
+      w.send("/menu");
+      await w.until(() => w.view().some((m) => m.id > m0 && !m.outgoing), "the menu");
+      w.press("s:reports");
+      await w.waitFor(/Excel/);
+      w.press("s:rep_sched:daily");
+      await w.until(async () => (await getSettings(w.kv)).reportSchedule === "daily", "schedule");
+      const docs = () => w.view().filter((m) => m.kind === "document").length;
+      const had = docs();
+      const jobs = defaultCronJobs();
+      for (let i = 0; i < 3; i++) for (const job of jobs) await job(w.app.deps);
+      await w.until(() => docs() === had + 1, "one scheduled report");
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(docs(), had + 1);
+      const scheduled = w.view().findLast((m) => m.kind === "document")!;
+      assert.match(scheduled.caption ?? "", /по расписанию/);
+      await updateSettings(w.kv, 0, now, () => ({ reportSchedule: "off" }));
+    } finally {
+      await w.stop();
+    }
+  },
+});
