@@ -36,6 +36,12 @@ Deno.test({
       await w.until(async () => (await getTicket(w.kv, n))?.managerId === maria.id, "assigned");
       w.emu.userSend(alice.id, w.clientBot.id, { text: "Спасибо, жду" });
       await w.until(() => notes().some((t) => /Alice \(@alice\) написал/.test(t)), "client wrote");
+      // more messages before an answer do not notify again: one note per wait
+      const once = notes().filter((t) => /написал/.test(t)).length;
+      w.emu.userSend(alice.id, w.clientBot.id, { text: "Алло?" });
+      await w.until(async () => (await w.thread(n)).some((m) => m.text === "Алло?"), "relayed");
+      await w.notifier.idle();
+      assert.equal(notes().filter((t) => /написал/.test(t)).length, once);
 
       // Maria mutes "client wrote" from /settings; the next message is not notified
       const [menu] = await w.ask(maria.id, "/settings");

@@ -151,11 +151,13 @@ export async function clientMessages(
 ): Promise<"ok" | "duplicate" | "closed" | "not_found"> {
   const at = deps.clock.now();
   const replies = await replySeqs(deps, ticketNumber, items);
+  let answeredBefore = false;
   const res = await changeTicket(
     deps.kv,
     ticketNumber,
     at,
     (ticket, next) => {
+      answeredBefore = ticket.waitingSince === null;
       const r = clientWrote(ticket, clientId, at);
       if (!r.ok) return { refuse: r.reason };
       const records = items.map((i, k) =>
@@ -176,7 +178,8 @@ export async function clientMessages(
   );
   if (res.ok) {
     deps.outbox.kick(ticketNumber, "group");
-    deps.notifier?.notify({ type: "client_wrote", ticket: ticketNumber });
+    // once per wait: the first message after an answer, not every message of a burst
+    if (answeredBefore) deps.notifier?.notify({ type: "client_wrote", ticket: ticketNumber });
     await offHoursReply(deps, res.ticket);
     return "ok";
   }

@@ -122,6 +122,8 @@ export async function notifyEvent(deps: Helpdesk, e: HelpdeskEvent): Promise<num
     case "new_ticket":
       return await deliver(deps, await recipients(deps, tk), "new_ticket", tk, "desk_n_new");
     case "client_wrote":
+      // "client wrote in MY ticket": an unassigned ticket was announced as new already
+      if (tk.managerId === null) return 0;
       return await deliver(deps, await recipients(deps, tk), "client_wrote", tk, "desk_n_wrote");
     case "transferred": {
       if (e.to === e.by) return 0;
