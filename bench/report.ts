@@ -5,7 +5,7 @@
  * @module
  */
 import { runReportBench } from "../scripts/report_bench.ts";
-import { type Figure, fig } from "./common.ts";
+import { fig, type Figure } from "./common.ts";
 
 /** Runs the scenario. */
 export async function benchReport(quick: boolean): Promise<Figure[]> {

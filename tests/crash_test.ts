@@ -122,8 +122,8 @@ Deno.test({
       await until(
         () =>
           clients.every((c, i) =>
-            thread(i).filter((m) => m.text?.startsWith("c")).length >= 12 &&
-            view(c).filter((m) => /^#\d+\nm/.test(m.text ?? "")).length >= 12
+            new Set(thread(i).map((m) => m.text).filter((t) => t?.startsWith("c"))).size >= 12 &&
+            new Set(view(c).map((m) => m.text ?? "").filter((t) => /^#\d+\nm/.test(t))).size >= 12
           ),
         "everything delivered after the restart",
         60_000,

@@ -144,7 +144,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
   const until = async (
     cond: () => boolean | Promise<boolean>,
     what: string,
-    timeoutMs = 10_000,
+    timeoutMs = 20_000,
   ) => {
     const end = performance.now() + timeoutMs;
     while (!(await cond())) {

@@ -105,7 +105,11 @@ export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<
     }),
     { log, kv, limits: { ...TELEGRAM_LIMITS, timeScale: 0.01 }, pollTimeoutSec: 1 },
   );
-  const until = async (cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 8000) => {
+  const until = async (
+    cond: () => boolean | Promise<boolean>,
+    what: string,
+    timeoutMs = 20_000,
+  ) => {
     const end = performance.now() + timeoutMs;
     while (!(await cond())) {
       if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);

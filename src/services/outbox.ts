@@ -33,6 +33,7 @@ import {
   changeTicket,
   getMessage,
   getTicket,
+  getTicketAndClient,
   setPostId,
   ticketsByClient,
 } from "../storage/tickets.ts";
@@ -80,6 +81,8 @@ function classify(e: unknown): Failure {
 export class Outbox {
   readonly #deps: ServiceDeps;
   readonly #running = new Map<string, Promise<void>>();
+  /** Client of each ticket seen, so that a lane reads ticket and client at once. */
+  readonly #clientOf = new Map<number, number>();
   readonly #again = new Set<string>();
   #stopped = false;
 
@@ -216,9 +219,13 @@ export class Outbox {
     const { kv } = this.#deps;
     const api = this.#deps.apis().client;
     if (!api) return null;
-    const [t, settings] = await Promise.all([getTicket(kv, ticket), getSettings(kv)]);
+    const [{ ticket: t, client }, settings] = await Promise.all([
+      getTicketAndClient(kv, ticket, this.#clientOf.get(ticket)),
+      getSettings(kv),
+    ]);
     if (!t) return null;
-    const client = await getClient(kv, t.clientId);
+    if (this.#clientOf.size > 10_000) this.#clientOf.clear();
+    this.#clientOf.set(ticket, t.clientId);
     if (lane === "group" && (t.threadId === null || settings.groupId === null)) return null;
     if (lane === "client" && client?.unreachable) return null;
     return { ticket: t, client, settings, api };

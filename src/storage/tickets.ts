@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { MessageRecord, OutboxJob } from "../domain/records.ts";
+import type { Client, MessageRecord, OutboxJob } from "../domain/records.ts";
 import {
   newTicket,
   type RejectReason,
@@ -456,4 +456,22 @@ export async function markProcessed(
   const op = kv.atomic();
   markInbox(op, [{ bot, updateId }], at);
   return (await op.commit()).ok;
+}
+
+/**
+ * A ticket and its client in one read when the client's id is already known (`clientId`),
+ * else in two.
+ */
+export async function getTicketAndClient(
+  kv: Deno.Kv,
+  n: number,
+  clientId?: number,
+): Promise<{ ticket: Ticket | null; client: Client | null }> {
+  if (clientId !== undefined) {
+    const [t, c] = await kv.getMany<[Ticket, Client]>([K.ticket(n), K.client(clientId)]);
+    if (!t.value || t.value.clientId === clientId) return { ticket: t.value, client: c.value };
+  }
+  const ticket = await getTicket(kv, n);
+  const client = ticket ? (await kv.get<Client>(K.client(ticket.clientId))).value : null;
+  return { ticket, client };
 }

@@ -53,19 +53,22 @@ async function firstTime(deps: BotDeps, items: Incoming[]): Promise<boolean> {
 }
 
 async function handle(deps: BotDeps, ctx: Context, items: Incoming[]): Promise<void> {
-  const client = await upsertClient(deps.kv, profileOf(ctx), deps.clock.now());
+  // independent reads, at once: they are on every message's path
+  const [client, draft, settings] = await Promise.all([
+    upsertClient(deps.kv, profileOf(ctx), deps.clock.now()),
+    getDraft(deps.kv, ctx.from!.id),
+    getSettings(deps.kv),
+  ]);
   const lang = client.lang;
   const first = items[0]!.message;
   if (client.blocked) {
     if (await firstTime(deps, items)) await ctx.reply(t(lang, "blocked_client"));
     return;
   }
-  const settings = await getSettings(deps.kv);
   if (!settings.open) {
     if (await firstTime(deps, items)) await ctx.reply(t(lang, "service_not_open"));
     return;
   }
-  const draft = await getDraft(deps.kv, client.id);
   switch (draft?.stage) {
     case "rate_comment":
       if (
