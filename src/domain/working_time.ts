@@ -294,6 +294,20 @@ function zoneOf(timeZone: string): Zone {
   return zone;
 }
 
+/** Offset (local minus UTC, ms) of `timeZone` at instant `t`; throws for an unknown zone. */
+export function zoneOffsetAt(timeZone: string, t: number): number {
+  return zoneOf(timeZone).offsetAt(t);
+}
+
+/**
+ * Earliest instant whose wall-clock reading in `timeZone` is at least `local` (ms since the
+ * local epoch, as `Date.UTC` of the local fields): a local time that falls into a DST gap
+ * maps to the end of the gap; an ambiguous one to its first occurrence.
+ */
+export function localToUtc(timeZone: string, local: number): number {
+  return zoneOf(timeZone).toUtc(local);
+}
+
 /**
  * Canonical name `Intl` uses for a time zone (e.g. "europe/moscow" → "Europe/Moscow").
  * Throws a `RangeError` for an unknown zone.
@@ -333,7 +347,19 @@ function dayNumberOfDate(date: string): number | undefined {
   return ms / DAY_MS;
 }
 
+/**
+ * Compiled schedules by schedule object: reports and SLA checks measure thousands of spans
+ * with one schedule. Callers do not mutate schedules (the default one is frozen).
+ */
+const compiled = new WeakMap<WorkingSchedule, Compiled>();
+
 function compile(schedule: WorkingSchedule): Compiled {
+  let c = compiled.get(schedule);
+  if (!c) compiled.set(schedule, c = compileNow(schedule));
+  return c;
+}
+
+function compileNow(schedule: WorkingSchedule): Compiled {
   const zone = zoneOf(schedule.timeZone);
   const days: MinuteInterval[][] = [];
   const dayTotals: number[] = [];

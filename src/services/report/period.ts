@@ -7,10 +7,7 @@
  * @module
  */
 
-const DAY_MS = 86_400_000;
-/** Zone offsets change on quarter hours of UTC: the finest cache bucket. */
-const BUCKET_MS = 900_000;
-const CACHE_LIMIT = 200_000;
+import { localToUtc, zoneOffsetAt } from "../../domain/working_time.ts";
 
 /** Named periods the settings bot and the CLI offer. */
 export type PeriodKind = "this_week" | "last_week" | "this_month" | "last_month";
@@ -29,61 +26,19 @@ export interface LocalDate {
   day: number;
 }
 
-/** Offsets of one IANA zone, looked up through `Intl` and cached per quarter hour. */
+/** Local dates and wall clocks of one IANA zone (offsets come from the working-time module). */
 export class ZoneClock {
   readonly timeZone: string;
-  readonly #fmt: Intl.DateTimeFormat;
-  /** Offset per UTC day; NaN when the offset changes that day. */
-  readonly #days = new Map<number, number>();
-  /** Offset per quarter hour, for days with a change. */
-  readonly #quarters = new Map<number, number>();
 
   /** Throws a `RangeError` for a zone `Intl` does not know. */
   constructor(timeZone: string) {
     this.timeZone = timeZone;
-    this.#fmt = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
+    zoneOffsetAt(timeZone, 0);
   }
 
   /** Offset (local minus UTC, ms) in force at `ms`. */
   offsetAt(ms: number): number {
-    // A day whose two ends share an offset has it throughout (zones change at most once a
-    // day), so most instants cost one lookup per day; a day with a change goes by quarter hour.
-    const day = Math.floor(ms / DAY_MS);
-    let offset = this.#days.get(day);
-    if (offset === undefined) {
-      const start = this.#sample(day * DAY_MS);
-      offset = start === this.#sample((day + 1) * DAY_MS) ? start : NaN;
-      this.#remember(this.#days, day, offset);
-    }
-    if (!Number.isNaN(offset)) return offset;
-    const bucket = Math.floor(ms / BUCKET_MS);
-    let exact = this.#quarters.get(bucket);
-    if (exact === undefined) {
-      this.#remember(this.#quarters, bucket, exact = this.#sample(bucket * BUCKET_MS));
-    }
-    return exact;
-  }
-
-  #remember(map: Map<number, number>, key: number, offset: number): void {
-    if (map.size >= CACHE_LIMIT) map.clear();
-    map.set(key, offset);
-  }
-
-  /** Offset at an instant, straight from `Intl`. */
-  #sample(at: number): number {
-    const p: Record<string, number> = {};
-    for (const part of this.#fmt.formatToParts(at)) p[part.type] = Number(part.value);
-    const local = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!);
-    return local - at;
+    return zoneOffsetAt(this.timeZone, ms);
   }
 
   /** A `Date` whose UTC fields read the local wall clock at `ms` (what Excel should show). */
@@ -107,24 +62,7 @@ export class ZoneClock {
    * not exist that day. Month and day may overflow (month 13 = January next year).
    */
   startOf(date: LocalDate): number {
-    const local = Date.UTC(date.year, date.month - 1, date.day);
-    // The instant is local minus an offset in force near it; try both neighbouring offsets.
-    let best = Infinity;
-    for (const offset of [this.offsetAt(local - DAY_MS), this.offsetAt(local + DAY_MS)]) {
-      const t = local - offset;
-      if (this.offsetAt(t) === offset && t < best) best = t;
-    }
-    if (best !== Infinity) return best;
-    // Midnight fell into a gap: the day starts at the transition, found by bisection (offsets
-    // stay within ±15 h, so the bounds read before and after local midnight).
-    let lo = local - 15 * 3_600_000, hi = local + 15 * 3_600_000;
-    while (hi - lo > 1_000) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (mid + this.offsetAt(mid) >= local) hi = mid;
-      else lo = mid;
-    }
-    // Transitions sit on quarter hours, which the bisection's last second straddles.
-    return Math.floor(hi / BUCKET_MS) * BUCKET_MS;
+    return localToUtc(this.timeZone, Date.UTC(date.year, date.month - 1, date.day));
   }
 }
 
