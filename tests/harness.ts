@@ -148,7 +148,20 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
   ) => {
     const end = performance.now() + timeoutMs;
     while (!(await cond())) {
-      if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
+      if (performance.now() > end) {
+        // what a failure in CI needs to be understood: the last calls and what waits to be sent
+        const last = (id: number) =>
+          emu.calls(id).filter((c) => c.method !== "getUpdates").slice(-6)
+            .map((c) => `${c.method} ${c.ok ? "ok" : `${c.errorCode} ${c.description}`}`);
+        const jobs: string[] = [];
+        for await (const e of kv.list({ prefix: ["outbox"] })) jobs.push(JSON.stringify(e.value));
+        console.error(JSON.stringify(
+          { what, client: last(clientBot.id), manager: last(managerBot.id), jobs },
+          null,
+          1,
+        ));
+        throw new Error(`Timed out waiting for ${what}`);
+      }
       await new Promise((r) => setTimeout(r, 10));
     }
   };
