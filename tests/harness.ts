@@ -15,6 +15,7 @@ import { type Emulator, startEmulator, type ViewMessage } from "../src/emulator/
 import { createLogger } from "../src/log.ts";
 import { Outbox } from "../src/services/outbox.ts";
 import { Pacer, TELEGRAM_LIMITS } from "../src/services/pacer.ts";
+import { DurablePoller } from "../src/runtime/poller.ts";
 import { putManager } from "../src/storage/people.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 
@@ -137,9 +138,12 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
     return res;
   });
   await Promise.all([bots.client.init(), bots.manager.init()]);
-  const running = [bots.client, bots.manager].map((b) =>
-    b.start({ timeout: 1, drop_pending_updates: false })
+  // the same durable poller as the service: updates kept in KV, per-chat order
+  const pollers = (["client", "manager"] as const).map((name) =>
+    new DurablePoller({ bot: bots[name]!, name, kv, log, clock, timeoutSec: 1 })
   );
+  for (const p of pollers) p.start();
+  await Promise.all(pollers.map((p) => p.polling));
 
   const until = async (
     cond: () => boolean | Promise<boolean>,
@@ -195,8 +199,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
     until,
     async stop() {
       await deps.albums.flushAll();
-      await Promise.all([bots.client?.stop(), bots.manager?.stop()]);
-      await Promise.all(running);
+      await Promise.all(pollers.map((p) => p.stop()));
       await outbox.stop();
       await emu.close();
       kv.close();

@@ -146,9 +146,10 @@ for (const mode of ["polling", "webhook"] as const) {
         )!;
         emu.userPressButton(carl.id, s.clientBotId, prompt.id, "c:rate:1:4");
         await until(async () => (await getTicket(s.kv, 1))?.ratings.length === 1, "rating");
-        const post = emu.view(s.owner.id, s.channelId).find((m) => m.id === postId)!;
-        assert.match(post.text ?? "", /★★★★/);
-        assert.match(post.text ?? "", /закрыто/);
+        // the post is re-rendered after the rating is stored
+        const post = () => emu.view(s.owner.id, s.channelId).find((m) => m.id === postId)!;
+        await until(() => /★★★★/.test(post().text ?? ""), "the rating on the post");
+        assert.match(post().text ?? "", /закрыто/);
       } finally {
         await s.stop();
       }

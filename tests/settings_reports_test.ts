@@ -38,7 +38,13 @@ Deno.test({
       }
       let m0 = w.mark();
       w.send("/menu");
-      await w.until(() => w.view().some((m) => m.id > m0 && !m.outgoing), "the menu");
+      await w.until(
+        () =>
+          w.view().some((m) =>
+            m.id > m0 && JSON.stringify(m.replyMarkup ?? "").includes("s:reports")
+          ),
+        "the menu",
+      );
       w.press("s:reports");
       await w.waitFor(/Excel/);
       const before = w.mark();
@@ -64,7 +70,13 @@ Deno.test({
       // the schedule: the minute job sends yesterday's report once, however often it runs
       m0 = w.mark();
       w.send("/menu");
-      await w.until(() => w.view().some((m) => m.id > m0 && !m.outgoing), "the menu");
+      await w.until(
+        () =>
+          w.view().some((m) =>
+            m.id > m0 && JSON.stringify(m.replyMarkup ?? "").includes("s:reports")
+          ),
+        "the menu",
+      );
       w.press("s:reports");
       await w.waitFor(/Excel/);
       w.press("s:rep_sched:daily");
