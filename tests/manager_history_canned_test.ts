@@ -101,6 +101,7 @@ Deno.test({
           (await w.thread(n)).some((m) => /Maria отправил\(а\) шаблон «hello»/.test(m.text ?? "")),
         "thread shows it",
       );
+      await w.deps.outbox.idle(); // the client may see the copy before it is recorded as sent
       const tk = (await getTicket(w.kv, n))!;
       assert.equal(tk.managerId, maria.id, "the first reply assigns the ticket");
       assert.equal(tk.waitingSince, null);
