@@ -19,9 +19,6 @@ export async function benchFootprint(quick: boolean): Promise<Figure[]> {
   const emu = await startEmulator({ timeScale: 1 });
   const dir = await Deno.makeTempDir();
   const owner = emu.createUser({ firstName: "Olga" });
-  const bots = ["client", "manager", "settings"].map((k) =>
-    emu.createBot({ username: `fp_${k}_bot` })
-  );
   const starts: number[] = [];
   const rss: number[] = [];
   try {
