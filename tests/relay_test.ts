@@ -245,3 +245,43 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "relay: a client's Telegram reply goes to the ticket of the message replied to, not the current one",
+  ...sanitize,
+  fn: async () => {
+    const w = await startWorld();
+    try {
+      const alice = await w.newClient("Alice");
+      const t1 = await clientOpensTicket(w, alice.id, "Первая", "Вопрос один");
+      const t2 = await clientOpensTicket(w, alice.id, "Вторая", "Вопрос два");
+      await managerSays(w, w.managers[0]!.id, t1, { text: "Ответ по первому" });
+      await w.until(
+        () => w.clientView(alice.id).some((m) => m.text === "#1\nОтвет по первому"),
+        "answer",
+      );
+      const answer = w.clientView(alice.id).find((m) => m.text === "#1\nОтвет по первому")!;
+      w.emu.userSend(alice.id, w.clientBot.id, { text: "Уточнение к первому" }, {
+        replyTo: answer.id,
+      });
+      w.emu.userSend(alice.id, w.clientBot.id, { text: "А это ко второму" });
+      await w.until(async () => (await w.thread(t2)).length >= 2, "message in ticket 2");
+      await w.until(
+        async () => (await w.thread(t1)).some((m) => m.text === "Уточнение к первому"),
+        "reply in ticket 1",
+      );
+      const th1 = await w.thread(t1);
+      const reply = th1.find((m) => m.text === "Уточнение к первому")!;
+      const copyOfAnswer = th1.find((m) => m.text === "Ответ по первому")!;
+      assert.equal(
+        reply.replyTo,
+        copyOfAnswer.id,
+        "the reply is mapped onto the manager's comment",
+      );
+      assert.ok(!(await w.thread(t2)).some((m) => m.text === "Уточнение к первому"));
+    } finally {
+      await w.stop();
+    }
+  },
+});
