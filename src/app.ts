@@ -57,7 +57,8 @@ const WEBHOOK_SETTLE_MS = 5_000;
 /** How long a cron run keeps delivering what is due (runs are a minute apart). */
 const CRON_SETTLE_MS = 45_000;
 
-async function openKv(path: string): Promise<Deno.Kv> {
+async function openKv(path: string | null): Promise<Deno.Kv> {
+  if (path === null) return await Deno.openKv();
   if (path !== ":memory:" && !/^https?:\/\//.test(path)) {
     const dir = path.replace(/[^/]*$/, "");
     if (dir) await Deno.mkdir(dir, { recursive: true });

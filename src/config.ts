@@ -31,7 +31,9 @@ const schema = z.object({
   ),
   SETTINGS_BOT_TOKEN: token,
   ADMIN_IDS: idList,
-  KV_PATH: z.preprocess(emptyToUndefined, z.string().default("./data/helpdesk.sqlite")),
+  KV_PATH: z.preprocess(emptyToUndefined, z.string().optional()),
+  // set by Deno Deploy itself: there an unset KV_PATH means the project's own KV
+  DENO_DEPLOYMENT_ID: z.preprocess(emptyToUndefined, z.string().optional()),
   BOT_MODE: z.preprocess(emptyToUndefined, z.enum(["polling", "webhook"]).default("polling")),
   WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url("must be an https URL").optional()),
   WEBHOOK_SECRET: z.preprocess(
@@ -86,7 +88,8 @@ export interface Config {
   apiRoot: string;
   settingsBotToken: string;
   adminIds: readonly number[];
-  kvPath: string;
+  /** KV location; null = the platform's default KV (the project's KV on Deno Deploy). */
+  kvPath: string | null;
   mode: "polling" | "webhook";
   webhook: { url: string; secret: string } | null;
   port: number;
@@ -100,6 +103,9 @@ export interface Config {
     managersChannel?: string;
   };
 }
+
+/** Where KV lives when nothing else is said (outside Deno Deploy). */
+const DEFAULT_KV_PATH = "./data/helpdesk.sqlite";
 
 /** Names of every variable the service reads, for the README and error messages. */
 export const ENV_VARS = Object.keys(schema.shape) as ReadonlyArray<keyof typeof schema.shape>;
@@ -128,7 +134,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
     settingsBotToken: e.SETTINGS_BOT_TOKEN,
     adminIds: Object.freeze(e.ADMIN_IDS),
-    kvPath: e.KV_PATH,
+    kvPath: e.KV_PATH ?? (e.DENO_DEPLOYMENT_ID ? null : DEFAULT_KV_PATH),
     mode: e.BOT_MODE,
     webhook: e.BOT_MODE === "webhook" && e.WEBHOOK_URL && e.WEBHOOK_SECRET
       ? { url: e.WEBHOOK_URL.replace(/\/+$/, ""), secret: e.WEBHOOK_SECRET }
@@ -155,5 +161,5 @@ export function loadConfig(): Config {
  */
 export function loadKvPath(env: Record<string, string | undefined> = Deno.env.toObject()): string {
   const v = env.KV_PATH?.trim();
-  return v ? v : "./data/helpdesk.sqlite";
+  return v ? v : DEFAULT_KV_PATH;
 }

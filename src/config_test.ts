@@ -100,3 +100,12 @@ Deno.test("config: bootstrap values are typed and optional", () => {
   assert.equal(c.bootstrap.managersChannel, "-1001234567890");
   assert.equal(c.kvPath, ":memory:");
 });
+
+Deno.test("config: on Deno Deploy an unset KV_PATH means the project's own KV", () => {
+  assert.equal(parseConfig({ ...base, DENO_DEPLOYMENT_ID: "abc123" }).kvPath, null);
+  assert.equal(
+    parseConfig({ ...base, DENO_DEPLOYMENT_ID: "abc123", KV_PATH: "x.db" }).kvPath,
+    "x.db",
+  );
+  assert.equal(parseConfig(base).kvPath, "./data/helpdesk.sqlite");
+});
