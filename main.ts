@@ -40,6 +40,10 @@ if (import.meta.main) {
     await app?.stop();
     Deno.exit(0);
   };
-  Deno.addSignalListener("SIGINT", stop);
-  Deno.addSignalListener("SIGTERM", stop);
+  try {
+    Deno.addSignalListener("SIGINT", stop);
+    Deno.addSignalListener("SIGTERM", stop);
+  } catch {
+    // serverless platforms (Deno Deploy) have no signals: instances just end
+  }
 }
