@@ -180,3 +180,20 @@ export async function kvDump(kv: Deno.Kv): Promise<string[]> {
   }
   return out;
 }
+
+/** Settings of an installation that is fully set up and open (for `startSettingsWorld`). */
+export function runningSettings(
+  x: { client: EmuBot; manager: EmuBot; channelId: number; groupId: number },
+): Partial<Settings> {
+  return {
+    clientBotToken: x.client.token,
+    managerBotToken: x.manager.token,
+    clientBotId: x.client.id,
+    managerBotId: x.manager.id,
+    clientBotUsername: x.client.username,
+    managerBotUsername: x.manager.username,
+    channelId: x.channelId,
+    groupId: x.groupId,
+    open: true,
+  };
+}

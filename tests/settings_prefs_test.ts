@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { getClient } from "../src/storage/people.ts";
 import { getSettings, listSettingsChanges } from "../src/storage/settings.ts";
 import { ticketsByClient } from "../src/storage/tickets.ts";
-import { kvDump, startSettingsWorld } from "./settings_harness.ts";
+import { kvDump, runningSettings, startSettingsWorld } from "./settings_harness.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 
@@ -13,17 +13,7 @@ Deno.test({
   fn: async () => {
     const w = await startSettingsWorld({
       readyChats: true,
-      settings: (x) => ({
-        clientBotToken: x.client.token,
-        managerBotToken: x.manager.token,
-        clientBotId: x.client.id,
-        managerBotId: x.manager.id,
-        clientBotUsername: x.client.username,
-        managerBotUsername: x.manager.username,
-        channelId: x.channelId,
-        groupId: x.groupId,
-        open: true,
-      }),
+      settings: runningSettings,
     });
     const { emu } = w;
     const step = async (press: string | null, text: string | null, expect: RegExp) => {

@@ -3,7 +3,7 @@ import { managerReplied } from "../src/domain/ticket.ts";
 import { defaultCronJobs } from "../src/jobs.ts";
 import { getSettings, updateSettings } from "../src/storage/settings.ts";
 import { changeTicket, createTicket } from "../src/storage/tickets.ts";
-import { startSettingsWorld } from "./settings_harness.ts";
+import { runningSettings, startSettingsWorld } from "./settings_harness.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 
@@ -13,14 +13,7 @@ Deno.test({
   fn: async () => {
     const w = await startSettingsWorld({
       readyChats: true,
-      settings: (x) => ({
-        clientBotToken: x.client.token,
-        managerBotToken: x.manager.token,
-        channelId: x.channelId,
-        groupId: x.groupId,
-        open: true,
-        always: true,
-      }),
+      settings: (x) => ({ ...runningSettings(x), always: true }),
     });
     try {
       const now = Date.now();
