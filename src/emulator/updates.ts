@@ -1,7 +1,8 @@
 /**
  * Per-bot update queue with Telegram's delivery semantics: getUpdates long polling (offset
  * confirms, timeout waits, a newer poller terminates the older with 409) or webhook
- * delivery (one update at a time, in order, redelivered with backoff on failure).
+ * delivery (per chat/user queues in order, queues in parallel up to max_connections,
+ * each redelivered with backoff on failure; see WebhookActor.cpp).
  */
 import { ApiError, E } from "./errors.ts";
 import { Clock, DEFAULT_EXCLUDED_UPDATES } from "./rules.ts";
@@ -70,8 +71,6 @@ export class BotUpdates {
   /** undefined = default set (everything but chat_member & reactions) */
   allowed?: Set<string>;
   webhook?: WebhookState;
-  private delivering = false;
-  private abort?: AbortController;
   private wakeScheduled = false;
 
   constructor(
@@ -90,7 +89,7 @@ export class BotUpdates {
   push(type: string, payload: unknown): void {
     if (!this.accepts(type)) return;
     this.queue.push({ update_id: this.nextId++, [type]: payload });
-    if (this.webhook) void this.deliver();
+    if (this.webhook) this.deliver();
     else if (this.poller && !this.wakeScheduled) {
       // Why: batch updates queued in the same tick (e.g. an album) into one answer.
       this.wakeScheduled = true;
@@ -182,72 +181,128 @@ export class BotUpdates {
   setWebhook(w: Omit<WebhookState, "failures">, dropPending: boolean): void {
     if (dropPending) this.dropPending();
     this.release();
-    this.abort?.abort();
+    this.abortAll();
     this.webhook = { ...w, failures: 0 };
-    void this.deliver();
+    this.deliver();
   }
 
   /** deleteWebhook. */
   deleteWebhook(dropPending: boolean): void {
     if (dropPending) this.dropPending();
     this.webhook = undefined;
-    this.abort?.abort();
+    this.abortAll();
   }
 
   /** Stops webhook delivery for good (close). */
   stop(): void {
-    this.abort?.abort();
+    this.abortAll();
     this.release();
   }
 
-  private async deliver(): Promise<void> {
-    if (this.delivering) return;
-    this.delivering = true;
-    try {
-      while (this.webhook && this.queue.length > 0 && !this.timers.closed) {
-        const wh = this.webhook;
-        const update = this.queue[0]!;
-        const abort = this.abort = new AbortController();
-        let error: string | undefined;
-        try {
-          const headers: Record<string, string> = { "content-type": "application/json" };
-          if (wh.secretToken) headers["X-Telegram-Bot-Api-Secret-Token"] = wh.secretToken;
-          const res = await fetch(wh.url, {
-            method: "POST",
-            headers,
-            body: JSON.stringify(update),
-            signal: abort.signal,
-          });
-          const text = await res.text();
-          if (res.ok) {
-            if (text && this.onWebhookReply) {
-              try {
-                const body = JSON.parse(text);
-                if (body && typeof body === "object" && typeof body.method === "string") {
-                  this.onWebhookReply(body);
-                }
-              } catch { /* not a method call: ignored like Telegram */ }
-            }
-          } else error = `Wrong response from the webhook: ${res.status} ${res.statusText}`;
-        } catch (e) {
-          if (abort.signal.aborted) return;
-          error = `Connection failed: ${e instanceof Error ? e.message : String(e)}`;
-        }
-        if (this.webhook !== wh) continue;
-        if (error === undefined) {
-          if (this.queue[0] === update) this.queue.shift();
-          wh.failures = 0;
-          continue;
-        }
-        wh.lastErrorDate = this.unixNow();
-        wh.lastErrorMessage = error;
-        wh.failures++;
-        // Backoff 1, 2, 4 ... 60 Telegram seconds, scaled.
-        const backoff = Math.min(60, 2 ** (wh.failures - 1));
-        await this.timers.sleep(this.clock.realMs(backoff));
-      }
-    } finally {
-      this.delivering = false;
+  /** Queue id of an update (WebhookActor.cpp: chat id, else user id, else a queue of its own). */
+  private static queueId(u: Update): string {
+    for (const [k, v] of Object.entries(u)) {
+      if (k === "update_id" || !v || typeof v !== "object") continue;
+      const o = v as Record<string, { id?: unknown } | undefined>;
+      const chat = o.chat?.id;
+      if (chat !== undefined) return `c${chat}`;
+      const user = o.from?.id ?? o.user?.id;
+      if (user !== undefined) return `c${user}`;
     }
+    return "none";
+  }
+
+  /** queue ids with a request in flight or waiting for a retry */
+  private busy = new Set<string>();
+  /** consecutive failures per queue id, for backoff */
+  private failuresOf = new Map<string, number>();
+  private inflight = 0;
+  /** bumped when delivery restarts (setWebhook, deleteWebhook, close): late answers are stale */
+  private generation = 0;
+  private aborts = new Set<AbortController>();
+
+  /** Starts a request for the first update of every idle queue, up to max_connections. */
+  private deliver(): void {
+    const wh = this.webhook;
+    if (!wh || this.timers.closed) return;
+    const seen = new Set<string>();
+    for (const update of this.queue) {
+      if (this.inflight >= wh.maxConnections) return;
+      const qid = BotUpdates.queueId(update);
+      if (seen.has(qid)) continue;
+      seen.add(qid);
+      if (this.busy.has(qid)) continue;
+      this.busy.add(qid);
+      this.inflight++;
+      void this.send(wh, update, qid);
+    }
+  }
+
+  private async send(wh: WebhookState, update: Update, qid: string): Promise<void> {
+    const gen = this.generation;
+    const abort = new AbortController();
+    this.aborts.add(abort);
+    let error: string | undefined;
+    try {
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (wh.secretToken) headers["X-Telegram-Bot-Api-Secret-Token"] = wh.secretToken;
+      const res = await fetch(wh.url, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(update),
+        signal: abort.signal,
+      });
+      const text = await res.text();
+      if (res.ok) {
+        if (text && this.onWebhookReply && this.webhook === wh) {
+          try {
+            const body = JSON.parse(text);
+            if (body && typeof body === "object" && typeof body.method === "string") {
+              this.onWebhookReply(body);
+            }
+          } catch { /* not a method call: ignored like Telegram */ }
+        }
+      } else error = `Wrong response from the webhook: ${res.status} ${res.statusText}`;
+    } catch (e) {
+      error = abort.signal.aborted
+        ? "aborted"
+        : `Connection failed: ${e instanceof Error ? e.message : String(e)}`;
+    } finally {
+      this.aborts.delete(abort);
+      if (gen === this.generation) this.inflight--;
+    }
+    if (gen !== this.generation || this.webhook !== wh || this.timers.closed) return;
+    if (error === undefined) {
+      const i = this.queue.indexOf(update);
+      if (i >= 0) this.queue.splice(i, 1);
+      this.failuresOf.delete(qid);
+      wh.failures = 0;
+      this.busy.delete(qid);
+      this.deliver();
+      return;
+    }
+    wh.lastErrorDate = this.unixNow();
+    wh.lastErrorMessage = error;
+    wh.failures++;
+    const n = (this.failuresOf.get(qid) ?? 0) + 1;
+    this.failuresOf.set(qid, n);
+    // Backoff 1, 2, 4 ... 60 Telegram seconds, scaled, per queue; other queues go on.
+    const backoff = Math.min(60, 2 ** (n - 1));
+    this.timers.after(this.clock.realMs(backoff), () => {
+      if (gen !== this.generation) return;
+      this.busy.delete(qid);
+      if (this.webhook === wh) this.deliver();
+    });
+    this.deliver();
+  }
+
+  /** Aborts every webhook request in flight and forgets per-queue state. */
+  private abortAll(): void {
+    this.generation++;
+    this.inflight = 0;
+    for (const a of this.aborts) a.abort();
+    this.aborts.clear();
+    this.busy.clear();
+    this.failuresOf.clear();
   }
 }
