@@ -10,6 +10,11 @@ import { Clock, DEFAULT_EXCLUDED_UPDATES } from "./rules.ts";
 /** An update as delivered: update_id plus one payload field. */
 export type Update = { update_id: number } & Record<string, unknown>;
 
+/** Telegram seconds a webhook request may take before it counts as failed. */
+const REQUEST_TIMEOUT_SEC = 60;
+/** Longest backoff between two attempts of one update, Telegram seconds. */
+const MAX_RESEND_SEC = 60;
+
 /** A timer handle. */
 export type TimerId = ReturnType<typeof setTimeout>;
 
@@ -199,35 +204,87 @@ export class BotUpdates {
     this.release();
   }
 
-  /** Queue id of an update (WebhookActor.cpp: chat id, else user id, else a queue of its own). */
+  /**
+   * Webhook queue of an update, as the Bot API server assigns it (Client.cpp add_update calls,
+   * consumed by WebhookActor.cpp): messages and posts, new or edited, by chat; the other kinds by
+   * chat or user in a namespace of their own (a user's callback queries never wait for the user's
+   * messages); anything else gets a queue of its own (no ordering).
+   */
   private static queueId(u: Update): string {
-    for (const [k, v] of Object.entries(u)) {
-      if (k === "update_id" || !v || typeof v !== "object") continue;
-      const o = v as Record<string, { id?: unknown } | undefined>;
+    for (const [type, v] of Object.entries(u)) {
+      if (type === "update_id" || !v || typeof v !== "object") continue;
+      const o = v as Record<string, Record<string, unknown> | undefined>;
       const chat = o.chat?.id;
-      if (chat !== undefined) return `c${chat}`;
-      const user = o.from?.id ?? o.user?.id;
-      if (user !== undefined) return `c${user}`;
+      const from = o.from?.id ?? o.user?.id;
+      switch (type) {
+        case "message":
+        case "edited_message":
+        case "channel_post":
+        case "edited_channel_post":
+          return `chat:${chat}`;
+        case "inline_query":
+          return `inline:${from}`;
+        case "chosen_inline_result":
+          return `chosen:${from}`;
+        case "callback_query":
+          return `callback:${from}`;
+        case "shipping_query":
+        case "pre_checkout_query":
+          return `payment:${from}`;
+        case "my_chat_member":
+          return `my_member:${chat}`;
+        case "chat_member": {
+          // Why: the server queues chat_member by the member, sharing the join requests' queue.
+          const member = o.old_chat_member?.user as { id?: unknown } | undefined;
+          return `member:${member?.id ?? from}`;
+        }
+        case "chat_join_request":
+          return `member:${from}`;
+        case "chat_boost":
+        case "removed_chat_boost":
+          return `boost:${chat}`;
+        case "message_reaction":
+          return `reaction:${chat}`;
+        case "message_reaction_count":
+          return `reaction_count:${chat}`;
+        case "poll":
+          return `poll:${(v as { id?: unknown }).id}`;
+        case "poll_answer":
+          return `poll:${(v as { poll_id?: unknown }).poll_id}`;
+      }
     }
-    return "none";
+    return `own:${u.update_id}`;
+  }
+
+  /** Lifetime in Telegram seconds of an undelivered update (Client.cpp add_update timeouts). */
+  private static lifetimeSec(u: Update): number {
+    if ("callback_query" in u || "shipping_query" in u || "pre_checkout_query" in u) return 150;
+    if ("inline_query" in u) return 30;
+    if ("chosen_inline_result" in u) return 600;
+    return 86400;
   }
 
   /** queue ids with a request in flight or waiting for a retry */
   private busy = new Set<string>();
-  /** consecutive failures per queue id, for backoff */
-  private failuresOf = new Map<string, number>();
+  /** per undelivered update: consecutive failures and expiry (performance.now() ms) */
+  private retry = new Map<number, { failures: number; expiresAt: number }>();
   private inflight = 0;
   /** bumped when delivery restarts (setWebhook, deleteWebhook, close): late answers are stale */
   private generation = 0;
   private aborts = new Set<AbortController>();
 
-  /** Starts a request for the first update of every idle queue, up to max_connections. */
+  /**
+   * Starts a request for the first update of every idle queue, oldest first, while fewer than
+   * max_connections requests are in flight (WebhookActor.cpp: one update per queue at a time,
+   * the next only after the previous one's answer).
+   */
   private deliver(): void {
     const wh = this.webhook;
     if (!wh || this.timers.closed) return;
+    const limit = Math.min(100, Math.max(1, Math.floor(wh.maxConnections) || 40));
     const seen = new Set<string>();
     for (const update of this.queue) {
-      if (this.inflight >= wh.maxConnections) return;
+      if (this.inflight >= limit) return;
       const qid = BotUpdates.queueId(update);
       if (seen.has(qid)) continue;
       seen.add(qid);
@@ -242,6 +299,12 @@ export class BotUpdates {
     const gen = this.generation;
     const abort = new AbortController();
     this.aborts.add(abort);
+    // Why: the server gives a webhook request 60 seconds (WebhookActor.cpp connection timeout).
+    let timedOut = false;
+    const timer = this.timers.after(this.clock.realMs(REQUEST_TIMEOUT_SEC), () => {
+      timedOut = true;
+      abort.abort();
+    });
     let error: string | undefined;
     try {
       const headers: Record<string, string> = { "content-type": "application/json" };
@@ -254,7 +317,7 @@ export class BotUpdates {
       });
       const text = await res.text();
       if (res.ok) {
-        if (text && this.onWebhookReply && this.webhook === wh) {
+        if (text && this.onWebhookReply && gen === this.generation) {
           try {
             const body = JSON.parse(text);
             if (body && typeof body === "object" && typeof body.method === "string") {
@@ -264,18 +327,17 @@ export class BotUpdates {
         }
       } else error = `Wrong response from the webhook: ${res.status} ${res.statusText}`;
     } catch (e) {
-      error = abort.signal.aborted
-        ? "aborted"
+      error = timedOut
+        ? "Read timeout expired"
         : `Connection failed: ${e instanceof Error ? e.message : String(e)}`;
     } finally {
+      this.timers.cancel(timer);
       this.aborts.delete(abort);
       if (gen === this.generation) this.inflight--;
     }
     if (gen !== this.generation || this.webhook !== wh || this.timers.closed) return;
     if (error === undefined) {
-      const i = this.queue.indexOf(update);
-      if (i >= 0) this.queue.splice(i, 1);
-      this.failuresOf.delete(qid);
+      this.forget(update);
       wh.failures = 0;
       this.busy.delete(qid);
       this.deliver();
@@ -284,16 +346,34 @@ export class BotUpdates {
     wh.lastErrorDate = this.unixNow();
     wh.lastErrorMessage = error;
     wh.failures++;
-    const n = (this.failuresOf.get(qid) ?? 0) + 1;
-    this.failuresOf.set(qid, n);
+    const now = performance.now();
+    let r = this.retry.get(update.update_id);
+    if (!r) {
+      r = { failures: 0, expiresAt: now + this.clock.realMs(BotUpdates.lifetimeSec(update)) };
+      this.retry.set(update.update_id, r);
+    }
+    r.failures++;
     // Backoff 1, 2, 4 ... 60 Telegram seconds, scaled, per queue; other queues go on.
-    const backoff = Math.min(60, 2 ** (n - 1));
-    this.timers.after(this.clock.realMs(backoff), () => {
-      if (gen !== this.generation) return;
+    const backoff = this.clock.realMs(Math.min(MAX_RESEND_SEC, 2 ** (r.failures - 1)));
+    if (now + backoff > r.expiresAt) {
+      // Why: WebhookActor.cpp drops an update whose next attempt would come after it expires.
+      this.forget(update);
       this.busy.delete(qid);
-      if (this.webhook === wh) this.deliver();
-    });
+    } else {
+      this.timers.after(backoff, () => {
+        if (gen !== this.generation) return;
+        this.busy.delete(qid);
+        this.deliver();
+      });
+    }
     this.deliver();
+  }
+
+  /** Removes a delivered (or dropped) update from the queue. */
+  private forget(update: Update): void {
+    const i = this.queue.indexOf(update);
+    if (i >= 0) this.queue.splice(i, 1);
+    this.retry.delete(update.update_id);
   }
 
   /** Aborts every webhook request in flight and forgets per-queue state. */
@@ -303,6 +383,6 @@ export class BotUpdates {
     for (const a of this.aborts) a.abort();
     this.aborts.clear();
     this.busy.clear();
-    this.failuresOf.clear();
+    this.retry.clear();
   }
 }
