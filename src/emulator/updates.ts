@@ -187,7 +187,9 @@ export class BotUpdates {
     if (dropPending) this.dropPending();
     this.release();
     this.abortAll();
-    this.webhook = { ...w, failures: 0 };
+    // Why: the server clamps max_connections to 1..100 (Client.cpp get_webhook_max_connections).
+    const maxConnections = Math.min(100, Math.max(1, Math.floor(w.maxConnections) || 40));
+    this.webhook = { ...w, maxConnections, failures: 0 };
     this.deliver();
   }
 
@@ -281,10 +283,9 @@ export class BotUpdates {
   private deliver(): void {
     const wh = this.webhook;
     if (!wh || this.timers.closed) return;
-    const limit = Math.min(100, Math.max(1, Math.floor(wh.maxConnections) || 40));
     const seen = new Set<string>();
     for (const update of this.queue) {
-      if (this.inflight >= limit) return;
+      if (this.inflight >= wh.maxConnections) return;
       const qid = BotUpdates.queueId(update);
       if (seen.has(qid)) continue;
       seen.add(qid);
