@@ -31,6 +31,16 @@ if (import.meta.main) {
     throw e;
   }
   const log = createLogger(config.logLevel);
+  // A promise nobody awaited must never end the service: log it (the logger redacts tokens)
+  // and keep running; the durable outbox and inbox retry what it was doing.
+  globalThis.addEventListener("unhandledrejection", (e) => {
+    e.preventDefault();
+    log.error("unhandled rejection", { err: e.reason });
+  });
+  globalThis.addEventListener("error", (e) => {
+    e.preventDefault();
+    log.error("uncaught error", { err: e.error });
+  });
   app = await startApp(config, { log, cronJobs: defaultCronJobs() });
   let stopping = false;
   const stop = async () => {

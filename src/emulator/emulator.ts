@@ -475,10 +475,16 @@ export class Emulator {
     this.world.dispatchMessage(m, true);
   }
 
-  /** A user deletes their message (bots get no update, as on Telegram). */
+  /**
+   * A user deletes a message (bots get no update, as on Telegram): their own anywhere, and in
+   * a private chat with a bot also the bot's (Telegram deletes private messages for both sides).
+   */
   userDelete(userId: number, chatId: number, messageId: number): void {
-    const m = this.world.message(this.userChat(userId, chatId, false), messageId);
-    if (!m || m.authorId !== userId) throw new Error("message not found or not the user's");
+    const chat = this.userChat(userId, chatId, false);
+    const m = this.world.message(chat, messageId);
+    if (!m || (m.authorId !== userId && chat.type !== "private")) {
+      throw new Error("message not found or not the user's");
+    }
     m.deleted = true;
   }
 

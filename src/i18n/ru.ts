@@ -82,6 +82,8 @@ export const ru = {
   admin_low_rating: "⚠️ Низкая оценка {score} по обращению #{number} ({topic}).",
   thread_deleted: "Сообщение удалено у клиента.",
   thread_delete_failed: "Не удалось удалить сообщение у клиента.",
+  thread_edit_failed:
+    "Исправление не дошло до клиента: его копия удалена или слишком старая для правки.",
   who_client: "клиент",
   who_manager: "менеджер {name}",
   // manager bot

@@ -316,7 +316,24 @@ export class Outbox {
       case "edit": {
         const m = await getMessage(this.#deps.kv, n, a.msgSeq);
         if (!m?.copy) return { kind: "done", copies: [] };
-        await this.#edit(m, m.copy, job.lane, ctx);
+        try {
+          await this.#edit(m, m.copy, job.lane, ctx);
+        } catch (e) {
+          const f = classify(e);
+          // 429, 5xx and network errors are retried in lane order by the caller
+          if (f.type !== "bad") throw e;
+          if (/not modified/.test(f.description)) return { kind: "done", copies: [] };
+          // the copy is gone or too old to edit: nothing to retry, but the team must know
+          this.#deps.log.warn("edit not relayed", {
+            ticket: n,
+            lane: job.lane,
+            reason: f.description,
+          });
+          await this.enqueue(n, [{
+            lane: "group",
+            action: { type: "notice", key: "thread_edit_failed", params: {} },
+          }]);
+        }
         return { kind: "done", copies: [] };
       }
       case "delete": {
@@ -506,12 +523,14 @@ export class Outbox {
         entities = p.entities;
       }
     }
-    await m.kind === "text"
-      ? ctx.api.editMessageText(copy.chatId, copy.messageId, text, { entities })
-      : ctx.api.editMessageCaption(copy.chatId, copy.messageId, {
+    if (m.kind === "text") {
+      await ctx.api.editMessageText(copy.chatId, copy.messageId, text, { entities });
+    } else {
+      await ctx.api.editMessageCaption(copy.chatId, copy.messageId, {
         caption: text,
         caption_entities: entities,
       });
+    }
   }
 
   async #runPost(n: number): Promise<void> {
