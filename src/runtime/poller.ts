@@ -120,7 +120,7 @@ export class DurablePoller {
         await patchBotState(kv, name, {
           lastError: this.lastError,
           lastErrorAt: this.#o.clock.now(),
-        });
+        }).catch(() => {});
         if (e instanceof GrammyError && e.error_code === 401) {
           log.error("bot token rejected; polling stopped", { bot: name });
           return;
@@ -130,10 +130,25 @@ export class DurablePoller {
         continue;
       }
       if (!updates.length) continue;
-      // durable before the offset is confirmed by the next getUpdates
-      await saveIntake(kv, name, updates.map(this.#o.scrub));
+      // durable before the offset is confirmed by the next getUpdates; a failing KV (full
+      // disk, a lock) is waited out, never fatal: Telegram keeps the updates meanwhile
+      const kept = updates.map(this.#o.scrub);
+      for (let attempt = 0; !signal.aborted; attempt++) {
+        try {
+          await saveIntake(kv, name, kept);
+          break;
+        } catch (e) {
+          if (attempt === 0) {
+            log.error("cannot store received updates; retrying", { bot: name, err: e });
+          }
+          await sleep(Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)));
+        }
+      }
+      if (signal.aborted) return;
       offset = updates[updates.length - 1]!.update_id + 1;
-      await patchBotState(kv, name, { lastUpdateAt: this.#o.clock.now() });
+      await patchBotState(kv, name, { lastUpdateAt: this.#o.clock.now() }).catch((e) =>
+        log.warn("cannot record the bot's health", { bot: name, err: e })
+      );
       for (const u of updates) await this.#dispatch(u);
     }
   }
@@ -166,7 +181,12 @@ export class DurablePoller {
       await new Promise((r) => setTimeout(r, 20));
       while (this.#done.length) {
         const ids = this.#done.splice(0);
-        await dropIntake(this.#o.kv, this.#o.name, ids);
+        try {
+          await dropIntake(this.#o.kv, this.#o.name, ids);
+        } catch (e) {
+          // handled updates are idempotent: kept ones are only handled again after a restart
+          this.#o.log.warn("cannot forget handled updates", { bot: this.#o.name, err: e });
+        }
       }
       this.#flushing = null;
     })();

@@ -7,27 +7,101 @@
 import type { Update } from "grammy/types";
 import { K } from "./keys.ts";
 
-/** Writes received updates (idempotent per update id). */
-export async function saveIntake(kv: Deno.Kv, bot: string, updates: Update[]): Promise<void> {
-  for (let i = 0; i < updates.length; i += 100) {
-    const op = kv.atomic();
-    for (const u of updates.slice(i, i + 100)) op.set(K.intake(bot, u.update_id), u);
-    await op.commit();
-  }
+/** An update too large for one KV value: its JSON is kept in parts under its key. */
+interface Parted {
+  parts: number;
 }
 
-/** Updates received but not processed yet, oldest first. */
+/** Characters of JSON per part: 2 bytes each at worst stays under KV's 64 KiB per value. */
+const PART_CHARS = 30_000;
+/** Budget of one atomic operation, well under KV's 800 KiB and 1000 mutations. */
+const OP_BYTES = 400_000;
+const OP_MUTATIONS = 500;
+
+/**
+ * Writes received updates (idempotent per update id) within KV's limits whatever their size
+ * and number: operations are split by size, and an update over one value's limit is kept in
+ * parts. Resolves only once all of them are stored, so the caller may confirm the offset.
+ */
+export async function saveIntake(kv: Deno.Kv, bot: string, updates: Update[]): Promise<void> {
+  let op = kv.atomic();
+  let bytes = 0;
+  let mutations = 0;
+  const flush = async () => {
+    if (mutations === 0) return;
+    const res = await op.commit();
+    if (!res.ok) throw new Error("Cannot store received updates: the write was refused");
+    op = kv.atomic();
+    bytes = 0;
+    mutations = 0;
+  };
+  for (const u of updates) {
+    const json = JSON.stringify(u);
+    const chunks: string[] = [];
+    if (json.length > PART_CHARS) {
+      for (let i = 0; i < json.length; i += PART_CHARS) chunks.push(json.slice(i, i + PART_CHARS));
+    }
+    const size = (chunks.length ? 64 : json.length * 2) + chunks.length * PART_CHARS * 2;
+    if (bytes + size > OP_BYTES || mutations + chunks.length + 1 > OP_MUTATIONS) await flush();
+    for (let i = 0; i < chunks.length; i++) {
+      op.set([...K.intake(bot, u.update_id), i], chunks[i]!);
+      // a huge update gets operations of its own, one part each at most OP_BYTES together
+      bytes += PART_CHARS * 2;
+      mutations++;
+      if (bytes + PART_CHARS * 2 > OP_BYTES) await flush();
+    }
+    // the head record is written last: a reader never sees a head without all its parts
+    op.set(K.intake(bot, u.update_id), chunks.length ? { parts: chunks.length } : u);
+    bytes += chunks.length ? 64 : json.length * 2;
+    mutations++;
+  }
+  await flush();
+}
+
+function isParted(v: unknown): v is Parted {
+  return typeof v === "object" && v !== null && !("update_id" in v) &&
+    typeof (v as Parted).parts === "number";
+}
+
+/** Updates received but not processed yet, oldest first (parted ones reassembled). */
 export async function listIntake(kv: Deno.Kv, bot: string): Promise<Update[]> {
   const out: Update[] = [];
-  for await (const e of kv.list<Update>({ prefix: K.intakePrefix(bot) })) out.push(e.value);
+  let parts: string[] = [];
+  for await (const e of kv.list<unknown>({ prefix: K.intakePrefix(bot) })) {
+    // parts sort right after their head key: ["intake", bot, id] < ["intake", bot, id, 0]
+    if (e.key.length === 4) {
+      parts.push(e.value as string);
+      continue;
+    }
+    if (parts.length) parts = [];
+    if (isParted(e.value)) {
+      const head = e;
+      const chunks: string[] = [];
+      for await (const p of kv.list<string>({ prefix: head.key })) chunks.push(p.value);
+      if (chunks.length === e.value.parts) out.push(JSON.parse(chunks.join("")) as Update);
+    } else out.push(e.value as Update);
+  }
   return out;
 }
 
-/** Forgets processed updates. */
+/** Forgets processed updates (and the parts of large ones). */
 export async function dropIntake(kv: Deno.Kv, bot: string, updateIds: number[]): Promise<void> {
-  for (let i = 0; i < updateIds.length; i += 500) {
+  if (updateIds.length === 0) return;
+  const ids = new Set(updateIds);
+  const min = Math.min(...updateIds);
+  const max = Math.max(...updateIds);
+  const keys: Deno.KvKey[] = [];
+  for await (
+    const e of kv.list({ start: K.intake(bot, min), end: K.intake(bot, max + 1) }, {
+      batchSize: 500,
+    })
+  ) {
+    if (ids.has(e.key[2] as number)) keys.push(e.key);
+  }
+  for (const id of ids) keys.push(K.intake(bot, id));
+  for (let i = 0; i < keys.length; i += OP_MUTATIONS) {
     const op = kv.atomic();
-    for (const id of updateIds.slice(i, i + 500)) op.delete(K.intake(bot, id));
+    for (const k of keys.slice(i, i + OP_MUTATIONS)) op.delete(k);
     await op.commit();
   }
 }

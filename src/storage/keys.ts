@@ -59,7 +59,10 @@ export const K = {
   admins: () => ["admin"] as const,
   /** ["inbox", bot, updateId] → at: the update was processed (expires after a week). */
   inbox: (bot: string, updateId: number) => ["inbox", bot, updateId] as const,
-  /** ["intake", bot, updateId] → Update: received from Telegram, not yet processed. */
+  /**
+   * ["intake", bot, updateId] → Update (or {parts: n} for one over 64 KiB, its JSON then in
+   * ["intake", bot, updateId, i] → string): received from Telegram, not yet processed.
+   */
   intake: (bot: string, updateId: number) => ["intake", bot, updateId] as const,
   intakePrefix: (bot: string) => ["intake", bot] as const,
   /** ["album", chatId, mediaGroupId, messageId] → Incoming: album part waiting for the rest (webhook mode). */
