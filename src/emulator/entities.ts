@@ -387,6 +387,11 @@ export function parseFormatted(
     return { text, entities: Array.isArray(entities) ? (entities as Entity[]) : [] };
   }
   const mode = String(parseMode).toLowerCase();
+  // the Bot API server takes "none" as plain text; other unknown modes are refused with the
+  // lower-case wording real clients report ("Bad Request: unsupported parse_mode")
+  if (mode === "none") {
+    return { text, entities: Array.isArray(entities) ? (entities as Entity[]) : [] };
+  }
   if (mode === "html") return parseHtml(text);
   if (mode === "markdownv2") return parseMarkdownV2(text);
   if (mode === "markdown") return parseMarkdown(text);

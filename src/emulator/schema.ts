@@ -191,7 +191,8 @@ function coerceObject(
     const f = fields.get(key);
     const p = path ? `${path}.${key}` : key;
     if (!f) {
-      onUnknown(p);
+      // deprecated parameters the Bot API server still reads are not "unknown"
+      if (!(path === "" && DEPRECATED_READ.has(key))) onUnknown(p);
       out[key] = val;
       continue;
     }
@@ -272,10 +273,26 @@ export function validateCall(
   if (!m) throw new ApiError(404, "Not Found");
   // Why: Telegram treats an empty form value as absent.
   for (const k in params) if (params[k] === "") delete params[k];
+  // Why: the Bot API server reads an empty reply_markup object as "no markup" (issue 22: a
+  // foreign bot sending {} with every file works on Telegram).
+  const rm = params.reply_markup;
+  if (rm === "{}" || (isPlainObject(rm) && Object.keys(rm).length === 0)) {
+    delete params.reply_markup;
+  }
   try {
     return { method: m.name, params: coerceObject(params, m.type, m.name, "", onUnknown) };
   } catch (e) {
     if (e instanceof Mismatch) throw e.error;
     throw e;
   }
+}
+
+/**
+ * Top-level parameters removed from the documentation that the Bot API server still reads
+ * (disable_web_page_preview became link_preview_options in Bot API 7.0).
+ */
+const DEPRECATED_READ = new Set(["disable_web_page_preview"]);
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
