@@ -97,7 +97,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     outbox,
     apiRoot: config.apiRoot,
     albums: config.mode === "webhook"
-      ? new KvAlbumCollector(kv, albumWindowMs)
+      ? new KvAlbumCollector(kv, albumWindowMs, (e) => log.error("album", { err: e }))
       : new AlbumCollector(albumWindowMs, (e) => log.error("album", { err: e })),
   };
   let settingsApi: Api | null = null;

@@ -81,27 +81,69 @@ export class AlbumCollector implements AlbumSink {
 }
 
 /**
- * Collects album parts in KV (webhook mode: parts may reach different short-lived
- * instances). Each part's request waits the window; the request of the newest part then
- * claims the album and hands it on, so the work happens inside a webhook request.
+ * Collects album parts in KV (webhook mode). Telegram sends a chat's next update only after
+ * the previous request returned, so a part must never wait inside its request: it is kept in
+ * KV and the request returns at once. The album is handed on after the window by a timer of
+ * the instance that kept its newest part, or earlier by the chat's next update; the claim is
+ * atomic, so exactly one caller hands it on.
  */
 export class KvAlbumCollector implements AlbumSink {
-  constructor(readonly kv: Deno.Kv, readonly windowMs: number) {}
+  readonly #pending = new Map<string, {
+    chatId: number;
+    group: string;
+    lastId: number;
+    timer: ReturnType<typeof setTimeout>;
+    flush: (items: Incoming[]) => Promise<void>;
+  }>();
+  readonly #inFlight = new Set<Promise<void>>();
+
+  constructor(
+    readonly kv: Deno.Kv,
+    readonly windowMs: number,
+    readonly onError: (e: unknown) => void = () => {},
+  ) {}
 
   async add(item: Incoming, flush: (items: Incoming[]) => Promise<void>): Promise<void> {
     const m = item.message;
     const group = m.media_group_id!;
     await saveAlbumPart(this.kv, m.chat.id, group, m.message_id, item);
-    await new Promise((r) => setTimeout(r, this.windowMs));
-    const parts = await claimAlbum<Incoming>(this.kv, m.chat.id, group, m.message_id);
-    if (parts) await flush(parts);
+    const key = `${m.chat.id}:${group}`;
+    const before = this.#pending.get(key);
+    if (before) clearTimeout(before.timer);
+    this.#pending.set(key, {
+      chatId: m.chat.id,
+      group,
+      lastId: Math.max(before?.lastId ?? 0, m.message_id),
+      flush,
+      timer: setTimeout(() => void this.#fire(key), this.windowMs),
+    });
   }
 
-  flushChat(): Promise<void> {
-    return Promise.resolve();
+  #fire(key: string): Promise<void> {
+    const p = this.#pending.get(key);
+    if (!p) return Promise.resolve();
+    clearTimeout(p.timer);
+    this.#pending.delete(key);
+    const run = (async () => {
+      const parts = await claimAlbum<Incoming>(this.kv, p.chatId, p.group, p.lastId);
+      if (parts) await p.flush(parts);
+    })().catch(this.onError);
+    this.#inFlight.add(run);
+    void run.finally(() => this.#inFlight.delete(run));
+    return run;
   }
 
-  flushAll(): Promise<void> {
-    return Promise.resolve();
+  /** Hands on the chat's pending albums before a later update of that chat is handled. */
+  async flushChat(chatId: number, except?: string): Promise<void> {
+    const runs: Promise<void>[] = [];
+    for (const key of [...this.#pending.keys()]) {
+      if (key.startsWith(`${chatId}:`) && key !== `${chatId}:${except}`) runs.push(this.#fire(key));
+    }
+    await Promise.all([...runs, ...this.#inFlight]);
+  }
+
+  /** Hands on everything pending (on shutdown) and waits for it. */
+  async flushAll(): Promise<void> {
+    await Promise.all([...[...this.#pending.keys()].map((k) => this.#fire(k)), ...this.#inFlight]);
   }
 }
