@@ -147,18 +147,23 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   let settingsPoller: DurablePoller | null = null;
   try {
     await settingsBot.init();
-    settingsPoller = new DurablePoller({
-      bot: settingsBot,
-      name: "settings",
-      kv,
-      log,
-      clock,
-      timeoutSec,
-      // a pasted token must never rest in KV: the kept copy has it redacted
-      scrub: (u) => JSON.parse(redact(JSON.stringify(u))),
-    });
-    settingsPoller.start();
-    await settingsPoller.polling;
+    if (webhook) {
+      // Deno Deploy has no long polling and runs several instances: by webhook, like the others
+      await webhook.start("settings", settingsBot);
+    } else {
+      settingsPoller = new DurablePoller({
+        bot: settingsBot,
+        name: "settings",
+        kv,
+        log,
+        clock,
+        timeoutSec,
+        // a pasted token must never rest in KV: the kept copy has it redacted
+        scrub: (u) => JSON.parse(redact(JSON.stringify(u))),
+      });
+      settingsPoller.start();
+      await settingsPoller.polling;
+    }
   } catch (e) {
     log.error("settings bot did not start", { err: e });
   }

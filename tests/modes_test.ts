@@ -298,3 +298,24 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "modes: in webhook mode the settings bot is served by webhook and never long-polls",
+  ...sanitize,
+  fn: async () => {
+    const s = await setup("webhook");
+    try {
+      const { emu } = s;
+      emu.userStartBot(s.owner.id, s.settingsBotId);
+      await until(
+        () => emu.view(s.owner.id, s.settingsBotId).some((m) => !m.outgoing),
+        "the settings bot answers /start",
+      );
+      const calls = emu.calls(s.settingsBotId).map((c) => c.method);
+      assert.ok(calls.includes("setWebhook"), "the settings bot registered a webhook");
+      assert.ok(!calls.includes("getUpdates"), "the settings bot long-polled in webhook mode");
+    } finally {
+      await s.stop();
+    }
+  },
+});
