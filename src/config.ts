@@ -54,8 +54,11 @@ const schema = z.object({
   MANAGER_BOT_TOKEN: optionalToken,
   MANAGERS_CHANNEL: z.preprocess(
     emptyToUndefined,
-    z.string().regex(/^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/, "must be a chat id or @username")
-      .optional(),
+    // an @username would be ignored by the bootstrap, which needs the id: refuse it plainly
+    z.string().regex(
+      /^-?\d{1,20}$/,
+      "must be the channel's numeric id, e.g. -1001234567890 (an @username is not supported)",
+    ).optional(),
   ),
 }).superRefine((env, ctx) => {
   if (env.BOT_MODE !== "webhook") return;
@@ -70,6 +73,16 @@ const schema = z.object({
     !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(env.WEBHOOK_URL)
   ) {
     ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "must be an https URL" });
+  } else if (env.WEBHOOK_URL.startsWith("https://")) {
+    // Telegram delivers webhooks only to these ports (setWebhook in the Bot API docs)
+    const port = new URL(env.WEBHOOK_URL).port || "443";
+    if (!["443", "80", "88", "8443"].includes(port)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["WEBHOOK_URL"],
+        message: "must use port 443, 80, 88 or 8443 (Telegram refuses other ports)",
+      });
+    }
   }
   if (!env.WEBHOOK_SECRET) {
     ctx.addIssue({

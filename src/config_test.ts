@@ -54,6 +54,17 @@ Deno.test("config: each invalid variable is rejected and named, tokens never pri
     "MANAGER_BOT_TOKEN",
   );
   rejects({ ...base, MANAGERS_CHANNEL: "my channel" }, "MANAGERS_CHANNEL");
+  // an @username used to pass and then be ignored
+  rejects({ ...base, MANAGERS_CHANNEL: "@my_channel" }, "MANAGERS_CHANNEL");
+});
+
+Deno.test("config: a webhook port Telegram refuses is rejected, its four ports pass", () => {
+  const hook = { ...base, BOT_MODE: "webhook", WEBHOOK_SECRET: "s".repeat(20) };
+  rejects({ ...hook, WEBHOOK_URL: "https://helpdesk.example.com:8080" }, "WEBHOOK_URL");
+  for (const port of ["", ":443", ":80", ":88", ":8443"]) {
+    const c = parseConfig({ ...hook, WEBHOOK_URL: `https://helpdesk.example.com${port}` });
+    assert.ok(c.webhook, `port ${port || "default"} is accepted`);
+  }
 });
 
 Deno.test("config: several bad variables are reported together in one message", () => {
