@@ -76,3 +76,35 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "outbox: a job of an unknown type is set aside; the ticket's later messages still arrive",
+  ...sanitize,
+  fn: async () => {
+    const w = await startWorld();
+    try {
+      const bob = await w.newClient("Bob", "en");
+      const n = await clientOpensTicket(w, bob.id, "Refund", "Where is my refund?");
+      const maria = w.managers[0]!;
+      // a job from a newer version (or a corrupted one) at the head of the client lane
+      await w.kv.set(["outbox", n, "client", 0], {
+        ticket: n,
+        lane: "client",
+        seq: 0,
+        createdAt: 0,
+        attempts: 0,
+        notBefore: 0,
+        action: { type: "teleport", msgSeq: 1 },
+      });
+      await managerSays(w, maria.id, n, { text: "On it" });
+      await w.until(() => w.clientView(bob.id).some((m) => m.text === "#1\nOn it"), "answer");
+      assert.equal((await w.kv.get(["outbox", n, "client", 0])).value, null, "set aside");
+      await w.until(
+        async () => (await w.thread(n)).some((m) => /teleport/.test(m.text ?? "")),
+        "managers told why",
+      );
+    } finally {
+      await w.stop();
+    }
+  },
+});

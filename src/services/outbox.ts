@@ -350,6 +350,13 @@ export class Outbox {
         await this.enqueue(n, [{ lane: "group", action: { type: "notice", key, params: {} } }]);
         return { kind: "done", copies: [] };
       }
+      default: {
+        // written by a newer version, or corrupted: set aside with its reason, never at the
+        // head of the lane for good (it used to spin there and block the ticket)
+        const type = String((a as { type?: unknown }).type);
+        this.#deps.log.error("unknown outbox job set aside", { ticket: n, lane: job.lane, type });
+        return { kind: "failed", seqs: [], reason: `unknown job type "${type}"` };
+      }
     }
   }
 
