@@ -423,3 +423,49 @@ export function withAutoEntities(text: string, entities: Entity[]): Entity[] {
   if (auto.length === 0) return entities;
   return [...entities, ...auto].sort((a, b) => a.offset - b.offset);
 }
+
+/** Code points tdlib drops from every input string (line/paragraph separators, bidi controls). */
+function dropped(cp: number): boolean {
+  return cp === 0x0d || (cp >= 0x2028 && cp <= 0x202e);
+}
+
+/**
+ * Cleans and trims formatted text as tdlib's `fix_formatted_text` does before a message is
+ * sent: control characters other than `\n` become spaces, `\r` and U+2028–U+202E are removed,
+ * trailing spaces and newlines are cut (entities clipped to the text, emptied ones dropped) and
+ * leading ones too, up to the first entity; entity offsets follow. The text may come out empty:
+ * the caller decides whether that is allowed (captions) or "text must be non-empty".
+ */
+export function cleanFormatted(p: Parsed): Parsed {
+  // map[i] = offset in the cleaned text of UTF-16 unit i of the input (map[len] = new length)
+  const map: number[] = new Array(p.text.length + 1);
+  let out = "";
+  for (let i = 0; i < p.text.length; i++) {
+    map[i] = out.length;
+    const cp = p.text.charCodeAt(i);
+    if (dropped(cp)) continue;
+    out += cp < 0x20 && cp !== 0x0a ? " " : p.text[i];
+  }
+  map[p.text.length] = out.length;
+  let entities = p.entities.map((e) => {
+    const start = map[Math.min(e.offset, p.text.length)]!;
+    const end = map[Math.min(e.offset + e.length, p.text.length)]!;
+    return { ...e, offset: start, length: end - start };
+  }).filter((e) => e.length > 0);
+
+  let end = out.length;
+  while (end > 0 && (out[end - 1] === " " || out[end - 1] === "\n")) end--;
+  out = out.slice(0, end);
+  entities = entities.filter((e) => e.offset < end).map((e) =>
+    e.offset + e.length > end ? { ...e, length: end - e.offset } : e
+  );
+
+  const firstEntity = entities.reduce((m, e) => Math.min(m, e.offset), out.length);
+  let start = 0;
+  while (start < firstEntity && (out[start] === " " || out[start] === "\n")) start++;
+  if (start > 0) {
+    out = out.slice(start);
+    entities = entities.map((e) => ({ ...e, offset: e.offset - start }));
+  }
+  return { text: out, entities };
+}

@@ -47,6 +47,7 @@ export const E = {
   deleteNotFound: "message to delete not found",
   cantDelete: "message can't be deleted",
   textEmpty: "message text is empty",
+  textBlank: "text must be non-empty",
   textTooLong: "message is too long",
   captionTooLong: "message caption is too long",
   buttonDataInvalid: "BUTTON_DATA_INVALID",

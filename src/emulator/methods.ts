@@ -3,7 +3,7 @@
  * coerced parameters (see schema.ts) and returns the `result` or throws ApiError.
  */
 import { ApiError, badRequest, E, forbidden } from "./errors.ts";
-import { type Entity, parseFormatted, withAutoEntities } from "./entities.ts";
+import { cleanFormatted, type Entity, parseFormatted, withAutoEntities } from "./entities.ts";
 import { Clock, LIMITS, RateLimiter } from "./rules.ts";
 import type { Timers } from "./updates.ts";
 import {
@@ -132,10 +132,11 @@ export function makeHandlers(env: ApiEnv): Api {
     entities: unknown,
     kind: "text" | "caption",
   ): { text: string; entities: Entity[] } {
-    const p = parseFormatted(text, mode, entities);
+    if (kind === "text" && text === "") throw badRequest(E.textEmpty);
+    const p = cleanFormatted(parseFormatted(text, mode, entities));
     const len = p.text.length;
     if (kind === "text") {
-      if (p.text.trim().length === 0) throw badRequest(E.textEmpty);
+      if (len === 0) throw badRequest(E.textBlank);
       if (len > LIMITS.textMax) throw badRequest(E.textTooLong);
     } else if (len > LIMITS.captionMax) throw badRequest(E.captionTooLong);
     return { text: p.text, entities: withAutoEntities(p.text, p.entities) };

@@ -135,7 +135,7 @@ Deno.test("text and caption limits, parse errors, callback_data bytes", async ()
     assert.equal((await send({ text: `<b>${"x".repeat(4096)}</b>`, parse_mode: "HTML" })).ok, true);
     assert.equal(
       (await send({ text: "<b></b>", parse_mode: "HTML" })).description,
-      "Bad Request: message text is empty",
+      "Bad Request: text must be non-empty",
     );
     let a = await send({ text: "<b>bold", parse_mode: "HTML" });
     assert.equal(
