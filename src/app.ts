@@ -21,6 +21,7 @@ import { AdminAlerts, fanOut } from "./services/admin_alerts.ts";
 import { DeskNotifier } from "./services/desk/notifier.ts";
 import { Outbox } from "./services/outbox.ts";
 import { type Limits, Pacer, TELEGRAM_LIMITS } from "./services/pacer.ts";
+import type { SetAsideUpdate } from "./storage/intake.ts";
 import { DurablePoller } from "./runtime/poller.ts";
 import { type BotKind, PollingSource, Supervisor } from "./runtime/supervisor.ts";
 import { WebhookServer } from "./runtime/webhook.ts";
@@ -102,7 +103,9 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   };
   let settingsApi: Api | null = null;
   botDeps.adminApi = () => settingsApi;
-  botDeps.notifier = fanOut(new DeskNotifier(botDeps), new AdminAlerts(botDeps, () => settingsApi));
+  const alerts = new AdminAlerts(botDeps, () => settingsApi);
+  botDeps.notifier = fanOut(new DeskNotifier(botDeps), alerts);
+  const onSetAside = (r: SetAsideUpdate) => alerts.updateSetAside(r);
   const timeoutSec = deps.pollTimeoutSec ?? 25;
   // in webhook mode the first delivery attempt happens before Telegram gets its answer
   const settle = () =>
@@ -113,6 +116,9 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       secret: config.webhook.secret,
       log,
       afterUpdate: settle,
+      kv,
+      now: () => clock.now(),
+      onSetAside,
     })
     : null;
   supervisor = new Supervisor({
@@ -120,7 +126,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     log,
     makeBot: (kind: BotKind, token: string) =>
       kind === "client" ? createClientBot(token, botDeps) : createManagerBot(token, botDeps),
-    source: webhook ?? new PollingSource({ kv, log, clock, timeoutSec }),
+    source: webhook ?? new PollingSource({ kv, log, clock, timeoutSec, onSetAside }),
   });
   const server = webhook
     ? Deno.serve(
@@ -158,6 +164,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
         log,
         clock,
         timeoutSec,
+        onSetAside,
         // a pasted token must never rest in KV: the kept copy has it redacted
         scrub: (u) => JSON.parse(redact(JSON.stringify(u))),
       });

@@ -18,6 +18,7 @@ import { Pacer, TELEGRAM_LIMITS } from "../src/services/pacer.ts";
 import { DurablePoller } from "../src/runtime/poller.ts";
 import { putManager } from "../src/storage/people.ts";
 import { updateSettings } from "../src/storage/settings.ts";
+import type { SetAsideUpdate } from "../src/storage/intake.ts";
 
 /** Options of {@linkcode startWorld}. */
 export interface WorldOptions {
@@ -27,6 +28,10 @@ export interface WorldOptions {
   autoForwardDelay?: { min: number; max: number } | "before-return";
   topics?: string[];
   albumWindowMs?: number;
+  /** Runs on the KV before the bots start (records left by an earlier run). */
+  beforeStart?: (kv: Deno.Kv) => Promise<void>;
+  /** Wraps the in-memory KV the service is given (fault injection). */
+  wrapKv?: (kv: Deno.Kv) => Deno.Kv;
 }
 
 /** A running world. */
@@ -40,6 +45,8 @@ export interface TestWorld {
   owner: { id: number };
   channelId: number;
   groupId: number;
+  /** Updates the service set aside (failed every attempt, or corrupted). */
+  setAside: SetAsideUpdate[];
   /** Every update the client bot received, in order. */
   clientUpdates: Update[];
   /** The running grammY bots. */
@@ -82,7 +89,8 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
     return { id: u.id, name };
   });
 
-  const kv = await Deno.openKv(":memory:");
+  const rawKv = await Deno.openKv(":memory:");
+  const kv = o.wrapKv ? o.wrapKv(rawKv) : rawKv;
   const clock = new ManualClock(Date.UTC(2026, 0, 5, 9, 0));
   const log = createLogger(Deno.env.get("TEST_LOG") ? "debug" : "silent");
   await updateSettings(kv, 0, clock.now(), () => ({
@@ -132,15 +140,26 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
   bots.client = createClientBot(clientBot.token, deps);
   bots.manager = createManagerBot(managerBot.token, deps);
   const clientUpdates: Update[] = [];
+  const setAside: SetAsideUpdate[] = [];
   bots.client.api.config.use(async (prev, method, payload, signal) => {
     const res = await prev(method, payload, signal);
     if (method === "getUpdates" && res.ok) clientUpdates.push(...(res.result as Update[]));
     return res;
   });
   await Promise.all([bots.client.init(), bots.manager.init()]);
+  await o.beforeStart?.(kv);
   // the same durable poller as the service: updates kept in KV, per-chat order
   const pollers = (["client", "manager"] as const).map((name) =>
-    new DurablePoller({ bot: bots[name]!, name, kv, log, clock, timeoutSec: 1 })
+    new DurablePoller({
+      bot: bots[name]!,
+      name,
+      kv,
+      log,
+      clock,
+      timeoutSec: 1,
+      retry: { attempts: 4, baseMs: 20 },
+      onSetAside: (r) => setAside.push(r),
+    })
   );
   for (const p of pollers) p.start();
   await Promise.all(pollers.map((p) => p.polling));
@@ -184,6 +203,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
     managers,
     bots: { client: bots.client, manager: bots.manager },
     clientUpdates,
+    setAside,
     async newClient(name, languageCode = "ru") {
       const u = emu.createUser({ firstName: name, username: name.toLowerCase(), languageCode });
       emu.userStartBot(u.id, clientBot.id);
@@ -202,7 +222,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
       await Promise.all(pollers.map((p) => p.stop()));
       await outbox.stop();
       await emu.close();
-      kv.close();
+      rawKv.close();
     },
   };
 }

@@ -80,6 +80,8 @@ export const en: Record<keyof typeof ru, string> = {
   thread_rated: "Client's rating: {score} {comment}",
   thread_taken: "Taken by {manager}.",
   thread_transferred: "Transferred to {manager}.",
+  admin_update_set_aside:
+    "⚠️ An update of the {bot} bot (#{id}) failed every attempt and was set aside so the rest could go on: {reason}. The message it carried may need a manual look; the service keeps running.",
   admin_low_rating: "⚠️ Low rating {score} for ticket #{number} ({topic}).",
   thread_deleted: "The message was deleted for the client.",
   thread_delete_failed: "Could not delete the message for the client.",

@@ -79,6 +79,8 @@ export const ru = {
   thread_rated: "Оценка клиента: {score} {comment}",
   thread_taken: "Обращение взял(а) {manager}.",
   thread_transferred: "Обращение передано: {manager}.",
+  admin_update_set_aside:
+    "⚠️ Обновление бота {bot} (#{id}) не удалось обработать ни с одной попытки, оно отложено, чтобы остальное шло дальше: {reason}. Сообщение в нём, возможно, нужно посмотреть вручную; сервис продолжает работать.",
   admin_low_rating: "⚠️ Низкая оценка {score} по обращению #{number} ({topic}).",
   thread_deleted: "Сообщение удалено у клиента.",
   thread_delete_failed: "Не удалось удалить сообщение у клиента.",

@@ -5,11 +5,18 @@
  *
  * @module
  */
-import { type Bot, GrammyError } from "grammy";
+import { type Bot, BotError, GrammyError } from "grammy";
 import type { Update } from "grammy/types";
 import type { Clock } from "../clock.ts";
-import type { Logger } from "../log.ts";
-import { dropIntake, listIntake, patchBotState, saveIntake } from "../storage/intake.ts";
+import { type Logger, redact } from "../log.ts";
+import {
+  dropIntake,
+  listIntake,
+  patchBotState,
+  saveIntake,
+  type SetAsideUpdate,
+  setAsideUpdate,
+} from "../storage/intake.ts";
 
 /** Update types the service needs (chat_member is not delivered unless asked for). */
 export const ALLOWED_UPDATES = [
@@ -32,6 +39,25 @@ export function chatKeyOf(u: Update): string {
   return from ? `u${from.id}` : "other";
 }
 
+/**
+ * Whether a failed update is worth handling again: a Telegram refusal (400, 403) inside a
+ * handler is final and repeating the handler would only repeat its effects; anything else
+ * (a storage error, a lost connection, a bug hit by one odd record) may pass next time.
+ */
+export function isRetryable(err: unknown): boolean {
+  const e = err instanceof BotError ? err.error : err;
+  return !(e instanceof GrammyError && (e.error_code === 400 || e.error_code === 403));
+}
+
+/** The reason kept for an admin: the error's message, never a token. */
+export function failureReason(err: unknown): string {
+  const e = err instanceof BotError ? err.error : err;
+  return redact(e instanceof Error ? `${e.name}: ${e.message}` : String(e)).slice(0, 500);
+}
+
+/** Attempts of a failing update before it is set aside (the first included). */
+export const UPDATE_ATTEMPTS = 6;
+
 /** Options of {@linkcode DurablePoller}. */
 export interface PollerOptions {
   bot: Bot;
@@ -46,9 +72,28 @@ export interface PollerOptions {
   concurrency?: number;
   /** Rewrites an update before it is kept in KV (the settings bot drops pasted tokens). */
   scrub?: (u: Update) => Update;
+  /** Attempts of a failing update, and the first pause between them (doubling). */
+  retry?: { attempts: number; baseMs: number };
+  /** Told of every update set aside (it failed every attempt, or its record is corrupted). */
+  onSetAside?: (r: SetAsideUpdate) => void;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Sleeps `ms`, or less when `signal` aborts first. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return sleep(ms);
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((r) => {
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      r();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener("abort", done);
+  });
+}
 
 /** Polls one bot durably. */
 export class DurablePoller {
@@ -66,7 +111,14 @@ export class DurablePoller {
   lastError: string | null = null;
 
   constructor(o: PollerOptions) {
-    this.#o = { timeoutSec: 25, concurrency: 64, scrub: (u) => u, ...o };
+    this.#o = {
+      timeoutSec: 25,
+      concurrency: 64,
+      scrub: (u) => u,
+      retry: { attempts: UPDATE_ATTEMPTS, baseMs: 500 },
+      onSetAside: () => {},
+      ...o,
+    };
     this.#slots = this.#o.concurrency;
     this.polling = new Promise((r) => (this.#markPolling = r));
   }
@@ -95,7 +147,10 @@ export class DurablePoller {
 
   async #run(signal: AbortSignal): Promise<void> {
     const { bot, kv, name, log } = this.#o;
-    const leftovers = await listIntake(kv, name);
+    const leftovers = await listIntake(kv, name, {
+      at: this.#o.clock.now(),
+      onSetAside: this.#o.onSetAside,
+    });
     let offset = 0;
     for (const u of leftovers) {
       offset = Math.max(offset, u.update_id + 1);
@@ -192,18 +247,54 @@ export class DurablePoller {
     })();
   }
 
+  /**
+   * Handles an update, again with backoff while it fails in a way that may pass (the chat's
+   * later updates wait: their order matters), and sets it aside once it failed every
+   * attempt. False when stopped meanwhile: the update stays in the inbox for the next start.
+   */
+  async #handle(u: Update): Promise<boolean> {
+    const { attempts, baseMs } = this.#o.retry;
+    const { log, name } = this.#o;
+    for (let attempt = 1;; attempt++) {
+      try {
+        await this.#o.bot.handleUpdate(u);
+        return true;
+      } catch (e) {
+        const retry = isRetryable(e) && attempt < attempts;
+        if (attempt === 1 || !retry) {
+          log.error(retry ? "update failed; retrying" : "update failed", {
+            bot: name,
+            update: u.update_id,
+            attempt,
+            err: e,
+          });
+        }
+        if (!isRetryable(e)) return true;
+        if (!retry) {
+          const why = { reason: failureReason(e), attempts: attempt, at: this.#o.clock.now() };
+          try {
+            this.#o.onSetAside(
+              await setAsideUpdate(this.#o.kv, name, u.update_id, why, JSON.stringify(u)),
+            );
+          } catch (err) {
+            // kept in the inbox: handled again after a restart
+            log.error("cannot set a failing update aside", { bot: name, err });
+          }
+          return false;
+        }
+        await pause(baseMs * 2 ** (attempt - 1), this.#abort?.signal);
+        if (this.#abort?.signal.aborted) return false;
+      }
+    }
+  }
+
   /** Queues an update behind the earlier ones of its chat; waits only for a free slot. */
   async #dispatch(u: Update): Promise<void> {
     await this.#acquire();
     const key = chatKeyOf(u);
     const prev = this.#chains.get(key) ?? Promise.resolve();
     const run = prev.then(async () => {
-      try {
-        await this.#o.bot.handleUpdate(u);
-      } catch (e) {
-        this.#o.log.error("update failed", { bot: this.#o.name, update: u.update_id, err: e });
-      }
-      this.#processed(u.update_id);
+      if (await this.#handle(u)) this.#processed(u.update_id);
     }).finally(() => this.#release());
     this.#chains.set(key, run);
     this.#inFlight.add(run);

@@ -7,7 +7,7 @@
 import { type Bot, GrammyError } from "grammy";
 import type { Logger } from "../log.ts";
 import type { BotApis } from "../services/deps.ts";
-import { getBotState } from "../storage/intake.ts";
+import { getBotState, type SetAsideUpdate } from "../storage/intake.ts";
 import { getSettings } from "../storage/settings.ts";
 import type { Clock } from "../clock.ts";
 import { DurablePoller } from "./poller.ts";
@@ -48,7 +48,15 @@ export interface UpdateSource {
 /** Polling as an {@linkcode UpdateSource}. */
 export class PollingSource implements UpdateSource {
   readonly #pollers = new Map<BotKind, DurablePoller>();
-  constructor(readonly deps: { kv: Deno.Kv; log: Logger; clock: Clock; timeoutSec?: number }) {}
+  constructor(
+    readonly deps: {
+      kv: Deno.Kv;
+      log: Logger;
+      clock: Clock;
+      timeoutSec?: number;
+      onSetAside?: (r: SetAsideUpdate) => void;
+    },
+  ) {}
   async start(kind: BotKind, bot: Bot): Promise<void> {
     await this.stop(kind);
     const p = new DurablePoller({ bot, name: kind, ...this.deps });

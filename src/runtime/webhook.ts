@@ -9,7 +9,14 @@
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "../log.ts";
-import { ALLOWED_UPDATES, chatKeyOf } from "./poller.ts";
+import { countUpdateFailure, type SetAsideUpdate, setAsideUpdate } from "../storage/intake.ts";
+import {
+  ALLOWED_UPDATES,
+  chatKeyOf,
+  failureReason,
+  isRetryable,
+  UPDATE_ATTEMPTS,
+} from "./poller.ts";
 import type { BotKind, UpdateSource } from "./supervisor.ts";
 
 /** Any bot the webhook server serves. */
@@ -45,6 +52,12 @@ export interface WebhookOptions {
   log: Logger;
   /** Waits (boundedly) for the delivery attempts the update queued. */
   afterUpdate: () => Promise<void>;
+  /** Where failed attempts are counted and failing updates set aside. */
+  kv: Deno.Kv;
+  /** Time of set-aside records. */
+  now: () => number;
+  /** Told of every update set aside after failing {@linkcode UPDATE_ATTEMPTS} times. */
+  onSetAside?: (r: SetAsideUpdate) => void;
 }
 
 /** Routes webhook requests to the bots; also an {@linkcode UpdateSource} for the supervisor. */
@@ -105,10 +118,43 @@ export class WebhookServer implements UpdateSource {
       await this.#ordered(update, () => bot.handleUpdate(update));
       await this.#o.afterUpdate();
     } catch (e) {
-      this.#o.log.error("webhook update failed", { bot: kind, update: update.update_id, err: e });
-      return new Response("Internal Server Error", { status: 500 });
+      return await this.#failed(kind, update, e);
     }
     return new Response("ok");
+  }
+
+  /**
+   * A failed update: Telegram redelivers it after a 5xx, so it is answered 500 while it may
+   * pass, and 200 once it is final (a Telegram refusal inside the handler) or has failed
+   * every attempt (then it is set aside for the admins), so that its chat goes on.
+   */
+  async #failed(kind: WebhookBot, update: Update, e: unknown): Promise<Response> {
+    const { log, kv } = this.#o;
+    const id = update.update_id;
+    if (!isRetryable(e)) {
+      log.error("webhook update failed", { bot: kind, update: id, err: e });
+      return new Response("ok");
+    }
+    try {
+      const attempts = await countUpdateFailure(kv, kind, id);
+      if (attempts === 1) {
+        log.error("webhook update failed; Telegram will redeliver it", {
+          bot: kind,
+          update: id,
+          err: e,
+        });
+      }
+      if (attempts < UPDATE_ATTEMPTS) return new Response("Internal Server Error", { status: 500 });
+      const why = { reason: failureReason(e), attempts, at: this.#o.now() };
+      const rec = await setAsideUpdate(kv, kind, id, why, JSON.stringify(update));
+      log.error("webhook update set aside", { bot: kind, update: id, reason: rec.reason });
+      this.#o.onSetAside?.(rec);
+      return new Response("ok");
+    } catch (err) {
+      // storage itself fails: Telegram keeps the update and asks again
+      log.error("webhook update failed", { bot: kind, update: id, err: e, storage: err });
+      return new Response("Internal Server Error", { status: 500 });
+    }
   }
 
   /** Updates of one chat are handled in order; album parts wait for each other, so not them. */

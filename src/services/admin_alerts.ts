@@ -4,7 +4,8 @@
  * @module
  */
 import type { Api } from "grammy";
-import { t } from "../i18n/mod.ts";
+import { type Lang, t } from "../i18n/mod.ts";
+import type { SetAsideUpdate } from "../storage/intake.ts";
 import { listAdmins } from "../storage/people.ts";
 import { getSettings } from "../storage/settings.ts";
 import { getTicket } from "../storage/tickets.ts";
@@ -25,22 +26,31 @@ export class AdminAlerts implements Notifier {
     );
   }
 
+  /** Tells the admins that an update failed every attempt and was set aside; never throws. */
+  updateSetAside(r: SetAsideUpdate): void {
+    void this.#tell((lang) =>
+      t(lang, "admin_update_set_aside", { bot: r.bot, id: r.updateId, reason: r.reason })
+    ).catch((err) => this.deps.log.warn("admin alert failed", { err }));
+  }
+
   async #send(n: number, score: number): Promise<void> {
+    const tk = await getTicket(this.deps.kv, n);
+    await this.#tell((lang) =>
+      t(lang, "admin_low_rating", { number: n, score: "★".repeat(score), topic: tk?.topic ?? "" })
+    );
+  }
+
+  async #tell(text: (lang: Lang) => string): Promise<void> {
     const api = this.api();
     if (!api) return;
-    const [tk, settings, added] = await Promise.all([
-      getTicket(this.deps.kv, n),
+    const [settings, added] = await Promise.all([
       getSettings(this.deps.kv),
       listAdmins(this.deps.kv),
     ]);
-    const text = t(settings.teamLang, "admin_low_rating", {
-      number: n,
-      score: "★".repeat(score),
-      topic: tk?.topic ?? "",
-    });
+    const body = text(settings.teamLang);
     for (const id of new Set([...this.deps.adminIds, ...added])) {
       // an admin who never opened the settings bot cannot be written to; the others still are
-      await api.sendMessage(id, text).catch(() => {});
+      await api.sendMessage(id, body).catch(() => {});
     }
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { Message } from "grammy/types";
 import { K } from "./keys.ts";
+import { markInbox } from "./tickets.ts";
 
 /** Where a client is in a dialogue. */
 export type Draft =
@@ -37,6 +38,24 @@ export async function setDraft(kv: Deno.Kv, clientId: number, draft: Draft | nul
 /** Keeps a message for later; idempotent per update id. */
 export async function holdMessage(kv: Deno.Kv, clientId: number, held: HeldMessage): Promise<void> {
   await kv.set(K.held(clientId, held.updateId), held, { expireIn: DRAFT_TTL_MS });
+}
+
+/**
+ * Holds messages and marks their updates processed in one atomic write, so that no crash
+ * or failed write between the two can lose a message; false (nothing written) when any of
+ * them was processed already (a redelivery).
+ */
+export async function holdOnce(
+  kv: Deno.Kv,
+  bot: string,
+  clientId: number,
+  items: HeldMessage[],
+  at: number,
+): Promise<boolean> {
+  const op = kv.atomic();
+  markInbox(op, items.map((i) => ({ bot, updateId: i.updateId })), at);
+  for (const i of items) op.set(K.held(clientId, i.updateId), i, { expireIn: DRAFT_TTL_MS });
+  return (await op.commit()).ok;
 }
 
 /** The messages held for a client, in arrival order. */

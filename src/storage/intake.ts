@@ -63,25 +63,106 @@ function isParted(v: unknown): v is Parted {
     typeof (v as Parted).parts === "number";
 }
 
-/** Updates received but not processed yet, oldest first (parted ones reassembled). */
-export async function listIntake(kv: Deno.Kv, bot: string): Promise<Update[]> {
+function isUpdate(v: unknown): v is Update {
+  return typeof v === "object" && v !== null && typeof (v as Update).update_id === "number";
+}
+
+/**
+ * Updates received but not processed yet, oldest first (parted ones reassembled). A record
+ * that cannot be read back (corrupted, or parts missing) is moved aside with its reason
+ * instead of failing every start, and reported to `onSetAside`.
+ */
+export async function listIntake(
+  kv: Deno.Kv,
+  bot: string,
+  o: { at?: number; onSetAside?: (r: SetAsideUpdate) => void } = {},
+): Promise<Update[]> {
   const out: Update[] = [];
-  let parts: string[] = [];
+  const bad: Array<{ id: number; reason: string; raw: string }> = [];
   for await (const e of kv.list<unknown>({ prefix: K.intakePrefix(bot) })) {
     // parts sort right after their head key: ["intake", bot, id] < ["intake", bot, id, 0]
-    if (e.key.length === 4) {
-      parts.push(e.value as string);
-      continue;
-    }
-    if (parts.length) parts = [];
+    if (e.key.length !== 3) continue;
+    const id = e.key[2] as number;
     if (isParted(e.value)) {
-      const head = e;
       const chunks: string[] = [];
-      for await (const p of kv.list<string>({ prefix: head.key })) chunks.push(p.value);
-      if (chunks.length === e.value.parts) out.push(JSON.parse(chunks.join("")) as Update);
-    } else out.push(e.value as Update);
+      for await (const p of kv.list<string>({ prefix: e.key })) chunks.push(String(p.value));
+      const json = chunks.join("");
+      let u: unknown = null;
+      try {
+        u = chunks.length === e.value.parts ? JSON.parse(json) : null;
+      } catch { /* reported below */ }
+      if (isUpdate(u)) out.push(u);
+      else bad.push({ id, reason: "parts missing or unreadable", raw: json });
+    } else if (isUpdate(e.value)) out.push(e.value);
+    else bad.push({ id, reason: "not an update", raw: safeJson(e.value) });
+  }
+  for (const b of bad) {
+    const why = { reason: `corrupted record: ${b.reason}`, attempts: 0, at: o.at ?? Date.now() };
+    o.onSetAside?.(await setAsideUpdate(kv, bot, b.id, why, b.raw));
   }
   return out;
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/** An update set aside: it failed every attempt, or its record could not be read. */
+export interface SetAsideUpdate {
+  bot: string;
+  updateId: number;
+  /** Why, redacted (no tokens): the last error's message. */
+  reason: string;
+  attempts: number;
+  at: number;
+  /** The update's JSON, cut to what one KV value holds. */
+  raw: string;
+}
+
+/**
+ * Moves an update out of the inbox into the set-aside records (one per update id), so its
+ * chat goes on; what it was stays readable for an admin.
+ */
+export async function setAsideUpdate(
+  kv: Deno.Kv,
+  bot: string,
+  updateId: number,
+  why: { reason: string; attempts: number; at: number },
+  raw: string,
+): Promise<SetAsideUpdate> {
+  const rec: SetAsideUpdate = { bot, updateId, ...why, raw: raw.slice(0, PART_CHARS) };
+  await kv.set(K.setAside(bot, updateId), rec);
+  await dropIntake(kv, bot, [updateId]);
+  return rec;
+}
+
+/** The updates set aside for `bot`, oldest first. */
+export async function listSetAside(kv: Deno.Kv, bot: string): Promise<SetAsideUpdate[]> {
+  const out: SetAsideUpdate[] = [];
+  for await (const e of kv.list<SetAsideUpdate>({ prefix: K.setAsidePrefix(bot) })) {
+    out.push(e.value);
+  }
+  return out;
+}
+
+/** Counts a failed webhook attempt of an update; resolves to the attempts so far. */
+export async function countUpdateFailure(
+  kv: Deno.Kv,
+  bot: string,
+  updateId: number,
+): Promise<number> {
+  const key = K.updateFailures(bot, updateId);
+  for (let i = 0; i < 20; i++) {
+    const cur = await kv.get<number>(key);
+    const n = (cur.value ?? 0) + 1;
+    const res = await kv.atomic().check(cur).set(key, n, { expireIn: 86_400_000 }).commit();
+    if (res.ok) return n;
+  }
+  return Infinity;
 }
 
 /** Forgets processed updates (and the parts of large ones). */

@@ -65,6 +65,14 @@ export const K = {
    */
   intake: (bot: string, updateId: number) => ["intake", bot, updateId] as const,
   intakePrefix: (bot: string) => ["intake", bot] as const,
+  /**
+   * ["set_aside", bot, updateId] → SetAsideUpdate: an update that failed every attempt (or a
+   * corrupted intake record), kept with its reason for the admins instead of blocking its chat.
+   */
+  setAside: (bot: string, updateId: number) => ["set_aside", bot, updateId] as const,
+  setAsidePrefix: (bot: string) => ["set_aside", bot] as const,
+  /** ["update_failures", bot, updateId] → n: failed webhook attempts of an update (a day). */
+  updateFailures: (bot: string, updateId: number) => ["update_failures", bot, updateId] as const,
   /** ["album", chatId, mediaGroupId, messageId] → Incoming: album part waiting for the rest (webhook mode). */
   albumPart: (chatId: number, group: string, messageId: number) =>
     ["album", chatId, group, messageId] as const,

@@ -126,7 +126,8 @@ function applyChange(
   return ticket;
 }
 
-function markInbox(op: Deno.AtomicOperation, marks: InboxMark[], at: number): void {
+/** Adds "processed" marks to `op`; the operation fails if any was already processed. */
+export function markInbox(op: Deno.AtomicOperation, marks: InboxMark[], at: number): void {
   for (const m of marks) {
     const key = K.inbox(m.bot, m.updateId);
     op.check({ key, versionstamp: null });

@@ -10,7 +10,7 @@ import { t } from "../../i18n/mod.ts";
 import { clientButton } from "../../services/callback_data.ts";
 import { commentTicketRating } from "../../services/lifecycle.ts";
 import { clientMessages, type Incoming, openTicket, relayEdit } from "../../services/relay.ts";
-import { getDraft, holdMessage, setDraft } from "../../storage/drafts.ts";
+import { getDraft, holdMessage, holdOnce, setDraft } from "../../storage/drafts.ts";
 import { upsertClient } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { findMessageRef, getTicket, markProcessed } from "../../storage/tickets.ts";
@@ -41,6 +41,11 @@ export function privateMessages(deps: BotDeps): Composer<Context> {
 
 async function hold(deps: BotDeps, clientId: number, items: Incoming[]): Promise<void> {
   for (const i of items) await holdMessage(deps.kv, clientId, i);
+}
+
+/** Holds the items, marked processed in the same write; false for a redelivery. */
+function holdFirstTime(deps: BotDeps, clientId: number, items: Incoming[]): Promise<boolean> {
+  return holdOnce(deps.kv, "client", clientId, items, deps.clock.now());
 }
 
 /** Marks all items processed; false when this is a redelivery of something already handled. */
@@ -102,8 +107,7 @@ async function handle(deps: BotDeps, ctx: Context, items: Incoming[]): Promise<v
       return;
     case "topic":
     case "held":
-      if (!(await firstTime(deps, items))) return;
-      await hold(deps, client.id, items);
+      await holdFirstTime(deps, client.id, items);
       return;
   }
 
@@ -115,15 +119,13 @@ async function handle(deps: BotDeps, ctx: Context, items: Incoming[]): Promise<v
     if (ref) ticketNumber = ref.ticket;
   }
   if (ticketNumber === null) {
-    if (!(await firstTime(deps, items))) return;
-    await hold(deps, client.id, items);
+    if (!(await holdFirstTime(deps, client.id, items))) return;
     await askTopic(deps, ctx, lang);
     return;
   }
   const res = await clientMessages(deps, ticketNumber, client.id, items);
   if (res === "closed" || res === "not_found") {
-    if (!(await firstTime(deps, items))) return;
-    await hold(deps, client.id, items);
+    if (!(await holdFirstTime(deps, client.id, items))) return;
     const tk = res === "closed" ? await getTicket(deps.kv, ticketNumber) : null;
     if (!tk) {
       await askTopic(deps, ctx, lang);

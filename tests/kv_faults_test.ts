@@ -1,0 +1,99 @@
+/**
+ * Storage that fails under the service: a write refused between two steps of one message
+ * (as a kill or a full disk would), a record that fails every time, a corrupted inbox.
+ */
+import assert from "node:assert/strict";
+import { listHeld } from "../src/storage/drafts.ts";
+import { listSetAside, saveIntake } from "../src/storage/intake.ts";
+import { K } from "../src/storage/keys.ts";
+import { getClient } from "../src/storage/people.ts";
+import { faultyKv } from "./faulty_kv.ts";
+import { startWorld } from "./harness.ts";
+
+Deno.test("a client's first message is kept when the write after its processed mark fails", async () => {
+  let faults!: ReturnType<typeof faultyKv>;
+  const w = await startWorld({
+    wrapKv: (kv) => (faults = faultyKv(kv)).kv,
+  });
+  try {
+    const alice = await w.newClient("Alice");
+    // the write that keeps the message fails once, as a kill or a full disk would stop it
+    faults.failWrites((k) => k[0] === "held", 1);
+    w.emu.userSend(alice.id, w.clientBot.id, { text: "My parcel never arrived" });
+    await w.until(
+      () => w.clientView(alice.id).some((m) => !m.outgoing && /тему|topic/i.test(m.text ?? "")),
+      "the topic question",
+    );
+    assert.equal(faults.failed, 1, "the fault was hit");
+    const held = await listHeld(w.kv, alice.id);
+    assert.equal(held.length, 1, "the message is kept");
+    assert.equal(held[0]!.message.text, "My parcel never arrived");
+
+    // and it reaches the managers once the topic is given
+    w.emu.userSend(alice.id, w.clientBot.id, { text: "Delivery" });
+    let n = 0;
+    await w.until(async () => {
+      n = (await getClient(w.kv, alice.id))?.currentTicket ?? 0;
+      return n > 0;
+    }, "the ticket");
+    await w.until(
+      async () => (await w.thread(n)).some((m) => m.text?.includes("My parcel never arrived")),
+      "the message in the thread",
+    );
+  } finally {
+    await w.stop();
+  }
+});
+
+Deno.test("an update that fails every time is set aside with its reason; its chat goes on", async () => {
+  let faults!: ReturnType<typeof faultyKv>;
+  const w = await startWorld({ wrapKv: (kv) => (faults = faultyKv(kv)).kv });
+  try {
+    const alice = await w.newClient("Alice");
+    // every write of Alice's held messages fails: that update can never be handled
+    faults.failWrites((k) => k[0] === "held", 1_000, "database or disk is full");
+    w.emu.userSend(alice.id, w.clientBot.id, { text: "first" });
+    await w.until(() => w.setAside.length === 1, "the update set aside");
+    const rec = w.setAside[0]!;
+    assert.equal(rec.bot, "client");
+    assert.match(rec.reason, /disk is full/);
+    assert.equal(rec.attempts, 4);
+    assert.match(rec.raw, /"first"/);
+    const stored = await listSetAside(w.kv, "client");
+    assert.equal(stored.length, 1);
+    assert.equal(stored[0]!.updateId, rec.updateId);
+    assert.equal((await w.kv.get(K.intake("client", rec.updateId))).versionstamp, null);
+
+    // the disk has room again: the same chat's next message is handled
+    faults.clear();
+    w.emu.userSend(alice.id, w.clientBot.id, { text: "second" });
+    await w.until(
+      () => w.clientView(alice.id).some((m) => !m.outgoing && /тему|topic/i.test(m.text ?? "")),
+      "the topic question after the set-aside update",
+    );
+    assert.deepEqual((await listHeld(w.kv, alice.id)).map((h) => h.message.text), ["second"]);
+  } finally {
+    await w.stop();
+  }
+});
+
+Deno.test("a corrupted inbox record is set aside at start; the updates around it are handled", async () => {
+  const w = await startWorld({
+    beforeStart: async (kv) => {
+      // left by a crash or a bad disk: a head without its parts, and a value that is no update
+      await kv.set(K.intake("client", 7), { parts: 3 });
+      await kv.set(K.intake("client", 8), "garbage");
+      await saveIntake(kv, "client", []);
+    },
+  });
+  try {
+    await w.until(() => w.setAside.length === 2, "both records set aside");
+    assert.deepEqual(w.setAside.map((r) => r.updateId).sort(), [7, 8]);
+    assert.ok(w.setAside.every((r) => r.reason.startsWith("corrupted record")));
+    assert.equal((await w.kv.get(K.intake("client", 7))).versionstamp, null);
+    // and the bot works: a new client is greeted
+    await w.newClient("Bob");
+  } finally {
+    await w.stop();
+  }
+});
