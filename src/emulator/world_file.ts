@@ -124,10 +124,11 @@ export class WorldFileError extends Error {
 
 function pathOf(path: readonly PropertyKey[]): string {
   let s = "";
-  for (const p of path) {
+  path.forEach((p, i) => {
     if (typeof p === "number") s += `[${p}]`;
+    else if (path[i - 1] === "members") s += `["${String(p)}"]`;
     else s += s ? `.${String(p)}` : String(p);
-  }
+  });
   return s;
 }
 
