@@ -339,13 +339,23 @@ export class Emulator {
 
   // ------------------------------------------------------------------ control surface
 
-  /** Creates a bot; token is "<id>:<secret>". Privacy mode is on by default. */
+  /**
+   * Creates a bot; token is "<id>:<secret>" (a fixed `token` gives the bot the id before its
+   * colon). Privacy mode is on by default.
+   */
   createBot(o: { username: string; firstName?: string; privacy?: boolean; token?: string }): {
     id: number;
     token: string;
     username: string;
   } {
-    const b = this.world.addBot(o);
+    let id: number | undefined;
+    if (o.token !== undefined) {
+      const m = /^([1-9][0-9]{0,15}):[A-Za-z0-9_-]+$/.exec(o.token);
+      if (!m) throw new Error(`token must look like "<id>:<secret>", got "${o.token}"`);
+      id = Number(m[1]);
+      if (this.world.actor(id)) throw new Error(`token: id ${id} is already used`);
+    }
+    const b = this.world.addBot({ ...o, id });
     return { id: b.id, token: b.token, username: b.username };
   }
 
