@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { Api } from "grammy";
 import type { OutboxJob } from "../src/domain/records.ts";
 import { createLogger } from "../src/log.ts";
-import type { HelpdeskEvent } from "../src/services/deps.ts";
+import { AdminAlerts } from "../src/services/admin_alerts.ts";
+import type { HelpdeskEvent, Notifier } from "../src/services/deps.ts";
 import { quarantinedJobs } from "../src/storage/outbox.ts";
 import { clientOpensTicket, managerSays, startWorld, type TestWorld } from "./harness.ts";
 
@@ -196,11 +198,22 @@ Deno.test({
   ...sanitize,
   fn: async () => {
     const events: HelpdeskEvent[] = [];
+    let alerts: Notifier | null = null;
     const w = await startWorld({
       outboxLimits: { maxAttempts: 4 },
-      notifier: { notify: (e) => events.push(e) },
+      notifier: {
+        notify: (e) => {
+          events.push(e);
+          alerts?.notify(e);
+        },
+      },
     });
     try {
+      // the admins' alerts go out through the settings bot, as in the service
+      const settingsBot = w.emu.createBot({ username: "help_settings_bot" });
+      w.emu.userStartBot(w.owner.id, settingsBot.id);
+      const settingsApi = new Api(settingsBot.token, { apiRoot: w.emu.apiRoot });
+      alerts = new AdminAlerts(w.deps, () => settingsApi);
       const bob = await w.newClient("Bob", "en");
       const n = await clientOpensTicket(w, bob.id, "Refund", "Where is my refund?");
       w.emu.failNext({
@@ -226,6 +239,14 @@ Deno.test({
         lane: "group",
         reason: "Internal Server Error",
       });
+      await w.until(
+        () =>
+          w.emu.view(w.owner.id, settingsBot.id).some((m) =>
+            m.text ===
+              `⚠️ Обращение #${n}: сообщение не доставлено в группу менеджеров: Internal Server Error`
+          ),
+        "the admin's alert in the settings bot",
+      );
       const [q] = await quarantinedJobs(w.kv);
       assert.equal(q?.job.lane, "group");
       assert.ok(!(await w.thread(n)).some((m) => m.text === "Any news?"));
