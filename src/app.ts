@@ -91,7 +91,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     adminIds: config.adminIds,
     apis: () => supervisor?.apis() ?? { client: null, manager: null },
   };
-  const outbox = new Outbox(base);
+  // admins hear of messages the outbox gives up on through the notifier made below
+  const outbox = new Outbox(base, () => botDeps.notifier);
   const albumWindowMs = deps.albumWindowMs ?? 700;
   const botDeps: BotDeps = {
     ...base,

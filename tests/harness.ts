@@ -12,7 +12,8 @@ import type { BotDeps } from "../src/bots/context.ts";
 import { createManagerBot } from "../src/bots/manager/bot.ts";
 import { ManualClock } from "../src/clock.ts";
 import { type Emulator, startEmulator, type ViewMessage } from "../src/emulator/mod.ts";
-import { createLogger } from "../src/log.ts";
+import { createLogger, type Logger } from "../src/log.ts";
+import type { Notifier, OutboxLimits } from "../src/services/deps.ts";
 import { Outbox } from "../src/services/outbox.ts";
 import { Pacer, TELEGRAM_LIMITS } from "../src/services/pacer.ts";
 import { DurablePoller } from "../src/runtime/poller.ts";
@@ -32,6 +33,12 @@ export interface WorldOptions {
   beforeStart?: (kv: Deno.Kv) => Promise<void>;
   /** Wraps the in-memory KV the service is given (fault injection). */
   wrapKv?: (kv: Deno.Kv) => Deno.Kv;
+  /** The outbox's retry ceiling (default: the service's). */
+  outboxLimits?: Partial<OutboxLimits>;
+  /** The logger of the service (default: silent unless TEST_LOG is set). */
+  log?: Logger;
+  /** Receives the helpdesk's events (there is none by default). */
+  notifier?: Notifier;
 }
 
 /** A running world. */
@@ -53,6 +60,8 @@ export interface TestWorld {
   bots: { client: Bot; manager: Bot };
   /** Registered managers. */
   managers: Array<{ id: number; name: string }>;
+  /** Stops the outbox as a service restart would and starts a new one that resumes from KV. */
+  restartOutbox(): Promise<void>;
   /** A new customer who has pressed /start. */
   newClient(name: string, languageCode?: string): Promise<{ id: number }>;
   /** What a user sees in their chat with the client bot. */
@@ -92,7 +101,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
   const rawKv = await Deno.openKv(":memory:");
   const kv = o.wrapKv ? o.wrapKv(rawKv) : rawKv;
   const clock = new ManualClock(Date.UTC(2026, 0, 5, 9, 0));
-  const log = createLogger(Deno.env.get("TEST_LOG") ? "debug" : "silent");
+  const log = o.log ?? createLogger(Deno.env.get("TEST_LOG") ? "debug" : "silent");
   await updateSettings(kv, 0, clock.now(), () => ({
     clientBotToken: clientBot.token,
     managerBotToken: managerBot.token,
@@ -129,11 +138,12 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
     pacer,
     adminIds: [owner.id],
     apis: () => ({ client: bots.client?.api ?? null, manager: bots.manager?.api ?? null }),
+    ...(o.outboxLimits ? { outboxLimits: o.outboxLimits } : {}),
   };
-  const outbox = new Outbox(base);
   const deps: BotDeps = {
     ...base,
-    outbox,
+    outbox: new Outbox(base, () => deps.notifier),
+    ...(o.notifier ? { notifier: o.notifier } : {}),
     apiRoot: emu.apiRoot,
     albums: new AlbumCollector(o.albumWindowMs ?? 60, (e) => log.error("album", { err: e })),
   };
@@ -217,10 +227,15 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
       return emu.threadView(groupId, t.threadId).filter((m) => m.id !== t.threadId);
     },
     until,
+    async restartOutbox() {
+      await deps.outbox.stop();
+      deps.outbox = new Outbox(base, () => deps.notifier);
+      await deps.outbox.resume();
+    },
     async stop() {
       await deps.albums.flushAll();
       await Promise.all(pollers.map((p) => p.stop()));
-      await outbox.stop();
+      await deps.outbox.stop();
       await emu.close();
       rawKv.close();
     },

@@ -105,8 +105,15 @@ export interface OutboxJob {
   lane: Lane;
   seq: number;
   createdAt: number;
+  /** Failed attempts so far (kept with the job, so a restart does not reset the ceiling). */
   attempts: number;
   notBefore: number;
+  /** When the first attempt failed; absent while none has. */
+  firstFailedAt?: number;
+  /** Why the last attempt failed (redacted). */
+  lastReason?: string;
+  /** Reasons already logged for this job: each is logged once, not once per attempt. */
+  loggedReasons?: string[];
   /** What to do. */
   action:
     | { type: "copy"; msgSeq: number }

@@ -223,7 +223,8 @@ export class Emulator {
         description: "Bad Request: can't parse request body",
       });
     }
-    const fault = this.faults.take(bot.id, method);
+    const chat = Number(params.chat_id);
+    const fault = this.faults.take(bot.id, method, Number.isFinite(chat) ? chat : undefined);
     if (fault?.kind === "500") {
       this.record(bot, method, params, new ApiError(500, "Internal Server Error"));
       return json(500, { ok: false, error_code: 500, description: "Internal Server Error" });

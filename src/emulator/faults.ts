@@ -6,6 +6,8 @@ export interface FaultSpec {
   method?: string;
   /** only calls of this bot; any bot if omitted */
   botId?: number;
+  /** only calls whose `chat_id` is this chat; any chat if omitted */
+  chatId?: number;
   /** how many calls to fail (default 1) */
   count?: number;
   /**
@@ -37,13 +39,14 @@ export class Faults {
     this.rules = [];
   }
 
-  /** The fault to apply to this call, if any (consumes one use). */
-  take(botId: number, method: string): FaultSpec | undefined {
+  /** The fault to apply to this call (to `chatId`, when it has one), if any; consumes one use. */
+  take(botId: number, method: string, chatId?: number): FaultSpec | undefined {
     if (this.rules.length === 0) return undefined;
     const lower = method.toLowerCase();
     const i = this.rules.findIndex((r) =>
       (r.botId === undefined || r.botId === botId) &&
-      (r.methodLower === undefined || r.methodLower === lower)
+      (r.methodLower === undefined || r.methodLower === lower) &&
+      (r.chatId === undefined || r.chatId === chatId)
     );
     if (i < 0) return undefined;
     const r = this.rules[i]!;

@@ -75,6 +75,12 @@ export const en: Record<keyof typeof ru, string> = {
   thread_client_unreachable: "⚠️ The client blocked the bot; messages cannot reach them.",
   thread_client_back: "✅ The client is reachable again; held messages are being sent.",
   thread_undeliverable: "⚠️ Could not deliver the message to the client: {reason}",
+  thread_undeliverable_after:
+    "⚠️ Could not deliver the message to the client: {reason} ({attempts} attempts). It is no longer retried.",
+  client_undelivered:
+    "⚠️ Your message could not be passed on to the support team. Please send it again later.",
+  admin_undeliverable:
+    "⚠️ Ticket #{number}: a message could not be delivered to the managers' group: {reason}",
   thread_closed_by: "Ticket closed ({who}).",
   thread_reopened_by: "Ticket reopened ({who}).",
   thread_rated: "Client's rating: {score} {comment}",

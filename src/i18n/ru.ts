@@ -74,6 +74,12 @@ export const ru = {
   thread_client_unreachable: "⚠️ Клиент заблокировал бота, сообщения ему не доставляются.",
   thread_client_back: "✅ Клиент снова доступен, отложенные сообщения отправляются.",
   thread_undeliverable: "⚠️ Не удалось доставить сообщение клиенту: {reason}",
+  thread_undeliverable_after:
+    "⚠️ Не удалось доставить сообщение клиенту: {reason} (попыток: {attempts}). Больше не отправляется.",
+  client_undelivered:
+    "⚠️ Ваше сообщение не удалось передать в поддержку. Пожалуйста, отправьте его ещё раз позже.",
+  admin_undeliverable:
+    "⚠️ Обращение #{number}: сообщение не доставлено в группу менеджеров: {reason}",
   thread_closed_by: "Обращение закрыто ({who}).",
   thread_reopened_by: "Обращение снова открыто ({who}).",
   thread_rated: "Оценка клиента: {score} {comment}",

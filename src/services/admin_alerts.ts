@@ -1,5 +1,6 @@
 /**
- * Admins hear about low ratings (1–2) through the settings bot, the one bot they talk to.
+ * Admins hear about low ratings (1–2) and about messages the outbox gave up on, through the
+ * settings bot, the one bot they talk to.
  *
  * @module
  */
@@ -15,11 +16,20 @@ import type { Helpdesk } from "./helpdesk.ts";
 /** Ratings at or below this alert the admins. */
 export const ADMIN_LOW_RATING = 2;
 
-/** Sends admins a message for every low rating; never throws. */
+/** Sends admins a message for every low rating and undeliverable message; never throws. */
 export class AdminAlerts implements Notifier {
   constructor(readonly deps: Helpdesk, readonly api: () => Api | null) {}
 
   notify(e: HelpdeskEvent): void {
+    if (e.type === "undeliverable") {
+      // a client message that could not reach the thread (an answer that could not reach the
+      // client is told in the thread instead)
+      if (e.lane !== "group") return;
+      void this.#undeliverable(e.ticket, e.reason).catch((err) =>
+        this.deps.log.warn("admin alert failed", { err })
+      );
+      return;
+    }
     if (e.type !== "rated" || e.score > ADMIN_LOW_RATING) return;
     void this.#send(e.ticket, e.score).catch((err) =>
       this.deps.log.warn("admin alert failed", { err })
@@ -31,6 +41,10 @@ export class AdminAlerts implements Notifier {
     void this.#tell((lang) =>
       t(lang, "admin_update_set_aside", { bot: r.bot, id: r.updateId, reason: r.reason })
     ).catch((err) => this.deps.log.warn("admin alert failed", { err }));
+  }
+
+  async #undeliverable(n: number, reason: string): Promise<void> {
+    await this.#tell((lang) => t(lang, "admin_undeliverable", { number: n, reason }));
   }
 
   async #send(n: number, score: number): Promise<void> {

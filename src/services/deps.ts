@@ -6,6 +6,7 @@
 import type { Api } from "grammy";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
+import type { Lane } from "../domain/records.ts";
 import type { SlaThreshold } from "../domain/sla.ts";
 import type { Pacer } from "./pacer.ts";
 
@@ -25,7 +26,20 @@ export interface ServiceDeps {
   adminIds: readonly number[];
   /** Current bot APIs; they change when an admin switches a token. */
   apis: () => BotApis;
+  /** When the outbox gives up on a job (defaults: {@linkcode OUTBOX_LIMITS}). */
+  outboxLimits?: Partial<OutboxLimits>;
 }
+
+/** The retry ceiling of an outbox job: whichever is reached first. */
+export interface OutboxLimits {
+  /** Failed attempts after which the job is set aside as undeliverable. */
+  maxAttempts: number;
+  /** Time since the first failed attempt after which the job is set aside (ms). */
+  maxAgeMs: number;
+}
+
+/** Default retry ceiling: 20 failed attempts (about an hour with backoff) or 24 h. */
+export const OUTBOX_LIMITS: OutboxLimits = { maxAttempts: 20, maxAgeMs: 24 * 3600_000 };
 
 /** Something happened that managers may want to hear about (see the manager bot). */
 export type HelpdeskEvent =
@@ -33,7 +47,9 @@ export type HelpdeskEvent =
   | { type: "client_wrote"; ticket: number }
   | { type: "transferred"; ticket: number; to: number; by: number }
   | { type: "rated"; ticket: number; score: number }
-  | { type: "sla"; ticket: number; threshold: SlaThreshold };
+  | { type: "sla"; ticket: number; threshold: SlaThreshold }
+  /** The outbox gave up on a message of the ticket (see `services/outbox.ts`). */
+  | { type: "undeliverable"; ticket: number; lane: Lane; reason: string };
 
 /** Receives helpdesk events; must not throw and must not block the caller for long. */
 export interface Notifier {

@@ -1,7 +1,12 @@
 /**
  * The delivery worker. Jobs wait in KV (see `storage/outbox.ts`); each lane of each ticket is
  * delivered in order by one runner; every send is paced; failures are retried honouring
- * `retry_after` with backoff until delivered or definitively undeliverable.
+ * `retry_after` with backoff until delivered or definitively undeliverable. A job that cannot
+ * be delivered (a permanent error, an unknown type, or past the retry ceiling of
+ * {@linkcode OUTBOX_LIMITS}: attempts or age) is moved out of its lane into the quarantine with
+ * its reason, so the lane's later jobs go on, and the people concerned are told once.
+ * Failed attempts are counted in the job in KV (a restart does not reset the ceiling) and
+ * logged once per job and reason.
  *
  * @module
  */
@@ -25,7 +30,9 @@ import {
   headJob,
   markPostDirty,
   postDirtyEntry,
+  saveAttempt,
 } from "../storage/outbox.ts";
+import { redact } from "../log.ts";
 import { getClient, getManager, patchClient } from "../storage/people.ts";
 import { getSettings } from "../storage/settings.ts";
 import { slaReached } from "../storage/sla.ts";
@@ -38,14 +45,15 @@ import {
   ticketsByClient,
 } from "../storage/tickets.ts";
 import { clientButton } from "./callback_data.ts";
-import type { ServiceDeps } from "./deps.ts";
+import { type Notifier, OUTBOX_LIMITS, type OutboxLimits, type ServiceDeps } from "./deps.ts";
 import { withPrefix } from "./message_content.ts";
 import { renderPost } from "./post.ts";
 
 type Outcome =
   | { kind: "done"; copies: Array<{ seq: number; copy: MsgAddr }>; headerId?: number }
   | { kind: "failed"; seqs: number[]; reason: string }
-  | { kind: "retry"; ms: number }
+  /** Try again after `ms`; `counted`: the attempt counts towards the attempt ceiling. */
+  | { kind: "retry"; ms: number; reason: string; counted: boolean }
   | { kind: "hold" };
 
 interface LaneContext {
@@ -58,6 +66,9 @@ interface LaneContext {
 type InputMedia = InputMediaPhoto | InputMediaVideo | InputMediaDocument | InputMediaAudio;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** How many distinct failure reasons a job remembers having logged. */
+const MAX_LOGGED_REASONS = 16;
 
 /** Telegram's failure, classified for retrying. */
 type Failure =
@@ -84,10 +95,15 @@ export class Outbox {
   /** Client of each ticket seen, so that a lane reads ticket and client at once. */
   readonly #clientOf = new Map<number, number>();
   readonly #again = new Set<string>();
+  readonly #limits: OutboxLimits;
+  readonly #notifier: () => Notifier | undefined;
   #stopped = false;
 
-  constructor(deps: ServiceDeps) {
+  /** `notifier`: who hears of messages given up on (the admins' alerts), read when needed. */
+  constructor(deps: ServiceDeps, notifier: () => Notifier | undefined = () => undefined) {
     this.#deps = deps;
+    this.#limits = { ...OUTBOX_LIMITS, ...deps.outboxLimits };
+    this.#notifier = notifier;
   }
 
   /** Makes sure a runner delivers the lane's jobs. */
@@ -164,8 +180,7 @@ export class Outbox {
   }
 
   async #runLane(ticket: number, lane: Lane): Promise<void> {
-    const { kv, log } = this.#deps;
-    let failures = 0;
+    const { kv } = this.#deps;
     while (!this.#stopped) {
       const job = await headJob(kv, ticket, lane);
       if (!job) return;
@@ -175,44 +190,143 @@ export class Outbox {
       try {
         outcome = await this.#execute(job.value, ctx);
       } catch (e) {
-        outcome = await this.#onFailure(e, job.value, ctx, failures);
+        outcome = await this.#onFailure(e, job.value, ctx);
       }
       switch (outcome.kind) {
         case "done":
-          failures = 0;
           await completeJobBatched(kv, {
             job,
             copies: outcome.copies,
             ...(outcome.headerId !== undefined ? { headerId: outcome.headerId } : {}),
           });
           break;
-        case "failed":
-          failures = 0;
-          log.warn("message undeliverable", { ticket, lane, reason: outcome.reason });
-          await completeJobBatched(kv, {
-            job,
-            copies: [],
-            failed: outcome.seqs.map((seq) => ({ seq, reason: outcome.reason })),
+        case "failed": {
+          const j = job.value;
+          await this.#setAside(job, {
+            reason: redact(outcome.reason),
+            attempts: j.attempts + 1,
+            firstFailedAt: j.firstFailedAt ?? null,
+            seqs: outcome.seqs,
+            ceiling: false,
           });
-          if (lane === "client") {
-            await this.enqueue(ticket, [{
-              lane: "group",
-              action: {
-                type: "notice",
-                key: "thread_undeliverable",
-                params: { reason: outcome.reason },
-              },
-            }]);
-          }
           break;
+        }
         case "retry":
-          failures++;
-          await sleep(outcome.ms);
+          if (!(await this.#failedAttempt(job, outcome.reason, outcome.counted))) {
+            await sleep(outcome.ms);
+          }
           break;
         case "hold":
           return;
       }
     }
+  }
+
+  /**
+   * Counts a failed attempt in the job (logging its reason the first time it is seen for the
+   * job); past the ceiling sets the job aside. Returns true when it was set aside.
+   */
+  async #failedAttempt(
+    job: Deno.KvEntry<OutboxJob>,
+    rawReason: string,
+    counted: boolean,
+  ): Promise<boolean> {
+    const { kv, log, clock } = this.#deps;
+    const j = job.value;
+    const now = clock.now();
+    const reason = redact(rawReason);
+    const attempts = j.attempts + (counted ? 1 : 0);
+    const firstFailedAt = j.firstFailedAt ?? now;
+    const logged = j.loggedReasons ?? [];
+    const fresh = !logged.includes(reason);
+    if (fresh) {
+      log.warn("Cannot deliver outbox job yet: retrying", {
+        ...jobFields(j),
+        reason,
+        attempts,
+      });
+    }
+    if (attempts >= this.#limits.maxAttempts || now - firstFailedAt >= this.#limits.maxAgeMs) {
+      await this.#setAside(job, {
+        reason,
+        attempts,
+        firstFailedAt,
+        seqs: seqsOf(j),
+        ceiling: true,
+      });
+      return true;
+    }
+    await saveAttempt(kv, job, {
+      ...j,
+      attempts,
+      firstFailedAt,
+      lastReason: reason,
+      loggedReasons: fresh ? [...logged, reason].slice(-MAX_LOGGED_REASONS) : logged,
+    });
+    return false;
+  }
+
+  /**
+   * Moves a job out of its lane into the quarantine (its messages marked failed), in one
+   * atomic operation, and tells the people concerned: the thread when the client cannot get a
+   * message; the client and the admins when a client's message cannot reach the thread.
+   */
+  async #setAside(
+    job: Deno.KvEntry<OutboxJob>,
+    f: {
+      reason: string;
+      attempts: number;
+      firstFailedAt: number | null;
+      seqs: number[];
+      ceiling: boolean;
+    },
+  ): Promise<void> {
+    const { kv, log, clock } = this.#deps;
+    const j = job.value;
+    log.warn("Cannot deliver outbox job: set aside as undeliverable", {
+      ...jobFields(j),
+      reason: f.reason,
+      attempts: f.attempts,
+    });
+    await completeJobBatched(kv, {
+      job,
+      copies: [],
+      failed: f.seqs.map((seq) => ({ seq, reason: f.reason })),
+      quarantine: {
+        job: j,
+        reason: f.reason,
+        attempts: f.attempts,
+        firstFailedAt: f.firstFailedAt,
+        quarantinedAt: clock.now(),
+      },
+    });
+    if (j.lane === "client") {
+      await this.enqueue(j.ticket, [{
+        lane: "group",
+        action: f.ceiling
+          ? {
+            type: "notice",
+            key: "thread_undeliverable_after",
+            params: { reason: f.reason, attempts: f.attempts },
+          }
+          : { type: "notice", key: "thread_undeliverable", params: { reason: f.reason } },
+      }]);
+      return;
+    }
+    // the group lane: a client's message (or a notice for the team) cannot reach the thread
+    const type = (j.action as { type?: unknown }).type;
+    if (type === "copy" || type === "album") {
+      await this.enqueue(j.ticket, [{
+        lane: "client",
+        action: { type: "notice", key: "client_undelivered", params: {} },
+      }]);
+    }
+    this.#notifier()?.notify({
+      type: "undeliverable",
+      ticket: j.ticket,
+      lane: j.lane,
+      reason: f.reason,
+    });
   }
 
   async #context(ticket: number, lane: Lane): Promise<LaneContext | null> {
@@ -231,26 +345,32 @@ export class Outbox {
     return { ticket: t, client, settings, api };
   }
 
-  async #onFailure(
-    e: unknown,
-    job: OutboxJob,
-    ctx: LaneContext,
-    failures: number,
-  ): Promise<Outcome> {
+  async #onFailure(e: unknown, job: OutboxJob, ctx: LaneContext): Promise<Outcome> {
     const f = classify(e);
+    const failures = job.attempts;
     const { pacer } = this.#deps;
     const chatId = job.lane === "group" ? ctx.settings.groupId! : ctx.ticket.clientId;
     switch (f.type) {
       case "rate":
         pacer.backOff("client", chatId, f.retryAfter);
-        return { kind: "retry", ms: pacer.scaled(f.retryAfter) };
+        // Telegram's pacing, not the job's fault: counts towards the age ceiling only
+        return {
+          kind: "retry",
+          ms: pacer.scaled(f.retryAfter),
+          reason: "Too Many Requests",
+          counted: false,
+        };
       case "blocked":
         if (job.lane === "client") {
           await this.markUnreachable(ctx.ticket.clientId, true);
           return { kind: "hold" };
         }
-        this.#deps.log.error("cannot write to the managers' group", { description: f.description });
-        return { kind: "retry", ms: pacer.scaled(Math.min(300, 5 * 2 ** failures)) };
+        return {
+          kind: "retry",
+          ms: pacer.scaled(Math.min(300, 5 * 2 ** failures)),
+          reason: `cannot write to the managers' group: ${f.description}`,
+          counted: true,
+        };
       case "bad":
         if (/not modified/.test(f.description)) return { kind: "done", copies: [] };
         if (
@@ -260,7 +380,13 @@ export class Outbox {
         }
         return { kind: "failed", seqs: seqsOf(job), reason: f.description };
       case "transient":
-        return { kind: "retry", ms: pacer.scaled(Math.min(60, 0.5 * 2 ** failures)) };
+        // capped at 5 min: the default 20 attempts span about an hour of outage
+        return {
+          kind: "retry",
+          ms: pacer.scaled(Math.min(300, 0.5 * 2 ** failures)),
+          reason: f.description,
+          counted: true,
+        };
     }
   }
 
@@ -354,7 +480,6 @@ export class Outbox {
         // written by a newer version, or corrupted: set aside with its reason, never at the
         // head of the lane for good (it used to spin there and block the ticket)
         const type = String((a as { type?: unknown }).type);
-        this.#deps.log.error("unknown outbox job set aside", { ticket: n, lane: job.lane, type });
         return { kind: "failed", seqs: [], reason: `unknown job type "${type}"` };
       }
     }
@@ -596,4 +721,14 @@ function seqsOf(job: OutboxJob): number[] {
   if (a.type === "album") return a.msgSeqs;
   if (a.type === "copy" || a.type === "edit" || a.type === "delete") return [a.msgSeq];
   return [];
+}
+
+/** What identifies a job in the log. */
+function jobFields(j: OutboxJob): Record<string, unknown> {
+  return {
+    ticket: j.ticket,
+    lane: j.lane,
+    seq: j.seq,
+    type: String((j.action as { type?: unknown }).type),
+  };
 }

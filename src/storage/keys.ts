@@ -90,6 +90,13 @@ export const K = {
   outbox: (n: number, lane: string, seq: number) => ["outbox", n, lane, seq] as const,
   outboxLane: (n: number, lane: string) => ["outbox", n, lane] as const,
   outboxAll: () => ["outbox"] as const,
+  /**
+   * ["outbox_quarantine", number, lane, seq] → QuarantinedJob: a job taken out of its lane for
+   * good (unknown type, or past the retry ceiling), with its reason; kept for inspection.
+   */
+  outboxQuarantine: (n: number, lane: string, seq: number) =>
+    ["outbox_quarantine", n, lane, seq] as const,
+  outboxQuarantineAll: () => ["outbox_quarantine"] as const,
   /** ["post_dirty", number] → at: the ticket's channel post must be (re)rendered. */
   postDirty: (n: number) => ["post_dirty", n] as const,
   postDirtyAll: () => ["post_dirty"] as const,

@@ -56,12 +56,27 @@ export async function markPostDirty(kv: Deno.Kv, ticket: number, at: number): Pr
   await kv.set(K.postDirty(ticket), at);
 }
 
+/** A job taken out of its lane for good, with why; see `K.outboxQuarantine`. */
+export interface QuarantinedJob {
+  job: OutboxJob;
+  /** Why it cannot be delivered (redacted). */
+  reason: string;
+  /** Failed attempts made. */
+  attempts: number;
+  /** When the first attempt failed (null: it was never tried, e.g. an unknown type). */
+  firstFailedAt: number | null;
+  /** When it was set aside. */
+  quarantinedAt: number;
+}
+
 /** What a finished job leaves behind. */
 export interface Completion {
   job: Deno.KvEntry<OutboxJob>;
   copies: Array<{ seq: number; copy: MsgAddr }>;
   failed?: Array<{ seq: number; reason: string }>;
   headerId?: number;
+  /** The job is set aside in the quarantine instead of just removed. */
+  quarantine?: QuarantinedJob;
 }
 
 /** Reads what a completion checks and returns the mutations that record it. */
@@ -74,6 +89,10 @@ async function prepare(kv: Deno.Kv, c: Completion): Promise<(op: Deno.AtomicOper
   const ticketEntry = c.headerId !== undefined ? await kv.get<Ticket>(K.ticket(n)) : null;
   return (op) => {
     op.check(c.job).delete(c.job.key);
+    if (c.quarantine) {
+      const j = c.job.value;
+      op.set(K.outboxQuarantine(j.ticket, j.lane, j.seq), c.quarantine);
+    }
     records.forEach((r, i) => {
       if (!r.value) return;
       op.check(r);
@@ -130,4 +149,25 @@ export async function addJobs(kv: Deno.Kv, jobs: OutboxJob[]): Promise<void> {
   const op = kv.atomic();
   for (const j of jobs) op.set(K.outbox(j.ticket, j.lane, j.seq), j);
   await op.commit();
+}
+
+/**
+ * Records a failed attempt in the job itself (attempt count, first failure, reasons logged);
+ * returns false when the job changed or went meanwhile.
+ */
+export async function saveAttempt(
+  kv: Deno.Kv,
+  job: Deno.KvEntry<OutboxJob>,
+  next: OutboxJob,
+): Promise<boolean> {
+  return (await kv.atomic().check(job).set(job.key, next).commit()).ok;
+}
+
+/** Every quarantined job, in ticket, lane and job order. */
+export async function quarantinedJobs(kv: Deno.Kv): Promise<QuarantinedJob[]> {
+  const out: QuarantinedJob[] = [];
+  for await (const e of kv.list<QuarantinedJob>({ prefix: K.outboxQuarantineAll() })) {
+    out.push(e.value);
+  }
+  return out;
 }

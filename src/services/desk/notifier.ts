@@ -148,6 +148,9 @@ export async function notifyEvent(deps: Helpdesk, e: HelpdeskEvent): Promise<num
       );
     case "sla":
       return await notifySla(deps, tk, e.threshold);
+    case "undeliverable":
+      // admins hear of it (admin_alerts.ts); the thread or the client is told by the outbox
+      return 0;
   }
 }
 
