@@ -5,6 +5,7 @@
  *
  * @module
  */
+import "./src/runtime/node_warnings.ts";
 import { type App, startApp } from "./src/app.ts";
 import { loadConfig } from "./src/config.ts";
 import { ConfigError } from "./src/errors.ts";
@@ -12,6 +13,9 @@ import { createLogger } from "./src/log.ts";
 import { defaultCronJobs } from "./src/jobs.ts";
 
 let app: App | null = null;
+
+/** Real time the service takes at most to stop (a container's usual grace is 10 s). */
+const STOP_GRACE_MS = 8_000;
 
 // Retries of the outbox, SLA checks, quiet tickets and scheduled reports: once a minute
 // (cron's finest grain). Every job is idempotent, so overlapping or missed runs are harmless.
@@ -41,13 +45,30 @@ if (import.meta.main) {
     e.preventDefault();
     log.error("uncaught error", { err: e.error });
   });
-  app = await startApp(config, { log, cronJobs: defaultCronJobs() });
+  try {
+    app = await startApp(config, { log, cronJobs: defaultCronJobs() });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      Deno.exit(2);
+    }
+    throw e;
+  }
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     log.info("stopping");
-    await app?.stop();
+    // a container gets ~10 s after SIGTERM before SIGKILL; work still in hand by then (a send
+    // waiting for its rate-limit slot) is durable in KV and resumed at the next start
+    const done = await Promise.race([
+      app!.stop().then(() => true, (e) => {
+        log.error("stop failed", { err: e });
+        return true;
+      }),
+      new Promise<false>((r) => setTimeout(() => r(false), STOP_GRACE_MS)),
+    ]);
+    if (!done) log.warn("stopped with work in hand; it resumes at the next start");
     Deno.exit(0);
   };
   try {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ConfigError } from "./errors.ts";
 import { AlbumCollector, KvAlbumCollector } from "./bots/album_collector.ts";
 import { createClientBot } from "./bots/client/bot.ts";
 import type { BotDeps } from "./bots/context.ts";
@@ -58,13 +59,43 @@ const WEBHOOK_SETTLE_MS = 5_000;
 /** How long a cron run keeps delivering what is due (runs are a minute apart). */
 const CRON_SETTLE_MS = 45_000;
 
+/**
+ * Opens the service's KV; a path that cannot be a database is a configuration error in one
+ * plain sentence (the admin fixes KV_PATH), never a stack trace.
+ */
 async function openKv(path: string | null): Promise<Deno.Kv> {
   if (path === null) return await Deno.openKv();
-  if (path !== ":memory:" && !/^https?:\/\//.test(path)) {
-    const dir = path.replace(/[^/]*$/, "");
-    if (dir) await Deno.mkdir(dir, { recursive: true });
+  const local = path !== ":memory:" && !/^https?:\/\//.test(path);
+  try {
+    if (local) {
+      const dir = path.replace(/[^/]*$/, "");
+      if (dir) await Deno.mkdir(dir, { recursive: true });
+      const st = await Deno.stat(path).catch(() => null);
+      if (st?.isDirectory) throw new Error("it is a folder, not a file");
+    }
+    const kv = await Deno.openKv(path);
+    // a file that is not a database opens lazily: the first read tells
+    await kv.get(["meta", "probe"]);
+    return kv;
+  } catch (e) {
+    throw new ConfigError(`Cannot open the database at KV_PATH=${path}: ${kvReason(e)}`);
   }
-  return await Deno.openKv(path);
+}
+
+function kvReason(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  if (e instanceof Deno.errors.PermissionDenied || /permission denied/i.test(m)) {
+    return "permission denied (check the folder's owner and mode)";
+  }
+  if (e instanceof Deno.errors.AlreadyExists || /not a directory|File exists/i.test(m)) {
+    return "a file is in the way of its folder";
+  }
+  if (/not a database|file is encrypted|malformed/i.test(m)) {
+    return "the file is not a Deno KV database (was another file given?)";
+  }
+  if (/locked|busy/i.test(m)) return "the database is locked by another program";
+  if (/read-only|readonly/i.test(m)) return "the file or its disk is read-only";
+  return m.split("\n")[0]!;
 }
 
 /** Starts the service described by `config`. */
