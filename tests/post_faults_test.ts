@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { getTicket, setPostId } from "../src/storage/tickets.ts";
+import { clientOpensTicket, managerSays, startWorld, type TestWorld } from "./harness.ts";
+
+const sanitize = { sanitizeOps: false, sanitizeResources: false };
+
+/** The posts of ticket `n` in the channel, as its owner sees them. */
+function postsOf(w: TestWorld, n: number) {
+  return w.emu.view(w.owner.id, w.channelId).filter((m) =>
+    new RegExp(`Обращение #${n}(\\D|$)`).test(m.text ?? "")
+  );
+}
+
+Deno.test({
+  name: "post: the channel post's answer is lost: one post, adopted by its automatic forward",
+  ...sanitize,
+  fn: async () => {
+    const w = await startWorld();
+    try {
+      // the post is sent, then the connection breaks: the bot never learns its id
+      w.emu.failNext({
+        method: "sendMessage",
+        botId: w.managerBot.id,
+        chatId: w.channelId,
+        kind: "drop-after",
+      });
+      const bob = await w.newClient("Bob", "en");
+      const n = await clientOpensTicket(w, bob.id, "Refund", "Where is my refund?");
+      await w.deps.outbox.idle();
+      const posts = postsOf(w, n);
+      assert.equal(posts.length, 1, "exactly one post for the ticket");
+      const t = await getTicket(w.kv, n);
+      assert.equal(t?.postId, posts[0]!.id, "the post that was sent is the ticket's post");
+      assert.equal(t?.threadId, w.emu.threadRootOf(w.channelId, posts[0]!.id)?.messageId);
+      assert.ok((await w.thread(n)).some((m) => m.text === "Where is my refund?"));
+      await managerSays(w, w.managers[0]!.id, n, { text: "It is on its way" });
+      await w.until(
+        () => w.clientView(bob.id).some((m) => m.text?.includes("It is on its way")),
+        "the manager's answer reaches the client",
+      );
+    } finally {
+      await w.stop();
+    }
+  },
+});
