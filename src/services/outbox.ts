@@ -707,7 +707,6 @@ export class Outbox {
           const postId = ticket.postId;
           await api.editMessageText(channelId, postId, text, { reply_markup: markup });
         }
-        if (ticket.duplicates?.length) await this.#renderDuplicates(api, ticket, settings);
         failures = 0;
       } catch (e) {
         const f = classify(e);
@@ -728,6 +727,7 @@ export class Outbox {
           continue;
         }
       }
+      if (ticket.duplicates?.length) await this.#renderDuplicates(api, ticket, settings);
       if (await clearPostDirty(kv, entry)) return;
     }
   }
