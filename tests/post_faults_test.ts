@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { postTicketNumber } from "../src/services/post.ts";
 import { getTicket } from "../src/storage/tickets.ts";
 import { clientOpensTicket, managerSays, startWorld, type TestWorld } from "./harness.ts";
 
@@ -87,4 +88,12 @@ Deno.test({
       await w.stop();
     }
   },
+});
+
+Deno.test("post: the ticket a post names is read from its title in either language", () => {
+  assert.equal(postTicketNumber("🎫 Ticket #12\nStatus: new"), 12);
+  assert.equal(postTicketNumber("🎫 Обращение #7"), 7);
+  assert.equal(postTicketNumber("🎫 Ticket #12 and more"), undefined);
+  assert.equal(postTicketNumber("Hello #3"), undefined);
+  assert.equal(postTicketNumber(undefined), undefined);
 });
