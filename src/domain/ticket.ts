@@ -56,6 +56,11 @@ export interface Ticket {
   postId: number | null;
   /** Id of the automatic forward of the post in the discussion group: the thread root. */
   threadId: number | null;
+  /**
+   * Extra posts of the ticket (a send whose answer was lost and that was repeated): their
+   * threads map to the ticket too, so comments under either reach the client.
+   */
+  duplicates?: Array<{ postId: number; threadId: number | null }>;
   /** The ticket's header message in the client's chat (replies without room for a number go under it). */
   clientHeaderId: number | null;
   /** Oldest client message not yet answered by a manager, or null when nothing waits. */

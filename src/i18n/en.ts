@@ -60,6 +60,8 @@ export const en: Record<keyof typeof ru, string> = {
   post_rating: "Rating: {rating}",
   post_created: "Created: {time}",
   post_overdue: "⏰ Overdue: {what}",
+  post_duplicate:
+    "⚠️ A second post of this ticket (a network failure made it be sent twice). Comments here reach the client too; please answer under the main post: {link}",
   post_unreachable: "⚠️ The client blocked the bot",
   post_blocked: "⛔ Client blocked",
   sla_reaction: "reaction time",

@@ -41,13 +41,15 @@ import {
   getMessage,
   getTicket,
   getTicketAndClient,
+  notePostAttempt,
   setPostId,
   ticketsByClient,
 } from "../storage/tickets.ts";
 import { clientButton } from "./callback_data.ts";
 import { type Notifier, OUTBOX_LIMITS, type OutboxLimits, type ServiceDeps } from "./deps.ts";
 import { withPrefix } from "./message_content.ts";
-import { renderPost } from "./post.ts";
+import { renderDuplicatePost, renderPost } from "./post.ts";
+import { threadLink } from "./desk/format.ts";
 
 type Outcome =
   | { kind: "done"; copies: Array<{ seq: number; copy: MsgAddr }>; headerId?: number }
@@ -66,6 +68,12 @@ interface LaneContext {
 type InputMedia = InputMediaPhoto | InputMediaVideo | InputMediaDocument | InputMediaAudio;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * How long (Telegram seconds) a post whose send lost its answer waits for its automatic
+ * forward before it is sent again; forwards normally follow within a second or two.
+ */
+const POST_ADOPT_WAIT_SEC = 60;
 
 /** How many distinct failure reasons a job remembers having logged. */
 const MAX_LOGGED_REASONS = 16;
@@ -689,6 +697,9 @@ export class Outbox {
       try {
         const channelId = settings.channelId;
         if (ticket.postId === null) {
+          // durable before the send: if its answer is lost, the post's automatic forward is
+          // recognised as this ticket's (see setThreadRoot) instead of being orphaned
+          await notePostAttempt(kv, n, this.#deps.clock.now());
           const sent = await api.sendMessage(channelId, text, { reply_markup: markup });
           await setPostId(kv, n, sent.message_id, this.#deps.clock.now());
           this.kick(n, "group");
@@ -699,6 +710,11 @@ export class Outbox {
         failures = 0;
       } catch (e) {
         const f = classify(e);
+        if (e instanceof HttpError && ticket.postId === null && await this.#adopted(n)) {
+          // the post was sent after all: its forward made it the ticket's post
+          failures = 0;
+          continue;
+        }
         if (f.type === "rate") {
           pacer.backOff("manager", settings.channelId, f.retryAfter);
           await sleep(pacer.scaled(f.retryAfter));
@@ -711,7 +727,49 @@ export class Outbox {
           continue;
         }
       }
+      if (ticket.duplicates?.length) await this.#renderDuplicates(api, ticket, settings);
       if (await clearPostDirty(kv, entry)) return;
+    }
+  }
+
+  /**
+   * After a post's send lost its answer (timeout, connection reset): waits, within a bound,
+   * for the automatic forward of the post, if it was sent, to record it as the ticket's post.
+   * Telegram offers no other way to find it; reposting at once would make a second post.
+   */
+  async #adopted(n: number): Promise<boolean> {
+    const { kv, pacer } = this.#deps;
+    const end = performance.now() + pacer.scaled(POST_ADOPT_WAIT_SEC);
+    while (!this.#stopped) {
+      if ((await getTicket(kv, n))?.postId != null) return true;
+      if (performance.now() >= end) return false;
+      await sleep(Math.max(10, pacer.scaled(0.5)));
+    }
+    return false;
+  }
+
+  /** Marks a ticket's extra posts as duplicates pointing to its thread (best effort). */
+  async #renderDuplicates(api: Api, ticket: Ticket, settings: Settings): Promise<void> {
+    const text = renderDuplicatePost({
+      ticket,
+      settings,
+      link: threadLink(settings.groupId, ticket.threadId),
+    });
+    for (const d of ticket.duplicates ?? []) {
+      try {
+        await api.editMessageText(settings.channelId!, d.postId, text, {
+          reply_markup: { inline_keyboard: [] },
+        });
+      } catch (e) {
+        const f = classify(e);
+        if (f.type === "bad" && /not modified/.test(f.description)) continue;
+        // only a label: its comments reach the client whatever it says
+        this.#deps.log.warn("cannot mark a duplicate ticket post", {
+          ticket: ticket.number,
+          post: d.postId,
+          err: e,
+        });
+      }
     }
   }
 }

@@ -8,7 +8,7 @@ import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Client, Manager } from "../domain/records.ts";
 import type { Settings } from "../domain/settings.ts";
 import type { Ticket } from "../domain/ticket.ts";
-import { type Lang, t } from "../i18n/mod.ts";
+import { type Lang, locales, t } from "../i18n/mod.ts";
 import { postButton } from "./callback_data.ts";
 
 /** Formats an instant in the team's time zone, e.g. `2026-01-05 12:00`. */
@@ -78,4 +78,32 @@ export function renderPost(v: PostView): { text: string; markup: InlineKeyboardM
       { text: t(lang, "btn_post_close"), callback_data: postButton("close", tk.number) },
     ];
   return { text: lines.join("\n"), markup: { inline_keyboard: [buttons] } };
+}
+
+/**
+ * The ticket a post names in its first line (its title, in any language), or undefined. Lets
+ * the automatic forward of a post whose send answer was lost be matched to its ticket.
+ */
+export function postTicketNumber(text: string | undefined): number | undefined {
+  const first = text?.split("\n", 1)[0];
+  if (!first) return undefined;
+  for (const lang of Object.keys(locales) as Lang[]) {
+    const [before, after] = t(lang, "post_title", { number: "\u0000" }).split("\u0000");
+    if (before === undefined || after === undefined || !first.startsWith(before)) continue;
+    const rest = first.slice(before.length);
+    const digits = rest.match(/^\d+/)?.[0];
+    if (digits && rest.slice(digits.length) === after) return Number(digits);
+  }
+  return undefined;
+}
+
+/** Text of a duplicate post of a ticket: where the ticket lives; comments here reach it too. */
+export function renderDuplicatePost(
+  v: { ticket: Ticket; settings: Settings; link: string | null },
+): string {
+  const lang: Lang = v.settings.teamLang;
+  return [
+    t(lang, "post_title", { number: v.ticket.number }),
+    t(lang, "post_duplicate", { link: v.link ?? "" }).trimEnd(),
+  ].join("\n");
 }

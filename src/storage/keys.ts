@@ -35,6 +35,11 @@ export const K = {
   byThread: (threadId: number) => ["by_thread", threadId] as const,
   /** ["root_early", channelPostId] → threadRootId: a root that arrived before its post id was stored. */
   rootEarly: (postId: number) => ["root_early", postId] as const,
+  /**
+   * ["post_attempt", number] → at: a channel post of the ticket was sent (its answer may be
+   * lost); an automatic forward naming the ticket is then adopted as its post (expires).
+   */
+  postAttempt: (n: number) => ["post_attempt", n] as const,
   /** ["event", number, seq] → TicketEvent, in order. */
   event: (n: number, seq: number) => ["event", n, seq] as const,
   eventPrefix: (n: number) => ["event", n] as const,

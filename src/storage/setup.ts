@@ -220,6 +220,12 @@ export async function deleteClientData(kv: Deno.Kv, clientId: number): Promise<D
         ...(t.managerId !== null ? [K.byManager(t.managerId, n)] : []),
         ...(t.postId !== null ? [K.byPost(t.postId), K.rootEarly(t.postId)] : []),
         ...(t.threadId !== null ? [K.byThread(t.threadId)] : []),
+        K.postAttempt(n),
+        ...(t.duplicates ?? []).flatMap((d) => [
+          K.byPost(d.postId),
+          K.rootEarly(d.postId),
+          ...(d.threadId !== null ? [K.byThread(d.threadId)] : []),
+        ]),
       ];
       // all but the last batch go first; the last one carries the ticket and its indexes
       while (body.length + last.length + 1 > BATCH) {
@@ -232,6 +238,8 @@ export async function deleteClientData(kv: Deno.Kv, clientId: number): Promise<D
       if ((await op.commit()).ok) {
         done.tickets.push(n);
         done.posts.push({ ticket: n, postId: t.postId, threadId: t.threadId });
+        // duplicate posts name the client as well
+        for (const d of t.duplicates ?? []) done.posts.push({ ticket: n, ...d });
         break;
       }
     }

@@ -338,8 +338,29 @@ export async function ticketByThread(kv: Deno.Kv, threadId: number): Promise<num
 }
 
 /**
+ * Notes that a channel post of ticket `n` is about to be sent: should the answer be lost, its
+ * automatic forward (which names the ticket) is adopted by {@linkcode setThreadRoot}.
+ */
+export async function notePostAttempt(kv: Deno.Kv, n: number, at: number): Promise<void> {
+  // kept after the send: a forward arriving late links a repeated post as a duplicate
+  await kv.set(K.postAttempt(n), at, { expireIn: 7 * 24 * 3_600_000 });
+}
+
+/** The ticket with `postId` recorded as a duplicate post (its root, if known). */
+function withDuplicate(ticket: Ticket, postId: number, threadId: number | null, at: number) {
+  const others = (ticket.duplicates ?? []).filter((d) => d.postId !== postId);
+  return {
+    ...ticket,
+    duplicates: [...others, { postId, threadId }],
+    updatedAt: Math.max(ticket.updatedAt, at),
+  };
+}
+
+/**
  * Records the channel post of a ticket. If its thread root already arrived (the automatic
  * forward can come before the post id is stored), the root is attached in the same operation.
+ * A ticket that has a post already (adopted from the forward of a send whose answer was lost)
+ * keeps it: this one is recorded as a duplicate whose thread maps to the ticket as well.
  */
 export async function setPostId(kv: Deno.Kv, n: number, postId: number, at: number) {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -349,14 +370,23 @@ export async function setPostId(kv: Deno.Kv, n: number, postId: number, at: numb
     if (ticket.postId === postId && (early.value === null || ticket.threadId !== null)) {
       return ticket;
     }
-    const after: Ticket = {
-      ...ticket,
-      postId,
-      threadId: ticket.threadId ?? early.value ?? null,
-      updatedAt: Math.max(ticket.updatedAt, at),
-    };
+    const dup = ticket.duplicates?.find((d) => d.postId === postId);
+    if (dup && (early.value === null || dup.threadId !== null)) return ticket;
+    const duplicate = ticket.postId !== null && ticket.postId !== postId;
+    const after: Ticket = duplicate
+      ? withDuplicate(ticket, postId, dup?.threadId ?? early.value ?? null, at)
+      : {
+        ...ticket,
+        postId,
+        threadId: ticket.threadId ?? early.value ?? null,
+        updatedAt: Math.max(ticket.updatedAt, at),
+      };
     const op = kv.atomic().check(tEntry).check(early).set(K.ticket(n), after);
     indexDiff(op, ticket, after);
+    if (duplicate) {
+      op.set(K.byPost(postId), n);
+      if (early.value !== null) op.set(K.byThread(early.value), n);
+    }
     if (early.value !== null) op.delete(K.rootEarly(postId));
     if (await commitOrBusy(op)) return after;
     await backoff(attempt);
@@ -367,16 +397,31 @@ export async function setPostId(kv: Deno.Kv, n: number, postId: number, at: numb
 /**
  * Records the thread root G of the post `postId`. Returns the ticket when it is known; when
  * the post id is not stored yet, keeps the root aside for {@linkcode setPostId} and returns null.
+ *
+ * `claimed`: the ticket the post names (its number in the text). When a post of that ticket
+ * was attempted ({@linkcode notePostAttempt}), the post is adopted at once: as the ticket's
+ * post when it has none (the send's answer was lost), else as a duplicate, so that comments
+ * under it reach the client too. A ticket whose returned `postId` differs from `postId` got a
+ * duplicate.
  */
 export async function setThreadRoot(
   kv: Deno.Kv,
   postId: number,
   rootId: number,
   at: number,
+  claimed?: number,
 ): Promise<Ticket | null> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const byPost = await kv.get<number>(K.byPost(postId));
     if (byPost.value === null) {
+      const adopted = claimed !== undefined
+        ? await adoptPost(kv, byPost, claimed, postId, rootId, at)
+        : "none";
+      if (adopted === "busy") {
+        await backoff(attempt);
+        continue;
+      }
+      if (adopted !== "none") return adopted;
       const op = kv.atomic().check(byPost).set(K.rootEarly(postId), rootId, {
         expireIn: 7 * 24 * 3_600_000,
       });
@@ -386,20 +431,54 @@ export async function setThreadRoot(
     const tEntry = await kv.get<Ticket>(K.ticket(byPost.value));
     const ticket = tEntry.value;
     if (!ticket) return null;
-    if (ticket.threadId === rootId) return ticket;
-    const after: Ticket = {
-      ...ticket,
-      threadId: rootId,
-      updatedAt: Math.max(ticket.updatedAt, at),
-    };
+    let after: Ticket;
+    if (ticket.postId === postId) {
+      if (ticket.threadId === rootId) return ticket;
+      after = { ...ticket, threadId: rootId, updatedAt: Math.max(ticket.updatedAt, at) };
+    } else {
+      // a duplicate post: its thread leads to the ticket as well, the main thread stays
+      if (ticket.duplicates?.some((d) => d.postId === postId && d.threadId === rootId)) {
+        return ticket;
+      }
+      after = withDuplicate(ticket, postId, rootId, at);
+    }
     const op = kv.atomic().check(tEntry).set(K.ticket(ticket.number), after);
     indexDiff(op, ticket, after);
+    if (ticket.postId !== postId) op.set(K.byThread(rootId), ticket.number);
     if (await commitOrBusy(op)) return after;
     await backoff(attempt);
   }
   throw new ConflictError(
     `Cannot record the thread of post ${postId}: too many concurrent changes`,
   );
+}
+
+/**
+ * Adopts the post `postId` (root `rootId`) for the ticket it names, if a post of that ticket
+ * was attempted: "none" when not, "busy" when a concurrent change won (try again).
+ */
+async function adoptPost(
+  kv: Deno.Kv,
+  byPost: Deno.KvEntryMaybe<number>,
+  n: number,
+  postId: number,
+  rootId: number,
+  at: number,
+): Promise<Ticket | "none" | "busy"> {
+  const [tEntry, tried] = await kv.getMany<[Ticket, number]>([K.ticket(n), K.postAttempt(n)]);
+  const ticket = tEntry.value;
+  if (!ticket || tried.value === null) return "none";
+  const duplicate = ticket.postId !== null;
+  const after: Ticket = duplicate ? withDuplicate(ticket, postId, rootId, at) : {
+    ...ticket,
+    postId,
+    threadId: ticket.threadId ?? rootId,
+    updatedAt: Math.max(ticket.updatedAt, at),
+  };
+  const op = kv.atomic().check(byPost).check(tEntry).set(K.ticket(n), after);
+  indexDiff(op, ticket, after);
+  op.set(K.byPost(postId), n).set(K.byThread(rootId), n);
+  return await commitOrBusy(op) ? after : "busy";
 }
 
 /** Reads one message record with its full text. */

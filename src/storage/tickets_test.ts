@@ -10,6 +10,7 @@ import {
   getTicket,
   listEvents,
   listMessages,
+  notePostAttempt,
   setPostId,
   setThreadRoot,
   ticketByPost,
@@ -223,6 +224,34 @@ Deno.test("storage: concurrent changes of one ticket never share a sequence numb
         .map((i) => `m${i}`).sort();
       assert.deepEqual(texts, want);
     }
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("storage: a post adopted from its forward keeps the ticket; a second one is linked", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    await createTicket(kv, { topic: "T", clientId: 42, at: 1 });
+    // without an attempt of ticket 1 the forward naming it is not adopted
+    assert.equal(await setThreadRoot(kv, 5, 50, 2, 1), null);
+    await notePostAttempt(kv, 1, 2);
+    // the send of post 11 lost its answer: its forward adopts it
+    const t1 = await setThreadRoot(kv, 11, 111, 3, 1);
+    assert.equal(t1?.postId, 11);
+    assert.equal(t1?.threadId, 111);
+    // the repeated send came back: post 12 is a duplicate, root first or post id first
+    const t2 = await setPostId(kv, 1, 12, 4);
+    assert.equal(t2.postId, 11);
+    assert.deepEqual(t2.duplicates, [{ postId: 12, threadId: null }]);
+    const t3 = await setThreadRoot(kv, 12, 112, 5);
+    assert.equal(t3?.threadId, 111, "the main thread stays");
+    assert.deepEqual(t3?.duplicates, [{ postId: 12, threadId: 112 }]);
+    // a late forward of yet another post of the ticket
+    const t4 = await setThreadRoot(kv, 13, 113, 6, 1);
+    assert.equal(t4?.duplicates?.length, 2);
+    for (const root of [111, 112, 113]) assert.equal(await ticketByThread(kv, root), 1);
+    for (const post of [11, 12, 13]) assert.equal(await ticketByPost(kv, post), 1);
   } finally {
     kv.close();
   }

@@ -14,6 +14,7 @@ import {
   managerMessages,
   relayEdit,
 } from "../../services/relay.ts";
+import { postTicketNumber } from "../../services/post.ts";
 import { staffRole } from "../../services/roles.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { getTicket, markProcessed, setThreadRoot, ticketByThread } from "../../storage/tickets.ts";
@@ -36,8 +37,19 @@ export function managersGroup(deps: BotDeps): Composer<Context> {
     const origin = m.forward_origin;
     if (m.is_automatic_forward && origin?.type === "channel") {
       if (origin.chat.id !== settings.channelId) return;
-      const tk = await setThreadRoot(deps.kv, origin.message_id, m.message_id, deps.clock.now());
-      if (tk) deps.outbox.kick(tk.number, "group");
+      // the ticket the post names: adopts a post whose send lost its answer (no post id stored)
+      const claimed = postTicketNumber(m.text ?? m.caption);
+      const tk = await setThreadRoot(
+        deps.kv,
+        origin.message_id,
+        m.message_id,
+        deps.clock.now(),
+        claimed,
+      );
+      if (!tk) return;
+      deps.outbox.kick(tk.number, "group");
+      // a duplicate post: re-rendered to say so and to point to the main one
+      if (tk.postId !== origin.message_id) await deps.outbox.markPost(tk.number);
       return;
     }
     const threadId = m.message_thread_id;
