@@ -22,7 +22,7 @@ import { AdminAlerts, fanOut } from "./services/admin_alerts.ts";
 import { DeskNotifier } from "./services/desk/notifier.ts";
 import { Outbox } from "./services/outbox.ts";
 import { type Limits, Pacer, TELEGRAM_LIMITS } from "./services/pacer.ts";
-import type { SetAsideUpdate } from "./storage/intake.ts";
+import type { SetAsideUpdate, StorageTrouble } from "./storage/intake.ts";
 import { DurablePoller } from "./runtime/poller.ts";
 import { type BotKind, PollingSource, Supervisor } from "./runtime/supervisor.ts";
 import { WebhookServer } from "./runtime/webhook.ts";
@@ -138,6 +138,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   const alerts = new AdminAlerts(botDeps, () => settingsApi);
   botDeps.notifier = fanOut(new DeskNotifier(botDeps), alerts);
   const onSetAside = (r: SetAsideUpdate) => alerts.updateSetAside(r);
+  const onStorage = (e: StorageTrouble) => alerts.storage(e);
   const timeoutSec = deps.pollTimeoutSec ?? 25;
   // in webhook mode the first delivery attempt happens before Telegram gets its answer
   const settle = () =>
@@ -158,7 +159,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     log,
     makeBot: (kind: BotKind, token: string) =>
       kind === "client" ? createClientBot(token, botDeps) : createManagerBot(token, botDeps),
-    source: webhook ?? new PollingSource({ kv, log, clock, timeoutSec, onSetAside }),
+    source: webhook ?? new PollingSource({ kv, log, clock, timeoutSec, onSetAside, onStorage }),
   });
   const server = webhook
     ? Deno.serve(
@@ -197,6 +198,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
         clock,
         timeoutSec,
         onSetAside,
+        onStorage,
         // a pasted token must never rest in KV: the kept copy has it redacted
         scrub: (u) => JSON.parse(redact(JSON.stringify(u))),
       });

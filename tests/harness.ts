@@ -19,7 +19,7 @@ import { Pacer, TELEGRAM_LIMITS } from "../src/services/pacer.ts";
 import { DurablePoller } from "../src/runtime/poller.ts";
 import { putManager } from "../src/storage/people.ts";
 import { updateSettings } from "../src/storage/settings.ts";
-import type { SetAsideUpdate } from "../src/storage/intake.ts";
+import type { SetAsideUpdate, StorageTrouble } from "../src/storage/intake.ts";
 
 /** Options of {@linkcode startWorld}. */
 export interface WorldOptions {
@@ -54,6 +54,8 @@ export interface TestWorld {
   groupId: number;
   /** Updates the service set aside (failed every attempt, or corrupted). */
   setAside: SetAsideUpdate[];
+  /** What the pollers told of KV refusing writes. */
+  storage: StorageTrouble[];
   /** Every update the client bot received, in order. */
   clientUpdates: Update[];
   /** The running grammY bots. */
@@ -151,6 +153,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
   bots.manager = createManagerBot(managerBot.token, deps);
   const clientUpdates: Update[] = [];
   const setAside: SetAsideUpdate[] = [];
+  const storage: StorageTrouble[] = [];
   bots.client.api.config.use(async (prev, method, payload, signal) => {
     const res = await prev(method, payload, signal);
     if (method === "getUpdates" && res.ok) clientUpdates.push(...(res.result as Update[]));
@@ -169,6 +172,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
       timeoutSec: 1,
       retry: { attempts: 4, baseMs: 20 },
       onSetAside: (r) => setAside.push(r),
+      onStorage: (e) => storage.push(e),
     })
   );
   for (const p of pollers) p.start();
@@ -214,6 +218,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
     bots: { client: bots.client, manager: bots.manager },
     clientUpdates,
     setAside,
+    storage,
     async newClient(name, languageCode = "ru") {
       const u = emu.createUser({ firstName: name, username: name.toLowerCase(), languageCode });
       emu.userStartBot(u.id, clientBot.id);

@@ -97,3 +97,43 @@ Deno.test("a corrupted inbox record is set aside at start; the updates around it
     await w.stop();
   }
 });
+
+Deno.test("a KV refusing to keep received updates is waited out, told once, and nothing is lost", async () => {
+  let faults!: ReturnType<typeof faultyKv>;
+  const w = await startWorld({ wrapKv: (kv) => (faults = faultyKv(kv)).kv });
+  try {
+    const alice = await w.newClient("Alice");
+    faults.failWrites((k) => k[0] === "intake", 1_000_000, "database or disk is full");
+    w.emu.userSend(alice.id, w.clientBot.id, { text: "Is anyone there?" });
+    await w.until(() => faults.failed >= 2, "the write refused and retried");
+    assert.equal(w.storage.length, 0, "a brief refusal is not news");
+    // a minute and more of refusals
+    w.clock.advance(61_000);
+    await w.until(() => w.storage.length === 1, "the admins told");
+    const told = w.storage[0]!;
+    assert.equal(told.resolved, false);
+    assert.equal(told.bot, "client");
+    assert.match(told.reason, /disk is full/);
+    const failedSoFar = faults.failed;
+    await w.until(() => faults.failed > failedSoFar + 1, "still retrying");
+    assert.equal(w.storage.length, 1, "told once, not once per attempt");
+    assert.ok(
+      !w.clientView(alice.id).some((m) => !m.outgoing && /тему|topic/i.test(m.text ?? "")),
+      "nothing handled before it was stored",
+    );
+
+    faults.clear();
+    await w.until(() => w.storage.length === 2, "the end of the trouble told", 30_000);
+    assert.equal(w.storage[1]!.resolved, true);
+    await w.until(
+      () => w.clientView(alice.id).some((m) => !m.outgoing && /тему|topic/i.test(m.text ?? "")),
+      "the message handled once stored",
+      30_000,
+    );
+    assert.deepEqual((await listHeld(w.kv, alice.id)).map((h) => h.message.text), [
+      "Is anyone there?",
+    ]);
+  } finally {
+    await w.stop();
+  }
+});

@@ -90,6 +90,9 @@ export const en: Record<keyof typeof ru, string> = {
   thread_transferred: "Transferred to {manager}.",
   admin_update_set_aside:
     "⚠️ An update of the {bot} bot (#{id}) failed every attempt and was set aside so the rest could go on: {reason}. The message it carried may need a manual look; the service keeps running.",
+  admin_storage_trouble:
+    "⚠️ The database refuses writes for over a minute ({reason}). Incoming messages wait at Telegram (kept for 24 hours) and nothing is lost, but nothing moves: free disk space or stop what locks the database.",
+  admin_storage_ok: "✅ The database accepts writes again; waiting messages are being handled.",
   admin_low_rating: "⚠️ Low rating {score} for ticket #{number} ({topic}).",
   thread_deleted: "The message was deleted for the client.",
   thread_delete_failed: "Could not delete the message for the client.",

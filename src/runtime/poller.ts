@@ -16,6 +16,7 @@ import {
   saveIntake,
   type SetAsideUpdate,
   setAsideUpdate,
+  type StorageTrouble,
 } from "../storage/intake.ts";
 
 /** Update types the service needs (chat_member is not delivered unless asked for). */
@@ -76,7 +77,15 @@ export interface PollerOptions {
   retry?: { attempts: number; baseMs: number };
   /** Told of every update set aside (it failed every attempt, or its record is corrupted). */
   onSetAside?: (r: SetAsideUpdate) => void;
+  /**
+   * Told once when KV has refused to keep received updates for {@linkcode STORAGE_ALERT_MS}
+   * (a full disk, a lock), and once more when it works again.
+   */
+  onStorage?: (e: StorageTrouble) => void;
 }
+
+/** How long KV may refuse writes before the admins are told (a brief lock is not news). */
+export const STORAGE_ALERT_MS = 60_000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -117,6 +126,7 @@ export class DurablePoller {
       scrub: (u) => u,
       retry: { attempts: UPDATE_ATTEMPTS, baseMs: 500 },
       onSetAside: () => {},
+      onStorage: () => {},
       ...o,
     };
     this.#slots = this.#o.concurrency;
@@ -147,10 +157,21 @@ export class DurablePoller {
 
   async #run(signal: AbortSignal): Promise<void> {
     const { bot, kv, name, log } = this.#o;
-    const leftovers = await listIntake(kv, name, {
-      at: this.#o.clock.now(),
-      onSetAside: this.#o.onSetAside,
-    });
+    let leftovers: Update[] = [];
+    for (let attempt = 0; !signal.aborted; attempt++) {
+      try {
+        leftovers = await listIntake(kv, name, {
+          at: this.#o.clock.now(),
+          onSetAside: this.#o.onSetAside,
+        });
+        break;
+      } catch (e) {
+        // KV unreadable at start: waited out like a refused write, never a dead poller
+        if (attempt === 0) log.error("cannot read kept updates; retrying", { bot: name, err: e });
+        await pause(Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)), signal);
+      }
+    }
+    if (signal.aborted) return;
     let offset = 0;
     for (const u of leftovers) {
       offset = Math.max(offset, u.update_id + 1);
@@ -188,15 +209,25 @@ export class DurablePoller {
       // durable before the offset is confirmed by the next getUpdates; a failing KV (full
       // disk, a lock) is waited out, never fatal: Telegram keeps the updates meanwhile
       const kept = updates.map(this.#o.scrub);
+      const since = this.#o.clock.now();
+      let told = false;
       for (let attempt = 0; !signal.aborted; attempt++) {
         try {
           await saveIntake(kv, name, kept);
+          if (told) {
+            log.info("received updates are stored again", { bot: name });
+            this.#o.onStorage({ bot: name, since, reason: "", resolved: true });
+          }
           break;
         } catch (e) {
           if (attempt === 0) {
             log.error("cannot store received updates; retrying", { bot: name, err: e });
           }
-          await sleep(Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)));
+          if (!told && this.#o.clock.now() - since >= STORAGE_ALERT_MS) {
+            told = true;
+            this.#o.onStorage({ bot: name, since, reason: failureReason(e), resolved: false });
+          }
+          await pause(Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)), signal);
         }
       }
       if (signal.aborted) return;

@@ -7,7 +7,7 @@
 import { type Bot, GrammyError } from "grammy";
 import type { Logger } from "../log.ts";
 import type { BotApis } from "../services/deps.ts";
-import { getBotState, type SetAsideUpdate } from "../storage/intake.ts";
+import { getBotState, type SetAsideUpdate, type StorageTrouble } from "../storage/intake.ts";
 import { getSettings } from "../storage/settings.ts";
 import type { Clock } from "../clock.ts";
 import { DurablePoller } from "./poller.ts";
@@ -55,6 +55,7 @@ export class PollingSource implements UpdateSource {
       clock: Clock;
       timeoutSec?: number;
       onSetAside?: (r: SetAsideUpdate) => void;
+      onStorage?: (e: StorageTrouble) => void;
     },
   ) {}
   async start(kind: BotKind, bot: Bot): Promise<void> {

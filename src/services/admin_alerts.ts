@@ -6,7 +6,7 @@
  */
 import type { Api } from "grammy";
 import { type Lang, t } from "../i18n/mod.ts";
-import type { SetAsideUpdate } from "../storage/intake.ts";
+import type { SetAsideUpdate, StorageTrouble } from "../storage/intake.ts";
 import { listAdmins } from "../storage/people.ts";
 import { getSettings } from "../storage/settings.ts";
 import { getTicket } from "../storage/tickets.ts";
@@ -42,6 +42,23 @@ export class AdminAlerts implements Notifier {
       t(lang, "admin_update_set_aside", { bot: r.bot, id: r.updateId, reason: r.reason })
     ).catch((err) => this.deps.log.warn("admin alert failed", { err }));
   }
+
+  /**
+   * Tells the admins once when KV keeps refusing writes, and once when it works again; several
+   * bots in trouble at once make one episode. Never throws.
+   */
+  storage(e: StorageTrouble): void {
+    const was = this.#inTrouble.size;
+    if (e.resolved) this.#inTrouble.delete(e.bot);
+    else this.#inTrouble.add(e.bot);
+    const now = this.#inTrouble.size;
+    if ((was === 0) === (now === 0)) return;
+    const key = now ? "admin_storage_trouble" : "admin_storage_ok";
+    void this.#tell((lang) => t(lang, key, { reason: e.reason })).catch((err) =>
+      this.deps.log.warn("admin alert failed", { err })
+    );
+  }
+  readonly #inTrouble = new Set<string>();
 
   async #undeliverable(n: number, reason: string): Promise<void> {
     await this.#tell((lang) => t(lang, "admin_undeliverable", { number: n, reason }));

@@ -111,6 +111,14 @@ function safeJson(v: unknown): string {
   }
 }
 
+/** KV refusing a bot's writes: since when, why, and whether it is over. */
+export interface StorageTrouble {
+  bot: string;
+  since: number;
+  reason: string;
+  resolved: boolean;
+}
+
 /** An update set aside: it failed every attempt, or its record could not be read. */
 export interface SetAsideUpdate {
   bot: string;
