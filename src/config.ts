@@ -61,6 +61,27 @@ const schema = z.object({
     ).optional(),
   ),
 }).superRefine((env, ctx) => {
+  // a token's number is its bot's id: one bot can serve one role only (two pollers of one
+  // token fight with 409s, and the owner's /start would be answered by the client bot)
+  const botId = (t: string | undefined) => t?.split(":")[0];
+  const roles: Array<[string, string | undefined]> = [
+    ["SETTINGS_BOT_TOKEN", env.SETTINGS_BOT_TOKEN],
+    ["CLIENT_BOT_TOKEN", env.CLIENT_BOT_TOKEN],
+    ["MANAGER_BOT_TOKEN", env.MANAGER_BOT_TOKEN],
+  ];
+  for (let i = 0; i < roles.length; i++) {
+    for (let j = i + 1; j < roles.length; j++) {
+      const [a, ta] = roles[i]!;
+      const [b, tb] = roles[j]!;
+      if (ta && tb && botId(ta) === botId(tb)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [b],
+          message: `is a token of the same bot as ${a}; each role needs its own bot`,
+        });
+      }
+    }
+  }
   if (env.BOT_MODE !== "webhook") return;
   if (!env.WEBHOOK_URL) {
     ctx.addIssue({

@@ -54,6 +54,19 @@ Deno.test("config: each invalid variable is rejected and named, tokens never pri
     "MANAGER_BOT_TOKEN",
   );
   rejects({ ...base, MANAGERS_CHANNEL: "my channel" }, "MANAGERS_CHANNEL");
+  // one bot, two roles: two pollers of one token fight, /start of the owner reaches clients
+  let m = rejects({ ...base, CLIENT_BOT_TOKEN: TOKEN }, "CLIENT_BOT_TOKEN", "SETTINGS_BOT_TOKEN");
+  assert.match(m, /same bot/);
+  m = rejects(
+    { ...base, MANAGER_BOT_TOKEN: "123456789:AAnotherSecretOfTheSameBot0000000" },
+    "MANAGER_BOT_TOKEN",
+  );
+  assert.match(m, /same bot as SETTINGS_BOT_TOKEN/);
+  rejects({
+    ...base,
+    CLIENT_BOT_TOKEN: "555:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    MANAGER_BOT_TOKEN: "555:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
+  }, "MANAGER_BOT_TOKEN");
   // an @username used to pass and then be ignored
   rejects({ ...base, MANAGERS_CHANNEL: "@my_channel" }, "MANAGERS_CHANNEL");
 });

@@ -117,3 +117,44 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "settings: the settings bot's own token is refused for a role; a token inside a sentence is found and deleted",
+  ...sanitize,
+  fn: async () => {
+    const w = await startSettingsWorld();
+    try {
+      let at = w.mark();
+      w.send("/start");
+      await w.waitFor(/What needs fixing/, at);
+      at = w.mark();
+      w.press("s:token:client");
+      await w.waitFor(/Send me the client bot's token/, at);
+      at = w.mark();
+      const own = w.send(w.settingsBot.token);
+      await w.waitFor(/is this settings bot/, at);
+      assert.ok(!w.view().some((x) => x.id === own), "the token message is deleted");
+      assert.equal((await getSettings(w.kv)).clientBotToken, null, "nothing saved");
+      assert.equal((await getSettings(w.kv)).clientBotId, null);
+
+      // still asked for the client bot's token: pasted inside a sentence, it is found
+      at = w.mark();
+      const chatty = w.send(`here it is: ${w.client.token} — thanks!`);
+      await w.waitFor(/Client bot @\w+ is connected/, at);
+      assert.ok(!w.view().some((x) => x.id === chatty), "a sentence holding a token is deleted");
+      assert.ok(!w.view().some((x) => (x.text ?? "").includes(w.client.token)));
+      const s = await getSettings(w.kv);
+      assert.equal(s.clientBotId, w.client.id);
+      assert.equal(s.clientBotToken, w.client.token, "the token alone is saved, not the sentence");
+
+      // a token inside a sentence while nothing was asked: deleted, and asked which bot
+      at = w.mark();
+      const unasked = w.send(`manager: ${w.manager.token}`);
+      await w.waitFor(/Which bot is this token for/, at);
+      assert.ok(!w.view().some((x) => x.id === unasked), "deleted though nothing was asked");
+    } finally {
+      await w.stop();
+    }
+  },
+});

@@ -123,6 +123,8 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
     "Telegram rejects this token: it is wrong or revoked. Get the current one from @BotFather (/token).",
   s_token_unreachable: "Could not reach Telegram, please try again.",
   s_token_which: "Which bot is this token for? Press a button and send the token again.",
+  s_token_settings_bot:
+    "{username} is this settings bot. Clients and managers need bots of their own: create them with @BotFather and send their tokens.",
   s_token_other_bot:
     "{username} is already used as the other bot of the helpdesk. Clients and managers need two different bots.",
   s_token_saved: "{bot} {username} is connected: {state}.",

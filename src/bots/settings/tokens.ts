@@ -13,6 +13,7 @@ import {
   checkToken,
   looksLikeToken,
   planToken,
+  tokenIn,
 } from "../../services/setup/token.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { btn, kindArg } from "./buttons.ts";
@@ -73,7 +74,8 @@ export function tokens(deps: SettingsBotDeps): Composer<SCtx> {
     await ctx.deleteMessage().catch((e) =>
       deps.log.warn("could not delete a token message", { err: e })
     );
-    const r = await checkToken(deps, text);
+    const token = tokenIn(text);
+    const r = await checkToken(deps, token);
     if (!r.ok) {
       await ctx.reply(ctx.tr(`s_token_${r.reason}`));
       return;
@@ -93,16 +95,16 @@ export function tokens(deps: SettingsBotDeps): Composer<SCtx> {
       );
       return;
     }
-    const plan = planToken(s, kind, r.bot);
-    if (plan.type === "other_bot") {
-      await ctx.reply(ctx.tr("s_token_other_bot", { username: `@${r.bot.username}` }));
+    const plan = planToken(s, kind, r.bot, ctx.me.id);
+    if (plan.type === "other_bot" || plan.type === "settings_bot") {
+      await ctx.reply(ctx.tr(`s_token_${plan.type}`, { username: `@${r.bot.username}` }));
       return;
     }
     if (plan.type === "migration") {
       await done(ctx, deps.kv);
       pending.set(ctx.adminId, {
         kind,
-        token: text.trim(),
+        token,
         bot: r.bot,
         until: deps.clock.now() + PENDING_MS,
       });
@@ -120,7 +122,7 @@ export function tokens(deps: SettingsBotDeps): Composer<SCtx> {
       );
       return;
     }
-    await save(ctx, kind, plan.type, r.bot, text);
+    await save(ctx, kind, plan.type, r.bot, token);
   });
 
   onButton(c, ["mig_ok"], async (ctx) => {

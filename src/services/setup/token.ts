@@ -13,9 +13,17 @@ import type { SetupDeps } from "./deps.ts";
 /** Bot tokens look like `123456:AA…` (the same rule as the environment's). */
 const TOKEN_RE = /^\d{1,20}:[A-Za-z0-9_-]{20,}$/;
 
-/** Whether a text looks like a bot token (then it must be deleted from the chat). */
+/** A token anywhere in a text: pasted inside a sentence, it must go from the chat too. */
+const TOKEN_IN_TEXT = /(?<![\w:])\d{1,20}:[A-Za-z0-9_-]{20,}(?![\w-])/;
+
+/** Whether a text contains something that looks like a bot token (then it is deleted). */
 export function looksLikeToken(text: string): boolean {
-  return TOKEN_RE.test(text.trim());
+  return TOKEN_IN_TEXT.test(text);
+}
+
+/** The token in a text (alone or inside a sentence), or the trimmed text when there is none. */
+export function tokenIn(text: string): string {
+  return text.match(TOKEN_IN_TEXT)?.[0] ?? text.trim();
 }
 
 /** A bot as getMe describes it. */
@@ -57,7 +65,7 @@ export async function checkToken(
 /** How a checked token relates to what is configured. */
 export type TokenPlan =
   | { type: "new" | "rotation" | "migration"; kind: BotKind; bot: BotIdentity }
-  | { type: "other_bot"; kind: BotKind; bot: BotIdentity };
+  | { type: "other_bot" | "settings_bot"; kind: BotKind; bot: BotIdentity };
 
 function fields(kind: BotKind) {
   return kind === "client"
@@ -70,7 +78,13 @@ function fields(kind: BotKind) {
  * bot (rotation: nothing is lost), a different bot (migration: must be confirmed), or the
  * other kind's bot (refused: one bot cannot be both).
  */
-export function planToken(s: Settings, kind: BotKind, bot: BotIdentity): TokenPlan {
+export function planToken(
+  s: Settings,
+  kind: BotKind,
+  bot: BotIdentity,
+  settingsBotId: number,
+): TokenPlan {
+  if (bot.id === settingsBotId) return { type: "settings_bot", kind, bot };
   const f = fields(kind);
   const other = fields(kind === "client" ? "manager" : "client");
   if (s[other.id] === bot.id) return { type: "other_bot", kind, bot };
@@ -86,7 +100,7 @@ export function planToken(s: Settings, kind: BotKind, bot: BotIdentity): TokenPl
 export async function applyToken(
   deps: SetupDeps,
   by: number,
-  plan: Exclude<TokenPlan, { type: "other_bot" }>,
+  plan: Exclude<TokenPlan, { type: "other_bot" | "settings_bot" }>,
   token: string,
 ) {
   const f = fields(plan.kind);
