@@ -3,6 +3,7 @@ import { parseConfig } from "./config.ts";
 import { ConfigError } from "./errors.ts";
 
 const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+const CLIENT_TOKEN = "111111111:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDcli";
 const base = { SETTINGS_BOT_TOKEN: TOKEN, ADMIN_IDS: "111,222" };
 
 function rejects(env: Record<string, string>, ...names: string[]): string {
@@ -115,12 +116,12 @@ Deno.test("config: webhook fields are required only in webhook mode", () => {
 Deno.test("config: bootstrap values are typed and optional", () => {
   const c = parseConfig({
     ...base,
-    CLIENT_BOT_TOKEN: TOKEN,
-    MANAGER_BOT_TOKEN: TOKEN,
+    CLIENT_BOT_TOKEN: CLIENT_TOKEN,
+    MANAGER_BOT_TOKEN: "222222222:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDmgr",
     MANAGERS_CHANNEL: "-1001234567890",
     KV_PATH: ":memory:",
   });
-  assert.equal(c.bootstrap.clientBotToken, TOKEN);
+  assert.equal(c.bootstrap.clientBotToken, CLIENT_TOKEN);
   assert.equal(c.bootstrap.managersChannel, "-1001234567890");
   assert.equal(c.kvPath, ":memory:");
 });

@@ -168,7 +168,7 @@ async function seed(kv: Deno.Kv): Promise<void> {
     kv,
     t3,
     at3("2026-01-12T12:05"),
-    (t) => transfer(t, boris, BORIS, at3("2026-01-12T12:05")),
+    (t) => transfer(t, anna, BORIS, at3("2026-01-12T12:05")),
   );
   await act(
     kv,

@@ -64,7 +64,7 @@ const reopened = story(at("2026-01-09T17:00"), [
   (t) => close(t, anna, at("2026-01-12T11:00")),
   (t) => rate(t, client, 5, "Thanks!", at("2026-01-12T11:05")),
   (t) => reopen(t, client, at("2026-01-12T12:00")),
-  (t) => transfer(t, boris, 502, at("2026-01-12T12:05")),
+  (t) => transfer(t, anna, 502, at("2026-01-12T12:05")),
   (t) => managerReplied(t, boris, at("2026-01-12T12:10")),
   (t) => close(t, boris, at("2026-01-12T13:00")),
 ]);

@@ -95,6 +95,7 @@ export interface TicketEvent {
 export type RejectReason =
   | "not_owner"
   | "not_allowed"
+  | "not_yours"
   | "already_closed"
   | "not_closed"
   | "closed"
@@ -146,9 +147,21 @@ function isStaff(actor: Actor): boolean {
   return actor.role === "manager" || actor.role === "admin" || actor.role === "system";
 }
 
+/**
+ * The one rule of who may change a ticket (close, reopen, transfer, answer from the desk),
+ * whatever the path — a post button, a thread command, the manager bot: admins and the
+ * service any ticket; a manager an unassigned ticket or their own.
+ */
+export function mayChange(actor: Actor, ticket: Ticket): boolean {
+  if (actor.role === "admin" || actor.role === "system") return true;
+  if (actor.role !== "manager") return false;
+  return ticket.managerId === null || ticket.managerId === actor.id;
+}
+
 function mayActAsOwnerOrStaff(ticket: Ticket, actor: Actor): RejectReason | null {
   if (actor.role === "client") return actor.id === ticket.clientId ? null : "not_owner";
-  return isStaff(actor) ? null : "not_allowed";
+  if (!isStaff(actor)) return "not_allowed";
+  return mayChange(actor, ticket) ? null : "not_yours";
 }
 
 /** The cycle in progress (or the last one, when closed). */
@@ -187,6 +200,7 @@ export function transfer(
   at: number,
 ): Transition {
   if (!isStaff(actor)) return { ok: false, reason: "not_allowed" };
+  if (!mayChange(actor, ticket)) return { ok: false, reason: "not_yours" };
   if (ticket.status === "closed") return { ok: false, reason: "closed" };
   if (ticket.managerId === toManagerId) return { ok: false, reason: "same_manager" };
   return {

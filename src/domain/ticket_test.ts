@@ -77,9 +77,15 @@ Deno.test("open → closed by the owning client; a stranger may not", () => {
 
 Deno.test("in progress → closed by manager or admin; closed → closed refused", () => {
   const inProgress = ok(take(fresh(), manager, 2000)).ticket;
-  for (const actor of [manager, other, admin, client]) {
+  for (const actor of [manager, admin, client]) {
     assert.equal(ok(close(inProgress, actor, 3000)).ticket.status, "closed");
   }
+  // one rule on every path: another manager may not close a colleague's ticket
+  assert.deepEqual(close(inProgress, other, 3000), { ok: false, reason: "not_yours" });
+  const closedByMe = ok(close(inProgress, manager, 3000)).ticket;
+  assert.deepEqual(reopen(closedByMe, other, 3500), { ok: false, reason: "not_yours" });
+  assert.deepEqual(transfer(inProgress, other, 21, 3500), { ok: false, reason: "not_yours" });
+  assert.equal(ok(transfer(inProgress, admin, 21, 3500)).ticket.managerId, 21);
   const closed = ok(close(inProgress, manager, 3000)).ticket;
   assert.deepEqual(close(closed, manager, 4000), { ok: false, reason: "already_closed" });
 });

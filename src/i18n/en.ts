@@ -101,6 +101,7 @@ export const en: Record<keyof typeof ru, string> = {
   who_client: "client",
   who_manager: "manager {name}",
   // manager bot
+  mgr_button_elsewhere: "This button works only under the ticket's post in the channel.",
   mgr_not_manager: "This bot is for the helpdesk's managers only.",
   mgr_welcome:
     "Hello! Your tickets will be here. Answer clients in the comments of the channel's posts.",
@@ -109,6 +110,8 @@ export const en: Record<keyof typeof ru, string> = {
   mgr_reopened: "Ticket #{number} is open again.",
   // transition refusals
   reason_not_owner: "This is not your request.",
+  reason_not_yours:
+    "Ticket #{number} is handled by another manager: only they or an admin can do this.",
   reason_not_allowed: "You may not do this.",
   reason_already_closed: "Ticket #{number} is already closed.",
   reason_not_closed: "Ticket #{number} is not closed.",

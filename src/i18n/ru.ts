@@ -100,6 +100,7 @@ export const ru = {
   who_client: "клиент",
   who_manager: "менеджер {name}",
   // manager bot
+  mgr_button_elsewhere: "Эта кнопка работает только под постом обращения в канале.",
   mgr_not_manager: "Этот бот только для менеджеров службы поддержки.",
   mgr_welcome:
     "Здравствуйте! Здесь будут ваши обращения. Отвечайте клиентам в комментариях к постам канала.",
@@ -108,6 +109,8 @@ export const ru = {
   mgr_reopened: "Обращение #{number} снова открыто.",
   // transition refusals
   reason_not_owner: "Это не ваше обращение.",
+  reason_not_yours:
+    "Обращение #{number} ведёт другой менеджер: это может сделать только он или администратор.",
   reason_not_allowed: "У вас нет прав на это действие.",
   reason_already_closed: "Обращение #{number} уже закрыто.",
   reason_not_closed: "Обращение #{number} не закрыто.",

@@ -87,11 +87,12 @@ Deno.test("storage: a ticket round-trips and its indexes follow every change", a
     assert.deepEqual(await ticketsByManager(kv, 500), []);
     assert.deepEqual((await ticketsByManager(kv, 501)).map((t) => t.number), [n]);
 
-    assert.ok((await step((t) => transition(close(t, manager, 400)))).ok);
+    const holder = { role: "manager" as const, id: 501 };
+    assert.ok((await step((t) => transition(close(t, holder, 400)))).ok);
     assert.deepEqual(await statusOf(), [`closed:${n}`]);
-    const refused = await step((t) => transition(close(t, manager, 500)));
+    const refused = await step((t) => transition(close(t, holder, 500)));
     assert.deepEqual(refused, { ok: false, reason: "already_closed" });
-    assert.ok((await step((t) => transition(reopen(t, manager, 600)))).ok);
+    assert.ok((await step((t) => transition(reopen(t, holder, 600)))).ok);
     assert.deepEqual(await statusOf(), [`in_progress:${n}`]);
     assert.deepEqual(await changeTicket(kv, 999, 1, () => ({ refuse: "closed" })), {
       ok: false,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { mayChange } from "../../domain/ticket.ts";
 import { Composer, type Context } from "grammy";
 import type { Message } from "grammy/types";
 import { closeTicket, reopenTicket, takeTicket } from "../../services/lifecycle.ts";
@@ -90,6 +91,7 @@ export function managersGroup(deps: BotDeps): Composer<Context> {
       if (cmd === "block" || cmd === "unblock") {
         const tk = await getTicket(deps.kv, n);
         if (!tk) return;
+        if (!mayChange(actor, tk)) return void await notice("reason_not_yours", true);
         const reason = m.text?.replace(COMMAND, "").trim();
         if (cmd === "block") await blockClient(deps, tk.clientId, actor, reason || undefined);
         else await unblockClient(deps, tk.clientId);

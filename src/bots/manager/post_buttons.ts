@@ -9,6 +9,7 @@ import { langOf, t, type TextKey } from "../../i18n/mod.ts";
 import { parsePostButton } from "../../services/callback_data.ts";
 import { closeTicket, reopenTicket, takeTicket } from "../../services/lifecycle.ts";
 import { staffRole } from "../../services/roles.ts";
+import { getSettings } from "../../storage/settings.ts";
 import type { BotDeps } from "../context.ts";
 
 /** Handles presses of the post buttons. */
@@ -21,6 +22,13 @@ export function postButtons(deps: BotDeps): Composer<Context> {
     const role = await staffRole(deps, ctx.from.id);
     if (!role) {
       await ctx.answerCallbackQuery({ text: t(lang, "mgr_not_manager"), show_alert: true });
+      return;
+    }
+    // the buttons live on the ticket's post: the same data pressed anywhere else is forged
+    const settings = await getSettings(deps.kv);
+    const where = ctx.callbackQuery.message?.chat.id;
+    if (where === undefined || (where !== settings.channelId && where !== settings.groupId)) {
+      await ctx.answerCallbackQuery({ text: t(lang, "mgr_button_elsewhere"), show_alert: true });
       return;
     }
     const actor = { role, id: ctx.from.id };

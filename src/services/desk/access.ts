@@ -4,7 +4,7 @@
  * @module
  */
 import type { Manager } from "../../domain/records.ts";
-import type { Actor, Ticket } from "../../domain/ticket.ts";
+import { type Actor, mayChange, type Ticket } from "../../domain/ticket.ts";
 import { type Lang, langOf } from "../../i18n/mod.ts";
 import { getManager } from "../../storage/people.ts";
 import type { ServiceDeps } from "../deps.ts";
@@ -43,7 +43,5 @@ export async function deskUser(
  * view any ticket and take an unassigned one.
  */
 export function mayTouch(actor: Actor, ticket: Ticket): boolean {
-  if (actor.role === "admin" || actor.role === "system") return true;
-  if (actor.role !== "manager") return false;
-  return ticket.managerId === null || ticket.managerId === actor.id;
+  return mayChange(actor, ticket);
 }
