@@ -51,8 +51,47 @@ Deno.test("a manager cannot close, reopen or block a colleague's ticket by any p
     // Maria may, from her post
     assert.match(await press(maria!.id, `p:close:${n}`), /#\d+/);
     await w.until(async () => (await getTicket(w.kv, n))?.status === "closed", "closed by Maria");
+    await w.until(
+      () =>
+        w.emu.view(w.owner.id, w.channelId).some((m) =>
+          m.id === post && JSON.stringify(m.replyMarkup ?? "").includes(`p:reopen:${n}`)
+        ),
+      "the reopen button on the post",
+    );
     assert.match(await press(ivan!.id, `p:reopen:${n}`), /ведёт другой менеджер/);
     assert.equal((await getTicket(w.kv, n))?.status, "closed");
+  } finally {
+    await w.stop();
+  }
+});
+
+Deno.test("a non-manager's flood in a thread costs one notice per hour, not one per comment", async () => {
+  const w = await startWorld();
+  try {
+    const alice = await w.newClient("Alice");
+    const n = await clientOpensTicket(w, alice.id, "Оплата", "Деньги не пришли");
+    const tk = (await getTicket(w.kv, n))!;
+    const stranger = w.emu.createUser({ firstName: "Stan", languageCode: "ru" });
+    w.emu.setMember(w.groupId, stranger.id, { status: "member" });
+    const notices = async () =>
+      (await w.thread(n)).filter((m) => /вы не менеджер/.test(m.text ?? "")).length;
+    for (let i = 0; i < 30; i++) {
+      w.emu.userSend(stranger.id, w.groupId, { text: `spam ${i}` }, { replyTo: tk.threadId! });
+    }
+    await w.until(async () => (await notices()) >= 1, "the first notice");
+    // every comment handled: the last one is marked processed
+    await w.until(
+      () => w.clientUpdates.length > 0 && w.emu.calls(w.clientBot.id).length > 0,
+      "updates fetched",
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await notices(), 1, "one notice for 30 comments");
+    assert.ok(!w.clientView(alice.id).some((m) => /spam/.test(m.text ?? "")), "nothing relayed");
+
+    // an hour later the same person is noticed again
+    w.clock.advance(3_600_001);
+    w.emu.userSend(stranger.id, w.groupId, { text: "spam again" }, { replyTo: tk.threadId! });
+    await w.until(async () => (await notices()) === 2, "the next hour's notice");
   } finally {
     await w.stop();
   }

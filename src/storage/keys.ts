@@ -85,6 +85,11 @@ export const K = {
   /** ["sla", number, cycle, threshold] → at: the SLA alert was sent (once per threshold). */
   sla: (n: number, cycle: number, threshold: string) => ["sla", n, cycle, threshold] as const,
   slaCycle: (n: number, cycle: number) => ["sla", n, cycle] as const,
+  /**
+   * ["stranger_notice", ticket, senderId] → at: when the thread was last told that a
+   * non-manager (or an anonymous sender) wrote there; one notice per sender and period.
+   */
+  strangerNotice: (n: number, sender: number) => ["stranger_notice", n, sender] as const,
   /** ["off_hours", number, cycle] → at: the client got the off-hours reply in this cycle. */
   offHours: (n: number, cycle: number) => ["off_hours", n, cycle] as const,
   /** ["report_sent", schedule, periodStart] → at: the scheduled report of that period went out. */

@@ -1,5 +1,5 @@
 /**
- * Once-only markers of SLA alerts and off-hours replies. Claiming is an atomic
+ * Once-only markers of SLA alerts, off-hours replies and notices about strangers in threads. Claiming is an atomic
  * check-and-set, so overlapping cron runs or instances never alert twice.
  *
  * @module
@@ -37,6 +37,26 @@ export async function claimOffHours(kv: Deno.Kv, n: number, cycle: number, at: n
   const res = await kv.atomic().check({ key, versionstamp: null }).set(key, at, {
     expireIn: TTL_MS,
   })
+    .commit();
+  return res.ok;
+}
+
+/**
+ * Claims the notice about a non-manager writing in ticket `n`'s thread: true when `sender`
+ * has not been noticed there within `periodMs` (a person posting 30 comments costs one
+ * message of the group's shared budget, not 30).
+ */
+export async function claimStrangerNotice(
+  kv: Deno.Kv,
+  n: number,
+  sender: number,
+  at: number,
+  periodMs: number,
+): Promise<boolean> {
+  const key = K.strangerNotice(n, sender);
+  const cur = await kv.get<number>(key);
+  if (cur.value !== null && at - cur.value < periodMs) return false;
+  const res = await kv.atomic().check(cur).set(key, at, { expireIn: periodMs + 86_400_000 })
     .commit();
   return res.ok;
 }

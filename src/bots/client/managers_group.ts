@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { claimStrangerNotice } from "../../storage/sla.ts";
 import { mayChange } from "../../domain/ticket.ts";
 import { Composer, type Context } from "grammy";
 import type { Message } from "grammy/types";
@@ -26,7 +27,10 @@ import type { BotDeps } from "../context.ts";
 
 const COMMAND = /^\/(close|reopen|take|delete|block|unblock|transfer|canned)(@\w+)?(\s|$)/;
 
-/** Handles messages in the managers' group. */
+/** How often a thread is told about one non-manager writing there. */
+const STRANGER_NOTICE_MS = 3_600_000;
+
+/** Handles the managers' discussion group. */
 export function managersGroup(deps: BotDeps): Composer<Context> {
   const c = new Composer<Context>();
   const group = c.chatType("supergroup");
@@ -68,10 +72,17 @@ export function managersGroup(deps: BotDeps): Composer<Context> {
         action: { type: "notice", key, params: { number: n } },
       }]);
     };
-    if (m.sender_chat) return void await notice("thread_anonymous");
+    /** One notice per sender and hour: a stranger's flood must not spend the group's budget. */
+    const strangerNotice = async (key: TextKey, sender: number) => {
+      if (!(await markProcessed(deps.kv, "client", item.updateId, deps.clock.now()))) return;
+      if (await claimStrangerNotice(deps.kv, n, sender, deps.clock.now(), STRANGER_NOTICE_MS)) {
+        await notice(key, true);
+      }
+    };
+    if (m.sender_chat) return void await strangerNotice("thread_anonymous", m.sender_chat.id);
     const from = m.from;
     const role = from ? await staffRole(deps, from.id) : null;
-    if (!from || !role) return void await notice("thread_not_manager");
+    if (!from || !role) return void await strangerNotice("thread_not_manager", from?.id ?? 0);
     const actor = { role, id: from.id };
 
     const cmd = m.text?.match(COMMAND)?.[1];
