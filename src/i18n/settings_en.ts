@@ -146,6 +146,11 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_channel_not_found:
     "The manager bot cannot see this channel. Add it to the channel as an admin and try again.",
   s_channel_not_channel: "This is not a channel. A channel with a discussion group is needed.",
+  s_channel_no_group_live:
+    "This channel has no discussion group, and the helpdesk is open: switching to it would leave new tickets without a thread. Link a discussion group to it first (channel settings → Discussion), then choose it again.",
+  s_channel_confirm_switch:
+    "The helpdesk is open and uses another channel now. Move it to “{title}”? New tickets will be posted there; open tickets keep their threads in the current channel and group. Nothing changes until you confirm.",
+  s_btn_switch_channel: "Move to this channel",
   s_channel_chosen: "Channel “{title}” chosen.",
   // open, bots
   s_open_refused: "The helpdesk cannot be opened yet: fix what is listed below first.",

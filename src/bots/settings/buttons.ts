@@ -15,6 +15,7 @@ export const ACTIONS = [
   "mig_ok",
   "channel",
   "ch",
+  "ch_yes",
   "status",
   "unhook",
   "open",

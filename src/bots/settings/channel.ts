@@ -9,6 +9,7 @@ import { t } from "../../i18n/mod.ts";
 import { channelRefOf, chooseChannel } from "../../services/setup/channel.ts";
 import { onSetupSignal } from "../../services/setup/signals.ts";
 import { listAdmins } from "../../storage/people.ts";
+import { getSettings } from "../../storage/settings.ts";
 import { listOffers, seenAdmins } from "../../storage/setup.ts";
 import { btn, intArg } from "./buttons.ts";
 import type { SCtx } from "./context.ts";
@@ -16,8 +17,26 @@ import type { SettingsBotDeps } from "./bot.ts";
 import { showStatus } from "./status.ts";
 import { ask, done, onButton, onInput, say } from "./ui.ts";
 
-async function choose(deps: SettingsBotDeps, ctx: SCtx, ref: Parameters<typeof chooseChannel>[2]) {
-  const r = await chooseChannel(deps, ctx.adminId, ref);
+async function choose(
+  deps: SettingsBotDeps,
+  ctx: SCtx,
+  ref: Parameters<typeof chooseChannel>[2],
+  confirmed = false,
+) {
+  const r = await chooseChannel(deps, ctx.adminId, ref, { confirmed });
+  if (!r.ok && r.reason === "confirm_switch") {
+    const s = await getSettings(deps.kv);
+    await ctx.answerCallbackQuery().catch(() => {});
+    await ctx.reply(
+      ctx.tr("s_channel_confirm_switch", { title: r.title, current: String(s.channelId) }),
+      {
+        reply_markup: new InlineKeyboard()
+          .text(ctx.tr("s_btn_switch_channel"), btn("ch_yes", r.channelId))
+          .text(ctx.tr("s_btn_cancel"), btn("cancel")),
+      },
+    );
+    return;
+  }
   if (!r.ok) return void await say(ctx, ctx.tr(`s_channel_${r.reason}`));
   await done(ctx, deps.kv);
   await say(ctx, ctx.tr("s_channel_chosen", { title: r.title }));
@@ -36,6 +55,13 @@ export function channel(deps: SettingsBotDeps): Composer<SCtx> {
       return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
     }
     await choose(deps, ctx, chatId);
+  });
+  onButton(c, ["ch_yes"], async (ctx, [id]) => {
+    const chatId = intArg(id);
+    if (chatId === null || chatId >= 0) {
+      return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
+    }
+    await choose(deps, ctx, chatId, true);
   });
   onInput(c, "channel", async (ctx, m) => {
     const ref = channelRefOf(m);

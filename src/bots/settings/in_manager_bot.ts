@@ -10,6 +10,7 @@ import { Composer, type Context } from "grammy";
 import { langOf, t } from "../../i18n/mod.ts";
 import { acceptInvite, INVITE_PREFIX, type JoinLinks } from "../../services/setup/managers.ts";
 import { emitSetupSignal } from "../../services/setup/signals.ts";
+import { listAdmins } from "../../storage/people.ts";
 import { dropOffer, putOffer } from "../../storage/setup.ts";
 import type { BotDeps } from "../context.ts";
 import type { Lang } from "../../i18n/mod.ts";
@@ -23,6 +24,16 @@ export function joinText(lang: Lang, links: JoinLinks): string {
   ].filter(Boolean).join("\n");
 }
 
+/** Whether one of the helpdesk's admins is the creator or an administrator of `chatId`. */
+async function ownedByOurAdmin(deps: BotDeps, ctx: Context, chatId: number): Promise<boolean> {
+  const admins = new Set([...deps.adminIds, ...await listAdmins(deps.kv)]);
+  for (const id of admins) {
+    const m = await ctx.api.getChatMember(chatId, id).catch(() => null);
+    if (m?.status === "creator" || m?.status === "administrator") return true;
+  }
+  return false;
+}
+
 /** Channel offers and manager invites, handled in the manager bot. */
 export function setupInManagerBot(deps: BotDeps): Composer<Context> {
   const c = new Composer<Context>();
@@ -31,6 +42,12 @@ export function setupInManagerBot(deps: BotDeps): Composer<Context> {
     if (upd.chat.type !== "channel") return await next();
     const status = upd.new_chat_member.status;
     if (status === "administrator") {
+      // anyone can make the bot an admin of their own channel: only channels one of our admins
+      // owns or runs are offered, never a stranger's (whose title would reach every admin)
+      if (!(await ownedByOurAdmin(deps, ctx, upd.chat.id))) {
+        deps.log.info("channel not offered: none of the admins runs it", { chat: upd.chat.id });
+        return;
+      }
       const title = upd.chat.title ?? "";
       // stored first: admins who are not reachable now see it in the channel step later
       await putOffer(deps.kv, { chatId: upd.chat.id, title, at: deps.clock.now() });

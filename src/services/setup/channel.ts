@@ -30,16 +30,19 @@ export function channelRefOf(m: Pick<Message, "forward_origin" | "text">): ChatR
 /** Outcome of choosing a channel. */
 export type ChannelChoice =
   | { ok: true; channelId: number; title: string; groupId: number | null }
-  | { ok: false; reason: "no_manager_bot" | "not_found" | "not_channel" };
+  | { ok: false; reason: "no_manager_bot" | "not_found" | "not_channel" | "no_group_live" }
+  | { ok: false; reason: "confirm_switch"; channelId: number; title: string };
 
 /**
  * Looks the channel up with the manager bot's token (it must be in the channel), stores it
- * and its linked discussion group, and forgets the offer.
+ * and its linked discussion group, and forgets the offer. An open helpdesk moves to another
+ * channel only when `confirmed`, and only to one with a discussion group.
  */
 export async function chooseChannel(
   deps: SetupDeps,
   by: number,
   ref: ChatRef,
+  o: { confirmed?: boolean } = {},
 ): Promise<ChannelChoice> {
   const s = await getSettings(deps.kv);
   if (!s.managerBotToken) return { ok: false, reason: "no_manager_bot" };
@@ -51,6 +54,12 @@ export async function chooseChannel(
   }
   if (info.type !== "channel") return { ok: false, reason: "not_channel" };
   const groupId = info.linked_chat_id ?? null;
+  // a live helpdesk is never switched by one tap, and never to a channel that cannot work
+  const live = s.open && s.channelId !== null && s.channelId !== info.id;
+  if (live && groupId === null) return { ok: false, reason: "no_group_live" };
+  if (live && !o.confirmed) {
+    return { ok: false, reason: "confirm_switch", channelId: info.id, title: info.title ?? "" };
+  }
   await updateSettings(deps.kv, by, deps.clock.now(), () => ({ channelId: info.id, groupId }));
   await dropOffer(deps.kv, info.id);
   return { ok: true, channelId: info.id, title: info.title ?? "", groupId };
