@@ -285,3 +285,46 @@ Deno.test({
     }
   },
 });
+
+Deno.test("a customer whose Telegram speaks neither Russian nor English is answered in English", async () => {
+  const w = await startWorld();
+  try {
+    const hans = await w.newClient("Hans", "de");
+    assert.ok(
+      w.clientView(hans.id).some((m) =>
+        !m.outgoing && /This is customer support/.test(m.text ?? "")
+      ),
+      "the greeting in English",
+    );
+    const ru = await w.newClient("Olga", "ru");
+    assert.ok(w.clientView(ru.id).some((m) => !m.outgoing && /[а-я]{4}/.test(m.text ?? "")));
+  } finally {
+    await w.stop();
+  }
+});
+
+Deno.test("a name with a right-to-left override cannot turn the ticket's post around", async () => {
+  const w = await startWorld();
+  try {
+    const u = w.emu.createUser({
+      firstName: "Bob\u202Eevil\u202C\u200B",
+      lastName: "x".repeat(300),
+      languageCode: "ru",
+    });
+    w.emu.userStartBot(u.id, w.clientBot.id);
+    await w.until(() => w.clientView(u.id).length >= 2, "greeting");
+    const n = await clientOpensTicket(w, u.id, "Доставка", "Вопрос");
+    const post = (await getTicket(w.kv, n))!.postId!;
+    let text = "";
+    await w.until(() => {
+      text = w.emu.view(w.owner.id, w.channelId).find((m) => m.id === post)?.text ?? "";
+      return text.length > 0;
+    }, "the post");
+    assert.ok(!/[\u202A-\u202E\u200B]/.test(text), "no override or zero-width character");
+    assert.match(text, /\u2068Bobevil x+…\u2069/, "the name isolated and cut");
+    assert.match(text, /\u2068Доставка\u2069/, "the topic isolated");
+    assert.ok(!text.includes("x".repeat(80)), "an overlong name is cut");
+  } finally {
+    await w.stop();
+  }
+});

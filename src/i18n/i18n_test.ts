@@ -15,8 +15,9 @@ Deno.test("i18n: the same placeholders in both languages, no empty text", () => 
 
 Deno.test("i18n: language choice and placeholders", () => {
   assert.equal(langOf("en-US"), "en");
-  assert.equal(langOf("de"), "ru");
-  assert.equal(langOf(undefined), "ru");
+  assert.equal(langOf("de"), "en", "neither Russian nor English: English");
+  assert.equal(langOf("ru-RU"), "ru");
+  assert.equal(langOf(undefined), "en");
   assert.match(t("en", "ticket_created", { number: 12 }), /#12/);
   assert.match(t("ru", "ticket_created", { number: 12 }), /#12/);
 });

@@ -16,9 +16,11 @@ export type TextKey = keyof typeof ru;
 /** Locale tables by language. */
 export const locales: Record<Lang, Record<TextKey, string>> = { ru, en };
 
-/** Picks the interface language from a Telegram `language_code` (ru by default). */
+/** Picks the interface language from a Telegram `language_code`: ru for Russian, else en. */
 export function langOf(languageCode: string | undefined | null): Lang {
-  return languageCode?.toLowerCase().startsWith("en") ? "en" : "ru";
+  // Russian for Russian speakers; English, the lingua franca, for everyone else (a German or
+  // Spanish customer got Russian), and for a user whose Telegram sends no language at all
+  return languageCode?.toLowerCase().startsWith("ru") ? "ru" : "en";
 }
 
 /** Returns the text for `key` in `lang` with `{name}` placeholders filled from `params`. */

@@ -10,6 +10,7 @@ import type { Settings } from "../domain/settings.ts";
 import type { Ticket } from "../domain/ticket.ts";
 import { type Lang, locales, t } from "../i18n/mod.ts";
 import { postButton } from "./callback_data.ts";
+import { cleanTyped, isolateTyped } from "../domain/names.ts";
 
 /** Formats an instant in the team's time zone, e.g. `2026-01-05 12:00`. */
 export function formatTime(at: number, timeZone: string): string {
@@ -26,9 +27,15 @@ export function formatTime(at: number, timeZone: string): string {
   return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}`;
 }
 
-/** Display name of a person. */
+/**
+ * Display name of a person, as typed but without bidi tricks or invisible characters, at
+ * most 64 characters; "?" when nothing visible is left. The post isolates it besides.
+ */
 export function personName(p: { firstName?: string; lastName?: string; name?: string }): string {
-  return p.name ?? [p.firstName, p.lastName].filter(Boolean).join(" ");
+  const clean = cleanTyped(p.name ?? [p.firstName, p.lastName].filter(Boolean).join(" "));
+  if (!clean) return "?";
+  const chars = [...clean];
+  return chars.length > 64 ? `${chars.slice(0, 63).join("")}…` : clean;
 }
 
 /** Everything the post shows. */
@@ -49,9 +56,9 @@ export function renderPost(v: PostView): { text: string; markup: InlineKeyboardM
   const lines = [
     t(lang, "post_title", { number: tk.number }),
     t(lang, "post_status", { status: t(lang, `status_${tk.status}`) }),
-    t(lang, "post_topic", { topic: tk.topic }),
+    t(lang, "post_topic", { topic: isolateTyped(tk.topic, 100) }),
     t(lang, "post_client", {
-      name: c ? personName(c) : "?",
+      name: c ? isolateTyped(personName(c)) : "?",
       username: c?.username ? `@${c.username}` : "",
       id: tk.clientId,
       lang: c?.lang ?? "?",
