@@ -110,7 +110,7 @@ export async function runRestarts(o: RestartOptions): Promise<KillStats[]> {
   const r429 = () => bots.reduce((n, b) => n + emu.tooManyRequests(b.id), 0);
 
   let proc = start();
-  let writer: number | undefined;
+  let writer: ReturnType<typeof setInterval> | undefined;
   try {
     const clients = Array.from(
       { length: o.clients },
@@ -193,6 +193,15 @@ export async function runRestarts(o: RestartOptions): Promise<KillStats[]> {
       r429: seen429[r] ?? 0,
     }));
   } finally {
+    if (Deno.env.get("RESTART_DEBUG")) {
+      for (const b of bots) {
+        for (const c of emu.calls(b.id)) {
+          if (c.errorCode === 429) {
+            console.error(b.username, c.method, c.params.chat_id, c.description, c.time % 100000);
+          }
+        }
+      }
+    }
     if (writer !== undefined) clearInterval(writer);
     proc.kill("SIGTERM");
     await proc.status;

@@ -81,10 +81,17 @@ class Window {
   take(n: number, slot: Slot): void {
     for (let i = 0; i < n; i++) this.#slots.push(slot);
   }
-  /** Nothing may be sent before `until` (after a 429). */
+  /**
+   * Nothing may be sent before `until` (after a 429). Telegram's window is full then with
+   * sends this window does not know of (an earlier process's, or a crash's unsaved ones):
+   * they are assumed spread at the limit's rate, so that after `until` one slot frees at a
+   * time. Freeing the whole window at `until` would send a burst into 429s again, and again.
+   */
   blockUntil(until: number): void {
-    const slot = { t: until - this.spanMs };
-    this.#slots = Array.from({ length: this.limit }, () => slot);
+    const gap = this.spanMs / this.limit;
+    this.#slots = Array.from({ length: this.limit }, (_, i) => ({
+      t: until - this.spanMs + i * gap,
+    }));
   }
 }
 
