@@ -156,7 +156,9 @@ export class Pacer {
       const chatId = chat === "global" ? "global" : Number(chat);
       if (chatId !== "global" && !Number.isFinite(chatId)) continue;
       const w = this.#window(bot, chatId, chatId !== "global" && chatId > 0);
-      w.restore(times.map((t) => snap.base + t + shift));
+      // plus one send at the save itself: a send in flight at a crash, or made after the
+      // last save, is counted by Telegram but was never saved
+      w.restore([...times.map((t) => snap.base + t + shift), snap.base + shift]);
     }
   }
 
