@@ -16,6 +16,7 @@ const SCENARIOS: Record<string, (quick: boolean) => Promise<Figure[]>> = {
   report: async (q) => (await import("./report.ts")).benchReport(q),
   footprint: async (q) => (await import("./footprint.ts")).benchFootprint(q),
   emulator: benchEmulator,
+  crash: async (q) => (await import("./crash.ts")).benchCrash(q),
 };
 
 function table(figs: Figure[]): string {

@@ -26,6 +26,7 @@ import type { SetAsideUpdate, StorageTrouble } from "./storage/intake.ts";
 import { DurablePoller } from "./runtime/poller.ts";
 import { type BotKind, PollingSource, Supervisor } from "./runtime/supervisor.ts";
 import { WebhookServer } from "./runtime/webhook.ts";
+import { kvPacerStore } from "./storage/pacer.ts";
 import { applyBootstrap } from "./storage/settings.ts";
 
 /** A running service. */
@@ -112,7 +113,12 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     ...(channel && /^-?\d+$/.test(channel) ? { channelId: Number(channel) } : {}),
   }, clock.now());
 
-  const pacer = new Pacer(deps.limits ?? { ...TELEGRAM_LIMITS, timeScale: config.timeScale });
+  const pacer = new Pacer(deps.limits ?? { ...TELEGRAM_LIMITS, timeScale: config.timeScale }, {
+    store: kvPacerStore(kv),
+    onError: (e) => log.warn("pacer state not saved", { err: e }),
+  });
+  // before anything is sent: the last process's sends still count in Telegram's windows
+  await pacer.restore().catch((e) => log.warn("pacer state not restored", { err: e }));
   let supervisor: Supervisor | null = null;
   const base: ServiceDeps = {
     kv,
@@ -227,6 +233,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       await supervisor!.stopAll();
       await botDeps.albums.flushAll();
       await outbox.stop();
+      await pacer.flush();
       if (!deps.kv) kv.close();
     },
   };

@@ -17,6 +17,7 @@ import type { Notifier, OutboxLimits } from "../src/services/deps.ts";
 import { Outbox } from "../src/services/outbox.ts";
 import { Pacer, TELEGRAM_LIMITS } from "../src/services/pacer.ts";
 import { DurablePoller } from "../src/runtime/poller.ts";
+import { kvPacerStore } from "../src/storage/pacer.ts";
 import { putManager } from "../src/storage/people.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import type { SetAsideUpdate, StorageTrouble } from "../src/storage/intake.ts";
@@ -131,7 +132,8 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
     ...(o.limits === false
       ? { privatePerWindow: Infinity, groupPerWindow: Infinity, globalPerWindow: Infinity }
       : {}),
-  });
+  }, { store: kvPacerStore(kv) });
+  await pacer.restore();
   const bots: { client?: Bot; manager?: Bot } = {};
   const base = {
     kv,
@@ -241,6 +243,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
       await deps.albums.flushAll();
       await Promise.all(pollers.map((p) => p.stop()));
       await deps.outbox.stop();
+      await pacer.flush();
       await emu.close();
       rawKv.close();
     },

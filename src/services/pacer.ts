@@ -5,8 +5,15 @@
  * overall. Waiters of one chat are served first come, first served, so when a group's limit
  * is the bottleneck the tickets writing into it take turns.
  *
+ * The windows outlive the process through a {@linkcode PacerStore}: a restarted service
+ * that started with empty windows would believe it may send a full window at once, while
+ * Telegram still counts the sends of the minute before, and would meet a wall of 429s.
+ *
  * @module
  */
+import type { PacerSnapshot } from "../storage/pacer.ts";
+
+export type { PacerSnapshot };
 
 /** Telegram's limits, in messages per window; windows in Telegram milliseconds. */
 export interface Limits {
@@ -49,6 +56,15 @@ interface Slot {
 class Window {
   #slots: Slot[] = [];
   constructor(readonly limit: number, readonly spanMs: number) {}
+  /** Times of the sends still in the window (a send in flight counts as `now`). */
+  times(now: number): number[] {
+    return this.#slots.map((s) => Number.isFinite(s.t) ? s.t : now)
+      .filter((t) => t > now - this.spanMs);
+  }
+  /** Sends made by an earlier process, at `times`. */
+  restore(times: number[]): void {
+    this.#slots.push(...times.map((t) => ({ t })));
+  }
   /** Real ms to wait until `n` more sends fit; 0 when they fit now. */
   waitFor(now: number, n: number): number {
     this.#slots = this.#slots.filter((s) => s.t > now - this.spanMs);
@@ -65,11 +81,43 @@ class Window {
   take(n: number, slot: Slot): void {
     for (let i = 0; i < n; i++) this.#slots.push(slot);
   }
-  /** Nothing may be sent before `until` (after a 429). */
+  /**
+   * Nothing may be sent before `until` (after a 429). Telegram's window is full then with
+   * sends this window does not know of (an earlier process's, or a crash's unsaved ones):
+   * they are assumed spread at the limit's rate, so that after `until` one slot frees at a
+   * time. Freeing the whole window at `until` would send a burst into 429s again, and again.
+   */
   blockUntil(until: number): void {
-    const slot = { t: until - this.spanMs };
-    this.#slots = Array.from({ length: this.limit }, () => slot);
+    const gap = this.spanMs / this.limit;
+    this.#slots = Array.from({ length: this.limit }, (_, i) => ({
+      t: until - this.spanMs + i * gap,
+    }));
   }
+}
+
+/**
+ * Where the windows are kept between processes (the port; `src/storage/pacer.ts` keeps them
+ * in KV). Times in a snapshot are wall-clock epoch milliseconds: `performance.now()` starts
+ * again at 0 in every process.
+ */
+export interface PacerStore {
+  load(): Promise<PacerSnapshot | null>;
+  save(snapshot: PacerSnapshot): Promise<void>;
+}
+
+/** Options of {@linkcode Pacer}. */
+export interface PacerOptions {
+  /** Monotonic time in real ms that the windows are measured in (`performance.now()`). */
+  now?: () => number;
+  /**
+   * Wall-clock epoch ms, to date what is saved (`Date.now()`; not a test's manual clock:
+   * Telegram's windows run in real time).
+   */
+  wall?: () => number;
+  /** Keeps the windows across restarts; none: they live in memory only. */
+  store?: PacerStore;
+  /** A failed save (pacing goes on from memory; the next save tries again). */
+  onError?: (e: unknown) => void;
 }
 
 /** Rate pacer shared by everything one process sends. */
@@ -77,11 +125,88 @@ export class Pacer {
   readonly #limits: Limits;
   readonly #windows = new Map<string, Window>();
   readonly #chains = new Map<string, Promise<void>>();
-  #now: () => number;
+  readonly #now: () => number;
+  readonly #wall: () => number;
+  readonly #store: PacerStore | null;
+  readonly #onError: (e: unknown) => void;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #saving: Promise<void> = Promise.resolve();
 
-  constructor(limits: Limits, now: () => number = () => performance.now()) {
+  constructor(limits: Limits, o: PacerOptions = {}) {
     this.#limits = limits;
-    this.#now = now;
+    this.#now = o.now ?? (() => performance.now());
+    this.#wall = o.wall ?? (() => Date.now());
+    this.#store = o.store ?? null;
+    this.#onError = o.onError ?? (() => {});
+  }
+
+  /**
+   * Takes over the windows an earlier process saved, so that its last sends still count.
+   * Call once, before the first send.
+   */
+  async restore(): Promise<void> {
+    const snap = await this.#store?.load();
+    if (!snap) return;
+    // wall-clock times of the earlier process, moved onto this process's monotonic clock
+    const shift = this.#now() - this.#wall();
+    for (const [key, times] of Object.entries(snap.windows)) {
+      const at = key.lastIndexOf(":");
+      const bot = key.slice(0, at);
+      const chat = key.slice(at + 1);
+      const chatId = chat === "global" ? "global" : Number(chat);
+      if (chatId !== "global" && !Number.isFinite(chatId)) continue;
+      const w = this.#window(bot, chatId, chatId !== "global" && chatId > 0);
+      // plus one send at the save itself: a send in flight at a crash, or made after the
+      // last save, is counted by Telegram but was never saved
+      w.restore([...times.map((t) => snap.base + t + shift), snap.base + shift]);
+    }
+  }
+
+  /**
+   * Saves the windows now (on a clean stop) and waits for the save; later changes are saved
+   * by the next call or the next throttled save.
+   */
+  async flush(): Promise<void> {
+    if (this.#timer !== null) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+      this.#saving = this.#saving.then(() => this.#save());
+    }
+    await this.#saving;
+  }
+
+  /**
+   * Why throttled, not a write per message: pacing must not add a KV write to every send.
+   * Saves follow the first change by one Telegram second and carry every send of the last
+   * window, so a crash forgets at most a second's sends: under a group's 20 a minute that is
+   * at most one send, hence at most one 429 after the restart, which `backOff` then learns.
+   */
+  #changed(): void {
+    if (!this.#store || this.#timer !== null) return;
+    const timer = setTimeout(() => {
+      this.#timer = null;
+      this.#saving = this.#saving.then(() => this.#save());
+    }, 1000 * this.#limits.timeScale);
+    // a pending save must not keep a finished process alive
+    Deno.unrefTimer(timer);
+    this.#timer = timer;
+  }
+
+  async #save(): Promise<void> {
+    const now = this.#now();
+    const base = Math.round(this.#wall());
+    const shift = base - now;
+    const windows: Record<string, number[]> = {};
+    for (const [key, w] of this.#windows) {
+      const times = w.times(now);
+      // offsets from `base`, whole ms: a compact value even with many windows
+      if (times.length) windows[key] = times.map((t) => Math.round(t + shift - base));
+    }
+    try {
+      await this.#store!.save({ base, windows });
+    } catch (e) {
+      this.#onError(e);
+    }
   }
 
   /** The limits in force. */
@@ -117,6 +242,7 @@ export class Pacer {
       return await send();
     } finally {
       slot.t = this.#now();
+      this.#changed();
     }
   }
 
@@ -124,6 +250,7 @@ export class Pacer {
   async acquire(bot: string, chatId: number, n = 1): Promise<void> {
     const slot = await this.#book(bot, chatId, n);
     slot.t = this.#now();
+    this.#changed();
   }
 
   #book(bot: string, chatId: number, n: number): Promise<Slot> {
@@ -156,6 +283,7 @@ export class Pacer {
   backOff(bot: string, chatId: number, retryAfterSec: number): void {
     const until = this.#now() + retryAfterSec * 1000 * this.#limits.timeScale;
     this.#window(bot, chatId, chatId > 0).blockUntil(until);
+    this.#changed();
   }
 
   /** Real milliseconds that `retryAfterSec` Telegram seconds last. */

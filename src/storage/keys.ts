@@ -115,4 +115,9 @@ export const K = {
   /** ["held", clientId, updateId] → HeldMessage: written while the client chooses a ticket. */
   held: (clientId: number, updateId: number) => ["held", clientId, updateId] as const,
   heldPrefix: (clientId: number) => ["held", clientId] as const,
+  /**
+   * ["pacer"] → PacerSnapshot: the rate pacer's windows (times of the sends still inside each
+   * window), so that a restarted service goes on where Telegram's counting is.
+   */
+  pacer: () => ["pacer"] as const,
 } as const;

@@ -1,0 +1,224 @@
+/**
+ * The service (`main.ts`, a real process on a KV file) killed with SIGKILL again and again
+ * under a steady load of client messages into one ticket group, against the emulator with
+ * Telegram's limits on. Per kill it counts what was lost, what was sent twice, and the 429
+ * answers Telegram gave. Used by the restart test and the crash benchmark.
+ *
+ * @module
+ */
+import { startEmulator, type ViewMessage } from "../src/emulator/mod.ts";
+import { K } from "../src/storage/keys.ts";
+import { putManager } from "../src/storage/people.ts";
+import { updateSettings } from "../src/storage/settings.ts";
+
+/** Options of {@linkcode runRestarts}. */
+export interface RestartOptions {
+  /** Real seconds per Telegram second. */
+  timeScale: number;
+  /** How many times the service is killed and started again. */
+  kills: number;
+  /** Tickets, each with its client writing steadily. */
+  clients: number;
+  /** Telegram ms between two messages of one client. */
+  everyMs: number;
+  /** Real ms the service runs between a start and the next kill. */
+  runMs: number;
+  /** Forget the pacer's saved windows at each kill (what a restart was before they were kept). */
+  forgetPacer?: boolean;
+}
+
+/** What happened around one kill: from its start to the next kill. */
+export interface KillStats {
+  /** Messages written while that process ran that never reached the group. */
+  lost: number;
+  /** Extra copies of those messages in the group. */
+  repeated: number;
+  /** 429 answers Telegram gave that process (all its bots). */
+  r429: number;
+}
+
+async function until(cond: () => boolean, what: string, timeoutMs = 60_000) {
+  const end = performance.now() + timeoutMs;
+  while (!cond()) {
+    if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs the scenario; one {@linkcode KillStats} per kill (the last entry covers the final run
+ * that drains everything).
+ */
+export async function runRestarts(o: RestartOptions): Promise<KillStats[]> {
+  const emu = await startEmulator({ timeScale: o.timeScale, limits: true });
+  const dir = await Deno.makeTempDir();
+  const kvPath = `${dir}/kv.sqlite`;
+  const owner = emu.createUser({ firstName: "Olga", languageCode: "ru" });
+  const bots = ["client", "manager", "settings"].map((n) =>
+    emu.createBot({ username: `restart_${n}_bot` })
+  );
+  const [clientBot, managerBot, settingsBot] = bots as [
+    (typeof bots)[0],
+    (typeof bots)[0],
+    (typeof bots)[0],
+  ];
+  const channelId = emu.createChannel({ title: "T", ownerId: owner.id }).id;
+  const groupId = emu.createGroup({ title: "G", ownerId: owner.id }).id;
+  emu.linkDiscussion(channelId, groupId);
+  for (const b of [clientBot, managerBot]) {
+    emu.setMember(channelId, b.id, { status: "administrator" });
+    emu.setMember(groupId, b.id, { status: "administrator" });
+  }
+  const maria = emu.createUser({ firstName: "Maria" });
+  emu.setMember(groupId, maria.id, { status: "member" });
+  const kv = await Deno.openKv(kvPath);
+  await updateSettings(kv, 0, Date.now(), () => ({
+    clientBotToken: clientBot.token,
+    managerBotToken: managerBot.token,
+    channelId,
+    groupId,
+    open: true,
+    always: true,
+  }));
+  await putManager(kv, {
+    id: maria.id,
+    name: "Maria",
+    lang: "ru",
+    addedAt: 0,
+    addedBy: owner.id,
+    active: true,
+    mute: [],
+  });
+  kv.close();
+
+  const start = () =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "main.ts"],
+      env: {
+        TELEGRAM_API_ROOT: emu.apiRoot,
+        SETTINGS_BOT_TOKEN: settingsBot.token,
+        ADMIN_IDS: String(owner.id),
+        KV_PATH: kvPath,
+        LOG_LEVEL: Deno.env.get("TEST_LOG") ? "warn" : "error",
+        TELEGRAM_TIME_SCALE: String(o.timeScale),
+      },
+      stdout: "null",
+      stderr: "inherit",
+    }).spawn();
+  const r429 = () => bots.reduce((n, b) => n + emu.tooManyRequests(b.id), 0);
+
+  let proc = start();
+  let writer: ReturnType<typeof setInterval> | undefined;
+  try {
+    const clients = Array.from(
+      { length: o.clients },
+      (_, i) => emu.createUser({ firstName: `C${i}`, languageCode: "ru" }),
+    );
+    const view = (u: { id: number }) => emu.view(u.id, clientBot.id);
+    const roots: number[] = [];
+    for (const [i, c] of clients.entries()) {
+      emu.userStartBot(c.id, clientBot.id);
+      await until(() => view(c).length >= 2, "greeting");
+      emu.userSend(c.id, clientBot.id, { text: "/new" });
+      await until(() => view(c).some((m) => /тему/.test(m.text ?? "")), "topic");
+      emu.userSend(c.id, clientBot.id, { text: `Тема ${i}` });
+      await until(() => view(c).some((m) => /Тема: Тема/.test(m.text ?? "")), "prompt");
+      emu.userSend(c.id, clientBot.id, { text: "q" });
+      await until(() => view(c).some((m) => /#\d+ ·/.test(m.text ?? "")), "header");
+      const n = Number(view(c).find((m) => /#\d+ ·/.test(m.text ?? ""))!.text!.match(/#(\d+)/)![1]);
+      let root: number | undefined;
+      await until(() => {
+        const post = emu.view(owner.id, channelId).find((m) => m.text?.includes(`#${n}\n`));
+        root = post ? emu.threadRootOf(channelId, post.id)?.messageId : undefined;
+        return root !== undefined && emu.threadView(groupId, root).length >= 2;
+      }, "thread");
+      roots.push(root!);
+    }
+    const thread = (i: number): ViewMessage[] =>
+      emu.threadView(groupId, roots[i]!).filter((m) =>
+        m.id !== roots[i] && m.sender.id === clientBot.id
+      );
+
+    // the steady load: each client writes every `everyMs`, tagged with the run it was written in
+    let run = 0;
+    const written: string[][] = Array.from({ length: o.kills + 1 }, () => []);
+    let k = 0;
+    const tick = () => {
+      for (const [i, c] of clients.entries()) {
+        const text = `r${run}-c${i}-${k}`;
+        written[run]!.push(text);
+        emu.userSend(c.id, clientBot.id, { text });
+      }
+      k++;
+    };
+    const tickMs = o.everyMs * o.timeScale;
+    writer = setInterval(tick, tickMs);
+    const seen429: number[] = [];
+    let from = r429();
+    for (; run < o.kills; run++) {
+      await sleep(o.runMs);
+      proc.kill("SIGKILL");
+      await proc.status;
+      seen429.push(r429() - from);
+      from = r429();
+      if (o.forgetPacer) {
+        const kv = await Deno.openKv(kvPath);
+        await kv.delete(K.pacer());
+        kv.close();
+      }
+      proc = start();
+    }
+    clearInterval(writer);
+    writer = undefined;
+    const all = written.flat();
+    await until(
+      () => {
+        const got = new Set(roots.flatMap((_, i) => thread(i).map((m) => m.text)));
+        return all.every((t) => got.has(t));
+      },
+      "everything delivered after the last restart",
+      120_000,
+    ).catch(() => {}); // what is missing is counted as lost
+    await sleep(300);
+    seen429.push(r429() - from);
+    const counts = new Map<string, number>();
+    for (const [i] of roots.entries()) {
+      for (const m of thread(i)) counts.set(m.text ?? "", (counts.get(m.text ?? "") ?? 0) + 1);
+    }
+    return written.map((texts, r) => ({
+      lost: texts.filter((t) => !counts.has(t)).length,
+      repeated: texts.reduce((n, t) => n + Math.max(0, (counts.get(t) ?? 0) - 1), 0),
+      r429: seen429[r] ?? 0,
+    }));
+  } finally {
+    if (Deno.env.get("RESTART_DEBUG")) {
+      for (const b of bots) {
+        for (const c of emu.calls(b.id)) {
+          if (c.errorCode === 429) {
+            console.error(b.username, c.method, c.params.chat_id, c.description, c.time % 100000);
+          }
+        }
+      }
+    }
+    if (writer !== undefined) clearInterval(writer);
+    proc.kill("SIGTERM");
+    await proc.status;
+    await emu.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+if (import.meta.main) {
+  const forget = Deno.args.includes("--forget");
+  const stats = await runRestarts({
+    timeScale: 0.03,
+    kills: 10,
+    clients: 3,
+    everyMs: 7_500,
+    runMs: 1_000,
+    forgetPacer: forget,
+  });
+  console.log(stats);
+}
