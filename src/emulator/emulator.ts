@@ -943,6 +943,13 @@ async function readParams(req: Request, url: URL): Promise<Record<string, unknow
   const params: Record<string, unknown> = {};
   for (const [k, v] of url.searchParams) params[k] = v;
   if (req.method !== "POST" || !req.body) return params;
+  // Why: an empty body is not parsed whatever its content type (node-telegram-bot-api sends
+  // sendMediaGroup by file_id as multipart with Content-Length 0, the fields in the query). The
+  // server skips the body when there is no transfer-encoding and content_length <= 0 (tdlib
+  // tdnet/td/net/HttpReader.cpp do_read_next, State::ReadHeaders).
+  if (req.headers.get("content-length") === "0" && !req.headers.has("transfer-encoding")) {
+    return params;
+  }
   const type = req.headers.get("content-type") ?? "";
   if (type.includes("application/json")) {
     const text = await req.text();

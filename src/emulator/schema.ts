@@ -279,12 +279,28 @@ export function validateCall(
   if (rm === "{}" || (isPlainObject(rm) && Object.keys(rm).length === 0)) {
     delete params.reply_markup;
   }
+  // Why: a file part named by "attach://<name>" is part of the call, not an unknown field
+  // (Bot API server, Client.cpp get_input_file: the attach name becomes the file's field name).
+  const attached = attachNames(params);
+  const hook: UnknownFieldHook = (p) => attached.has(p) || onUnknown(p);
   try {
-    return { method: m.name, params: coerceObject(params, m.type, m.name, "", onUnknown) };
+    return { method: m.name, params: coerceObject(params, m.type, m.name, "", hook) };
   } catch (e) {
     if (e instanceof Mismatch) throw e.error;
     throw e;
   }
+}
+
+/** Names of the uploaded file parts that some parameter refers to as attach://<name>. */
+function attachNames(params: Record<string, unknown>): Set<string> {
+  const names = new Set<string>();
+  for (const v of Object.values(params)) {
+    const text = typeof v === "string" ? v : isFileLike(v) ? "" : JSON.stringify(v) ?? "";
+    for (const m of text.matchAll(/attach:\/\/([^"\s]+)/g)) {
+      if (isFileLike(params[m[1]!])) names.add(m[1]!);
+    }
+  }
+  return names;
 }
 
 /**
