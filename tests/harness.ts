@@ -20,6 +20,7 @@ import { DurablePoller } from "../src/runtime/poller.ts";
 import { putManager } from "../src/storage/people.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import type { SetAsideUpdate, StorageTrouble } from "../src/storage/intake.ts";
+import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
 
 /** Options of {@linkcode startWorld}. */
 export interface WorldOptions {
@@ -243,6 +244,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
       await deps.outbox.stop();
       await emu.close();
       rawKv.close();
+      assertNoAnomalies(emu);
     },
   };
 }

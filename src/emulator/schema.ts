@@ -282,8 +282,17 @@ export function validateCall(
   if (rm === "{}" || (isPlainObject(rm) && Object.keys(rm).length === 0)) {
     delete params.reply_markup;
   }
+  // Why: a multipart file part is not a parameter but a file the call may name with
+  // "attach://<name>" (Client.cpp get_input_file reads query->file(name)); it is kept aside.
+  const files: Record<string, unknown> = {};
+  const args: Record<string, unknown> = {};
+  for (const k in params) {
+    if (!m.type.fields!.has(k) && isFileLike(params[k])) files[k] = params[k];
+    else args[k] = params[k];
+  }
   try {
-    return { method: m.name, params: coerceObject(params, m.type, m.name, "", onUnknown) };
+    const out = coerceObject(args, m.type, m.name, "", onUnknown);
+    return { method: m.name, params: Object.assign(out, files) };
   } catch (e) {
     if (e instanceof Mismatch) throw e.error;
     throw e;

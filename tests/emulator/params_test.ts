@@ -237,3 +237,25 @@ Deno.test("setWebhook: only ports 80, 88, 443 and 8443 unless webhookPorts is an
     await any.emu.close();
   }
 });
+
+Deno.test("a multipart file named by attach:// is a file, not an ignored parameter", async () => {
+  const { emu, clientBot, client } = await scenario();
+  try {
+    emu.userStartBot(client.id, clientBot.id);
+    emu.clearAnomalies();
+    const form = new FormData();
+    form.set("chat_id", String(client.id));
+    form.set("document", "attach://f1");
+    form.set("f1", new Blob([new Uint8Array(10)]), "a.bin");
+    const res = await fetch(`${emu.apiRoot}/bot${clientBot.token}/sendDocument`, {
+      method: "POST",
+      body: form,
+    });
+    const a = await res.json();
+    assert.equal(a.ok, true, a.description);
+    assert.equal(a.result.document.file_size, 10);
+    assert.deepEqual(emu.anomalies(), []);
+  } finally {
+    await emu.close();
+  }
+});
