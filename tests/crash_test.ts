@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { startEmulator, type ViewMessage } from "../src/emulator/mod.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import { putManager } from "../src/storage/people.ts";
+import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 
@@ -161,6 +162,7 @@ Deno.test({
       await proc.status;
       await emu.close();
       await Deno.remove(dir, { recursive: true });
+      assertNoAnomalies(emu);
     }
   },
 });

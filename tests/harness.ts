@@ -21,6 +21,7 @@ import { kvPacerStore } from "../src/storage/pacer.ts";
 import { putManager } from "../src/storage/people.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import type { SetAsideUpdate, StorageTrouble } from "../src/storage/intake.ts";
+import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
 
 /** Options of {@linkcode startWorld}. */
 export interface WorldOptions {
@@ -246,6 +247,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
       await pacer.flush();
       await emu.close();
       rawKv.close();
+      assertNoAnomalies(emu);
     },
   };
 }

@@ -6,6 +6,7 @@ import { ManualClock } from "../src/clock.ts";
 import { silentLogger } from "../src/log.ts";
 import { DurablePoller } from "../src/runtime/poller.ts";
 import { dropIntake, listIntake, saveIntake } from "../src/storage/intake.ts";
+import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 const cyrillic = (n: number, seed: number) =>
@@ -46,6 +47,7 @@ Deno.test({
     assert.equal((await listIntake(kv, "client")).length, 0, "handled updates are forgotten");
     kv.close();
     await emu.close();
+    assertNoAnomalies(emu);
   },
 });
 
@@ -140,5 +142,6 @@ Deno.test({
     assert.deepEqual(handled.filter((t) => t.startsWith("m")), ["m0", "m1", "m2", "m3", "m4"]);
     real.close();
     await emu.close();
+    assertNoAnomalies(emu);
   },
 });

@@ -7,6 +7,7 @@ import { TELEGRAM_LIMITS } from "../src/services/pacer.ts";
 import { putManager } from "../src/storage/people.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import { getTicket } from "../src/storage/tickets.ts";
+import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 const SCALE = 0.01;
@@ -41,7 +42,8 @@ interface Setup {
 }
 
 async function setup(mode: "polling" | "webhook"): Promise<Setup> {
-  const emu = await startEmulator({ timeScale: SCALE });
+  // Why webhookPorts: the service under test receives its webhook on a random local port.
+  const emu = await startEmulator({ timeScale: SCALE, webhookPorts: "any" });
   const owner = emu.createUser({ firstName: "Olga" });
   const clientBot = emu.createBot({ username: `m_${mode}_client_bot` });
   const managerBot = emu.createBot({ username: `m_${mode}_manager_bot` });
@@ -102,6 +104,7 @@ async function setup(mode: "polling" | "webhook"): Promise<Setup> {
       await app.stop();
       await emu.close();
       kv.close();
+      assertNoAnomalies(emu);
     },
   };
 }
@@ -252,6 +255,7 @@ Deno.test({
       await app.stop();
       await emu.close();
       kv.close();
+      assertNoAnomalies(emu);
     }
   },
 });

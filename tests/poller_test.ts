@@ -5,6 +5,7 @@ import { ManualClock } from "../src/clock.ts";
 import { redact, silentLogger } from "../src/log.ts";
 import { DurablePoller } from "../src/runtime/poller.ts";
 import { listIntake } from "../src/storage/intake.ts";
+import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 
@@ -52,5 +53,6 @@ Deno.test({
     assert.equal((await listIntake(kv, "settings")).length, 0, "handled updates are forgotten");
     kv.close();
     await emu.close();
+    assertNoAnomalies(emu);
   },
 });

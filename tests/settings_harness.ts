@@ -13,6 +13,7 @@ import { createLogger } from "../src/log.ts";
 import { TELEGRAM_LIMITS } from "../src/services/pacer.ts";
 import { type Settings } from "../src/domain/settings.ts";
 import { updateSettings } from "../src/storage/settings.ts";
+import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
 
 /** A bot in the emulator. */
 export interface EmuBot {
@@ -167,6 +168,7 @@ export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<
       await app.stop();
       await emu.close();
       kv.close();
+      assertNoAnomalies(emu);
     },
   };
 }

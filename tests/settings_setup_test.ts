@@ -5,6 +5,7 @@ import { parseConfig } from "../src/config.ts";
 import { createLogger, silentLogger } from "../src/log.ts";
 import { TELEGRAM_LIMITS } from "../src/services/pacer.ts";
 import { kvDump, startSettingsWorld } from "./settings_harness.ts";
+import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 
@@ -233,6 +234,7 @@ Deno.test({
       for (const a of apps) await a.stop();
       await w.emu.close();
       w.kv.close();
+      assertNoAnomalies(w.emu);
     }
   },
 });

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { startEmulator } from "../src/emulator/mod.ts";
 import { putManager } from "../src/storage/people.ts";
 import { updateSettings } from "../src/storage/settings.ts";
+import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 const TOKEN = "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -160,6 +161,7 @@ Deno.test({
       await status;
       await emu.close();
       await Deno.remove(dir, { recursive: true });
+      assertNoAnomalies(emu);
     }
   },
 });

@@ -2,6 +2,7 @@
  * The emulator: HTTP server (Bot API, file downloads, control surface) and the
  * TypeScript control surface used by tests, benchmarks and the demo.
  */
+import { type Anomaly, AnomalyRecorder } from "./anomalies.ts";
 import { ApiError, E } from "./errors.ts";
 import type { Entity } from "./entities.ts";
 import { withAutoEntities } from "./entities.ts";
@@ -39,6 +40,12 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** source of message dates in ms (default Date.now) */
   now?: () => number;
+  /**
+   * Which webhook URLs setWebhook accepts. "telegram" (default): https on ports 443, 80, 88 or
+   * 8443 only, as Telegram. "any": also https on any port and plain http to 127.0.0.1 or
+   * localhost on any port, for receivers a test starts on a random local port.
+   */
+  webhookPorts?: "telegram" | "any";
 }
 
 /** Content a user can send. Sizes are bytes; files are synthetic. */
@@ -130,6 +137,8 @@ export class Emulator {
   readonly clock: Clock;
   readonly limiter: RateLimiter;
   readonly faults = new Faults();
+  /** ignored parameters and thread ids sent outside a forum (see anomalies()) */
+  readonly anomalyLog = new AnomalyRecorder();
   /** "http://127.0.0.1:PORT"; grammY: new Bot(token, {client: {apiRoot: emu.apiRoot}}) */
   apiRoot = "";
   private timers = new Timers();
@@ -162,6 +171,7 @@ export class Emulator {
       clock: this.clock,
       timers: this.timers,
       autoForwardDelay: () => this.autoForward,
+      webhookPorts: opts.webhookPorts ?? "telegram",
     });
   }
 
@@ -265,10 +275,18 @@ export class Emulator {
     try {
       const v = validateCall(method, params, (p) => (unknown ??= []).push(p));
       name = v.method;
-      if (unknown) this.log(`${bot.username} ${name}: unknown fields ${unknown.join(", ")}`);
+      if (unknown) {
+        this.log(`${bot.username} ${name}: unknown fields ${unknown.join(", ")}`);
+        for (const field of unknown) {
+          this.anomalyLog.record({ method: name, botId: bot.id, kind: "ignored_parameter", field });
+        }
+      }
       const handler = this.api.handlers.get(name);
       if (!handler) throw new ApiError(501, E.notImplemented);
-      let result = handler({ bot, params: v.params, signal });
+      const canonical = name;
+      const anomaly = (kind: Anomaly["kind"], field: string) =>
+        this.anomalyLog.record({ method: canonical, botId: bot.id, kind, field });
+      let result = handler({ bot, params: v.params, signal, anomaly });
       if (result instanceof Promise) result = await result;
       this.record(bot, name, params, undefined, unknown);
       return { ok: true, result };
@@ -645,6 +663,19 @@ export class Emulator {
     return this.bot(botId).calls;
   }
 
+  /**
+   * Anomalies recorded so far, oldest first: parameters a method does not have (ignored, as
+   * Telegram ignores them) and message_thread_id sent to a chat without topics.
+   */
+  anomalies(): Anomaly[] {
+    return this.anomalyLog.all();
+  }
+
+  /** Forgets the recorded anomalies. */
+  clearAnomalies(): void {
+    this.anomalyLog.clear();
+  }
+
   /** How many 429 answers a bot (or all bots) got. */
   tooManyRequests(botId?: number): number {
     if (botId !== undefined) return this.limiter.tooMany.get(botId) ?? 0;
@@ -904,6 +935,8 @@ export const CONTROL_METHODS: ReadonlySet<string> = new Set([
   "setAutoForwardDelay",
   "failNext",
   "threadRootOf",
+  "anomalies",
+  "clearAnomalies",
 ]);
 
 /** Starts an emulator listening on 127.0.0.1. */

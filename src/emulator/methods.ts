@@ -2,6 +2,7 @@
  * Bot API method handlers over the world model. Each handler gets already validated and
  * coerced parameters (see schema.ts) and returns the `result` or throws ApiError.
  */
+import type { AnomalyKind } from "./anomalies.ts";
 import { ApiError, badRequest, E, forbidden } from "./errors.ts";
 import { cleanFormatted, type Entity, parseFormatted, withAutoEntities } from "./entities.ts";
 import { Clock, LIMITS, RateLimiter } from "./rules.ts";
@@ -28,6 +29,8 @@ export interface CallCtx {
   bot: BotRec;
   params: Record<string, unknown>;
   signal?: AbortSignal;
+  /** records an anomaly of this call (see anomalies.ts) */
+  anomaly?: (kind: AnomalyKind, field: string) => void;
 }
 
 /** A method handler. */
@@ -40,6 +43,8 @@ export interface ApiEnv {
   clock: Clock;
   timers: Timers;
   autoForwardDelay: () => AutoForwardDelay;
+  /** "any" lets setWebhook accept any port and plain http to loopback (EmulatorOptions) */
+  webhookPorts?: "telegram" | "any";
 }
 
 const te = new TextEncoder();
@@ -235,15 +240,28 @@ export function makeHandlers(env: ApiEnv): Api {
   }
 
   /** Resolves chat, thread and reply of a send. */
-  function target(bot: BotRec, p: Record<string, unknown>): Target {
+  function target(bot: BotRec, p: Record<string, unknown>, c?: CallCtx): Target {
     const chat = chatToSend(bot, p.chat_id);
     const t: Target = { chat };
     const tid = num(p.message_thread_id);
-    if (tid !== undefined) {
+    // Why: Client.cpp check_message_topic asks for the topic only in a forum supergroup or a
+    // private chat; elsewhere the id is dropped and the message goes to the chat itself.
+    if (tid !== undefined && tid > 0 && chat.type !== "private" && !chat.isForum) {
+      c?.anomaly?.("thread_id_outside_forum", "message_thread_id");
+    } else if (tid !== undefined && tid > 0) {
       if (!chat.isForum || !chat.messages.has(tid)) throw badRequest(E.threadNotFound);
       t.threadId = tid;
     }
-    const rp = p.reply_parameters as
+    // Why: without reply_parameters the server still reads the deprecated top-level
+    // reply_to_message_id and allow_sending_without_reply (Client.cpp get_reply_parameters).
+    const legacy = p.reply_parameters === undefined && p.reply_to_message_id !== undefined
+      ? {
+        message_id: Number(p.reply_to_message_id),
+        allow_sending_without_reply: p.allow_sending_without_reply === true ||
+          p.allow_sending_without_reply === "true",
+      }
+      : undefined;
+    const rp = (p.reply_parameters ?? legacy) as
       | { message_id: number; chat_id?: number | string; allow_sending_without_reply?: boolean }
       | undefined;
     if (rp) {
@@ -333,7 +351,7 @@ export function makeHandlers(env: ApiEnv): Api {
     c: CallCtx,
     build: (t: Target) => Partial<MsgRec>,
   ): Record<string, unknown> {
-    const t = target(c.bot, c.params);
+    const t = target(c.bot, c.params, c);
     const body = build(t);
     env.limiter.take(c.bot.id, limitKind(t.chat), t.chat.id, 1);
     const m = post(c.bot, t, body, c.params);
@@ -432,7 +450,7 @@ export function makeHandlers(env: ApiEnv): Api {
       m !== undefined && m.kind !== "service" && !m.protect
     );
     if (src.length === 0) throw badRequest(copy ? E.copyNotFound : E.forwardNotFound);
-    const t = target(c.bot, p);
+    const t = target(c.bot, p, c);
     env.limiter.take(c.bot.id, limitKind(t.chat), t.chat.id, src.length);
     const groups = new Map<string, string>();
     const out: MsgRec[] = [];
@@ -573,7 +591,7 @@ export function makeHandlers(env: ApiEnv): Api {
         throw badRequest(`${solo} can't be mixed with other media types`);
       }
     }
-    const t = target(c.bot, p);
+    const t = target(c.bot, p, c);
     const bodies = media.map((it) => {
       const kind = String(it.type) as FileKind;
       const meta: Partial<FileRec> = {};
@@ -599,7 +617,7 @@ export function makeHandlers(env: ApiEnv): Api {
 
   h.set("copyMessage", (c) => {
     const src = sourceMessage(c.bot, c.params, num(c.params.message_id)!, true);
-    const t = target(c.bot, c.params);
+    const t = target(c.bot, c.params, c);
     const body = copyBody(src, c.params);
     env.limiter.take(c.bot.id, limitKind(t.chat), t.chat.id, 1);
     const m = post(c.bot, t, body, c.params);
@@ -608,7 +626,7 @@ export function makeHandlers(env: ApiEnv): Api {
   });
   h.set("forwardMessage", (c) => {
     const src = sourceMessage(c.bot, c.params, num(c.params.message_id)!, false);
-    const t = target(c.bot, c.params);
+    const t = target(c.bot, c.params, c);
     env.limiter.take(c.bot.id, limitKind(t.chat), t.chat.id, 1);
     const m = post(c.bot, t, {
       ...contentOf(src),
@@ -772,10 +790,18 @@ export function makeHandlers(env: ApiEnv): Api {
       bot.updates.deleteWebhook(p.drop_pending_updates === true);
       return true;
     }
-    // Telegram requires https; plain http is allowed only to loopback, where the service
-    // under test listens
-    if (!/^https:\/\//.test(url) && !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(url)) {
-      throw badRequest("bad webhook: An HTTPS URL must be provided for webhook");
+    // Why: Telegram (WebhookActor.cpp start_up) wants https on 443, 80, 88 or 8443; with
+    // webhookPorts "any" plain http to loopback and any port are allowed for test receivers.
+    const any = env.webhookPorts === "any";
+    if (!/^https:\/\//.test(url)) {
+      if (!any || !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(url)) {
+        throw badRequest("bad webhook: An HTTPS URL must be provided for webhook");
+      }
+    } else if (!any) {
+      const port = URL.canParse(url) ? new URL(url).port : "";
+      if (port !== "" && !["443", "80", "88", "8443"].includes(port)) {
+        throw badRequest("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443");
+      }
     }
     const secret = str(p.secret_token);
     if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) {

@@ -19,6 +19,7 @@ export {
   type UserSendOptions,
   type ViewMessage,
 } from "./emulator.ts";
+export type { Anomaly, AnomalyKind } from "./anomalies.ts";
 export { ApiError, E } from "./errors.ts";
 export type { FaultSpec } from "./faults.ts";
 export type { AutoForwardDelay } from "./methods.ts";

@@ -191,9 +191,11 @@ function coerceObject(
     const f = fields.get(key);
     const p = path ? `${path}.${key}` : key;
     if (!f) {
-      // deprecated parameters the Bot API server still reads are not "unknown"
-      if (!(path === "" && DEPRECATED_READ.has(key))) onUnknown(p);
-      out[key] = val;
+      // Deprecated parameters the Bot API server still reads are passed on; anything else is
+      // dropped, as Telegram never reads it (issue 12: handlers see only the method's own).
+      const modern = DEPRECATED_READ.get(key);
+      if (modern !== undefined && fields.has(modern)) out[key] = val;
+      else onUnknown(p);
       continue;
     }
     if (val === undefined || val === null) continue;
@@ -262,7 +264,8 @@ function coerceAlternatives(
 
 /**
  * Validates and coerces the parameters of a call. Throws ApiError 404 for a method the
- * reference does not have and 400 for missing/mistyped fields.
+ * reference does not have and 400 for missing/mistyped fields. Fields the method (or a nested
+ * type) does not have are reported to onUnknown and left out of the result.
  */
 export function validateCall(
   method: string,
@@ -279,35 +282,35 @@ export function validateCall(
   if (rm === "{}" || (isPlainObject(rm) && Object.keys(rm).length === 0)) {
     delete params.reply_markup;
   }
-  // Why: a file part named by "attach://<name>" is part of the call, not an unknown field
-  // (Bot API server, Client.cpp get_input_file: the attach name becomes the file's field name).
-  const attached = attachNames(params);
-  const hook: UnknownFieldHook = (p) => attached.has(p) || onUnknown(p);
+  // Why: a multipart file part is not a parameter but a file the call may name with
+  // "attach://<name>" (Client.cpp get_input_file reads query->file(name)); it is kept aside.
+  const files: Record<string, unknown> = {};
+  const args: Record<string, unknown> = {};
+  for (const k in params) {
+    if (!m.type.fields!.has(k) && isFileLike(params[k])) files[k] = params[k];
+    else args[k] = params[k];
+  }
   try {
-    return { method: m.name, params: coerceObject(params, m.type, m.name, "", hook) };
+    const out = coerceObject(args, m.type, m.name, "", onUnknown);
+    return { method: m.name, params: Object.assign(out, files) };
   } catch (e) {
     if (e instanceof Mismatch) throw e.error;
     throw e;
   }
 }
 
-/** Names of the uploaded file parts that some parameter refers to as attach://<name>. */
-function attachNames(params: Record<string, unknown>): Set<string> {
-  const names = new Set<string>();
-  for (const v of Object.values(params)) {
-    const text = typeof v === "string" ? v : isFileLike(v) ? "" : JSON.stringify(v) ?? "";
-    for (const m of text.matchAll(/attach:\/\/([^"\s]+)/g)) {
-      if (isFileLike(params[m[1]!])) names.add(m[1]!);
-    }
-  }
-  return names;
-}
-
 /**
- * Top-level parameters removed from the documentation that the Bot API server still reads
- * (disable_web_page_preview became link_preview_options in Bot API 7.0).
+ * Parameters removed from the documentation that the Bot API server still reads, each with the
+ * documented field whose absence makes the server read it: Client.cpp get_reply_parameters
+ * (reply_to_message_id, allow_sending_without_reply when reply_parameters is absent) and
+ * get_link_preview_options (disable_web_page_preview when link_preview_options is absent; also
+ * in InputTextMessageContent). They are kept where the method (or type) has the modern field.
  */
-const DEPRECATED_READ = new Set(["disable_web_page_preview"]);
+const DEPRECATED_READ = new Map([
+  ["reply_to_message_id", "reply_parameters"],
+  ["allow_sending_without_reply", "reply_parameters"],
+  ["disable_web_page_preview", "link_preview_options"],
+]);
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);

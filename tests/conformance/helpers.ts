@@ -43,7 +43,8 @@ export const MEDIA: MediaCase[] = [
 
 /** Starts an emulator with a bot and a user; `open` opens the private chat first. */
 export async function world(open = true) {
-  const emu = await startEmulator({ limits: false, timeScale: 0.01 });
+  // the libraries' webhooks listen on random local ports; Telegram would want 443/80/88/8443
+  const emu = await startEmulator({ limits: false, timeScale: 0.01, webhookPorts: "any" });
   const user = emu.createUser({ firstName: "Ursula", username: "ursula" });
   const bot = emu.createBot({ username: "conf_bot", firstName: "Conf" });
   if (open) {

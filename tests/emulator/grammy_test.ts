@@ -61,7 +61,7 @@ Deno.test("grammY bot works unchanged in polling mode", async () => {
 });
 
 Deno.test("grammY bot works unchanged in webhook mode (secret token checked)", async () => {
-  const { emu, client, clientBot } = await scenario();
+  const { emu, client, clientBot } = await scenario({ webhookPorts: "any" });
   const bot = new Bot(clientBot.token, { client: { apiRoot: emu.apiRoot } });
   bot.on("message:text", (ctx) => ctx.reply(`echo: ${ctx.msg.text}`));
   await bot.init();

@@ -46,7 +46,7 @@ Deno.test("getUpdates: offset confirms, timeout waits and wakes, limit, 409 for 
 });
 
 Deno.test("webhook: secret header, redelivery with backoff, getWebhookInfo, 409 for getUpdates", async () => {
-  const emu = await startEmulator({ limits: false, timeScale: 0.001 });
+  const emu = await startEmulator({ limits: false, timeScale: 0.001, webhookPorts: "any" });
   const got: { secret: string | null; body: Msg }[] = [];
   let failFirst = 2;
   const hook = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
@@ -93,7 +93,7 @@ Deno.test("webhook: secret header, redelivery with backoff, getWebhookInfo, 409 
 });
 
 Deno.test("webhook: connection errors are retried and counted as pending", async () => {
-  const emu = await startEmulator({ limits: false, timeScale: 0.001 });
+  const emu = await startEmulator({ limits: false, timeScale: 0.001, webhookPorts: "any" });
   try {
     const bot = emu.createBot({ username: "a_bot" });
     const u = emu.createUser({ firstName: "U" });

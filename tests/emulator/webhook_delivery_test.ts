@@ -61,7 +61,7 @@ async function hook(emu: Emulator, answer: (u: Msg) => Promise<Response> | Respo
 const scale = 0.01;
 
 Deno.test("webhook: the next update of a chat waits until the previous request returned", async () => {
-  const emu = await startEmulator({ limits: false, timeScale: scale });
+  const emu = await startEmulator({ limits: false, timeScale: scale, webhookPorts: "any" });
   const secondArrived = gate();
   const release = gate();
   const h = await hook(emu, async (u) => {
@@ -98,7 +98,7 @@ Deno.test("webhook: the next update of a chat waits until the previous request r
 });
 
 Deno.test("webhook: updates of different chats are delivered in parallel", async () => {
-  const emu = await startEmulator({ limits: false, timeScale: scale });
+  const emu = await startEmulator({ limits: false, timeScale: scale, webhookPorts: "any" });
   const both = gate();
   let started = 0;
   const h = await hook(emu, async () => {
@@ -123,7 +123,7 @@ Deno.test("webhook: updates of different chats are delivered in parallel", async
 });
 
 Deno.test("webhook: at most max_connections requests at once; 1 serialises everything", async () => {
-  const emu = await startEmulator({ limits: false, timeScale: scale });
+  const emu = await startEmulator({ limits: false, timeScale: scale, webhookPorts: "any" });
   let release = gate();
   const h = await hook(emu, async () => {
     await release.promise;
@@ -163,7 +163,7 @@ Deno.test("webhook: at most max_connections requests at once; 1 serialises every
 });
 
 Deno.test("webhook: a failing chat is retried with backoff while other chats go on", async () => {
-  const emu = await startEmulator({ limits: false, timeScale: scale });
+  const emu = await startEmulator({ limits: false, timeScale: scale, webhookPorts: "any" });
   let failAnn = true;
   const attempts: number[] = [];
   const h = await hook(emu, (u) => {
@@ -211,7 +211,7 @@ Deno.test("webhook: a failing chat is retried with backoff while other chats go 
 });
 
 Deno.test("webhook: a user's callback queries queue together, apart from the user's messages", async () => {
-  const emu = await startEmulator({ limits: false, timeScale: scale });
+  const emu = await startEmulator({ limits: false, timeScale: scale, webhookPorts: "any" });
   const release = gate();
   const h = await hook(emu, async (u) => {
     if (u.callback_query?.data === "first") await release.promise;
@@ -249,7 +249,7 @@ Deno.test("webhook: a user's callback queries queue together, apart from the use
 });
 
 Deno.test("webhook: a request unanswered for 60 s fails with Read timeout expired and is retried", async () => {
-  const emu = await startEmulator({ limits: false, timeScale: 0.002 });
+  const emu = await startEmulator({ limits: false, timeScale: 0.002, webhookPorts: "any" });
   const release = gate();
   let calls = 0;
   const h = await hook(emu, async () => {
