@@ -8,7 +8,7 @@ import { listSetAside, saveIntake } from "../src/storage/intake.ts";
 import { K } from "../src/storage/keys.ts";
 import { getClient } from "../src/storage/people.ts";
 import { faultyKv } from "./faulty_kv.ts";
-import { startWorld } from "./harness.ts";
+import { clientOpensTicket, managerSays, startWorld } from "./harness.ts";
 
 Deno.test("a client's first message is kept when the write after its processed mark fails", async () => {
   let faults!: ReturnType<typeof faultyKv>;
@@ -133,6 +133,34 @@ Deno.test("a KV refusing to keep received updates is waited out, told once, and 
     assert.deepEqual((await listHeld(w.kv, alice.id)).map((h) => h.message.text), [
       "Is anyone there?",
     ]);
+  } finally {
+    await w.stop();
+  }
+});
+
+Deno.test("a refused outbox write stops nothing: the lane is resumed and the message delivered", async () => {
+  let faults!: ReturnType<typeof faultyKv>;
+  const w = await startWorld({ wrapKv: (kv) => (faults = faultyKv(kv)).kv });
+  try {
+    const alice = await w.newClient("Alice");
+    const n = await clientOpensTicket(w, alice.id, "Оплата", "Деньги не пришли");
+    // the record of a delivered answer cannot be written: a full disk at the worst moment
+    faults.failWrites((k) => k[0] === "outbox", 3, "database or disk is full");
+    await managerSays(w, w.managers[0]!.id, n, { text: "Проверяем" });
+    await w.until(() => faults.failed >= 1, "the write refused");
+    faults.clear();
+    // the minute job resumes every lane (main.ts runs it in both modes)
+    await w.deps.outbox.resume();
+    await w.until(
+      () => w.clientView(alice.id).some((m) => m.text?.endsWith("Проверяем")),
+      "the answer delivered",
+    );
+    await w.until(async () => {
+      for await (const _ of w.kv.list({ prefix: ["outbox", n] })) return false;
+      return true;
+    }, "the lane emptied");
+    const copies = w.clientView(alice.id).filter((m) => m.text?.endsWith("Проверяем")).length;
+    assert.ok(copies >= 1 && copies <= 2, `${copies} copies: at least once, at most one repeat`);
   } finally {
     await w.stop();
   }
