@@ -83,6 +83,10 @@ export interface MessageRecord {
   fileId?: string;
   fileUniqueId?: string;
   fileName?: string;
+  /** A location's position; livePeriod (s) for a live one, stopped once sharing ended. */
+  location?: { latitude: number; longitude: number; livePeriod?: number; stopped?: boolean };
+  /** Real ms (Date.now) of the last relayed move of a live location (the throttle's mark). */
+  liveRelayedAt?: number;
   /** The message as it was received. */
   source: MsgAddr;
   /** The copy delivered to the other side, once sent. */
@@ -126,6 +130,6 @@ export interface OutboxJob {
       buttons?: "rate";
     }
     | { type: "header" }
-    | { type: "edit"; msgSeq: number }
+    | { type: "edit"; msgSeq: number; media?: boolean }
     | { type: "delete"; msgSeq: number };
 }

@@ -518,6 +518,117 @@ export class Emulator {
   }
 
   /**
+   * A user shares a live location (`live_period` 60..86400 Telegram seconds, or 0x7FFFFFFF for
+   * "until stopped"); bots get a message whose location has live_period while it is live.
+   */
+  userSendLiveLocation(
+    userId: number,
+    chatId: number,
+    loc: { latitude: number; longitude: number; livePeriod: number; heading?: number },
+    o: UserSendOptions = {},
+  ): SentRef {
+    const p = loc.livePeriod;
+    if (p !== 0x7FFFFFFF && (!(p >= 60) || p > 86400)) {
+      throw new Error("livePeriod must be 60-86400 or 0x7FFFFFFF");
+    }
+    const chat = this.userChat(userId, chatId, true);
+    const m = this.userPost(userId, chat, {
+      kind: "location",
+      extra: { location: { latitude: loc.latitude, longitude: loc.longitude } },
+      live: {
+        period: p,
+        endsAt: p === 0x7FFFFFFF ? Infinity : performance.now() + this.clock.realMs(p),
+        heading: loc.heading,
+      },
+    }, o);
+    this.world.dispatchMessage(m);
+    this.api.afterPosts([m]);
+    return { chatId: chat.type === "private" ? chat.botId! : chat.id, messageId: m.id };
+  }
+
+  /**
+   * The user's device moves a live location: bots get edited_message with the new position
+   * and edit_date (as Telegram sends each update of a live location).
+   */
+  userMoveLiveLocation(
+    userId: number,
+    chatId: number,
+    messageId: number,
+    loc: { latitude: number; longitude: number; heading?: number },
+  ): void {
+    const m = this.ownLive(userId, chatId, messageId);
+    m.extra = { ...m.extra, location: { latitude: loc.latitude, longitude: loc.longitude } };
+    if (loc.heading !== undefined) m.live = { ...m.live!, heading: loc.heading || undefined };
+    m.editDate = this.world.now();
+    this.world.dispatchMessage(m, true);
+  }
+
+  /**
+   * The user stops sharing: bots get a last edited_message whose location has no live_period
+   * (the Bot API omits it once the location is no longer live).
+   */
+  userStopLiveLocation(userId: number, chatId: number, messageId: number): void {
+    const m = this.ownLive(userId, chatId, messageId);
+    m.live = { ...m.live!, endsAt: performance.now() };
+    m.editDate = this.world.now();
+    this.world.dispatchMessage(m, true);
+  }
+
+  /**
+   * A user replaces the media of their message (photo, video, animation, audio or document,
+   * optionally with a new caption): bots get edited_message with the new file, whose file_id
+   * is their own.
+   */
+  userReplaceMedia(userId: number, chatId: number, messageId: number, content: UserContent): void {
+    const chat = this.userChat(userId, chatId, false);
+    const m = this.world.message(chat, messageId);
+    if (!m || m.authorId !== userId) throw new Error("message not found or not the user's");
+    const MEDIA: MsgKind[] = ["photo", "video", "animation", "audio", "document"];
+    if (!MEDIA.includes(m.kind)) throw new Error("only a photo, video or file can be replaced");
+    const body = this.userContent(content);
+    if (!MEDIA.includes(body.kind!)) {
+      throw new Error("the new media must be a photo, video or file");
+    }
+    Object.assign(m, {
+      kind: body.kind,
+      file: body.file,
+      caption: body.caption,
+      captionEntities: body.captionEntities,
+    });
+    m.editDate = this.world.now();
+    this.world.dispatchMessage(m, true);
+  }
+
+  /**
+   * The user clears their private chat with a bot (deleting it for both sides): every message
+   * is gone, the bot gets no update; its later edits, copies, forwards and replies fail.
+   */
+  userClearChat(userId: number, botId: number): void {
+    this.user(userId);
+    this.bot(botId);
+    const chat = this.world.privateChat(userId, botId);
+    if (!chat) return;
+    for (const m of chat.messages.values()) m.deleted = true;
+  }
+
+  /**
+   * A member deletes a message in a group or channel: their own, or anyone's as the owner or an
+   * administrator with can_delete_messages. Bots get no update (Telegram sends none).
+   */
+  memberDelete(userId: number, chatId: number, messageId: number): void {
+    this.user(userId);
+    const chat = this.chat(chatId);
+    const m = this.world.message(chat, messageId);
+    if (!m) throw new Error(`message ${messageId} not found`);
+    const mem = this.world.memberStatus(chat, userId);
+    const may = mem.status === "creator" ||
+      (mem.status === "administrator" && (mem.rights?.can_delete_messages ?? true)) ||
+      (m.authorId === userId && chat.type !== "channel");
+    if (!may) throw new Error(`user ${userId} can't delete message ${messageId} here`);
+    m.deleted = true;
+  }
+
+  /**
    * A user presses an inline button; the bot that sent the message gets callback_query.
    * Returns the callback query id (see callbackAnswer).
    */
@@ -845,6 +956,16 @@ export class Emulator {
     return body;
   }
 
+  /** The user's own live location in a chat that is still live. */
+  private ownLive(userId: number, chatId: number, messageId: number): MsgRec {
+    const chat = this.userChat(userId, chatId, false);
+    const m = this.world.message(chat, messageId);
+    if (!m || m.authorId !== userId) throw new Error("message not found or not the user's");
+    if (m.kind !== "location" || !m.live) throw new Error("not a live location");
+    if (!this.world.isLive(m)) throw new Error("the live location has ended");
+    return m;
+  }
+
   private setBlocked(userId: number, botId: number, blocked: boolean): void {
     this.user(userId);
     const bot = this.bot(botId);
@@ -921,6 +1042,12 @@ export const CONTROL_METHODS: ReadonlySet<string> = new Set([
   "userComment",
   "userEdit",
   "userDelete",
+  "userSendLiveLocation",
+  "userMoveLiveLocation",
+  "userStopLiveLocation",
+  "userReplaceMedia",
+  "userClearChat",
+  "memberDelete",
   "userPressButton",
   "callbackAnswer",
   "userBlockBot",

@@ -52,6 +52,8 @@ const str = (v: unknown): string | undefined => (typeof v === "string" ? v : und
 const num = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
 const isActive = (s: MemberStatus) =>
   s === "creator" || s === "administrator" || s === "member" || s === "restricted";
+/** live_period of a location that can be updated forever (Bot API sendLocation). */
+const LIVE_FOREVER = 0x7FFFFFFF;
 const chatWord = (c: ChatRec) => (c.type === "channel" ? "channel chat" : "supergroup chat");
 
 /** The handler table plus the channel side effects the control surface reuses. */
@@ -515,6 +517,43 @@ export function makeHandlers(env: ApiEnv): Api {
     return sendResult(c.bot, m);
   }
 
+  /**
+   * The live part of a sendLocation (undefined for a static location); the period must be
+   * 60..86400 s or 0x7FFFFFFF (tdlib Location.cpp process_input_message_location).
+   */
+  function liveOf(p: Record<string, unknown>): MsgRec["live"] {
+    const period = num(p.live_period);
+    if (period === undefined || period === 0) return undefined;
+    if (period !== LIVE_FOREVER && (period < 60 || period > 86400)) {
+      throw badRequest(E.livePeriodInvalid);
+    }
+    return {
+      period,
+      endsAt: liveEnd(performance.now(), period),
+      heading: num(p.heading) || undefined,
+      radius: num(p.proximity_alert_radius) || undefined,
+    };
+  }
+  function liveEnd(from: number, period: number): number {
+    return period === LIVE_FOREVER ? Infinity : from + env.clock.realMs(period);
+  }
+
+  /**
+   * The bot's own live location that may still be updated. As MessagesManager.cpp
+   * edit_message_live_location: can_edit_message first (a static location, e.g. a copy of a
+   * live one, and an expired or stopped live location can't be edited), then "there is no live
+   * location" for other editable content (text, media).
+   */
+  function liveEditable(c: CallCtx): MsgRec {
+    const m = editable(c);
+    if (m.kind === "location") {
+      if (!m.live || !w.isLive(m)) throw badRequest(E.cantEdit);
+      return m;
+    }
+    if (m.kind === "text" || m.file) throw badRequest(E.noLiveLocation);
+    throw badRequest(E.cantEdit);
+  }
+
   function snapshot(m: MsgRec): string {
     return JSON.stringify([m.text, m.entities, m.caption, m.captionEntities, m.replyMarkup]);
   }
@@ -548,6 +587,7 @@ export function makeHandlers(env: ApiEnv): Api {
     send(c, () => ({
       kind: "location",
       extra: { location: { latitude: c.params.latitude, longitude: c.params.longitude } },
+      live: liveOf(c.params),
     })));
   h.set("sendContact", (c) =>
     send(c, () => {
@@ -663,6 +703,81 @@ export function makeHandlers(env: ApiEnv): Api {
     const m = editable(c);
     const before = snapshot(m);
     return finishEdit(c, m, { replyMarkup: markup(c.params.reply_markup) }, before);
+  });
+
+  h.set("editMessageLiveLocation", (c) => {
+    const m = liveEditable(c);
+    const p = c.params;
+    const live = { ...m.live! };
+    const period = num(p.live_period);
+    if (period !== undefined && period !== live.period) {
+      // the new period counts from the send date and must leave the end in the future
+      const startedAt = live.period === LIVE_FOREVER
+        ? performance.now() - env.clock.realMs(w.now() - m.date)
+        : live.endsAt - env.clock.realMs(live.period);
+      const endsAt = liveEnd(startedAt, period);
+      const tooLong = live.period !== LIVE_FOREVER && period !== LIVE_FOREVER &&
+        period > live.period + 86400;
+      if (tooLong || endsAt <= performance.now()) throw badRequest(E.livePeriodInvalid);
+      Object.assign(live, { period, endsAt });
+    }
+    if (num(p.heading) !== undefined) live.heading = num(p.heading) || undefined;
+    if (num(p.proximity_alert_radius) !== undefined) {
+      live.radius = num(p.proximity_alert_radius) || undefined;
+    }
+    const location = { latitude: p.latitude, longitude: p.longitude };
+    const kb = markup(p.reply_markup);
+    const before = JSON.stringify([m.extra?.location, m.live, m.replyMarkup]);
+    if (JSON.stringify([location, live, kb]) === before) throw badRequest(E.notModified);
+    env.limiter.take(c.bot.id, limitKind(m.chat), m.chat.id, 1);
+    // a new object: copies made earlier keep the position they were made with
+    m.extra = { ...m.extra, location };
+    m.live = live;
+    m.replyMarkup = kb;
+    m.editDate = w.now();
+    return sendResult(c.bot, m);
+  });
+  h.set("stopMessageLiveLocation", (c) => {
+    const m = liveEditable(c);
+    env.limiter.take(c.bot.id, limitKind(m.chat), m.chat.id, 1);
+    m.live = { ...m.live!, endsAt: performance.now() };
+    m.replyMarkup = markup(c.params.reply_markup);
+    m.editDate = w.now();
+    return sendResult(c.bot, m);
+  });
+  h.set("editMessageMedia", (c) => {
+    const m = editable(c);
+    // MessagesManager.cpp can_edit_message_media: text, animation, audio, document, photo, video
+    const MEDIA = ["text", "animation", "audio", "document", "photo", "video"];
+    if (!MEDIA.includes(m.kind)) throw badRequest(E.mediaCantEdit);
+    const media = c.params.media as Record<string, unknown>;
+    const kind = String(media.type) as FileKind;
+    if (!["animation", "audio", "document", "photo", "video"].includes(kind)) {
+      throw badRequest("unsupported input message content type");
+    }
+    if (
+      m.mediaGroupId && m.kind !== kind && (kind === "document" || kind === "audio" ||
+        m.kind === "document" || m.kind === "audio")
+    ) {
+      throw badRequest("can't change media type in the album");
+    }
+    const meta: Partial<FileRec> = {};
+    if (num(media.duration) !== undefined) meta.duration = num(media.duration);
+    const file = inputFile(c.bot, media.media, kind, c.params, meta);
+    const body: Partial<MsgRec> = { kind: kind as MsgKind, file, text: undefined };
+    body.entities = undefined;
+    body.caption = undefined;
+    body.captionEntities = undefined;
+    caption(media, body);
+    body.replyMarkup = markup(c.params.reply_markup);
+    const same = m.file === file && m.caption === body.caption &&
+      JSON.stringify(m.captionEntities) === JSON.stringify(body.captionEntities) &&
+      JSON.stringify(m.replyMarkup) === JSON.stringify(body.replyMarkup);
+    if (same) throw badRequest(E.notModified);
+    env.limiter.take(c.bot.id, limitKind(m.chat), m.chat.id, 1);
+    Object.assign(m, body);
+    m.editDate = w.now();
+    return sendResult(c.bot, m);
   });
 
   h.set("deleteMessage", ({ bot, params: p }) => {

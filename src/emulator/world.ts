@@ -178,6 +178,8 @@ export interface MsgRec {
   protect?: boolean;
   /** channel post -> its automatic forward in the linked group */
   autoForward?: { chatId: number; messageId: number };
+  /** a live location: its period (Telegram s) and when it ends (performance.now() ms) */
+  live?: { period: number; endsAt: number; heading?: number; radius?: number };
   service?: Record<string, unknown>;
 }
 
@@ -445,6 +447,11 @@ export class World {
     return m && !m.deleted ? m : undefined;
   }
 
+  /** Whether a live location can still be updated (its live_period has not run out). */
+  isLive(m: MsgRec): boolean {
+    return m.live !== undefined && performance.now() < m.live.endsAt;
+  }
+
   newMediaGroupId(): string {
     return String(this.nextMediaGroup++);
   }
@@ -578,6 +585,18 @@ export class World {
       } else o[m.kind] = this.mediaJson(bot, f);
     }
     if (m.extra) Object.assign(o, m.extra);
+    if (m.kind === "location" && m.live && this.isLive(m)) {
+      // Why: the Bot API shows live_period (and heading, radius) only while the location is
+      // live (Client.cpp JsonLocation: `if (expires_in_ > 0.0)`); a stopped or expired one
+      // reads as a plain location.
+      const loc: Record<string, unknown> = {
+        ...(o.location as object),
+        live_period: m.live.period,
+      };
+      if (m.live.heading) loc.heading = m.live.heading;
+      if (m.live.radius) loc.proximity_alert_radius = m.live.radius;
+      o.location = loc;
+    }
     if (m.service) Object.assign(o, m.service);
     if (m.caption !== undefined) {
       o.caption = m.caption;

@@ -10,7 +10,14 @@ import type { MessageKind, MessageRecord } from "../domain/records.ts";
 /** The part of a {@linkcode MessageRecord} read off a Telegram message. */
 export type Content = Pick<
   MessageRecord,
-  "kind" | "text" | "entities" | "mediaGroupId" | "fileId" | "fileUniqueId" | "fileName"
+  | "kind"
+  | "text"
+  | "entities"
+  | "mediaGroupId"
+  | "fileId"
+  | "fileUniqueId"
+  | "fileName"
+  | "location"
 >;
 
 /** Reads kind, text or caption, entities and the (receiving bot's) file of a message. */
@@ -42,7 +49,13 @@ export function contentOf(m: Message): Content {
   if (m.sticker) return file("sticker", m.sticker);
   if (m.venue) return { ...base, kind: "venue", text: m.venue.title };
   if (m.location) {
-    return { ...base, kind: "location", text: `${m.location.latitude},${m.location.longitude}` };
+    const { latitude, longitude, live_period } = m.location;
+    return {
+      ...base,
+      kind: "location",
+      text: `${latitude},${longitude}`,
+      location: { latitude, longitude, ...(live_period ? { livePeriod: live_period } : {}) },
+    };
   }
   if (m.contact) {
     return { ...base, kind: "contact", text: `${m.contact.first_name} ${m.contact.phone_number}` };

@@ -77,6 +77,14 @@ const POST_ADOPT_WAIT_SEC = 60;
 
 /** How many distinct failure reasons a job remembers having logged. */
 const MAX_LOGGED_REASONS = 16;
+/** Kinds whose media a copy can have replaced (editMessageMedia). */
+const MEDIA_KINDS: ReadonlySet<string> = new Set([
+  "photo",
+  "video",
+  "animation",
+  "audio",
+  "document",
+]);
 
 /** Telegram's failure, classified for retrying. */
 type Failure =
@@ -451,7 +459,7 @@ export class Outbox {
         const m = await getMessage(this.#deps.kv, n, a.msgSeq);
         if (!m?.copy) return { kind: "done", copies: [] };
         try {
-          await this.#edit(m, m.copy, job.lane, ctx);
+          await this.#edit(m, m.copy, job.lane, ctx, a.media === true);
         } catch (e) {
           const f = classify(e);
           // 429, 5xx and network errors are retried in lane order by the caller
@@ -510,9 +518,11 @@ export class Outbox {
     const root = ctx.ticket.threadId!;
     const target = (await this.#replyTarget(m, "group")) ?? root;
     const send = (replyTo: number) =>
-      ctx.api.copyMessage(groupId, m.source.chatId, m.source.messageId, {
-        reply_parameters: { message_id: replyTo },
-      });
+      m.location?.livePeriod
+        ? this.#sendLive(ctx.api, groupId, m, { message_id: replyTo })
+        : ctx.api.copyMessage(groupId, m.source.chatId, m.source.messageId, {
+          reply_parameters: { message_id: replyTo },
+        });
     let res: { message_id: number };
     try {
       res = await send(target);
@@ -545,6 +555,24 @@ export class Outbox {
     return sent.message_id;
   }
 
+  /**
+   * The copy of a live location: a copy on Telegram is a static location (tdlib
+   * MessageContent.cpp dup_message_content), so the bot shares a live location of its own at
+   * the same position for the same period, which #edit then moves.
+   */
+  async #sendLive(
+    api: Api,
+    chatId: number,
+    m: MessageRecord,
+    reply: { message_id: number; allow_sending_without_reply?: boolean },
+  ): Promise<{ message_id: number }> {
+    const loc = m.location!;
+    return await api.sendLocation(chatId, loc.latitude, loc.longitude, {
+      ...(loc.stopped ? {} : { live_period: loc.livePeriod }),
+      reply_parameters: reply,
+    });
+  }
+
   async #copyToClient(m: MessageRecord, ctx: LaneContext): Promise<Outcome> {
     const clientId = ctx.ticket.clientId;
     const prefix = t(ctx.client?.lang ?? "ru", "ticket_number_prefix", {
@@ -556,7 +584,13 @@ export class Outbox {
       ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }
       : {};
     let sent: { message_id: number };
-    if (withNumber && m.kind === "text") {
+    if (m.location?.livePeriod) {
+      const header = replyTo ?? await this.#header(ctx);
+      sent = await this.#sendLive(ctx.api, clientId, m, {
+        message_id: header,
+        allow_sending_without_reply: true,
+      });
+    } else if (withNumber && m.kind === "text") {
       sent = await ctx.api.sendMessage(clientId, withNumber.text, {
         entities: withNumber.entities,
         ...reply,
@@ -650,7 +684,32 @@ export class Outbox {
     return { kind: "done", copies: [] };
   }
 
-  async #edit(m: MessageRecord, copy: MsgAddr, lane: Lane, ctx: LaneContext): Promise<void> {
+  async #edit(
+    m: MessageRecord,
+    copy: MsgAddr,
+    lane: Lane,
+    ctx: LaneContext,
+    media = false,
+  ): Promise<void> {
+    if (m.kind === "location") {
+      // a static location can't be edited on Telegram; a live one's copy is the bot's own
+      // live location (see #sendLive), moved here and stopped with the original
+      const loc = m.location;
+      if (!loc?.livePeriod) return;
+      try {
+        await ctx.api.editMessageLiveLocation(
+          copy.chatId,
+          copy.messageId,
+          loc.latitude,
+          loc.longitude,
+        );
+      } catch (e) {
+        const f = classify(e);
+        if (!loc.stopped || f.type !== "bad" || !/not modified/.test(f.description)) throw e;
+      }
+      if (loc.stopped) await ctx.api.stopMessageLiveLocation(copy.chatId, copy.messageId);
+      return;
+    }
     let text = m.text ?? "";
     let entities = m.entities as Message["entities"];
     if (lane === "client") {
@@ -665,6 +724,13 @@ export class Outbox {
     }
     if (m.kind === "text") {
       await ctx.api.editMessageText(copy.chatId, copy.messageId, text, { entities });
+    } else if (media && m.fileId && MEDIA_KINDS.has(m.kind)) {
+      // the client bot received the new media, so its file_id is the client bot's own
+      await ctx.api.editMessageMedia(copy.chatId, copy.messageId, {
+        type: m.kind as "photo",
+        media: m.fileId,
+        ...(text ? { caption: text, caption_entities: entities } : {}),
+      });
     } else {
       await ctx.api.editMessageCaption(copy.chatId, copy.messageId, {
         caption: text,

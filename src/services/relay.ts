@@ -42,8 +42,13 @@ function record(
     source: { chatId: m.chat.id, messageId: m.message_id },
     ...(replyToSeq !== undefined ? { replyToSeq } : {}),
     delivery: direction === "note" ? "none" : "pending",
+    // the copy of a live location starts the throttle window of its moves
+    ...(m.location?.live_period ? { liveRelayedAt: Date.now() } : {}),
   };
 }
+
+/** Telegram seconds between two relayed positions of one live location (see README). */
+export const LIVE_MOVE_WINDOW_SEC = 60;
 
 /** Jobs that deliver `records` into `lane`: one album job per media group, a copy job otherwise. */
 function jobsFor(
@@ -254,6 +259,25 @@ export async function relayEdit(
     : original.direction === "out"
     ? "client"
     : null;
+  // media replaced: the copy gets the new file (the relaying bot's own file_id)
+  const media = content.fileUniqueId !== undefined &&
+    content.fileUniqueId !== original.fileUniqueId;
+  // a live location: every move is an edit; relay at most one per window, the latest position
+  // (a move inside the window is kept in the record and goes out with the next relayed one),
+  // and always the stop
+  let relay = true;
+  let liveRelayedAt = original.liveRelayedAt;
+  let location = content.location;
+  if (original.location?.livePeriod && location) {
+    const stopped = !location.livePeriod;
+    location = { ...location, livePeriod: original.location.livePeriod };
+    if (stopped) location.stopped = true;
+    const now = Date.now();
+    const windowMs = deps.pacer.scaled(LIVE_MOVE_WINDOW_SEC);
+    relay = stopped || original.liveRelayedAt === undefined ||
+      now - original.liveRelayedAt >= windowMs;
+    if (relay) liveRelayedAt = now;
+  }
   const res = await changeTicket(
     deps.kv,
     ref.ticket,
@@ -264,9 +288,18 @@ export async function relayEdit(
       else delete updated.text;
       if (content.entities) updated.entities = content.entities;
       else delete updated.entities;
+      if (media) {
+        updated.kind = content.kind;
+        updated.fileId = content.fileId;
+        updated.fileUniqueId = content.fileUniqueId;
+        if (content.fileName) updated.fileName = content.fileName;
+        else delete updated.fileName;
+      }
+      if (location) updated.location = location;
+      if (liveRelayedAt !== undefined) updated.liveRelayedAt = liveRelayedAt;
       return {
         messages: [updated],
-        jobs: lane
+        jobs: lane && relay
           ? [{
             ticket: ref.ticket,
             lane,
@@ -274,7 +307,7 @@ export async function relayEdit(
             createdAt: at,
             attempts: 0,
             notBefore: 0,
-            action: { type: "edit", msgSeq: original.seq },
+            action: { type: "edit", msgSeq: original.seq, ...(media ? { media } : {}) },
           }]
           : [],
         result: undefined,
@@ -282,7 +315,7 @@ export async function relayEdit(
     },
     [{ bot: "client", updateId }],
   );
-  if (res.ok && lane) deps.outbox.kick(ref.ticket, lane);
+  if (res.ok && lane && relay) deps.outbox.kick(ref.ticket, lane);
   return true;
 }
 
