@@ -96,3 +96,40 @@ Deno.test("a non-manager's flood in a thread costs one notice per hour, not one 
     await w.stop();
   }
 });
+
+Deno.test("a client's flood: 30 messages a minute go through in order, the rest is refused and told once", async () => {
+  const w = await startWorld({ limits: false });
+  try {
+    const alice = await w.newClient("Alice");
+    const n = await clientOpensTicket(w, alice.id, "Оплата", "q");
+    // the ticket's first messages count too: the topic and the question (/new is a command)
+    const before = 2;
+    for (let i = 0; i < 50; i++) w.emu.userSend(alice.id, w.clientBot.id, { text: `f${i}` });
+    const relayed = async () =>
+      (await w.thread(n)).map((m) => m.text ?? "").filter((t) => /^f\d+$/.test(t));
+    await w.until(async () => (await relayed()).length >= 30 - before, "the accepted part");
+    await w.until(
+      () => w.clientView(alice.id).some((m) => !m.outgoing && /слишком быстро/.test(m.text ?? "")),
+      "the client told",
+    );
+    await w.until(
+      async () => (await w.thread(n)).some((m) => /больше 30 сообщений/.test(m.text ?? "")),
+      "the managers told",
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const got = await relayed();
+    assert.deepEqual(got, Array.from({ length: 30 - before }, (_, i) => `f${i}`), "in order");
+    assert.equal(
+      w.clientView(alice.id).filter((m) => !m.outgoing && /слишком быстро/.test(m.text ?? ""))
+        .length,
+      1,
+      "told once",
+    );
+    // the next minute the client is heard again
+    w.clock.advance(60_000);
+    w.emu.userSend(alice.id, w.clientBot.id, { text: "after" });
+    await w.until(async () => (await w.thread(n)).some((m) => m.text === "after"), "heard again");
+  } finally {
+    await w.stop();
+  }
+});

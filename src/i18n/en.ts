@@ -41,6 +41,8 @@ export const en: Record<keyof typeof ru, string> = {
   btn_reopen_and_send: "🔄 Reopen #{number}",
   btn_new_and_send: "📝 New request",
   no_current_ticket: "To ask a question, start a request: press “New request”.",
+  flood_client:
+    "You are sending messages too fast: the ones after the first {limit} this minute were not passed on. Please wait a minute and send what is still needed.",
   blocked_client: "Sorry, we cannot accept your message.",
   service_not_open: "Support is not open yet. Please write later.",
   ticket_number_prefix: "#{number}",
@@ -70,6 +72,8 @@ export const en: Record<keyof typeof ru, string> = {
   btn_post_close: "✅ Close",
   btn_post_reopen: "🔄 Reopen",
   // thread notices (managers' group)
+  thread_client_flood:
+    "⚠️ The client sends more than {limit} messages a minute: the rest of this minute was not accepted (they were told to wait and send again).",
   thread_not_manager: "Not sent to the client: you are not a manager of this helpdesk.",
   thread_anonymous: "Not sent: write as yourself, not on behalf of the channel or the group.",
   thread_closed:

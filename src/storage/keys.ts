@@ -85,6 +85,8 @@ export const K = {
   /** ["sla", number, cycle, threshold] → at: the SLA alert was sent (once per threshold). */
   sla: (n: number, cycle: number, threshold: string) => ["sla", n, cycle, threshold] as const,
   slaCycle: (n: number, cycle: number) => ["sla", n, cycle] as const,
+  /** ["flood", clientId] → {minute, count}: messages of the client's current minute (an hour). */
+  flood: (clientId: number) => ["flood", clientId] as const,
   /**
    * ["stranger_notice", ticket, senderId] → at: when the thread was last told that a
    * non-manager (or an anonymous sender) wrote there; one notice per sender and period.

@@ -60,3 +60,27 @@ export async function claimStrangerNotice(
     .commit();
   return res.ok;
 }
+
+/**
+ * Counts one message of a client in the current window (a Telegram minute: `windowMs` real
+ * ms) and returns the count so far (an album counts once): the flood guard's meter. One
+ * record per client, kept an hour.
+ */
+export async function countClientMessage(
+  kv: Deno.Kv,
+  clientId: number,
+  at: number,
+  windowMs = 60_000,
+): Promise<number> {
+  const key = K.flood(clientId);
+  const minute = Math.floor(at / windowMs);
+  for (let i = 0; i < 20; i++) {
+    const cur = await kv.get<{ minute: number; count: number }>(key);
+    const count = cur.value?.minute === minute ? cur.value.count + 1 : 1;
+    const res = await kv.atomic().check(cur).set(key, { minute, count }, {
+      expireIn: 3_600_000,
+    }).commit();
+    if (res.ok) return count;
+  }
+  return 0; // a meter that keeps conflicting lets the message through
+}

@@ -12,10 +12,14 @@ import { commentTicketRating } from "../../services/lifecycle.ts";
 import { clientMessages, type Incoming, openTicket, relayEdit } from "../../services/relay.ts";
 import { getDraft, holdMessage, holdOnce, setDraft } from "../../storage/drafts.ts";
 import { upsertClient } from "../../storage/people.ts";
+import { countClientMessage } from "../../storage/sla.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { findMessageRef, getTicket, markProcessed } from "../../storage/tickets.ts";
 import type { BotDeps } from "../context.ts";
 import { askTopic, profileOf, topicChosen } from "./menu.ts";
+
+/** Messages a client may send in a minute; the rest of that minute is refused (and told). */
+export const FLOOD_PER_MINUTE = 30;
 
 /** Handles the client's messages and edits in the private chat. */
 export function privateMessages(deps: BotDeps): Composer<Context> {
@@ -72,6 +76,30 @@ async function handle(deps: BotDeps, ctx: Context, items: Incoming[]): Promise<v
   }
   if (!settings.open) {
     if (await firstTime(deps, items)) await ctx.reply(t(lang, "service_not_open"));
+    return;
+  }
+  // a flood guard: past FLOOD_PER_MINUTE messages a minute the rest is refused, told once
+  const count = await countClientMessage(
+    deps.kv,
+    client.id,
+    deps.clock.now(),
+    60_000 * deps.pacer.limits.timeScale,
+  );
+  if (count > FLOOD_PER_MINUTE) {
+    if (!(await firstTime(deps, items))) return;
+    if (count === FLOOD_PER_MINUTE + 1) {
+      await ctx.reply(t(lang, "flood_client", { limit: FLOOD_PER_MINUTE }));
+      if (client.currentTicket !== null) {
+        await deps.outbox.enqueue(client.currentTicket, [{
+          lane: "group",
+          action: {
+            type: "notice",
+            key: "thread_client_flood",
+            params: { limit: FLOOD_PER_MINUTE },
+          },
+        }]);
+      }
+    }
     return;
   }
   switch (draft?.stage) {
