@@ -87,7 +87,13 @@ Deno.test("grammY bot works unchanged in webhook mode (secret token checked)", a
       return i.last_error_message ? i : undefined;
     });
     assert.match(info.last_error_message!, /401/);
-    assert.equal(info.pending_update_count, 1);
+    // "hello" stops counting as pending once its answer is read, a moment after the reply
+    let pending = info.pending_update_count;
+    for (let i = 0; i < 100 && pending !== 1; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      pending = (await bot.api.getWebhookInfo()).pending_update_count;
+    }
+    assert.equal(pending, 1, "the refused update stays pending");
     await bot.api.deleteWebhook({ drop_pending_updates: true });
   } finally {
     await emu.close();
