@@ -279,4 +279,5 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_rep_building: "Building the report…",
   s_rep_caption: "Tickets: {tickets}, cycles: {cycles}, SLA breaches: {breaches}.",
   s_rep_scheduled: "📊 Scheduled report",
+  s_and_more: "… and {n} more",
 };

@@ -278,4 +278,5 @@ export const settingsRu = {
   s_rep_building: "Готовлю отчёт…",
   s_rep_caption: "Обращений: {tickets}, циклов: {cycles}, нарушений SLA: {breaches}.",
   s_rep_scheduled: "📊 Отчёт по расписанию",
+  s_and_more: "… и ещё {n}",
 };

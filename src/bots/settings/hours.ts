@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { fitLines } from "../../services/text_fit.ts";
 import { Composer, InlineKeyboard } from "grammy";
 import {
   formatDuration,
@@ -72,12 +73,27 @@ function parseField(
   }
 }
 
+/** Holidays from today on in order, then the past ones, latest first. */
+function holidaysNearestFirst(days: readonly string[], now: number): string[] {
+  const today = new Date(now).toISOString().slice(0, 10);
+  const sorted = [...days].sort();
+  return [...sorted.filter((d) => d >= today), ...sorted.filter((d) => d < today).reverse()];
+}
+
 async function showHours(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
   const s = await getSettings(deps.kv);
   const text = ctx.tr("s_hours_view", {
     tz: s.timeZone,
     week: formatWeekHours(s.week, s.always),
-    holidays: s.holidays.length ? s.holidays.join(", ") : "—",
+    // the nearest first: past days matter least, and the list may have grown to hundreds
+    holidays: s.holidays.length
+      ? fitLines(
+        holidaysNearestFirst(s.holidays, deps.clock.now()),
+        (n) => ctx.tr("s_and_more", { n }),
+        1500,
+        ", ",
+      )
+      : "—",
     react: formatDuration(s.reactionTargetMs),
     close: formatDuration(s.closeTargetMs),
     warn: `${Math.round(s.warnShare * 100)}%`,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { fitLines } from "../../services/text_fit.ts";
 import { Composer, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { langOf } from "../../i18n/mod.ts";
@@ -57,22 +58,29 @@ export async function personOf(
   return { id, name: String(id), lang: "ru" };
 }
 
+/** Remove buttons shown at most (Telegram refuses a keyboard of hundreds of buttons). */
+const MANAGER_BUTTONS = 30;
+
 async function showManagers(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
   const list = await managersWithLoad(deps);
   const lines = [ctx.tr("s_managers_title")];
   const kb = new InlineKeyboard();
   if (!list.length) lines.push(ctx.tr("s_managers_none"));
-  for (const { manager: m, open } of list) {
-    lines.push(ctx.tr("s_manager_line", {
+  const rows = list.map(({ manager: m, open }) =>
+    ctx.tr("s_manager_line", {
       name: personName(m),
       username: m.username ? `@${m.username}` : "",
       id: m.id,
       open,
-    }));
+    })
+  );
+  // a button per manager up to a screenful; the rest are named in the text's tail
+  for (const { manager: m } of list.slice(0, MANAGER_BUTTONS)) {
     kb.text(ctx.tr("s_btn_remove_named", { name: personName(m) }), btn("mgr_rm", m.id)).row();
   }
   kb.text(ctx.tr("s_btn_invite"), btn("invite")).text(ctx.tr("s_btn_add_manager"), btn("mgr_add"));
-  await say(ctx, lines.join("\n"), backRow(ctx, kb));
+  const text = fitLines([...lines, ...rows], (n) => ctx.tr("s_and_more", { n }));
+  await say(ctx, text, backRow(ctx, kb));
 }
 
 /** The managers section. */

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { fitMessage } from "../../services/text_fit.ts";
 import { type Composer, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import type { Wait } from "../../storage/setup.ts";
@@ -14,7 +15,7 @@ import type { SCtx } from "./context.ts";
 /** Answers a pressed button (once) and sends a new message. */
 export async function say(ctx: SCtx, text: string, kb?: InlineKeyboard): Promise<void> {
   if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
-  await ctx.reply(text, kb ? { reply_markup: kb } : {});
+  await ctx.reply(fitMessage(text), kb ? { reply_markup: kb } : {});
 }
 
 /** A "back to the menu" row. */

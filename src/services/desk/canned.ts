@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { fitLines } from "../text_fit.ts";
 import type { MessageRecord } from "../../domain/records.ts";
 import { managerReplied } from "../../domain/ticket.ts";
 import { t, type TextKey } from "../../i18n/mod.ts";
@@ -74,12 +75,15 @@ export async function cannedScreen(
     ? t(lang, "desk_canned_head")
     : t(lang, "desk_canned_pick", { number: ticket });
   return {
-    text: head + "\n\n" + all.map((c: CannedReply) =>
-      t(lang, "desk_canned_line", {
-        name: c.name,
-        text: escapeHtml(c.text.length > 80 ? c.text.slice(0, 80) + "…" : c.text),
-      })
-    ).join("\n"),
+    text: head + "\n\n" + fitLines(
+      all.map((c: CannedReply) =>
+        t(lang, "desk_canned_line", {
+          name: escapeHtml(c.name),
+          text: escapeHtml(c.text.length > 80 ? c.text.slice(0, 80) + "…" : c.text),
+        })
+      ),
+      (n) => t(lang, "desk_and_more", { n }),
+    ),
     keyboard: ticket === undefined ? [] : all.slice(0, 40).map((c) => [{
       text: c.name,
       callback_data: deskButton({ type: "canned", ticket, name: c.name }),
