@@ -126,6 +126,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     log,
     pacer,
     adminIds: config.adminIds,
+    defaultLang: config.defaultLang,
     apis: () => supervisor?.apis() ?? { client: null, manager: null },
   };
   // admins hear of messages the outbox gives up on through the notifier made below

@@ -50,6 +50,10 @@ const schema = z.object({
     emptyToUndefined,
     z.coerce.number().positive("must be a positive number").max(1).default(1),
   ),
+  DEFAULT_LANGUAGE: z.preprocess(
+    emptyToUndefined,
+    z.enum(["ru", "en"], { message: 'must be "ru" or "en"' }).default("en"),
+  ),
   CLIENT_BOT_TOKEN: optionalToken,
   MANAGER_BOT_TOKEN: optionalToken,
   MANAGERS_CHANNEL: z.preprocess(
@@ -128,6 +132,8 @@ export interface Config {
   webhook: { url: string; secret: string } | null;
   port: number;
   logLevel: LogLevel;
+  /** DEFAULT_LANGUAGE: customers whose Telegram speaks neither ru nor en get it. */
+  defaultLang: "ru" | "en";
   /** Real seconds per Telegram second of rate limits: 1 on Telegram, less on the emulator. */
   timeScale: number;
   /** Values that fill the settings only while those are empty in KV. */
@@ -175,6 +181,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       : null,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    defaultLang: e.DEFAULT_LANGUAGE,
     timeScale: e.TELEGRAM_TIME_SCALE,
     bootstrap: {
       ...(e.CLIENT_BOT_TOKEN ? { clientBotToken: e.CLIENT_BOT_TOKEN } : {}),

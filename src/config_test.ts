@@ -55,6 +55,9 @@ Deno.test("config: each invalid variable is rejected and named, tokens never pri
     "MANAGER_BOT_TOKEN",
   );
   rejects({ ...base, MANAGERS_CHANNEL: "my channel" }, "MANAGERS_CHANNEL");
+  rejects({ ...base, DEFAULT_LANGUAGE: "de" }, "DEFAULT_LANGUAGE");
+  assert.equal(parseConfig(base).defaultLang, "en");
+  assert.equal(parseConfig({ ...base, DEFAULT_LANGUAGE: "ru" }).defaultLang, "ru");
   // one bot, two roles: two pollers of one token fight, /start of the owner reaches clients
   let m = rejects({ ...base, CLIENT_BOT_TOKEN: TOKEN }, "CLIENT_BOT_TOKEN", "SETTINGS_BOT_TOKEN");
   assert.match(m, /same bot/);

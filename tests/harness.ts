@@ -31,6 +31,8 @@ export interface WorldOptions {
   autoForwardDelay?: { min: number; max: number } | "before-return";
   topics?: string[];
   albumWindowMs?: number;
+  /** DEFAULT_LANGUAGE of the service. */
+  defaultLang?: "ru" | "en";
   /** Runs on the KV before the bots start (records left by an earlier run). */
   beforeStart?: (kv: Deno.Kv) => Promise<void>;
   /** Wraps the in-memory KV the service is given (fault injection). */
@@ -142,6 +144,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
     log,
     pacer,
     adminIds: [owner.id],
+    ...(o.defaultLang ? { defaultLang: o.defaultLang } : {}),
     apis: () => ({ client: bots.client?.api ?? null, manager: bots.manager?.api ?? null }),
     ...(o.outboxLimits ? { outboxLimits: o.outboxLimits } : {}),
   };

@@ -301,6 +301,19 @@ Deno.test("a customer whose Telegram speaks neither Russian nor English is answe
   } finally {
     await w.stop();
   }
+  // a business that serves Russian speakers abroad sets DEFAULT_LANGUAGE=ru
+  const w2 = await startWorld({ defaultLang: "ru" });
+  try {
+    const hans = await w2.newClient("Hans", "de");
+    assert.ok(
+      w2.clientView(hans.id).some((m) => !m.outgoing && /[а-я]{4}/.test(m.text ?? "")),
+      "the configured default",
+    );
+    const en = await w2.newClient("Emma", "en");
+    assert.ok(w2.clientView(en.id).some((m) => /This is customer support/.test(m.text ?? "")));
+  } finally {
+    await w2.stop();
+  }
 });
 
 Deno.test("a name with a right-to-left override cannot turn the ticket's post around", async () => {

@@ -16,11 +16,14 @@ export type TextKey = keyof typeof ru;
 /** Locale tables by language. */
 export const locales: Record<Lang, Record<TextKey, string>> = { ru, en };
 
-/** Picks the interface language from a Telegram `language_code`: ru for Russian, else en. */
-export function langOf(languageCode: string | undefined | null): Lang {
-  // Russian for Russian speakers; English, the lingua franca, for everyone else (a German or
-  // Spanish customer got Russian), and for a user whose Telegram sends no language at all
-  return languageCode?.toLowerCase().startsWith("ru") ? "ru" : "en";
+/**
+ * Picks the interface language from a Telegram `language_code`: Russian or English when the
+ * user's Telegram speaks it, else `fallback` (DEFAULT_LANGUAGE; English when not set).
+ */
+export function langOf(languageCode: string | undefined | null, fallback: Lang = "en"): Lang {
+  const code = languageCode?.toLowerCase() ?? "";
+  // a German or Spanish customer used to get Russian
+  return code.startsWith("ru") ? "ru" : code.startsWith("en") ? "en" : fallback;
 }
 
 /** Returns the text for `key` in `lang` with `{name}` placeholders filled from `params`. */

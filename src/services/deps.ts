@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { Lang } from "../i18n/mod.ts";
 import type { Api } from "grammy";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
@@ -24,6 +25,8 @@ export interface ServiceDeps {
   pacer: Pacer;
   /** Admins from the environment, always allowed. */
   adminIds: readonly number[];
+  /** Language of customers whose Telegram speaks neither Russian nor English (default en). */
+  defaultLang?: Lang;
   /** Current bot APIs; they change when an admin switches a token. */
   apis: () => BotApis;
   /** When the outbox gives up on a job (defaults: {@linkcode OUTBOX_LIMITS}). */

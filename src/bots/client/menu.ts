@@ -19,6 +19,7 @@ import type { BotDeps } from "../context.ts";
 /** The client's profile as Telegram shows it. */
 export function profileOf(
   ctx: Context,
+  fallback?: Lang,
 ): Pick<Client, "id" | "firstName" | "lastName" | "username" | "lang"> {
   const u = ctx.from!;
   return {
@@ -26,7 +27,7 @@ export function profileOf(
     firstName: u.first_name,
     ...(u.last_name ? { lastName: u.last_name } : {}),
     ...(u.username ? { username: u.username } : {}),
-    lang: langOf(u.language_code),
+    lang: langOf(u.language_code, fallback),
   };
 }
 
@@ -113,7 +114,8 @@ export function menu(deps: BotDeps): Composer<Context> {
   const c = new Composer<Context>();
   const pm = c.chatType("private");
 
-  const client = (ctx: Context) => upsertClient(deps.kv, profileOf(ctx), deps.clock.now());
+  const client = (ctx: Context) =>
+    upsertClient(deps.kv, profileOf(ctx, deps.defaultLang), deps.clock.now());
 
   pm.command("start", async (ctx) => {
     const cl = await client(ctx);

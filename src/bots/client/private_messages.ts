@@ -64,7 +64,7 @@ async function firstTime(deps: BotDeps, items: Incoming[]): Promise<boolean> {
 async function handle(deps: BotDeps, ctx: Context, items: Incoming[]): Promise<void> {
   // independent reads, at once: they are on every message's path
   const [client, draft, settings] = await Promise.all([
-    upsertClient(deps.kv, profileOf(ctx), deps.clock.now()),
+    upsertClient(deps.kv, profileOf(ctx, deps.defaultLang), deps.clock.now()),
     getDraft(deps.kv, ctx.from!.id),
     getSettings(deps.kv),
   ]);
