@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { putCanned } from "../src/storage/desk.ts";
+import { createTicket } from "../src/storage/tickets.ts";
 import { putManager } from "../src/storage/people.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import { sanitize, startDesk } from "./manager_harness.ts";
@@ -48,6 +49,35 @@ Deno.test({
       assert.match(list.text!, /Manager 0/);
       const buttons = JSON.stringify(list.replyMarkup).match(/s:mgr_rm:/g) ?? [];
       assert.ok(buttons.length > 0 && buttons.length <= 30, `${buttons.length} remove buttons`);
+
+      // a client with 1,000 tickets, and a transfer among 1,000 managers
+      for (let i = 0; i < 1000; i++) {
+        await createTicket(w.kv, { topic: "T", clientId: 4242, at: i });
+      }
+      at = w.mark();
+      w.press("s:menu");
+      await w.waitFor(/./, at);
+      at = w.mark();
+      w.press("s:clients");
+      await w.waitFor(/./, at);
+      at = w.mark();
+      w.send("4242");
+      const client = await w.waitFor(/and \d+ more/, at);
+      assert.ok(client.text!.length <= 4096);
+      at = w.mark();
+      w.press("s:menu");
+      await w.waitFor(/./, at);
+      at = w.mark();
+      w.press("s:tickets");
+      await w.waitFor(/./, at);
+      at = w.mark();
+      w.send("#1");
+      await w.waitFor(/#1/, at);
+      at = w.mark();
+      w.press("s:tk_tr:1");
+      const pick = await w.waitFor(/./, at);
+      const targets = JSON.stringify(pick.replyMarkup).match(/s:tk_to:/g) ?? [];
+      assert.ok(targets.length > 0 && targets.length <= 30, `${targets.length} transfer buttons`);
     } finally {
       await w.stop();
     }

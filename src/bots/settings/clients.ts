@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { fitLines } from "../../services/text_fit.ts";
 import { Composer, InlineKeyboard, InputFile } from "grammy";
 import { personName } from "../../services/post.ts";
 import { deleteClient, exportClient } from "../../services/setup/privacy.ts";
@@ -31,7 +32,13 @@ async function showClient(deps: SettingsBotDeps, ctx: SCtx, id: number): Promise
     name: c ? personName(c) : "—",
     username: c?.username ? `@${c.username}` : "—",
     id,
-    tickets: tickets.map((t) => `#${t.number}`).join(", ") || "—",
+    tickets: fitLines(
+      tickets.map((t) => `#${t.number}`),
+      (n) => ctx.tr("s_and_more", { n }),
+      1500,
+      ", ",
+    ) ||
+      "—",
   });
   const kb = new InlineKeyboard()
     .text(ctx.tr("s_btn_export"), btn("cl_exp", id))

@@ -56,8 +56,10 @@ export function tickets(deps: SettingsBotDeps): Composer<SCtx> {
     const tk = n === null ? null : await getTicket(deps.kv, n);
     if (!tk) return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
     const kb = new InlineKeyboard();
-    for (const { manager: m, open } of await managersWithLoad(deps)) {
-      if (m.id === tk.managerId) continue;
+    // the least loaded first, a screenful of them: a keyboard of hundreds is refused
+    const targets = (await managersWithLoad(deps)).filter(({ manager: m }) => m.id !== tk.managerId)
+      .sort((a, b) => a.open - b.open).slice(0, 30);
+    for (const { manager: m, open } of targets) {
       kb.text(`${personName(m)} (${open})`, btn("tk_to", tk.number, m.id)).row();
     }
     await say(ctx, ctx.tr("s_transfer_to", { number: tk.number }), backRow(ctx, kb));

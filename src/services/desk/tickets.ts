@@ -154,7 +154,8 @@ export async function transferMenu(
   if (got.ticket.status === "closed") {
     return { ok: false, text: t(user.lang, "reason_closed", { number: n }) };
   }
-  const targets = await transferTargets(deps, got.ticket);
+  // a screenful of buttons: Telegram refuses a keyboard of hundreds (/transfer N @name works)
+  const targets = (await transferTargets(deps, got.ticket)).slice(0, 30);
   if (!targets.length) return { ok: false, text: t(user.lang, "desk_no_managers") };
   return {
     text: t(user.lang, "desk_transfer_choose", { number: n }),
