@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { putCanned } from "../src/storage/desk.ts";
 import { createTicket } from "../src/storage/tickets.ts";
-import { putManager } from "../src/storage/people.ts";
+import { putManager, upsertClient } from "../src/storage/people.ts";
 import { updateSettings } from "../src/storage/settings.ts";
-import { sanitize, startDesk } from "./manager_harness.ts";
+import { sanitize, seedTickets, startDesk } from "./manager_harness.ts";
 import { runningSettings, startSettingsWorld } from "./settings_harness.ts";
 
 Deno.test({
@@ -104,6 +104,35 @@ Deno.test({
       assert.ok(list, "an answer");
       assert.match(list.text!, /и ещё \d+|and \d+ more/);
       assert.ok(list.text!.length <= 4096);
+    } finally {
+      await w.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "manager bot: /all with 1,000 open tickets and /clients with 1,000 clients open, paged",
+  ...sanitize,
+  fn: async () => {
+    const w = await startDesk();
+    try {
+      const ivan = w.managers[1]!;
+      await seedTickets(w, 777, 1000);
+      for (let i = 0; i < 1000; i++) {
+        await upsertClient(w.kv, { id: 50_000 + i, firstName: `C${i}`, lang: "ru" }, i);
+      }
+      await w.ask(ivan.id, "/start");
+      const [all] = await w.ask(ivan.id, "/all");
+      assert.ok(all, "an answer");
+      assert.match(all.text!, /\(1000\)/);
+      assert.match(all.text!, /Страница 1 из \d+/);
+      assert.ok(all.text!.length <= 4096);
+      const [clients] = await w.ask(ivan.id, "/clients");
+      assert.ok(clients, "an answer");
+      assert.ok(clients.text!.length <= 4096);
+      assert.match(clients.text!, /Клиенты \(1001\)/);
+      assert.ok(clients.text!.split("\n").length < 40, "one page of them");
+      assert.ok(clients.replyMarkup, "buttons to the next pages");
     } finally {
       await w.stop();
     }
