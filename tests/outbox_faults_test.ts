@@ -134,6 +134,12 @@ Deno.test({
       const n = await clientOpensTicket(w, bob.id, "Refund", "Where is my refund?");
       const maria = w.managers[0]!;
       const fault = { method: "sendMessage", botId: w.clientBot.id, chatId: bob.id } as const;
+      // the ticket's own messages to Bob first, so that the faults meet the answer only
+      await w.until(
+        () => w.clientView(bob.id).some((m) => !m.outgoing && /#\d+ ·/.test(m.text ?? "")),
+        "the ticket's header",
+      );
+      await w.deps.outbox.idle();
       // two reasons, four attempts each: first the 500s, then broken connections
       w.emu.failNext({ ...fault, count: 4, kind: "500" });
       w.emu.failNext({ ...fault, count: 4, kind: "drop" });

@@ -59,7 +59,11 @@ Deno.test({
       const alice = emu.createUser({ firstName: "Alice", languageCode: "en" });
       emu.userStartBot(alice.id, w.client.id);
       emu.userSend(alice.id, w.client.id, { text: "/new" });
-      await emu.waitForMessage(alice.id, w.client.id, (x) => /not open yet/.test(x.text ?? ""));
+      await emu.waitForMessage(
+        alice.id,
+        w.client.id,
+        (x) => /closed at the moment/.test(x.text ?? ""),
+      );
 
       // manager token, pasted without pressing the button first: asked which bot it is
       at = w.mark();

@@ -44,7 +44,10 @@ export const en: Record<keyof typeof ru, string> = {
   flood_client:
     "You are sending messages too fast: the ones after the first {limit} this minute were not passed on. Please wait a minute and send what is still needed.",
   blocked_client: "Sorry, we cannot accept your message.",
-  service_not_open: "Support is not open yet. Please write later.",
+  service_closed_kept:
+    "Support is closed at the moment. Your message is kept and reaches the team as soon as support opens again.",
+  service_not_open:
+    "Support is closed at the moment. Write your question anyway: it is kept and reaches the team as soon as support opens again.",
   ticket_number_prefix: "#{number}",
   off_hours:
     "We are out of working hours now. We have your message and will answer during working hours.",

@@ -14,6 +14,8 @@ export type Draft =
   | { stage: "topic_text" }
   | { stage: "question"; topic: string }
   | { stage: "held" }
+  /** Messages written while the helpdesk was closed: delivered when it opens again. */
+  | { stage: "closed" }
   | { stage: "rate_comment"; ticket: number; promptId: number };
 
 /** A message kept until the client says which ticket it belongs to. */
@@ -70,4 +72,13 @@ export async function dropHeld(kv: Deno.Kv, clientId: number, updateIds: number[
   const op = kv.atomic();
   for (const id of updateIds) op.delete(K.held(clientId, id));
   await op.commit();
+}
+
+/** Clients whose dialogue is at `stage` (a scan of the dialogue records, one per client). */
+export async function clientsAtStage(kv: Deno.Kv, stage: Draft["stage"]): Promise<number[]> {
+  const out: number[] = [];
+  for await (const e of kv.list<Draft>({ prefix: K.draftAll() })) {
+    if (e.value?.stage === stage) out.push(e.key[1] as number);
+  }
+  return out;
 }

@@ -92,6 +92,8 @@ export const K = {
    * non-manager (or an anonymous sender) wrote there; one notice per sender and period.
    */
   strangerNotice: (n: number, sender: number) => ["stranger_notice", n, sender] as const,
+  /** ["closed_notice", clientId] → at: the customer was told the closed helpdesk keeps messages. */
+  closedNotice: (clientId: number) => ["closed_notice", clientId] as const,
   /** ["off_hours", number, cycle] → at: the client got the off-hours reply in this cycle. */
   offHours: (n: number, cycle: number) => ["off_hours", n, cycle] as const,
   /** ["report_sent", schedule, periodStart] → at: the scheduled report of that period went out. */
@@ -114,6 +116,7 @@ export const K = {
   postDirtyAll: () => ["post_dirty"] as const,
   /** ["draft", clientId] → ClientDraft: where a client is in a dialogue with the client bot. */
   draft: (clientId: number) => ["draft", clientId] as const,
+  draftAll: () => ["draft"] as const,
   /** ["held", clientId, updateId] → HeldMessage: written while the client chooses a ticket. */
   held: (clientId: number, updateId: number) => ["held", clientId, updateId] as const,
   heldPrefix: (clientId: number) => ["held", clientId] as const,

@@ -46,14 +46,33 @@ export async function claimOffHours(kv: Deno.Kv, n: number, cycle: number, at: n
  * has not been noticed there within `periodMs` (a person posting 30 comments costs one
  * message of the group's shared budget, not 30).
  */
-export async function claimStrangerNotice(
+export function claimStrangerNotice(
   kv: Deno.Kv,
   n: number,
   sender: number,
   at: number,
   periodMs: number,
 ): Promise<boolean> {
-  const key = K.strangerNotice(n, sender);
+  return claimPeriodic(kv, K.strangerNotice(n, sender), at, periodMs);
+}
+
+/** Claims the "closed, your message is kept" notice of a customer: once per `periodMs`. */
+export function claimClosedNotice(
+  kv: Deno.Kv,
+  clientId: number,
+  at: number,
+  periodMs: number,
+): Promise<boolean> {
+  return claimPeriodic(kv, K.closedNotice(clientId), at, periodMs);
+}
+
+/** True when `key` was not claimed within `periodMs` before `at` (then it is claimed). */
+async function claimPeriodic(
+  kv: Deno.Kv,
+  key: Deno.KvKey,
+  at: number,
+  periodMs: number,
+): Promise<boolean> {
   const cur = await kv.get<number>(key);
   if (cur.value !== null && at - cur.value < periodMs) return false;
   const res = await kv.atomic().check(cur).set(key, at, { expireIn: periodMs + 86_400_000 })

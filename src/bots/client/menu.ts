@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { topicQuestion } from "../../services/closed_hold.ts";
 import { Composer, type Context, InlineKeyboard, Keyboard } from "grammy";
 import type { Client } from "../../domain/records.ts";
 import { type Lang, langOf, locales, t, type TextKey } from "../../i18n/mod.ts";
@@ -44,18 +45,9 @@ function anyLang(key: TextKey): string[] {
 
 /** Starts the new-ticket dialogue: topic buttons, or a typed topic when none is configured. */
 export async function askTopic(deps: BotDeps, ctx: Context, lang: Lang): Promise<void> {
-  const s = await getSettings(deps.kv);
-  if (s.topics.length) {
-    await setDraft(deps.kv, ctx.from!.id, { stage: "topic" });
-    const kb = new InlineKeyboard();
-    s.topics.forEach((topic, index) =>
-      kb.text(topic, clientButton({ type: "topic", index })).row()
-    );
-    await ctx.reply(t(lang, "choose_topic"), { reply_markup: kb });
-  } else {
-    await setDraft(deps.kv, ctx.from!.id, { stage: "topic_text" });
-    await ctx.reply(t(lang, "type_topic"));
-  }
+  const q = topicQuestion(await getSettings(deps.kv), lang);
+  await setDraft(deps.kv, ctx.from!.id, q.draft);
+  await ctx.reply(q.text, q.markup ? { reply_markup: q.markup } : {});
 }
 
 /** The topic is known: open the ticket with the held messages, or ask for the question. */

@@ -12,11 +12,15 @@ import { commentTicketRating } from "../../services/lifecycle.ts";
 import { clientMessages, type Incoming, openTicket, relayEdit } from "../../services/relay.ts";
 import { getDraft, holdMessage, holdOnce, setDraft } from "../../storage/drafts.ts";
 import { upsertClient } from "../../storage/people.ts";
-import { countClientMessage } from "../../storage/sla.ts";
+import { claimClosedNotice, countClientMessage } from "../../storage/sla.ts";
+import { releaseClosedHold } from "../../services/closed_hold.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { findMessageRef, getTicket, markProcessed } from "../../storage/tickets.ts";
 import type { BotDeps } from "../context.ts";
 import { askTopic, profileOf, topicChosen } from "./menu.ts";
+
+/** How often a customer writing to a closed helpdesk is told that their messages are kept. */
+const CLOSED_NOTICE_MS = 12 * 3_600_000;
 
 /** Messages a client may send in a minute; the rest of that minute is refused (and told). */
 export const FLOOD_PER_MINUTE = 30;
@@ -75,8 +79,18 @@ async function handle(deps: BotDeps, ctx: Context, items: Incoming[]): Promise<v
     return;
   }
   if (!settings.open) {
-    if (await firstTime(deps, items)) await ctx.reply(t(lang, "service_not_open"));
+    // kept, not thrown away: handed on when the helpdesk opens again; told once a day
+    if (!(await holdFirstTime(deps, client.id, items))) return;
+    await setDraft(deps.kv, client.id, { stage: "closed" });
+    if (await claimClosedNotice(deps.kv, client.id, deps.clock.now(), CLOSED_NOTICE_MS)) {
+      await ctx.reply(t(lang, "service_closed_kept"));
+    }
     return;
+  }
+  if (draft?.stage === "closed") {
+    // opened again and this customer's kept messages were not handed on yet: first them
+    await releaseClosedHold(deps, client.id);
+    return await handle(deps, ctx, items);
   }
   // a flood guard: past FLOOD_PER_MINUTE messages a minute the rest is refused, told once
   const count = await countClientMessage(

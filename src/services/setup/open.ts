@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { releaseAllClosedHolds } from "../closed_hold.ts";
 import QRCode from "qrcode";
 import type { Api } from "grammy";
 import type { Settings } from "../../domain/settings.ts";
@@ -85,6 +86,7 @@ export async function openService(deps: SetupDeps, by: number): Promise<OpenResu
   await setInterfaces(deps, s0);
   const s = await updateSettings(deps.kv, by, deps.clock.now(), () => ({ open: true }));
   deps.log.info("service opened", { by });
+  await releaseAllClosedHolds(deps);
   return { ok: true, link: clientLink(s), settings: s };
 }
 

@@ -1,0 +1,65 @@
+/**
+ * What customers write while the helpdesk is closed is kept (never thrown away) and, when it
+ * opens again, goes to the customer's open ticket, or waits for the topic the customer is
+ * then asked for.
+ *
+ * @module
+ */
+import { InlineKeyboard } from "grammy";
+import type { Settings } from "../domain/settings.ts";
+import { type Lang, t } from "../i18n/mod.ts";
+import { clientsAtStage, type Draft, getDraft, listHeld, setDraft } from "../storage/drafts.ts";
+import { getClient } from "../storage/people.ts";
+import { getSettings } from "../storage/settings.ts";
+import { clientButton } from "./callback_data.ts";
+import type { Helpdesk } from "./helpdesk.ts";
+import { clientMessages } from "./relay.ts";
+
+/** The question for a ticket's topic: buttons when topics are set, else a typed answer. */
+export function topicQuestion(
+  s: Settings,
+  lang: Lang,
+): { text: string; markup?: InlineKeyboard; draft: Draft } {
+  if (!s.topics.length) return { text: t(lang, "type_topic"), draft: { stage: "topic_text" } };
+  const kb = new InlineKeyboard();
+  s.topics.forEach((topic, index) => kb.text(topic, clientButton({ type: "topic", index })).row());
+  return { text: t(lang, "choose_topic"), markup: kb, draft: { stage: "topic" } };
+}
+
+/**
+ * Hands on what `clientId` wrote while the helpdesk was closed: to their open ticket, or
+ * they are asked for a topic (the messages stay held until it is chosen).
+ */
+export async function releaseClosedHold(deps: Helpdesk, clientId: number): Promise<void> {
+  if ((await getDraft(deps.kv, clientId))?.stage !== "closed") return;
+  const [held, client, s] = await Promise.all([
+    listHeld(deps.kv, clientId),
+    getClient(deps.kv, clientId),
+    getSettings(deps.kv),
+  ]);
+  if (!held.length) return await setDraft(deps.kv, clientId, null);
+  if (client?.currentTicket != null) {
+    const r = await clientMessages(
+      deps,
+      client.currentTicket,
+      clientId,
+      held,
+      held.map((h) => h.updateId),
+    );
+    if (r === "ok" || r === "duplicate") return await setDraft(deps.kv, clientId, null);
+  }
+  const api = deps.apis().client;
+  if (!api) return;
+  const q = topicQuestion(s, client?.lang ?? "en");
+  await setDraft(deps.kv, clientId, q.draft);
+  await api.sendMessage(clientId, q.text, q.markup ? { reply_markup: q.markup } : {});
+}
+
+/** After the helpdesk opened: everything written while it was closed is handed on. */
+export async function releaseAllClosedHolds(deps: Helpdesk): Promise<void> {
+  for (const id of await clientsAtStage(deps.kv, "closed")) {
+    await releaseClosedHold(deps, id).catch((e) =>
+      deps.log.warn("cannot hand on messages kept while closed", { client: id, err: e })
+    );
+  }
+}
