@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { AlbumCollector, KvAlbumCollector } from "./bots/album_collector.ts";
+import { KvAlbumCollector, redispatchAlbum } from "./bots/album_collector.ts";
 import { createClientBot } from "./bots/client/bot.ts";
 import type { BotDeps } from "./bots/context.ts";
 import { installPacing } from "./bots/pacing.ts";
@@ -49,6 +49,8 @@ export interface AppDeps {
   /** Long-poll timeout in seconds (short in tests so that stopping is quick). */
   pollTimeoutSec?: number;
   albumWindowMs?: number;
+  /** How long one album hand-on holds its lease. */
+  albumLeaseMs?: number;
   /** Periodic jobs (SLA checks, quiet tickets, scheduled reports) run by `cronTick`. */
   cronJobs?: Array<(deps: BotDeps) => Promise<void>>;
 }
@@ -98,10 +100,20 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     ...base,
     outbox,
     apiRoot: config.apiRoot,
-    albums: config.mode === "webhook"
-      ? new KvAlbumCollector(kv, albumWindowMs, (e) => log.error("album", { err: e }))
-      : new AlbumCollector(albumWindowMs, (e) => log.error("album", { err: e })),
+    // in KV in both modes: a part's update leaves the durable inbox once its part is stored
+    albums: new KvAlbumCollector(kv, {
+      windowMs: albumWindowMs,
+      // longer than any hand-on (KV writes and a reply), scaled like Telegram's limits
+      leaseMs: deps.albumLeaseMs ?? Math.max(2_000, 30_000 * config.timeScale),
+      onError: (e) => log.error("album", { err: e }),
+      recover: (items) => {
+        const bot = supervisor?.bot("client");
+        if (!bot) return Promise.reject(new Error("the client bot is not running"));
+        return redispatchAlbum(bot, items);
+      },
+    }),
   };
+  const albums = botDeps.albums as KvAlbumCollector;
   let settingsApi: Api | null = null;
   botDeps.adminApi = () => settingsApi;
   const alerts = new AdminAlerts(botDeps, () => settingsApi);
@@ -146,6 +158,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   await autoOpen(settingsDeps);
   await supervisor.startAll();
   await outbox.resume();
+  // albums whose parts were stored before a restart
+  await albums.resume().catch((e) => log.error("album", { err: e }));
 
   // the settings bot: always on, the one place an admin sets everything up
   const settingsBot = createSettingsBot(config.settingsBotToken, settingsDeps);
@@ -183,6 +197,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     supervisor,
     async cronTick() {
       await outbox.resume();
+      await albums.flushDue().catch((e) => log.error("album", { err: e }));
       for (const job of deps.cronJobs ?? []) {
         await job(botDeps).catch((e) => log.error("cron job failed", { err: e }));
       }

@@ -93,6 +93,11 @@ export class Supervisor implements BotControl {
     },
   ) {}
 
+  /** The running bot of a kind, if any (recovered albums are handed on through it). */
+  bot(kind: BotKind): Bot | null {
+    return this.#running.get(kind)?.bot ?? null;
+  }
+
   apis(): BotApis {
     return {
       client: this.#running.get("client")?.bot.api ?? null,
