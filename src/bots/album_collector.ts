@@ -31,7 +31,8 @@ export interface AlbumSink {
 abstract class TimedAlbums<P extends { timer: ReturnType<typeof setTimeout> }>
   implements AlbumSink {
   protected readonly pending = new Map<string, P>();
-  readonly #inFlight = new Set<Promise<void>>();
+  /** Hand-ons still running, with their `chat:group` key. */
+  readonly #inFlight = new Map<Promise<void>, string>();
   constructor(readonly windowMs: number, readonly onError: (e: unknown) => void) {}
 
   abstract add(item: Incoming, flush: (items: Incoming[]) => Promise<void>): Promise<void>;
@@ -49,23 +50,31 @@ abstract class TimedAlbums<P extends { timer: ReturnType<typeof setTimeout> }>
     clearTimeout(p.timer);
     this.pending.delete(key);
     const run = this.handOn(p).catch(this.onError);
-    this.#inFlight.add(run);
+    this.#inFlight.set(run, key);
     void run.finally(() => this.#inFlight.delete(run));
     return run;
   }
 
-  /** Hands on every pending album of a chat (before a later message of that chat). */
+  /** The running hand-ons whose key passes `keep`. */
+  #running(keep: (key: string) => boolean): Promise<void>[] {
+    return [...this.#inFlight].filter(([, k]) => keep(k)).map(([run]) => run);
+  }
+
+  /**
+   * Hands on every pending album of a chat (before a later message of that chat) and waits
+   * for the chat's hand-ons, except those of `except`: a recovered album is handed on inside
+   * its own hand-on ({@linkcode redispatchAlbum}), which must not wait for itself.
+   */
   async flushChat(chatId: number, except?: string): Promise<void> {
-    const runs: Promise<void>[] = [];
-    for (const key of [...this.pending.keys()]) {
-      if (key.startsWith(`${chatId}:`) && key !== `${chatId}:${except}`) runs.push(this.fire(key));
-    }
-    await Promise.all([...runs, ...this.#inFlight]);
+    const mine = (key: string) => key.startsWith(`${chatId}:`) && key !== `${chatId}:${except}`;
+    const runs = [...this.pending.keys()].filter(mine).map((k) => this.fire(k));
+    await Promise.all([...runs, ...this.#running(mine)]);
   }
 
   /** Hands on everything pending (on shutdown) and waits for it. */
   async flushAll(): Promise<void> {
-    await Promise.all([...[...this.pending.keys()].map((k) => this.fire(k)), ...this.#inFlight]);
+    const runs = [...this.pending.keys()].map((k) => this.fire(k));
+    await Promise.all([...runs, ...this.#running(() => true)]);
   }
 }
 
