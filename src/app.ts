@@ -134,12 +134,13 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       onSetAside,
     })
     : null;
+  const polling = webhook ? null : new PollingSource({ kv, log, clock, timeoutSec, onSetAside });
   supervisor = new Supervisor({
     kv,
     log,
     makeBot: (kind: BotKind, token: string) =>
       kind === "client" ? createClientBot(token, botDeps) : createManagerBot(token, botDeps),
-    source: webhook ?? new PollingSource({ kv, log, clock, timeoutSec, onSetAside }),
+    source: webhook ?? polling!,
   });
   const server = webhook
     ? Deno.serve(
@@ -158,8 +159,13 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   await autoOpen(settingsDeps);
   await supervisor.startAll();
   await outbox.resume();
-  // albums whose parts were stored before a restart
-  await albums.resume().catch((e) => log.error("album", { err: e }));
+  // albums whose parts were stored before a restart get a fresh window, each handed on by its
+  // own timer; once the inbox's leftovers were handled, since they may bring later parts (an
+  // album adopted before them could be handed on in two pieces)
+  const resumed = (async () => {
+    await polling?.caughtUp();
+    await albums.resume();
+  })().catch((e) => log.error("album", { err: e }));
 
   // the settings bot: always on, the one place an admin sets everything up
   const settingsBot = createSettingsBot(config.settingsBotToken, settingsDeps);
@@ -197,6 +203,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     supervisor,
     async cronTick() {
       await outbox.resume();
+      await resumed;
       await albums.flushDue().catch((e) => log.error("album", { err: e }));
       for (const job of deps.cronJobs ?? []) {
         await job(botDeps).catch((e) => log.error("cron job failed", { err: e }));
@@ -207,6 +214,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       await server?.shutdown();
       await settingsPoller?.stop();
       await supervisor!.stopAll();
+      await resumed;
       await botDeps.albums.flushAll();
       await outbox.stop();
       if (!deps.kv) kv.close();

@@ -33,6 +33,8 @@ abstract class TimedAlbums<P extends { timer: ReturnType<typeof setTimeout> }>
   protected readonly pending = new Map<string, P>();
   /** Hand-ons still running, with their `chat:group` key. */
   readonly #inFlight = new Map<Promise<void>, string>();
+  /** Set by {@linkcode flushAll}: nothing is looked at again later. */
+  protected closed = false;
   constructor(readonly windowMs: number, readonly onError: (e: unknown) => void) {}
 
   abstract add(item: Incoming, flush: (items: Incoming[]) => Promise<void>): Promise<void>;
@@ -73,6 +75,7 @@ abstract class TimedAlbums<P extends { timer: ReturnType<typeof setTimeout> }>
 
   /** Hands on everything pending (on shutdown) and waits for it. */
   async flushAll(): Promise<void> {
+    this.closed = true;
     const runs = [...this.pending.keys()].map((k) => this.fire(k));
     await Promise.all([...runs, ...this.#running(() => true)]);
   }
@@ -210,23 +213,30 @@ export class KvAlbumCollector extends TimedAlbums<KvPending> {
     });
     if (c.kind === "busy") {
       // another caller has it; look again once its lease is over, in case it died
-      const key = `${p.chatId}:${p.group}`;
-      if (!this.pending.has(key)) {
-        const ms = Math.max(0, c.until - this.#now()) + 10;
-        this.pending.set(key, { ...p, timer: this.schedule(key, ms) });
-      }
+      this.#retryAt(p, c.until);
       return;
     }
     if (c.kind === "none") return;
     try {
       await p.flush(c.parts.sort((a, b) => a.message.message_id - b.message.message_id));
     } catch (e) {
-      // a refusal by Telegram is final (as for any update); anything else is tried again by
-      // flushDue once the lease is over, the parts being still in KV
-      if (isRetryable(e)) throw e;
+      // a refusal by Telegram is final (as for any update); anything else is tried again once
+      // the lease is over (here, or by flushDue elsewhere), the parts being still in KV
+      if (isRetryable(e)) {
+        this.#retryAt(p, this.#now() + this.#leaseMs);
+        throw e;
+      }
       this.onError(e);
     }
     await c.done();
+  }
+
+  /** Looks at an album again at `until` (a lease's end), unless something here waits for it. */
+  #retryAt(p: KvPending, until: number): void {
+    const key = `${p.chatId}:${p.group}`;
+    if (this.closed || this.pending.has(key)) return;
+    const ms = Math.max(0, until - this.#now()) + 10;
+    this.pending.set(key, { ...p, timer: this.schedule(key, ms) });
   }
 }
 

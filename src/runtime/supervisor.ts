@@ -64,6 +64,10 @@ export class PollingSource implements UpdateSource {
     p.start();
     await p.polling;
   }
+  /** Resolves once every running poller handled the leftovers of its inbox. */
+  async caughtUp(): Promise<void> {
+    await Promise.all([...this.#pollers.values()].map((p) => p.caughtUp));
+  }
   async stop(kind: BotKind): Promise<void> {
     const p = this.#pollers.get(kind);
     this.#pollers.delete(kind);
