@@ -25,8 +25,8 @@ export interface AlbumSink {
 }
 
 /**
- * What both collectors share: pending albums by `chat:group`, each with its timer, handed on
- * by the timer, by the chat's next update or at shutdown, and the hand-ons still running.
+ * Pending albums by `chat:group`, each with its timer, handed on by the timer, by the chat's
+ * next update or at shutdown, and the hand-ons still running.
  */
 abstract class TimedAlbums<P extends { timer: ReturnType<typeof setTimeout> }>
   implements AlbumSink {
@@ -78,35 +78,6 @@ abstract class TimedAlbums<P extends { timer: ReturnType<typeof setTimeout> }>
     this.closed = true;
     const runs = [...this.pending.keys()].map((k) => this.fire(k));
     await Promise.all([...runs, ...this.#running(() => true)]);
-  }
-}
-
-interface MemoryPending {
-  items: Incoming[];
-  timer: ReturnType<typeof setTimeout>;
-  flush: (items: Incoming[]) => Promise<void>;
-}
-
-/** Collects album parts per chat in memory (polling mode: one long-lived process). */
-export class AlbumCollector extends TimedAlbums<MemoryPending> {
-  /** Adds an album part; `flush` gets the whole album once it is complete. */
-  add(item: Incoming, flush: (items: Incoming[]) => Promise<void>): Promise<void> {
-    const m = item.message;
-    const key = `${m.chat.id}:${m.media_group_id}`;
-    const p = this.pending.get(key);
-    if (p) {
-      clearTimeout(p.timer);
-      p.items.push(item);
-      p.timer = this.schedule(key);
-      if (p.items.length >= 10) void this.fire(key);
-      return Promise.resolve();
-    }
-    this.pending.set(key, { items: [item], flush, timer: this.schedule(key) });
-    return Promise.resolve();
-  }
-
-  protected handOn(p: MemoryPending): Promise<void> {
-    return p.flush(p.items.sort((a, b) => a.message.message_id - b.message.message_id));
   }
 }
 
