@@ -6,7 +6,7 @@
  * @module
  */
 import { ConfigError } from "./errors.ts";
-import { AlbumCollector, KvAlbumCollector } from "./bots/album_collector.ts";
+import { KvAlbumCollector, redispatchAlbum } from "./bots/album_collector.ts";
 import { createClientBot } from "./bots/client/bot.ts";
 import type { BotDeps } from "./bots/context.ts";
 import { installPacing } from "./bots/pacing.ts";
@@ -51,6 +51,8 @@ export interface AppDeps {
   /** Long-poll timeout in seconds (short in tests so that stopping is quick). */
   pollTimeoutSec?: number;
   albumWindowMs?: number;
+  /** How long one album hand-on holds its lease. */
+  albumLeaseMs?: number;
   /** Periodic jobs (SLA checks, quiet tickets, scheduled reports) run by `cronTick`. */
   cronJobs?: Array<(deps: BotDeps) => Promise<void>>;
 }
@@ -136,10 +138,20 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     ...base,
     outbox,
     apiRoot: config.apiRoot,
-    albums: config.mode === "webhook"
-      ? new KvAlbumCollector(kv, albumWindowMs, (e) => log.error("album", { err: e }))
-      : new AlbumCollector(albumWindowMs, (e) => log.error("album", { err: e })),
+    // in KV in both modes: a part's update leaves the durable inbox once its part is stored
+    albums: new KvAlbumCollector(kv, {
+      windowMs: albumWindowMs,
+      // longer than any hand-on (KV writes and a reply), scaled like Telegram's limits
+      leaseMs: deps.albumLeaseMs ?? Math.max(2_000, 30_000 * config.timeScale),
+      onError: (e) => log.error("album", { err: e }),
+      recover: (items) => {
+        const bot = supervisor?.bot("client");
+        if (!bot) return Promise.reject(new Error("the client bot is not running"));
+        return redispatchAlbum(bot, items);
+      },
+    }),
   };
+  const albums = botDeps.albums as KvAlbumCollector;
   let settingsApi: Api | null = null;
   botDeps.adminApi = () => settingsApi;
   const alerts = new AdminAlerts(botDeps, () => settingsApi);
@@ -161,12 +173,20 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       onSetAside,
     })
     : null;
+  const polling = webhook ? null : new PollingSource({
+    kv,
+    log,
+    clock,
+    timeoutSec,
+    onSetAside,
+    onStorage,
+  });
   supervisor = new Supervisor({
     kv,
     log,
     makeBot: (kind: BotKind, token: string) =>
       kind === "client" ? createClientBot(token, botDeps) : createManagerBot(token, botDeps),
-    source: webhook ?? new PollingSource({ kv, log, clock, timeoutSec, onSetAside, onStorage }),
+    source: webhook ?? polling!,
   });
   const server = webhook
     ? Deno.serve(
@@ -185,6 +205,13 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   await autoOpen(settingsDeps);
   await supervisor.startAll();
   await outbox.resume();
+  // albums whose parts were stored before a restart get a fresh window, each handed on by its
+  // own timer; once the inbox's leftovers were handled, since they may bring later parts (an
+  // album adopted before them could be handed on in two pieces)
+  const resumed = (async () => {
+    await polling?.caughtUp();
+    await albums.resume();
+  })().catch((e) => log.error("album", { err: e }));
 
   // the settings bot: always on, the one place an admin sets everything up
   const settingsBot = createSettingsBot(config.settingsBotToken, settingsDeps);
@@ -223,6 +250,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     supervisor,
     async cronTick() {
       await outbox.resume();
+      await resumed;
+      await albums.flushDue().catch((e) => log.error("album", { err: e }));
       for (const job of deps.cronJobs ?? []) {
         await job(botDeps).catch((e) => log.error("cron job failed", { err: e }));
       }
@@ -232,6 +261,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       await server?.shutdown();
       await settingsPoller?.stop();
       await supervisor!.stopAll();
+      await resumed;
       await botDeps.albums.flushAll();
       await outbox.stop();
       await pacer.flush();

@@ -6,7 +6,7 @@
  */
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
-import { AlbumCollector } from "../src/bots/album_collector.ts";
+import { KvAlbumCollector, redispatchAlbum } from "../src/bots/album_collector.ts";
 import { createClientBot } from "../src/bots/client/bot.ts";
 import type { BotDeps } from "../src/bots/context.ts";
 import { createManagerBot } from "../src/bots/manager/bot.ts";
@@ -153,7 +153,12 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
     outbox: new Outbox(base, () => deps.notifier),
     ...(o.notifier ? { notifier: o.notifier } : {}),
     apiRoot: emu.apiRoot,
-    albums: new AlbumCollector(o.albumWindowMs ?? 60, (e) => log.error("album", { err: e })),
+    // as in the service (both modes): parts kept in KV until the album is handed on
+    albums: new KvAlbumCollector(kv, {
+      windowMs: o.albumWindowMs ?? 60,
+      onError: (e) => log.error("album", { err: e }),
+      recover: (items) => redispatchAlbum(bots.client!, items),
+    }),
   };
   bots.client = createClientBot(clientBot.token, deps);
   bots.manager = createManagerBot(managerBot.token, deps);

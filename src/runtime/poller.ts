@@ -116,6 +116,12 @@ export class DurablePoller {
   /** Set once the first getUpdates was sent. */
   readonly polling: Promise<void>;
   #markPolling!: () => void;
+  /**
+   * Set once the inbox's leftovers from before the start were handled (or polling stopped
+   * first): what they started, such as album parts, is known by then.
+   */
+  readonly caughtUp: Promise<void>;
+  #markCaughtUp!: () => void;
   /** Last error that stopped or slowed polling. */
   lastError: string | null = null;
 
@@ -131,6 +137,7 @@ export class DurablePoller {
     };
     this.#slots = this.#o.concurrency;
     this.polling = new Promise((r) => (this.#markPolling = r));
+    this.caughtUp = new Promise((r) => (this.#markCaughtUp = r));
   }
 
   /** Starts polling (the bot must be initialised with `bot.init()`). */
@@ -144,6 +151,7 @@ export class DurablePoller {
   async stop(): Promise<void> {
     this.#abort?.abort();
     await this.#loop?.catch(() => {});
+    this.#markCaughtUp?.();
     this.#loop = null;
     await this.idle();
   }
@@ -177,6 +185,7 @@ export class DurablePoller {
       offset = Math.max(offset, u.update_id + 1);
       await this.#dispatch(u);
     }
+    void Promise.allSettled([...this.#inFlight]).then(() => this.#markCaughtUp());
     let failures = 0;
     while (!signal.aborted) {
       let updates: Update[];

@@ -65,6 +65,10 @@ export class PollingSource implements UpdateSource {
     p.start();
     await p.polling;
   }
+  /** Resolves once every running poller handled the leftovers of its inbox. */
+  async caughtUp(): Promise<void> {
+    await Promise.all([...this.#pollers.values()].map((p) => p.caughtUp));
+  }
   async stop(kind: BotKind): Promise<void> {
     const p = this.#pollers.get(kind);
     this.#pollers.delete(kind);
@@ -93,6 +97,11 @@ export class Supervisor implements BotControl {
       source: UpdateSource;
     },
   ) {}
+
+  /** The running bot of a kind, if any (recovered albums are handed on through it). */
+  bot(kind: BotKind): Bot | null {
+    return this.#running.get(kind)?.bot ?? null;
+  }
 
   apis(): BotApis {
     return {

@@ -78,10 +78,13 @@ export const K = {
   setAsidePrefix: (bot: string) => ["set_aside", bot] as const,
   /** ["update_failures", bot, updateId] → n: failed webhook attempts of an update (a day). */
   updateFailures: (bot: string, updateId: number) => ["update_failures", bot, updateId] as const,
-  /** ["album", chatId, mediaGroupId, messageId] → Incoming: album part waiting for the rest (webhook mode). */
+  /** ["album", chatId, mediaGroupId, messageId] → {part: Incoming, at}: album part waiting for the rest. */
   albumPart: (chatId: number, group: string, messageId: number) =>
     ["album", chatId, group, messageId] as const,
   albumParts: (chatId: number, group: string) => ["album", chatId, group] as const,
+  albumsAll: () => ["album"] as const,
+  /** ["album_claim", chatId, mediaGroupId] → {until}: the album is being handed on (a lease). */
+  albumClaim: (chatId: number, group: string) => ["album_claim", chatId, group] as const,
   /** ["sla", number, cycle, threshold] → at: the SLA alert was sent (once per threshold). */
   sla: (n: number, cycle: number, threshold: string) => ["sla", n, cycle, threshold] as const,
   slaCycle: (n: number, cycle: number) => ["sla", n, cycle] as const,

@@ -23,6 +23,7 @@ import { getTicket, markProcessed, setThreadRoot, ticketByThread } from "../../s
 import { blockClient, unblockClient } from "../../services/clients.ts";
 import { threadCommand } from "../../services/desk/thread.ts";
 import type { TextKey } from "../../i18n/mod.ts";
+import { recoveredAlbum } from "../album_collector.ts";
 import type { BotDeps } from "../context.ts";
 
 const COMMAND = /^\/(close|reopen|take|delete|block|unblock|transfer|canned)(@\w+)?(\s|$)/;
@@ -124,6 +125,8 @@ export function managersGroup(deps: BotDeps): Composer<Context> {
     };
     if (m.media_group_id && !note) {
       await deps.albums.flushChat(m.chat.id, m.media_group_id);
+      const whole = recoveredAlbum(ctx.update);
+      if (whole) return void await relay(whole);
       await deps.albums.add(item, relay);
       return;
     }

@@ -16,6 +16,7 @@ import { claimClosedNotice, countClientMessage } from "../../storage/sla.ts";
 import { releaseClosedHold } from "../../services/closed_hold.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { findMessageRef, getTicket, markProcessed } from "../../storage/tickets.ts";
+import { recoveredAlbum } from "../album_collector.ts";
 import type { BotDeps } from "../context.ts";
 import { askTopic, profileOf, topicChosen } from "./menu.ts";
 
@@ -34,6 +35,8 @@ export function privateMessages(deps: BotDeps): Composer<Context> {
     const item: Incoming = { updateId: ctx.update.update_id, message: ctx.message as Message };
     if (item.message.media_group_id) {
       await deps.albums.flushChat(ctx.chat.id, item.message.media_group_id);
+      const whole = recoveredAlbum(ctx.update);
+      if (whole) return void await handle(deps, ctx, whole);
       await deps.albums.add(item, (items) => handle(deps, ctx, items));
       return;
     }
