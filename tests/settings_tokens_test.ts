@@ -51,7 +51,17 @@ Deno.test({
       await w.waitFor(/The helpdesk's bots/, at);
       at = w.mark();
       w.press("s:stop:client");
+      // stopping says what customers will experience, and waits for a yes
+      await w.waitFor(/Stop the client bot\? Customers will get no answer/, at);
+      assert.equal((await w.app.supervisor.status())[0]!.state, "running", "not before the yes");
+      at = w.mark();
+      w.press("s:stop_yes:client");
       await w.waitFor(/Client bot: stopped/, at);
+      // the status never says "passed" while a bot is stopped
+      at = w.mark();
+      w.send("/status");
+      const st = await w.waitFor(/setup is right, but stopped: Client bot/, at);
+      assert.doesNotMatch(st.text!, /Check passed/);
 
       // meanwhile a manager closes the ticket: the client's notice waits in the outbox
       const postId = (await getTicket(w.kv, n))!.postId!;

@@ -280,4 +280,12 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_rep_caption: "Tickets: {tickets}, cycles: {cycles}, SLA breaches: {breaches}.",
   s_rep_scheduled: "📊 Scheduled report",
   s_and_more: "… and {n} more",
+  s_stop_confirm_client:
+    "Stop the client bot? Customers will get no answer at all: their messages wait at Telegram (kept up to 24 hours) and are handled when you restart it. Tickets and the team are not affected.",
+  s_stop_confirm_manager:
+    "Stop the manager bot? Managers lose the desk and its notifications, and the post buttons stop working; answers in the threads still reach customers.",
+  s_btn_stop_yes: "⏹ Yes, stop it",
+  s_doctor_bots_down:
+    "The setup is right, but stopped: {bots}. It answers nobody until you restart it (Bots).",
+  s_btn_change_channel: "📢 Change the channel",
 };

@@ -22,6 +22,7 @@ export const ACTIONS = [
   "close",
   "bots",
   "stop",
+  "stop_yes",
   "restart",
   "managers",
   "invite",

@@ -52,11 +52,23 @@ export function lifecycle(deps: SettingsBotDeps): Composer<SCtx> {
     await say(ctx, ctx.tr("s_closed"));
   });
   onButton(c, ["bots"], (ctx) => showBots(deps, ctx));
-  onButton(c, ["stop", "restart"], async (ctx, [k]) => {
+  onButton(c, ["stop"], async (ctx, [k]) => {
+    const kind = kindArg(k);
+    if (!kind) return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
+    // stopping a bot silences the helpdesk for its side: said first, done only on a yes
+    await say(
+      ctx,
+      ctx.tr(kind === "client" ? "s_stop_confirm_client" : "s_stop_confirm_manager"),
+      new InlineKeyboard()
+        .text(ctx.tr("s_btn_stop_yes"), btn("stop_yes", kind))
+        .text(ctx.tr("s_btn_cancel"), btn("bots")),
+    );
+  });
+  onButton(c, ["stop_yes", "restart"], async (ctx, [k]) => {
     const kind = kindArg(k);
     if (!kind) return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
     await ctx.answerCallbackQuery();
-    if (ctx.button?.action === "stop") await deps.control.stop(kind);
+    if (ctx.button?.action === "stop_yes") await deps.control.stop(kind);
     else {
       await deps.control.restart(kind);
       await deps.outbox.resume();

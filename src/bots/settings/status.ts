@@ -50,7 +50,12 @@ export async function showStatus(deps: SettingsBotDeps, ctx: SCtx): Promise<void
   );
   if (report.group) lines.push(ctx.tr("s_group_line", { title: report.group.title }));
   lines.push("");
-  if (report.problems.length === 0) lines.push(ctx.tr("s_doctor_ok"));
+  // "passed" only when the setup is right and both bots run: a stopped bot answers nobody
+  const down = states.filter((st) => st.state !== "running" && st.state !== "setup")
+    .map((st) => ctx.tr(st.kind === "client" ? "s_bot_client" : "s_bot_manager"));
+  if (report.problems.length === 0 && down.length) {
+    lines.push(ctx.tr("s_doctor_bots_down", { bots: down.join(", ") }));
+  } else if (report.problems.length === 0) lines.push(ctx.tr("s_doctor_ok"));
   else {
     lines.push(ctx.tr(report.ok ? "s_doctor_warnings" : "s_doctor_problems"));
     for (const p of report.problems) {
@@ -81,10 +86,9 @@ export async function showStatus(deps: SettingsBotDeps, ctx: SCtx): Promise<void
       kb.text(ctx.tr("s_btn_unhook", { bot: ctx.tr(`s_bot_${kind}`) }), btn("unhook", kind)).row();
     }
   }
-  if (
-    has("channel_missing") || has("channel_unreachable") || has("not_a_channel") ||
-    has("group_missing")
-  ) kb.text(ctx.tr("s_btn_channel"), btn("channel")).row();
+  // the channel can be changed from a healthy helpdesk too (with a confirmation when open)
+  kb.text(ctx.tr(report.channel ? "s_btn_change_channel" : "s_btn_channel"), btn("channel")).row();
+  if (down.length) kb.text(ctx.tr("s_btn_bots"), btn("bots")).row();
   kb.text(ctx.tr("s_btn_recheck"), btn("status"));
   if (!s.open && report.ok) kb.text(ctx.tr("s_btn_open"), btn("open"));
   await say(ctx, lines.join("\n"), backRow(ctx, kb));
