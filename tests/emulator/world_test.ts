@@ -228,7 +228,8 @@ Deno.test("channel post is auto-forwarded into the linked group; comments form a
 
 Deno.test("auto-forward delay is asynchronous by default; forwardMessage'd post keeps the original origin", async () => {
   const { emu, client, clientBot, managerBot, channel, group } = await scenario({
-    autoForwardDelay: { min: 5, max: 15 },
+    // long enough that the answer is surely back before the forward, even on a loaded machine
+    autoForwardDelay: { min: 400, max: 500 },
   });
   try {
     const post = await ok<Msg>(emu, managerBot.token, "sendMessage", {
@@ -237,7 +238,7 @@ Deno.test("auto-forward delay is asynchronous by default; forwardMessage'd post 
     });
     assert.equal(emu.threadRootOf(channel.id, post.message_id), undefined);
     const root = await emu.waitFor(() => emu.threadRootOf(channel.id, post.message_id), {
-      timeoutMs: 1000,
+      timeoutMs: 3000,
     });
     assert.equal(root.groupId, group.id);
     emu.userStartBot(client.id, managerBot.id);
@@ -248,7 +249,7 @@ Deno.test("auto-forward delay is asynchronous by default; forwardMessage'd post 
     });
     assert.equal(fw.forward_origin.type, "user");
     const r2 = await emu.waitFor(() => emu.threadRootOf(channel.id, fw.message_id), {
-      timeoutMs: 1000,
+      timeoutMs: 3000,
     });
     const g = emu.threadView(group.id, r2.messageId)[0]!;
     assert.equal(g.forwardOrigin!.type, "user");
