@@ -91,7 +91,11 @@ export function parseDuration(text: string): ParseResult<number, DurationError> 
 export interface FormatDurationOptions {
   /** Show at most this many units, largest first (the rest is truncated): 2 → "1d 4h". */
   maxUnits?: number;
+  /** "ru": Russian unit names ("2 мин", "1 дн. 4 ч"); otherwise the short form. */
+  lang?: "ru" | "en";
 }
+
+const RU_UNITS = { d: "day", h: "hour", m: "minute", s: "second" } as const;
 
 /**
  * Short form used in messages: "1h 30m", "2d 4h", "45s"; zero units are left out and
@@ -112,10 +116,17 @@ export function formatDuration(ms: number, options: FormatDurationOptions = {}):
   ) {
     const count = Math.floor(rest / unitMs);
     rest -= count * unitMs;
-    if (count > 0) parts.push(`${count}${name}`);
+    if (count > 0) parts.push(unitText(count, name, options.lang));
   }
   const limited = parts.slice(0, Math.max(1, options.maxUnits ?? parts.length));
-  return limited.length === 0 ? "0m" : sign + limited.join(" ");
+  return limited.length === 0 ? unitText(0, "m", options.lang) : sign + limited.join(" ");
+}
+
+function unitText(count: number, name: "d" | "h" | "m" | "s", lang?: "ru" | "en"): string {
+  if (lang !== "ru") return `${count}${name}`;
+  // Intl knows Russian's unit forms; the short English form doubles as the input syntax
+  return new Intl.NumberFormat("ru", { style: "unit", unit: RU_UNITS[name], unitDisplay: "short" })
+    .format(count);
 }
 
 // ---------------------------------------------------------------------------------------------

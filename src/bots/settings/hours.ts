@@ -94,8 +94,8 @@ async function showHours(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
         ", ",
       )
       : "—",
-    react: formatDuration(s.reactionTargetMs),
-    close: formatDuration(s.closeTargetMs),
+    react: formatDuration(s.reactionTargetMs, { lang: ctx.lang }),
+    close: formatDuration(s.closeTargetMs, { lang: ctx.lang }),
     warn: `${Math.round(s.warnShare * 100)}%`,
   });
   const kb = new InlineKeyboard()

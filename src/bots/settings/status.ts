@@ -31,9 +31,9 @@ export async function showStatus(deps: SettingsBotDeps, ctx: SCtx): Promise<void
       bot: ctx.tr(st.kind === "client" ? "s_bot_client" : "s_bot_manager"),
       username: st.username ? `@${st.username}` : "—",
       state: ctx.tr(`s_state_${st.state}` as TextKey),
-      seen: age === null
-        ? ctx.tr("s_never")
-        : ctx.tr("s_ago", { time: formatDuration(Math.max(age, 1000), { maxUnits: 2 }) }),
+      seen: age === null ? ctx.tr("s_never") : ctx.tr("s_ago", {
+        time: formatDuration(Math.max(age, 1000), { maxUnits: 2, lang: ctx.lang }),
+      }),
     }));
     if (st.lastError && st.state !== "running" && st.state !== "setup") {
       lines.push(ctx.tr("s_bot_error", { error: redact(st.lastError) }));
