@@ -158,6 +158,11 @@ Deno.test({
       assert.equal(s.clientBotId, w.client.id);
       assert.equal(s.clientBotToken, w.client.token, "the token alone is saved, not the sentence");
 
+      // the same token again: said so, nothing restarted
+      at = w.mark();
+      w.send(w.client.token);
+      await w.waitFor(/already uses this token: nothing changed/, at);
+
       // a token inside a sentence while nothing was asked: deleted, and asked which bot
       at = w.mark();
       const unasked = w.send(`manager: ${w.manager.token}`);

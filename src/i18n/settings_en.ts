@@ -128,6 +128,7 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_token_other_bot:
     "{username} is already used as the other bot of the helpdesk. Clients and managers need two different bots.",
   s_token_saved: "{bot} {username} is connected: {state}.",
+  s_token_same: "{username} already uses this token: nothing changed.",
   s_token_rotated:
     "The new token of the {bot} {username} is saved and the bot restarted ({state}). Nothing was lost.",
   s_migration_client:

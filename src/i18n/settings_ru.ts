@@ -128,6 +128,7 @@ export const settingsRu = {
   s_token_other_bot:
     "{username} уже используется как другой бот службы. Для клиентов и менеджеров нужны два разных бота.",
   s_token_saved: "{bot} {username} подключён: {state}.",
+  s_token_same: "{username} уже работает с этим токеном: ничего не изменилось.",
   s_token_rotated:
     "Новый токен {bot} {username} сохранён, бот перезапущен ({state}). Ничего не потеряно.",
   s_migration_client:

@@ -100,6 +100,15 @@ export function tokens(deps: SettingsBotDeps): Composer<SCtx> {
       await ctx.reply(ctx.tr(`s_token_${plan.type}`, { username: `@${r.bot.username}` }));
       return;
     }
+    if (plan.type === "rotation") {
+      const current = kind === "client" ? s.clientBotToken : s.managerBotToken;
+      if (current === token) {
+        // the same token again: nothing to save, nothing to restart
+        await done(ctx, deps.kv);
+        await ctx.reply(ctx.tr("s_token_same", { username: `@${r.bot.username}` }));
+        return;
+      }
+    }
     if (plan.type === "migration") {
       await done(ctx, deps.kv);
       pending.set(ctx.adminId, {
