@@ -21,6 +21,7 @@ Deno.test({
       w.send("/start");
       let m = await w.waitFor(/What needs fixing/, at);
       assert.match(m.text!, /Client bot: no token/);
+      assert.doesNotMatch(m.text!, /—:/, "no placeholder for a missing name");
       assert.match(m.text!, /Manager bot: no token/);
       assert.match(m.text!, /No channel chosen/);
 

@@ -27,14 +27,17 @@ export async function showStatus(deps: SettingsBotDeps, ctx: SCtx): Promise<void
   const lines: string[] = [ctx.tr(s.open ? "s_status_open" : "s_status_closed"), ""];
   for (const st of states) {
     const age = st.lastUpdateAt === null ? null : now - st.lastUpdateAt;
-    lines.push(ctx.tr("s_bot_line", {
-      bot: ctx.tr(st.kind === "client" ? "s_bot_client" : "s_bot_manager"),
-      username: st.username ? `@${st.username}` : "—",
-      state: ctx.tr(`s_state_${st.state}` as TextKey),
-      seen: age === null ? ctx.tr("s_never") : ctx.tr("s_ago", {
-        time: formatDuration(Math.max(age, 1000), { maxUnits: 2, lang: ctx.lang }),
-      }),
-    }));
+    // a bot not connected yet has no name: "Client bot: no token", not "Client bot —: …"
+    lines.push(
+      ctx.tr("s_bot_line", {
+        bot: ctx.tr(st.kind === "client" ? "s_bot_client" : "s_bot_manager"),
+        username: st.username ? `@${st.username}` : "",
+        state: ctx.tr(`s_state_${st.state}` as TextKey),
+        seen: age === null ? ctx.tr("s_never") : ctx.tr("s_ago", {
+          time: formatDuration(Math.max(age, 1000), { maxUnits: 2, lang: ctx.lang }),
+        }),
+      }).replace(/ +:/, ":"),
+    );
     if (st.lastError && st.state !== "running" && st.state !== "setup") {
       lines.push(ctx.tr("s_bot_error", { error: redact(st.lastError) }));
     }
