@@ -36,6 +36,8 @@ export interface Settings {
   warnShare: number;
   /** Days a ticket waiting on the client stays open before it is closed automatically. */
   quietDays: number;
+  /** Ratings at or below this (1–4) alert the team and the admins. */
+  lowRating: number;
   topics: string[];
   /** Language of the managers' side: posts, thread notices, manager bot defaults. */
   teamLang: "ru" | "en";
@@ -74,6 +76,7 @@ export function defaultSettings(): Settings {
     closeTargetMs: 8 * 3_600_000,
     warnShare: 0.8,
     quietDays: 7,
+    lowRating: 2,
     topics: [],
     teamLang: "ru",
     texts: { greeting: {}, offHours: {} },

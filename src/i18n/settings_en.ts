@@ -289,4 +289,17 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_doctor_bots_down:
     "The setup is right, but stopped: {bots}. It answers nobody until you restart it (Bots).",
   s_btn_change_channel: "📢 Change the channel",
+  s_team_prefs_view:
+    "Close quiet tickets after: {quiet} days waiting on the client\nLow rating alerts: {lowr}★ and below\nTeam language (posts, thread notices): {tlang}",
+  s_off: "off",
+  s_btn_set_quiet: "💤 Quiet days",
+  s_btn_set_lowr: "★ Low rating",
+  s_btn_set_tlang: "🌐 Team language",
+  s_ask_quiet:
+    "Send the days a ticket waiting on the client stays open before it is closed by itself (0–90; 0 = never).",
+  s_ask_lowr: "Send the rating at or below which the team and the admins are alerted (1–4).",
+  s_ask_tlang: "Send the team's language: ru or en.",
+  s_err_quiet_days: "A whole number of days from 0 to 90, e.g. 7.",
+  s_err_low_rating: "A number from 1 to 4, e.g. 2.",
+  s_err_team_lang: "ru or en.",
 };

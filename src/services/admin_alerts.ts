@@ -13,9 +13,6 @@ import { getTicket } from "../storage/tickets.ts";
 import type { HelpdeskEvent, Notifier } from "./deps.ts";
 import type { Helpdesk } from "./helpdesk.ts";
 
-/** Ratings at or below this alert the admins. */
-export const ADMIN_LOW_RATING = 2;
-
 /** Sends admins a message for every low rating and undeliverable message; never throws. */
 export class AdminAlerts implements Notifier {
   constructor(readonly deps: Helpdesk, readonly api: () => Api | null) {}
@@ -30,10 +27,11 @@ export class AdminAlerts implements Notifier {
       );
       return;
     }
-    if (e.type !== "rated" || e.score > ADMIN_LOW_RATING) return;
-    void this.#send(e.ticket, e.score).catch((err) =>
-      this.deps.log.warn("admin alert failed", { err })
-    );
+    if (e.type !== "rated") return;
+    void (async () => {
+      if (e.score > (await getSettings(this.deps.kv)).lowRating) return;
+      await this.#send(e.ticket, e.score);
+    })().catch((err) => this.deps.log.warn("admin alert failed", { err }));
   }
 
   /** Tells the admins that an update failed every attempt and was set aside; never throws. */

@@ -24,7 +24,7 @@ import type { SettingsBotDeps } from "./bot.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
 
 /** The fields of this section, as used in button data. */
-const FIELDS = ["tz", "week", "hol", "react", "closet", "warn"] as const;
+const FIELDS = ["tz", "week", "hol", "react", "closet", "warn", "quiet", "lowr", "tlang"] as const;
 type Field = typeof FIELDS[number];
 
 /** Parses the admin's text for a field into a settings patch, or a locale error key. */
@@ -70,6 +70,25 @@ function parseField(
       const r = parsePercent(text);
       return r.ok ? { ok: true, patch: { warnShare: r.value } } : err(r.error);
     }
+    case "quiet": {
+      // 0 turns the automatic close off
+      const n = /^\s*(\d{1,2})\s*$/.exec(text);
+      if (!n || Number(n[1]) > 90) return err("quiet_days");
+      return { ok: true, patch: { quietDays: Number(n[1]) } };
+    }
+    case "lowr": {
+      const n = /^\s*([1-4])\s*$/.exec(text);
+      return n ? { ok: true, patch: { lowRating: Number(n[1]) } } : err("low_rating");
+    }
+    case "tlang": {
+      const v = text.trim().toLowerCase();
+      const lang = v === "ru" || v.startsWith("рус")
+        ? "ru"
+        : v === "en" || v.startsWith("eng")
+        ? "en"
+        : null;
+      return lang ? { ok: true, patch: { teamLang: lang } } : err("team_lang");
+    }
   }
 }
 
@@ -97,6 +116,10 @@ async function showHours(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
     react: formatDuration(s.reactionTargetMs, { lang: ctx.lang }),
     close: formatDuration(s.closeTargetMs, { lang: ctx.lang }),
     warn: `${Math.round(s.warnShare * 100)}%`,
+  }) + "\n" + ctx.tr("s_team_prefs_view", {
+    quiet: s.quietDays > 0 ? String(s.quietDays) : ctx.tr("s_off"),
+    lowr: s.lowRating,
+    tlang: s.teamLang === "ru" ? "Русский" : "English",
   });
   const kb = new InlineKeyboard()
     .text(ctx.tr("s_btn_set_tz"), btn("set", "tz"))
@@ -105,7 +128,10 @@ async function showHours(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
     .text(ctx.tr("s_btn_hol_clear"), btn("hol_clear")).row()
     .text(ctx.tr("s_btn_set_react"), btn("set", "react"))
     .text(ctx.tr("s_btn_set_closet"), btn("set", "closet")).row()
-    .text(ctx.tr("s_btn_set_warn"), btn("set", "warn"));
+    .text(ctx.tr("s_btn_set_warn"), btn("set", "warn")).row()
+    .text(ctx.tr("s_btn_set_quiet"), btn("set", "quiet"))
+    .text(ctx.tr("s_btn_set_lowr"), btn("set", "lowr")).row()
+    .text(ctx.tr("s_btn_set_tlang"), btn("set", "tlang"));
   await say(ctx, text, backRow(ctx, kb));
 }
 

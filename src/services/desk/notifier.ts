@@ -26,9 +26,6 @@ import { personName } from "../post.ts";
 import { deskButton, type NotifyKind } from "./callback.ts";
 import { clientLabel, escapeHtml, threadLink } from "./format.ts";
 
-/** Ratings at or below this are reported to the manager. */
-export const LOW_RATING = 2;
-
 /** Who hears about a ticket: its manager, or every active manager while unassigned. */
 async function recipients(deps: Helpdesk, tk: Ticket): Promise<Manager[]> {
   if (tk.managerId !== null) {
@@ -135,7 +132,8 @@ export async function notifyEvent(deps: Helpdesk, e: HelpdeskEvent): Promise<num
       });
     }
     case "rated":
-      if (e.score > LOW_RATING) return 0;
+      // the one threshold, set by the admins (Working time → Low rating)
+      if (e.score > (await getSettings(deps.kv)).lowRating) return 0;
       return await deliver(
         deps,
         await recipients(deps, tk),
