@@ -18,7 +18,7 @@ import {
   type Transition,
 } from "../domain/ticket.ts";
 import { t, type TextKey } from "../i18n/mod.ts";
-import { getManager } from "../storage/people.ts";
+import { getAdmin, getManager } from "../storage/people.ts";
 import { getSettings } from "../storage/settings.ts";
 import { changeTicket } from "../storage/tickets.ts";
 import { personName } from "./post.ts";
@@ -82,7 +82,10 @@ async function act(
 async function who(deps: Helpdesk, actor: Actor): Promise<{ key: TextKey; name: string }> {
   if (actor.role === "client") return { key: "who_client", name: "" };
   const m = await getManager(deps.kv, actor.id);
-  return { key: "who_manager", name: m ? personName(m) : String(actor.id) };
+  if (m) return { key: "who_manager", name: personName(m) };
+  // an admin who is no manager: named once a bot has seen them (bots/people.ts)
+  const a = await getAdmin(deps.kv, actor.id);
+  return { key: "who_manager", name: a?.name ? personName(a) : String(actor.id) };
 }
 
 /**

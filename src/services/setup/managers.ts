@@ -52,10 +52,12 @@ export async function addManager(
   p: Person,
 ): Promise<Manager> {
   const old = await getManager(deps.kv, p.id);
+  // a bare id names nobody: a returning manager keeps the name Telegram showed before
+  const known = p.name === String(p.id) && old ? old : p;
   const m: Manager = {
     id: p.id,
-    name: p.name,
-    ...(p.username ? { username: p.username } : {}),
+    name: known.name,
+    ...(known.username ? { username: known.username } : {}),
     lang: p.lang,
     addedAt: deps.clock.now(),
     addedBy: by,
