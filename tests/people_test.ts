@@ -49,3 +49,56 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "a reopen notifies the assigned manager; an unassigned one the rest of the team",
+  ...sanitize,
+  fn: async () => {
+    const w = await startDesk();
+    try {
+      const [maria, ivan] = [w.managers[0]!, w.managers[1]!];
+      await w.ask(maria.id, "/start");
+      await w.ask(ivan.id, "/start");
+      const notes = (id: number) =>
+        w.mgrView(id).filter((m) => !m.outgoing).map((m) => m.text ?? "");
+      const alice = await w.newClient("Alice");
+      const n = await clientOpensTicket(w, alice.id, "Оплата", "Платёж завис");
+      await managerSays(w, maria.id, n, { text: "Готово" });
+      await w.until(async () => (await getTicket(w.kv, n))?.managerId === maria.id, "assigned");
+      await managerSays(w, maria.id, n, { text: "/close" });
+      await w.until(async () => (await getTicket(w.kv, n))?.status === "closed", "closed");
+
+      // the customer writes into the closed ticket and chooses to reopen it
+      w.emu.userSend(alice.id, w.clientBot.id, { text: "Опять не работает" });
+      let ask = undefined as ReturnType<typeof w.clientView>[number] | undefined;
+      await w.until(() => {
+        ask = w.clientView(alice.id).findLast((m) =>
+          JSON.stringify(m.replyMarkup ?? "").includes(`c:held_reopen:${n}`)
+        );
+        return ask !== undefined;
+      }, "reopen question");
+      w.emu.userPressButton(alice.id, w.clientBot.id, ask!.id, `c:held_reopen:${n}`);
+      await w.until(
+        () => notes(maria.id).some((t) => t.includes(`снова открыл обращение #${n}`)),
+        "Maria told of the reopen",
+      );
+      await w.notifier.idle();
+      assert.ok(!notes(ivan.id).some((t) => t.includes(`#${n}`) && /снова открыл/.test(t)));
+
+      // a ticket nobody has: whoever reopens it knows, everyone else hears
+      const n2 = await clientOpensTicket(w, alice.id, "Доставка", "Где заказ?");
+      await managerSays(w, ivan.id, n2, { text: "/close" });
+      await w.until(async () => (await getTicket(w.kv, n2))?.status === "closed", "closed");
+      assert.equal((await getTicket(w.kv, n2))?.managerId, null);
+      await managerSays(w, ivan.id, n2, { text: "/reopen" });
+      await w.until(
+        () => notes(maria.id).some((t) => t.includes(`Ivan снова открыл(а) обращение #${n2}`)),
+        "Maria told of Ivan's reopen",
+      );
+      await w.notifier.idle();
+      assert.ok(!notes(ivan.id).some((t) => t.includes(`открыл(а) обращение #${n2}`)));
+    } finally {
+      await w.stop();
+    }
+  },
+});

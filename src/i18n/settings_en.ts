@@ -179,7 +179,8 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_manager_removed: "{name} is no longer a manager.",
   s_manager_not_removed_chats:
     "⚠️ Could not remove them from the channel or the group: give the manager bot the “Ban users” right or remove them by hand.",
-  s_manager_open_tickets: "They have {count} open tickets. Hand them to others:",
+  s_manager_open_tickets:
+    "Their {count} open tickets are back with the whole team. You may hand them to others now:",
   s_manager_joined: "{name} accepted the invitation and is now a manager.",
   s_mgr_joined: "Welcome to the support team! Join the tickets channel and group:",
   s_mgr_link_channel: "Channel: {link}",

@@ -16,6 +16,7 @@ import {
   type Ticket,
   transfer,
   type Transition,
+  unassign,
 } from "../domain/ticket.ts";
 import { t, type TextKey } from "../i18n/mod.ts";
 import { getAdmin, getManager } from "../storage/people.ts";
@@ -122,7 +123,7 @@ export async function closeTicket(
 export async function reopenTicket(deps: Helpdesk, n: number, actor: Actor): Promise<ActionResult> {
   const w = await who(deps, actor);
   const teamLang = (await getSettings(deps.kv)).teamLang;
-  return await act(deps, n, (tk, at) => reopen(tk, actor, at), () => [
+  const r = await act(deps, n, (tk, at) => reopen(tk, actor, at), () => [
     {
       lane: "group",
       key: "thread_reopened_by",
@@ -133,6 +134,16 @@ export async function reopenTicket(deps: Helpdesk, n: number, actor: Actor): Pro
       key: actor.role === "client" ? "ticket_reopened_client" : "ticket_reopened_by_manager",
     },
   ]);
+  // the work is back: its manager (the whole team while nobody has it) hears of it
+  if (r.ok) {
+    deps.notifier?.notify({
+      type: "reopened",
+      ticket: n,
+      by: actor.id,
+      byClient: actor.role === "client",
+    });
+  }
+  return r;
 }
 
 /** A manager takes an unassigned ticket. */
@@ -159,6 +170,21 @@ export async function transferTicket(
     deps.notifier?.notify({ type: "transferred", ticket: n, to: toManagerId, by: actor.id });
   }
   return r;
+}
+
+/**
+ * A removed manager's ticket goes back to the team, unassigned; the thread is told so that
+ * someone takes it. `name` is the removed manager's.
+ */
+export async function unassignTicket(
+  deps: Helpdesk,
+  n: number,
+  actor: Actor,
+  name: string,
+): Promise<ActionResult> {
+  return await act(deps, n, (tk, at) => unassign(tk, actor, at), () => [
+    { lane: "group", key: "thread_unassigned", params: { manager: name } },
+  ]);
 }
 
 /** The client rates the last close. */

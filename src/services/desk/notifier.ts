@@ -1,6 +1,6 @@
 /**
  * Notifications of managers in their private chat with the manager bot: a new ticket, a
- * client wrote in my ticket, a ticket transferred to me, SLA warnings, a low rating (1–2) of
+ * client wrote in my ticket, a ticket reopened, a ticket transferred to me, SLA warnings, a low rating (1–2) of
  * my ticket. They go to the assigned manager, or to every active manager while the ticket is
  * unassigned; each kind can be switched off per manager (`Manager.mute`). Texts are in the
  * manager's language.
@@ -131,6 +131,15 @@ export async function notifyEvent(deps: Helpdesk, e: HelpdeskEvent): Promise<num
       const by = await getManager(deps.kv, e.by);
       if (!to?.active) return 0;
       return await deliver(deps, [to], "transferred", tk, "desk_n_transferred", {
+        by: escapeHtml(by ? personName(by) : String(e.by)),
+      });
+    }
+    case "reopened": {
+      // whoever reopened it knows already
+      const to = (await recipients(deps, tk)).filter((m) => m.id !== e.by);
+      if (e.byClient) return await deliver(deps, to, "reopened", tk, "desk_n_reopened_client");
+      const by = await getManager(deps.kv, e.by);
+      return await deliver(deps, to, "reopened", tk, "desk_n_reopened", {
         by: escapeHtml(by ? personName(by) : String(e.by)),
       });
     }
