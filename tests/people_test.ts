@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { addManager } from "../src/services/setup/managers.ts";
-import { getManager } from "../src/storage/people.ts";
+import { addAdmin, getAdmin, getManager } from "../src/storage/people.ts";
 import { getTicket } from "../src/storage/tickets.ts";
 import { clientOpensTicket, managerSays, sanitize, startDesk } from "./manager_harness.ts";
 
@@ -97,6 +97,26 @@ Deno.test({
       );
       await w.notifier.idle();
       assert.ok(!notes(ivan.id).some((t) => t.includes(`открыл(а) обращение #${n2}`)));
+    } finally {
+      await w.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "an admin added by id is named when they first write to one of the bots",
+  ...sanitize,
+  fn: async () => {
+    const w = await startDesk();
+    try {
+      const nina = w.emu.createUser({ firstName: "Nina", username: "nina_admin" });
+      await addAdmin(w.kv, nina.id, w.owner.id, w.clock.now());
+      assert.equal((await getAdmin(w.kv, nina.id))?.name, undefined);
+      await w.ask(nina.id, "/start");
+      await w.until(async () => (await getAdmin(w.kv, nina.id))?.name === "Nina", "Nina named");
+      assert.equal((await getAdmin(w.kv, nina.id))?.username, "nina_admin");
+      // no manager record is made up for her
+      assert.equal(await getManager(w.kv, nina.id), null);
     } finally {
       await w.stop();
     }
