@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { addManager } from "../src/services/setup/managers.ts";
-import { addAdmin, getAdmin, getManager } from "../src/storage/people.ts";
+import { addAdmin, getAdmin, getManager, putManager } from "../src/storage/people.ts";
 import { getTicket } from "../src/storage/tickets.ts";
 import { clientOpensTicket, managerSays, sanitize, startDesk } from "./manager_harness.ts";
 
@@ -97,6 +97,26 @@ Deno.test({
       );
       await w.notifier.idle();
       assert.ok(!notes(ivan.id).some((t) => t.includes(`открыл(а) обращение #${n2}`)));
+
+      // Maria leaves the team; her closed ticket, reopened by the customer, reaches the others
+      await managerSays(w, maria.id, n, { text: "/close" });
+      await w.until(async () => (await getTicket(w.kv, n))?.status === "closed", "closed again");
+      await putManager(w.kv, { ...(await getManager(w.kv, maria.id))!, active: false });
+      // from the list of her tickets this time (her current one is the other ticket)
+      const before = w.clientView(alice.id).length;
+      w.emu.userSend(alice.id, w.clientBot.id, { text: "/tickets" });
+      let list = undefined as ReturnType<typeof w.clientView>[number] | undefined;
+      await w.until(() => {
+        list = w.clientView(alice.id).slice(before).find((m) =>
+          JSON.stringify(m.replyMarkup ?? "").includes(`c:reopen:${n}`)
+        );
+        return list !== undefined;
+      }, "her tickets with a reopen button");
+      w.emu.userPressButton(alice.id, w.clientBot.id, list!.id, `c:reopen:${n}`);
+      await w.until(
+        () => notes(ivan.id).some((t) => t.includes(`снова открыл обращение #${n}`)),
+        "Ivan told of the reopen of a removed manager's ticket",
+      );
     } finally {
       await w.stop();
     }

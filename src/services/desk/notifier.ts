@@ -29,11 +29,15 @@ import { clientLabel, escapeHtml, threadLink } from "./format.ts";
 /** Ratings at or below this are reported to the manager. */
 export const LOW_RATING = 2;
 
-/** Who hears about a ticket: its manager, or every active manager while unassigned. */
+/**
+ * Who hears about a ticket: its manager, or every active manager while unassigned or while
+ * its manager is no longer on the team (a closed ticket of a removed manager, reopened, would
+ * otherwise be heard of by nobody).
+ */
 async function recipients(deps: Helpdesk, tk: Ticket): Promise<Manager[]> {
   if (tk.managerId !== null) {
     const m = await getManager(deps.kv, tk.managerId);
-    return m?.active ? [m] : [];
+    if (m?.active) return [m];
   }
   return (await listManagers(deps.kv)).filter((m) => m.active);
 }
