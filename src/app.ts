@@ -27,7 +27,8 @@ import { DurablePoller } from "./runtime/poller.ts";
 import { type BotKind, PollingSource, Supervisor } from "./runtime/supervisor.ts";
 import { WebhookServer } from "./runtime/webhook.ts";
 import { kvPacerStore } from "./storage/pacer.ts";
-import { applyBootstrap } from "./storage/settings.ts";
+import { applyBootstrap, getSettings } from "./storage/settings.ts";
+import { type MenuBot, setCommandMenus } from "./services/setup/commands.ts";
 
 /** A running service. */
 export interface App {
@@ -122,6 +123,17 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   // before anything is sent: the last process's sends still count in Telegram's windows
   await pacer.restore().catch((e) => log.warn("pacer state not restored", { err: e }));
   let supervisor: Supervisor | null = null;
+  const menus = async (bot: MenuBot, api: Api) => {
+    try {
+      const s = await getSettings(kv);
+      await setCommandMenus(api, bot, {
+        fallback: bot === "client" ? config.defaultLang : s.teamLang,
+        groupId: s.groupId,
+      });
+    } catch (e) {
+      log.warn("command menus not set", { bot, err: e });
+    }
+  };
   const base: ServiceDeps = {
     kv,
     clock,
@@ -187,6 +199,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     makeBot: (kind: BotKind, token: string) =>
       kind === "client" ? createClientBot(token, botDeps) : createManagerBot(token, botDeps),
     source: webhook ?? polling!,
+    // every start, not only on opening: a menu changed by a new version reaches Telegram
+    onStarted: (kind, bot) => menus(kind, bot.api),
   });
   const server = webhook
     ? Deno.serve(
@@ -220,6 +234,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   let settingsPoller: DurablePoller | null = null;
   try {
     await settingsBot.init();
+    await menus("settings", settingsBot.api);
     if (webhook) {
       // Deno Deploy has no long polling and runs several instances: by webhook, like the others
       await webhook.start("settings", settingsBot);

@@ -99,8 +99,17 @@ Deno.test({
       at = w.mark();
       w.press(`s:mgr_rm_ok:${maria.id}`);
       const removed = await w.waitFor(/Maria is no longer a manager/, at);
-      assert.match(removed.text!, /They have 1 open tickets/);
+      assert.match(removed.text!, /Their 1 open tickets are back with the whole team/);
       assert.equal((await getManager(w.kv, maria.id))?.active, false);
+      // her open ticket is the team's again, and its thread says so (the team speaks Russian)
+      assert.equal((await getTicket(w.kv, n))?.managerId, null);
+      await w.until(
+        () =>
+          emu.view(w.owner.id, w.groupId).some((m) =>
+            m.text?.startsWith("Maria больше не в команде: обращение вернулось в общую очередь")
+          ),
+        "the thread notice of the hand-back",
+      );
       assert.equal(
         emu.world.memberStatus(emu.world.chats.get(w.groupId)!, maria.id).status,
         "left",

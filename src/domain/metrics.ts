@@ -126,6 +126,9 @@ export function attributeCycles(
       case "reopened":
         cycle++;
         break;
+      case "unassigned":
+        assignee = null;
+        break;
       default:
         break;
     }

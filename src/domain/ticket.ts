@@ -77,7 +77,9 @@ export type TicketEventType =
   | "replied"
   | "closed"
   | "reopened"
-  | "rated";
+  | "rated"
+  /** Handed back to the team (its manager was removed); `fromManagerId` had it. */
+  | "unassigned";
 
 /** A recorded change: what, when, by whom, plus details of the change. */
 export interface TicketEvent {
@@ -189,6 +191,21 @@ export function take(ticket: Ticket, actor: Actor, at: number): Transition {
     ok: true,
     ticket: { ...ticket, managerId: actor.id, status: "in_progress", updatedAt: at },
     event: { type: "taken", at, actor, managerId: actor.id, fromManagerId: null },
+  };
+}
+
+/**
+ * An admin removed the ticket's manager: an open ticket goes back to the team, unassigned
+ * (the status stays: work done so far is not undone).
+ */
+export function unassign(ticket: Ticket, actor: Actor, at: number): Transition {
+  if (!isStaff(actor)) return { ok: false, reason: "not_allowed" };
+  if (ticket.status === "closed") return { ok: false, reason: "closed" };
+  if (ticket.managerId === null) return { ok: false, reason: "same_manager" };
+  return {
+    ok: true,
+    ticket: { ...ticket, managerId: null, updatedAt: at },
+    event: { type: "unassigned", at, actor, fromManagerId: ticket.managerId },
   };
 }
 

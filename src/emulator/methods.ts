@@ -853,8 +853,40 @@ export function makeHandlers(env: ApiEnv): Api {
     return n;
   });
 
-  const scopeKey = (p: Record<string, unknown>) =>
-    `${JSON.stringify(p.scope ?? { type: "default" })}|${str(p.language_code) ?? ""}`;
+  /**
+   * Telegram keeps one list per scope and language: the key names the scope by its kind and
+   * resolved ids (so `@username` and the numeric id, or fields in any order, are one scope).
+   * Unknown kinds, missing ids and bad language codes are refused as Telegram does.
+   */
+  const scopeKey = (bot: BotRec, p: Record<string, unknown>) => {
+    const scope = (typeof p.scope === "string" ? JSON.parse(p.scope) : p.scope ?? {
+      type: "default",
+    }) as { type?: unknown; chat_id?: unknown; user_id?: unknown };
+    const lang = str(p.language_code) ?? "";
+    if (lang && !/^[a-z]{2}$/.test(lang)) throw badRequest("invalid language code specified");
+    const type = str(scope.type);
+    switch (type) {
+      case "default":
+      case "all_private_chats":
+      case "all_group_chats":
+      case "all_chat_administrators":
+        return `${type}|${lang}`;
+      case "chat":
+      case "chat_administrators":
+      case "chat_member": {
+        if (scope.chat_id === undefined) throw badRequest("chat_id is empty");
+        const chat = chatToRead(bot, scope.chat_id);
+        if (type !== "chat" && chat.type === "private") {
+          throw badRequest("can't use the scope in private chats");
+        }
+        if (type !== "chat_member") return `${type}:${chat.id}|${lang}`;
+        if (typeof scope.user_id !== "number") throw badRequest("user_id is empty");
+        return `${type}:${chat.id}:${scope.user_id}|${lang}`;
+      }
+      default:
+        throw badRequest("unsupported bot command scope type");
+    }
+  };
   h.set("setMyCommands", ({ bot, params: p }) => {
     const cmds = p.commands as { command: string; description: string }[];
     if (cmds.length > 100) throw badRequest("too many commands");
@@ -864,12 +896,12 @@ export function makeHandlers(env: ApiEnv): Api {
         throw badRequest("BOT_COMMAND_DESCRIPTION_INVALID");
       }
     }
-    bot.commands.set(scopeKey(p), cmds);
+    bot.commands.set(scopeKey(bot, p), cmds);
     return true;
   });
-  h.set("getMyCommands", ({ bot, params: p }) => bot.commands.get(scopeKey(p)) ?? []);
+  h.set("getMyCommands", ({ bot, params: p }) => bot.commands.get(scopeKey(bot, p)) ?? []);
   h.set("deleteMyCommands", ({ bot, params: p }) => {
-    bot.commands.delete(scopeKey(p));
+    bot.commands.delete(scopeKey(bot, p));
     return true;
   });
   const textSetting = (field: string, key: string, max: number): [Handler, Handler] => [

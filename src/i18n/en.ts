@@ -95,6 +95,7 @@ export const en: Record<keyof typeof ru, string> = {
   thread_rated: "Client's rating: {score} {comment}",
   thread_taken: "Taken by {manager}.",
   thread_transferred: "Transferred to {manager}.",
+  thread_unassigned: "{manager} left the team: the ticket is back with everyone, take it (/take).",
   admin_update_set_aside:
     "⚠️ An update of the {bot} bot (#{id}) failed every attempt and was set aside so the rest could go on: {reason}. The message it carried may need a manual look; the service keeps running.",
   admin_storage_trouble:

@@ -98,6 +98,7 @@ export const managerRu = {
   desk_ev_closed: "{who} закрыл(а) обращение",
   desk_ev_reopened: "{who} открыл(а) обращение снова",
   desk_ev_rated: "Оценка: {score} {comment}",
+  desk_ev_unassigned: "Менеджер удалён из команды: обращение вернулось в общую очередь",
   // canned answers
   desk_canned_head: "<b>Шаблоны ответов</b>",
   desk_canned_pick: "<b>Какой шаблон отправить в обращение #{number}?</b>",
@@ -116,6 +117,8 @@ export const managerRu = {
   // notifications (HTML)
   desk_n_new: "🆕 Новое обращение <b>#{number}</b> · {topic}\nКлиент: {client}",
   desk_n_wrote: "✉️ Клиент {client} написал в обращение <b>#{number}</b> · {topic}",
+  desk_n_reopened_client: "🔄 Клиент {client} снова открыл обращение <b>#{number}</b> · {topic}",
+  desk_n_reopened: "🔄 {by} снова открыл(а) обращение <b>#{number}</b> · {topic}\nКлиент: {client}",
   desk_n_transferred:
     "➡️ {by} передал(а) вам обращение <b>#{number}</b> · {topic}\nКлиент: {client}",
   desk_n_sla_reaction_warn:
@@ -131,6 +134,7 @@ export const managerRu = {
   desk_setting_off: "🔕 {what}",
   desk_kind_new_ticket: "Новые обращения",
   desk_kind_client_wrote: "Клиент написал",
+  desk_kind_reopened: "Снова открытые",
   desk_kind_transferred: "Передано мне",
   desk_kind_sla: "Сроки (SLA)",
   desk_kind_low_rating: "Низкие оценки",

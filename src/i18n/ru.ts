@@ -94,6 +94,8 @@ export const ru = {
   thread_rated: "Оценка клиента: {score} {comment}",
   thread_taken: "Обращение взял(а) {manager}.",
   thread_transferred: "Обращение передано: {manager}.",
+  thread_unassigned:
+    "{manager} больше не в команде: обращение вернулось в общую очередь, возьмите его (/take).",
   admin_update_set_aside:
     "⚠️ Обновление бота {bot} (#{id}) не удалось обработать ни с одной попытки, оно отложено, чтобы остальное шло дальше: {reason}. Сообщение в нём, возможно, нужно посмотреть вручную; сервис продолжает работать.",
   admin_storage_trouble:

@@ -94,6 +94,8 @@ export class Supervisor implements BotControl {
       kv: Deno.Kv;
       log: Logger;
       makeBot: (kind: BotKind, token: string) => Bot;
+      /** Runs once a bot receives updates (its command menus); must not throw. */
+      onStarted?: (kind: BotKind, bot: Bot) => Promise<void>;
       source: UpdateSource;
     },
   ) {}
@@ -147,6 +149,7 @@ export class Supervisor implements BotControl {
       await this.deps.source.start(kind, bot);
       running.state = "running";
       this.deps.log.info("bot started", { bot: kind, username: bot.botInfo.username });
+      await this.deps.onStarted?.(kind, bot);
       return await this.#statusOf(kind);
     });
   }

@@ -49,6 +49,8 @@ export type HelpdeskEvent =
   | { type: "new_ticket"; ticket: number }
   | { type: "client_wrote"; ticket: number }
   | { type: "transferred"; ticket: number; to: number; by: number }
+  /** A closed ticket was opened again, by its client (`by` = their id) or by staff. */
+  | { type: "reopened"; ticket: number; by: number; byClient: boolean }
   | { type: "rated"; ticket: number; score: number }
   | { type: "sla"; ticket: number; threshold: SlaThreshold }
   /** The outbox gave up on a message of the ticket (see `services/outbox.ts`). */

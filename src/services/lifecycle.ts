@@ -16,9 +16,10 @@ import {
   type Ticket,
   transfer,
   type Transition,
+  unassign,
 } from "../domain/ticket.ts";
 import { t, type TextKey } from "../i18n/mod.ts";
-import { getManager } from "../storage/people.ts";
+import { getAdmin, getManager } from "../storage/people.ts";
 import { getSettings } from "../storage/settings.ts";
 import { changeTicket } from "../storage/tickets.ts";
 import { personName } from "./post.ts";
@@ -82,7 +83,10 @@ async function act(
 async function who(deps: Helpdesk, actor: Actor): Promise<{ key: TextKey; name: string }> {
   if (actor.role === "client") return { key: "who_client", name: "" };
   const m = await getManager(deps.kv, actor.id);
-  return { key: "who_manager", name: m ? personName(m) : String(actor.id) };
+  if (m) return { key: "who_manager", name: personName(m) };
+  // an admin who is no manager: named once a bot has seen them (bots/people.ts)
+  const a = await getAdmin(deps.kv, actor.id);
+  return { key: "who_manager", name: a?.name ? personName(a) : String(actor.id) };
 }
 
 /**
@@ -119,7 +123,7 @@ export async function closeTicket(
 export async function reopenTicket(deps: Helpdesk, n: number, actor: Actor): Promise<ActionResult> {
   const w = await who(deps, actor);
   const teamLang = (await getSettings(deps.kv)).teamLang;
-  return await act(deps, n, (tk, at) => reopen(tk, actor, at), () => [
+  const r = await act(deps, n, (tk, at) => reopen(tk, actor, at), () => [
     {
       lane: "group",
       key: "thread_reopened_by",
@@ -130,6 +134,16 @@ export async function reopenTicket(deps: Helpdesk, n: number, actor: Actor): Pro
       key: actor.role === "client" ? "ticket_reopened_client" : "ticket_reopened_by_manager",
     },
   ]);
+  // the work is back: its manager (the whole team while nobody has it) hears of it
+  if (r.ok) {
+    deps.notifier?.notify({
+      type: "reopened",
+      ticket: n,
+      by: actor.id,
+      byClient: actor.role === "client",
+    });
+  }
+  return r;
 }
 
 /** A manager takes an unassigned ticket. */
@@ -156,6 +170,21 @@ export async function transferTicket(
     deps.notifier?.notify({ type: "transferred", ticket: n, to: toManagerId, by: actor.id });
   }
   return r;
+}
+
+/**
+ * A removed manager's ticket goes back to the team, unassigned; the thread is told so that
+ * someone takes it. `name` is the removed manager's.
+ */
+export async function unassignTicket(
+  deps: Helpdesk,
+  n: number,
+  actor: Actor,
+  name: string,
+): Promise<ActionResult> {
+  return await act(deps, n, (tk, at) => unassign(tk, actor, at), () => [
+    { lane: "group", key: "thread_unassigned", params: { manager: name } },
+  ]);
 }
 
 /** The client rates the last close. */

@@ -84,7 +84,73 @@ export async function listAdmins(kv: Deno.Kv): Promise<number[]> {
   return out;
 }
 
-/** Adds an admin. */
-export async function addAdmin(kv: Deno.Kv, id: number, by: number, at: number): Promise<void> {
-  await kv.set(K.admin(id), { by, at });
+/** Adds an admin, with their name and username when they are known already. */
+export async function addAdmin(
+  kv: Deno.Kv,
+  id: number,
+  by: number,
+  at: number,
+  profile: { name?: string; username?: string } = {},
+): Promise<void> {
+  const rec: StoredAdmin = { by, at };
+  if (profile.name) rec.name = profile.name;
+  if (profile.username) rec.username = profile.username;
+  await kv.set(K.admin(id), rec);
+}
+
+/** How Telegram shows a person right now (from an update's `from`). */
+export interface Profile {
+  id: number;
+  name: string;
+  username?: string;
+}
+
+/**
+ * Brings the manager's and the admin's record of `p.id` (where there is one) in line with how
+ * Telegram shows them: a person added by a bare id gets a name and a username. Returns whether
+ * `p.id` is staff with a stored record (so the caller knows the profile is now in line).
+ * Atomic with a check; records that already agree are not written.
+ */
+export async function refreshStaffProfile(
+  kv: Deno.Kv,
+  p: Profile,
+): Promise<{ staff: boolean; managerChanged: boolean }> {
+  for (;;) {
+    const [m, a] = await kv.getMany<[Manager, StoredAdmin]>([K.manager(p.id), K.admin(p.id)]);
+    const op = kv.atomic().check(m).check(a);
+    let managerChanged = false;
+    if (m.value && !sameProfile(m.value, p)) {
+      op.set(K.manager(p.id), withProfile(m.value, p));
+      managerChanged = true;
+    }
+    const adminChanged = a.value !== null && !sameProfile(a.value, p);
+    if (adminChanged) op.set(K.admin(p.id), withProfile(a.value!, p));
+    const staff = m.value !== null || a.value !== null;
+    if (!managerChanged && !adminChanged) return { staff, managerChanged };
+    if ((await op.commit()).ok) return { staff, managerChanged };
+  }
+}
+
+/** An admin added in the settings bot; the name is filled in once Telegram shows them. */
+export interface StoredAdmin {
+  by: number;
+  at: number;
+  name?: string;
+  username?: string;
+}
+
+/** Reads an admin added in the settings bot. */
+export async function getAdmin(kv: Deno.Kv, id: number): Promise<StoredAdmin | null> {
+  return (await kv.get<StoredAdmin>(K.admin(id))).value;
+}
+
+function sameProfile(r: { name?: string; username?: string }, p: Profile): boolean {
+  return r.name === p.name && (r.username ?? undefined) === p.username;
+}
+
+function withProfile<T extends { name?: string; username?: string }>(r: T, p: Profile): T {
+  const next: T = { ...r, name: p.name };
+  if (p.username) next.username = p.username;
+  else delete next.username;
+  return next;
 }

@@ -7,6 +7,7 @@
 import { Bot } from "grammy";
 import type { BotDeps } from "../context.ts";
 import { installPacing } from "../pacing.ts";
+import { rememberStaffNames } from "../people.ts";
 import { managersGroup } from "./managers_group.ts";
 import { membership } from "./membership.ts";
 import { menu } from "./menu.ts";
@@ -16,6 +17,8 @@ import { privateMessages } from "./private_messages.ts";
 export function createClientBot(token: string, deps: BotDeps): Bot {
   const bot = new Bot(token, { client: { apiRoot: deps.apiRoot } });
   installPacing(bot.api, deps.pacer, "client");
+  // first: a manager's comment names them before anything reads their record
+  bot.use(rememberStaffNames(deps));
   bot.use(membership(deps));
   bot.use(menu(deps));
   bot.use(privateMessages(deps));

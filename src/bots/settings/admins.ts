@@ -5,7 +5,7 @@
  * @module
  */
 import { Composer, InlineKeyboard } from "grammy";
-import { addAdmin, listAdmins } from "../../storage/people.ts";
+import { addAdmin, getAdmin, listAdmins } from "../../storage/people.ts";
 import { removeAdmin } from "../../storage/setup.ts";
 import { btn, intArg } from "./buttons.ts";
 import type { SCtx } from "./context.ts";
@@ -19,8 +19,14 @@ async function showAdmins(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
   const kb = new InlineKeyboard();
   for (const id of await listAdmins(deps.kv)) {
     if (deps.config.adminIds.includes(id)) continue;
-    lines.push(ctx.tr("s_admin_line", { id }));
-    kb.text(ctx.tr("s_btn_remove_named", { name: String(id) }), btn("adm_rm", id)).row();
+    // named once Telegram has shown them to one of the bots (bots/people.ts)
+    const a = await getAdmin(deps.kv, id);
+    const label = a?.name
+      ? `${a.name}${a.username ? ` @${a.username}` : ""} (id ${id})`
+      : String(id);
+    lines.push(ctx.tr("s_admin_line", { id: label }));
+    kb.text(ctx.tr("s_btn_remove_named", { name: a?.name ?? String(id) }), btn("adm_rm", id))
+      .row();
   }
   kb.text(ctx.tr("s_btn_add_admin"), btn("adm_add"));
   await say(ctx, lines.join("\n"), backRow(ctx, kb));
@@ -36,7 +42,16 @@ export function admins(deps: SettingsBotDeps): Composer<SCtx> {
     if (p === "hidden") return void await ctx.reply(ctx.tr("s_person_hidden"));
     if (!p) return void await ctx.reply(ctx.tr("s_person_bad_input"));
     await done(ctx, deps.kv);
-    await addAdmin(deps.kv, p.id, ctx.adminId, deps.clock.now());
+    // a bare id carries no name yet (personOf names it by the number)
+    await addAdmin(
+      deps.kv,
+      p.id,
+      ctx.adminId,
+      deps.clock.now(),
+      p.name === String(p.id)
+        ? {}
+        : { name: p.name, ...(p.username ? { username: p.username } : {}) },
+    );
     deps.log.info("admin added", { admin: p.id, by: ctx.adminId });
     await ctx.reply(ctx.tr("s_admin_added", { id: p.id }));
     await showAdmins(deps, ctx);

@@ -11,6 +11,7 @@ import type { Config } from "../../config.ts";
 import type { BotControl } from "../../runtime/supervisor.ts";
 import type { BotDeps } from "../context.ts";
 import type { SetupDeps } from "../../services/setup/deps.ts";
+import { rememberStaffNames } from "../people.ts";
 import { access } from "./access.ts";
 import { admins } from "./admins.ts";
 import { channel, listenSignals } from "./channel.ts";
@@ -57,6 +58,7 @@ export function createSettingsBot(token: string, deps: SettingsBotDeps): Bot {
     await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
   });
   f.on("message", (ctx) => showMenu(deps, ctx));
+  bot.use(rememberStaffNames(deps));
   bot.use(access(deps, f));
   listenSignals(deps, bot.api);
   bot.catch((err) => {

@@ -126,7 +126,7 @@ export function managers(deps: SettingsBotDeps): Composer<SCtx> {
   });
   onButton(c, ["mgr_rm_ok"], async (ctx, [a]) => {
     const id = intArg(a);
-    const r = id === null ? null : await removeManager(deps, id);
+    const r = id === null ? null : await removeManager(deps, id, ctx.adminId);
     if (!r) return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
     const lines = [ctx.tr("s_manager_removed", { name: personName(r.manager) })];
     if (!r.removedFromChats) lines.push(ctx.tr("s_manager_not_removed_chats"));

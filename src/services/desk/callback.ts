@@ -15,12 +15,19 @@ export type TicketAct = "take" | "close" | "reopen" | "tr";
 /** Actions on a client offered by their card. */
 export type ClientAct = "card" | "tickets" | "block" | "unblock";
 /** Kinds of notifications a manager can switch off (stored in `Manager.mute`). */
-export type NotifyKind = "new_ticket" | "client_wrote" | "transferred" | "sla" | "low_rating";
+export type NotifyKind =
+  | "new_ticket"
+  | "client_wrote"
+  | "reopened"
+  | "transferred"
+  | "sla"
+  | "low_rating";
 
 /** Every kind of notification, in menu order. */
 export const NOTIFY_KINDS: readonly NotifyKind[] = [
   "new_ticket",
   "client_wrote",
+  "reopened",
   "transferred",
   "sla",
   "low_rating",

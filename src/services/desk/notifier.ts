@@ -1,6 +1,6 @@
 /**
  * Notifications of managers in their private chat with the manager bot: a new ticket, a
- * client wrote in my ticket, a ticket transferred to me, SLA warnings, a low rating (1–2) of
+ * client wrote in my ticket, a ticket reopened, a ticket transferred to me, SLA warnings, a low rating (1–2) of
  * my ticket. They go to the assigned manager, or to every active manager while the ticket is
  * unassigned; each kind can be switched off per manager (`Manager.mute`). Texts are in the
  * manager's language.
@@ -26,11 +26,15 @@ import { personName } from "../post.ts";
 import { deskButton, type NotifyKind } from "./callback.ts";
 import { clientLabel, escapeHtml, threadLink } from "./format.ts";
 
-/** Who hears about a ticket: its manager, or every active manager while unassigned. */
+/**
+ * Who hears about a ticket: its manager, or every active manager while unassigned or while
+ * its manager is no longer on the team (a closed ticket of a removed manager, reopened, would
+ * otherwise be heard of by nobody).
+ */
 async function recipients(deps: Helpdesk, tk: Ticket): Promise<Manager[]> {
   if (tk.managerId !== null) {
     const m = await getManager(deps.kv, tk.managerId);
-    return m?.active ? [m] : [];
+    if (m?.active) return [m];
   }
   return (await listManagers(deps.kv)).filter((m) => m.active);
 }
@@ -128,6 +132,15 @@ export async function notifyEvent(deps: Helpdesk, e: HelpdeskEvent): Promise<num
       const by = await getManager(deps.kv, e.by);
       if (!to?.active) return 0;
       return await deliver(deps, [to], "transferred", tk, "desk_n_transferred", {
+        by: escapeHtml(by ? personName(by) : String(e.by)),
+      });
+    }
+    case "reopened": {
+      // whoever reopened it knows already
+      const to = (await recipients(deps, tk)).filter((m) => m.id !== e.by);
+      if (e.byClient) return await deliver(deps, to, "reopened", tk, "desk_n_reopened_client");
+      const by = await getManager(deps.kv, e.by);
+      return await deliver(deps, to, "reopened", tk, "desk_n_reopened", {
         by: escapeHtml(by ? personName(by) : String(e.by)),
       });
     }

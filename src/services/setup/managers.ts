@@ -1,7 +1,7 @@
 /**
  * The team: one-time invite links into the manager bot, adding a manager by a forwarded
  * message or an id, personal invite links to the channel and the group, and removal (rights
- * gone at once, out of both chats, open tickets listed for reassignment).
+ * gone at once, out of both chats, open tickets handed back to the team).
  *
  * @module
  */
@@ -10,6 +10,8 @@ import type { Manager } from "../../domain/records.ts";
 import type { Ticket } from "../../domain/ticket.ts";
 import type { Lang } from "../../i18n/mod.ts";
 import { getManager, listManagers, putManager } from "../../storage/people.ts";
+import { unassignTicket } from "../lifecycle.ts";
+import { personName } from "../post.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { consumeInvite, createInvite } from "../../storage/setup.ts";
 import { ticketsByManager } from "../../storage/tickets.ts";
@@ -52,10 +54,12 @@ export async function addManager(
   p: Person,
 ): Promise<Manager> {
   const old = await getManager(deps.kv, p.id);
+  // a bare id names nobody: a returning manager keeps the name Telegram showed before
+  const known = p.name === String(p.id) && old ? old : p;
   const m: Manager = {
     id: p.id,
-    name: p.name,
-    ...(p.username ? { username: p.username } : {}),
+    name: known.name,
+    ...(known.username ? { username: known.username } : {}),
     lang: p.lang,
     addedAt: deps.clock.now(),
     addedBy: by,
@@ -165,7 +169,7 @@ export async function addManagerByAdmin(
 /** Outcome of removing a manager. */
 export interface RemoveResult {
   manager: Manager;
-  /** Their tickets that are not closed, to hand to someone else. */
+  /** Their tickets that were not closed: now unassigned, to be handed to someone else. */
   openTickets: Ticket[];
   /** Whether both chats removed them (false: the manager bot lacks the right). */
   removedFromChats: boolean;
@@ -173,9 +177,15 @@ export interface RemoveResult {
 
 /**
  * Removes a manager: rights end at once (active=false), then they are removed from the
- * channel and the group (ban + unban, so they could be invited again later).
+ * channel and the group (ban + unban, so they could be invited again later), and their open
+ * tickets go back to the team, unassigned, each thread told so (nobody would answer them
+ * otherwise: an inactive manager hears of nothing). `by` is the admin.
  */
-export async function removeManager(deps: SetupDeps, id: number): Promise<RemoveResult | null> {
+export async function removeManager(
+  deps: SetupDeps,
+  id: number,
+  by: number,
+): Promise<RemoveResult | null> {
   const m = await getManager(deps.kv, id);
   if (!m) return null;
   const manager = { ...m, active: false };
@@ -195,6 +205,11 @@ export async function removeManager(deps: SetupDeps, id: number): Promise<Remove
     }
   }
   const openTickets = (await ticketsByManager(deps.kv, id)).filter((t) => t.status !== "closed");
+  for (const tk of openTickets) {
+    const r = await unassignTicket(deps, tk.number, { role: "admin", id: by }, personName(m));
+    // a ticket closed or reassigned meanwhile needs nothing more
+    if (!r.ok) deps.log.info("ticket not handed back", { ticket: tk.number, reason: r.reason });
+  }
   return { manager, openTickets, removedFromChats };
 }
 

@@ -9,20 +9,12 @@ import { releaseAllClosedHolds } from "../closed_hold.ts";
 import QRCode from "qrcode";
 import type { Api } from "grammy";
 import type { Settings } from "../../domain/settings.ts";
-import { type Lang, t, type TextKey } from "../../i18n/mod.ts";
+import { type Lang, t } from "../../i18n/mod.ts";
 import { listSettingsChanges, updateSettings } from "../../storage/settings.ts";
 import type { SetupDeps } from "./deps.ts";
+import { setCommandMenus } from "./commands.ts";
 import { type DoctorReport, runDoctor } from "./doctor.ts";
 import { apiFor, learnBotIdentities } from "./token.ts";
-
-/** Commands each bot shows in Telegram's menu, with the locale key of each description. */
-const COMMANDS: Record<"client" | "manager", Array<[string, TextKey]>> = {
-  client: [["start", "s_cmd_start"], ["new", "s_cmd_new"], ["tickets", "s_cmd_tickets"], [
-    "help",
-    "s_cmd_help",
-  ]],
-  manager: [["start", "s_cmd_mgr_start"]],
-};
 
 const LANGS: Lang[] = ["ru", "en"];
 
@@ -36,12 +28,14 @@ export async function qrPng(url: string): Promise<Uint8Array> {
   return new Uint8Array(await QRCode.toBuffer(url, { margin: 2, width: 512 }));
 }
 
-async function setInterface(api: Api, kind: "client" | "manager", name: string) {
-  const cmds = (lang: Lang) =>
-    COMMANDS[kind].map(([command, key]) => ({ command, description: t(lang, key) }));
-  await api.setMyCommands(cmds("ru"));
+async function setInterface(
+  api: Api,
+  kind: "client" | "manager",
+  name: string,
+  menus: { fallback: Lang; groupId: number | null },
+) {
+  await setCommandMenus(api, kind, menus);
   for (const lang of LANGS) {
-    await api.setMyCommands(cmds(lang), { language_code: lang });
     await api.setMyName(
       t(lang, kind === "client" ? "s_iface_client_name" : "s_iface_manager_name", { name })
         .slice(0, 64),
@@ -66,7 +60,10 @@ export async function setInterfaces(deps: SetupDeps, s: Settings): Promise<void>
     const api = apiFor(deps, token);
     try {
       const me = await api.getMe();
-      await setInterface(api, kind, me.first_name);
+      await setInterface(api, kind, me.first_name, {
+        fallback: kind === "client" ? deps.defaultLang ?? "en" : s.teamLang,
+        groupId: s.groupId,
+      });
     } catch (e) {
       deps.log.warn("could not set the bot's interface", { bot: kind, err: e });
     }
