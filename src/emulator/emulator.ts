@@ -66,7 +66,16 @@ export type UserContent =
   | { sticker: { emoji?: string; fileUniqueId?: string } }
   | { location: { latitude: number; longitude: number } }
   | { contact: { phone_number: string; first_name: string; last_name?: string; user_id?: number } }
-  | { poll: { question: string; options: string[] } };
+  | { poll: { question: string; options: string[] } }
+  /** paid media (a channel post or a user's message); bots see only its preview */
+  | { paid_media: { star_count: number; width?: number; height?: number; caption?: string } }
+  /** a giveaway post, sent (or forwarded) from a channel */
+  | { giveaway: { winner_count: number; winners_selection_date?: number } }
+  | {
+    invoice: { title: string; description: string; currency: string; total_amount: number };
+  }
+  /** a forwarded story of a chat (default: the user's own) */
+  | { story: { chatId?: number; id?: number } };
 
 /** A synthetic file a user sends (or fileUniqueId to re-send a known one). */
 export interface FileSpec {
@@ -458,7 +467,7 @@ export class Emulator {
    */
   userSend(userId: number, chatId: number, content: UserContent, o: UserSendOptions = {}): SentRef {
     const chat = this.userChat(userId, chatId, true);
-    const m = this.userPost(userId, chat, this.userContent(content), o);
+    const m = this.userPost(userId, chat, this.userContent(content, chat, userId), o);
     this.world.dispatchMessage(m);
     this.api.afterPosts([m]);
     return { chatId: chat.type === "private" ? chat.botId! : chat.id, messageId: m.id };
@@ -894,8 +903,51 @@ export class Emulator {
     });
   }
 
-  private userContent(c: UserContent): Partial<MsgRec> {
+  private userContent(c: UserContent, chat?: ChatRec, userId?: number): Partial<MsgRec> {
     const w = this.world;
+    // Bot API PaidMediaInfo: a bot that has not bought the media sees a PaidMediaPreview.
+    if ("paid_media" in c) {
+      const p = c.paid_media;
+      const body: Partial<MsgRec> = {
+        kind: "paid_media",
+        extra: {
+          paid_media: {
+            star_count: p.star_count,
+            paid_media: [{ type: "preview", width: p.width ?? 1280, height: p.height ?? 960 }],
+          },
+        },
+      };
+      if (p.caption) {
+        body.caption = p.caption;
+        body.captionEntities = withAutoEntities(p.caption, []);
+      }
+      return body;
+    }
+    if ("giveaway" in c) {
+      const g = c.giveaway;
+      const chats = chat && chat.type !== "private" ? [w.chatJson(chat)] : [];
+      return {
+        kind: "giveaway",
+        extra: {
+          giveaway: {
+            chats,
+            winners_selection_date: g.winners_selection_date ?? w.now() + 86400,
+            winner_count: g.winner_count,
+          },
+        },
+      };
+    }
+    if ("invoice" in c) {
+      return { kind: "invoice", extra: { invoice: { ...c.invoice, start_parameter: "" } } };
+    }
+    if ("story" in c) {
+      const of = c.story.chatId !== undefined ? w.chats.get(c.story.chatId) : undefined;
+      const u = userId !== undefined ? w.users.get(userId) : undefined;
+      const storyChat = of
+        ? w.chatJson(of)
+        : { id: userId, type: "private", first_name: u?.firstName ?? "" };
+      return { kind: "story", extra: { story: { chat: storyChat, id: c.story.id ?? 1 } } };
+    }
     if ("text" in c) {
       if (c.text.length === 0 || c.text.length > LIMITS.textMax) {
         throw new Error("text must be 1-4096 characters");

@@ -54,6 +54,11 @@ const isActive = (s: MemberStatus) =>
   s === "creator" || s === "administrator" || s === "member" || s === "restricted";
 /** live_period of a location that can be updated forever (Bot API sendLocation). */
 const LIVE_FOREVER = 0x7FFFFFFF;
+/**
+ * Content tdlib refuses to copy (MessageContent.cpp can_forward_message_content with is_copy:
+ * Giveaway, GiveawayWinners, PaidMedia, Invoice); forwarding them is allowed.
+ */
+const UNCOPYABLE: ReadonlySet<MsgKind> = new Set(["paid_media", "giveaway", "invoice"]);
 const chatWord = (c: ChatRec) => (c.type === "channel" ? "channel chat" : "supergroup chat");
 
 /** The handler table plus the channel side effects the control surface reuses. */
@@ -227,7 +232,8 @@ export function makeHandlers(env: ApiEnv): Api {
     const owned = w.fileIds.get(v);
     if (!owned || owned.botId !== bot.id) throw badRequest(E.wrongFileId);
     const f = owned.file;
-    const compatible = f.kind === kind ||
+    // a thumbnail's file_id can be downloaded, not sent as a photo
+    const compatible = !f.isThumb && f.kind === kind ||
       (kind === "document" && f.kind === "animation") ||
       (kind === "animation" && f.kind === "document");
     if (!compatible) throw badRequest(E.fileTypeMismatch);
@@ -388,6 +394,7 @@ export function makeHandlers(env: ApiEnv): Api {
     const m = w.message(from, id);
     if (!m || m.kind === "service") throw badRequest(copy ? E.copyNotFound : E.forwardNotFound);
     if (from.protectedContent || m.protect) throw badRequest(copy ? E.cantCopy : E.cantForward);
+    if (copy && UNCOPYABLE.has(m.kind)) throw badRequest(E.cantCopy);
     return m;
   }
 
@@ -448,8 +455,10 @@ export function makeHandlers(env: ApiEnv): Api {
     checkIds(ids);
     const from = chatToRead(c.bot, p.from_chat_id);
     if (from.protectedContent) throw badRequest(copy ? E.cantCopy : E.cantForward);
+    // Why: tdlib forward_messages leaves out the messages it can't send (a copy of paid media,
+    // a giveaway or an invoice); only when none is left does the call fail.
     const src = ids.map((id) => w.message(from, id)).filter((m): m is MsgRec =>
-      m !== undefined && m.kind !== "service" && !m.protect
+      m !== undefined && m.kind !== "service" && !m.protect && !(copy && UNCOPYABLE.has(m.kind))
     );
     if (src.length === 0) throw badRequest(copy ? E.copyNotFound : E.forwardNotFound);
     const t = target(c.bot, p, c);
@@ -787,6 +796,9 @@ export function makeHandlers(env: ApiEnv): Api {
     const own = m.authorId === bot.id;
     const ok = own || chat.type === "private" || rights(chat, bot.id)?.can_delete_messages === true;
     if (!ok) throw badRequest(E.cantDelete);
+    // Why: bots can't delete messages older than 2 days, in any chat (MessagesManager.cpp
+    // can_delete_channel_message, and DEFAULT_REVOKE_TIME_LIMIT for bots in can_revoke_message).
+    if (w.ageSec(m) >= LIMITS.deleteMaxAgeSec) throw badRequest(E.cantDelete);
     m.deleted = true;
     return true;
   });

@@ -19,6 +19,8 @@ export const LIMITS = {
   callbackAnswerTextMax: 200,
   /** Telegram seconds a callback query may still be answered (never below 2 real s). */
   callbackQueryTtlSec: 15,
+  /** Telegram seconds after which a bot can no longer delete a message (2 days) */
+  deleteMaxAgeSec: 2 * 86400,
   pollOptionsMin: 2,
   pollOptionsMax: 12,
   descriptionMax: 512,

@@ -77,6 +77,8 @@ export class BotUpdates {
   allowed?: Set<string>;
   webhook?: WebhookState;
   private wakeScheduled = false;
+  /** performance.now() when each queued update was stored (its lifetime counts from it) */
+  private born = new WeakMap<Update, number>();
 
   constructor(
     private clock: Clock,
@@ -93,7 +95,9 @@ export class BotUpdates {
   /** Queues an update (if allowed) and wakes the poller or webhook delivery. */
   push(type: string, payload: unknown): void {
     if (!this.accepts(type)) return;
-    this.queue.push({ update_id: this.nextId++, [type]: payload });
+    const u: Update = { update_id: this.nextId++, [type]: payload };
+    this.born.set(u, performance.now());
+    this.queue.push(u);
     if (this.webhook) this.deliver();
     else if (this.poller && !this.wakeScheduled) {
       // Why: batch updates queued in the same tick (e.g. an album) into one answer.
@@ -117,6 +121,7 @@ export class BotUpdates {
 
   /** Number of updates not yet confirmed. */
   get pending(): number {
+    if (!this.webhook) this.dropExpired();
     return this.queue.length;
   }
 
@@ -152,6 +157,7 @@ export class BotUpdates {
       this.timers.cancel(old.timer);
       old.reject(new ApiError(409, E.conflictPoll));
     }
+    this.dropExpired();
     limit = Math.min(100, Math.max(1, limit || 100));
     if (this.queue.length > 0 || timeoutSec <= 0 || this.timers.closed) {
       return Promise.resolve(this.queue.slice(0, limit));
@@ -171,6 +177,17 @@ export class BotUpdates {
         resolve([]);
       }, { once: true });
     });
+  }
+
+  /**
+   * Drops updates nobody fetched within their lifetime (Client.cpp add_update: a message
+   * lives message_date + 86400 - now seconds in the queue, a callback query 150, ...).
+   */
+  private dropExpired(): void {
+    const now = performance.now();
+    this.queue = this.queue.filter((u) =>
+      now - (this.born.get(u) ?? now) < this.clock.realMs(BotUpdates.lifetimeSec(u))
+    );
   }
 
   /** Ends a pending poll with no updates (used on close). */

@@ -116,6 +116,10 @@ export type MsgKind =
   | "location"
   | "contact"
   | "poll"
+  | "paid_media"
+  | "giveaway"
+  | "invoice"
+  | "story"
   | "service";
 
 /** Kinds of stored files. */
@@ -148,7 +152,20 @@ export interface FileRec {
   emoji?: string;
   /** for photos: all sizes, smallest first (this file is one of them) */
   sizes?: FileRec[];
+  /** video, animation, audio, document, sticker: the thumbnail (a JPEG PhotoSize) */
+  thumb?: FileRec;
+  /** this file is a thumbnail: it can be downloaded but not sent as a photo */
+  isThumb?: boolean;
 }
+
+/** Kinds whose messages carry a thumbnail, and its size (Bot API `thumbnail`). */
+const THUMB_SIZE: Partial<Record<FileKind, [number, number]>> = {
+  video: [320, 180],
+  animation: [320, 180],
+  audio: [320, 320],
+  document: [320, 320],
+  sticker: [128, 128],
+};
 
 /** A stored message. */
 export interface MsgRec {
@@ -181,6 +198,8 @@ export interface MsgRec {
   /** a live location: its period (Telegram s) and when it ends (performance.now() ms) */
   live?: { period: number; endsAt: number; heading?: number; radius?: number };
   service?: Record<string, unknown>;
+  /** performance.now() when stored: the message's age runs on the scaled clock */
+  bornAt?: number;
 }
 
 /** Options of the world. */
@@ -407,6 +426,10 @@ export class World {
     };
     this.files.set(rec.uid, rec);
     this.filePaths.set(rec.path, rec);
+    const t = THUMB_SIZE[kind];
+    if (t && !rec.thumb) {
+      rec.thumb = this.addFile("photo", { size: 4_000, width: t[0], height: t[1], isThumb: true });
+    }
     return rec;
   }
 
@@ -435,10 +458,22 @@ export class World {
 
   /** Stores a message in a chat with the next id. */
   addMessage(chat: ChatRec, m: Omit<MsgRec, "chat" | "id" | "date"> & { date?: number }): MsgRec {
-    const msg: MsgRec = { ...m, chat, id: chat.nextMessageId++, date: m.date ?? this.now() };
+    const msg: MsgRec = {
+      ...m,
+      chat,
+      id: chat.nextMessageId++,
+      date: m.date ?? this.now(),
+      bornAt: m.date === undefined ? performance.now() : undefined,
+    };
     chat.messages.set(msg.id, msg);
     for (const o of this.observers) o(msg);
     return msg;
+  }
+
+  /** Age of a message in Telegram seconds (scaled clock; by its date if loaded with one). */
+  ageSec(m: MsgRec): number {
+    if (m.bornAt === undefined) return this.now() - m.date;
+    return this.opts.clock.telegramSec(performance.now() - m.bornAt);
   }
 
   /** A live (not deleted) message. */
@@ -534,7 +569,13 @@ export class World {
       o.file_name = f.fileName;
     }
     if (f.mimeType && f.kind !== "sticker") o.mime_type = f.mimeType;
+    if (f.thumb) o.thumbnail = this.thumbJson(bot, f.thumb);
     return o;
+  }
+
+  /** A thumbnail PhotoSize with this bot's own file_id. */
+  private thumbJson(bot: BotRec, t: FileRec): Record<string, unknown> {
+    return { ...this.fileJson(bot, t), width: t.width, height: t.height };
   }
 
   /** A message as the Bot API returns it to `bot` (its own file_ids). */
@@ -582,6 +623,9 @@ export class World {
         o.animation = this.mediaJson(bot, f);
         // Bot API: "when this field is set, the document field will also be set"
         o.document = this.fileJson(bot, f);
+        if (f.thumb) {
+          (o.document as Record<string, unknown>).thumbnail = this.thumbJson(bot, f.thumb);
+        }
       } else o[m.kind] = this.mediaJson(bot, f);
     }
     if (m.extra) Object.assign(o, m.extra);

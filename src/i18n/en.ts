@@ -86,6 +86,7 @@ export const en: Record<keyof typeof ru, string> = {
   thread_undeliverable: "⚠️ Could not deliver the message to the client: {reason}",
   thread_undeliverable_after:
     "⚠️ Could not deliver the message to the client: {reason} ({attempts} attempts). It is no longer retried.",
+  thread_not_copied: "⚠️ A message from the client could not be copied into this thread: {reason}",
   client_undelivered:
     "⚠️ Your message could not be passed on to the support team. Please send it again later.",
   admin_undeliverable:

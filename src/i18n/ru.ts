@@ -85,6 +85,7 @@ export const ru = {
   thread_undeliverable: "⚠️ Не удалось доставить сообщение клиенту: {reason}",
   thread_undeliverable_after:
     "⚠️ Не удалось доставить сообщение клиенту: {reason} (попыток: {attempts}). Больше не отправляется.",
+  thread_not_copied: "⚠️ Сообщение клиента не удалось скопировать в этот тред: {reason}",
   client_undelivered:
     "⚠️ Ваше сообщение не удалось передать в поддержку. Пожалуйста, отправьте его ещё раз позже.",
   admin_undeliverable:

@@ -336,6 +336,14 @@ export class Outbox {
         lane: "client",
         action: { type: "notice", key: "client_undelivered", params: {} },
       }]);
+      // Why: a message Telegram refuses for good (e.g. paid media or an invoice can't be
+      // copied) must not vanish from the thread unnoticed: the managers see it and why.
+      if (f.reason.startsWith("Bad Request")) {
+        await this.enqueue(j.ticket, [{
+          lane: "group",
+          action: { type: "notice", key: "thread_not_copied", params: { reason: f.reason } },
+        }]);
+      }
     }
     this.#notifier()?.notify({
       type: "undeliverable",
