@@ -94,7 +94,18 @@ export interface UserSendOptions {
   replyTo?: number;
   /** forum topic id (forum supergroups only) */
   threadId?: number;
+  /** in a group: sent by the user as an anonymous admin (owner or administrator) */
+  asAnonymousAdmin?: boolean;
+  /** in a group: sent on behalf of a channel the user owns or administers */
+  asChannel?: number;
 }
+
+/** Where a forwarded message comes from (MessageOrigin kinds). */
+export type ForwardOriginSpec =
+  | { type: "user"; userId: number; date?: number }
+  | { type: "hidden_user"; senderUserName: string; date?: number }
+  | { type: "chat"; chatId: number; authorSignature?: string; date?: number }
+  | { type: "channel"; chatId: number; messageId: number; authorSignature?: string; date?: number };
 
 /** A message as a human sees it. */
 export interface ViewMessage {
@@ -146,6 +157,8 @@ export class Emulator {
   readonly clock: Clock;
   readonly limiter: RateLimiter;
   readonly faults = new Faults();
+  /** reactions per "chat:bot:message:user" key, for old_reaction in message_reaction */
+  private reactions = new Map<string, string[]>();
   /** ignored parameters and thread ids sent outside a forum (see anomalies()) */
   readonly anomalyLog = new AnomalyRecorder();
   /** "http://127.0.0.1:PORT"; grammY: new Bot(token, {client: {apiRoot: emu.apiRoot}}) */
@@ -434,8 +447,43 @@ export class Emulator {
     if (ch.type !== "channel" || gr.type !== "supergroup") {
       throw new Error("need a channel and a supergroup");
     }
+    // Why: a channel has one discussion group and a group one channel; choosing another one
+    // unlinks the old pair (getChat then shows no linked_chat_id there).
+    this.unlink(ch);
+    this.unlink(gr);
     ch.linkedChatId = gr.id;
     gr.linkedChatId = ch.id;
+  }
+
+  /**
+   * The channel's owner removes its discussion group: neither chat has linked_chat_id any more
+   * and new posts are no longer forwarded automatically.
+   */
+  unlinkDiscussion(channelId: number): void {
+    const ch = this.chat(channelId);
+    if (ch.type !== "channel") throw new Error("need a channel");
+    this.unlink(ch);
+  }
+
+  /** The owner turns "Restrict saving content" on or off (getChat has_protected_content). */
+  setProtectedContent(chatId: number, on: boolean): void {
+    const chat = this.chat(chatId);
+    if (chat.type === "private") throw new Error("need a group or channel");
+    chat.protectedContent = on;
+  }
+
+  /** The owner turns topics on or off in a supergroup (is_forum in getChat and messages). */
+  setForum(groupId: number, on: boolean): void {
+    const chat = this.chat(groupId);
+    if (chat.type !== "supergroup") throw new Error("need a supergroup");
+    chat.isForum = on;
+  }
+
+  private unlink(c: ChatRec): void {
+    if (c.linkedChatId === undefined) return;
+    const other = this.world.chats.get(c.linkedChatId);
+    if (other?.linkedChatId === c.id) other.linkedChatId = undefined;
+    c.linkedChatId = undefined;
   }
 
   /**
@@ -708,6 +756,90 @@ export class Emulator {
     this.world.setMember(this.chat(chatId), userId, { status: "left" }, userId);
   }
 
+  /**
+   * A user forwards a message (content) from elsewhere to a bot or group; bots see forward_origin
+   * of the given kind: user, hidden_user (the sender hides their account), chat or channel.
+   */
+  userForward(
+    userId: number,
+    chatId: number,
+    origin: ForwardOriginSpec,
+    content: UserContent,
+  ): SentRef {
+    const w = this.world;
+    const date = origin.date ?? w.now();
+    let fo: Record<string, unknown>;
+    switch (origin.type) {
+      case "user":
+        fo = { type: "user", sender_user: w.userJson(this.user(origin.userId)), date };
+        break;
+      case "hidden_user":
+        if (!origin.senderUserName) throw new Error("senderUserName is required");
+        fo = { type: "hidden_user", sender_user_name: origin.senderUserName, date };
+        break;
+      case "chat": {
+        const c = this.chat(origin.chatId);
+        if (c.type === "private") throw new Error("a chat origin is a group or channel");
+        fo = { type: "chat", sender_chat: w.chatJson(c), date };
+        if (origin.authorSignature) fo.author_signature = origin.authorSignature;
+        break;
+      }
+      case "channel": {
+        const c = this.chat(origin.chatId);
+        if (c.type !== "channel") throw new Error("a channel origin needs a channel");
+        fo = { type: "channel", chat: w.chatJson(c), message_id: origin.messageId, date };
+        if (origin.authorSignature) fo.author_signature = origin.authorSignature;
+        break;
+      }
+      default:
+        throw new Error("unknown origin type");
+    }
+    const chat = this.userChat(userId, chatId, true);
+    const m = this.userPost(userId, chat, { ...this.userContent(content), forwardOrigin: fo }, {});
+    w.dispatchMessage(m);
+    this.api.afterPosts([m]);
+    return { chatId: chat.type === "private" ? chat.botId! : chat.id, messageId: m.id };
+  }
+
+  /**
+   * A user sets their reactions on a message (emoji list, [] removes them): message_reaction
+   * goes to the bot of a private chat, or to the group's administrator bots, when their
+   * allowed_updates include it. Channel reactions are anonymous and not emulated.
+   */
+  userReact(userId: number, chatId: number, messageId: number, emojis: string[]): void {
+    const w = this.world;
+    const chat = this.userChat(userId, chatId, false);
+    if (chat.type === "channel") throw new Error("channel reactions are anonymous: not emulated");
+    const st = w.memberStatus(chat, userId).status;
+    if (chat.type !== "private" && st !== "creator" && st !== "administrator" && st !== "member") {
+      throw new Error(`user ${userId} is not a member of chat ${chatId}`);
+    }
+    if (!w.message(chat, messageId)) throw new Error(`message ${messageId} not found`);
+    const key = `${chat.id}:${chat.botId ?? ""}:${messageId}:${userId}`;
+    const old = this.reactions.get(key) ?? [];
+    if (emojis.length) this.reactions.set(key, [...emojis]);
+    else this.reactions.delete(key);
+    const types = (l: string[]) => l.map((emoji) => ({ type: "emoji", emoji }));
+    const payload = () => ({
+      chat: w.chatJson(chat),
+      message_id: messageId,
+      user: w.userJson(this.user(userId)),
+      date: w.now(),
+      old_reaction: types(old),
+      new_reaction: types(emojis),
+    });
+    const bots: BotRec[] = [];
+    if (chat.type === "private") {
+      if (!chat.blocked) bots.push(this.bot(chat.botId!));
+    } else {
+      for (const [id, mem] of chat.members) {
+        const b = w.bots.get(id);
+        if (b && (mem.status === "administrator" || mem.status === "creator")) bots.push(b);
+      }
+    }
+    for (const b of bots) b.updates.push("message_reaction", payload());
+  }
+
   /** What a user sees in a chat (chatId = bot id for the private chat with that bot). */
   view(userId: number, chatId: number): ViewMessage[] {
     const chat = this.userChat(userId, chatId, false);
@@ -897,10 +1029,29 @@ export class Emulator {
       kind: "text",
       ...body,
       authorId: userId,
-      senderChatId: chat.type === "channel" ? chat.id : undefined,
+      senderChatId: chat.type === "channel" ? chat.id : this.sendAs(userId, chat, o),
       replyToId,
       threadId,
     });
+  }
+
+  /** The chat a user's group message is sent on behalf of (anonymous admin, a channel). */
+  private sendAs(userId: number, chat: ChatRec, o: UserSendOptions): number | undefined {
+    if (!o.asAnonymousAdmin && o.asChannel === undefined) return undefined;
+    if (chat.type !== "supergroup") throw new Error("asAnonymousAdmin/asChannel need a group");
+    const isAdmin = (c: ChatRec) => {
+      const st = this.world.memberStatus(c, userId).status;
+      return st === "creator" || st === "administrator";
+    };
+    if (o.asAnonymousAdmin) {
+      if (!isAdmin(chat)) throw new Error(`user ${userId} is not an admin of chat ${chat.id}`);
+      return chat.id;
+    }
+    const ch = this.chat(o.asChannel!);
+    if (ch.type !== "channel" || !isAdmin(ch)) {
+      throw new Error(`user ${userId} can't send as chat ${o.asChannel}`);
+    }
+    return ch.id;
   }
 
   private userContent(c: UserContent, chat?: ChatRec, userId?: number): Partial<MsgRec> {
@@ -1106,6 +1257,11 @@ export const CONTROL_METHODS: ReadonlySet<string> = new Set([
   "userUnblockBot",
   "userJoinByLink",
   "userLeave",
+  "userForward",
+  "userReact",
+  "unlinkDiscussion",
+  "setProtectedContent",
+  "setForum",
   "view",
   "threadView",
   "calls",

@@ -27,6 +27,7 @@ export const E = {
   notFound: "Not Found",
   chatNotFound: "chat not found",
   userNotFound: "user not found",
+  userIsAdmin: "user is an administrator of the chat",
   cantInitiate: "bot can't initiate conversation with a user",
   blocked: "bot was blocked by the user",
   wrongFileId: "wrong file identifier/HTTP URL specified",

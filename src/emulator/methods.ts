@@ -1049,7 +1049,11 @@ export function makeHandlers(env: ApiEnv): Api {
     if (chat.type === "private") throw badRequest("can't ban members in private chats");
     needRight(chat, bot, "can_restrict_members");
     const uid = num(p.user_id)!;
-    if (w.memberStatus(chat, uid).status === "creator") throw badRequest("can't remove chat owner");
+    const st = w.memberStatus(chat, uid).status;
+    if (st === "creator") throw badRequest("can't remove chat owner");
+    // Why: Telegram refuses to ban an administrator (USER_ADMIN_INVALID, worded by Client.cpp);
+    // the emulator's bots never promote, so no admin is one the bot could edit.
+    if (st === "administrator") throw badRequest(E.userIsAdmin);
     w.setMember(chat, uid, { status: "kicked", untilDate: num(p.until_date) ?? 0 }, bot.id);
     return true;
   });

@@ -13,6 +13,7 @@ export {
   Emulator,
   type EmulatorOptions,
   type FileSpec,
+  type ForwardOriginSpec,
   type SentRef,
   startEmulator,
   type UserContent,
@@ -26,4 +27,4 @@ export type { AutoForwardDelay } from "./methods.ts";
 export { Clock, LIMITS, RATE } from "./rules.ts";
 export { SCHEMA_VERSION } from "./schema.ts";
 export type { AdminRights, CallLogEntry, MemberStatus } from "./world.ts";
-export { TELEGRAM_USER_ID } from "./world.ts";
+export { CHANNEL_BOT_ID, GROUP_ANONYMOUS_BOT_ID, TELEGRAM_USER_ID } from "./world.ts";

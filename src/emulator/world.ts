@@ -9,6 +9,10 @@ import { BotUpdates, Timers, type WebhookReplyHandler } from "./updates.ts";
 
 /** Telegram's service account that authors automatic forwards. */
 export const TELEGRAM_USER_ID = 777000;
+/** The fake sender of anonymous group admins' messages (tdlib UserManager.cpp). */
+export const GROUP_ANONYMOUS_BOT_ID = 1087968824;
+/** The fake sender of messages sent in a group on behalf of a channel (tdlib UserManager.cpp). */
+export const CHANNEL_BOT_ID = 136817688;
 
 /** A human account. */
 export interface UserRec {
@@ -35,6 +39,9 @@ export interface BotRec {
   fileIds: Map<string, string>;
   calls: CallLogEntry[];
 }
+
+/** A fake sender account Telegram shows (GroupAnonymousBot, Channel_Bot). */
+export type FakeBot = Pick<BotRec, "kind" | "id" | "firstName" | "username">;
 
 /** One API call as logged per bot. */
 export interface CallLogEntry {
@@ -302,6 +309,13 @@ export class World {
     id: TELEGRAM_USER_ID,
     firstName: "Telegram",
   };
+  /** The fake users Telegram shows as `from` of messages sent on behalf of a chat. */
+  readonly groupAnonymousBot: FakeBot = fakeBot(
+    GROUP_ANONYMOUS_BOT_ID,
+    "Group",
+    "GroupAnonymousBot",
+  );
+  readonly channelBot: FakeBot = fakeBot(CHANNEL_BOT_ID, "Channel", "Channel_Bot");
 
   /** Observers of every new message (benchmarks time deliveries with it). */
   readonly observers = new Set<(m: MsgRec) => void>();
@@ -499,7 +513,7 @@ export class World {
 
   // ---- rendering ----
 
-  userJson(a: UserRec | BotRec): Record<string, unknown> {
+  userJson(a: UserRec | BotRec | FakeBot): Record<string, unknown> {
     const o: Record<string, unknown> = {
       id: a.id,
       is_bot: a.kind === "bot",
@@ -583,7 +597,15 @@ export class World {
     const o: Record<string, unknown> = { message_id: m.id };
     const chat = m.chat;
     if (chat.type !== "channel") {
-      const author = m.authorId === TELEGRAM_USER_ID ? this.telegram : this.actor(m.authorId);
+      // Why: a message sent on behalf of a chat has a fake `from` (Client.cpp, messageSenderChat):
+      // the group itself -> GroupAnonymousBot, an automatic forward -> Telegram, else Channel_Bot.
+      const author = m.senderChatId === chat.id
+        ? this.groupAnonymousBot
+        : m.isAutomaticForward || m.authorId === TELEGRAM_USER_ID
+        ? this.telegram
+        : m.senderChatId !== undefined
+        ? this.channelBot
+        : this.actor(m.authorId);
       if (author) o.from = this.userJson(author);
     }
     if (m.senderChatId !== undefined) {
@@ -747,4 +769,9 @@ export class World {
       bot.calls.splice(0, bot.calls.length - LIMITS.callLogMax);
     }
   }
+}
+
+/** A bot record for one of Telegram's fake senders (never a member, never polls). */
+function fakeBot(id: number, firstName: string, username: string): FakeBot {
+  return { kind: "bot", id, firstName, username };
 }
