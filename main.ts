@@ -11,6 +11,8 @@ import { loadConfig } from "./src/config.ts";
 import { ConfigError } from "./src/errors.ts";
 import { createLogger } from "./src/log.ts";
 import { defaultCronJobs } from "./src/jobs.ts";
+import { checkBotToken, startedMessage, TokenRejectedError } from "./src/startup.ts";
+import { getSettings } from "./src/storage/settings.ts";
 
 let app: App | null = null;
 
@@ -45,6 +47,39 @@ if (import.meta.main) {
     e.preventDefault();
     log.error("uncaught error", { err: e.error });
   });
+  // before anything else: a token Telegram rejects, or no Telegram at all, is said plainly
+  const waiting = new AbortController();
+  const giveUp = () => {
+    waiting.abort();
+    Deno.exit(0);
+  };
+  let settingsBot;
+  try {
+    Deno.addSignalListener("SIGINT", giveUp);
+    Deno.addSignalListener("SIGTERM", giveUp);
+  } catch {
+    // no signals on serverless platforms
+  }
+  try {
+    settingsBot = await checkBotToken(config.apiRoot, config.settingsBotToken, {
+      variable: "SETTINGS_BOT_TOKEN",
+      say: (line) => console.error(line),
+      signal: waiting.signal,
+    });
+  } catch (e) {
+    if (e instanceof TokenRejectedError) {
+      console.error(e.message);
+      Deno.exit(1);
+    }
+    throw e;
+  } finally {
+    try {
+      Deno.removeSignalListener("SIGINT", giveUp);
+      Deno.removeSignalListener("SIGTERM", giveUp);
+    } catch {
+      // as above
+    }
+  }
   try {
     app = await startApp(config, { log, cronJobs: defaultCronJobs() });
   } catch (e) {
@@ -54,6 +89,7 @@ if (import.meta.main) {
     }
     throw e;
   }
+  console.log(startedMessage(settingsBot.username, await openClientBot(app, config.apiRoot)));
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -76,5 +112,20 @@ if (import.meta.main) {
     Deno.addSignalListener("SIGTERM", stop);
   } catch {
     // serverless platforms (Deno Deploy) have no signals: instances just end
+  }
+}
+
+/** The client bot's username when the helpdesk is open to customers, else null. */
+async function openClientBot(app: App, apiRoot: string): Promise<string | null> {
+  try {
+    const settings = await getSettings(app.kv);
+    if (!settings.open || !settings.clientBotToken) return null;
+    const res = await fetch(`${apiRoot}/bot${settings.clientBotToken}/getMe`, {
+      signal: AbortSignal.timeout(5_000),
+    });
+    const body = await res.json() as { result?: { username?: string } };
+    return body.result?.username ?? null;
+  } catch {
+    return null;
   }
 }

@@ -1,0 +1,108 @@
+/**
+ * Checks made before the service starts, in words an admin can act on: a token Telegram
+ * rejects is one sentence and an exit, an unreachable Telegram is a visible countdown, and a
+ * successful start says where to go next. Tokens are never printed.
+ *
+ * @module
+ */
+
+/** Telegram rejected a bot token: the message says which variable and what to do. */
+export class TokenRejectedError extends Error {
+  override name = "TokenRejectedError";
+}
+
+/** What `getMe` tells about a bot. */
+export interface BotIdentity {
+  id: number;
+  username: string;
+}
+
+/** Options of {@linkcode checkBotToken}. */
+export interface CheckOptions {
+  /** Name of the variable the token came from, for the messages (e.g. SETTINGS_BOT_TOKEN). */
+  variable: string;
+  /** Prints one status line (the countdown while Telegram is unreachable). */
+  say: (line: string) => void;
+  /** Seconds between attempts while Telegram is unreachable. */
+  retrySec?: number;
+  /** Ends the retries early (the service is asked to stop). */
+  signal?: AbortSignal;
+  /** Time allowed for one attempt, in milliseconds. */
+  timeoutMs?: number;
+}
+
+/** Why a request to Telegram did not get an answer, in a few plain words. */
+export function unreachableReason(e: unknown): string {
+  let m = "";
+  // fetch's own message is "fetch failed": the reason is down its chain of causes
+  for (let c: unknown = e, depth = 0; c !== undefined && depth < 5; depth++) {
+    m += c instanceof Error ? ` ${c.name} ${c.message}` : ` ${String(c)}`;
+    c = c instanceof Error ? c.cause : undefined;
+  }
+  if (/refused/i.test(m)) return "connection refused";
+  if (/dns|lookup|resolve|getaddrinfo|name or service not known/i.test(m)) {
+    return "its name does not resolve";
+  }
+  if (/timed? ?out|TimeoutError|AbortError/i.test(m)) return "no answer in time";
+  if (/certificate|tls|ssl/i.test(m)) return "its TLS certificate is not trusted";
+  if (/reset|broken pipe|closed/i.test(m)) return "the connection was cut";
+  return "no connection";
+}
+
+/**
+ * Asks Telegram who the bot of `token` is. A 401 or 404 throws {@linkcode TokenRejectedError};
+ * no answer (connection refused, DNS, time-out, a 5xx) prints a countdown line through `say`
+ * and tries again until it succeeds or `signal` aborts.
+ */
+export async function checkBotToken(
+  apiRoot: string,
+  token: string,
+  opts: CheckOptions,
+): Promise<BotIdentity> {
+  const retrySec = opts.retrySec ?? 5;
+  for (;;) {
+    opts.signal?.throwIfAborted();
+    let problem: string;
+    try {
+      const res = await fetch(`${apiRoot}/bot${token}/getMe`, {
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
+      });
+      const body = await res.json().catch(() => null) as
+        | { ok?: boolean; result?: { id?: number; username?: string } }
+        | null;
+      if (res.status === 401 || res.status === 404) {
+        throw new TokenRejectedError(
+          `Cannot start: Telegram rejects ${opts.variable} (wrong or revoked); ` +
+            `get the token from @BotFather with /token`,
+        );
+      }
+      if (res.ok && body?.ok && body.result?.username && typeof body.result.id === "number") {
+        return { id: body.result.id, username: body.result.username };
+      }
+      problem = `it answered ${res.status}`;
+    } catch (e) {
+      if (e instanceof TokenRejectedError) throw e;
+      problem = unreachableReason(e);
+    }
+    opts.say(`Telegram is unreachable at ${apiRoot} (${problem}); retrying in ${retrySec} s…`);
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, retrySec * 1000);
+      opts.signal?.addEventListener("abort", () => {
+        clearTimeout(t);
+        resolve();
+      }, { once: true });
+    });
+  }
+}
+
+/**
+ * The line printed once the service runs: where the admin goes next. `clientBot` is the
+ * client bot's username when the helpdesk is open to customers.
+ */
+export function startedMessage(settingsBot: string, clientBot: string | null): string {
+  if (clientBot) {
+    return `Helpdesk started and open: customers write to https://t.me/${clientBot}; ` +
+      `settings at https://t.me/${settingsBot}.`;
+  }
+  return `Helpdesk started. Open https://t.me/${settingsBot} and press Start to set it up.`;
+}
