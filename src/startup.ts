@@ -106,3 +106,44 @@ export function startedMessage(settingsBot: string, clientBot: string | null): s
   }
   return `Helpdesk started. Open https://t.me/${settingsBot} and press Start to set it up.`;
 }
+
+/** The database a command-line tool (report, backup) needs is missing or unreadable. */
+export class MissingKvError extends Error {
+  override name = "MissingKvError";
+}
+
+/**
+ * Opens an existing local KV for a command-line tool. A path that does not exist yet (a fresh
+ * clone before the first start) or cannot be read throws {@linkcode MissingKvError} with one
+ * plain sentence, instead of creating an empty database or a stack trace.
+ */
+export async function openExistingKv(path: string): Promise<Deno.Kv> {
+  const local = path !== ":memory:" && !/^https?:\/\//.test(path);
+  const cannot = `Cannot read the database at ${path}`;
+  if (local) {
+    const st = await Deno.stat(path).catch((e) => e);
+    if (st instanceof Deno.errors.NotFound) {
+      throw new MissingKvError(
+        `${cannot}: it does not exist yet (start the service first, or give --kv path)`,
+      );
+    }
+    if (st instanceof Error) throw new MissingKvError(`${cannot}: ${firstLine(st)}`);
+    if (st.isDirectory) throw new MissingKvError(`${cannot}: it is a folder, not a file`);
+  }
+  try {
+    const kv = await Deno.openKv(path);
+    await kv.get(["meta", "probe"]);
+    return kv;
+  } catch (e) {
+    const m = firstLine(e);
+    throw new MissingKvError(
+      /not a database|file is encrypted|malformed/i.test(m)
+        ? `${cannot}: the file is not a Deno KV database (was another file given?)`
+        : `${cannot}: ${m}`,
+    );
+  }
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
+}
