@@ -29,7 +29,8 @@ const schema = z.object({
     emptyToUndefined,
     z.url("must be a URL such as https://api.telegram.org").default("https://api.telegram.org"),
   ),
-  SETTINGS_BOT_TOKEN: token,
+  // an empty line copied from .env.example counts as unset
+  SETTINGS_BOT_TOKEN: z.preprocess(emptyToUndefined, token),
   ADMIN_IDS: idList,
   KV_PATH: z.preprocess(emptyToUndefined, z.string().optional()),
   // set by Deno Deploy itself: there an unset KV_PATH means the project's own KV
@@ -162,12 +163,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? "environment");
-      const why = picked[name] === undefined && issue.code === "invalid_type"
+      const why = emptyToUndefined(picked[name]) === undefined && issue.code === "invalid_type"
         ? "is required"
         : issue.message;
       return `${name} ${why}`;
     });
-    throw new ConfigError(`Invalid configuration: ${[...new Set(problems)].join("; ")}`);
+    const missing = problems.some((p) => p.endsWith(" is required"));
+    throw new ConfigError(
+      `Invalid configuration: ${[...new Set(problems)].join("; ")}` +
+        (missing ? " (set them in the environment or in .env; see .env.example)" : ""),
+    );
   }
   const e = result.data;
   return Object.freeze({

@@ -35,6 +35,10 @@ Deno.test("config: defaults for a minimal valid environment", () => {
 Deno.test("config: missing required variables are each named", () => {
   const msg = rejects({}, "SETTINGS_BOT_TOKEN", "ADMIN_IDS");
   assert.match(msg, /SETTINGS_BOT_TOKEN is required/);
+  assert.match(msg, /in \.env; see \.env\.example/);
+  // the empty lines of a copied .env.example are unset, not "not a bot token"
+  const empty = rejects({ SETTINGS_BOT_TOKEN: "", ADMIN_IDS: "1" }, "SETTINGS_BOT_TOKEN");
+  assert.match(empty, /SETTINGS_BOT_TOKEN is required/);
 });
 
 Deno.test("config: each invalid variable is rejected and named, tokens never printed", () => {
