@@ -12,6 +12,7 @@ import { ConfigError } from "./src/errors.ts";
 import { createLogger } from "./src/log.ts";
 import { defaultCronJobs } from "./src/jobs.ts";
 import { checkBotToken, startedMessage, TokenRejectedError } from "./src/startup.ts";
+import { issueClaim } from "./src/storage/claim.ts";
 import { getSettings } from "./src/storage/settings.ts";
 
 let app: App | null = null;
@@ -89,7 +90,11 @@ if (import.meta.main) {
     }
     throw e;
   }
-  console.log(startedMessage(settingsBot.username, await openClientBot(app, config.apiRoot)));
+  // with no admin at all, whoever opens the printed one-time link becomes the first one
+  const claim = await issueClaim(app.kv, config.adminIds, Date.now());
+  console.log(
+    startedMessage(settingsBot.username, await openClientBot(app, config.apiRoot), claim),
+  );
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

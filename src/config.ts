@@ -17,10 +17,10 @@ function emptyToUndefined(v: unknown): unknown {
   return typeof v === "string" && v.trim() === "" ? undefined : v;
 }
 
+// optional: with none (and none added in the settings bot) the service prints a claim link
 const idList = z.preprocess(
-  (v) => (typeof v === "string" ? v.split(/[,\s]+/).filter((s) => s.length > 0) : v),
+  (v) => (typeof v === "string" ? v.split(/[,\s]+/).filter((s) => s.length > 0) : v ?? []),
   z.array(z.string().regex(/^\d{1,20}$/, "must be a list of numeric Telegram user ids"))
-    .min(1, "must name at least one Telegram user id")
     .transform((ids) => ids.map(Number)),
 );
 

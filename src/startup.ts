@@ -97,9 +97,18 @@ export async function checkBotToken(
 
 /**
  * The line printed once the service runs: where the admin goes next. `clientBot` is the
- * client bot's username when the helpdesk is open to customers.
+ * client bot's username when the helpdesk is open to customers; `claimCode` is the one-time
+ * code of a helpdesk that has no admin yet.
  */
-export function startedMessage(settingsBot: string, clientBot: string | null): string {
+export function startedMessage(
+  settingsBot: string,
+  clientBot: string | null,
+  claimCode: string | null = null,
+): string {
+  if (claimCode) {
+    return `Helpdesk started with no admin yet. Open https://t.me/${settingsBot}?start=claim_${claimCode} ` +
+      `and press Start to become its first admin (the link works once, for 24 hours).`;
+  }
   if (clientBot) {
     return `Helpdesk started and open: customers write to https://t.me/${clientBot}; ` +
       `settings at https://t.me/${settingsBot}.`;
