@@ -6,7 +6,7 @@
  * @module
  */
 import "./src/runtime/node_warnings.ts";
-import { type App, startApp } from "./src/app.ts";
+import { type App, openKv, startApp } from "./src/app.ts";
 import { loadConfig } from "./src/config.ts";
 import { ConfigError } from "./src/errors.ts";
 import { createLogger } from "./src/log.ts";
@@ -48,7 +48,18 @@ if (import.meta.main) {
     e.preventDefault();
     log.error("uncaught error", { err: e.error });
   });
-  // before anything else: a token Telegram rejects, or no Telegram at all, is said plainly
+  // local trouble first: a KV_PATH that cannot be a database is one sentence, before Telegram
+  let kv: Deno.Kv;
+  try {
+    kv = await openKv(config.kvPath);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      Deno.exit(2);
+    }
+    throw e;
+  }
+  // then a token Telegram rejects, or no Telegram at all, is said plainly
   const waiting = new AbortController();
   const giveUp = () => {
     waiting.abort();
@@ -82,7 +93,7 @@ if (import.meta.main) {
     }
   }
   try {
-    app = await startApp(config, { log, cronJobs: defaultCronJobs() });
+    app = await startApp(config, { log, cronJobs: defaultCronJobs(), kv });
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);
@@ -103,7 +114,7 @@ if (import.meta.main) {
     // a container gets ~10 s after SIGTERM before SIGKILL; work still in hand by then (a send
     // waiting for its rate-limit slot) is durable in KV and resumed at the next start
     const done = await Promise.race([
-      app!.stop().then(() => true, (e) => {
+      app!.stop().then(() => (kv.close(), true), (e) => {
         log.error("stop failed", { err: e });
         return true;
       }),
