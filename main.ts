@@ -6,11 +6,14 @@
  * @module
  */
 import "./src/runtime/node_warnings.ts";
-import { type App, startApp } from "./src/app.ts";
+import { type App, openKv, startApp } from "./src/app.ts";
 import { loadConfig } from "./src/config.ts";
 import { ConfigError } from "./src/errors.ts";
 import { createLogger } from "./src/log.ts";
 import { defaultCronJobs } from "./src/jobs.ts";
+import { checkBotToken, startedMessage, TokenRejectedError } from "./src/startup.ts";
+import { issueClaim } from "./src/storage/claim.ts";
+import { getSettings } from "./src/storage/settings.ts";
 
 let app: App | null = null;
 
@@ -45,8 +48,10 @@ if (import.meta.main) {
     e.preventDefault();
     log.error("uncaught error", { err: e.error });
   });
+  // local trouble first: a KV_PATH that cannot be a database is one sentence, before Telegram
+  let kv: Deno.Kv;
   try {
-    app = await startApp(config, { log, cronJobs: defaultCronJobs() });
+    kv = await openKv(config.kvPath);
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);
@@ -54,6 +59,53 @@ if (import.meta.main) {
     }
     throw e;
   }
+  // then a token Telegram rejects, or no Telegram at all, is said plainly
+  const waiting = new AbortController();
+  const giveUp = () => {
+    waiting.abort();
+    Deno.exit(0);
+  };
+  let settingsBot;
+  try {
+    Deno.addSignalListener("SIGINT", giveUp);
+    Deno.addSignalListener("SIGTERM", giveUp);
+  } catch {
+    // no signals on serverless platforms
+  }
+  try {
+    settingsBot = await checkBotToken(config.apiRoot, config.settingsBotToken, {
+      variable: "SETTINGS_BOT_TOKEN",
+      say: (line) => console.error(line),
+      signal: waiting.signal,
+    });
+  } catch (e) {
+    if (e instanceof TokenRejectedError) {
+      console.error(e.message);
+      Deno.exit(1);
+    }
+    throw e;
+  } finally {
+    try {
+      Deno.removeSignalListener("SIGINT", giveUp);
+      Deno.removeSignalListener("SIGTERM", giveUp);
+    } catch {
+      // as above
+    }
+  }
+  try {
+    app = await startApp(config, { log, cronJobs: defaultCronJobs(), kv });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      Deno.exit(2);
+    }
+    throw e;
+  }
+  // with no admin at all, whoever opens the printed one-time link becomes the first one
+  const claim = await issueClaim(app.kv, config.adminIds, Date.now());
+  console.log(
+    startedMessage(settingsBot.username, await openClientBot(app, config.apiRoot), claim),
+  );
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -62,7 +114,7 @@ if (import.meta.main) {
     // a container gets ~10 s after SIGTERM before SIGKILL; work still in hand by then (a send
     // waiting for its rate-limit slot) is durable in KV and resumed at the next start
     const done = await Promise.race([
-      app!.stop().then(() => true, (e) => {
+      app!.stop().then(() => (kv.close(), true), (e) => {
         log.error("stop failed", { err: e });
         return true;
       }),
@@ -76,5 +128,20 @@ if (import.meta.main) {
     Deno.addSignalListener("SIGTERM", stop);
   } catch {
     // serverless platforms (Deno Deploy) have no signals: instances just end
+  }
+}
+
+/** The client bot's username when the helpdesk is open to customers, else null. */
+async function openClientBot(app: App, apiRoot: string): Promise<string | null> {
+  try {
+    const settings = await getSettings(app.kv);
+    if (!settings.open || !settings.clientBotToken) return null;
+    const res = await fetch(`${apiRoot}/bot${settings.clientBotToken}/getMe`, {
+      signal: AbortSignal.timeout(5_000),
+    });
+    const body = await res.json() as { result?: { username?: string } };
+    return body.result?.username ?? null;
+  } catch {
+    return null;
   }
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import { loadKvPath } from "../src/config.ts";
+import { MissingKvError, openExistingKv } from "../src/startup.ts";
 import { encryptBackup, exportAll } from "../src/storage/backup.ts";
 
 function arg(name: string): string | undefined {
@@ -29,7 +30,7 @@ if (import.meta.main) {
     Deno.exit(2);
   }
   const tokens = !Deno.args.includes("--no-tokens");
-  const kv = await Deno.openKv(arg("kv") ?? loadKvPath());
+  const kv = await openKv(arg("kv") ?? loadKvPath());
   const chunks: string[] = [];
   const n = await exportAll(kv, (line) => Promise.resolve(void chunks.push(line)), { tokens });
   kv.close();
@@ -46,4 +47,15 @@ if (import.meta.main) {
       tokens ? "bot tokens included" : "bot tokens left out"
     }${passphrase ? ", encrypted" : ""})`,
   );
+}
+
+/** The KV at `path`; a missing or unreadable one is one sentence and exit code 1. */
+async function openKv(path: string): Promise<Deno.Kv> {
+  try {
+    return await openExistingKv(path);
+  } catch (e) {
+    if (!(e instanceof MissingKvError)) throw e;
+    console.error(e.message);
+    Deno.exit(1);
+  }
 }

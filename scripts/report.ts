@@ -9,6 +9,7 @@
  * @module
  */
 import { loadKvPath } from "../src/config.ts";
+import { MissingKvError, openExistingKv } from "../src/startup.ts";
 import { buildReport } from "../src/services/report/report.ts";
 import type { ReportLang } from "../src/services/report/labels.ts";
 import {
@@ -65,7 +66,7 @@ if (import.meta.main) {
   periodFromArgs("UTC", Date.now());
   const lang = (arg("lang") ?? "en") as ReportLang;
   if (lang !== "en" && lang !== "ru") fail(`Unknown language "${lang}".`);
-  const kv = await Deno.openKv(arg("kv") ?? loadKvPath());
+  const kv = await openKv(arg("kv") ?? loadKvPath());
   try {
     const settings = await getSettings(kv);
     const now = Date.now();
@@ -98,5 +99,16 @@ if (import.meta.main) {
     );
   } finally {
     kv.close();
+  }
+}
+
+/** The KV at `path`; a missing or unreadable one is one sentence and exit code 1. */
+async function openKv(path: string): Promise<Deno.Kv> {
+  try {
+    return await openExistingKv(path);
+  } catch (e) {
+    if (!(e instanceof MissingKvError)) throw e;
+    console.error(e.message);
+    Deno.exit(1);
   }
 }

@@ -67,7 +67,7 @@ const CRON_SETTLE_MS = 45_000;
  * Opens the service's KV; a path that cannot be a database is a configuration error in one
  * plain sentence (the admin fixes KV_PATH), never a stack trace.
  */
-async function openKv(path: string | null): Promise<Deno.Kv> {
+export async function openKv(path: string | null): Promise<Deno.Kv> {
   if (path === null) return await Deno.openKv();
   const local = path !== ":memory:" && !/^https?:\/\//.test(path);
   try {

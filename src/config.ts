@@ -17,10 +17,10 @@ function emptyToUndefined(v: unknown): unknown {
   return typeof v === "string" && v.trim() === "" ? undefined : v;
 }
 
+// optional: with none (and none added in the settings bot) the service prints a claim link
 const idList = z.preprocess(
-  (v) => (typeof v === "string" ? v.split(/[,\s]+/).filter((s) => s.length > 0) : v),
+  (v) => (typeof v === "string" ? v.split(/[,\s]+/).filter((s) => s.length > 0) : v ?? []),
   z.array(z.string().regex(/^\d{1,20}$/, "must be a list of numeric Telegram user ids"))
-    .min(1, "must name at least one Telegram user id")
     .transform((ids) => ids.map(Number)),
 );
 
@@ -29,7 +29,8 @@ const schema = z.object({
     emptyToUndefined,
     z.url("must be a URL such as https://api.telegram.org").default("https://api.telegram.org"),
   ),
-  SETTINGS_BOT_TOKEN: token,
+  // an empty line copied from .env.example counts as unset
+  SETTINGS_BOT_TOKEN: z.preprocess(emptyToUndefined, token),
   ADMIN_IDS: idList,
   KV_PATH: z.preprocess(emptyToUndefined, z.string().optional()),
   // set by Deno Deploy itself: there an unset KV_PATH means the project's own KV
@@ -162,12 +163,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? "environment");
-      const why = picked[name] === undefined && issue.code === "invalid_type"
+      const why = emptyToUndefined(picked[name]) === undefined && issue.code === "invalid_type"
         ? "is required"
         : issue.message;
       return `${name} ${why}`;
     });
-    throw new ConfigError(`Invalid configuration: ${[...new Set(problems)].join("; ")}`);
+    const missing = problems.some((p) => p.endsWith(" is required"));
+    throw new ConfigError(
+      `Invalid configuration: ${[...new Set(problems)].join("; ")}` +
+        (missing ? " (set them in the environment or in .env; see .env.example)" : ""),
+    );
   }
   const e = result.data;
   return Object.freeze({

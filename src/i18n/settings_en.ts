@@ -4,6 +4,11 @@ import type { settingsRu } from "./settings_ru.ts";
 export const settingsEn: Record<keyof typeof settingsRu, string> = {
   settings_placeholder: "settings",
   s_refused: "This bot is for the helpdesk's admins only.",
+  s_refused_id:
+    "This bot is for the helpdesk's admins only. Your Telegram id is {id}: an admin can add you in “Admins”.",
+  s_claimed: "You are the first admin of this helpdesk.",
+  s_claim_used: "This link has been used already: the helpdesk has an admin.",
+  s_claim_expired: "This link has expired: restart the service and it prints a new one.",
   s_welcome_setup:
     "Hello! Here you set up the helpdesk. You need two bots made in @BotFather (one for clients, one for managers) and a private channel with a discussion group. Below is what is ready and what is left to do.",
   s_menu_open: "The helpdesk is open. What would you like to set up?",

@@ -8,6 +8,7 @@
 import { Composer, type Context } from "grammy";
 import { langOf, t } from "../../i18n/mod.ts";
 import { staffRole } from "../../services/roles.ts";
+import { redeemClaim } from "../../storage/claim.ts";
 import { getWait, rememberAdmin } from "../../storage/setup.ts";
 import { parseButton } from "./buttons.ts";
 import type { SCtx } from "./context.ts";
@@ -28,10 +29,18 @@ export function access(deps: SettingsBotDeps, features: Composer<SCtx>): Compose
     if (!ctx.message && !ctx.callbackQuery) return;
     const lang = langOf(from.language_code);
     if ((await staffRole(deps, from.id)) !== "admin") {
-      if (ctx.callbackQuery) {
-        await ctx.answerCallbackQuery({ text: t(lang, "s_refused"), show_alert: true });
-      } else await ctx.reply(t(lang, "s_refused"));
-      return;
+      // a fresh install's one-time link (/start claim_<code>) makes its opener the first admin
+      const code = /^\/start claim_([A-Za-z0-9_-]{1,64})$/.exec(ctx.message?.text ?? "")?.[1];
+      const claim = code ? await redeemClaim(deps.kv, code, from.id, deps.clock.now()) : null;
+      if (claim === "claimed") await ctx.reply(t(lang, "s_claimed"));
+      else {
+        if (claim === "used" || claim === "expired") await ctx.reply(t(lang, `s_claim_${claim}`));
+        const refused = t(lang, "s_refused_id", { id: from.id });
+        if (ctx.callbackQuery) {
+          await ctx.answerCallbackQuery({ text: refused, show_alert: true });
+        } else await ctx.reply(refused);
+        return;
+      }
     }
     ctx.lang = lang;
     ctx.adminId = from.id;
