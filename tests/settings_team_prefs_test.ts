@@ -4,6 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { getSettings, updateSettings } from "../src/storage/settings.ts";
+import { putManager } from "../src/storage/people.ts";
+import { getTicket, ticketsByClient } from "../src/storage/tickets.ts";
 import { clientOpensTicket, managerSays, sanitize, startDesk } from "./manager_harness.ts";
 import { runningSettings, startSettingsWorld } from "./settings_harness.ts";
 
@@ -70,6 +72,68 @@ Deno.test({
         () => w.mgrView(maria.id).some((m) => /Низкая оценка ★★★ по обращению/.test(m.text ?? "")),
         "a 3★ is low at threshold 3",
       );
+    } finally {
+      await w.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "an English admin and a Russian manager each get the low-rating alert in their language",
+  ...sanitize,
+  fn: async () => {
+    const w = await startSettingsWorld({ readyChats: true, settings: runningSettings });
+    const { emu } = w;
+    try {
+      // the owner uses the settings bot in English; the team's language stays Russian
+      let at = w.mark();
+      w.send("/menu");
+      await w.waitFor(/is open/, at);
+      assert.equal((await getSettings(w.kv)).teamLang, "ru");
+      const maria = emu.createUser({ firstName: "Maria", languageCode: "ru" });
+      emu.setMember(w.groupId, maria.id, { status: "member" });
+      emu.setMember(w.channelId, maria.id, { status: "member" });
+      await putManager(w.kv, {
+        id: maria.id,
+        name: "Maria",
+        lang: "ru",
+        addedAt: 0,
+        addedBy: w.owner.id,
+        active: true,
+        mute: [],
+      });
+      emu.userStartBot(maria.id, w.manager.id);
+      await emu.waitForMessage(maria.id, w.manager.id, () => true);
+      const alice = emu.createUser({ firstName: "Alice", languageCode: "en" });
+      emu.userStartBot(alice.id, w.client.id);
+      emu.userSend(alice.id, w.client.id, { text: "/new" });
+      await emu.waitForMessage(alice.id, w.client.id, (m) => /topic/i.test(m.text ?? ""));
+      emu.userSend(alice.id, w.client.id, { text: "Refund" });
+      await emu.waitForMessage(alice.id, w.client.id, (m) => /describe/.test(m.text ?? ""));
+      emu.userSend(alice.id, w.client.id, { text: "Money please" });
+      await w.until(async () => !!(await ticketsByClient(w.kv, alice.id))[0]?.postId, "post");
+      const tk = (await ticketsByClient(w.kv, alice.id))[0]!;
+      emu.userPressButton(maria.id, w.channelId, tk.postId!, `p:take:${tk.number}`);
+      await w.until(
+        async () => (await getTicket(w.kv, tk.number))?.managerId === maria.id,
+        "taken",
+      );
+      await w.until(
+        () =>
+          emu.view(w.owner.id, w.channelId).some((m) =>
+            m.id === tk.postId && JSON.stringify(m.replyMarkup ?? "").includes("p:close")
+          ),
+        "the close button",
+      );
+      emu.userPressButton(maria.id, w.channelId, tk.postId!, `p:close:${tk.number}`);
+      const prompt = await emu.waitForMessage(
+        alice.id,
+        w.client.id,
+        (m) => JSON.stringify(m.replyMarkup ?? "").includes(`c:rate:${tk.number}:1`),
+      );
+      emu.userPressButton(alice.id, w.client.id, prompt.id, `c:rate:${tk.number}:1`);
+      await w.waitFor(/Low rating ★ for ticket #\d+/, at);
+      await emu.waitForMessage(maria.id, w.manager.id, (m) => /Низкая оценка ★/.test(m.text ?? ""));
     } finally {
       await w.stop();
     }

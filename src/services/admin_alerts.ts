@@ -8,6 +8,7 @@ import type { Api } from "grammy";
 import { type Lang, t } from "../i18n/mod.ts";
 import type { SetAsideUpdate, StorageTrouble } from "../storage/intake.ts";
 import { listAdmins } from "../storage/people.ts";
+import { seenAdmins } from "../storage/setup.ts";
 import { getSettings } from "../storage/settings.ts";
 import { getTicket } from "../storage/tickets.ts";
 import type { HelpdeskEvent, Notifier } from "./deps.ts";
@@ -72,14 +73,15 @@ export class AdminAlerts implements Notifier {
   async #tell(text: (lang: Lang) => string): Promise<void> {
     const api = this.api();
     if (!api) return;
-    const [settings, added] = await Promise.all([
+    const [settings, added, seen] = await Promise.all([
       getSettings(this.deps.kv),
       listAdmins(this.deps.kv),
+      seenAdmins(this.deps.kv),
     ]);
-    const body = text(settings.teamLang);
     for (const id of new Set([...this.deps.adminIds, ...added])) {
-      // an admin who never opened the settings bot cannot be written to; the others still are
-      await api.sendMessage(id, body).catch(() => {});
+      // each admin in the language they use the settings bot in (the team's until then); an
+      // admin who never opened the settings bot cannot be written to, the others still are
+      await api.sendMessage(id, text(seen.get(id) ?? settings.teamLang)).catch(() => {});
     }
   }
 }
