@@ -472,6 +472,27 @@ export class Emulator {
     chat.protectedContent = on;
   }
 
+  /**
+   * The owner makes a channel or group public (`username`, reachable as `@username`) or private
+   * again (`null`: the old @username stops resolving; chat_id by number still works).
+   */
+  setChatUsername(chatId: number, username: string | null): void {
+    const chat = this.chat(chatId);
+    if (chat.type === "private") throw new Error("need a group or channel");
+    if (username !== null && !/^[A-Za-z][A-Za-z0-9_]{3,31}$/.test(username)) {
+      throw new Error(`not a valid public username: ${username}`);
+    }
+    if (chat.username) this.world.chatsByUsername.delete(chat.username.toLowerCase());
+    if (username === null) delete chat.username;
+    else {
+      if (this.world.chatsByUsername.has(username.toLowerCase())) {
+        throw new Error(`username @${username} is taken`);
+      }
+      chat.username = username;
+      this.world.chatsByUsername.set(username.toLowerCase(), chat);
+    }
+  }
+
   /** The owner turns topics on or off in a supergroup (is_forum in getChat and messages). */
   setForum(groupId: number, on: boolean): void {
     const chat = this.chat(groupId);
@@ -1262,6 +1283,7 @@ export const CONTROL_METHODS: ReadonlySet<string> = new Set([
   "unlinkDiscussion",
   "setProtectedContent",
   "setForum",
+  "setChatUsername",
   "view",
   "threadView",
   "calls",

@@ -1,6 +1,7 @@
 /** Who writes in a group (anonymous admins, channels, forwards) and membership rules. */
 import assert from "node:assert/strict";
 import { api, drain, ok, scenario } from "./helpers.ts";
+import { startEmulator } from "../../src/emulator/mod.ts";
 
 type Msg = Record<string, Record<string, unknown>>;
 
@@ -243,6 +244,35 @@ Deno.test("unlinking or changing the discussion group, protection and topics", a
     emu.setForum(group.id, true);
     assert.equal((await chat(group.id)).is_forum, true);
     assert.throws(() => emu.setForum(channel.id, true));
+  } finally {
+    await emu.close();
+  }
+});
+
+Deno.test("a channel made public is reachable by @username; made private again, it is not", async () => {
+  const emu = await startEmulator({ limits: false });
+  try {
+    const owner = emu.createUser({ firstName: "O" });
+    const bot = emu.createBot({ username: "pub_bot" });
+    const ch = emu.createChannel({ title: "News", ownerId: owner.id }).id;
+    emu.setMember(ch, bot.id, { status: "administrator" });
+    const get = (chat_id: unknown) =>
+      fetch(`${emu.apiRoot}/bot${bot.token}/getChat`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ chat_id }),
+      }).then((r) => r.json());
+    assert.equal((await get("@acme_news")).description, "Bad Request: chat not found");
+    emu.setChatUsername(ch, "acme_news");
+    const pub = await get("@acme_news");
+    assert.equal(pub.ok, true);
+    assert.equal(pub.result.id, ch);
+    assert.equal(pub.result.username, "acme_news");
+    emu.setChatUsername(ch, null);
+    assert.equal((await get("@acme_news")).description, "Bad Request: chat not found");
+    const byId = await get(ch);
+    assert.equal(byId.ok, true);
+    assert.equal(byId.result.username, undefined, "private: no username");
   } finally {
     await emu.close();
   }
