@@ -86,7 +86,7 @@ Deno.test({
     const { emu } = w;
     try {
       // the owner uses the settings bot in English; the team's language stays Russian
-      let at = w.mark();
+      const at = w.mark();
       w.send("/menu");
       await w.waitFor(/is open/, at);
       assert.equal((await getSettings(w.kv)).teamLang, "ru");
