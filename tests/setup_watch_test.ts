@@ -40,6 +40,15 @@ Deno.test({
       emu.setMember(w.groupId, w.client.id, { status: "administrator" });
       await w.waitFor(/setup is whole again/, at);
 
+      // the manager bot removed from the channel: its own update tells
+      at = w.mark();
+      emu.setMember(w.channelId, w.manager.id, { status: "left" });
+      m = await w.waitFor(/setup broke/, at);
+      assert.match(m.text!, /Manager bot @desk_manager_bot is not an admin of the channel/);
+      at = w.mark();
+      emu.setMember(w.channelId, w.manager.id, { status: "administrator" });
+      await w.waitFor(/setup is whole again/, at);
+
       // the group unlinked from the channel: no update tells, the periodic check does, once
       at = w.mark();
       emu.unlinkDiscussion(w.channelId);
