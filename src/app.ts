@@ -19,6 +19,7 @@ import { type Logger, redact } from "./log.ts";
 import type { ServiceDeps } from "./services/deps.ts";
 import type { Api } from "grammy";
 import { AdminAlerts, fanOut } from "./services/admin_alerts.ts";
+import { watchSetup } from "./services/setup/watch.ts";
 import { DeskNotifier } from "./services/desk/notifier.ts";
 import { Outbox } from "./services/outbox.ts";
 import { type Limits, Pacer, TELEGRAM_LIMITS } from "./services/pacer.ts";
@@ -214,6 +215,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     mode: config.mode,
     config: { adminIds: config.adminIds, apiRoot: config.apiRoot },
   };
+  // the setup watch (cron and memberships): the doctor's checks, alerts to the admins
+  botDeps.checkSetup = () => watchSetup(settingsDeps, alerts);
   // a fresh install completed by the bootstrap variables opens by itself; before the bots
   // start, so that the discussion group is known when they see their memberships
   await autoOpen(settingsDeps);

@@ -39,5 +39,7 @@ export function defaultCronJobs(): CronJob[] {
     async (deps) => void await runSlaChecks(deps),
     async (deps) => void await closeQuietTickets(deps, deps.clock.now()),
     sendScheduledReports,
+    // an unlinked discussion group or a bot that lost its rights reaches the admins
+    async (deps) => void await deps.checkSetup?.(),
   ];
 }

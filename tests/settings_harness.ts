@@ -8,6 +8,7 @@
  */
 import { type App, startApp } from "../src/app.ts";
 import { parseConfig } from "../src/config.ts";
+import type { CronJob } from "../src/jobs.ts";
 import { type Emulator, startEmulator, type ViewMessage } from "../src/emulator/mod.ts";
 import { createLogger } from "../src/log.ts";
 import { TELEGRAM_LIMITS } from "../src/services/pacer.ts";
@@ -32,6 +33,8 @@ export interface SettingsWorldOptions {
   readyChats?: boolean;
   /** Environment besides the required variables. */
   env?: Record<string, string>;
+  /** Periodic jobs run by `app.cronTick()` (none unless given). */
+  cronJobs?: CronJob[];
   ownerLang?: string;
 }
 
@@ -104,7 +107,13 @@ export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<
       KV_PATH: ":memory:",
       ...o.env,
     }),
-    { log, kv, limits: { ...TELEGRAM_LIMITS, timeScale: 0.01 }, pollTimeoutSec: 1 },
+    {
+      log,
+      kv,
+      limits: { ...TELEGRAM_LIMITS, timeScale: 0.01 },
+      pollTimeoutSec: 1,
+      cronJobs: o.cronJobs,
+    },
   );
   const until = async (
     cond: () => boolean | Promise<boolean>,

@@ -15,4 +15,6 @@ export interface BotDeps extends Helpdesk {
   adminApi?: () => Api | null;
   /** Collects album parts before they are relayed together. */
   albums: AlbumSink;
+  /** Checks the channel, group and bots' rights now and alerts the admins of a change. */
+  checkSetup?: () => Promise<void>;
 }

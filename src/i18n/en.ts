@@ -102,6 +102,10 @@ export const en: Record<keyof typeof ru, string> = {
   admin_storage_trouble:
     "⚠️ The database refuses writes for over a minute ({reason}). Incoming messages wait at Telegram (kept for 24 hours) and nothing is lost, but nothing moves: free disk space or stop what locks the database.",
   admin_storage_ok: "✅ The database accepts writes again; waiting messages are being handled.",
+  admin_setup_broken:
+    "⚠️ The helpdesk's setup broke: until it is fixed, new tickets may get no thread and messages to the team wait (nothing is deleted). What to do:",
+  admin_setup_whole:
+    "✅ The setup is whole again (channel, discussion group, bots' rights); waiting messages are being handled. Tickets created during the break may need a look.",
   admin_low_rating: "⚠️ Low rating {score} for ticket #{number} ({topic}).",
   thread_deleted: "The message was deleted for the client.",
   thread_delete_failed: "Could not delete the message for the client.",

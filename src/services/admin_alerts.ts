@@ -13,6 +13,8 @@ import { getSettings } from "../storage/settings.ts";
 import { getTicket } from "../storage/tickets.ts";
 import type { HelpdeskEvent, Notifier } from "./deps.ts";
 import type { Helpdesk } from "./helpdesk.ts";
+import type { Problem } from "./setup/doctor.ts";
+import type { TextKey } from "../i18n/mod.ts";
 
 /** Sends admins a message for every low rating and undeliverable message; never throws. */
 export class AdminAlerts implements Notifier {
@@ -58,6 +60,32 @@ export class AdminAlerts implements Notifier {
     );
   }
   readonly #inTrouble = new Set<string>();
+
+  /** Tells the admins what broke in the setup (channel, group, bots' rights) and what to do. */
+  async setupBroken(problems: Problem[]): Promise<void> {
+    const s = await getSettings(this.deps.kv);
+    await this.#tell((lang) =>
+      [
+        t(lang, "admin_setup_broken"),
+        ...problems.map((p) => {
+          const name = p.bot ? t(lang, p.bot === "client" ? "s_bot_client" : "s_bot_manager") : "";
+          const user = p.bot === "client"
+            ? s.clientBotUsername
+            : p.bot === "manager"
+            ? s.managerBotUsername
+            : null;
+          return "• " + t(lang, `s_p_${p.code}` as TextKey, {
+            bot: user ? `${name} @${user}` : name,
+          });
+        }),
+      ].join("\n")
+    );
+  }
+
+  /** Tells the admins the setup is whole again. */
+  async setupWhole(): Promise<void> {
+    await this.#tell((lang) => t(lang, "admin_setup_whole"));
+  }
 
   async #undeliverable(n: number, reason: string): Promise<void> {
     await this.#tell((lang) => t(lang, "admin_undeliverable", { number: n, reason }));

@@ -128,4 +128,9 @@ export const K = {
    * window), so that a restarted service goes on where Telegram's counting is.
    */
   pacer: () => ["pacer"] as const,
+  /**
+   * ["setup_watch"] → string[]: the setup problems ("code" or "code:bot") the admins were last
+   * alerted about by the periodic setup check; empty when the setup is whole.
+   */
+  setupWatch: () => ["setup_watch"] as const,
 } as const;

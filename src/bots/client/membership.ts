@@ -7,6 +7,7 @@
 import { Composer, type Context } from "grammy";
 import { getSettings } from "../../storage/settings.ts";
 import type { BotDeps } from "../context.ts";
+import { watchMembership } from "../settings/in_manager_bot.ts";
 
 /** Handles `my_chat_member` updates of the client bot. */
 export function membership(deps: BotDeps): Composer<Context> {
@@ -18,6 +19,7 @@ export function membership(deps: BotDeps): Composer<Context> {
       await deps.outbox.markUnreachable(upd.chat.id, status === "kicked");
       return;
     }
+    watchMembership(deps, upd.chat.id);
     if (status !== "member" && status !== "administrator") return;
     const s = await getSettings(deps.kv);
     if (upd.chat.id === s.groupId || upd.chat.id === s.channelId) return;

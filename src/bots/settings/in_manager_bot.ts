@@ -11,6 +11,7 @@ import { langOf, t } from "../../i18n/mod.ts";
 import { acceptInvite, INVITE_PREFIX, type JoinLinks } from "../../services/setup/managers.ts";
 import { emitSetupSignal } from "../../services/setup/signals.ts";
 import { listAdmins } from "../../storage/people.ts";
+import { getSettings } from "../../storage/settings.ts";
 import { dropOffer, putOffer } from "../../storage/setup.ts";
 import type { BotDeps } from "../context.ts";
 import type { Lang } from "../../i18n/mod.ts";
@@ -34,11 +35,24 @@ async function ownedByOurAdmin(deps: BotDeps, ctx: Context, chatId: number): Pro
   return false;
 }
 
+/**
+ * A bot's membership in the configured channel or group changed (left, kicked, demoted,
+ * promoted): runs the setup watch at once, in the background.
+ */
+export function watchMembership(deps: BotDeps, chatId: number): void {
+  void (async () => {
+    const s = await getSettings(deps.kv);
+    if (chatId !== s.channelId && chatId !== s.groupId) return;
+    await deps.checkSetup?.();
+  })().catch((e) => deps.log.warn("setup check failed", { err: e }));
+}
+
 /** Channel offers and manager invites, handled in the manager bot. */
 export function setupInManagerBot(deps: BotDeps): Composer<Context> {
   const c = new Composer<Context>();
   c.on("my_chat_member", async (ctx, next) => {
     const upd = ctx.myChatMember;
+    watchMembership(deps, upd.chat.id);
     if (upd.chat.type !== "channel") return await next();
     const status = upd.new_chat_member.status;
     if (status === "administrator") {

@@ -67,7 +67,7 @@ async function tryCall<T>(f: () => Promise<T>): Promise<T | null> {
 }
 
 /** Runs every check; fixes the stored discussion group when the channel's link changed. */
-export async function runDoctor(deps: SetupDeps, by = 0): Promise<DoctorReport> {
+export async function runDoctor(deps: Omit<SetupDeps, "control">, by = 0): Promise<DoctorReport> {
   const s = await getSettings(deps.kv);
   const problems: Problem[] = [];
   const block = (code: ProblemCode, bot?: BotKind) =>
