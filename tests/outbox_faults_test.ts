@@ -33,6 +33,12 @@ Deno.test({
       const bob = await w.newClient("Bob", "en");
       const n = await clientOpensTicket(w, bob.id, "Refund", "Where is my refund?");
       const maria = w.managers[0]!;
+      // the ticket's own messages to Bob first, so that the faults meet the answer only
+      await w.until(
+        () => w.clientView(bob.id).some((m) => !m.outgoing && /#\d+ ·/.test(m.text ?? "")),
+        "the ticket's header",
+      );
+      await w.deps.outbox.idle();
       // exactly as many 500s as the ceiling: without one, the sixth attempt would get through
       w.emu.failNext({
         method: "sendMessage",
@@ -87,6 +93,12 @@ Deno.test({
       const bob = await w.newClient("Bob", "en");
       const n = await clientOpensTicket(w, bob.id, "Refund", "Where is my refund?");
       const maria = w.managers[0]!;
+      // the ticket's own messages to Bob first, so that the faults meet the answer only
+      await w.until(
+        () => w.clientView(bob.id).some((m) => !m.outgoing && /#\d+ ·/.test(m.text ?? "")),
+        "the ticket's header",
+      );
+      await w.deps.outbox.idle();
       w.emu.failNext({
         method: "sendMessage",
         botId: w.clientBot.id,
@@ -171,6 +183,12 @@ Deno.test({
       const bob = await w.newClient("Bob", "en");
       const n = await clientOpensTicket(w, bob.id, "Refund", "Where is my refund?");
       const maria = w.managers[0]!;
+      // the ticket's own messages to Bob first, so that the faults meet the answer only
+      await w.until(
+        () => w.clientView(bob.id).some((m) => !m.outgoing && /#\d+ ·/.test(m.text ?? "")),
+        "the ticket's header",
+      );
+      await w.deps.outbox.idle();
       // six 500s: a restart that forgot the first attempts would get the message through
       w.emu.failNext({
         method: "sendMessage",
