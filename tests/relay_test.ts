@@ -341,3 +341,19 @@ Deno.test("a name with a right-to-left override cannot turn the ticket's post ar
     await w.stop();
   }
 });
+
+Deno.test("a new ticket's header tells the customer that an answer will come here", async () => {
+  const w = await startWorld();
+  try {
+    const alice = await w.newClient("Alice");
+    await clientOpensTicket(w, alice.id, "Доставка", "Где посылка?");
+    await w.until(
+      () => w.clientView(alice.id).some((m) => /^Обращение #\d+ · Доставка\n/.test(m.text ?? "")),
+      "the header",
+    );
+    const header = w.clientView(alice.id).find((m) => /^Обращение #\d+ ·/.test(m.text ?? ""))!;
+    assert.match(header.text!, /ответим здесь как можно скорее/);
+  } finally {
+    await w.stop();
+  }
+});

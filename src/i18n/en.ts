@@ -16,7 +16,7 @@ export const en: Record<keyof typeof ru, string> = {
   choose_topic: "Choose the topic of your request:",
   type_topic: "Write the topic of your request in one line:",
   ask_question: "Topic: {topic}. Now describe your question in one or more messages.",
-  ticket_created: "Request #{number} created. We will answer as soon as we can.",
+  ticket_created: "We have your request and will answer here as soon as we can.",
   ticket_header: "Request #{number} · {topic}",
   no_tickets: "You have no requests yet.",
   my_tickets: "Your requests (the current one is marked ▶️):",

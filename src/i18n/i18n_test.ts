@@ -18,6 +18,6 @@ Deno.test("i18n: language choice and placeholders", () => {
   assert.equal(langOf("de"), "en", "neither Russian nor English: English");
   assert.equal(langOf("ru-RU"), "ru");
   assert.equal(langOf(undefined), "en");
-  assert.match(t("en", "ticket_created", { number: 12 }), /#12/);
-  assert.match(t("ru", "ticket_created", { number: 12 }), /#12/);
+  assert.match(t("en", "ticket_header", { number: 12, topic: "T" }), /#12 · T/);
+  assert.match(t("ru", "ticket_header", { number: 12, topic: "T" }), /#12 · T/);
 });

@@ -553,7 +553,10 @@ export class Outbox {
     const lang = ctx.client?.lang ?? "ru";
     const sent = await ctx.api.sendMessage(
       ctx.ticket.clientId,
-      t(lang, "ticket_header", { number: ctx.ticket.number, topic: ctx.ticket.topic }),
+      // the number and topic the customer can reply to, and the promise that someone will answer
+      `${t(lang, "ticket_header", { number: ctx.ticket.number, topic: ctx.ticket.topic })}\n${
+        t(lang, "ticket_created")
+      }`,
     );
     await changeTicket(this.#deps.kv, ctx.ticket.number, this.#deps.clock.now(), (tk) => ({
       ticket: { ...tk, clientHeaderId: sent.message_id },
