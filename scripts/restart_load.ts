@@ -6,10 +6,9 @@
  *
  * @module
  */
+import { serviceWorld } from "./service_world.ts";
 import { startEmulator, type ViewMessage } from "../src/emulator/mod.ts";
 import { K } from "../src/storage/keys.ts";
-import { putManager } from "../src/storage/people.ts";
-import { updateSettings } from "../src/storage/settings.ts";
 
 /** Options of {@linkcode runRestarts}. */
 export interface RestartOptions {
@@ -55,58 +54,15 @@ export async function runRestarts(o: RestartOptions): Promise<KillStats[]> {
   const emu = await startEmulator({ timeScale: o.timeScale, limits: true });
   const dir = await Deno.makeTempDir();
   const kvPath = `${dir}/kv.sqlite`;
-  const owner = emu.createUser({ firstName: "Olga", languageCode: "ru" });
-  const bots = ["client", "manager", "settings"].map((n) =>
-    emu.createBot({ username: `restart_${n}_bot` })
-  );
-  const [clientBot, managerBot, settingsBot] = bots as [
-    (typeof bots)[0],
-    (typeof bots)[0],
-    (typeof bots)[0],
-  ];
-  const channelId = emu.createChannel({ title: "T", ownerId: owner.id }).id;
-  const groupId = emu.createGroup({ title: "G", ownerId: owner.id }).id;
-  emu.linkDiscussion(channelId, groupId);
-  for (const b of [clientBot, managerBot]) {
-    emu.setMember(channelId, b.id, { status: "administrator" });
-    emu.setMember(groupId, b.id, { status: "administrator" });
-  }
-  const maria = emu.createUser({ firstName: "Maria" });
-  emu.setMember(groupId, maria.id, { status: "member" });
-  const kv = await Deno.openKv(kvPath);
-  await updateSettings(kv, 0, Date.now(), () => ({
-    clientBotToken: clientBot.token,
-    managerBotToken: managerBot.token,
-    channelId,
-    groupId,
-    open: true,
-    always: true,
-  }));
-  await putManager(kv, {
-    id: maria.id,
-    name: "Maria",
-    lang: "ru",
-    addedAt: 0,
-    addedBy: owner.id,
-    active: true,
-    mute: [],
+  const world = await serviceWorld(emu, {
+    kvPath,
+    prefix: "restart",
+    timeScale: o.timeScale,
+    withManager: true,
   });
-  kv.close();
-
-  const start = () =>
-    new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "main.ts"],
-      env: {
-        TELEGRAM_API_ROOT: emu.apiRoot,
-        SETTINGS_BOT_TOKEN: settingsBot.token,
-        ADMIN_IDS: String(owner.id),
-        KV_PATH: kvPath,
-        LOG_LEVEL: Deno.env.get("TEST_LOG") ? "warn" : "error",
-        TELEGRAM_TIME_SCALE: String(o.timeScale),
-      },
-      stdout: "null",
-      stderr: "inherit",
-    }).spawn();
+  const { owner, channelId, groupId, start } = world;
+  const { client: clientBot } = world.bots;
+  const bots = [world.bots.client, world.bots.manager, world.bots.settings];
   const r429 = () => bots.reduce((n, b) => n + emu.tooManyRequests(b.id), 0);
 
   let proc = start();

@@ -1,6 +1,6 @@
+import { serviceWorld } from "../scripts/service_world.ts";
 import assert from "node:assert/strict";
 import { startEmulator, type ViewMessage } from "../src/emulator/mod.ts";
-import { updateSettings } from "../src/storage/settings.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 
@@ -27,41 +27,15 @@ Deno.test({
     const emu = await startEmulator({ timeScale: scale, limits: true });
     const dir = await Deno.makeTempDir();
     const kvPath = `${dir}/kv.sqlite`;
-    const owner = emu.createUser({ firstName: "Olga", languageCode: "ru" });
-    const clientBot = emu.createBot({ username: "alb_client_bot" });
-    const managerBot = emu.createBot({ username: "alb_manager_bot" });
-    const settingsBot = emu.createBot({ username: "alb_settings_bot" });
-    const channelId = emu.createChannel({ title: "T", ownerId: owner.id }).id;
-    const groupId = emu.createGroup({ title: "G", ownerId: owner.id }).id;
-    emu.linkDiscussion(channelId, groupId);
-    for (const b of [clientBot, managerBot]) {
-      emu.setMember(channelId, b.id, { status: "administrator" });
-      emu.setMember(groupId, b.id, { status: "administrator" });
-    }
+    const world = await serviceWorld(emu, {
+      kvPath,
+      prefix: "alb",
+      timeScale: scale,
+      withManager: false,
+    });
+    const { owner, channelId, groupId, start } = world;
+    const clientBot = world.bots.client;
     const kv = await Deno.openKv(kvPath);
-    await updateSettings(kv, 0, Date.now(), () => ({
-      clientBotToken: clientBot.token,
-      managerBotToken: managerBot.token,
-      channelId,
-      groupId,
-      open: true,
-      always: true,
-    }));
-
-    const start = () =>
-      new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", "main.ts"],
-        env: {
-          TELEGRAM_API_ROOT: emu.apiRoot,
-          SETTINGS_BOT_TOKEN: settingsBot.token,
-          ADMIN_IDS: String(owner.id),
-          KV_PATH: kvPath,
-          LOG_LEVEL: Deno.env.get("TEST_LOG") ? "warn" : "error",
-          TELEGRAM_TIME_SCALE: String(scale),
-        },
-        stdout: "null",
-        stderr: "inherit",
-      }).spawn();
 
     let proc = start();
     try {
