@@ -138,7 +138,7 @@ Deno.test({
       await w.until(
         () =>
           w.clientView(alice.id).some((m) =>
-            /закрыто автоматически: ответа не было 3 дн/.test(m.text ?? "")
+            /закрыто автоматически: ответа не было 3 дня\./.test(m.text ?? "")
           ),
         "client told",
       );

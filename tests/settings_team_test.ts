@@ -99,7 +99,7 @@ Deno.test({
       at = w.mark();
       w.press(`s:mgr_rm_ok:${maria.id}`);
       const removed = await w.waitFor(/Maria is no longer a manager/, at);
-      assert.match(removed.text!, /Their 1 open tickets are back with the whole team/);
+      assert.match(removed.text!, /Their 1 open ticket is back with the whole team/);
       assert.equal((await getManager(w.kv, maria.id))?.active, false);
       // her open ticket is the team's again, and its thread says so (the team speaks Russian)
       assert.equal((await getTicket(w.kv, n))?.managerId, null);

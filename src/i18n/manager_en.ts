@@ -134,7 +134,8 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
   desk_unmuted: "Switched on.",
   desk_settings_not_manager: "Only managers have notification settings.",
   desk_quiet_client:
-    "Ticket #{number} was closed automatically: no reply for {days} days. If the question remains, just write here and you can reopen it.",
-  desk_quiet_thread: "Ticket closed automatically: the client did not reply for {days} days.",
+    "Ticket #{number} was closed automatically: no reply for {days} {days|day|days}. If the question remains, just write here and you can reopen it.",
+  desk_quiet_thread:
+    "Ticket closed automatically: the client did not reply for {days} {days|day|days}.",
   desk_and_more: "… and {n} more",
 };

@@ -186,7 +186,7 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_manager_not_removed_chats:
     "⚠️ Could not remove them from the channel or the group: give the manager bot the “Ban users” right or remove them by hand.",
   s_manager_open_tickets:
-    "Their {count} open tickets are back with the whole team. You may hand them to others now:",
+    "Their {count} open {count|ticket is|tickets are} back with the whole team. You may hand them to others now:",
   s_manager_joined: "{name} accepted the invitation and is now a manager.",
   s_mgr_joined: "Welcome to the support team! Join the tickets channel and group:",
   s_mgr_link_channel: "Channel: {link}",
@@ -254,7 +254,7 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_export_caption: "Everything stored about client {id}.",
   s_delete_confirm:
     "Delete everything about client {id}: profile, tickets and their messages? This cannot be undone.",
-  s_deleted: "Client {id}'s data deleted ({count} tickets).",
+  s_deleted: "Client {id}'s data deleted ({count} {count|ticket|tickets}).",
   // the bots' interfaces (commands, names, descriptions)
   s_cmd_start: "Start",
   s_cmd_new: "New request",
@@ -324,7 +324,7 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
     "The setup is right, but stopped: {bots}. It answers nobody until you restart it (Bots).",
   s_btn_change_channel: "📢 Change the channel",
   s_team_prefs_view:
-    "Close quiet tickets after: {quiet} days waiting on the client\nLow rating alerts: {lowr}★ and below\nTeam language (posts, thread notices): {tlang}",
+    "Close quiet tickets after: {quiet} {quiet|day|days} waiting on the client\nLow rating alerts: {lowr}★ and below\nTeam language (posts, thread notices): {tlang}",
   s_off: "off",
   s_btn_set_quiet: "💤 Quiet days",
   s_btn_set_lowr: "★ Low rating",
