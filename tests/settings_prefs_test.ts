@@ -97,7 +97,7 @@ Deno.test({
       await step(`s:cl_del:${alice.id}`, null, /cannot be undone/);
       at = w.mark();
       w.press(`s:cl_del_ok:${alice.id}`);
-      await w.waitFor(new RegExp(`Client ${alice.id}'s data deleted \\(1 tickets\\)`), at);
+      await w.waitFor(new RegExp(`Client ${alice.id}'s data deleted \\(1 ticket\\)`), at);
       assert.equal(await getClient(w.kv, alice.id), null);
       await w.app.deps.outbox.idle();
       const rest = await kvDump(w.kv);
