@@ -1,7 +1,7 @@
 /**
  * A live helpdesk's channel: offers come only for channels our admins run, and a tap never
- * switches it — not to a stranger's channel, not to one without a discussion group, not
- * without a confirmation.
+ * switches it — not to a stranger's channel, not to one without a discussion group, not to
+ * one the doctor finds broken, not without a confirmation.
  */
 import assert from "node:assert/strict";
 import { getSettings } from "../src/storage/settings.ts";
@@ -41,9 +41,23 @@ Deno.test({
       await w.waitFor(/has no discussion group, and the helpdesk is open/, at);
       assert.equal((await getSettings(w.kv)).channelId, w.channelId, "not switched");
 
-      // with a group linked it can be chosen, after a confirmation
+      // with a group linked but our bots not its admins, the doctor refuses it: nothing changes
       const group2 = emu.createGroup({ title: "Tickets 2 chat", ownerId: w.owner.id }).id;
       emu.linkDiscussion(second, group2);
+      at = w.mark();
+      w.press(`s:ch:${second}`);
+      const refused = await w.waitFor(/“Tickets 2” is not ready for it yet/, at);
+      assert.match(
+        refused.text ?? "",
+        /Client bot @desk_client_bot is not an admin of the discussion group/,
+      );
+      assert.equal((await getSettings(w.kv)).channelId, w.channelId, "not switched");
+
+      // once both bots are admins of the new chats (the client bot stays: the owner runs them),
+      // it can be chosen, after a confirmation
+      emu.setMember(second, w.client.id, { status: "administrator" });
+      emu.setMember(group2, w.client.id, { status: "administrator" });
+      emu.setMember(group2, w.manager.id, { status: "administrator" });
       at = w.mark();
       w.press(`s:ch:${second}`);
       await w.waitFor(/Move it to “Tickets 2”\?/, at);

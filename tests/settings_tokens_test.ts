@@ -88,8 +88,20 @@ Deno.test({
       assert.equal((await getSettings(w.kv)).clientBotToken, newToken);
       assert.equal((await w.app.supervisor.status())[0]!.state, "running");
 
-      // a token of a different bot is a migration: explained, done only after a yes
+      // a different bot cannot take over an open helpdesk before it is an admin of the chats
       const other = emu.createBot({ username: "desk2_client_bot" });
+      at = w.mark();
+      w.press("s:token:client");
+      await w.waitFor(/client bot's token/, at);
+      at = w.mark();
+      w.send(other.token);
+      const notReady = await w.waitFor(/@desk2_client_bot is not ready to take over/, at);
+      assert.match(notReady.text ?? "", /@desk2_client_bot is not an admin of the channel/);
+      assert.equal((await getSettings(w.kv)).clientBotId, w.client.id, "nothing changed");
+
+      // once it is, the token of a different bot is a migration: explained, done after a yes
+      emu.setMember(w.channelId, other.id, { status: "administrator" });
+      emu.setMember(w.groupId, other.id, { status: "administrator" });
       at = w.mark();
       w.press("s:token:client");
       await w.waitFor(/client bot's token/, at);

@@ -140,6 +140,8 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
     "This is a different bot: {username} instead of {old}. If you switch, clients must write to the new bot (/start) — old conversations stay in {old}. Switch?",
   s_migration_manager:
     "This is a different bot: {username} instead of {old}. If you switch, the buttons under old channel posts stop working, and the new bot must be made an admin of the channel and the group. Switch?",
+  s_migration_not_ready:
+    "The helpdesk is open, and {username} is not ready to take over: nothing was changed. Fix this, then send the token again:",
   s_migration_expired: "The time to confirm has passed. Send the token again.",
   // channel
   s_ask_channel:
@@ -156,6 +158,8 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
     "This channel has no discussion group, and the helpdesk is open: switching to it would leave new tickets without a thread. Link a discussion group to it first (channel settings → Discussion), then choose it again.",
   s_channel_confirm_switch:
     "The helpdesk is open and uses another channel now. Move it to “{title}”? New tickets will be posted there; open tickets keep their threads in the current channel and group. Nothing changes until you confirm.",
+  s_channel_doctor_failed:
+    "The helpdesk is open, and “{title}” is not ready for it yet: nothing was changed. Fix this in the new channel and its group, then choose it again:",
   s_btn_switch_channel: "Move to this channel",
   s_channel_chosen: "Channel “{title}” chosen.",
   // open, bots

@@ -14,7 +14,7 @@ import { listOffers, seenAdmins } from "../../storage/setup.ts";
 import { btn, intArg } from "./buttons.ts";
 import type { SCtx } from "./context.ts";
 import type { SettingsBotDeps } from "./bot.ts";
-import { showStatus } from "./status.ts";
+import { problemLines, showStatus } from "./status.ts";
 import { ask, done, onButton, onInput, say } from "./ui.ts";
 
 async function choose(
@@ -36,6 +36,11 @@ async function choose(
       },
     );
     return;
+  }
+  if (!r.ok && r.reason === "doctor_failed") {
+    const s = await getSettings(deps.kv);
+    const lines = [ctx.tr("s_channel_doctor_failed", { title: r.title })];
+    return void await say(ctx, [...lines, ...problemLines(ctx, r.problems, s)].join("\n"));
   }
   if (!r.ok) return void await say(ctx, ctx.tr(`s_channel_${r.reason}`));
   await done(ctx, deps.kv);

@@ -26,7 +26,11 @@ export function joinText(lang: Lang, links: JoinLinks): string {
 }
 
 /** Whether one of the helpdesk's admins is the creator or an administrator of `chatId`. */
-async function ownedByOurAdmin(deps: BotDeps, ctx: Context, chatId: number): Promise<boolean> {
+export async function ownedByOurAdmin(
+  deps: BotDeps,
+  ctx: Context,
+  chatId: number,
+): Promise<boolean> {
   const admins = new Set([...deps.adminIds, ...await listAdmins(deps.kv)]);
   for (const id of admins) {
     const m = await ctx.api.getChatMember(chatId, id).catch(() => null);

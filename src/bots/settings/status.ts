@@ -8,7 +8,8 @@ import { Composer, InlineKeyboard } from "grammy";
 import { formatDuration } from "../../domain/durations.ts";
 import type { TextKey } from "../../i18n/mod.ts";
 import { redact } from "../../log.ts";
-import { runDoctor } from "../../services/setup/doctor.ts";
+import type { Settings } from "../../domain/settings.ts";
+import { type Problem, runDoctor } from "../../services/setup/doctor.ts";
 import { apiFor } from "../../services/setup/token.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { btn, kindArg } from "./buttons.ts";
@@ -61,19 +62,7 @@ export async function showStatus(deps: SettingsBotDeps, ctx: SCtx): Promise<void
   } else if (report.problems.length === 0) lines.push(ctx.tr("s_doctor_ok"));
   else {
     lines.push(ctx.tr(report.ok ? "s_doctor_warnings" : "s_doctor_problems"));
-    for (const p of report.problems) {
-      const bot = p.bot ? ctx.tr(p.bot === "client" ? "s_bot_client" : "s_bot_manager", {}) : "";
-      const username = p.bot === "client"
-        ? s.clientBotUsername
-        : p.bot === "manager"
-        ? s.managerBotUsername
-        : null;
-      lines.push(
-        "• " + ctx.tr(`s_p_${p.code}` as TextKey, {
-          bot: username ? `${bot} @${username}` : bot,
-        }),
-      );
-    }
+    lines.push(...problemLines(ctx, report.problems, s));
   }
   const kb = new InlineKeyboard();
   const has = (code: string, bot?: string) =>
@@ -95,6 +84,25 @@ export async function showStatus(deps: SettingsBotDeps, ctx: SCtx): Promise<void
   kb.text(ctx.tr("s_btn_recheck"), btn("status"));
   if (!s.open && report.ok) kb.text(ctx.tr("s_btn_open"), btn("open"));
   await say(ctx, lines.join("\n"), backRow(ctx, kb));
+}
+
+/** The doctor's findings as bullet lines in the admin's language, each with its fix. */
+export function problemLines(
+  ctx: SCtx,
+  problems: readonly Problem[],
+  s: Pick<Settings, "clientBotUsername" | "managerBotUsername">,
+): string[] {
+  return problems.map((p) => {
+    const bot = p.bot ? ctx.tr(p.bot === "client" ? "s_bot_client" : "s_bot_manager", {}) : "";
+    const username = p.bot === "client"
+      ? s.clientBotUsername
+      : p.bot === "manager"
+      ? s.managerBotUsername
+      : null;
+    return "• " + ctx.tr(`s_p_${p.code}` as TextKey, {
+      bot: username ? `${bot} @${username}` : bot,
+    });
+  });
 }
 
 /** `/status`, the status button, and removing a webhook that blocks polling. */

@@ -1,7 +1,8 @@
 /**
  * The client and manager bots' tokens: the admin pastes one, the message is deleted at once,
  * the token is checked with getMe and saved; a new token of the same bot is a rotation, a
- * different bot a migration that must be confirmed. The token is never echoed or logged.
+ * different bot a migration that must be confirmed (on an open helpdesk, only once the doctor
+ * passes with the new bot). The token is never echoed or logged.
  *
  * @module
  */
@@ -15,11 +16,12 @@ import {
   planToken,
   tokenIn,
 } from "../../services/setup/token.ts";
+import { runDoctor } from "../../services/setup/doctor.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { btn, kindArg } from "./buttons.ts";
 import type { SCtx } from "./context.ts";
 import type { SettingsBotDeps } from "./bot.ts";
-import { showStatus } from "./status.ts";
+import { problemLines, showStatus } from "./status.ts";
 import { ask, done, onButton, say } from "./ui.ts";
 
 /** A migration waiting for the admin's yes; kept in memory only, never in KV. */
@@ -64,6 +66,24 @@ export function tokens(deps: SettingsBotDeps): Composer<SCtx> {
       state: ctx.tr(`s_state_${st.state}`),
     }));
     await showStatus(deps, ctx);
+  };
+
+  /**
+   * On an open helpdesk a different bot takes over only if the doctor passes with it (it must
+   * already be an admin of the channel and the group); otherwise says what to fix first.
+   */
+  const migrationReady = async (ctx: SCtx, kind: BotKind, bot: BotIdentity, token: string) => {
+    const s = await getSettings(deps.kv);
+    if (!s.open) return true;
+    const proposed = kind === "client"
+      ? { clientBotToken: token, clientBotId: bot.id, clientBotUsername: bot.username }
+      : { managerBotToken: token, managerBotId: bot.id, managerBotUsername: bot.username };
+    const report = await runDoctor(deps, ctx.adminId, proposed);
+    if (report.ok) return true;
+    const blockers = report.problems.filter((p) => p.severity === "blocker");
+    const head = ctx.tr("s_migration_not_ready", { username: `@${bot.username}` });
+    await say(ctx, [head, ...problemLines(ctx, blockers, { ...s, ...proposed })].join("\n"));
+    return false;
   };
 
   c.on("message:text", async (ctx, next) => {
@@ -111,6 +131,7 @@ export function tokens(deps: SettingsBotDeps): Composer<SCtx> {
     }
     if (plan.type === "migration") {
       await done(ctx, deps.kv);
+      if (!await migrationReady(ctx, kind, r.bot, token)) return;
       pending.set(ctx.adminId, {
         kind,
         token,
@@ -141,6 +162,8 @@ export function tokens(deps: SettingsBotDeps): Composer<SCtx> {
       return void await say(ctx, ctx.tr("s_migration_expired"));
     }
     await ctx.answerCallbackQuery();
+    // the chats may have changed since the question: check again before switching
+    if (!await migrationReady(ctx, p.kind, p.bot, p.token)) return;
     await save(ctx, p.kind, "migration", p.bot, p.token);
   });
   onButton(c, ["cancel"], async (ctx) => {

@@ -9,6 +9,7 @@ import type { Message } from "grammy/types";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
 import { dropOffer } from "../../storage/setup.ts";
 import type { SetupDeps } from "./deps.ts";
+import { type Problem, runDoctor } from "./doctor.ts";
 import { apiFor } from "./token.ts";
 
 /** A chat reference an admin gave: an id or an @username. */
@@ -31,12 +32,14 @@ export function channelRefOf(m: Pick<Message, "forward_origin" | "text">): ChatR
 export type ChannelChoice =
   | { ok: true; channelId: number; title: string; groupId: number | null }
   | { ok: false; reason: "no_manager_bot" | "not_found" | "not_channel" | "no_group_live" }
-  | { ok: false; reason: "confirm_switch"; channelId: number; title: string };
+  | { ok: false; reason: "confirm_switch"; channelId: number; title: string }
+  | { ok: false; reason: "doctor_failed"; title: string; problems: Problem[] };
 
 /**
  * Looks the channel up with the manager bot's token (it must be in the channel), stores it
  * and its linked discussion group, and forgets the offer. An open helpdesk moves to another
- * channel only when `confirmed`, and only to one with a discussion group.
+ * channel only to one with a discussion group where the doctor finds nothing blocking, and
+ * only when `confirmed` (the doctor runs again at the yes: the chats may have changed).
  */
 export async function chooseChannel(
   deps: SetupDeps,
@@ -57,6 +60,13 @@ export async function chooseChannel(
   // a live helpdesk is never switched by one tap, and never to a channel that cannot work
   const live = s.open && s.channelId !== null && s.channelId !== info.id;
   if (live && groupId === null) return { ok: false, reason: "no_group_live" };
+  if (live) {
+    const report = await runDoctor(deps, by, { channelId: info.id, groupId });
+    if (!report.ok) {
+      const problems = report.problems.filter((p) => p.severity === "blocker");
+      return { ok: false, reason: "doctor_failed", title: info.title ?? "", problems };
+    }
+  }
   if (live && !o.confirmed) {
     return { ok: false, reason: "confirm_switch", channelId: info.id, title: info.title ?? "" };
   }

@@ -66,9 +66,17 @@ async function tryCall<T>(f: () => Promise<T>): Promise<T | null> {
   }
 }
 
-/** Runs every check; fixes the stored discussion group when the channel's link changed. */
-export async function runDoctor(deps: Omit<SetupDeps, "control">, by = 0): Promise<DoctorReport> {
-  const s = await getSettings(deps.kv);
+/**
+ * Runs every check; fixes the stored discussion group when the channel's link changed. With
+ * `proposed`, checks the setup as it would be with those settings (a new channel or token on
+ * a live helpdesk) and stores nothing.
+ */
+export async function runDoctor(
+  deps: Omit<SetupDeps, "control">,
+  by = 0,
+  proposed?: Partial<Settings>,
+): Promise<DoctorReport> {
+  const s = { ...await getSettings(deps.kv), ...proposed };
   const problems: Problem[] = [];
   const block = (code: ProblemCode, bot?: BotKind) =>
     problems.push({ code, severity: "blocker", ...(bot ? { bot } : {}) });
@@ -115,7 +123,7 @@ export async function runDoctor(deps: Omit<SetupDeps, "control">, by = 0): Promi
       const linked = info.linked_chat_id;
       if (linked === undefined) block("group_missing");
       else {
-        if (linked !== s.groupId) {
+        if (linked !== s.groupId && !proposed) {
           await updateSettings(deps.kv, by, deps.clock.now(), () => ({ groupId: linked }));
         }
         let ginfo: ChatFullInfo | null = null;
