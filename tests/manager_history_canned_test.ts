@@ -150,3 +150,55 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "manager canned: a version per language reaches each client in theirs",
+  ...sanitize,
+  fn: async () => {
+    const w = await startDesk();
+    try {
+      const maria = w.managers[0]!;
+      const alice = await w.newClient("Alice", "en");
+      const boris = await w.newClient("Boris", "ru");
+      const na = await clientOpensTicket(w, alice.id, "Billing", "Card declined");
+      const nb = await clientOpensTicket(w, boris.id, "Оплата", "Платёж завис");
+      await w.ask(maria.id, "/start");
+      await w.ask(maria.id, "/canned_add wait Минуту, уже смотрим.");
+      const [saved] = await w.ask(maria.id, "/canned_add wait:en One minute, we are on it.");
+      assert.match(saved!.text!, /«wait:en» сохранён/);
+      const [bad] = await w.ask(maria.id, "/canned_add wait:de Einen Moment.");
+      assert.match(bad!.text!, /Так: \/canned_add/);
+      const [list] = await w.ask(maria.id, "/canned");
+      assert.match(list!.text!, /wait · wait:en — Минуту, уже смотрим\./);
+
+      await w.ask(maria.id, `/reply ${na} wait`);
+      await w.ask(maria.id, `/reply ${nb} wait`);
+      await w.until(
+        () => w.clientView(alice.id).some((m) => m.text === `#${na}\nOne minute, we are on it.`),
+        "the English version to the English client",
+      );
+      await w.until(
+        () => w.clientView(boris.id).some((m) => m.text === `#${nb}\nМинуту, уже смотрим.`),
+        "the common text to the Russian client",
+      );
+      // the thread shows what the client got
+      await w.until(
+        async () =>
+          (await w.thread(na)).some((m) => /One minute, we are on it\./.test(m.text ?? "")),
+        "the thread of the English client's ticket",
+      );
+      assert.ok(!w.clientView(alice.id).some((m) => /Минуту/.test(m.text ?? "")));
+
+      // removing the English version leaves the common text
+      const [del] = await w.ask(maria.id, "/canned_del wait:en");
+      assert.match(del!.text!, /удалён/);
+      await w.ask(maria.id, `/reply ${na} wait`);
+      await w.until(
+        () => w.clientView(alice.id).some((m) => m.text === `#${na}\nМинуту, уже смотрим.`),
+        "the common text once the English version is gone",
+      );
+    } finally {
+      await w.stop();
+    }
+  },
+});

@@ -91,7 +91,7 @@ export function parseDuration(text: string): ParseResult<number, DurationError> 
 export interface FormatDurationOptions {
   /** Show at most this many units, largest first (the rest is truncated): 2 → "1d 4h". */
   maxUnits?: number;
-  /** "ru": Russian unit names ("2 мин", "1 дн. 4 ч"); otherwise the short form. */
+  /** "ru": Russian unit names ("2 мин", "1 д. 4 ч"); otherwise the short form. */
   lang?: "ru" | "en";
 }
 
@@ -125,7 +125,7 @@ export function formatDuration(ms: number, options: FormatDurationOptions = {}):
 function unitText(count: number, name: "d" | "h" | "m" | "s", lang?: "ru" | "en"): string {
   if (lang !== "ru") return `${count}${name}`;
   // Intl knows Russian's unit forms; the short English form doubles as the input syntax
-  return new Intl.NumberFormat("ru", { style: "unit", unit: RU_UNITS[name], unitDisplay: "short" })
+  return new Intl.NumberFormat("ru", { style: "unit", unit: RU_UNITS[name], unitDisplay: "narrow" })
     .format(count);
 }
 

@@ -305,7 +305,7 @@ Deno.test("parseTimeZone", () => {
 
 Deno.test("formatDuration speaks Russian with Intl's unit names", () => {
   assert.equal(formatDuration(2 * 60_000, { lang: "ru" }), "2 мин");
-  assert.equal(formatDuration(26 * 3_600_000, { lang: "ru" }), "1 дн. 2 ч");
+  assert.equal(formatDuration(26 * 3_600_000, { lang: "ru" }), "1 д. 2 ч");
   assert.equal(formatDuration(0, { lang: "ru" }), "0 мин");
   assert.equal(formatDuration(26 * 3_600_000, { lang: "en" }), "1d 2h", "English unchanged");
 });

@@ -39,6 +39,8 @@ export interface Settings {
   /** Ratings at or below this (1–4) alert the team and the admins. */
   lowRating: number;
   topics: string[];
+  /** A topic's name for clients of another language, by the topic's own name. */
+  topicNames: Record<string, LocalText>;
   /** Language of the managers' side: posts, thread notices, manager bot defaults. */
   teamLang: "ru" | "en";
   texts: { greeting: LocalText; offHours: LocalText };
@@ -78,9 +80,19 @@ export function defaultSettings(): Settings {
     quietDays: 7,
     lowRating: 2,
     topics: [],
+    topicNames: {},
     teamLang: "ru",
     texts: { greeting: {}, offHours: {} },
     reportSchedule: "off",
     updatedAt: 0,
   };
+}
+
+/** A topic as a client of `lang` sees it: its name in that language when an admin gave one. */
+export function topicLabel(
+  s: Pick<Settings, "topicNames">,
+  topic: string,
+  lang: keyof LocalText,
+): string {
+  return s.topicNames[topic]?.[lang] || topic;
 }

@@ -102,7 +102,7 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
   desk_canned_line: "<code>{name}</code> — {text}",
   desk_canned_empty: "No canned answers yet. Add one: /canned_add name text",
   desk_canned_usage:
-    "Like this: /canned_add name text (name: latin letters, digits, _ or -, up to 24); /canned_del name",
+    "Like this: /canned_add name text (name: latin letters, digits, _ or -, up to 24); /canned_add name:ru text — the version for clients whose Telegram is in Russian (or :en); /canned_del name",
   desk_canned_too_long: "The answer is too long: {max} characters at most.",
   desk_canned_saved: "Canned answer “{name}” saved.",
   desk_canned_deleted: "Canned answer “{name}” deleted.",

@@ -105,7 +105,7 @@ export const managerRu = {
   desk_canned_line: "<code>{name}</code> — {text}",
   desk_canned_empty: "Шаблонов пока нет. Добавьте: /canned_add имя текст",
   desk_canned_usage:
-    "Так: /canned_add имя текст (имя — латиница, цифры, _ или -, до 24 знаков); /canned_del имя",
+    "Так: /canned_add имя текст (имя — латиница, цифры, _ или -, до 24 знаков); /canned_add имя:en текст — версия для клиентов с английским Telegram (или :ru); /canned_del имя",
   desk_canned_too_long: "Шаблон слишком длинный: не больше {max} знаков.",
   desk_canned_saved: "Шаблон «{name}» сохранён.",
   desk_canned_deleted: "Шаблон «{name}» удалён.",

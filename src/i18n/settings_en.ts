@@ -233,6 +233,10 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_topics_none: "No topics: clients type the topic themselves.",
   s_ask_topic: "Send the name of the new topic.",
   s_ask_topic_rename: "Send the new name for the topic “{topic}”.",
+  s_ask_topic_lang:
+    "Send the names of “{topic}” for clients by the language of their Telegram, one per line:\nen: Payment\nru: Оплата\nA “-” instead of a name removes it (clients then see “{topic}”).",
+  s_topic_lang_bad:
+    "One line per language, like “en: Payment” or “ru: Оплата”, each name up to {max} characters.",
   s_topic_bad: "A topic name has 1 to {max} characters.",
   s_topic_exists: "This topic already exists.",
   s_topic_too_many: "There can be at most {max} topics.",

@@ -6,7 +6,7 @@
  * @module
  */
 import { InlineKeyboard } from "grammy";
-import type { Settings } from "../domain/settings.ts";
+import { type Settings, topicLabel } from "../domain/settings.ts";
 import { type Lang, t } from "../i18n/mod.ts";
 import { clientsAtStage, type Draft, getDraft, listHeld, setDraft } from "../storage/drafts.ts";
 import { getClient } from "../storage/people.ts";
@@ -22,7 +22,9 @@ export function topicQuestion(
 ): { text: string; markup?: InlineKeyboard; draft: Draft } {
   if (!s.topics.length) return { text: t(lang, "type_topic"), draft: { stage: "topic_text" } };
   const kb = new InlineKeyboard();
-  s.topics.forEach((topic, index) => kb.text(topic, clientButton({ type: "topic", index })).row());
+  s.topics.forEach((topic, index) =>
+    kb.text(topicLabel(s, topic, lang), clientButton({ type: "topic", index })).row()
+  );
   return { text: t(lang, "choose_topic"), markup: kb, draft: { stage: "topic" } };
 }
 

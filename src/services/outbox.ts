@@ -19,7 +19,7 @@ import type {
   Message,
 } from "grammy/types";
 import type { Client, Lane, MessageRecord, MsgAddr, OutboxJob } from "../domain/records.ts";
-import type { Settings } from "../domain/settings.ts";
+import { type Settings, topicLabel } from "../domain/settings.ts";
 import type { Ticket } from "../domain/ticket.ts";
 import { t, type TextKey } from "../i18n/mod.ts";
 import {
@@ -554,9 +554,12 @@ export class Outbox {
     const sent = await ctx.api.sendMessage(
       ctx.ticket.clientId,
       // the number and topic the customer can reply to, and the promise that someone will answer
-      `${t(lang, "ticket_header", { number: ctx.ticket.number, topic: ctx.ticket.topic })}\n${
-        t(lang, "ticket_created")
-      }`,
+      `${
+        t(lang, "ticket_header", {
+          number: ctx.ticket.number,
+          topic: topicLabel(ctx.settings, ctx.ticket.topic, lang),
+        })
+      }\n${t(lang, "ticket_created")}`,
     );
     await changeTicket(this.#deps.kv, ctx.ticket.number, this.#deps.clock.now(), (tk) => ({
       ticket: { ...tk, clientHeaderId: sent.message_id },

@@ -12,7 +12,10 @@ import { K } from "./keys.ts";
 export interface CannedReply {
   /** Lower-case name, `[a-z0-9_-]`, 1–24 characters. */
   name: string;
+  /** The text for clients of any language without their own version. */
   text: string;
+  /** Versions for clients of one language (their Telegram's), when the team wrote them. */
+  texts?: { ru?: string; en?: string };
   /** Telegram id of the manager who saved it last. */
   by: number;
   at: number;

@@ -7,6 +7,7 @@
 import { topicQuestion } from "../../services/closed_hold.ts";
 import { Composer, type Context, InlineKeyboard, Keyboard } from "grammy";
 import type { Client } from "../../domain/records.ts";
+import { topicLabel } from "../../domain/settings.ts";
 import { type Lang, langOf, locales, t, type TextKey } from "../../i18n/mod.ts";
 import { clientButton, parseClientButton } from "../../services/callback_data.ts";
 import { closeTicket, rateTicket, reopenTicket } from "../../services/lifecycle.ts";
@@ -60,7 +61,8 @@ export async function topicChosen(deps: BotDeps, ctx: Context, topic: string, la
     return;
   }
   await setDraft(deps.kv, clientId, { stage: "question", topic });
-  await ctx.reply(t(lang, "ask_question", { topic }));
+  const s = await getSettings(deps.kv);
+  await ctx.reply(t(lang, "ask_question", { topic: topicLabel(s, topic, lang) }));
 }
 
 async function showTickets(deps: BotDeps, ctx: Context, client: Client): Promise<void> {
@@ -72,12 +74,13 @@ async function showTickets(deps: BotDeps, ctx: Context, client: Client): Promise
   }
   const kb = new InlineKeyboard();
   const lines = [t(lang, "my_tickets")];
+  const s = await getSettings(deps.kv);
   for (const tk of tickets) {
     const mark = tk.number === client.currentTicket ? "▶️ " : "";
     lines.push(
       mark + t(lang, "ticket_line", {
         number: tk.number,
-        topic: tk.topic,
+        topic: topicLabel(s, tk.topic, lang),
         status: t(lang, `status_${tk.status}`),
       }),
     );

@@ -40,6 +40,7 @@ export const ACTIONS = [
   "top_up",
   "top_rm",
   "top_ren",
+  "top_lang",
   "texts",
   "text",
   "text_reset",

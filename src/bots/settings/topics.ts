@@ -1,5 +1,6 @@
 /**
- * The topics clients choose from: add, rename, move up, remove.
+ * The topics clients choose from: add, rename, move up, remove, and name per language (a
+ * client whose Telegram is in English sees the English name; tickets keep the topic's own).
  *
  * @module
  */
@@ -20,8 +21,10 @@ async function showTopics(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
   if (!s.topics.length) lines.push(ctx.tr("s_topics_none"));
   const kb = new InlineKeyboard();
   s.topics.forEach((topic, i) => {
-    lines.push(`${i + 1}. ${topic}`);
-    kb.text(`${i + 1}. ✏️`, btn("top_ren", i));
+    const names = Object.entries(s.topicNames[topic] ?? {}).filter(([, v]) => v)
+      .map(([l, v]) => `${l}: ${v}`);
+    lines.push(`${i + 1}. ${topic}${names.length ? ` (${names.join(", ")})` : ""}`);
+    kb.text(`${i + 1}. ✏️`, btn("top_ren", i)).text("🌐", btn("top_lang", i));
     if (i > 0) kb.text("⬆️", btn("top_up", i));
     kb.text("🗑", btn("top_rm", i)).row();
   });
@@ -32,8 +35,18 @@ async function showTopics(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
 /** The topics section. */
 export function topics(deps: SettingsBotDeps): Composer<SCtx> {
   const c = new Composer<SCtx>();
-  const change = (ctx: SCtx, f: (topics: string[]) => string[]) =>
-    updateSettings(deps.kv, ctx.adminId, deps.clock.now(), (s) => ({ topics: f([...s.topics]) }));
+  /** Changes the list; the names per language follow their topic's rename and removal. */
+  const change = (ctx: SCtx, f: (topics: string[]) => string[], renamed?: [string, string]) =>
+    updateSettings(deps.kv, ctx.adminId, deps.clock.now(), (s) => {
+      const topics = f([...s.topics]);
+      const names = { ...s.topicNames };
+      if (renamed && names[renamed[0]]) {
+        names[renamed[1]] = names[renamed[0]]!;
+        delete names[renamed[0]];
+      }
+      for (const k of Object.keys(names)) if (!topics.includes(k)) delete names[k];
+      return { topics, topicNames: names };
+    });
 
   onButton(c, ["topics"], (ctx) => showTopics(deps, ctx));
   onButton(
@@ -53,6 +66,37 @@ export function topics(deps: SettingsBotDeps): Composer<SCtx> {
       { kind: "topic", arg: i },
       ctx.tr("s_ask_topic_rename", { topic: s.topics[i] }),
     );
+  });
+  onButton(c, ["top_lang"], async (ctx, [a]) => {
+    const i = indexArg(a);
+    const s = await getSettings(deps.kv);
+    const topic = i === null ? undefined : s.topics[i];
+    if (topic === undefined) {
+      return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
+    }
+    await ask(
+      ctx,
+      deps.kv,
+      { kind: "topic_lang", arg: topic },
+      ctx.tr("s_ask_topic_lang", { topic }),
+    );
+  });
+  onInput(c, "topic_lang", async (ctx, m, w) => {
+    const topic = String(w.arg);
+    const given = parseNames(m.text ?? "");
+    if (!given) return void await ctx.reply(ctx.tr("s_topic_lang_bad", { max: MAX_TOPIC_CHARS }));
+    const s = await getSettings(deps.kv);
+    if (!s.topics.includes(topic)) {
+      await done(ctx, deps.kv);
+      return void await ctx.reply(ctx.tr("s_stale_button"));
+    }
+    await updateSettings(deps.kv, ctx.adminId, deps.clock.now(), (cur) => {
+      const names = { ...cur.topicNames, [topic]: { ...cur.topicNames[topic], ...given } };
+      for (const [l, v] of Object.entries(given)) if (!v) delete names[topic]![l as "ru" | "en"];
+      return { topicNames: names };
+    });
+    await done(ctx, deps.kv);
+    await showTopics(deps, ctx);
   });
   onButton(c, ["top_up", "top_rm"], async (ctx, [a]) => {
     const i = indexArg(a);
@@ -90,9 +134,27 @@ export function topics(deps: SettingsBotDeps): Composer<SCtx> {
       if (at >= 0) list[at] = name;
       else list.push(name);
       return list;
-    });
+    }, old === undefined ? undefined : [old, name]);
     await done(ctx, deps.kv);
     await showTopics(deps, ctx);
   });
   return c;
+}
+
+/**
+ * Reads `ru: Оплата` / `en: Payment` lines (`-` clears a language); null when a line is not
+ * of that form or a name is too long.
+ */
+function parseNames(text: string): { ru?: string; en?: string } | null {
+  const out: { ru?: string; en?: string } = {};
+  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  if (!lines.length) return null;
+  for (const line of lines) {
+    const m = /^(ru|en)\s*[:=—-]\s*(.+)$/i.exec(line);
+    if (!m) return null;
+    const name = m[2]!.trim().replace(/\s+/g, " ");
+    if (name.length > MAX_TOPIC_CHARS) return null;
+    out[m[1]!.toLowerCase() as "ru" | "en"] = name === "-" ? "" : name;
+  }
+  return out;
 }

@@ -20,7 +20,7 @@ import {
   listCanned,
   putCanned,
 } from "../../storage/desk.ts";
-import { getManager } from "../../storage/people.ts";
+import { getClient, getManager } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { changeTicket, getTicket, type InboxMark } from "../../storage/tickets.ts";
 import { K } from "../../storage/keys.ts";
@@ -41,21 +41,52 @@ export async function saveCanned(
   name: string,
   text: string,
 ): Promise<Outcome> {
-  const key = name.toLowerCase();
+  const [key, lang] = name.toLowerCase().split(":") as [string, string | undefined];
   const body = text.trim();
-  if (!CANNED_NAME.test(key) || !body) {
+  if (!CANNED_NAME.test(key) || !body || (lang !== undefined && !isLang(lang))) {
     return { ok: false, text: t(user.lang, "desk_canned_usage") };
   }
   if (body.length > CANNED_MAX) {
     return { ok: false, text: t(user.lang, "desk_canned_too_long", { max: CANNED_MAX }) };
   }
-  await putCanned(deps.kv, { name: key, text: body, by: user.actor.id, at: deps.clock.now() });
-  return { ok: true, text: t(user.lang, "desk_canned_saved", { name: key }) };
+  const old = await getCanned(deps.kv, key);
+  const by = user.actor.id, at = deps.clock.now();
+  // `name:en` adds the English version; the plain name sets the text everyone else gets
+  await putCanned(
+    deps.kv,
+    lang === undefined
+      ? { ...old, name: key, text: body, by, at }
+      : { name: key, text: old?.text ?? body, texts: { ...old?.texts, [lang]: body }, by, at },
+  );
+  return { ok: true, text: t(user.lang, "desk_canned_saved", { name: name.toLowerCase() }) };
 }
 
-/** Deletes a canned answer. */
+function isLang(x: string): x is "ru" | "en" {
+  return x === "ru" || x === "en";
+}
+
+/** The canned text a client of `lang` gets: their language's version, or the common one. */
+export function cannedFor(c: CannedReply, lang: string): string {
+  return (isLang(lang) ? c.texts?.[lang] : undefined) || c.text;
+}
+
+/** Deletes a canned answer, or with `name:en` only its version in that language. */
 export async function removeCanned(deps: Helpdesk, user: DeskUser, name: string): Promise<Outcome> {
-  const ok = await deleteCanned(deps.kv, name.toLowerCase());
+  const [key, lang] = name.toLowerCase().split(":") as [string, string | undefined];
+  if (lang !== undefined) {
+    const old = await getCanned(deps.kv, key);
+    const has = old !== null && isLang(lang) && old.texts?.[lang] !== undefined;
+    if (has) {
+      const texts = { ...old.texts };
+      delete texts[lang as "ru" | "en"];
+      await putCanned(deps.kv, { ...old, texts, by: user.actor.id, at: deps.clock.now() });
+    }
+    return {
+      ok: has,
+      text: t(user.lang, has ? "desk_canned_deleted" : "desk_canned_unknown", { name }),
+    };
+  }
+  const ok = await deleteCanned(deps.kv, key);
   return {
     ok,
     text: t(user.lang, ok ? "desk_canned_deleted" : "desk_canned_unknown", { name }),
@@ -78,7 +109,9 @@ export async function cannedScreen(
     text: head + "\n\n" + fitLines(
       all.map((c: CannedReply) =>
         t(lang, "desk_canned_line", {
-          name: escapeHtml(c.name),
+          name: escapeHtml(
+            c.name + Object.keys(c.texts ?? {}).map((l) => ` · ${c.name}:${l}`).join(""),
+          ),
           text: escapeHtml(c.text.length > 80 ? c.text.slice(0, 80) + "…" : c.text),
         })
       ),
@@ -122,14 +155,18 @@ export async function sendCanned(
   if (inbox && (await deps.kv.get(K.inbox(inbox.bot, inbox.updateId))).versionstamp !== null) {
     return { ok: false, text: t(lang, "desk_canned_sent", { number: n, name: canned.name }) };
   }
-  const me = await getManager(deps.kv, user.actor.id);
+  const [me, client] = await Promise.all([
+    getManager(deps.kv, user.actor.id),
+    getClient(deps.kv, tk.clientId),
+  ]);
   const author = me ? personName(me) : String(user.actor.id);
+  const text = cannedFor(canned, client?.lang ?? "");
   // the team sees the answer in the thread; the record's source is that message, so a client
   // reply to the copy lands as a reply to it, like for any comment
   const posted = await api.sendMessage(
     settings.groupId,
     t(settings.teamLang, "desk_canned_thread", { name: author, canned: canned.name }) + "\n\n" +
-      canned.text,
+      text,
     { reply_parameters: { message_id: tk.threadId } },
   );
   const at = deps.clock.now();
@@ -145,7 +182,7 @@ export async function sendCanned(
       direction: "out",
       senderId: user.actor.id,
       kind: "text",
-      text: canned.text,
+      text,
       source: { chatId: settings.groupId!, messageId: posted.message_id },
       delivery: "pending",
     };
