@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { Clock } from "../src/clock.ts";
 import { type App, startApp } from "../src/app.ts";
 import { parseConfig } from "../src/config.ts";
 import type { CronJob } from "../src/jobs.ts";
@@ -36,6 +37,8 @@ export interface SettingsWorldOptions {
   /** Periodic jobs run by `app.cronTick()` (none unless given). */
   cronJobs?: CronJob[];
   ownerLang?: string;
+  /** The service's clock (the system's unless given). */
+  clock?: Clock;
 }
 
 /** A running world with the service. */
@@ -113,6 +116,7 @@ export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<
       limits: { ...TELEGRAM_LIMITS, timeScale: 0.01 },
       pollTimeoutSec: 1,
       cronJobs: o.cronJobs,
+      ...(o.clock ? { clock: o.clock } : {}),
     },
   );
   const until = async (

@@ -86,6 +86,13 @@ export const en: Record<keyof typeof ru, string> = {
   thread_undeliverable: "⚠️ Could not deliver the message to the client: {reason}",
   thread_undeliverable_after:
     "⚠️ Could not deliver the message to the client: {reason} ({attempts} attempts). It is no longer retried.",
+  thread_moved:
+    "🔁 The helpdesk moved to a new channel: ticket #{number} continues here. The earlier conversation: {link}",
+  thread_moved_nolink: "🔁 The helpdesk moved to a new channel: ticket #{number} continues here.",
+  thread_no_group_before:
+    "🔁 Ticket #{number} was created while the channel had no discussion group, so it is posted again; the client's messages follow here.",
+  thread_post_deleted:
+    "🔁 The post of ticket #{number} was deleted in the channel, so the ticket is posted again. The earlier conversation: {link}",
   thread_not_copied: "⚠️ A message from the client could not be copied into this thread: {reason}",
   client_undelivered:
     "⚠️ Your message could not be passed on to the support team. Please send it again later.",

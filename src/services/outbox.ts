@@ -35,6 +35,7 @@ import {
 import { redact } from "../log.ts";
 import { getClient, getManager, patchClient } from "../storage/people.ts";
 import { getSettings } from "../storage/settings.ts";
+import { repostTicket } from "../storage/relocate.ts";
 import { slaReached } from "../storage/sla.ts";
 import {
   changeTicket,
@@ -798,6 +799,21 @@ export class Outbox {
         if (f.type === "rate") {
           pacer.backOff("manager", settings.channelId, f.retryAfter);
           await sleep(pacer.scaled(f.retryAfter));
+          continue;
+        }
+        if (
+          f.type === "bad" && ticket.postId !== null &&
+          /message to edit not found/.test(f.description)
+        ) {
+          // someone deleted the post: the ticket is posted again, its new thread links the old
+          log.warn("a ticket post was deleted: posting it again", { ticket: n });
+          await repostTicket(kv, n, this.#deps.clock.now(), {
+            postId: ticket.postId,
+            noticeKey: "thread_post_deleted",
+            link: threadLink(settings.groupId, ticket.threadId) ?? "—",
+            closed: true,
+          });
+          failures = 0;
           continue;
         }
         if (!(f.type === "bad" && /not modified/.test(f.description))) {

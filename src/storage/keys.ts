@@ -31,10 +31,13 @@ export const K = {
   byStatusPrefix: (status: string) => ["by_status", status] as const,
   /** ["by_post", channelPostId] → number. */
   byPost: (postId: number) => ["by_post", postId] as const,
+  byPostAll: () => ["by_post"] as const,
   /** ["by_thread", threadRootId] → number (root = automatic forward's id in the group). */
   byThread: (threadId: number) => ["by_thread", threadId] as const,
+  byThreadAll: () => ["by_thread"] as const,
   /** ["root_early", channelPostId] → threadRootId: a root that arrived before its post id was stored. */
   rootEarly: (postId: number) => ["root_early", postId] as const,
+  rootEarlyAll: () => ["root_early"] as const,
   /**
    * ["post_attempt", number] → at: a channel post of the ticket was sent (its answer may be
    * lost); an automatic forward naming the ticket is then adopted as its post (expires).

@@ -26,7 +26,8 @@ async function choose(
   const r = await chooseChannel(deps, ctx.adminId, ref, { confirmed });
   if (!r.ok && r.reason === "confirm_switch") {
     const s = await getSettings(deps.kv);
-    await ctx.answerCallbackQuery().catch(() => {});
+    // typed or forwarded, there is no button to answer (grammY throws at once, not async)
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
     await ctx.reply(
       ctx.tr("s_channel_confirm_switch", { title: r.title, current: String(s.channelId) }),
       {

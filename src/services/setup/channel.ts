@@ -9,6 +9,7 @@ import type { Message } from "grammy/types";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
 import { dropOffer } from "../../storage/setup.ts";
 import type { SetupDeps } from "./deps.ts";
+import { followMove } from "../relocate.ts";
 import { type Problem, runDoctor } from "./doctor.ts";
 import { apiFor } from "./token.ts";
 
@@ -70,7 +71,13 @@ export async function chooseChannel(
   if (live && !o.confirmed) {
     return { ok: false, reason: "confirm_switch", channelId: info.id, title: info.title ?? "" };
   }
-  await updateSettings(deps.kv, by, deps.clock.now(), () => ({ channelId: info.id, groupId }));
+  let moved: { groupId: number | null } | null = null;
+  await updateSettings(deps.kv, by, deps.clock.now(), (cur) => {
+    moved = cur.channelId !== null && cur.channelId !== info.id ? { groupId: cur.groupId } : null;
+    return { channelId: info.id, groupId };
+  });
   await dropOffer(deps.kv, info.id);
+  // post ids of the old channel mean other posts in the new one: every ticket moves along
+  if (moved) await followMove(deps, (moved as { groupId: number | null }).groupId);
   return { ok: true, channelId: info.id, title: info.title ?? "", groupId };
 }

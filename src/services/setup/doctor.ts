@@ -9,6 +9,7 @@ import type { ChatFullInfo, ChatMember } from "grammy/types";
 import type { Settings } from "../../domain/settings.ts";
 import type { BotKind } from "../../runtime/supervisor.ts";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
+import { followMove, repostUnthreaded } from "../relocate.ts";
 import type { SetupDeps } from "./deps.ts";
 import { apiFor, type BotIdentity, checkToken } from "./token.ts";
 
@@ -123,9 +124,7 @@ export async function runDoctor(
       const linked = info.linked_chat_id;
       if (linked === undefined) block("group_missing");
       else {
-        if (linked !== s.groupId && !proposed) {
-          await updateSettings(deps.kv, by, deps.clock.now(), () => ({ groupId: linked }));
-        }
+        if (linked !== s.groupId && !proposed) await followRelink(deps, by, linked);
         let ginfo: ChatFullInfo | null = null;
         for (const kind of ["manager", "client"] as const) {
           const api = apis[kind];
@@ -136,6 +135,8 @@ export async function runDoctor(
         } else {
           group = { id: ginfo.id, title: ginfo.title ?? "" };
           if (ginfo.linked_chat_id !== info.id) block("group_not_linked");
+          // posts sent while no group was linked were never forwarded: they get new posts
+          else if (!proposed) await repostUnthreaded(deps);
           if (ginfo.is_forum) block("group_forum");
           if (ginfo.has_protected_content) block("group_protected");
           await checkMembers(apis, bots, ginfo.id, "group", block, warn);
@@ -144,6 +145,21 @@ export async function runDoctor(
     }
   }
   return { problems, ok: !problems.some((p) => p.severity === "blocker"), bots, channel, group };
+}
+
+/**
+ * The channel's discussion group changed (or one was linked): stores it and, when there was
+ * one before, moves every ticket to the new group. Only the caller that made the change moves
+ * them (several checks may notice it at once).
+ */
+async function followRelink(deps: Omit<SetupDeps, "control">, by: number, linked: number) {
+  let old: number | null | undefined;
+  await updateSettings(deps.kv, by, deps.clock.now(), (cur) => {
+    old = cur.groupId === linked ? undefined : cur.groupId;
+    return { groupId: linked };
+  });
+  if (old === undefined) return;
+  if (old !== null) await followMove(deps, old);
 }
 
 async function checkMembers(
