@@ -315,8 +315,13 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
       Record<string, CellValue>,
       Record<string, CellValue>,
     ];
-    // Anna: #3 cycle 1 (closed, reopened later) and #5 (open).
-    assert.equal(a["Cycles taken"], 2);
+    // Anna: #3 cycle 1 (closed, reopened later), #3 cycle 2 until the transfer, and #5 (open).
+    // Time held: Fri 17:05–18:00 + Mon 9:00–11:00 = 2:55; Mon 12:00–12:05; Thu 16:01–18:00 +
+    // Fri 9:00–12:00 = 4:59. The 5 minutes before she took #3 and #5 are nobody's.
+    assert.equal(a["Cycles taken"], 3);
+    assert.equal(ms(a["Time held"]!), 7 * H + 59 * MIN);
+    assert.equal(a["Reaction breaches"], 2);
+    assert.equal(a["Resolution breaches"], 0);
     assert.equal(a["Closed"], 1);
     assert.equal(a["Reopened after close"], 1);
     assert.equal(a["Reopenings"], 0);
@@ -330,6 +335,10 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.equal(a["Messages sent"], 1);
     // Boris: #3 cycle 2 and #4; his reply in #2 counts as a message only.
     assert.equal(b["Cycles taken"], 2);
+    // #3 12:05–13:00 and #4 Tue 10:05 to Wed 15:00 (7:55 + 6:00).
+    assert.equal(ms(b["Time held"]!), 14 * H + 50 * MIN);
+    assert.equal(b["Reaction breaches"], 0);
+    assert.equal(b["Resolution breaches"], 1);
     assert.equal(b["Closed"], 2);
     assert.equal(b["Reopenings"], 1);
     assert.equal(ms(b["Median reaction"]!), 7.5 * MIN);
