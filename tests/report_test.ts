@@ -546,3 +546,161 @@ Deno.test("report: named periods and thread links", () => {
   assert.equal(threadLink(chats, { threadId: null, postId: 3 }), "https://t.me/c/9876543210/3");
   assert.equal(threadLink({ groupId: -42, channelId: null }, { threadId: 5, postId: 3 }), null);
 });
+
+/**
+ * The week of Mon 19 Jan 2026 (Mon–Fri 09–18 Moscow, targets 0:15 and 8:00). Each ticket plays
+ * one attribution rule; the comments give the figures by hand.
+ */
+async function seedAttribution(kv: Deno.Kv): Promise<void> {
+  for (const [id, name] of [[ANNA, "Anna"], [BORIS, "Boris"]] as const) {
+    await putManager(kv, { id, name, lang: "en", addedAt: 0, addedBy: 1, active: true, mute: [] });
+  }
+  await upsertClient(kv, { id: IVAN, firstName: "Ivan", lang: "en" }, 0);
+  await upsertClient(kv, { id: OLGA, firstName: "Olga", lang: "en" }, 0);
+  const step = (n: number, local: string, fn: (t: Ticket, at: number) => Transition) =>
+    act(kv, n, msk(local), (t) => fn(t, msk(local)));
+
+  // #1 transfer mid-ticket, breach before the transfer: Anna takes it at 09:05 and holds it
+  // past the 15-minute target (crossed 09:15), hands it to Boris at 09:40; Boris replies 09:50
+  // (reaction 0:50, his, not within target; the breach is Anna's) and closes 10:00 (1:00).
+  // Held: nobody 0:05, Anna 0:35, Boris 0:20.
+  const a = await open(kv, "Billing", IVAN, msk("2026-01-19T09:00"));
+  await step(a, "2026-01-19T09:05", (t, at) => take(t, anna, at));
+  await step(a, "2026-01-19T09:40", (t, at) => transfer(t, anna, BORIS, at));
+  await step(a, "2026-01-19T09:50", (t, at) => managerReplied(t, boris, at));
+  await step(a, "2026-01-19T10:00", (t, at) => close(t, boris, at));
+  // #2 closed by blocking the client: Boris replies 11:10 (0:10), blocks at 12:00; no resolution.
+  const b = await open(kv, "Billing", OLGA, msk("2026-01-19T11:00"));
+  await step(b, "2026-01-19T11:10", (t, at) => managerReplied(t, boris, at));
+  await step(b, "2026-01-19T12:00", (t, at) => close(t, boris, at, "block"));
+  // #3 auto-closed: Anna replies 13:05 (0:05), the service closes it Tue 13:00 (9:00 after the
+  // start, past the close target, yet neither a resolution nor a breach). Anna held it 8:55.
+  const c = await open(kv, "Delivery", OLGA, msk("2026-01-19T13:00"));
+  await step(c, "2026-01-19T13:05", (t, at) => managerReplied(t, anna, at));
+  await step(c, "2026-01-20T13:00", (t, at) => close(t, { role: "system", id: 0 }, at));
+  // #4 closed by the client: unassigned when the reaction target is crossed (10:15), so the
+  // breach is nobody's; Boris replies 10:20 (0:20, his), Ivan closes 11:00.
+  const d = await open(kv, "Delivery", IVAN, msk("2026-01-20T10:00"));
+  await step(d, "2026-01-20T10:20", (t, at) => managerReplied(t, boris, at));
+  await step(d, "2026-01-20T11:00", (t, at) => close(t, ivan, at));
+  // #5 a manager's own reopen: Anna replies 10:05, closes 10:30 (0:30), reopens it herself at
+  // 14:00 and writes at 15:00 (no reaction counted), closes 15:30 (1:30).
+  const e = await open(kv, "Delivery", OLGA, msk("2026-01-21T10:00"));
+  await step(e, "2026-01-21T10:05", (t, at) => managerReplied(t, anna, at));
+  await step(e, "2026-01-21T10:30", (t, at) => close(t, anna, at));
+  await step(e, "2026-01-21T14:00", (t, at) => reopen(t, anna, at));
+  await step(e, "2026-01-21T15:00", (t, at) => managerReplied(t, anna, at));
+  await step(e, "2026-01-21T15:30", (t, at) => close(t, anna, at));
+}
+
+Deno.test("report: attribution on transfer, block, auto-close, client close, own reopen", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const dir = await Deno.makeTempDir();
+  try {
+    await seedAttribution(kv);
+    const out = `${dir}/report.xlsx`;
+    const period = periodOfDates(
+      { year: 2026, month: 1, day: 19 },
+      { year: 2026, month: 1, day: 23 },
+      "Europe/Moscow",
+      true,
+    );
+    const summary = await buildReport(kv, {
+      ...period,
+      settings,
+      out,
+      now: msk("2026-01-23T12:00"),
+    });
+    assert.equal(summary.cycles, 6);
+    assert.equal(summary.breaches, 2);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await Deno.readFile(out)).buffer);
+    const rows = records(wb.getWorksheet("Summary by manager")!);
+    const by = Object.fromEntries(rows.map((r) => [String(r["Manager"]), r]));
+    assert.deepEqual(Object.keys(by).sort(), ["(unassigned)", "Anna", "Boris", "Total"]);
+    const figures = (r: Record<string, CellValue>) => ({
+      taken: r["Cycles taken"],
+      held: ms(r["Time held"]!),
+      closed: r["Closed"],
+      reopenedLater: r["Reopened after close"],
+      reopenings: r["Reopenings"],
+      medianReaction: ms(r["Median reaction"]!),
+      reactionShare: r["Reaction within target"],
+      medianResolution: ms(r["Median resolution"]!),
+      resolutionShare: r["Resolution within target"],
+      reactionBreaches: r["Reaction breaches"],
+      resolutionBreaches: r["Resolution breaches"],
+      byClient: r["Closed by client"],
+      auto: r["Closed automatically"],
+      block: r["Closed by blocking"],
+    });
+    // Anna: #1 (0:35), #3 (8:55), #5 both periods (0:25 + 1:30). Her reactions: #3 and #5's
+    // first (0:05 each); her resolutions #5 0:30 and 1:30; the breach of #1 is hers.
+    assert.deepEqual(figures(by["Anna"]!), {
+      taken: 4,
+      held: 11 * H + 25 * MIN,
+      closed: 2,
+      reopenedLater: 1,
+      reopenings: 1,
+      medianReaction: 5 * MIN,
+      reactionShare: 1,
+      medianResolution: 60 * MIN,
+      resolutionShare: 1,
+      reactionBreaches: 1,
+      resolutionBreaches: 0,
+      byClient: 0,
+      auto: 1,
+      block: 0,
+    });
+    // Boris: #1 (0:20), #2 (0:50), #4 (0:40); reactions 0:50, 0:10, 0:20 (one of three within
+    // target); one resolution (#1, 1:00); the block and the client's close are apart.
+    assert.deepEqual(figures(by["Boris"]!), {
+      taken: 3,
+      held: 110 * MIN,
+      closed: 1,
+      reopenedLater: 0,
+      reopenings: 0,
+      medianReaction: 20 * MIN,
+      reactionShare: 1 / 3,
+      medianResolution: 60 * MIN,
+      resolutionShare: 1,
+      reactionBreaches: 0,
+      resolutionBreaches: 0,
+      byClient: 1,
+      auto: 0,
+      block: 1,
+    });
+    assert.equal(by["(unassigned)"]!["Reaction breaches"], 1);
+    assert.equal(by["(unassigned)"]!["Cycles taken"], 0);
+    // Total: reactions 0:05, 0:05, 0:10, 0:20, 0:50 (3 of 5 within); resolutions 0:30, 1:00, 1:30.
+    const total = figures(by["Total"]!);
+    assert.equal(total.taken, 6);
+    assert.equal(total.closed, 3);
+    assert.equal(total.medianReaction, 10 * MIN);
+    assert.equal(total.reactionShare, 0.6);
+    assert.equal(total.medianResolution, 60 * MIN);
+    assert.equal(total.resolutionShare, 1);
+    assert.deepEqual([total.byClient, total.auto, total.block], [1, 1, 1]);
+    assert.deepEqual([total.reactionBreaches, total.resolutionBreaches], [2, 0]);
+
+    const breaches = records(wb.getWorksheet("SLA breaches")!);
+    assert.deepEqual(
+      breaches.map((r) => [r["Ticket"], r["Breach"], ms(r["Working time"]!), r["Manager"]]),
+      [[1, "Reaction", 50 * MIN, "Anna"], [4, "Reaction", 20 * MIN, "(unassigned)"]],
+    );
+    const params = Object.fromEntries(
+      records(wb.getWorksheet("Parameters")!).map((r) => [r["Parameter"], r["Value"]]),
+    );
+    assert.match(String(params["Definitions"]), /whoever held the ticket when the target was/);
+    const tickets = records(wb.getWorksheet("Tickets")!);
+    assert.equal(tickets.length, 5);
+    // Only manager closes are resolutions: #2, #3, #4 have none.
+    assert.deepEqual(
+      tickets.map((r) => r["Resolution (total)"] === null ? null : ms(r["Resolution (total)"]!)),
+      [60 * MIN, null, null, null, 2 * H],
+    );
+  } finally {
+    kv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -12,9 +12,11 @@
  *   yet) is judged only once its elapsed working time is already past the target (then it is a
  *   breach); before that it is left out of the share, because its outcome is unknown.
  *
- * Attribution: each cycle belongs to the manager who held the ticket when the cycle closed
- * (or holds it now, for an open cycle), derived from the ticket's events; the reaction goes
- * to the manager who sent the cycle's first reply. Without events, `ticket.managerId` is used.
+ * Attribution (README "Reports"): the reaction goes to the author of the cycle's first reply
+ * (nobody while unassigned and unanswered); time held is split between holders; a resolution
+ * (a close by a manager) goes to the closer; a breach to the holder when the target was crossed.
+ * Closes by the client, auto-close or block are no resolutions and are judged neither way; a
+ * cycle reopened by staff has no reaction clock. Without events, `ticket.managerId` is used.
  *
  * Aggregates hold numbers only (counters and duration arrays of a few bytes per cycle).
  *

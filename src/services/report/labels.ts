@@ -83,12 +83,17 @@ const en = {
   cyclesInReport: "Cycles in report",
   definitions: "Definitions",
   definitionsText:
-    "A cycle runs from creation or a reopening to the next close and belongs to the period " +
-    "it started in. Reaction: cycle start → first manager reply; resolution: cycle start → " +
-    "close; both in working time. A ticket's resolution is the sum over its cycles. Within " +
-    "target = not longer than the target; unanswered/open cycles count as breaches once " +
-    "past the target. Cycles are credited to the manager holding the ticket at the close " +
-    "(or now, if open); reactions to the author of the first reply.",
+    "A cycle is one period of work on a ticket: from its creation or a reopening to the next " +
+    "close; it belongs to the period it started in. Reaction: start → first manager reply; " +
+    "resolution: start → close by a manager; both in working time. Who gets what: the " +
+    "reaction belongs to whoever sent the first reply (while nobody holds an unanswered " +
+    "ticket, to nobody); time held is split between the managers who held the ticket, " +
+    "before and after a transfer; a resolution belongs to whoever closed it; an SLA breach " +
+    "belongs to whoever held the ticket when the target was crossed. Closes by the client, " +
+    "automatic closes of quiet tickets and closes by blocking the client are counted apart " +
+    "and are never resolved within target. When a manager reopens a ticket themselves, no " +
+    "reaction time is counted for that period of work. Within target = not longer than the " +
+    "target; an unanswered or open period counts as a breach once past the target.",
   none: "none",
   yes: "yes",
   no: "no",
@@ -172,12 +177,16 @@ const ru: typeof en = {
   cyclesInReport: "Циклов в отчёте",
   definitions: "Определения",
   definitionsText:
-    "Цикл — от создания или переоткрытия до следующего закрытия; относится к периоду, в " +
-    "котором начался. Реакция: начало цикла → первый ответ менеджера; решение: начало " +
-    "цикла → закрытие; оба в рабочем времени. Решение заявки — сумма по её циклам. В норме " +
-    "= не дольше нормы; неотвеченные/открытые циклы — нарушение, как только норма прошла. " +
-    "Цикл засчитывается менеджеру, у которого заявка была при закрытии (или сейчас, если " +
-    "открыта); реакция — автору первого ответа.",
+    "Цикл — один период работы над заявкой: от создания или переоткрытия до следующего " +
+    "закрытия; относится к периоду, в котором начался. Реакция: начало → первый ответ " +
+    "менеджера; решение: начало → закрытие менеджером; оба в рабочем времени. Кому что: " +
+    "реакция — тому, кто ответил первым (пока заявка без ответа ни за кем не закреплена — " +
+    "никому); время в работе делится между менеджерами, у которых была заявка, до и после " +
+    "передачи; решение — тому, кто закрыл; нарушение SLA — тому, у кого была заявка в момент, " +
+    "когда норма истекла. Закрытия клиентом, автоматические закрытия тихих заявок и " +
+    "закрытия блокировкой считаются отдельно и никогда не идут как решённые в норме. Если " +
+    "менеджер сам переоткрыл заявку, время реакции для этого периода не считается. В норме " +
+    "= не дольше нормы; период без ответа или открытый — нарушение, как только норма прошла.",
   none: "нет",
   yes: "да",
   no: "нет",
