@@ -15,6 +15,7 @@ import {
   type Transition,
 } from "../src/domain/ticket.ts";
 import { putManager, upsertClient } from "../src/storage/people.ts";
+import { getSettings, updateSettings } from "../src/storage/settings.ts";
 import { changeTicket, createTicket, setPostId, setThreadRoot } from "../src/storage/tickets.ts";
 import { periodOf, periodOfDates } from "../src/services/report/period.ts";
 import { buildReport, threadLink } from "../src/services/report/report.ts";
@@ -698,6 +699,120 @@ Deno.test("report: attribution on transfer, block, auto-close, client close, own
     assert.deepEqual(
       tickets.map((r) => r["Resolution (total)"] === null ? null : ms(r["Resolution (total)"]!)),
       [60 * MIN, null, null, null, 2 * H],
+    );
+  } finally {
+    kv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("report: settings as they were: hours and targets changed mid-period, a holiday, DST", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const dir = await Deno.makeTempDir();
+  try {
+    await putManager(kv, {
+      id: ANNA,
+      name: "Anna",
+      lang: "en",
+      addedAt: 0,
+      addedBy: 1,
+      active: true,
+      mute: [],
+    });
+    await upsertClient(kv, { id: IVAN, firstName: "Ivan", lang: "en" }, 0);
+    const cet = (local: string) => Date.parse(`${local}:00+01:00`);
+    const cest = (local: string) => Date.parse(`${local}:00+02:00`);
+    const weekOf = (from: number, to: number) =>
+      ({
+        1: [[from, to]],
+        2: [[from, to]],
+        3: [[from, to]],
+        4: [[from, to]],
+        5: [[from, to]],
+        6: [],
+        7: [],
+      }) as Settings["week"];
+    // Until Wednesday 25 March: Mon–Fri 09–18 Berlin, reaction target 0:15. From then on:
+    // 09–13, reaction target 0:30, Friday 27 March a holiday. Berlin moves to summer time on
+    // Sunday 29 March.
+    await updateSettings(kv, 1, cet("2026-03-01T00:00"), () => ({
+      timeZone: "Europe/Berlin",
+      always: false,
+      week: weekOf(540, 1080),
+      holidays: [],
+      reactionTargetMs: 15 * MIN,
+      closeTargetMs: 8 * H,
+    }));
+    await updateSettings(kv, 1, cet("2026-03-25T00:00"), () => ({
+      week: weekOf(540, 780),
+      reactionTargetMs: 30 * MIN,
+      holidays: ["2026-03-27"],
+    }));
+    const step = (n: number, at: number, fn: (t: Ticket, at: number) => Transition) =>
+      act(kv, n, at, (t) => fn(t, at));
+    // #1 Mon 16:00 under the old hours: reply 16:20 (0:20, over the 0:15 then in force), close
+    // 17:00 (1:00). Today's hours (09–13) would make both 0.
+    const t1 = await open(kv, "Billing", IVAN, cet("2026-03-23T16:00"));
+    await step(t1, cet("2026-03-23T16:20"), (t, at) => managerReplied(t, anna, at));
+    await step(t1, cet("2026-03-23T17:00"), (t, at) => close(t, anna, at));
+    // #2 across the change: Tue 17:00, reply 17:10 (0:10), closed Wed 15:00: Tue 17–18 under
+    // the old hours plus Wed 09–13 under the new = 5:00.
+    const t2 = await open(kv, "Billing", IVAN, cet("2026-03-24T17:00"));
+    await step(t2, cet("2026-03-24T17:10"), (t, at) => managerReplied(t, anna, at));
+    await step(t2, cet("2026-03-25T15:00"), (t, at) => close(t, anna, at));
+    // #3 Thu 12:00, reply 12:20 (0:20, within the new 0:30), closed Mon 30 March 09:30 summer
+    // time: Thu 12–13, Friday a holiday, Mon 09:00–09:30 = 1:30.
+    const t3 = await open(kv, "Billing", IVAN, cet("2026-03-26T12:00"));
+    await step(t3, cet("2026-03-26T12:20"), (t, at) => managerReplied(t, anna, at));
+    await step(t3, cest("2026-03-30T09:30"), (t, at) => close(t, anna, at));
+
+    const out = `${dir}/report.xlsx`;
+    const period = periodOfDates(
+      { year: 2026, month: 3, day: 23 },
+      { year: 2026, month: 3, day: 30 },
+      "Europe/Berlin",
+      true,
+    );
+    await buildReport(kv, {
+      ...period,
+      settings: await getSettings(kv),
+      out,
+      now: cest("2026-03-31T12:00"),
+    });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await Deno.readFile(out)).buffer);
+    const tickets = records(wb.getWorksheet("Tickets")!);
+    assert.deepEqual(
+      tickets.map((r) => [
+        r["Ticket"],
+        ms(r["Reaction (1st cycle)"]!),
+        r["Reaction within target"],
+        ms(r["Resolution (total)"]!),
+      ]),
+      [[1, 20 * MIN, "no", 1 * H], [2, 10 * MIN, "yes", 5 * H], [3, 20 * MIN, "yes", 90 * MIN]],
+    );
+    const breaches = records(wb.getWorksheet("SLA breaches")!);
+    assert.deepEqual(
+      breaches.map((r) => [r["Ticket"], r["Breach"], ms(r["Target"]!), ms(r["Over by"]!)]),
+      [[1, "Reaction", 15 * MIN, 5 * MIN]],
+    );
+    const rows = records(wb.getWorksheet("Summary by manager")!);
+    // #1's target was crossed at 16:15, before Anna answered: nobody held it then.
+    assert.deepEqual(rows.map((r) => [r["Manager"], r["Reaction breaches"]]), [
+      ["(unassigned)", 1],
+      ["Anna", 0],
+      ["Total", 1],
+    ]);
+    const anna_ = rows[1]!;
+    assert.equal(ms(anna_["Median reaction"]!), 20 * MIN);
+    assert.equal(anna_["Reaction within target"], 2 / 3);
+    assert.equal(ms(anna_["Median resolution"]!), 90 * MIN);
+    const params = Object.fromEntries(
+      records(wb.getWorksheet("Parameters")!).map((r) => [r["Parameter"], r["Value"]]),
+    );
+    assert.equal(
+      params["Settings changed in the period (applied from that moment on)"],
+      "2026-03-25 00:00: week, reactionTargetMs, holidays",
     );
   } finally {
     kv.close();

@@ -23,13 +23,10 @@
  * @module
  */
 import type { Ticket, TicketEvent } from "./ticket.ts";
-import { addWorkingMs, workingMs, type WorkingSchedule } from "./working_time.ts";
+import type { WorkingSchedule } from "./working_time.ts";
+import { SettingsTimeline, type Targets } from "./settings_timeline.ts";
 
-/** The targets the figures are judged against. */
-export interface Targets {
-  reactionTargetMs: number;
-  closeTargetMs: number;
-}
+export type { Targets };
 
 /** How a cycle's close came about; only a manager's close is a resolution. */
 export type CloseKind = "manager" | "client" | "auto" | "block";
@@ -77,6 +74,9 @@ export interface CycleMetrics {
   reactionBreachManagerId: number | null;
   /** Whoever held the ticket when the close target was crossed, for a resolution breach. */
   resolutionBreachManagerId: number | null;
+  /** Targets in force when the cycle started. */
+  reactionTargetMs: number;
+  closeTargetMs: number;
   /** Working ms start → first reply; null while unanswered (and after a staff reopen). */
   reactionMs: number | null;
   /** Working ms start → close; null while open. */
@@ -217,38 +217,35 @@ function holderAt(holds: readonly Hold[], at: number): number | null {
   return holds.at(-1)?.managerId ?? null;
 }
 
-/** The instant `target` of working time after `from`; null without working hours. */
-function crossing(schedule: WorkingSchedule, from: number, target: number): number | null {
-  try {
-    return addWorkingMs(schedule, from, target);
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Figures of every cycle of `ticket`, measured in working time of `schedule`; open cycles are
- * measured up to `now`. `attribution` comes from {@link attributeCycles}.
+ * measured up to `now`. `attribution` comes from {@link attributeCycles}. Given a
+ * {@link SettingsTimeline}, each stretch of time is measured under the settings then in force
+ * and each cycle judged against the targets in force when it started (`targets` is unused).
  */
 export function cycleMetrics(
   ticket: Ticket,
-  schedule: WorkingSchedule,
+  schedule: WorkingSchedule | SettingsTimeline,
   targets: Targets,
   now: number,
   attribution: readonly CycleAttribution[] = [],
 ): CycleMetrics[] {
   const last = ticket.cycles.length - 1;
   const fallback = attributeCycles(ticket, []);
+  const tl = schedule instanceof SettingsTimeline
+    ? schedule
+    : SettingsTimeline.fixed(schedule, targets);
   return ticket.cycles.map((c, index) => {
     const who = attribution[index] ?? fallback[index]!;
+    const cycleTargets = tl.targetsAt(c.startedAt);
     const end = c.closedAt ?? Math.max(c.startedAt, now);
-    const resolutionElapsedMs = workingMs(schedule, c.startedAt, end);
+    const resolutionElapsedMs = tl.workingMs(c.startedAt, end);
     // A reopening by staff themselves is their own follow-up: no client waits on a reply.
     const reactionMs = who.staffReopen || c.firstReplyAt === undefined
       ? null
       : c.firstReplyAt === c.closedAt
       ? resolutionElapsedMs
-      : workingMs(schedule, c.startedAt, c.firstReplyAt);
+      : tl.workingMs(c.startedAt, c.firstReplyAt);
     const reactionElapsedMs = who.staffReopen ? 0 : reactionMs ?? resolutionElapsedMs;
     const byManager = who.closeKind === "manager";
     // Only a manager's close is a resolution; closes by block, auto-close or the client are
@@ -256,23 +253,23 @@ export function cycleMetrics(
     const resolutionMs = c.closedAt !== undefined && byManager ? resolutionElapsedMs : null;
     const reactionOk = who.staffReopen
       ? null
-      : judge(reactionMs, reactionElapsedMs, targets.reactionTargetMs);
+      : judge(reactionMs, reactionElapsedMs, cycleTargets.reactionTargetMs);
     const resolutionOk = c.closedAt !== undefined && !byManager
       ? null
-      : judge(resolutionMs, resolutionElapsedMs, targets.closeTargetMs);
+      : judge(resolutionMs, resolutionElapsedMs, cycleTargets.closeTargetMs);
     const breachHolder = (ok: boolean | null, target: number) => {
       if (ok !== false) return null;
-      const at = crossing(schedule, c.startedAt, target);
+      const at = tl.addWorkingMs(c.startedAt, target);
       return holderAt(who.holds, at ?? end);
     };
     const held = new Map<number | null, number>();
     for (const h of who.holds) {
       const to = Math.min(h.to ?? end, end);
       if (to <= h.from) continue;
-      held.set(h.managerId, (held.get(h.managerId) ?? 0) + workingMs(schedule, h.from, to));
+      held.set(h.managerId, (held.get(h.managerId) ?? 0) + tl.workingMs(h.from, to));
     }
     const rating = ticket.ratings.find((r) => r.cycle === index);
-    const reactionBreachManagerId = breachHolder(reactionOk, targets.reactionTargetMs);
+    const reactionBreachManagerId = breachHolder(reactionOk, cycleTargets.reactionTargetMs);
     return {
       index,
       startedAt: c.startedAt,
@@ -287,7 +284,9 @@ export function cycleMetrics(
       closeKind: who.closeKind,
       held: [...held].map(([managerId, ms]) => ({ managerId, ms })),
       reactionBreachManagerId,
-      resolutionBreachManagerId: breachHolder(resolutionOk, targets.closeTargetMs),
+      resolutionBreachManagerId: breachHolder(resolutionOk, cycleTargets.closeTargetMs),
+      reactionTargetMs: cycleTargets.reactionTargetMs,
+      closeTargetMs: cycleTargets.closeTargetMs,
       reactionMs,
       resolutionMs,
       reactionElapsedMs,

@@ -22,13 +22,17 @@ import {
 import type { Client, Manager } from "../../domain/records.ts";
 import type { Settings } from "../../domain/settings.ts";
 import type { Ticket } from "../../domain/ticket.ts";
-import { scheduleOf } from "../../domain/sla.ts";
+import { SettingsTimeline } from "../../domain/settings_timeline.ts";
+import { listSettingsChanges } from "../../storage/settings.ts";
 import { listManagers } from "../../storage/people.ts";
 import { lastTicketNumber, readClients, scanTicketHistories } from "../../storage/report_scan.ts";
 import { LABELS, type Labels, type ReportLang } from "./labels.ts";
 import { ZoneClock } from "./period.ts";
 import { type Column, WidthTracker, writeSheet } from "./sheets.ts";
 import { openSpill, type Spill, type SpillCell, type SpillRow } from "./spill.ts";
+
+/** Settings fields whose changes the Parameters sheet lists. */
+const MEASURING = ["timeZone", "always", "week", "holidays", "reactionTargetMs", "closeTargetMs"];
 
 /** Clients whose names are kept between tickets; a client's tickets are often close together. */
 const CLIENT_CACHE = 10_000;
@@ -305,7 +309,9 @@ export async function buildReport(kv: Deno.Kv, o: ReportOptions): Promise<Report
   const { from, to, settings: s, now } = o;
   const l = LABELS[o.lang ?? "en"];
   const zone = new ZoneClock(s.timeZone);
-  const schedule = scheduleOf(s);
+  // Hours, zone, holidays and targets as they were in force at each moment.
+  const changes = await listSettingsChanges(kv);
+  const schedule = SettingsTimeline.fromLog(s, changes);
   const managers = new Map<number, Manager>((await listManagers(kv)).map((m) => [m.id, m]));
   const managerName = (id: number | null) =>
     id === null ? l.unassigned : managers.get(id)?.name ?? `#${id}`;
@@ -413,10 +419,10 @@ export async function buildReport(kv: Deno.Kv, o: ReportOptions): Promise<Report
           });
         };
         if (c.reactionOk === false) {
-          breach(l.kindReaction, c.reactionElapsedMs, s.reactionTargetMs, c.firstReplyAt);
+          breach(l.kindReaction, c.reactionElapsedMs, c.reactionTargetMs, c.firstReplyAt);
         }
         if (c.resolutionOk === false) {
-          breach(l.kindResolution, c.resolutionElapsedMs, s.closeTargetMs, c.closedAt);
+          breach(l.kindResolution, c.resolutionElapsedMs, c.closeTargetMs, c.closedAt);
         }
         if (c.rating !== null) {
           summary.ratings++;
@@ -544,6 +550,11 @@ export async function buildReport(kv: Deno.Kv, o: ReportOptions): Promise<Report
       [l.holidays, s.holidays.length ? s.holidays.join(", ") : l.none],
       [l.reactionTarget, formatMs(s.reactionTargetMs)],
       [l.closeTarget, formatMs(s.closeTargetMs)],
+      [
+        l.settingsChanges,
+        changes.filter((c) => c.at >= from && c.at < to && MEASURING.some((f) => f in c.values))
+          .map((c) => `${local(c.at)}: ${Object.keys(c.values).join(", ")}`).join("; ") || l.none,
+      ],
       [l.generatedAt, local(now)],
       [l.ticketsInReport, String(summary.tickets)],
       [l.cyclesInReport, String(summary.cycles)],
