@@ -234,9 +234,12 @@ function ms(v: CellValue): number | null {
   throw new Error(`not a duration: ${JSON.stringify(v)}`);
 }
 
-/** Rows of a sheet as header → value records. */
+/** A header without the time zone local times name, "Created (Europe/Moscow)" → "Created". */
+const bare = (h: string) => h.replace(/ \([A-Za-z_]+\/[A-Za-z_]+\)$/, "");
+
+/** Rows of a sheet as header → value records (headers without their time zone). */
 function records(ws: Worksheet): Array<Record<string, CellValue>> {
-  const header = (ws.getRow(1).values as CellValue[]).slice(1).map(String);
+  const header = (ws.getRow(1).values as CellValue[]).slice(1).map(String).map(bare);
   const out: Array<Record<string, CellValue>> = [];
   for (let r = 2; r <= ws.rowCount; r++) {
     const row = ws.getRow(r);
@@ -248,7 +251,7 @@ function records(ws: Worksheet): Array<Record<string, CellValue>> {
 }
 
 function fillOf(ws: Worksheet, row: number, header: string): string | undefined {
-  const headers = (ws.getRow(1).values as CellValue[]).map(String);
+  const headers = (ws.getRow(1).values as CellValue[]).map(String).map(bare);
   const fill = ws.getRow(row).getCell(headers.indexOf(header)).fill;
   return fill && fill.type === "pattern" ? fill.fgColor?.argb : undefined;
 }
@@ -372,6 +375,14 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
 
     // Tickets: #3, #4, #5.
     const tws = wb.getWorksheet("Tickets")!;
+    // Every local time names its time zone; durations are working time, zone-free.
+    const theaders = (tws.getRow(1).values as CellValue[]).slice(1).map(String);
+    assert.deepEqual(theaders.filter((h) => h.includes("(Europe/Moscow)")), [
+      "Created (Europe/Moscow)",
+      "First reply (Europe/Moscow)",
+      "Closed at (Europe/Moscow)",
+      "Last activity (Europe/Moscow)",
+    ]);
     const tickets = records(tws);
     assert.deepEqual(tickets.map((r) => r["Ticket"]), [3, 4, 5]);
     const [t3, t4, t5] = tickets as [
@@ -626,8 +637,10 @@ Deno.test("report: attribution on transfer, block, auto-close, client close, own
       reopenedLater: r["Reopened after close"],
       reopenings: r["Reopenings"],
       medianReaction: ms(r["Median reaction"]!),
+      p90Reaction: ms(r["Reaction, 90% within"]!),
       reactionShare: r["Reaction within target"],
       medianResolution: ms(r["Median resolution"]!),
+      p90Resolution: ms(r["Resolution, 90% within"]!),
       resolutionShare: r["Resolution within target"],
       reactionBreaches: r["Reaction breaches"],
       resolutionBreaches: r["Resolution breaches"],
@@ -644,8 +657,10 @@ Deno.test("report: attribution on transfer, block, auto-close, client close, own
       reopenedLater: 1,
       reopenings: 1,
       medianReaction: 5 * MIN,
+      p90Reaction: 5 * MIN,
       reactionShare: 1,
       medianResolution: 60 * MIN,
+      p90Resolution: 90 * MIN,
       resolutionShare: 1,
       reactionBreaches: 1,
       resolutionBreaches: 0,
@@ -662,8 +677,11 @@ Deno.test("report: attribution on transfer, block, auto-close, client close, own
       reopenedLater: 0,
       reopenings: 0,
       medianReaction: 20 * MIN,
+      // Nearest rank: the 3rd of 3 values.
+      p90Reaction: 50 * MIN,
       reactionShare: 1 / 3,
       medianResolution: 60 * MIN,
+      p90Resolution: 60 * MIN,
       resolutionShare: 1,
       reactionBreaches: 0,
       resolutionBreaches: 0,

@@ -360,6 +360,14 @@ export class DurationList {
     return sum / this.#size;
   }
 
+  /** The `q` quantile (nearest rank: the smallest value with at least q of all at or below it). */
+  quantile(q: number): number | null {
+    const n = this.#size;
+    if (n === 0) return null;
+    const sorted = this.#data.slice(0, n).sort();
+    return sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))]!;
+  }
+
   /** Median (mean of the two middle values for an even count), or null when empty. */
   median(): number | null {
     const n = this.#size;
