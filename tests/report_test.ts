@@ -322,13 +322,13 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     // Anna: #3 cycle 1 (closed, reopened later), #3 cycle 2 until the transfer, and #5 (open).
     // Time held: Fri 17:05–18:00 + Mon 9:00–11:00 = 2:55; Mon 12:00–12:05; Thu 16:01–18:00 +
     // Fri 9:00–12:00 = 4:59. The 5 minutes before she took #3 and #5 are nobody's.
-    assert.equal(a["Cycles taken"], 3);
+    assert.equal(a["Work periods held"], 3);
     assert.equal(ms(a["Time held"]!), 7 * H + 59 * MIN);
     assert.equal(a["Reaction breaches"], 2);
     assert.equal(a["Resolution breaches"], 0);
     assert.equal(a["Closed"], 1);
-    assert.equal(a["Reopened after close"], 1);
-    assert.equal(a["Reopenings"], 0);
+    assert.equal(a["Resolved, then reopened"], 1);
+    assert.equal(a["Started by a reopening"], 0);
     assert.equal(ms(a["Median reaction"]!), 90 * MIN);
     assert.equal(ms(a["Mean reaction"]!), 90 * MIN);
     assert.equal(a["Reaction within target"], 0);
@@ -338,13 +338,13 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.equal(a["Ratings"], 1);
     assert.equal(a["Messages sent"], 1);
     // Boris: #3 cycle 2 and #4; his reply in #2 counts as a message only.
-    assert.equal(b["Cycles taken"], 2);
+    assert.equal(b["Work periods held"], 2);
     // #3 12:05–13:00 and #4 Tue 10:05 to Wed 15:00 (7:55 + 6:00).
     assert.equal(ms(b["Time held"]!), 14 * H + 50 * MIN);
     assert.equal(b["Reaction breaches"], 0);
     assert.equal(b["Resolution breaches"], 1);
     assert.equal(b["Closed"], 2);
-    assert.equal(b["Reopenings"], 1);
+    assert.equal(b["Started by a reopening"], 1);
     assert.equal(ms(b["Median reaction"]!), 7.5 * MIN);
     assert.equal(b["Reaction within target"], 1);
     assert.equal(ms(b["Median resolution"]!), 7.5 * H);
@@ -352,7 +352,7 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.equal(b["Resolution within target"], 0.5);
     assert.equal(b["Average rating"], 2);
     assert.equal(b["Messages sent"], 4);
-    assert.equal(total["Cycles taken"], 4);
+    assert.equal(total["Work periods held"], 4);
     assert.equal(ms(total["Median reaction"]!), 10 * MIN);
     assert.equal(ms(total["Mean reaction"]!), 35 * MIN);
     assert.equal(total["Reaction within target"], 0.5);
@@ -369,7 +369,7 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
 
     const topics = records(wb.getWorksheet("Summary by topic")!);
     assert.deepEqual(
-      topics.map((r) => [r["Topic"], r["Cycles taken"], r["Messages sent"]]),
+      topics.map((r) => [r["Topic"], r["Work periods held"], r["Messages sent"]]),
       [["Billing", 3, 2], ["Delivery", 1, 3], ["Total", 4, 5]],
     );
 
@@ -404,10 +404,10 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.equal((t3["Created"] as Date).toISOString(), "2026-01-09T17:00:00.000Z");
     assert.equal((t3["First reply"] as Date).toISOString(), "2026-01-12T09:30:00.000Z");
     assert.equal((t3["Closed at"] as Date).toISOString(), "2026-01-12T13:00:00.000Z");
-    assert.equal(t3["Cycles"], 2);
-    assert.equal(t3["Cycles in period"], 2);
+    assert.equal(t3["Work periods"], 2);
+    assert.equal(t3["Work periods in this report"], 2);
     assert.equal(t3["Reopened"], 1);
-    assert.equal(ms(t3["Reaction (1st cycle)"]!), 90 * MIN);
+    assert.equal(ms(t3["First reply time"]!), 90 * MIN);
     assert.equal(t3["Reaction within target"], "no");
     assert.equal(ms(t3["Resolution (total)"]!), 4 * H);
     assert.equal(t3["Reaction breaches"], 1);
@@ -415,13 +415,13 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.equal(t3["Average rating"], 5);
     assert.equal(t3["Messages from client"], 2);
     assert.equal(t3["Messages to client"], 2);
-    assert.equal(fillOf(tws, 2, "Reaction (1st cycle)"), "FFFFC7CE");
+    assert.equal(fillOf(tws, 2, "First reply time"), "FFFFC7CE");
     assert.equal(fillOf(tws, 2, "Resolution (total)"), undefined);
 
     assert.equal(t4["Thread"], null);
     assert.equal(t4["Client"], "Olga");
     assert.equal(t4["Username"], null);
-    assert.equal(ms(t4["Reaction (1st cycle)"]!), 5 * MIN);
+    assert.equal(ms(t4["First reply time"]!), 5 * MIN);
     assert.equal(t4["Reaction within target"], "yes");
     assert.equal(ms(t4["Resolution (total)"]!), 14 * H);
     assert.equal(t4["Resolution breaches"], 1);
@@ -431,7 +431,7 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.equal(t5["Status"], "in progress");
     assert.equal(t5["Manager"], "Anna");
     assert.equal(t5["First reply"], null);
-    assert.equal(t5["Reaction (1st cycle)"], null);
+    assert.equal(t5["First reply time"], null);
     assert.equal(t5["Reaction within target"], "no");
     assert.equal(t5["Resolution (total)"], null);
     assert.equal(t5["Reaction breaches"], 1);
@@ -441,7 +441,7 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.deepEqual(
       breaches.map((r) => [
         r["Ticket"],
-        r["Cycle"],
+        r["Work period"],
         r["Breach"],
         ms(r["Working time"]!),
         ms(r["Target"]!),
@@ -459,7 +459,7 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
 
     const ratings = records(wb.getWorksheet("Ratings")!);
     assert.deepEqual(
-      ratings.map((r) => [r["Ticket"], r["Cycle"], r["Score"], r["Comment"], r["Manager"]]),
+      ratings.map((r) => [r["Ticket"], r["Work period"], r["Score"], r["Comment"], r["Manager"]]),
       [[3, 1, 5, "Thanks!", "Anna"], [4, 1, 2, "slow", "Boris"]],
     );
 
@@ -631,11 +631,11 @@ Deno.test("report: attribution on transfer, block, auto-close, client close, own
     const by = Object.fromEntries(rows.map((r) => [String(r["Manager"]), r]));
     assert.deepEqual(Object.keys(by).sort(), ["(unassigned)", "Anna", "Boris", "Total"]);
     const figures = (r: Record<string, CellValue>) => ({
-      taken: r["Cycles taken"],
+      taken: r["Work periods held"],
       held: ms(r["Time held"]!),
       closed: r["Closed"],
-      reopenedLater: r["Reopened after close"],
-      reopenings: r["Reopenings"],
+      reopenedLater: r["Resolved, then reopened"],
+      reopenings: r["Started by a reopening"],
       medianReaction: ms(r["Median reaction"]!),
       p90Reaction: ms(r["Reaction, 90% within"]!),
       reactionShare: r["Reaction within target"],
@@ -690,7 +690,7 @@ Deno.test("report: attribution on transfer, block, auto-close, client close, own
       block: 1,
     });
     assert.equal(by["(unassigned)"]!["Reaction breaches"], 1);
-    assert.equal(by["(unassigned)"]!["Cycles taken"], 0);
+    assert.equal(by["(unassigned)"]!["Work periods held"], 0);
     // Total: reactions 0:05, 0:05, 0:10, 0:20, 0:50 (3 of 5 within); resolutions 0:30, 1:00, 1:30.
     const total = figures(by["Total"]!);
     assert.equal(total.taken, 6);
@@ -803,7 +803,7 @@ Deno.test("report: settings as they were: hours and targets changed mid-period, 
     assert.deepEqual(
       tickets.map((r) => [
         r["Ticket"],
-        ms(r["Reaction (1st cycle)"]!),
+        ms(r["First reply time"]!),
         r["Reaction within target"],
         ms(r["Resolution (total)"]!),
       ]),
