@@ -290,6 +290,12 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
         ratings: 2,
         scanned: 5,
         messagesOut: 5,
+        // Reactions 1:30, 0:10, 0:05 (#5 unanswered); 2 of 4 judged within target; ratings 5
+        // and 2: one of two is 4–5★; #5 is still open at the end.
+        medianFirstReplyMs: 10 * MIN,
+        reactionShare: 0.5,
+        csat: 0.5,
+        backlog: 1,
       },
     );
     assert.equal(progress.at(-1), 5);

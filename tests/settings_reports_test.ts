@@ -50,7 +50,9 @@ Deno.test({
       assert.match(doc.fileName ?? "", /^helpdesk-\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.xlsx$/);
       assert.match(
         doc.caption ?? doc.text ?? JSON.stringify(doc),
-        /(Обращений|Tickets): 3, .*: 3, .*: 3/,
+        // 3 tickets answered after 0:30 each (24/7), none within the 0:15 target, no ratings,
+        // all still open: 3 breaches.
+        /(Обращений|Tickets): 3\n.*: 0:30\n.*: 0%\nCSAT \(4–5★\): —\n.*: 3\n.*: 3$/,
       );
 
       // custom dates: bad input is explained, good input works

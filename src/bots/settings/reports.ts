@@ -49,11 +49,15 @@ async function send(
   const settings = await getSettings(deps.kv);
   // exceljs is heavy: loaded on the first report, not at start-up
   const { reportFile } = await import("../../services/report/deliver.ts");
+  const { formatHm, formatShare } = await import("../../services/report/report.ts");
   const file = await reportFile(deps, period, settings, ctx.lang);
   await ctx.replyWithDocument(new InputFile(file.bytes, file.name), {
     caption: ctx.tr("s_rep_caption", {
       tickets: file.summary.tickets,
-      cycles: file.summary.cycles,
+      firstReply: formatHm(file.summary.medianFirstReplyMs),
+      share: formatShare(file.summary.reactionShare),
+      csat: formatShare(file.summary.csat),
+      backlog: file.summary.backlog,
       breaches: file.summary.breaches,
     }),
   });

@@ -74,6 +74,14 @@ export interface ReportSummary {
   scanned: number;
   /** Messages sent to clients in the period. */
   messagesOut: number;
+  /** Median working time to the first reply (work periods started in the period). */
+  medianFirstReplyMs: number | null;
+  /** Share of judged first replies within target. */
+  reactionShare: number | null;
+  /** CSAT: share of the period's ratings that gave 4 or 5 stars; null without ratings. */
+  csat: number | null;
+  /** Tickets still not closed at the end of the period. */
+  backlog: number;
 }
 
 /**
@@ -523,13 +531,17 @@ async function scanPeriod(
   const { from, to, settings: s, now } = o;
   const total = await lastTicketNumber(kv);
   const histories = scanTicketHistories(kv, {
-    // A cycle started or a message sent in the period moved the ticket's clocks past `from`.
-    select: (t) => t.createdAt < to && Math.max(t.updatedAt, t.lastActivityAt) >= from,
+    // A cycle started or a message sent in the period moved the ticket's clocks past `from`;
+    // a ticket still open may be part of the backlog at the end without having moved.
+    select: (t) =>
+      t.createdAt < to &&
+      (Math.max(t.updatedAt, t.lastActivityAt) >= from || t.status !== "closed"),
     onTicket: (seen) => {
       summary.scanned = seen;
       if (o.onProgress && seen % 1000 === 0) o.onProgress(seen, total);
     },
   });
+  let happy = 0;
   for await (const { ticket, events, messages } of histories) {
     const count = { in: 0, out: 0 };
     for (const m of messages) {
@@ -541,6 +553,12 @@ async function scanPeriod(
           summary.messagesOut++;
         }
       }
+    }
+    // Backlog: a work period begun before the end and not closed by then.
+    if (
+      ticket.cycles.some((c) => c.startedAt < to && !(c.closedAt !== undefined && c.closedAt < to))
+    ) {
+      summary.backlog++;
     }
     const cycles = cycleMetrics(ticket, ctx.timeline, s, now, attributeCycles(ticket, events));
     const inPeriod = cycles.filter((c) => c.startedAt >= from && c.startedAt < to);
@@ -556,6 +574,7 @@ async function scanPeriod(
       }
       if (c.rating !== null) {
         summary.ratings++;
+        if (c.rating >= 4) happy++;
         await rows.add("ratings", ratingRow(ctx, ticket, link, c), ticket.clientId);
       }
     }
@@ -564,6 +583,7 @@ async function scanPeriod(
     await rows.add("tickets", row, ticket.clientId);
   }
   await rows.flush();
+  summary.csat = summary.ratings ? happy / summary.ratings : null;
   o.onProgress?.(summary.scanned, total);
 }
 
@@ -673,6 +693,10 @@ export async function buildReport(kv: Deno.Kv, o: ReportOptions): Promise<Report
     ratings: 0,
     scanned: 0,
     messagesOut: 0,
+    medianFirstReplyMs: null,
+    reactionShare: null,
+    csat: null,
+    backlog: 0,
   };
   const spills: Spill[] = [];
   try {
@@ -688,11 +712,25 @@ export async function buildReport(kv: Deno.Kv, o: ReportOptions): Promise<Report
     });
     const agg = new ReportAggregator();
     await scanPeriod(kv, ctx, agg, rows, summary);
+    summary.medianFirstReplyMs = agg.total.reaction.median();
+    summary.reactionShare = agg.total.reactionShare();
     await writeWorkbook(ctx, agg, rows, summary);
     return summary;
   } finally {
     await Promise.all(spills.map((sp) => sp.dispose()));
   }
+}
+
+/** "h:mm" of a working duration, for a short caption; "—" when there is none. */
+export function formatHm(ms: number | null): string {
+  if (ms === null) return "—";
+  const min = Math.round(ms / 60_000);
+  return `${Math.floor(min / 60)}:${String(min % 60).padStart(2, "0")}`;
+}
+
+/** A share as a whole percentage, "—" when there is none. */
+export function formatShare(share: number | null): string {
+  return share === null ? "—" : `${Math.round(share * 100)}%`;
 }
 
 /** "h:mm:ss" of a duration, as the duration cells show it. */
