@@ -61,6 +61,10 @@ async function send(
       breaches: file.summary.breaches,
     }),
   });
+  // The picture of the same figures, for a glance without opening the workbook.
+  if (file.summary.chart) {
+    await ctx.replyWithPhoto(new InputFile(file.summary.chart, "chart.png"));
+  }
 }
 
 /** The reports section. */

@@ -17,6 +17,7 @@ import {
   attributeCycles,
   type CycleMetrics,
   cycleMetrics,
+  DurationList,
   type GroupStats,
   ReportAggregator,
   ticketMetrics,
@@ -30,8 +31,13 @@ import { listManagers } from "../../storage/people.ts";
 import { lastTicketNumber, readClients, scanTicketHistories } from "../../storage/report_scan.ts";
 import { LABELS, type Labels, type ReportLang } from "./labels.ts";
 import { ZoneClock } from "./period.ts";
+import { type ChartData, renderChart } from "./chart.ts";
 import { type Column, WidthTracker, writeSheet } from "./sheets.ts";
 import { openSpill, type Spill, type SpillCell, type SpillRow } from "./spill.ts";
+
+/** Days the chart draws at most (a longer period shows its first ones). */
+const MAX_CHART_DAYS = 400;
+const DAY_MS = 86_400_000;
 
 /** Settings fields whose changes the Parameters sheet lists. */
 const MEASURING = ["timeZone", "always", "week", "holidays", "reactionTargetMs", "closeTargetMs"];
@@ -58,6 +64,8 @@ export interface ReportOptions {
   onProgress?: (done: number, total?: number) => void;
   /** Keep spilled rows in memory instead of temporary files. */
   spillToMemory?: boolean;
+  /** Also draw the chart (a PNG in {@link ReportSummary.chart}). */
+  chart?: boolean;
 }
 
 /** What a report contained. */
@@ -82,6 +90,8 @@ export interface ReportSummary {
   csat: number | null;
   /** Tickets still not closed at the end of the period. */
   backlog: number;
+  /** The chart as a PNG, when asked for. */
+  chart?: Uint8Array;
 }
 
 /**
@@ -526,7 +536,7 @@ async function scanPeriod(
   agg: ReportAggregator,
   rows: DetailRows,
   summary: ReportSummary,
-): Promise<void> {
+): Promise<ChartData["days"]> {
   const { o } = ctx;
   const { from, to, settings: s, now } = o;
   const total = await lastTicketNumber(kv);
@@ -542,6 +552,11 @@ async function scanPeriod(
     },
   });
   let happy = 0;
+  const zone = new ZoneClock(s.timeZone);
+  const dayOf = (ms: number) =>
+    Math.floor((zone.wallClock(ms).getTime() - zone.wallClock(from).getTime()) / DAY_MS);
+  const dayCount = Math.min(MAX_CHART_DAYS, Math.max(1, dayOf(to - 1) + 1));
+  const days = Array.from({ length: dayCount }, () => ({ count: 0, reply: new DurationList() }));
   for await (const { ticket, events, messages } of histories) {
     const count = { in: 0, out: 0 };
     for (const m of messages) {
@@ -568,6 +583,11 @@ async function scanPeriod(
     for (const c of inPeriod) {
       agg.addCycle(ticket.topic, c);
       summary.cycles++;
+      const day = days[dayOf(c.startedAt)];
+      if (day) {
+        day.count++;
+        if (c.reactionMs !== null) day.reply.push(c.reactionMs);
+      }
       for (const row of breachRows(ctx, ticket, link, c)) {
         summary.breaches++;
         await rows.add("breaches", row, ticket.clientId);
@@ -585,6 +605,7 @@ async function scanPeriod(
   await rows.flush();
   summary.csat = summary.ratings ? happy / summary.ratings : null;
   o.onProgress?.(summary.scanned, total);
+  return days.map((d) => ({ tickets: d.count, medianFirstReplyMs: d.reply.median() }));
 }
 
 /** A streaming workbook writing to `out` (a path or a web stream). */
@@ -711,7 +732,17 @@ export async function buildReport(kv: Deno.Kv, o: ReportOptions): Promise<Report
       ratings: await open(),
     });
     const agg = new ReportAggregator();
-    await scanPeriod(kv, ctx, agg, rows, summary);
+    const days = await scanPeriod(kv, ctx, agg, rows, summary);
+    if (o.chart) {
+      summary.chart = renderChart({
+        days,
+        managers: [...agg.byManager.entries()]
+          .filter(([id]) => id !== null)
+          .sort(([a], [b]) => ctx.managerName(a).localeCompare(ctx.managerName(b)))
+          .map(([, g]) => ({ medianFirstReplyMs: g.reaction.median() })),
+        reactionTargetMs: o.settings.reactionTargetMs,
+      });
+    }
     summary.medianFirstReplyMs = agg.total.reaction.median();
     summary.reactionShare = agg.total.reactionShare();
     await writeWorkbook(ctx, agg, rows, summary);
