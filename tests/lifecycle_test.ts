@@ -127,6 +127,10 @@ Deno.test({
       await managerSays(w, maria.id, n, { text: "/block спам" });
       await w.until(async () => (await getClient(w.kv, eve.id))?.blocked !== null, "blocked");
       await w.until(async () => (await getTicket(w.kv, n))?.status === "closed", "ticket closed");
+      // The close is recorded as a block's, so reports keep it apart from resolutions.
+      const closedCycle = (await getTicket(w.kv, n))?.cycles.at(-1);
+      assert.ok(closedCycle);
+      assert.equal(closedCycle.closedHow, "block");
       w.emu.userSend(eve.id, w.clientBot.id, { text: "А теперь?" });
       await w.until(
         () => w.clientView(eve.id).some((m) => /не можем принять/.test(m.text ?? "")),

@@ -15,6 +15,7 @@ import {
   type Transition,
 } from "../src/domain/ticket.ts";
 import { putManager, upsertClient } from "../src/storage/people.ts";
+import { getSettings, updateSettings } from "../src/storage/settings.ts";
 import { changeTicket, createTicket, setPostId, setThreadRoot } from "../src/storage/tickets.ts";
 import { periodOf, periodOfDates } from "../src/services/report/period.ts";
 import { buildReport, threadLink } from "../src/services/report/report.ts";
@@ -233,9 +234,12 @@ function ms(v: CellValue): number | null {
   throw new Error(`not a duration: ${JSON.stringify(v)}`);
 }
 
-/** Rows of a sheet as header → value records. */
+/** A header without the time zone local times name, "Created (Europe/Moscow)" → "Created". */
+const bare = (h: string) => h.replace(/ \([A-Za-z_]+\/[A-Za-z_]+\)$/, "");
+
+/** Rows of a sheet as header → value records (headers without their time zone). */
 function records(ws: Worksheet): Array<Record<string, CellValue>> {
-  const header = (ws.getRow(1).values as CellValue[]).slice(1).map(String);
+  const header = (ws.getRow(1).values as CellValue[]).slice(1).map(String).map(bare);
   const out: Array<Record<string, CellValue>> = [];
   for (let r = 2; r <= ws.rowCount; r++) {
     const row = ws.getRow(r);
@@ -247,7 +251,7 @@ function records(ws: Worksheet): Array<Record<string, CellValue>> {
 }
 
 function fillOf(ws: Worksheet, row: number, header: string): string | undefined {
-  const headers = (ws.getRow(1).values as CellValue[]).map(String);
+  const headers = (ws.getRow(1).values as CellValue[]).map(String).map(bare);
   const fill = ws.getRow(row).getCell(headers.indexOf(header)).fill;
   return fill && fill.type === "pattern" ? fill.fgColor?.argb : undefined;
 }
@@ -286,6 +290,12 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
         ratings: 2,
         scanned: 5,
         messagesOut: 5,
+        // Reactions 1:30, 0:10, 0:05 (#5 unanswered); 2 of 4 judged within target; ratings 5
+        // and 2: one of two is 4–5★; #5 is still open at the end.
+        medianFirstReplyMs: 10 * MIN,
+        reactionShare: 0.5,
+        csat: 0.5,
+        backlog: 1,
       },
     );
     assert.equal(progress.at(-1), 5);
@@ -315,11 +325,16 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
       Record<string, CellValue>,
       Record<string, CellValue>,
     ];
-    // Anna: #3 cycle 1 (closed, reopened later) and #5 (open).
-    assert.equal(a["Cycles taken"], 2);
+    // Anna: #3 cycle 1 (closed, reopened later), #3 cycle 2 until the transfer, and #5 (open).
+    // Time held: Fri 17:05–18:00 + Mon 9:00–11:00 = 2:55; Mon 12:00–12:05; Thu 16:01–18:00 +
+    // Fri 9:00–12:00 = 4:59. The 5 minutes before she took #3 and #5 are nobody's.
+    assert.equal(a["Work periods held"], 3);
+    assert.equal(ms(a["Time held"]!), 7 * H + 59 * MIN);
+    assert.equal(a["Reaction breaches"], 2);
+    assert.equal(a["Resolution breaches"], 0);
     assert.equal(a["Closed"], 1);
-    assert.equal(a["Reopened after close"], 1);
-    assert.equal(a["Reopenings"], 0);
+    assert.equal(a["Resolved, then reopened"], 1);
+    assert.equal(a["Started by a reopening"], 0);
     assert.equal(ms(a["Median reaction"]!), 90 * MIN);
     assert.equal(ms(a["Mean reaction"]!), 90 * MIN);
     assert.equal(a["Reaction within target"], 0);
@@ -329,9 +344,13 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.equal(a["Ratings"], 1);
     assert.equal(a["Messages sent"], 1);
     // Boris: #3 cycle 2 and #4; his reply in #2 counts as a message only.
-    assert.equal(b["Cycles taken"], 2);
+    assert.equal(b["Work periods held"], 2);
+    // #3 12:05–13:00 and #4 Tue 10:05 to Wed 15:00 (7:55 + 6:00).
+    assert.equal(ms(b["Time held"]!), 14 * H + 50 * MIN);
+    assert.equal(b["Reaction breaches"], 0);
+    assert.equal(b["Resolution breaches"], 1);
     assert.equal(b["Closed"], 2);
-    assert.equal(b["Reopenings"], 1);
+    assert.equal(b["Started by a reopening"], 1);
     assert.equal(ms(b["Median reaction"]!), 7.5 * MIN);
     assert.equal(b["Reaction within target"], 1);
     assert.equal(ms(b["Median resolution"]!), 7.5 * H);
@@ -339,7 +358,7 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.equal(b["Resolution within target"], 0.5);
     assert.equal(b["Average rating"], 2);
     assert.equal(b["Messages sent"], 4);
-    assert.equal(total["Cycles taken"], 4);
+    assert.equal(total["Work periods held"], 4);
     assert.equal(ms(total["Median reaction"]!), 10 * MIN);
     assert.equal(ms(total["Mean reaction"]!), 35 * MIN);
     assert.equal(total["Reaction within target"], 0.5);
@@ -356,12 +375,20 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
 
     const topics = records(wb.getWorksheet("Summary by topic")!);
     assert.deepEqual(
-      topics.map((r) => [r["Topic"], r["Cycles taken"], r["Messages sent"]]),
+      topics.map((r) => [r["Topic"], r["Work periods held"], r["Messages sent"]]),
       [["Billing", 3, 2], ["Delivery", 1, 3], ["Total", 4, 5]],
     );
 
     // Tickets: #3, #4, #5.
     const tws = wb.getWorksheet("Tickets")!;
+    // Every local time names its time zone; durations are working time, zone-free.
+    const theaders = (tws.getRow(1).values as CellValue[]).slice(1).map(String);
+    assert.deepEqual(theaders.filter((h) => h.includes("(Europe/Moscow)")), [
+      "Created (Europe/Moscow)",
+      "First reply (Europe/Moscow)",
+      "Closed at (Europe/Moscow)",
+      "Last activity (Europe/Moscow)",
+    ]);
     const tickets = records(tws);
     assert.deepEqual(tickets.map((r) => r["Ticket"]), [3, 4, 5]);
     const [t3, t4, t5] = tickets as [
@@ -383,10 +410,10 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.equal((t3["Created"] as Date).toISOString(), "2026-01-09T17:00:00.000Z");
     assert.equal((t3["First reply"] as Date).toISOString(), "2026-01-12T09:30:00.000Z");
     assert.equal((t3["Closed at"] as Date).toISOString(), "2026-01-12T13:00:00.000Z");
-    assert.equal(t3["Cycles"], 2);
-    assert.equal(t3["Cycles in period"], 2);
+    assert.equal(t3["Work periods"], 2);
+    assert.equal(t3["Work periods in this report"], 2);
     assert.equal(t3["Reopened"], 1);
-    assert.equal(ms(t3["Reaction (1st cycle)"]!), 90 * MIN);
+    assert.equal(ms(t3["First reply time"]!), 90 * MIN);
     assert.equal(t3["Reaction within target"], "no");
     assert.equal(ms(t3["Resolution (total)"]!), 4 * H);
     assert.equal(t3["Reaction breaches"], 1);
@@ -394,13 +421,13 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.equal(t3["Average rating"], 5);
     assert.equal(t3["Messages from client"], 2);
     assert.equal(t3["Messages to client"], 2);
-    assert.equal(fillOf(tws, 2, "Reaction (1st cycle)"), "FFFFC7CE");
+    assert.equal(fillOf(tws, 2, "First reply time"), "FFFFC7CE");
     assert.equal(fillOf(tws, 2, "Resolution (total)"), undefined);
 
     assert.equal(t4["Thread"], null);
     assert.equal(t4["Client"], "Olga");
     assert.equal(t4["Username"], null);
-    assert.equal(ms(t4["Reaction (1st cycle)"]!), 5 * MIN);
+    assert.equal(ms(t4["First reply time"]!), 5 * MIN);
     assert.equal(t4["Reaction within target"], "yes");
     assert.equal(ms(t4["Resolution (total)"]!), 14 * H);
     assert.equal(t4["Resolution breaches"], 1);
@@ -410,7 +437,7 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.equal(t5["Status"], "in progress");
     assert.equal(t5["Manager"], "Anna");
     assert.equal(t5["First reply"], null);
-    assert.equal(t5["Reaction (1st cycle)"], null);
+    assert.equal(t5["First reply time"], null);
     assert.equal(t5["Reaction within target"], "no");
     assert.equal(t5["Resolution (total)"], null);
     assert.equal(t5["Reaction breaches"], 1);
@@ -420,7 +447,7 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.deepEqual(
       breaches.map((r) => [
         r["Ticket"],
-        r["Cycle"],
+        r["Work period"],
         r["Breach"],
         ms(r["Working time"]!),
         ms(r["Target"]!),
@@ -438,7 +465,7 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
 
     const ratings = records(wb.getWorksheet("Ratings")!);
     assert.deepEqual(
-      ratings.map((r) => [r["Ticket"], r["Cycle"], r["Score"], r["Comment"], r["Manager"]]),
+      ratings.map((r) => [r["Ticket"], r["Work period"], r["Score"], r["Comment"], r["Manager"]]),
       [[3, 1, 5, "Thanks!", "Anna"], [4, 1, 2, "slow", "Boris"]],
     );
 
@@ -536,4 +563,283 @@ Deno.test("report: named periods and thread links", () => {
   );
   assert.equal(threadLink(chats, { threadId: null, postId: 3 }), "https://t.me/c/9876543210/3");
   assert.equal(threadLink({ groupId: -42, channelId: null }, { threadId: 5, postId: 3 }), null);
+});
+
+/**
+ * The week of Mon 19 Jan 2026 (Mon–Fri 09–18 Moscow, targets 0:15 and 8:00). Each ticket plays
+ * one attribution rule; the comments give the figures by hand.
+ */
+async function seedAttribution(kv: Deno.Kv): Promise<void> {
+  for (const [id, name] of [[ANNA, "Anna"], [BORIS, "Boris"]] as const) {
+    await putManager(kv, { id, name, lang: "en", addedAt: 0, addedBy: 1, active: true, mute: [] });
+  }
+  await upsertClient(kv, { id: IVAN, firstName: "Ivan", lang: "en" }, 0);
+  await upsertClient(kv, { id: OLGA, firstName: "Olga", lang: "en" }, 0);
+  const step = (n: number, local: string, fn: (t: Ticket, at: number) => Transition) =>
+    act(kv, n, msk(local), (t) => fn(t, msk(local)));
+
+  // #1 transfer mid-ticket, breach before the transfer: Anna takes it at 09:05 and holds it
+  // past the 15-minute target (crossed 09:15), hands it to Boris at 09:40; Boris replies 09:50
+  // (reaction 0:50, his, not within target; the breach is Anna's) and closes 10:00 (1:00).
+  // Held: nobody 0:05, Anna 0:35, Boris 0:20.
+  const a = await open(kv, "Billing", IVAN, msk("2026-01-19T09:00"));
+  await step(a, "2026-01-19T09:05", (t, at) => take(t, anna, at));
+  await step(a, "2026-01-19T09:40", (t, at) => transfer(t, anna, BORIS, at));
+  await step(a, "2026-01-19T09:50", (t, at) => managerReplied(t, boris, at));
+  await step(a, "2026-01-19T10:00", (t, at) => close(t, boris, at));
+  // #2 closed by blocking the client: Boris replies 11:10 (0:10), blocks at 12:00; no resolution.
+  const b = await open(kv, "Billing", OLGA, msk("2026-01-19T11:00"));
+  await step(b, "2026-01-19T11:10", (t, at) => managerReplied(t, boris, at));
+  await step(b, "2026-01-19T12:00", (t, at) => close(t, boris, at, "block"));
+  // #3 auto-closed: Anna replies 13:05 (0:05), the service closes it Tue 13:00 (9:00 after the
+  // start, past the close target, yet neither a resolution nor a breach). Anna held it 8:55.
+  const c = await open(kv, "Delivery", OLGA, msk("2026-01-19T13:00"));
+  await step(c, "2026-01-19T13:05", (t, at) => managerReplied(t, anna, at));
+  await step(c, "2026-01-20T13:00", (t, at) => close(t, { role: "system", id: 0 }, at));
+  // #4 closed by the client: unassigned when the reaction target is crossed (10:15), so the
+  // breach is nobody's; Boris replies 10:20 (0:20, his), Ivan closes 11:00.
+  const d = await open(kv, "Delivery", IVAN, msk("2026-01-20T10:00"));
+  await step(d, "2026-01-20T10:20", (t, at) => managerReplied(t, boris, at));
+  await step(d, "2026-01-20T11:00", (t, at) => close(t, ivan, at));
+  // #5 a manager's own reopen: Anna replies 10:05, closes 10:30 (0:30), reopens it herself at
+  // 14:00 and writes at 15:00 (no reaction counted), closes 15:30 (1:30).
+  const e = await open(kv, "Delivery", OLGA, msk("2026-01-21T10:00"));
+  await step(e, "2026-01-21T10:05", (t, at) => managerReplied(t, anna, at));
+  await step(e, "2026-01-21T10:30", (t, at) => close(t, anna, at));
+  await step(e, "2026-01-21T14:00", (t, at) => reopen(t, anna, at));
+  await step(e, "2026-01-21T15:00", (t, at) => managerReplied(t, anna, at));
+  await step(e, "2026-01-21T15:30", (t, at) => close(t, anna, at));
+}
+
+Deno.test("report: attribution on transfer, block, auto-close, client close, own reopen", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const dir = await Deno.makeTempDir();
+  try {
+    await seedAttribution(kv);
+    const out = `${dir}/report.xlsx`;
+    const period = periodOfDates(
+      { year: 2026, month: 1, day: 19 },
+      { year: 2026, month: 1, day: 23 },
+      "Europe/Moscow",
+      true,
+    );
+    const summary = await buildReport(kv, {
+      ...period,
+      settings,
+      out,
+      now: msk("2026-01-23T12:00"),
+    });
+    assert.equal(summary.cycles, 6);
+    assert.equal(summary.breaches, 2);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await Deno.readFile(out)).buffer);
+    const rows = records(wb.getWorksheet("Summary by manager")!);
+    const by = Object.fromEntries(rows.map((r) => [String(r["Manager"]), r]));
+    assert.deepEqual(Object.keys(by).sort(), ["(unassigned)", "Anna", "Boris", "Total"]);
+    const figures = (r: Record<string, CellValue>) => ({
+      taken: r["Work periods held"],
+      held: ms(r["Time held"]!),
+      closed: r["Closed"],
+      reopenedLater: r["Resolved, then reopened"],
+      reopenings: r["Started by a reopening"],
+      medianReaction: ms(r["Median reaction"]!),
+      p90Reaction: ms(r["Reaction, 90% within"]!),
+      reactionShare: r["Reaction within target"],
+      medianResolution: ms(r["Median resolution"]!),
+      p90Resolution: ms(r["Resolution, 90% within"]!),
+      resolutionShare: r["Resolution within target"],
+      reactionBreaches: r["Reaction breaches"],
+      resolutionBreaches: r["Resolution breaches"],
+      byClient: r["Closed by client"],
+      auto: r["Closed automatically"],
+      block: r["Closed by blocking"],
+    });
+    // Anna: #1 (0:35), #3 (8:55), #5 both periods (0:25 + 1:30). Her reactions: #3 and #5's
+    // first (0:05 each); her resolutions #5 0:30 and 1:30; the breach of #1 is hers.
+    assert.deepEqual(figures(by["Anna"]!), {
+      taken: 4,
+      held: 11 * H + 25 * MIN,
+      closed: 2,
+      reopenedLater: 1,
+      reopenings: 1,
+      medianReaction: 5 * MIN,
+      p90Reaction: 5 * MIN,
+      reactionShare: 1,
+      medianResolution: 60 * MIN,
+      p90Resolution: 90 * MIN,
+      resolutionShare: 1,
+      reactionBreaches: 1,
+      resolutionBreaches: 0,
+      byClient: 0,
+      auto: 1,
+      block: 0,
+    });
+    // Boris: #1 (0:20), #2 (0:50), #4 (0:40); reactions 0:50, 0:10, 0:20 (one of three within
+    // target); one resolution (#1, 1:00); the block and the client's close are apart.
+    assert.deepEqual(figures(by["Boris"]!), {
+      taken: 3,
+      held: 110 * MIN,
+      closed: 1,
+      reopenedLater: 0,
+      reopenings: 0,
+      medianReaction: 20 * MIN,
+      // Nearest rank: the 3rd of 3 values.
+      p90Reaction: 50 * MIN,
+      reactionShare: 1 / 3,
+      medianResolution: 60 * MIN,
+      p90Resolution: 60 * MIN,
+      resolutionShare: 1,
+      reactionBreaches: 0,
+      resolutionBreaches: 0,
+      byClient: 1,
+      auto: 0,
+      block: 1,
+    });
+    assert.equal(by["(unassigned)"]!["Reaction breaches"], 1);
+    assert.equal(by["(unassigned)"]!["Work periods held"], 0);
+    // Total: reactions 0:05, 0:05, 0:10, 0:20, 0:50 (3 of 5 within); resolutions 0:30, 1:00, 1:30.
+    const total = figures(by["Total"]!);
+    assert.equal(total.taken, 6);
+    assert.equal(total.closed, 3);
+    assert.equal(total.medianReaction, 10 * MIN);
+    assert.equal(total.reactionShare, 0.6);
+    assert.equal(total.medianResolution, 60 * MIN);
+    assert.equal(total.resolutionShare, 1);
+    assert.deepEqual([total.byClient, total.auto, total.block], [1, 1, 1]);
+    assert.deepEqual([total.reactionBreaches, total.resolutionBreaches], [2, 0]);
+
+    const breaches = records(wb.getWorksheet("SLA breaches")!);
+    assert.deepEqual(
+      breaches.map((r) => [r["Ticket"], r["Breach"], ms(r["Working time"]!), r["Manager"]]),
+      [[1, "Reaction", 50 * MIN, "Anna"], [4, "Reaction", 20 * MIN, "(unassigned)"]],
+    );
+    const params = Object.fromEntries(
+      records(wb.getWorksheet("Parameters")!).map((r) => [r["Parameter"], r["Value"]]),
+    );
+    assert.match(String(params["Definitions"]), /whoever held the ticket when the target was/);
+    const tickets = records(wb.getWorksheet("Tickets")!);
+    assert.equal(tickets.length, 5);
+    // Only manager closes are resolutions: #2, #3, #4 have none.
+    assert.deepEqual(
+      tickets.map((r) => r["Resolution (total)"] === null ? null : ms(r["Resolution (total)"]!)),
+      [60 * MIN, null, null, null, 2 * H],
+    );
+  } finally {
+    kv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("report: settings as they were: hours and targets changed mid-period, a holiday, DST", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const dir = await Deno.makeTempDir();
+  try {
+    await putManager(kv, {
+      id: ANNA,
+      name: "Anna",
+      lang: "en",
+      addedAt: 0,
+      addedBy: 1,
+      active: true,
+      mute: [],
+    });
+    await upsertClient(kv, { id: IVAN, firstName: "Ivan", lang: "en" }, 0);
+    const cet = (local: string) => Date.parse(`${local}:00+01:00`);
+    const cest = (local: string) => Date.parse(`${local}:00+02:00`);
+    const weekOf = (from: number, to: number) =>
+      ({
+        1: [[from, to]],
+        2: [[from, to]],
+        3: [[from, to]],
+        4: [[from, to]],
+        5: [[from, to]],
+        6: [],
+        7: [],
+      }) as Settings["week"];
+    // Until Wednesday 25 March: Mon–Fri 09–18 Berlin, reaction target 0:15. From then on:
+    // 09–13, reaction target 0:30, Friday 27 March a holiday. Berlin moves to summer time on
+    // Sunday 29 March.
+    await updateSettings(kv, 1, cet("2026-03-01T00:00"), () => ({
+      timeZone: "Europe/Berlin",
+      always: false,
+      week: weekOf(540, 1080),
+      holidays: [],
+      reactionTargetMs: 15 * MIN,
+      closeTargetMs: 8 * H,
+    }));
+    await updateSettings(kv, 1, cet("2026-03-25T00:00"), () => ({
+      week: weekOf(540, 780),
+      reactionTargetMs: 30 * MIN,
+      holidays: ["2026-03-27"],
+    }));
+    const step = (n: number, at: number, fn: (t: Ticket, at: number) => Transition) =>
+      act(kv, n, at, (t) => fn(t, at));
+    // #1 Mon 16:00 under the old hours: reply 16:20 (0:20, over the 0:15 then in force), close
+    // 17:00 (1:00). Today's hours (09–13) would make both 0.
+    const t1 = await open(kv, "Billing", IVAN, cet("2026-03-23T16:00"));
+    await step(t1, cet("2026-03-23T16:20"), (t, at) => managerReplied(t, anna, at));
+    await step(t1, cet("2026-03-23T17:00"), (t, at) => close(t, anna, at));
+    // #2 across the change: Tue 17:00, reply 17:10 (0:10), closed Wed 15:00: Tue 17–18 under
+    // the old hours plus Wed 09–13 under the new = 5:00.
+    const t2 = await open(kv, "Billing", IVAN, cet("2026-03-24T17:00"));
+    await step(t2, cet("2026-03-24T17:10"), (t, at) => managerReplied(t, anna, at));
+    await step(t2, cet("2026-03-25T15:00"), (t, at) => close(t, anna, at));
+    // #3 Thu 12:00, reply 12:20 (0:20, within the new 0:30), closed Mon 30 March 09:30 summer
+    // time: Thu 12–13, Friday a holiday, Mon 09:00–09:30 = 1:30.
+    const t3 = await open(kv, "Billing", IVAN, cet("2026-03-26T12:00"));
+    await step(t3, cet("2026-03-26T12:20"), (t, at) => managerReplied(t, anna, at));
+    await step(t3, cest("2026-03-30T09:30"), (t, at) => close(t, anna, at));
+
+    const out = `${dir}/report.xlsx`;
+    const period = periodOfDates(
+      { year: 2026, month: 3, day: 23 },
+      { year: 2026, month: 3, day: 30 },
+      "Europe/Berlin",
+      true,
+    );
+    await buildReport(kv, {
+      ...period,
+      settings: await getSettings(kv),
+      out,
+      now: cest("2026-03-31T12:00"),
+    });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await Deno.readFile(out)).buffer);
+    const tickets = records(wb.getWorksheet("Tickets")!);
+    assert.deepEqual(
+      tickets.map((r) => [
+        r["Ticket"],
+        ms(r["First reply time"]!),
+        r["Reaction within target"],
+        ms(r["Resolution (total)"]!),
+      ]),
+      [[1, 20 * MIN, "no", 1 * H], [2, 10 * MIN, "yes", 5 * H], [3, 20 * MIN, "yes", 90 * MIN]],
+    );
+    const breaches = records(wb.getWorksheet("SLA breaches")!);
+    assert.deepEqual(
+      breaches.map((r) => [r["Ticket"], r["Breach"], ms(r["Target"]!), ms(r["Over by"]!)]),
+      [[1, "Reaction", 15 * MIN, 5 * MIN]],
+    );
+    const rows = records(wb.getWorksheet("Summary by manager")!);
+    // #1's target was crossed at 16:15, before Anna answered: nobody held it then.
+    assert.deepEqual(rows.map((r) => [r["Manager"], r["Reaction breaches"]]), [
+      ["(unassigned)", 1],
+      ["Anna", 0],
+      ["Total", 1],
+    ]);
+    const anna_ = rows[1]!;
+    assert.equal(ms(anna_["Median reaction"]!), 20 * MIN);
+    assert.equal(anna_["Reaction within target"], 2 / 3);
+    assert.equal(ms(anna_["Median resolution"]!), 90 * MIN);
+    const params = Object.fromEntries(
+      records(wb.getWorksheet("Parameters")!).map((r) => [r["Parameter"], r["Value"]]),
+    );
+    assert.equal(
+      params["Settings changed in the period (applied from that moment on)"],
+      "2026-03-25 00:00: week, reactionTargetMs, holidays",
+    );
+  } finally {
+    kv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });

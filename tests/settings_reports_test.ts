@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { inflateSync } from "node:zlib";
 import { managerReplied } from "../src/domain/ticket.ts";
 import { defaultCronJobs } from "../src/jobs.ts";
 import { getSettings, updateSettings } from "../src/storage/settings.ts";
@@ -50,8 +51,37 @@ Deno.test({
       assert.match(doc.fileName ?? "", /^helpdesk-\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.xlsx$/);
       assert.match(
         doc.caption ?? doc.text ?? JSON.stringify(doc),
-        /(Обращений|Tickets): 3, .*: 3, .*: 3/,
+        // 3 tickets answered after 0:30 each (24/7), none within the 0:15 target, no ratings,
+        // all still open: 3 breaches.
+        /(Обращений|Tickets): 3\n.*: 0:30\n.*: 0%\nCSAT \(4–5★\): —\n.*: 3\n.*: 3$/,
       );
+
+      // The chart follows as a photo: a PNG of the chart's size with more than one colour.
+      await w.until(
+        () => w.view().some((m) => m.id > before && m.kind === "photo"),
+        "the chart",
+      );
+      const photo = w.view().findLast((m) => m.kind === "photo")!;
+      assert.ok(photo.fileUniqueId);
+      const file = w.emu.world.files.get(photo.fileUniqueId);
+      assert.ok(file?.blob, "the chart's bytes");
+      const png = new Uint8Array(await file.blob.arrayBuffer());
+      assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      const head = new DataView(png.buffer, png.byteOffset + 16, 8);
+      assert.deepEqual([head.getUint32(0), head.getUint32(4)], [800, 480]);
+      const idatAt = new TextDecoder().decode(png).indexOf("IDAT");
+      assert.ok(idatAt > 0);
+      const idatLen = new DataView(png.buffer, png.byteOffset + idatAt - 4, 4).getUint32(0);
+      const raw = inflateSync(png.subarray(idatAt + 4, idatAt + 4 + idatLen));
+      const colours = new Set<number>();
+      // Rows of 1 filter byte and 800 RGB pixels.
+      for (let row = 0; row < 480; row++) {
+        for (let x = 0; x < 800; x++) {
+          const p = row * 2401 + 1 + x * 3;
+          colours.add((raw[p]! << 16) | (raw[p + 1]! << 8) | raw[p + 2]!);
+        }
+      }
+      assert.ok(colours.size >= 3, `the chart is not blank: ${colours.size} colours`);
 
       // custom dates: bad input is explained, good input works
       w.press("s:rep:custom");

@@ -12,29 +12,45 @@
  *   yet) is judged only once its elapsed working time is already past the target (then it is a
  *   breach); before that it is left out of the share, because its outcome is unknown.
  *
- * Attribution: each cycle belongs to the manager who held the ticket when the cycle closed
- * (or holds it now, for an open cycle), derived from the ticket's events; the reaction goes
- * to the manager who sent the cycle's first reply. Without events, `ticket.managerId` is used.
+ * Attribution (README "Reports"): the reaction goes to the author of the cycle's first reply
+ * (nobody while unassigned and unanswered); time held is split between holders; a resolution
+ * (a close by a manager) goes to the closer; a breach to the holder when the target was crossed.
+ * Closes by the client, auto-close or block are no resolutions and are judged neither way; a
+ * cycle reopened by staff has no reaction clock. Without events, `ticket.managerId` is used.
  *
  * Aggregates hold numbers only (counters and duration arrays of a few bytes per cycle).
  *
  * @module
  */
 import type { Ticket, TicketEvent } from "./ticket.ts";
-import { workingMs, type WorkingSchedule } from "./working_time.ts";
+import type { WorkingSchedule } from "./working_time.ts";
+import { SettingsTimeline, type Targets } from "./settings_timeline.ts";
 
-/** The targets the figures are judged against. */
-export interface Targets {
-  reactionTargetMs: number;
-  closeTargetMs: number;
+export type { Targets };
+
+/** How a cycle's close came about; only a manager's close is a resolution. */
+export type CloseKind = "manager" | "client" | "auto" | "block";
+
+/** A stretch of a cycle during which one manager (or nobody) held the ticket. */
+export interface Hold {
+  managerId: number | null;
+  from: number;
+  /** End of the stretch; null = up to the cycle's close, or `now` for an open cycle. */
+  to: number | null;
 }
 
 /** Who a cycle is credited to. */
 export interface CycleAttribution {
-  /** Manager holding the ticket at the cycle's close (or now, for an open cycle). */
+  /** Whoever resolved it (a manager's close), else the holder at the close or now. */
   managerId: number | null;
   /** Manager who sent the cycle's first reply. */
   reactionManagerId: number | null;
+  /** Who held the ticket over the cycle, in order. */
+  holds: Hold[];
+  /** How the cycle was closed; null while open. */
+  closeKind: CloseKind | null;
+  /** The cycle started with a reopening by staff: no reaction clock runs against them. */
+  staffReopen: boolean;
 }
 
 /** Figures of one cycle. */
@@ -50,7 +66,18 @@ export interface CycleMetrics {
   reopenedLater: boolean;
   managerId: number | null;
   reactionManagerId: number | null;
-  /** Working ms start → first reply; null while unanswered. */
+  /** How the cycle was closed; null while open. */
+  closeKind: CloseKind | null;
+  /** Working ms each holder held the ticket during the cycle (nobody = null). */
+  held: Array<{ managerId: number | null; ms: number }>;
+  /** Whoever held the ticket when the reaction target was crossed, for a reaction breach. */
+  reactionBreachManagerId: number | null;
+  /** Whoever held the ticket when the close target was crossed, for a resolution breach. */
+  resolutionBreachManagerId: number | null;
+  /** Targets in force when the cycle started. */
+  reactionTargetMs: number;
+  closeTargetMs: number;
+  /** Working ms start → first reply; null while unanswered (and after a staff reopen). */
   reactionMs: number | null;
   /** Working ms start → close; null while open. */
   resolutionMs: number | null;
@@ -89,82 +116,160 @@ function isStaffReply(e: TicketEvent): boolean {
   return e.type === "replied" && (e.actor.role === "manager" || e.actor.role === "admin");
 }
 
+function isStaff(role: string): boolean {
+  return role === "manager" || role === "admin";
+}
+
+/** How a recorded close came about. */
+export function closeKindOf(c: Ticket["cycles"][number]): CloseKind | null {
+  if (c.closedAt === undefined) return null;
+  if (c.closedHow === "block") return "block";
+  const role = c.closedBy?.role;
+  if (role === "system") return "auto";
+  if (role === "client") return "client";
+  return "manager";
+}
+
 /**
- * Credits each cycle of `ticket` to a manager by walking its events in order: taken /
- * transferred / staff replies move the assignee, a close fixes the cycle's manager, a reopening
- * starts the next cycle. Missing or inconsistent events fall back to `ticket.managerId`.
+ * Credits each cycle of `ticket` by walking its events in order: taken / transferred / staff
+ * replies / unassigned change the holder (a new {@link Hold}), a staff close by hand makes the
+ * closer the cycle's resolver, a reopening starts the next cycle. Without events the ticket's
+ * current manager holds every cycle throughout.
  */
 export function attributeCycles(
   ticket: Ticket,
   events: readonly TicketEvent[],
 ): CycleAttribution[] {
-  const out: CycleAttribution[] = ticket.cycles.map(() => ({
+  const out: CycleAttribution[] = ticket.cycles.map((c) => ({
     managerId: null,
     reactionManagerId: null,
+    holds: [],
+    closeKind: closeKindOf(c),
+    staffReopen: c.reopenedBy !== undefined && isStaff(c.reopenedBy.role),
   }));
   const fixed: boolean[] = ticket.cycles.map(() => false);
   let assignee: number | null = null;
   let cycle = 0;
+  let closed = false;
+  const hold = (at: number, managerId: number | null) => {
+    const slot = out[cycle];
+    if (!slot || closed) return;
+    const last = slot.holds.at(-1);
+    if (last && last.managerId === managerId) return;
+    if (last) last.to = at;
+    if (last && last.from === at) slot.holds.pop();
+    slot.holds.push({ managerId, from: at, to: null });
+  };
+  const start = ticket.cycles[0]?.startedAt ?? ticket.createdAt;
+  if (events.length > 0) hold(start, null);
   for (const e of events) {
     const slot = out[cycle];
     switch (e.type) {
       case "taken":
       case "transferred":
         assignee = e.managerId ?? assignee;
+        hold(e.at, assignee);
         break;
       case "replied":
         if (!isStaffReply(e)) break;
         if (slot && slot.reactionManagerId === null) slot.reactionManagerId = e.actor.id;
         assignee = e.managerId ?? assignee ?? e.actor.id;
+        hold(e.at, assignee);
         break;
       case "closed":
         if (slot) {
-          slot.managerId = assignee;
+          const byHand = slot.closeKind === "manager" && isStaff(e.actor.role);
+          slot.managerId = byHand ? e.actor.id : assignee;
           fixed[cycle] = true;
+          const last = slot.holds.at(-1);
+          if (last) last.to = e.at;
         }
+        closed = true;
         break;
       case "reopened":
         cycle++;
+        closed = false;
+        hold(e.at, assignee);
         break;
       case "unassigned":
         assignee = null;
+        hold(e.at, null);
         break;
       default:
         break;
     }
   }
   // Open cycles (and any the events did not close) belong to whoever holds the ticket now.
-  const current = assignee ?? ticket.managerId;
+  const current = events.length > 0 ? assignee : ticket.managerId;
   out.forEach((slot, i) => {
     if (!fixed[i]) slot.managerId = current;
+    if (slot.holds.length === 0) {
+      const c = ticket.cycles[i]!;
+      slot.holds.push({ managerId: current, from: c.startedAt, to: c.closedAt ?? null });
+    }
   });
   return out;
 }
 
+/** The holder at instant `at` (the last one at or after the end). */
+function holderAt(holds: readonly Hold[], at: number): number | null {
+  for (const h of holds) if (h.to === null || at < h.to) return h.managerId;
+  return holds.at(-1)?.managerId ?? null;
+}
+
 /**
  * Figures of every cycle of `ticket`, measured in working time of `schedule`; open cycles are
- * measured up to `now`. `attribution` comes from {@link attributeCycles}.
+ * measured up to `now`. `attribution` comes from {@link attributeCycles}. Given a
+ * {@link SettingsTimeline}, each stretch of time is measured under the settings then in force
+ * and each cycle judged against the targets in force when it started (`targets` is unused).
  */
 export function cycleMetrics(
   ticket: Ticket,
-  schedule: WorkingSchedule,
+  schedule: WorkingSchedule | SettingsTimeline,
   targets: Targets,
   now: number,
   attribution: readonly CycleAttribution[] = [],
 ): CycleMetrics[] {
   const last = ticket.cycles.length - 1;
+  const fallback = attributeCycles(ticket, []);
+  const tl = schedule instanceof SettingsTimeline
+    ? schedule
+    : SettingsTimeline.fixed(schedule, targets);
   return ticket.cycles.map((c, index) => {
+    const who = attribution[index] ?? fallback[index]!;
+    const cycleTargets = tl.targetsAt(c.startedAt);
     const end = c.closedAt ?? Math.max(c.startedAt, now);
-    const resolutionElapsedMs = workingMs(schedule, c.startedAt, end);
-    const reactionMs = c.firstReplyAt === undefined
+    const resolutionElapsedMs = tl.workingMs(c.startedAt, end);
+    // A reopening by staff themselves is their own follow-up: no client waits on a reply.
+    const reactionMs = who.staffReopen || c.firstReplyAt === undefined
       ? null
       : c.firstReplyAt === c.closedAt
       ? resolutionElapsedMs
-      : workingMs(schedule, c.startedAt, c.firstReplyAt);
-    const resolutionMs = c.closedAt === undefined ? null : resolutionElapsedMs;
-    const reactionElapsedMs = reactionMs ?? resolutionElapsedMs;
+      : tl.workingMs(c.startedAt, c.firstReplyAt);
+    const reactionElapsedMs = who.staffReopen ? 0 : reactionMs ?? resolutionElapsedMs;
+    const byManager = who.closeKind === "manager";
+    // Only a manager's close is a resolution; closes by block, auto-close or the client are
+    // counted apart and judged neither way.
+    const resolutionMs = c.closedAt !== undefined && byManager ? resolutionElapsedMs : null;
+    const reactionOk = who.staffReopen
+      ? null
+      : judge(reactionMs, reactionElapsedMs, cycleTargets.reactionTargetMs);
+    const resolutionOk = c.closedAt !== undefined && !byManager
+      ? null
+      : judge(resolutionMs, resolutionElapsedMs, cycleTargets.closeTargetMs);
+    const breachHolder = (ok: boolean | null, target: number) => {
+      if (ok !== false) return null;
+      const at = tl.addWorkingMs(c.startedAt, target);
+      return holderAt(who.holds, at ?? end);
+    };
+    const held = new Map<number | null, number>();
+    for (const h of who.holds) {
+      const to = Math.min(h.to ?? end, end);
+      if (to <= h.from) continue;
+      held.set(h.managerId, (held.get(h.managerId) ?? 0) + tl.workingMs(h.from, to));
+    }
     const rating = ticket.ratings.find((r) => r.cycle === index);
-    const who = attribution[index];
+    const reactionBreachManagerId = breachHolder(reactionOk, cycleTargets.reactionTargetMs);
     return {
       index,
       startedAt: c.startedAt,
@@ -172,14 +277,22 @@ export function cycleMetrics(
       closedAt: c.closedAt ?? null,
       reopening: index > 0,
       reopenedLater: index < last,
-      managerId: who ? who.managerId : ticket.managerId,
-      reactionManagerId: who ? (who.reactionManagerId ?? who.managerId) : ticket.managerId,
+      managerId: who.managerId,
+      // Unanswered: whoever holds it (nobody while unassigned), or held it at the breach.
+      reactionManagerId: who.reactionManagerId ??
+        (reactionOk === false ? reactionBreachManagerId : holderAt(who.holds, end)),
+      closeKind: who.closeKind,
+      held: [...held].map(([managerId, ms]) => ({ managerId, ms })),
+      reactionBreachManagerId,
+      resolutionBreachManagerId: breachHolder(resolutionOk, cycleTargets.closeTargetMs),
+      reactionTargetMs: cycleTargets.reactionTargetMs,
+      closeTargetMs: cycleTargets.closeTargetMs,
       reactionMs,
       resolutionMs,
       reactionElapsedMs,
       resolutionElapsedMs,
-      reactionOk: judge(reactionMs, reactionElapsedMs, targets.reactionTargetMs),
-      resolutionOk: judge(resolutionMs, resolutionElapsedMs, targets.closeTargetMs),
+      reactionOk,
+      resolutionOk,
       rating: rating?.score ?? null,
       ratingComment: rating?.comment ?? null,
       ratedAt: rating?.at ?? null,
@@ -247,6 +360,14 @@ export class DurationList {
     return sum / this.#size;
   }
 
+  /** The `q` quantile (nearest rank: the smallest value with at least q of all at or below it). */
+  quantile(q: number): number | null {
+    const n = this.#size;
+    if (n === 0) return null;
+    const sorted = this.#data.slice(0, n).sort();
+    return sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))]!;
+  }
+
   /** Median (mean of the two middle values for an even count), or null when empty. */
   median(): number | null {
     const n = this.#size;
@@ -259,14 +380,23 @@ export class DurationList {
 
 /** Running figures of one group (a manager, a topic, or everything). */
 export class GroupStats {
-  /** Cycles credited to the group. */
+  /** Cycles the group held at some moment (for a manager: tickets worked on). */
   cycles = 0;
-  /** Of those, cycles closed. */
+  /** Working ms the group held tickets. */
+  heldMs = 0;
+  /** Cycles resolved: closed by a manager by hand. */
   closed = 0;
   /** Of those, cycles whose close was later undone by a reopening. */
   reopened = 0;
   /** Cycles that started with a reopening. */
   reopenings = 0;
+  /** Closes that are not resolutions, counted apart. */
+  closedByClient = 0;
+  autoClosed = 0;
+  closedByBlock = 0;
+  /** Breaches charged to the group (the holder when the target was crossed). */
+  reactionBreaches = 0;
+  resolutionBreaches = 0;
   readonly reaction = new DurationList();
   reactionWithin = 0;
   reactionJudged = 0;
@@ -278,21 +408,39 @@ export class GroupStats {
   /** Messages sent to clients (direction "out") within the period. */
   messagesOut = 0;
 
-  /** Counts the cycle's own figures (everything except the reaction). */
+  /** Counts every figure of the cycle (topics and the total). */
   addCycle(c: CycleMetrics): void {
     this.cycles++;
-    if (c.closedAt !== null) this.closed++;
-    if (c.closedAt !== null && c.reopenedLater) this.reopened++;
+    for (const h of c.held) this.heldMs += h.ms;
+    this.addOutcome(c);
+    this.addOpenBreach(c);
+    this.addReaction(c);
+    this.addBreaches(c, true, true);
+  }
+
+  /** Counts how the cycle ended: resolution, close kind, reopenings, rating. */
+  addOutcome(c: CycleMetrics): void {
     if (c.reopening) this.reopenings++;
+    if (c.rating !== null) {
+      this.ratingSum += c.rating;
+      this.ratingCount++;
+    }
+    if (c.closeKind === "client") this.closedByClient++;
+    else if (c.closeKind === "auto") this.autoClosed++;
+    else if (c.closeKind === "block") this.closedByBlock++;
+    if (c.closeKind !== "manager") return;
+    this.closed++;
+    if (c.reopenedLater) this.reopened++;
     if (c.resolutionMs !== null) this.resolution.push(c.resolutionMs);
     if (c.resolutionOk !== null) {
       this.resolutionJudged++;
       if (c.resolutionOk) this.resolutionWithin++;
     }
-    if (c.rating !== null) {
-      this.ratingSum += c.rating;
-      this.ratingCount++;
-    }
+  }
+
+  /** Counts an open cycle already past the close target against the share. */
+  addOpenBreach(c: CycleMetrics): void {
+    if (c.closedAt === null && c.resolutionOk === false) this.resolutionJudged++;
   }
 
   /** Counts the cycle's reaction. */
@@ -302,6 +450,12 @@ export class GroupStats {
       this.reactionJudged++;
       if (c.reactionOk) this.reactionWithin++;
     }
+  }
+
+  /** Counts the cycle's breaches. */
+  addBreaches(c: CycleMetrics, reaction: boolean, resolution: boolean): void {
+    if (reaction && c.reactionOk === false) this.reactionBreaches++;
+    if (resolution && c.resolutionOk === false) this.resolutionBreaches++;
   }
 
   /** Share of judged reactions within target, or null when none was judged. */
@@ -332,15 +486,36 @@ export class ReportAggregator {
     return g;
   }
 
-  /** Adds a cycle that started in the report period. */
+  /**
+   * Adds a cycle that started in the report period. Per manager: every holder counts the cycle
+   * and their share of the time held; the resolver (or the holder at a close that is no
+   * resolution) its outcome; the first replier its reaction; the holder at the crossing of a
+   * target its breach.
+   */
   addCycle(topic: string, c: CycleMetrics): void {
-    this.#group(this.byManager, c.managerId).addCycle(c);
-    this.#group(this.byManager, c.reactionManagerId).addReaction(c);
-    const t = this.#group(this.byTopic, topic);
-    t.addCycle(c);
-    t.addReaction(c);
+    for (const h of c.held) {
+      // Time unassigned is nobody's work: no row of its own.
+      if (h.managerId === null) continue;
+      const g = this.#group(this.byManager, h.managerId);
+      g.cycles++;
+      g.heldMs += h.ms;
+    }
+    if (c.managerId !== null || c.closeKind !== null) {
+      this.#group(this.byManager, c.managerId).addOutcome(c);
+    }
+    if (c.reactionOk !== null || c.reactionMs !== null) {
+      this.#group(this.byManager, c.reactionManagerId).addReaction(c);
+    }
+    if (c.reactionOk === false) {
+      this.#group(this.byManager, c.reactionBreachManagerId).addBreaches(c, true, false);
+    }
+    if (c.resolutionOk === false) {
+      const g = this.#group(this.byManager, c.resolutionBreachManagerId);
+      g.addBreaches(c, false, true);
+      g.addOpenBreach(c);
+    }
+    this.#group(this.byTopic, topic).addCycle(c);
     this.total.addCycle(c);
-    this.total.addReaction(c);
   }
 
   /** Adds `count` messages sent within the period by `managerId` in a ticket of `topic`. */

@@ -72,9 +72,14 @@ const reopened = story(at("2026-01-09T17:00"), [
 Deno.test("metrics: cycles credited from events, working time across a weekend", () => {
   const { ticket, events } = reopened;
   const who = attributeCycles(ticket, events);
-  assert.deepEqual(who, [
-    { managerId: 501, reactionManagerId: 501 },
-    { managerId: 502, reactionManagerId: 502 },
+  assert.deepEqual(who.map((w) => [w.managerId, w.reactionManagerId, w.closeKind]), [
+    [501, 501, "manager"],
+    [502, 502, "manager"],
+  ]);
+  // Held: nobody 17:00–17:05, Anna to the close; after the reopening Anna 5 min, then Boris.
+  assert.deepEqual(who[1]!.holds, [
+    { managerId: 501, from: at("2026-01-12T12:00"), to: at("2026-01-12T12:05") },
+    { managerId: 502, from: at("2026-01-12T12:05"), to: at("2026-01-12T13:00") },
   ]);
   const [c0, c1] = cycleMetrics(ticket, nineToSix, targets, at("2026-01-20T00:00"), who);
   // Friday 17–18 plus Monday 9:00–9:30; the wall clock says 64.5 hours.
@@ -112,7 +117,7 @@ Deno.test("metrics: an unanswered cycle is undecided until it passes the target"
     (t) => take(t, anna, at("2026-01-12T09:01")),
   ]);
   const who = attributeCycles(ticket, events);
-  assert.deepEqual(who, [{ managerId: 501, reactionManagerId: null }]);
+  assert.deepEqual(who.map((w) => [w.managerId, w.reactionManagerId]), [[501, null]]);
   const early = cycleMetrics(ticket, nineToSix, targets, at("2026-01-12T09:10"), who)[0]!;
   assert.equal(early.reactionMs, null);
   assert.equal(early.reactionElapsedMs, 10 * MIN);
@@ -184,8 +189,11 @@ Deno.test("metrics: aggregates per manager and topic", () => {
   const a = agg.byManager.get(501)!;
   assert.deepEqual(
     [a.cycles, a.closed, a.reopened, a.reopenings, a.messagesOut],
-    [1, 1, 1, 0, 1],
+    // Anna held both cycles of the first ticket (the second for 5 minutes before the transfer).
+    [2, 1, 1, 0, 1],
   );
+  // Friday 17:05–18:00 + Monday 9:00–11:00, then 12:00–12:05.
+  assert.equal(a.heldMs, 3 * H);
   assert.equal(a.reaction.median(), 90 * MIN);
   assert.equal(a.reactionShare(), 0);
   assert.equal(a.resolutionShare(), 1);
@@ -193,6 +201,8 @@ Deno.test("metrics: aggregates per manager and topic", () => {
 
   const b = agg.byManager.get(502)!;
   assert.deepEqual([b.cycles, b.closed, b.reopened, b.reopenings, b.messagesOut], [2, 2, 0, 1, 3]);
+  // 12:05–13:00, and Tuesday 10:05 to Wednesday 15:00 (7:55 + 6:00).
+  assert.equal(b.heldMs, 55 * MIN + 13 * H + 55 * MIN);
   assert.equal(b.reaction.median(), 7.5 * MIN);
   assert.equal(b.reactionShare(), 1);
   // 1 h and 14 h (Tuesday 10–18 plus Wednesday 9–15).

@@ -27,6 +27,8 @@ export interface Cycle {
   firstReplyAt?: number;
   closedAt?: number;
   closedBy?: Actor;
+  /** Set when the close came from blocking the client (reports keep such closes apart). */
+  closedHow?: "block";
   /** Who started this cycle by reopening (absent for the first cycle). */
   reopenedBy?: Actor;
 }
@@ -282,8 +284,11 @@ export function clientWrote(ticket: Ticket, clientId: number, at: number): Trans
   };
 }
 
-/** The owner or staff close a ticket. open → closed is allowed (nobody answered yet). */
-export function close(ticket: Ticket, actor: Actor, at: number): Transition {
+/**
+ * The owner or staff close a ticket. open → closed is allowed (nobody answered yet). `how`
+ * marks a close caused by blocking the client.
+ */
+export function close(ticket: Ticket, actor: Actor, at: number, how?: "block"): Transition {
   const denied = mayActAsOwnerOrStaff(ticket, actor);
   if (denied) return { ok: false, reason: denied };
   if (ticket.status === "closed") return { ok: false, reason: "already_closed" };
@@ -292,7 +297,11 @@ export function close(ticket: Ticket, actor: Actor, at: number): Transition {
     ticket: {
       ...ticket,
       status: "closed",
-      cycles: withCycle(ticket, { closedAt: at, closedBy: actor }),
+      cycles: withCycle(ticket, {
+        closedAt: at,
+        closedBy: actor,
+        ...(how ? { closedHow: how } : {}),
+      }),
       waitingSince: null,
       updatedAt: at,
       lastActivityAt: at,

@@ -320,7 +320,8 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_rep_bad_dates:
     "I could not read the dates. Format: 2026-11-01 2026-11-30 (start not after end).",
   s_rep_building: "Building the report…",
-  s_rep_caption: "Tickets: {tickets}, cycles: {cycles}, SLA breaches: {breaches}.",
+  s_rep_caption:
+    "Tickets: {tickets}\nFirst reply (median, working time): {firstReply}\nReplied within target: {share}\nCSAT (4–5★): {csat}\nStill open at the end: {backlog}\nSLA breaches: {breaches}",
   s_rep_scheduled: "📊 Scheduled report",
   s_and_more: "… and {n} more",
   s_stop_confirm_client:

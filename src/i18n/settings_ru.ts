@@ -319,7 +319,8 @@ export const settingsRu = {
     "Пришлите начало и конец периода (включительно), например: 2026-11-01 2026-11-30",
   s_rep_bad_dates: "Не понял даты. Формат: 2026-11-01 2026-11-30 (начало не позже конца).",
   s_rep_building: "Готовлю отчёт…",
-  s_rep_caption: "Обращений: {tickets}, циклов: {cycles}, нарушений SLA: {breaches}.",
+  s_rep_caption:
+    "Обращений: {tickets}\nПервый ответ (медиана, рабочее время): {firstReply}\nОтвечено в норму: {share}\nCSAT (4–5★): {csat}\nОткрыто на конец периода: {backlog}\nНарушений SLA: {breaches}",
   s_rep_scheduled: "📊 Отчёт по расписанию",
   s_and_more: "… и ещё {n}",
   s_stop_confirm_client:

@@ -23,7 +23,9 @@ export async function blockClient(
   }));
   if (!c) return false;
   for (const t of await ticketsByClient(deps.kv, clientId)) {
-    if (t.status !== "closed") await closeTicket(deps, t.number, by, { silent: true });
+    if (t.status !== "closed") {
+      await closeTicket(deps, t.number, by, { silent: true, how: "block" });
+    }
     await deps.outbox.markPost(t.number);
   }
   return true;

@@ -91,17 +91,17 @@ async function who(deps: Helpdesk, actor: Actor): Promise<{ key: TextKey; name: 
 
 /**
  * Closes a ticket; the client is told and asked to rate, unless `silent` (a blocked client
- * is told nothing).
+ * is told nothing). `how: "block"` records that blocking the client closed it.
  */
 export async function closeTicket(
   deps: Helpdesk,
   n: number,
   actor: Actor,
-  opts: { silent?: boolean } = {},
+  opts: { silent?: boolean; how?: "block" } = {},
 ): Promise<ActionResult> {
   const w = await who(deps, actor);
   const teamLang = (await getSettings(deps.kv)).teamLang;
-  return await act(deps, n, (tk, at) => close(tk, actor, at), () => [
+  return await act(deps, n, (tk, at) => close(tk, actor, at, opts.how), () => [
     {
       lane: "group",
       key: "thread_closed_by",

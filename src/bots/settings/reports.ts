@@ -49,14 +49,22 @@ async function send(
   const settings = await getSettings(deps.kv);
   // exceljs is heavy: loaded on the first report, not at start-up
   const { reportFile } = await import("../../services/report/deliver.ts");
+  const { formatHm, formatShare } = await import("../../services/report/report.ts");
   const file = await reportFile(deps, period, settings, ctx.lang);
   await ctx.replyWithDocument(new InputFile(file.bytes, file.name), {
     caption: ctx.tr("s_rep_caption", {
       tickets: file.summary.tickets,
-      cycles: file.summary.cycles,
+      firstReply: formatHm(file.summary.medianFirstReplyMs),
+      share: formatShare(file.summary.reactionShare),
+      csat: formatShare(file.summary.csat),
+      backlog: file.summary.backlog,
       breaches: file.summary.breaches,
     }),
   });
+  // The picture of the same figures, for a glance without opening the workbook.
+  if (file.summary.chart) {
+    await ctx.replyWithPhoto(new InputFile(file.summary.chart, "chart.png"));
+  }
 }
 
 /** The reports section. */

@@ -42,6 +42,7 @@ export async function reportFile(
     now: deps.clock.now(),
     lang,
     spillToMemory: true,
+    chart: true,
   });
   const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;

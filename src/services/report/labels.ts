@@ -19,15 +19,21 @@ const en = {
   topic: "Topic",
   total: "Total",
   unassigned: "(unassigned)",
-  cycles: "Cycles taken",
+  cycles: "Work periods held",
+  heldTime: "Time held",
+  closedByClient: "Closed by client",
+  autoClosed: "Closed automatically",
+  closedByBlock: "Closed by blocking",
   closed: "Closed",
-  reopenedLater: "Reopened after close",
-  reopenings: "Reopenings",
+  reopenedLater: "Resolved, then reopened",
+  reopenings: "Started by a reopening",
   medianReaction: "Median reaction",
   meanReaction: "Mean reaction",
+  p90Reaction: "Reaction, 90% within",
   reactionShare: "Reaction within target",
   medianResolution: "Median resolution",
   meanResolution: "Mean resolution",
+  p90Resolution: "Resolution, 90% within",
   resolutionShare: "Resolution within target",
   ratingAvg: "Average rating",
   ratingCount: "Ratings",
@@ -41,10 +47,10 @@ const en = {
   created: "Created",
   firstReply: "First reply",
   closedAt: "Closed at",
-  cyclesAll: "Cycles",
-  cyclesInPeriod: "Cycles in period",
+  cyclesAll: "Work periods",
+  cyclesInPeriod: "Work periods in this report",
   reopenCount: "Reopened",
-  firstReaction: "Reaction (1st cycle)",
+  firstReaction: "First reply time",
   firstReactionOk: "Reaction within target",
   resolutionTotal: "Resolution (total)",
   reactionBreaches: "Reaction breaches",
@@ -52,11 +58,11 @@ const en = {
   messagesIn: "Messages from client",
   messagesToClient: "Messages to client",
   lastActivity: "Last activity",
-  cycle: "Cycle",
+  cycle: "Work period",
   kind: "Breach",
   kindReaction: "Reaction",
   kindResolution: "Resolution",
-  startedAt: "Cycle started",
+  startedAt: "Work period started",
   endedAt: "Replied / closed at",
   workingTime: "Working time",
   target: "Target",
@@ -74,17 +80,23 @@ const en = {
   holidays: "Holidays",
   reactionTarget: "Reaction target",
   closeTarget: "Close target",
+  settingsChanges: "Settings changed in the period (applied from that moment on)",
   generatedAt: "Generated at",
   ticketsInReport: "Tickets in report",
-  cyclesInReport: "Cycles in report",
+  cyclesInReport: "Work periods in report",
   definitions: "Definitions",
   definitionsText:
-    "A cycle runs from creation or a reopening to the next close and belongs to the period " +
-    "it started in. Reaction: cycle start → first manager reply; resolution: cycle start → " +
-    "close; both in working time. A ticket's resolution is the sum over its cycles. Within " +
-    "target = not longer than the target; unanswered/open cycles count as breaches once " +
-    "past the target. Cycles are credited to the manager holding the ticket at the close " +
-    "(or now, if open); reactions to the author of the first reply.",
+    "A work period on a ticket runs from its creation or a reopening to the next close; " +
+    "it belongs to the report period it started in. Reaction: start → first manager reply; " +
+    "resolution: start → close by a manager; both in working time. Who gets what: the " +
+    "reaction belongs to whoever sent the first reply (while nobody holds an unanswered " +
+    "ticket, to nobody); time held is split between the managers who held the ticket, " +
+    "before and after a transfer; a resolution belongs to whoever closed it; an SLA breach " +
+    "belongs to whoever held the ticket when the target was crossed. Closes by the client, " +
+    "automatic closes of quiet tickets and closes by blocking the client are counted apart " +
+    "and are never resolved within target. When a manager reopens a ticket themselves, no " +
+    "reaction time is counted for that period of work. Within target = not longer than the " +
+    "target; an unanswered or open period counts as a breach once past the target.",
   none: "none",
   yes: "yes",
   no: "no",
@@ -104,15 +116,21 @@ const ru: typeof en = {
   topic: "Тема",
   total: "Итого",
   unassigned: "(не назначен)",
-  cycles: "Циклов взято",
+  cycles: "Периодов работы",
+  heldTime: "Время в работе",
+  closedByClient: "Закрыто клиентом",
+  autoClosed: "Закрыто автоматически",
+  closedByBlock: "Закрыто блокировкой",
   closed: "Закрыто",
-  reopenedLater: "Переоткрыто после закрытия",
-  reopenings: "Переоткрытий",
+  reopenedLater: "Решено, затем переоткрыто",
+  reopenings: "Начато переоткрытием",
   medianReaction: "Медиана реакции",
   meanReaction: "Среднее время реакции",
+  p90Reaction: "Реакция, 90% не дольше",
   reactionShare: "Реакция в норме",
   medianResolution: "Медиана решения",
   meanResolution: "Среднее время решения",
+  p90Resolution: "Решение, 90% не дольше",
   resolutionShare: "Решение в норме",
   ratingAvg: "Средняя оценка",
   ratingCount: "Оценок",
@@ -126,10 +144,10 @@ const ru: typeof en = {
   created: "Создана",
   firstReply: "Первый ответ",
   closedAt: "Закрыта",
-  cyclesAll: "Циклов",
-  cyclesInPeriod: "Циклов в периоде",
+  cyclesAll: "Периодов работы",
+  cyclesInPeriod: "Периодов работы в отчёте",
   reopenCount: "Переоткрыта",
-  firstReaction: "Реакция (1-й цикл)",
+  firstReaction: "Время первого ответа",
   firstReactionOk: "Реакция в норме",
   resolutionTotal: "Решение (всего)",
   reactionBreaches: "Нарушений реакции",
@@ -137,11 +155,11 @@ const ru: typeof en = {
   messagesIn: "Сообщений от клиента",
   messagesToClient: "Сообщений клиенту",
   lastActivity: "Последняя активность",
-  cycle: "Цикл",
+  cycle: "Период работы",
   kind: "Нарушение",
   kindReaction: "Реакция",
   kindResolution: "Решение",
-  startedAt: "Начало цикла",
+  startedAt: "Начало периода работы",
   endedAt: "Ответ / закрытие",
   workingTime: "Рабочее время",
   target: "Норма",
@@ -159,17 +177,21 @@ const ru: typeof en = {
   holidays: "Праздники",
   reactionTarget: "Норма реакции",
   closeTarget: "Норма закрытия",
+  settingsChanges: "Изменения настроек в периоде (действуют с того момента)",
   generatedAt: "Сформирован",
   ticketsInReport: "Заявок в отчёте",
-  cyclesInReport: "Циклов в отчёте",
+  cyclesInReport: "Периодов работы в отчёте",
   definitions: "Определения",
-  definitionsText:
-    "Цикл — от создания или переоткрытия до следующего закрытия; относится к периоду, в " +
-    "котором начался. Реакция: начало цикла → первый ответ менеджера; решение: начало " +
-    "цикла → закрытие; оба в рабочем времени. Решение заявки — сумма по её циклам. В норме " +
-    "= не дольше нормы; неотвеченные/открытые циклы — нарушение, как только норма прошла. " +
-    "Цикл засчитывается менеджеру, у которого заявка была при закрытии (или сейчас, если " +
-    "открыта); реакция — автору первого ответа.",
+  definitionsText: "Период работы над заявкой — от создания или переоткрытия до следующего " +
+    "закрытия; относится к периоду, в котором начался. Реакция: начало → первый ответ " +
+    "менеджера; решение: начало → закрытие менеджером; оба в рабочем времени. Кому что: " +
+    "реакция — тому, кто ответил первым (пока заявка без ответа ни за кем не закреплена — " +
+    "никому); время в работе делится между менеджерами, у которых была заявка, до и после " +
+    "передачи; решение — тому, кто закрыл; нарушение SLA — тому, у кого была заявка в момент, " +
+    "когда норма истекла. Закрытия клиентом, автоматические закрытия тихих заявок и " +
+    "закрытия блокировкой считаются отдельно и никогда не идут как решённые в норме. Если " +
+    "менеджер сам переоткрыл заявку, время реакции для этого периода не считается. В норме " +
+    "= не дольше нормы; период без ответа или открытый — нарушение, как только норма прошла.",
   none: "нет",
   yes: "да",
   no: "нет",

@@ -10,11 +10,14 @@
  * @module
  */
 import ExcelJS from "./excel.ts";
+import type { stream as ExcelStream } from "exceljs";
 import { Writable } from "node:stream";
 import { formatWeekHours } from "../../domain/durations.ts";
 import {
   attributeCycles,
+  type CycleMetrics,
   cycleMetrics,
+  DurationList,
   type GroupStats,
   ReportAggregator,
   ticketMetrics,
@@ -22,13 +25,22 @@ import {
 import type { Client, Manager } from "../../domain/records.ts";
 import type { Settings } from "../../domain/settings.ts";
 import type { Ticket } from "../../domain/ticket.ts";
-import { scheduleOf } from "../../domain/sla.ts";
+import { SettingsTimeline } from "../../domain/settings_timeline.ts";
+import { listSettingsChanges, type SettingsChange } from "../../storage/settings.ts";
 import { listManagers } from "../../storage/people.ts";
 import { lastTicketNumber, readClients, scanTicketHistories } from "../../storage/report_scan.ts";
 import { LABELS, type Labels, type ReportLang } from "./labels.ts";
 import { ZoneClock } from "./period.ts";
+import { type ChartData, renderChart } from "./chart.ts";
 import { type Column, WidthTracker, writeSheet } from "./sheets.ts";
 import { openSpill, type Spill, type SpillCell, type SpillRow } from "./spill.ts";
+
+/** Days the chart draws at most (a longer period shows its first ones). */
+const MAX_CHART_DAYS = 400;
+const DAY_MS = 86_400_000;
+
+/** Settings fields whose changes the Parameters sheet lists. */
+const MEASURING = ["timeZone", "always", "week", "holidays", "reactionTargetMs", "closeTargetMs"];
 
 /** Clients whose names are kept between tickets; a client's tickets are often close together. */
 const CLIENT_CACHE = 10_000;
@@ -52,6 +64,8 @@ export interface ReportOptions {
   onProgress?: (done: number, total?: number) => void;
   /** Keep spilled rows in memory instead of temporary files. */
   spillToMemory?: boolean;
+  /** Also draw the chart (a PNG in {@link ReportSummary.chart}). */
+  chart?: boolean;
 }
 
 /** What a report contained. */
@@ -68,6 +82,16 @@ export interface ReportSummary {
   scanned: number;
   /** Messages sent to clients in the period. */
   messagesOut: number;
+  /** Median working time to the first reply (work periods started in the period). */
+  medianFirstReplyMs: number | null;
+  /** Share of judged first replies within target. */
+  reactionShare: number | null;
+  /** CSAT: share of the period's ratings that gave 4 or 5 stars; null without ratings. */
+  csat: number | null;
+  /** Tickets still not closed at the end of the period. */
+  backlog: number;
+  /** The chart as a PNG, when asked for. */
+  chart?: Uint8Array;
 }
 
 /**
@@ -230,23 +254,31 @@ function summaryColumns(l: Labels, first: string, targets: Settings): Column[] {
   return [
     { header: first, kind: "text" },
     { header: l.cycles, kind: "int" },
+    { header: l.heldTime, kind: "duration" },
     { header: l.closed, kind: "int" },
     { header: l.reopenedLater, kind: "int" },
     { header: l.reopenings, kind: "int" },
     {
       header: l.medianReaction,
       kind: "duration",
-      highlight: (r) => typeof r[5] === "number" && r[5] > targets.reactionTargetMs,
+      highlight: (r) => typeof r[6] === "number" && r[6] > targets.reactionTargetMs,
     },
     { header: l.meanReaction, kind: "duration" },
+    { header: l.p90Reaction, kind: "duration" },
     { header: l.reactionShare, kind: "share" },
     {
       header: l.medianResolution,
       kind: "duration",
-      highlight: (r) => typeof r[8] === "number" && r[8] > targets.closeTargetMs,
+      highlight: (r) => typeof r[10] === "number" && r[10] > targets.closeTargetMs,
     },
     { header: l.meanResolution, kind: "duration" },
+    { header: l.p90Resolution, kind: "duration" },
     { header: l.resolutionShare, kind: "share" },
+    { header: l.reactionBreaches, kind: "int", highlight: (r) => Number(r[14]) > 0 },
+    { header: l.resolutionBreaches, kind: "int", highlight: (r) => Number(r[15]) > 0 },
+    { header: l.closedByClient, kind: "int" },
+    { header: l.autoClosed, kind: "int" },
+    { header: l.closedByBlock, kind: "int" },
     { header: l.ratingAvg, kind: "decimal" },
     { header: l.ratingCount, kind: "int" },
     { header: l.messagesOut, kind: "int" },
@@ -257,15 +289,23 @@ function summaryRow(name: string, g: GroupStats): SpillRow {
   return [
     name,
     g.cycles,
+    g.heldMs,
     g.closed,
     g.reopened,
     g.reopenings,
     g.reaction.median(),
     g.reaction.mean(),
+    g.reaction.quantile(0.9),
     g.reactionShare(),
     g.resolution.median(),
     g.resolution.mean(),
+    g.resolution.quantile(0.9),
     g.resolutionShare(),
+    g.reactionBreaches,
+    g.resolutionBreaches,
+    g.closedByClient,
+    g.autoClosed,
+    g.closedByBlock,
     g.ratingAvg(),
     g.ratingCount,
     g.messagesOut,
@@ -285,260 +325,443 @@ function nodeWritable(stream: WritableStream<Uint8Array>): Writable {
   });
 }
 
+/** What every part of one report needs: its options, texts, columns and names. */
+interface ReportContext {
+  o: ReportOptions;
+  l: Labels;
+  cols: ReturnType<typeof detailColumns>;
+  /** Hours, zone, holidays and targets as they were in force at each moment. */
+  timeline: SettingsTimeline;
+  changes: SettingsChange[];
+  managerName: (id: number | null) => string;
+}
+
+async function reportContext(kv: Deno.Kv, o: ReportOptions): Promise<ReportContext> {
+  const l = LABELS[o.lang ?? "en"];
+  const changes = await listSettingsChanges(kv);
+  const managers = new Map<number, Manager>((await listManagers(kv)).map((m) => [m.id, m]));
+  return {
+    o,
+    l,
+    cols: detailColumns(l),
+    timeline: SettingsTimeline.fromLog(o.settings, changes),
+    changes,
+    managerName: (id) => id === null ? l.unassigned : managers.get(id)?.name ?? `#${id}`,
+  };
+}
+
+/** The three detail sheets' spilled rows and their column widths. */
+type DetailSheet = "tickets" | "breaches" | "ratings";
+
+/**
+ * Detail rows on their way to the spills. A row carries its client's id in the client column
+ * until one batched lookup gives the names of many clients at once.
+ */
+class DetailRows {
+  readonly spills: Record<DetailSheet, Spill>;
+  readonly widths: Record<DetailSheet, WidthTracker>;
+  readonly #clients = new Lru<number, ClientView>(CLIENT_CACHE);
+  #pending: Array<{ sheet: DetailSheet; row: SpillRow }> = [];
+  #pendingClients = new Set<number>();
+
+  constructor(
+    readonly kv: Deno.Kv,
+    readonly ctx: ReportContext,
+    spills: Record<DetailSheet, Spill>,
+  ) {
+    const { cols, l } = ctx;
+    this.spills = spills;
+    this.widths = {
+      tickets: new WidthTracker(cols.tickets, [l.yes, l.no]),
+      breaches: new WidthTracker(cols.breaches),
+      ratings: new WidthTracker(cols.ratings),
+    };
+  }
+
+  /** Queues a row whose client column holds `clientId`. */
+  async add(sheet: DetailSheet, row: SpillRow, clientId: number): Promise<void> {
+    this.#pending.push({ sheet, row });
+    this.#pendingClients.add(clientId);
+    if (
+      this.#pendingClients.size >= PENDING_TICKETS || this.#pending.length >= PENDING_TICKETS * 4
+    ) {
+      await this.flush();
+    }
+  }
+
+  /** Names the queued rows' clients and spills the rows. */
+  async flush(): Promise<void> {
+    const clients = this.#clients;
+    const missing = [...this.#pendingClients].filter((id) => clients.get(id) === undefined);
+    const found = missing.length ? await readClients(this.kv, missing) : new Map<number, Client>();
+    for (const id of missing) clients.set(id, clientView(found.get(id), id));
+    const { T, B, R } = this.ctx.cols;
+    const clientCol: Record<DetailSheet, number> = {
+      tickets: T.client,
+      breaches: B.client,
+      ratings: R.client,
+    };
+    for (const { sheet, row } of this.#pending) {
+      const col = clientCol[sheet];
+      const id = row[col] as number;
+      const view = clients.get(id) ?? clientView(undefined, id);
+      row[col] = view.name;
+      // The Tickets sheet shows the username beside the name.
+      if (sheet === "tickets") row[T.username] = view.username;
+      this.widths[sheet].see(row);
+      await this.spills[sheet].push(row);
+    }
+    this.#pending = [];
+    this.#pendingClients = new Set();
+  }
+}
+
+/** Rows of the SLA breaches sheet for one cycle, charged to the holder at the crossing. */
+function breachRows(ctx: ReportContext, ticket: Ticket, link: SpillCell, c: CycleMetrics) {
+  const { l, managerName } = ctx;
+  const row = (
+    kind: string,
+    ms: number,
+    target: number,
+    endedAt: number | null,
+    who: number | null,
+  ) => [
+    ticket.number,
+    link,
+    c.index + 1,
+    kind,
+    c.startedAt,
+    endedAt,
+    ms,
+    target,
+    ms - target,
+    managerName(who),
+    ticket.topic,
+    ticket.clientId,
+  ];
+  const rows: SpillRow[] = [];
+  if (c.reactionOk === false) {
+    rows.push(
+      row(
+        l.kindReaction,
+        c.reactionElapsedMs,
+        c.reactionTargetMs,
+        c.firstReplyAt,
+        c.reactionBreachManagerId,
+      ),
+    );
+  }
+  if (c.resolutionOk === false) {
+    rows.push(
+      row(
+        l.kindResolution,
+        c.resolutionElapsedMs,
+        c.closeTargetMs,
+        c.closedAt,
+        c.resolutionBreachManagerId,
+      ),
+    );
+  }
+  return rows;
+}
+
+/** The Ratings sheet's row of a rated cycle. */
+function ratingRow(ctx: ReportContext, ticket: Ticket, link: SpillCell, c: CycleMetrics) {
+  return [
+    ticket.number,
+    link,
+    c.index + 1,
+    c.rating,
+    c.ratingComment,
+    c.ratedAt,
+    c.closedAt,
+    ctx.managerName(c.managerId),
+    ticket.topic,
+    ticket.clientId,
+  ];
+}
+
+/** The Tickets sheet's row of a ticket with a cycle in the period. */
+function ticketRow(
+  ctx: ReportContext,
+  ticket: Ticket,
+  link: SpillCell,
+  cycles: readonly CycleMetrics[],
+  inPeriod: number,
+  messages: { in: number; out: number },
+): SpillRow {
+  const { l } = ctx;
+  const tm = ticketMetrics(ticket, cycles);
+  const first = cycles[0];
+  const status = ticket.status === "closed"
+    ? l.closedStatus
+    : ticket.status === "open"
+    ? l.open
+    : l.in_progress;
+  return [
+    ticket.number,
+    link,
+    ticket.topic,
+    status,
+    ticket.clientId,
+    null,
+    ticket.clientId,
+    ctx.managerName(ticket.managerId),
+    ticket.createdAt,
+    first?.firstReplyAt ?? null,
+    cycles.at(-1)?.closedAt ?? null,
+    cycles.length,
+    inPeriod,
+    tm.reopenCount,
+    tm.firstReactionMs,
+    first?.reactionOk ?? null,
+    tm.resolutionMs,
+    tm.reactionBreaches,
+    tm.resolutionBreaches,
+    tm.ratingAvg,
+    tm.ratingCount,
+    messages.in,
+    messages.out,
+    ticket.lastActivityAt,
+  ];
+}
+
+/**
+ * The one scan of storage: every ticket touching the period adds its cycles to `agg` and its
+ * detail rows to `rows`.
+ */
+async function scanPeriod(
+  kv: Deno.Kv,
+  ctx: ReportContext,
+  agg: ReportAggregator,
+  rows: DetailRows,
+  summary: ReportSummary,
+): Promise<ChartData["days"]> {
+  const { o } = ctx;
+  const { from, to, settings: s, now } = o;
+  const total = await lastTicketNumber(kv);
+  const histories = scanTicketHistories(kv, {
+    // A cycle started or a message sent in the period moved the ticket's clocks past `from`;
+    // a ticket still open may be part of the backlog at the end without having moved.
+    select: (t) =>
+      t.createdAt < to &&
+      (Math.max(t.updatedAt, t.lastActivityAt) >= from || t.status !== "closed"),
+    onTicket: (seen) => {
+      summary.scanned = seen;
+      if (o.onProgress && seen % 1000 === 0) o.onProgress(seen, total);
+    },
+  });
+  let happy = 0;
+  const zone = new ZoneClock(s.timeZone);
+  const dayOf = (ms: number) =>
+    Math.floor((zone.wallClock(ms).getTime() - zone.wallClock(from).getTime()) / DAY_MS);
+  const dayCount = Math.min(MAX_CHART_DAYS, Math.max(1, dayOf(to - 1) + 1));
+  const days = Array.from({ length: dayCount }, () => ({ count: 0, reply: new DurationList() }));
+  for await (const { ticket, events, messages } of histories) {
+    const count = { in: 0, out: 0 };
+    for (const m of messages) {
+      if (m.direction === "in") count.in++;
+      else if (m.direction === "out") {
+        count.out++;
+        if (m.at >= from && m.at < to) {
+          agg.addMessagesOut(m.senderId, ticket.topic);
+          summary.messagesOut++;
+        }
+      }
+    }
+    // Backlog: a work period begun before the end and not closed by then.
+    if (
+      ticket.cycles.some((c) => c.startedAt < to && !(c.closedAt !== undefined && c.closedAt < to))
+    ) {
+      summary.backlog++;
+    }
+    const cycles = cycleMetrics(ticket, ctx.timeline, s, now, attributeCycles(ticket, events));
+    const inPeriod = cycles.filter((c) => c.startedAt >= from && c.startedAt < to);
+    if (inPeriod.length === 0) continue;
+    const url = threadLink(s, ticket);
+    const link: SpillCell = url ? [url, `#${ticket.number}`] : null;
+    for (const c of inPeriod) {
+      agg.addCycle(ticket.topic, c);
+      summary.cycles++;
+      const day = days[dayOf(c.startedAt)];
+      if (day) {
+        day.count++;
+        if (c.reactionMs !== null) day.reply.push(c.reactionMs);
+      }
+      for (const row of breachRows(ctx, ticket, link, c)) {
+        summary.breaches++;
+        await rows.add("breaches", row, ticket.clientId);
+      }
+      if (c.rating !== null) {
+        summary.ratings++;
+        if (c.rating >= 4) happy++;
+        await rows.add("ratings", ratingRow(ctx, ticket, link, c), ticket.clientId);
+      }
+    }
+    summary.tickets++;
+    const row = ticketRow(ctx, ticket, link, cycles, inPeriod.length, count);
+    await rows.add("tickets", row, ticket.clientId);
+  }
+  await rows.flush();
+  summary.csat = summary.ratings ? happy / summary.ratings : null;
+  o.onProgress?.(summary.scanned, total);
+  return days.map((d) => ({ tickets: d.count, medianFirstReplyMs: d.reply.median() }));
+}
+
+/** A streaming workbook writing to `out` (a path or a web stream). */
+async function openWorkbook(
+  out: string | WritableStream<Uint8Array>,
+): Promise<ExcelStream.xlsx.WorkbookWriter> {
+  // A file is opened with Deno rather than by exceljs: node:fs asks for --allow-sys.
+  const target = typeof out === "string"
+    ? (await Deno.open(out, { write: true, create: true, truncate: true })).writable
+    : out;
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: nodeWritable(target),
+    useStyles: true,
+    // Deflating the sheet XML is the slowest step of writing; level 1 is several times
+    // faster than the default and the file grows by about a fifth.
+    zip: { zlib: { level: 1 } },
+  });
+  wb.creator = "helpdesk";
+  return wb;
+}
+
+/** The Parameters sheet's rows: the period, the settings, what changed, the definitions. */
+function parameterRows(ctx: ReportContext, zone: ZoneClock, summary: ReportSummary): SpillRow[] {
+  const { l, o, changes } = ctx;
+  const s = o.settings;
+  const local = (ms: number) => zone.wallClock(ms).toISOString().slice(0, 16).replace("T", " ");
+  const changed = changes
+    .filter((c) => c.at >= o.from && c.at < o.to && MEASURING.some((f) => f in c.values))
+    .map((c) => `${local(c.at)}: ${Object.keys(c.values).join(", ")}`)
+    .join("; ");
+  return [
+    [l.periodFrom, local(o.from)],
+    [l.periodTo, local(o.to)],
+    [l.timeZone, s.timeZone],
+    [l.workingHours, formatWeekHours(s.week, s.always)],
+    [l.holidays, s.holidays.length ? s.holidays.join(", ") : l.none],
+    [l.reactionTarget, formatMs(s.reactionTargetMs)],
+    [l.closeTarget, formatMs(s.closeTargetMs)],
+    [l.settingsChanges, changed || l.none],
+    [l.generatedAt, local(o.now)],
+    [l.ticketsInReport, String(summary.tickets)],
+    [l.cyclesInReport, String(summary.cycles)],
+    [l.definitions, l.definitionsText],
+  ];
+}
+
+/** Writes every sheet, in tab order, and commits the workbook. */
+async function writeWorkbook(
+  ctx: ReportContext,
+  agg: ReportAggregator,
+  rows: DetailRows,
+  summary: ReportSummary,
+): Promise<void> {
+  const { l, o, cols, managerName } = ctx;
+  const zone = new ZoneClock(o.settings.timeZone);
+  const sheetOpts = { zone, yes: l.yes, no: l.no };
+  const wb = await openWorkbook(o.out);
+  const totalRow = (r: SpillRow) => r[0] === l.total;
+  const summarySheet = async <K>(
+    name: string,
+    first: string,
+    groups: Map<K, GroupStats>,
+    label: (k: K) => string,
+  ) => {
+    const body = [...groups.entries()]
+      .map(([k, g]) => summaryRow(label(k), g))
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    await writeSheet(
+      wb,
+      name,
+      summaryColumns(l, first, o.settings),
+      [...body, summaryRow(l.total, agg.total)],
+      { ...sheetOpts, bold: totalRow },
+    );
+  };
+  await summarySheet(l.sheetManagers, l.manager, agg.byManager, managerName);
+  await summarySheet(l.sheetTopics, l.topic, agg.byTopic, (t: string) => t);
+  const detail = async (name: string, sheet: DetailSheet, columns: Column[]) =>
+    await writeSheet(wb, name, columns, rows.spills[sheet].rows(), {
+      ...sheetOpts,
+      widths: rows.widths[sheet].widths,
+    });
+  await detail(l.sheetTickets, "tickets", cols.tickets);
+  await detail(l.sheetBreaches, "breaches", cols.breaches);
+  await detail(l.sheetRatings, "ratings", cols.ratings);
+  const params: Column[] = [
+    { header: l.parameter, kind: "text" },
+    { header: l.value, kind: "text" },
+  ];
+  await writeSheet(wb, l.sheetParameters, params, parameterRows(ctx, zone, summary), sheetOpts);
+  await wb.commit();
+}
+
 /**
  * Builds the report for `[from, to)` and writes it to `out`. Reads storage once; memory stays
  * flat whatever the number of tickets and messages.
  */
 export async function buildReport(kv: Deno.Kv, o: ReportOptions): Promise<ReportSummary> {
-  const { from, to, settings: s, now } = o;
-  const l = LABELS[o.lang ?? "en"];
-  const zone = new ZoneClock(s.timeZone);
-  const schedule = scheduleOf(s);
-  const managers = new Map<number, Manager>((await listManagers(kv)).map((m) => [m.id, m]));
-  const managerName = (id: number | null) =>
-    id === null ? l.unassigned : managers.get(id)?.name ?? `#${id}`;
-  const statusName = (t: Ticket) =>
-    t.status === "closed" ? l.closedStatus : t.status === "open" ? l.open : l.in_progress;
-  const cols = detailColumns(l);
-  const agg = new ReportAggregator();
-  const clients = new Lru<number, ClientView>(CLIENT_CACHE);
-  const spills: Spill[] = [];
-  const open = async () => {
-    const sp = await openSpill(o.spillToMemory);
-    spills.push(sp);
-    return sp;
-  };
+  const ctx = await reportContext(kv, o);
   const summary: ReportSummary = {
-    from,
-    to,
+    from: o.from,
+    to: o.to,
     tickets: 0,
     cycles: 0,
     breaches: 0,
     ratings: 0,
     scanned: 0,
     messagesOut: 0,
+    medianFirstReplyMs: null,
+    reactionShare: null,
+    csat: null,
+    backlog: 0,
   };
+  const spills: Spill[] = [];
   try {
-    const ticketSpill = await open(), breachSpill = await open(), ratingSpill = await open();
-    const widths = {
-      tickets: new WidthTracker(cols.tickets, [l.yes, l.no]),
-      breaches: new WidthTracker(cols.breaches),
-      ratings: new WidthTracker(cols.ratings),
+    const open = async () => {
+      const sp = await openSpill(o.spillToMemory);
+      spills.push(sp);
+      return sp;
     };
-    // Rows wait here until one batched lookup gives their client's name.
-    type Pending = { spill: Spill; widths: WidthTracker; row: SpillRow; col: number };
-    let pending: Pending[] = [];
-    let pendingClients = new Set<number>();
-    const flush = async () => {
-      const missing = [...pendingClients].filter((id) => clients.get(id) === undefined);
-      const found = missing.length ? await readClients(kv, missing) : new Map<number, Client>();
-      for (const id of missing) clients.set(id, clientView(found.get(id), id));
-      for (const p of pending) {
-        const id = p.row[p.col] as number;
-        const view = clients.get(id) ?? clientView(undefined, id);
-        p.row[p.col] = view.name;
-        // The Tickets sheet shows the username beside the name.
-        if (p.spill === ticketSpill) p.row[cols.T.username] = view.username;
-        p.widths.see(p.row);
-        await p.spill.push(p.row);
-      }
-      pending = [];
-      pendingClients = new Set();
-    };
-
-    const total = await lastTicketNumber(kv);
-    const histories = scanTicketHistories(kv, {
-      // A cycle started or a message sent in the period moved the ticket's clocks past `from`.
-      select: (t) => t.createdAt < to && Math.max(t.updatedAt, t.lastActivityAt) >= from,
-      onTicket: (seen) => {
-        summary.scanned = seen;
-        if (o.onProgress && seen % 1000 === 0) o.onProgress(seen, total);
-      },
+    const rows = new DetailRows(kv, ctx, {
+      tickets: await open(),
+      breaches: await open(),
+      ratings: await open(),
     });
-    for await (const { ticket, events, messages } of histories) {
-      let messagesIn = 0, messagesOut = 0;
-      for (const m of messages) {
-        if (m.direction === "in") messagesIn++;
-        else if (m.direction === "out") {
-          messagesOut++;
-          if (m.at >= from && m.at < to) {
-            agg.addMessagesOut(m.senderId, ticket.topic);
-            summary.messagesOut++;
-          }
-        }
-      }
-      const cycles = cycleMetrics(ticket, schedule, s, now, attributeCycles(ticket, events));
-      const inPeriod = cycles.filter((c) => c.startedAt >= from && c.startedAt < to);
-      if (inPeriod.length === 0) continue;
-      const link = threadLink(s, ticket);
-      const linkCell: SpillCell = link ? [link, `#${ticket.number}`] : null;
-      for (const c of inPeriod) {
-        agg.addCycle(ticket.topic, c);
-        summary.cycles++;
-        const breach = (kind: string, ms: number, target: number, endedAt: number | null) => {
-          summary.breaches++;
-          pending.push({
-            spill: breachSpill,
-            widths: widths.breaches,
-            col: cols.B.client,
-            row: [
-              ticket.number,
-              linkCell,
-              c.index + 1,
-              kind,
-              c.startedAt,
-              endedAt,
-              ms,
-              target,
-              ms - target,
-              managerName(kind === l.kindReaction ? c.reactionManagerId : c.managerId),
-              ticket.topic,
-              ticket.clientId,
-            ],
-          });
-        };
-        if (c.reactionOk === false) {
-          breach(l.kindReaction, c.reactionElapsedMs, s.reactionTargetMs, c.firstReplyAt);
-        }
-        if (c.resolutionOk === false) {
-          breach(l.kindResolution, c.resolutionElapsedMs, s.closeTargetMs, c.closedAt);
-        }
-        if (c.rating !== null) {
-          summary.ratings++;
-          pending.push({
-            spill: ratingSpill,
-            widths: widths.ratings,
-            col: cols.R.client,
-            row: [
-              ticket.number,
-              linkCell,
-              c.index + 1,
-              c.rating,
-              c.ratingComment,
-              c.ratedAt,
-              c.closedAt,
-              managerName(c.managerId),
-              ticket.topic,
-              ticket.clientId,
-            ],
-          });
-        }
-      }
-      const tm = ticketMetrics(ticket, cycles);
-      const first = cycles[0];
-      const lastClose = cycles.at(-1)?.closedAt ?? null;
-      summary.tickets++;
-      pending.push({
-        spill: ticketSpill,
-        widths: widths.tickets,
-        col: cols.T.client,
-        row: [
-          ticket.number,
-          linkCell,
-          ticket.topic,
-          statusName(ticket),
-          ticket.clientId,
-          null,
-          ticket.clientId,
-          managerName(ticket.managerId),
-          ticket.createdAt,
-          first?.firstReplyAt ?? null,
-          lastClose,
-          cycles.length,
-          inPeriod.length,
-          tm.reopenCount,
-          tm.firstReactionMs,
-          first?.reactionOk ?? null,
-          tm.resolutionMs,
-          tm.reactionBreaches,
-          tm.resolutionBreaches,
-          tm.ratingAvg,
-          tm.ratingCount,
-          messagesIn,
-          messagesOut,
-          ticket.lastActivityAt,
-        ],
+    const agg = new ReportAggregator();
+    const days = await scanPeriod(kv, ctx, agg, rows, summary);
+    if (o.chart) {
+      summary.chart = renderChart({
+        days,
+        managers: [...agg.byManager.entries()]
+          .filter(([id]) => id !== null)
+          .sort(([a], [b]) => ctx.managerName(a).localeCompare(ctx.managerName(b)))
+          .map(([, g]) => ({ medianFirstReplyMs: g.reaction.median() })),
+        reactionTargetMs: o.settings.reactionTargetMs,
       });
-      pendingClients.add(ticket.clientId);
-      if (pendingClients.size >= PENDING_TICKETS || pending.length >= PENDING_TICKETS * 4) {
-        await flush();
-      }
     }
-    await flush();
-    o.onProgress?.(summary.scanned, total);
-
-    // The workbook, sheet by sheet in tab order.
-    const sheetOpts = { zone, yes: l.yes, no: l.no };
-    // A file is opened with Deno rather than by exceljs: node:fs asks for --allow-sys.
-    const target = typeof o.out === "string"
-      ? (await Deno.open(o.out, { write: true, create: true, truncate: true })).writable
-      : o.out;
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter(
-      {
-        stream: nodeWritable(target),
-        useStyles: true,
-        // Deflating the sheet XML is the slowest step of writing; level 1 is several times
-        // faster than the default and the file grows by about a fifth.
-        zip: { zlib: { level: 1 } },
-      },
-    );
-    wb.creator = "helpdesk";
-    const totalRow = (r: SpillRow) => r[0] === l.total;
-    const managerRows = [...agg.byManager.entries()]
-      .map(([id, g]) => summaryRow(managerName(id), g))
-      .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-    await writeSheet(
-      wb,
-      l.sheetManagers,
-      summaryColumns(l, l.manager, s),
-      [...managerRows, summaryRow(l.total, agg.total)],
-      { ...sheetOpts, bold: totalRow },
-    );
-    const topicRows = [...agg.byTopic.entries()]
-      .map(([topic, g]) => summaryRow(topic, g))
-      .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-    await writeSheet(
-      wb,
-      l.sheetTopics,
-      summaryColumns(l, l.topic, s),
-      [...topicRows, summaryRow(l.total, agg.total)],
-      { ...sheetOpts, bold: totalRow },
-    );
-    await writeSheet(wb, l.sheetTickets, cols.tickets, ticketSpill.rows(), {
-      ...sheetOpts,
-      widths: widths.tickets.widths,
-    });
-    await writeSheet(wb, l.sheetBreaches, cols.breaches, breachSpill.rows(), {
-      ...sheetOpts,
-      widths: widths.breaches.widths,
-    });
-    await writeSheet(wb, l.sheetRatings, cols.ratings, ratingSpill.rows(), {
-      ...sheetOpts,
-      widths: widths.ratings.widths,
-    });
-    const local = (ms: number) => zone.wallClock(ms).toISOString().slice(0, 16).replace("T", " ");
-    const params: Column[] = [
-      { header: l.parameter, kind: "text" },
-      { header: l.value, kind: "text" },
-    ];
-    await writeSheet(wb, l.sheetParameters, params, [
-      [l.periodFrom, local(from)],
-      [l.periodTo, local(to)],
-      [l.timeZone, s.timeZone],
-      [l.workingHours, formatWeekHours(s.week, s.always)],
-      [l.holidays, s.holidays.length ? s.holidays.join(", ") : l.none],
-      [l.reactionTarget, formatMs(s.reactionTargetMs)],
-      [l.closeTarget, formatMs(s.closeTargetMs)],
-      [l.generatedAt, local(now)],
-      [l.ticketsInReport, String(summary.tickets)],
-      [l.cyclesInReport, String(summary.cycles)],
-      [l.definitions, l.definitionsText],
-    ], sheetOpts);
-    await wb.commit();
+    summary.medianFirstReplyMs = agg.total.reaction.median();
+    summary.reactionShare = agg.total.reactionShare();
+    await writeWorkbook(ctx, agg, rows, summary);
     return summary;
   } finally {
     await Promise.all(spills.map((sp) => sp.dispose()));
   }
+}
+
+/** "h:mm" of a working duration, for a short caption; "—" when there is none. */
+export function formatHm(ms: number | null): string {
+  if (ms === null) return "—";
+  const min = Math.round(ms / 60_000);
+  return `${Math.floor(min / 60)}:${String(min % 60).padStart(2, "0")}`;
+}
+
+/** A share as a whole percentage, "—" when there is none. */
+export function formatShare(share: number | null): string {
+  return share === null ? "—" : `${Math.round(share * 100)}%`;
 }
 
 /** "h:mm:ss" of a duration, as the duration cells show it. */

@@ -121,6 +121,11 @@ export interface SheetOptions {
   bold?: (row: SpillRow) => boolean;
 }
 
+/** A column's header; a local time's names its time zone, "Created (Europe/Moscow)". */
+export function headerOf(c: Column, zone: ZoneClock): string {
+  return c.kind === "date" ? `${c.header} (${zone.timeZone})` : c.header;
+}
+
 /** Escapes a string for a formula literal. */
 function formulaString(s: string): string {
   return `"${s.replaceAll('"', '""')}"`;
@@ -173,7 +178,8 @@ export async function writeSheet(
     key: `c${i}`,
     width: Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, (widths[i] ?? 0) + 2)),
   }));
-  const header = ws.addRow(columns.map((c) => c.header));
+  // Local times say which clock they are read on.
+  const header = ws.addRow(columns.map((c) => headerOf(c, o.zone)));
   header.eachCell((cell) => cell.style = styleOf("text", "bold"));
   header.commit();
   // Looks per column, resolved once: a lookup per cell would cost more than the cell itself.
