@@ -69,6 +69,14 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("new" as const), c: customer }) },
   {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant("open" as const),
+      c: customer,
+      topic: fc.nat({ max: 1 }),
+    }),
+  },
+  {
     weight: 4,
     arbitrary: fc.record({
       k: fc.constant("press" as const),
@@ -120,6 +128,6 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
 );
 
 /** A sequence of 1..`max` steps. */
-export function sequenceArb(max = 14): fc.Arbitrary<Step[]> {
+export function sequenceArb(max = 20): fc.Arbitrary<Step[]> {
   return fc.array(stepArb, { minLength: 1, maxLength: max });
 }

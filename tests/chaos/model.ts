@@ -30,6 +30,8 @@ export type Step =
   | { k: "album"; c: number; n: number }
   /** customer `c` edits one of their earlier text messages (`back` from the newest) */
   | { k: "edit"; c: number; back: number }
+  /** customer `c` opens a ticket: /new, a topic button, then a text question */
+  | { k: "open"; c: number; topic: number }
   /** customer `c` sends /new */
   | { k: "new"; c: number }
   /** customer `c` presses the newest button of their chat whose data starts with `prefix` */
@@ -70,6 +72,8 @@ export function describe(s: Step): string {
       return `${who(s.c)} edits their text message ${s.back} back from the newest`;
     case "new":
       return `${who(s.c)} sends /new`;
+    case "open":
+      return `${who(s.c)} opens a ticket: /new, topic ${s.topic}, a text question`;
     case "press":
       return `${who(s.c)} presses a ${s.prefix} button (pick ${s.pick})`;
     case "forged":

@@ -258,6 +258,20 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
           w.emu.userEdit(id, bot, m.messageId, `${m.marker} edited`);
           return true;
         }
+        case "open": {
+          const id = rec.customers[s.c]!.id;
+          w.emu.userSend(id, bot, { text: "/new" });
+          await settle(w);
+          const q = w.clientView(id).findLast((m) =>
+            dataOf(m.replyMarkup).some((x) => x.startsWith("c:topic:"))
+          );
+          if (!q) return false;
+          press(id, bot, q.id, `c:topic:${s.topic}`);
+          await settle(w);
+          const mk = mark();
+          await clientSend(s.c, { text: `${mk} question` }, mk);
+          return true;
+        }
         case "new":
           w.emu.userSend(rec.customers[s.c]!.id, bot, { text: "/new" });
           return true;
