@@ -69,6 +69,10 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("new" as const), c: customer }) },
   {
+    weight: 1,
+    arbitrary: fc.record({ k: fc.constant("block" as const), c: customer, on: fc.boolean() }),
+  },
+  {
     weight: 3,
     arbitrary: fc.record({
       k: fc.constant("open" as const),
@@ -129,5 +133,5 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
 
 /** A sequence of 1..`max` steps. */
 export function sequenceArb(max = 20): fc.Arbitrary<Step[]> {
-  return fc.array(stepArb, { minLength: 1, maxLength: max });
+  return fc.array(stepArb, { minLength: 1, maxLength: max, size: "medium" });
 }

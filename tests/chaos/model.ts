@@ -32,6 +32,8 @@ export type Step =
   | { k: "edit"; c: number; back: number }
   /** customer `c` opens a ticket: /new, a topic button, then a text question */
   | { k: "open"; c: number; topic: number }
+  /** customer `c` blocks (or unblocks) the client bot */
+  | { k: "block"; c: number; on: boolean }
   /** customer `c` sends /new */
   | { k: "new"; c: number }
   /** customer `c` presses the newest button of their chat whose data starts with `prefix` */
@@ -70,6 +72,8 @@ export function describe(s: Step): string {
       return `${who(s.c)} sends an album of ${s.n} photos`;
     case "edit":
       return `${who(s.c)} edits their text message ${s.back} back from the newest`;
+    case "block":
+      return `${who(s.c)} ${s.on ? "blocks" : "unblocks"} the bot`;
     case "new":
       return `${who(s.c)} sends /new`;
     case "open":

@@ -47,6 +47,12 @@ export interface RunRecord {
   fromManagers: SentByManager[];
   queries: string[];
   logs: string[];
+  /**
+   * calls whose answer was lost after Telegram executed them (drop-after faults): each may
+   * repeat one message, the documented at-least-once window (nothing tells a lost answer from
+   * an unexecuted call)
+   */
+  lostAnswers: number;
   /** the run itself broke (the world never settled): reported as violations */
   errors: string[];
   /** steps that could not run (no such button or ticket yet): skipped, not a failure */
@@ -128,8 +134,10 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
     logs,
     skipped: 0,
     errors: [],
+    lostAnswers: 0,
   };
   let cur = 0;
+  const blocked: boolean[] = [];
   try {
     await drive();
   } catch (e) {
@@ -180,6 +188,12 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
       if (!ran) rec.skipped++;
       await settle(w);
     }
+    // the customers unblock the bot: what waited for them must arrive now
+    for (const [ci, cu] of rec.customers.entries()) {
+      if (blocked[ci]) w.emu.userUnblockBot(cu.id, bot);
+      blocked[ci] = false;
+    }
+    await settle(w);
     // answer what the service still asks, so every content message has a ticket to go to
     for (let round = 0; round < 3; round++) {
       let asked = false;
@@ -212,6 +226,8 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
     await settle(w);
 
     async function runStep(s: Step): Promise<boolean> {
+      // a customer who blocked the bot cannot write to it (Telegram asks to unblock first)
+      if ("c" in s && blocked[s.c] && s.k !== "block") return false;
       switch (s.k) {
         case "send": {
           const mk = mark();
@@ -270,6 +286,13 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
           await settle(w);
           const mk = mark();
           await clientSend(s.c, { text: `${mk} question` }, mk);
+          return true;
+        }
+        case "block": {
+          const id = rec.customers[s.c]!.id;
+          if (s.on) w.emu.userBlockBot(id, bot);
+          else w.emu.userUnblockBot(id, bot);
+          blocked[s.c] = s.on;
           return true;
         }
         case "new":
@@ -346,6 +369,7 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
           return true;
         }
         case "fault":
+          if (s.fault === "drop-after") rec.lostAnswers += s.count;
           w.emu.failNext({
             botId: s.bot === "client" ? w.clientBot.id : w.managerBot.id,
             method: s.method,
