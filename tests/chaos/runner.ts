@@ -352,7 +352,16 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
           const n = await ticketAt(s.t);
           const tk = n === null ? null : await getTicket(w.kv, n);
           if (!tk?.postId) return false;
-          press(w.managers[s.m]!.id, w.channelId, tk.postId, `p:${s.action}:${tk.number}`);
+          const data = `p:${s.action}:${tk.number}`;
+          const post = w.emu.view(w.owner.id, w.channelId).find((m) => m.id === tk.postId);
+          // a button the post no longer shows: the tap of a client with a stale keyboard
+          press(
+            w.managers[s.m]!.id,
+            w.channelId,
+            tk.postId,
+            data,
+            !dataOf(post?.replyMarkup).includes(data),
+          );
           return true;
         }
         case "stranger": {
@@ -362,8 +371,11 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
           const st = w.emu.createUser({ firstName: "Stan", languageCode: "en" });
           w.emu.setMember(w.channelId, st.id, { status: "member" });
           w.emu.setMember(w.groupId, st.id, { status: "member" });
-          if (s.press) press(st.id, w.channelId, tk.postId, `p:close:${tk.number}`);
-          else {w.emu.userSend(st.id, w.groupId, { text: "hi from a stranger" }, {
+          const post = w.emu.view(w.owner.id, w.channelId).find((m) => m.id === tk.postId);
+          const data = `p:close:${tk.number}`;
+          if (s.press) {
+            press(st.id, w.channelId, tk.postId, data, !dataOf(post?.replyMarkup).includes(data));
+          } else {w.emu.userSend(st.id, w.groupId, { text: "hi from a stranger" }, {
               replyTo: tk.threadId,
             });}
           return true;
