@@ -101,6 +101,14 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("mgrEdit" as const),
+      m: manager,
+      back: fc.nat({ max: 2 }),
+    }),
+  },
+  {
     weight: 3,
     arbitrary: fc.record({
       k: fc.constant("post" as const),

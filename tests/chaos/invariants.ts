@@ -55,6 +55,12 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
       }
       continue;
     }
+    if (s.edited) {
+      const copy = (await w.thread(m.ticket)).find((v) => v.id === m.copy!.messageId);
+      if (copy && !(copy.text ?? "").includes(`${s.marker} edited`)) {
+        out.push(`the copy of customer message (step ${s.step}) missed its edit: ${copy.text}`);
+      }
+    }
     if (!threads.get(m.ticket)?.has(m.copy.messageId)) {
       out.push(`the copy of customer message (step ${s.step}) is not in #${m.ticket}'s thread`);
     }
@@ -119,6 +125,12 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
         out.push(`manager comment (step ${s.step}) failed to a reachable customer`);
       }
       continue;
+    }
+    if (
+      s.edited && rec.copy &&
+      !byClientChat.get(tk.clientId)?.some((x) => x.includes(`${s.marker} fixed`))
+    ) {
+      out.push(`the edit of manager comment (step ${s.step}) did not reach the customer`);
     }
     if (times < 1 || times > 1 + r.lostAnswers) {
       out.push(`manager comment (step ${s.step}) reached the customer ${times} times`);

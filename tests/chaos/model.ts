@@ -44,6 +44,8 @@ export type Step =
   | { k: "rateComment"; c: number }
   /** manager `m` comments in ticket `t` (a note when `note`) */
   | { k: "comment"; m: number; t: number; note: boolean }
+  /** manager `m` edits one of their comments (`back` from the newest) */
+  | { k: "mgrEdit"; m: number; back: number }
   /** manager `m` presses a button of ticket `t`'s post */
   | { k: "post"; m: number; t: number; action: "take" | "close" | "reopen" }
   /** someone who is not a manager comments under ticket `t` or presses its post's button */
@@ -86,6 +88,8 @@ export function describe(s: Step): string {
       return `${who(s.c)} answers the rating-comment invitation`;
     case "comment":
       return `manager ${s.m} writes a ${s.note ? "note" : "comment"} in ticket slot ${s.t}`;
+    case "mgrEdit":
+      return `manager ${s.m} edits their comment ${s.back} back from the newest`;
     case "post":
       return `manager ${s.m} presses ${s.action} on the post of ticket slot ${s.t}`;
     case "stranger":

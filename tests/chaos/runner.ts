@@ -25,6 +25,8 @@ export interface SentByClient {
   role: "content" | "topic" | "rate_comment";
   marker?: string;
   step: number;
+  /** edited later to `<marker> edited` */
+  edited?: boolean;
 }
 
 /** A manager's comment and the ticket's state when it was sent. */
@@ -37,6 +39,8 @@ export interface SentByManager {
   /** the ticket was closed when the comment was written (the service refuses to relay it) */
   closed: boolean;
   step: number;
+  /** edited later to `<marker> fixed` */
+  edited?: boolean;
 }
 
 /** What a run leaves for the invariants. */
@@ -272,6 +276,7 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
           const m = mine[mine.length - 1 - (s.back % Math.max(1, mine.length))];
           if (!m) return false;
           w.emu.userEdit(id, bot, m.messageId, `${m.marker} edited`);
+          m.edited = true;
           return true;
         }
         case "open": {
@@ -346,6 +351,20 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
             closed: tk.status === "closed",
             step: cur,
           });
+          return true;
+        }
+        case "mgrEdit": {
+          const id = w.managers[s.m]!.id;
+          const mine = rec.fromManagers.filter((x) => x.manager === id);
+          const m = mine[mine.length - 1 - (s.back % Math.max(1, mine.length))];
+          if (!m) return false;
+          w.emu.userEdit(
+            id,
+            w.groupId,
+            m.messageId,
+            m.note ? `// ${m.marker} fixed` : `${m.marker} fixed`,
+          );
+          m.edited = true;
           return true;
         }
         case "post": {
