@@ -1,12 +1,12 @@
 /**
  * The chaos suite from the command line: `deno task chaos [--runs N] [--seed S] [--steps M]
- * [--replay]`. Runs N generated sequences against fresh worlds on the emulator and checks the
+ * [--replay]` or `--sequence '<json>'`. Runs N generated sequences against fresh worlds on the emulator and checks the
  * invariants after each; on a failure prints the seed and the shrunk minimal sequence as
  * readable steps. `--replay` reruns exactly the failing case of `--seed S` (and its path).
  *
  * @module
  */
-import { chaos, type RunStats } from "../tests/chaos/chaos.ts";
+import { chaos, runAndCheck, type RunStats } from "../tests/chaos/chaos.ts";
 import { describeAll } from "../tests/chaos/model.ts";
 
 /** `--name value` and `--flag` pairs of the command line. */
@@ -37,6 +37,19 @@ const args = {
 if (args.mode !== "polling") {
   console.error(`Cannot run in mode ${args.mode}: only polling is implemented so far`);
   Deno.exit(2);
+}
+if (str("sequence")) {
+  // one exact sequence, as printed on a failure (JSON)
+  const steps = JSON.parse(str("sequence")!);
+  console.log(describeAll(steps));
+  try {
+    console.log(JSON.stringify(await runAndCheck(steps)));
+    console.log("ok: the sequence keeps every invariant");
+    Deno.exit(0);
+  } catch (e) {
+    console.log(String(e));
+    Deno.exit(1);
+  }
 }
 const seed = args.seed !== undefined ? Number(args.seed) : Math.floor(Math.random() * 2 ** 31);
 const runs = args.replay ? 1 : Number(args.runs);
