@@ -257,14 +257,12 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
         }
         case "album": {
           const id = rec.customers[s.c]!.id;
-          const d = await getDraft(w.kv, id);
           const mk = mark();
           const items: UserContent[] = Array.from(
             { length: s.n },
             (_, i) => ({ photo: {}, ...(i === 0 ? { caption: `${mk} album` } : {}) }),
           );
           const refs = w.emu.userSendAlbum(id, bot, items);
-          void d;
           for (const [i, r] of refs.entries()) {
             rec.fromClients.push({
               client: id,
@@ -425,9 +423,4 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
       }
     }
   }
-}
-
-/** Whether a customer is unreachable (blocked the bot) in the service's eyes. */
-export async function unreachable(w: DeskWorld, clientId: number): Promise<boolean> {
-  return (await getClient(w.kv, clientId))?.unreachable === true;
 }
