@@ -236,5 +236,5 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
 function injected(line: string): boolean {
   return /"msg":"(update failed; retrying|client bot update failed|manager bot update failed)"/
     .test(line) &&
-    /HttpError|Network request for|failed! \((429|5\d\d)\)|"error_code":(429|5\d\d)/.test(line);
+    /HttpError|Network request for|failed! \((429|5\d\d)[:)]|"error_code":(429|5\d\d)/.test(line);
 }
