@@ -47,8 +47,10 @@ function anyLang(key: TextKey): string[] {
 /** Starts the new-ticket dialogue: topic buttons, or a typed topic when none is configured. */
 export async function askTopic(deps: BotDeps, ctx: Context, lang: Lang): Promise<void> {
   const q = topicQuestion(await getSettings(deps.kv), lang);
-  await setDraft(deps.kv, ctx.from!.id, q.draft);
+  // the question first: when it fails the update is retried with no draft yet, and asks again
+  // (a draft set first would make the retry hold the message silently, the question never sent)
   await ctx.reply(q.text, q.markup ? { reply_markup: q.markup } : {});
+  await setDraft(deps.kv, ctx.from!.id, q.draft);
 }
 
 /** The topic is known: open the ticket with the held messages, or ask for the question. */

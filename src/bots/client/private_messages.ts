@@ -10,7 +10,7 @@ import { t } from "../../i18n/mod.ts";
 import { clientButton } from "../../services/callback_data.ts";
 import { commentTicketRating } from "../../services/lifecycle.ts";
 import { clientMessages, type Incoming, openTicket, relayEdit } from "../../services/relay.ts";
-import { getDraft, holdMessage, holdOnce, setDraft } from "../../storage/drafts.ts";
+import { getDraft, holdMessage, holdOnce, listHeld, setDraft } from "../../storage/drafts.ts";
 import { upsertClient } from "../../storage/people.ts";
 import { claimClosedNotice, countClientMessage } from "../../storage/sla.ts";
 import { releaseClosedHold } from "../../services/closed_hold.ts";
@@ -164,19 +164,27 @@ async function handle(deps: BotDeps, ctx: Context, items: Incoming[]): Promise<v
     if (ref) ticketNumber = ref.ticket;
   }
   if (ticketNumber === null) {
-    if (!(await holdFirstTime(deps, client.id, items))) return;
+    // held already: the retry of an update whose question failed (a handled update that is
+    // delivered again finds the draft set and never gets here), so the question is asked again
+    await holdFirstTime(deps, client.id, items);
     await askTopic(deps, ctx, lang);
     return;
   }
-  const res = await clientMessages(deps, ticketNumber, client.id, items);
+  let res = await clientMessages(deps, ticketNumber, client.id, items);
+  if (
+    res === "duplicate" &&
+    (await listHeld(deps.kv, client.id)).some((h) => h.updateId === items[0]!.updateId)
+  ) {
+    res = "closed"; // held by an attempt whose question failed: this retry asks it again
+  }
   if (res === "closed" || res === "not_found") {
-    if (!(await holdFirstTime(deps, client.id, items))) return;
+    // as above: a retry after the question failed asks it again
+    await holdFirstTime(deps, client.id, items);
     const tk = res === "closed" ? await getTicket(deps.kv, ticketNumber) : null;
     if (!tk) {
       await askTopic(deps, ctx, lang);
       return;
     }
-    await setDraft(deps.kv, client.id, { stage: "held" });
     await ctx.reply(t(lang, "closed_ask", { number: tk.number }), {
       reply_markup: new InlineKeyboard()
         .text(
@@ -185,5 +193,6 @@ async function handle(deps: BotDeps, ctx: Context, items: Incoming[]): Promise<v
         )
         .text(t(lang, "btn_new_and_send"), clientButton({ type: "held_new" })),
     });
+    await setDraft(deps.kv, client.id, { stage: "held" });
   }
 }

@@ -1,0 +1,145 @@
+/**
+ * fast-check arbitraries of chaos steps and sequences. Weights lean on what makes tickets
+ * (customers writing) so that managers' steps find tickets to act on.
+ *
+ * @module
+ */
+import fc from "fast-check";
+import type { ClientButton, ContentKind, FaultKind, Step } from "./model.ts";
+
+/** Sizes of the generated world. */
+export const CUSTOMERS = 3;
+/** Managers in the world (harness: Maria, Ivan). */
+export const MANAGERS = 2;
+
+const customer = fc.nat({ max: CUSTOMERS - 1 });
+const manager = fc.nat({ max: MANAGERS - 1 });
+const slot = fc.nat({ max: 5 });
+const kind = fc.constantFrom<ContentKind>(
+  "text",
+  "text",
+  "text",
+  "photo",
+  "video",
+  "voice",
+  "document",
+  "sticker",
+  "location",
+  "contact",
+  "poll",
+);
+const button = fc.constantFrom<ClientButton>(
+  "c:topic",
+  "c:topic",
+  "c:close",
+  "c:reopen",
+  "c:rate",
+  "c:held_reopen",
+  "c:held_new",
+  "c:current",
+);
+const fault = fc.constantFrom<FaultKind>("429", "500", "drop", "drop-after");
+
+/** One step. */
+export const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      k: fc.constant("send" as const),
+      c: customer,
+      kind,
+      replyTo: fc.option(fc.nat({ max: 3 }), { nil: undefined, freq: 4 }),
+    }, { requiredKeys: ["k", "c", "kind"] }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("album" as const),
+      c: customer,
+      n: fc.integer({ min: 2, max: 4 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("edit" as const),
+      c: customer,
+      back: fc.nat({ max: 2 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant("new" as const), c: customer }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ k: fc.constant("block" as const), c: customer, on: fc.boolean() }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant("open" as const),
+      c: customer,
+      topic: fc.nat({ max: 1 }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      k: fc.constant("press" as const),
+      c: customer,
+      prefix: button,
+      pick: fc.nat({ max: 2 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant("forged" as const), c: customer, t: slot }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant("rateComment" as const), c: customer }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      k: fc.constant("comment" as const),
+      m: manager,
+      t: slot,
+      note: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("mgrEdit" as const),
+      m: manager,
+      back: fc.nat({ max: 2 }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant("post" as const),
+      m: manager,
+      t: slot,
+      action: fc.constantFrom("take" as const, "close" as const, "reopen" as const),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ k: fc.constant("stranger" as const), t: slot, press: fc.boolean() }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant("fault" as const),
+      bot: fc.constantFrom("client" as const, "manager" as const),
+      method: fc.constantFrom(
+        "sendMessage",
+        "copyMessage",
+        "editMessageText",
+        "sendPhoto",
+        "copyMessages",
+      ),
+      fault,
+      count: fc.integer({ min: 1, max: 3 }),
+    }),
+  },
+);
+
+/** A sequence of 1..`max` steps. */
+export function sequenceArb(max = 20): fc.Arbitrary<Step[]> {
+  return fc.array(stepArb, { minLength: 1, maxLength: max, size: "medium" });
+}

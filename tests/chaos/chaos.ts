@@ -1,0 +1,74 @@
+/**
+ * One chaos property: a generated sequence runs against a fresh world and every invariant
+ * holds once it settles. Shared by the CI test (fixed seeds) and `deno task chaos`.
+ *
+ * @module
+ */
+import fc from "fast-check";
+import { sequenceArb } from "./arbitraries.ts";
+import { checkAll } from "./invariants.ts";
+import { describeAll, type Step } from "./model.ts";
+import { runSequence } from "./runner.ts";
+
+/** Runs one sequence; throws with the violations and the readable steps if any invariant broke. */
+export async function runAndCheck(steps: Step[]): Promise<RunStats> {
+  const r = await runSequence(steps);
+  let tickets = 0;
+  for await (const _ of r.w.kv.list({ prefix: ["ticket"] })) tickets++;
+  const stats = {
+    steps: steps.length,
+    skipped: r.skipped,
+    tickets,
+    clientMessages: r.fromClients.length,
+    managerComments: r.fromManagers.length,
+    presses: r.queries.length,
+  };
+  let violations: string[] = [...r.errors];
+  try {
+    if (!violations.length) violations = await checkAll(r);
+  } finally {
+    try {
+      await r.w.stop();
+    } catch (e) {
+      violations = [...violations, `teardown: ${(e as Error).message}`];
+    }
+  }
+  if (violations.length) {
+    throw new Error(
+      `${violations.length} invariant(s) broke:\n- ${violations.join("\n- ")}\n` +
+        `steps:\n${describeAll(steps)}`,
+    );
+  }
+  return stats;
+}
+
+/** What one sequence did (to see that generation reaches the interesting states). */
+export interface RunStats {
+  steps: number;
+  skipped: number;
+  tickets: number;
+  clientMessages: number;
+  managerComments: number;
+  presses: number;
+}
+
+/** Options of {@linkcode chaos}. */
+export interface ChaosOptions {
+  runs: number;
+  seed: number;
+  maxSteps?: number;
+  /** fast-check's path of a failing case: replays exactly that case */
+  path?: string;
+  /** receives the figures of each sequence that passed */
+  onRun?: (s: RunStats) => void;
+}
+
+/** Runs `runs` sequences from `seed`; fast-check shrinks a failing one to a minimal sequence. */
+export async function chaos(o: ChaosOptions): Promise<fc.RunDetails<[Step[]]>> {
+  return await fc.check(
+    fc.asyncProperty(sequenceArb(o.maxSteps), async (steps) => {
+      o.onRun?.(await runAndCheck(steps));
+    }),
+    { numRuns: o.runs, seed: o.seed, ...(o.path ? { path: o.path } : {}) },
+  );
+}

@@ -1,0 +1,240 @@
+/**
+ * What the product promises, checked on a settled world after a chaos sequence. Each check
+ * returns readable violations (empty when it holds).
+ *
+ * @module
+ */
+import type { MessageRecord } from "../../src/domain/records.ts";
+import type { Ticket } from "../../src/domain/ticket.ts";
+import { renderPost } from "../../src/services/post.ts";
+import { getClient, getManager } from "../../src/storage/people.ts";
+import { getSettings } from "../../src/storage/settings.ts";
+import { listMessages } from "../../src/storage/tickets.ts";
+import type { RunRecord } from "./runner.ts";
+
+/** All invariants; the violations found. */
+export async function checkAll(r: RunRecord): Promise<string[]> {
+  const { w } = r;
+  const out: string[] = [];
+  const tickets: Ticket[] = [];
+  for await (const e of w.kv.list<Ticket>({ prefix: ["ticket"] })) tickets.push(e.value);
+  const msgs = new Map<number, MessageRecord[]>();
+  for (const t of tickets) msgs.set(t.number, await listMessages(w.kv, t.number));
+
+  // ticket numbers 1..N, the counter at N
+  const nums = tickets.map((t) => t.number);
+  nums.forEach((n, i) => {
+    if (n !== i + 1) out.push(`ticket numbers are not 1..N: ${nums.join(",")}`);
+  });
+  const counter = (await w.kv.get<bigint | number>(["counter", "ticket"])).value;
+  if (tickets.length && Number(counter) !== tickets.length) {
+    out.push(`the ticket counter is ${counter} with ${tickets.length} tickets`);
+  }
+
+  // every customer content message: one record, its copy in its ticket's thread, in order
+  const threads = new Map<number, Set<number>>();
+  for (const t of tickets) {
+    threads.set(t.number, new Set((await w.thread(t.number)).map((m) => m.id)));
+  }
+  for (const s of r.fromClients) {
+    const found = [...msgs.values()].flat().filter((m) =>
+      m.direction === "in" && m.source.chatId === s.client && m.source.messageId === s.messageId
+    );
+    if (s.role !== "content") {
+      if (found.length) out.push(`customer's ${s.role} (step ${s.step}) became ticket content`);
+      continue;
+    }
+    if (found.length !== 1) {
+      out.push(`customer message (step ${s.step}) is in ${found.length} ticket records, not 1`);
+      continue;
+    }
+    const m = found[0]!;
+    if (!m.copy) {
+      if (m.delivery !== "failed") {
+        out.push(`customer message (step ${s.step}) of #${m.ticket} never reached the thread`);
+      }
+      continue;
+    }
+    if (s.edited) {
+      const copy = (await w.thread(m.ticket)).find((v) => v.id === m.copy!.messageId);
+      if (copy && !(copy.text ?? "").includes(`${s.marker} edited`)) {
+        out.push(`the copy of customer message (step ${s.step}) missed its edit: ${copy.text}`);
+      }
+    }
+    if (!threads.get(m.ticket)?.has(m.copy.messageId)) {
+      out.push(`the copy of customer message (step ${s.step}) is not in #${m.ticket}'s thread`);
+    }
+  }
+  for (const [n, list] of msgs) {
+    const ins = list.filter((m) => m.direction === "in" && m.copy);
+    for (let i = 1; i < ins.length; i++) {
+      const a = ins[i - 1]!, b = ins[i]!;
+      if (a.source.messageId < b.source.messageId && a.copy!.messageId > b.copy!.messageId) {
+        out.push(
+          `#${n}: customer messages ${a.source.messageId} and ${b.source.messageId} ` +
+            `appear out of order in the thread`,
+        );
+      }
+    }
+    // each thread copy once: no two records share a copy, no marker twice in the thread
+    const view = await w.thread(n);
+    const seen = new Map<string, number>();
+    for (const v of view) {
+      for (const mk of (v.text ?? v.caption ?? "").match(/MK\d+Z/g) ?? []) {
+        seen.set(mk, (seen.get(mk) ?? 0) + 1);
+      }
+    }
+    for (const [mk, c] of seen) {
+      if (c > 1 + r.lostAnswers && !r.fromManagers.some((x) => x.marker === mk)) {
+        out.push(`#${n}: ${mk} appears ${c} times in the thread`);
+      }
+    }
+  }
+
+  // every manager comment: delivered once, in order — or refused (closed), or undeliverable
+  const byClientChat = new Map<number, string[]>();
+  for (const c of r.customers) {
+    byClientChat.set(
+      c.id,
+      w.clientView(c.id).filter((m) => !m.outgoing).map((m) => m.text ?? m.caption ?? ""),
+    );
+  }
+  for (const s of r.fromManagers) {
+    const rec = msgs.get(s.ticket)?.find((m) =>
+      m.source.chatId === w.groupId && m.source.messageId === s.messageId
+    );
+    const tk = tickets.find((t) => t.number === s.ticket)!;
+    if (s.note) {
+      if (rec && rec.direction !== "note") {
+        out.push(`a note (step ${s.step}) was recorded as ${rec.direction}`);
+      }
+      const leaked = byClientChat.get(tk.clientId)?.some((x) => x.includes(s.marker));
+      if (leaked) out.push(`a note (step ${s.step}) reached the customer`);
+      continue;
+    }
+    if (!rec) {
+      if (!s.closed) {
+        out.push(`manager comment (step ${s.step}) in open #${s.ticket} was not recorded`);
+      }
+      continue;
+    }
+    const times = byClientChat.get(tk.clientId)?.filter((x) => x.includes(s.marker)).length ?? 0;
+    if (rec.delivery === "failed") {
+      const c = await getClient(w.kv, tk.clientId);
+      if (!c?.unreachable) {
+        out.push(`manager comment (step ${s.step}) failed to a reachable customer`);
+      }
+      continue;
+    }
+    if (
+      s.edited && rec.copy &&
+      !byClientChat.get(tk.clientId)?.some((x) => x.includes(`${s.marker} fixed`))
+    ) {
+      out.push(`the edit of manager comment (step ${s.step}) did not reach the customer`);
+    }
+    if (times < 1 || times > 1 + r.lostAnswers) {
+      out.push(`manager comment (step ${s.step}) reached the customer ${times} times`);
+    }
+  }
+  for (const c of r.customers) {
+    const chat = byClientChat.get(c.id)!;
+    const order = r.fromManagers.filter((s) => !s.note).map((s) => ({
+      s,
+      at: chat.findIndex((x) => x.includes(s.marker)),
+    })).filter((x) => x.at >= 0);
+    for (let i = 1; i < order.length; i++) {
+      const a = order[i - 1]!, b = order[i]!;
+      if (a.s.ticket === b.s.ticket && a.at > b.at) {
+        out.push(
+          `#${a.s.ticket}: manager comments of steps ${a.s.step} and ${b.s.step} reached the customer out of order`,
+        );
+      }
+    }
+  }
+
+  // each post shows its ticket's current state
+  const settings = await getSettings(w.kv);
+  for (const t of tickets) {
+    if (!t.postId) {
+      out.push(`#${t.number} has no post`);
+      continue;
+    }
+    const client = await getClient(w.kv, t.clientId);
+    const manager = t.managerId === null ? null : await getManager(w.kv, t.managerId);
+    const want = renderPost({ ticket: t, client, manager, settings });
+    const post = w.emu.view(w.owner.id, w.channelId).find((m) => m.id === t.postId);
+    if (post?.text !== want.text) {
+      out.push(`#${t.number}'s post shows\n${post?.text}\n  instead of\n${want.text}`);
+    }
+    if (JSON.stringify(post?.replyMarkup ?? null) !== JSON.stringify(want.markup)) {
+      out.push(`#${t.number}'s post has buttons ${JSON.stringify(post?.replyMarkup)}`);
+    }
+  }
+
+  // KV indexes agree with the records
+  const idx = new Set<string>();
+  for (const pre of ["by_client", "by_manager", "by_status", "by_post", "by_thread"]) {
+    for await (const e of w.kv.list({ prefix: [pre] })) {
+      idx.add(
+        JSON.stringify(e.key) + (pre === "by_post" || pre === "by_thread" ? `=${e.value}` : ""),
+      );
+    }
+  }
+  const want = new Set<string>();
+  for (const t of tickets) {
+    want.add(JSON.stringify(["by_client", t.clientId, t.number]));
+    want.add(JSON.stringify(["by_status", t.status, t.number]));
+    if (t.managerId !== null) want.add(JSON.stringify(["by_manager", t.managerId, t.number]));
+    if (t.postId) want.add(JSON.stringify(["by_post", t.postId]) + `=${t.number}`);
+    if (t.threadId) want.add(JSON.stringify(["by_thread", t.threadId]) + `=${t.number}`);
+    for (const d of t.duplicates ?? []) {
+      want.add(JSON.stringify(["by_post", d.postId]) + `=${t.number}`);
+      if (d.threadId) want.add(JSON.stringify(["by_thread", d.threadId]) + `=${t.number}`);
+    }
+  }
+  for (const k of want) if (!idx.has(k)) out.push(`index entry missing: ${k}`);
+  for (const k of idx) if (!want.has(k)) out.push(`stray index entry: ${k}`);
+
+  // every callback query answered
+  for (const q of r.queries) {
+    if (w.emu.callbackAnswer(q) === undefined) out.push(`callback query ${q} was never answered`);
+  }
+
+  // no token outside the settings
+  const tokens = [w.clientBot.token, w.managerBot.token];
+  const leaks = (s: string) => tokens.some((t) => s.includes(t) || s.includes(t.split(":")[1]!));
+  for (const l of r.logs) if (leaks(l)) out.push(`a token in a log line`);
+  for await (const e of w.kv.list({ prefix: [] })) {
+    const top = e.key[0];
+    if (top === "settings" || top === "settings_log") continue;
+    if (leaks(JSON.stringify(e.value, (_k, v) => typeof v === "bigint" ? String(v) : v))) {
+      out.push(`a token in KV under ${JSON.stringify(e.key)}`);
+    }
+  }
+  const chats = [
+    ...r.customers.map((c) => w.clientView(c.id)),
+    w.emu.view(w.owner.id, w.channelId),
+    w.emu.view(w.owner.id, w.groupId),
+  ];
+  for (const v of chats.flat()) if (leaks(JSON.stringify(v))) out.push(`a token in a message`);
+
+  // the emulator saw nothing Telegram would read differently; nothing set aside; no error
+  for (const a of w.emu.anomalies()) out.push(`anomaly: ${a.method} ${a.kind} ${a.field}`);
+  for (const s of w.setAside) out.push(`update set aside: ${JSON.stringify(s).slice(0, 200)}`);
+  for (const s of w.storage) out.push(`storage trouble: ${JSON.stringify(s).slice(0, 200)}`);
+  for (const l of r.logs) {
+    if (/"level":"error"/.test(l) && !injected(l)) out.push(`error logged: ${l.slice(0, 400)}`);
+  }
+  return out;
+}
+
+/**
+ * An error line about a Telegram fault the run injected (a dropped connection, a 5xx, a 429)
+ * while handling an update that is then retried: the retry is the handling, and a final
+ * failure shows as a set-aside update, which is checked on its own.
+ */
+function injected(line: string): boolean {
+  return /"msg":"(update failed; retrying|client bot update failed|manager bot update failed)"/
+    .test(line) &&
+    /HttpError|Network request for|failed! \((429|5\d\d)[:)]|"error_code":(429|5\d\d)/.test(line);
+}

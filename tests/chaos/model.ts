@@ -1,0 +1,107 @@
+/**
+ * The chaos suite's vocabulary: the steps a generated sequence is made of (what customers,
+ * managers, strangers and Telegram do) and how each reads as a line for a person replaying it.
+ * Steps name people and tickets by small indexes; the runner maps them onto the world at run
+ * time (ticket `t` is the `t mod N`-th ticket that exists), so every shrunk sequence still runs.
+ *
+ * @module
+ */
+
+/** Kinds of content a customer sends. */
+export type ContentKind =
+  | "text"
+  | "photo"
+  | "video"
+  | "voice"
+  | "document"
+  | "sticker"
+  | "location"
+  | "contact"
+  | "poll";
+
+/** Telegram faults the emulator injects into the next matching call. */
+export type FaultKind = "429" | "500" | "drop" | "drop-after";
+
+/** One thing that happens in the world. */
+export type Step =
+  /** customer `c` sends content (text and captions carry a unique marker) */
+  | { k: "send"; c: number; kind: ContentKind; replyTo?: number }
+  /** customer `c` sends an album of `n` photos, the first captioned */
+  | { k: "album"; c: number; n: number }
+  /** customer `c` edits one of their earlier text messages (`back` from the newest) */
+  | { k: "edit"; c: number; back: number }
+  /** customer `c` opens a ticket: /new, a topic button, then a text question */
+  | { k: "open"; c: number; topic: number }
+  /** customer `c` blocks (or unblocks) the client bot */
+  | { k: "block"; c: number; on: boolean }
+  /** customer `c` sends /new */
+  | { k: "new"; c: number }
+  /** customer `c` presses the newest button of their chat whose data starts with `prefix` */
+  | { k: "press"; c: number; prefix: ClientButton; pick: number }
+  /** customer `c` presses forged data naming a ticket that is not theirs */
+  | { k: "forged"; c: number; t: number }
+  /** customer `c` replies to the rating-comment invitation */
+  | { k: "rateComment"; c: number }
+  /** manager `m` comments in ticket `t` (a note when `note`) */
+  | { k: "comment"; m: number; t: number; note: boolean }
+  /** manager `m` edits one of their comments (`back` from the newest) */
+  | { k: "mgrEdit"; m: number; back: number }
+  /** manager `m` presses a button of ticket `t`'s post */
+  | { k: "post"; m: number; t: number; action: "take" | "close" | "reopen" }
+  /** someone who is not a manager comments under ticket `t` or presses its post's button */
+  | { k: "stranger"; t: number; press: boolean }
+  /** the next `count` calls of `method` by the `bot` fail with `fault` */
+  | { k: "fault"; bot: "client" | "manager"; method: string; fault: FaultKind; count: number };
+
+/** Client button kinds a customer can press. */
+export type ClientButton =
+  | "c:topic"
+  | "c:close"
+  | "c:reopen"
+  | "c:rate"
+  | "c:held_reopen"
+  | "c:held_new"
+  | "c:current";
+
+/** The step as one readable line. */
+export function describe(s: Step): string {
+  const who = (c: number) => `customer ${c}`;
+  switch (s.k) {
+    case "send":
+      return `${who(s.c)} sends a ${s.kind}` +
+        (s.replyTo !== undefined ? ` replying to relayed answer #${s.replyTo}` : "");
+    case "album":
+      return `${who(s.c)} sends an album of ${s.n} photos`;
+    case "edit":
+      return `${who(s.c)} edits their text message ${s.back} back from the newest`;
+    case "block":
+      return `${who(s.c)} ${s.on ? "blocks" : "unblocks"} the bot`;
+    case "new":
+      return `${who(s.c)} sends /new`;
+    case "open":
+      return `${who(s.c)} opens a ticket: /new, topic ${s.topic}, a text question`;
+    case "press":
+      return `${who(s.c)} presses a ${s.prefix} button (pick ${s.pick})`;
+    case "forged":
+      return `${who(s.c)} presses forged c:close of ticket slot ${s.t}`;
+    case "rateComment":
+      return `${who(s.c)} answers the rating-comment invitation`;
+    case "comment":
+      return `manager ${s.m} writes a ${s.note ? "note" : "comment"} in ticket slot ${s.t}`;
+    case "mgrEdit":
+      return `manager ${s.m} edits their comment ${s.back} back from the newest`;
+    case "post":
+      return `manager ${s.m} presses ${s.action} on the post of ticket slot ${s.t}`;
+    case "stranger":
+      return `a stranger ${
+        s.press ? "presses close on the post" : "comments"
+      } of ticket slot ${s.t}`;
+    case "fault":
+      return `Telegram fails the next ${s.count} ${s.method} of the ${s.bot} bot with ${s.fault}`;
+  }
+}
+
+/** A sequence as numbered readable lines. */
+export function describeAll(steps: Step[]): string {
+  return steps.map((s, i) => `  ${String(i + 1).padStart(2)}. ${describe(s)}`).join("\n");
+}

@@ -1,0 +1,426 @@
+/**
+ * Runs one chaos sequence against the real service on the emulator and collects what the
+ * invariants need. The runner is the model's reactive half: before each customer message it
+ * reads the customer's dialogue state (settled after the previous step) to know what the
+ * message is meant to be — a ticket's content, a typed topic, a rating comment — and before
+ * each manager comment whether the ticket was open. After the last step it answers every
+ * question the service left open to the customers (topic, reopen-or-new), so that each
+ * content message has somewhere to go, and waits until the world settles.
+ *
+ * @module
+ */
+import type { UserContent } from "../../src/emulator/mod.ts";
+import { createLogger } from "../../src/log.ts";
+import { getDraft, listHeld } from "../../src/storage/drafts.ts";
+import { getClient } from "../../src/storage/people.ts";
+import { getTicket } from "../../src/storage/tickets.ts";
+import { type DeskWorld, startDesk } from "../manager_harness.ts";
+import { CUSTOMERS } from "./arbitraries.ts";
+import type { ContentKind, Step } from "./model.ts";
+
+/** A customer's message and what it was meant to be when sent. */
+export interface SentByClient {
+  client: number;
+  messageId: number;
+  role: "content" | "topic" | "rate_comment";
+  marker?: string;
+  step: number;
+  /** edited later to `<marker> edited` */
+  edited?: boolean;
+}
+
+/** A manager's comment and the ticket's state when it was sent. */
+export interface SentByManager {
+  manager: number;
+  ticket: number;
+  messageId: number;
+  marker: string;
+  note: boolean;
+  /** the ticket was closed when the comment was written (the service refuses to relay it) */
+  closed: boolean;
+  step: number;
+  /** edited later to `<marker> fixed` */
+  edited?: boolean;
+}
+
+/** What a run leaves for the invariants. */
+export interface RunRecord {
+  w: DeskWorld;
+  customers: Array<{ id: number }>;
+  fromClients: SentByClient[];
+  fromManagers: SentByManager[];
+  queries: string[];
+  logs: string[];
+  /**
+   * calls whose answer was lost after Telegram executed them (drop-after faults): each may
+   * repeat one message, the documented at-least-once window (nothing tells a lost answer from
+   * an unexecuted call)
+   */
+  lostAnswers: number;
+  /** the run itself broke (the world never settled): reported as violations */
+  errors: string[];
+  /** steps that could not run (no such button or ticket yet): skipped, not a failure */
+  skipped: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Waits until nothing moves: no update waiting, no job, album or post left, no new call. */
+export async function settle(w: DeskWorld, timeoutMs = 30_000): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  let last = "";
+  let stable = 0;
+  let seen: unknown[] = [];
+  while (stable < 3) {
+    if (performance.now() > end) {
+      throw new Error(`the world did not settle in ${timeoutMs} ms (${last})`);
+    }
+    await sleep(20);
+    await w.notifier.idle();
+    await w.deps.outbox.idle();
+    const left: string[] = [];
+    for (const prefix of [["intake"], ["album"], ["post_dirty"]]) {
+      for await (const e of w.kv.list({ prefix }, { limit: 1 })) left.push(JSON.stringify(e.key));
+    }
+    // jobs to a customer who blocked the bot wait for the unblock: parked, not moving
+    for await (const e of w.kv.list({ prefix: ["outbox"] })) {
+      const [, n, lane] = e.key as [string, number, string];
+      const tk = lane === "client" ? await getTicket(w.kv, n) : null;
+      if (tk && (await getClient(w.kv, tk.clientId))?.unreachable) continue;
+      left.push(JSON.stringify(e.key));
+      break;
+    }
+    // the newest call that is not a poll, by identity (polls run every few ms at this scale)
+    const lastCall = (id: number) => w.emu.calls(id).findLast((x) => x.method !== "getUpdates");
+    const calls = [lastCall(w.clientBot.id), lastCall(w.managerBot.id)];
+    const polling = w.emu.isPolling(w.clientBot.id) && w.emu.isPolling(w.managerBot.id);
+    const fp = `${left.join()}|${polling}|${calls.map((c) => c?.method).join()}`;
+    const same = calls[0] === seen[0] && calls[1] === seen[1];
+    seen = calls;
+    if (left.length === 0 && polling && same) stable++;
+    else stable = 0;
+    last = fp;
+  }
+}
+
+function content(kind: ContentKind, marker: string): { c: UserContent; marked: boolean } {
+  switch (kind) {
+    case "text":
+      return { c: { text: `${marker} text` }, marked: true };
+    case "photo":
+      return { c: { photo: {}, caption: `${marker} photo` }, marked: true };
+    case "video":
+      return { c: { video: {}, caption: `${marker} video` }, marked: true };
+    case "voice":
+      return { c: { voice: {}, caption: `${marker} voice` }, marked: true };
+    case "document":
+      return { c: { document: { fileName: "a.pdf" }, caption: `${marker} doc` }, marked: true };
+    case "sticker":
+      return { c: { sticker: { emoji: "🙂" } }, marked: false };
+    case "location":
+      return { c: { location: { latitude: 55.75, longitude: 37.61 } }, marked: false };
+    case "contact":
+      return { c: { contact: { phone_number: "+100", first_name: "Bob" } }, marked: false };
+    case "poll":
+      return { c: { poll: { question: `${marker}?`, options: ["a", "b"] } }, marked: false };
+  }
+}
+
+const dataOf = (markup: unknown): string[] =>
+  ((markup as { inline_keyboard?: Array<Array<{ callback_data?: string }>> } | undefined)
+    ?.inline_keyboard ?? []).flat().map((b) => b.callback_data ?? "").filter(Boolean);
+
+/** Starts a world, runs `steps`, resolves open questions, settles; the caller checks and stops. */
+export async function runSequence(steps: Step[]): Promise<RunRecord> {
+  const logs: string[] = [];
+  const w = await startDesk({
+    topics: ["Оплата", "Доставка"],
+    log: createLogger("warn", (line) => logs.push(line)),
+  });
+  const rec: RunRecord = {
+    w,
+    customers: [],
+    fromClients: [],
+    fromManagers: [],
+    queries: [],
+    logs,
+    skipped: 0,
+    errors: [],
+    lostAnswers: 0,
+  };
+  let cur = 0;
+  let faults = 0;
+  const blocked: boolean[] = [];
+  try {
+    await drive();
+  } catch (e) {
+    rec.errors.push(`step ${cur}: ${(e as Error).message}`);
+  }
+  return rec;
+
+  async function drive() {
+    let markers = 0;
+    const mark = () => `MK${++markers}Z`;
+    const bot = w.clientBot.id;
+    for (let i = 0; i < CUSTOMERS; i++) {
+      rec.customers.push(await w.newClient(`Cust${i}`, i % 2 ? "en" : "ru"));
+    }
+    const tickets = async () => {
+      const out: number[] = [];
+      for await (const e of w.kv.list<unknown>({ prefix: ["ticket"] })) {
+        out.push(e.key[1] as number);
+      }
+      return out;
+    };
+    const ticketAt = async (slot: number) => {
+      const all = await tickets();
+      return all.length ? all[slot % all.length]! : null;
+    };
+    const press = (userId: number, chatId: number, msgId: number, data: string, forged = false) => {
+      rec.queries.push(w.emu.userPressButton(userId, chatId, msgId, data, { forged }));
+    };
+    const clientSend = async (ci: number, c: UserContent, marker?: string, replyTo?: number) => {
+      const id = rec.customers[ci]!.id;
+      const d = await getDraft(w.kv, id);
+      const role: SentByClient["role"] = d?.stage === "topic_text" && "text" in c
+        ? "topic"
+        : "content";
+      const ref = w.emu.userSend(id, bot, c, replyTo !== undefined ? { replyTo } : {});
+      rec.fromClients.push({
+        client: id,
+        messageId: ref.messageId,
+        role,
+        ...(marker ? { marker } : {}),
+        step: cur,
+      });
+    };
+    for (const s of steps) {
+      cur++;
+      w.clock.advance(5_000);
+      const ran = await runStep(s);
+      if (!ran) rec.skipped++;
+      await settle(w);
+    }
+    // the customers unblock the bot: what waited for them must arrive now
+    for (const [ci, cu] of rec.customers.entries()) {
+      if (blocked[ci]) w.emu.userUnblockBot(cu.id, bot);
+      blocked[ci] = false;
+    }
+    await settle(w);
+    // answer what the service still asks, so every content message has a ticket to go to
+    for (let round = 0; round < 3; round++) {
+      let asked = false;
+      for (const [ci, cu] of rec.customers.entries()) {
+        const d = await getDraft(w.kv, cu.id);
+        const held = await listHeld(w.kv, cu.id);
+        const view = w.clientView(cu.id);
+        const newest = (p: string) =>
+          view.findLast((m) => dataOf(m.replyMarkup).some((x) => x.startsWith(p)));
+        if (d?.stage === "topic") {
+          const m = newest("c:topic:");
+          if (m) press(cu.id, bot, m.id, "c:topic:0");
+          asked = true;
+        } else if (d?.stage === "topic_text") {
+          await clientSend(ci, { text: "Тема" });
+          asked = true;
+        } else if (d?.stage === "held") {
+          const m = newest("c:held_reopen:");
+          const data = m && dataOf(m.replyMarkup).find((x) => x.startsWith("c:held_reopen:"));
+          if (m && data) press(cu.id, bot, m.id, data);
+          asked = true;
+        } else if (d?.stage === "question" && held.length > 0) {
+          asked = true; // the next message opens the ticket with the held ones
+          await clientSend(ci, { text: `${mark()} question` }, `MK${markers}Z`);
+        }
+        if (asked) await settle(w);
+      }
+      if (!asked) break;
+    }
+    await settle(w);
+
+    async function runStep(s: Step): Promise<boolean> {
+      // a customer who blocked the bot cannot write to it (Telegram asks to unblock first)
+      if ("c" in s && blocked[s.c] && s.k !== "block") return false;
+      switch (s.k) {
+        case "send": {
+          const mk = mark();
+          const { c, marked } = content(s.kind, mk);
+          let replyTo: number | undefined;
+          if (s.replyTo !== undefined) {
+            const answers = w.clientView(rec.customers[s.c]!.id).filter((m) =>
+              !m.outgoing && /^#\d+\n/.test(m.text ?? m.caption ?? "")
+            );
+            if (answers.length) replyTo = answers[s.replyTo % answers.length]!.id;
+          }
+          await clientSend(s.c, c, marked ? mk : undefined, replyTo);
+          return true;
+        }
+        case "album": {
+          const id = rec.customers[s.c]!.id;
+          const mk = mark();
+          const items: UserContent[] = Array.from(
+            { length: s.n },
+            (_, i) => ({ photo: {}, ...(i === 0 ? { caption: `${mk} album` } : {}) }),
+          );
+          const refs = w.emu.userSendAlbum(id, bot, items);
+          for (const [i, r] of refs.entries()) {
+            rec.fromClients.push({
+              client: id,
+              messageId: r.messageId,
+              role: "content",
+              ...(i === 0 ? { marker: mk } : {}),
+              step: cur,
+            });
+          }
+          return true;
+        }
+        case "edit": {
+          const id = rec.customers[s.c]!.id;
+          const mine = rec.fromClients.filter((m) =>
+            m.client === id && m.role === "content" && m.marker &&
+            w.clientView(id).find((v) => v.id === m.messageId)?.text !== undefined
+          );
+          const m = mine[mine.length - 1 - (s.back % Math.max(1, mine.length))];
+          if (!m) return false;
+          w.emu.userEdit(id, bot, m.messageId, `${m.marker} edited`);
+          m.edited = true;
+          return true;
+        }
+        case "open": {
+          const id = rec.customers[s.c]!.id;
+          w.emu.userSend(id, bot, { text: "/new" });
+          await settle(w);
+          const q = w.clientView(id).findLast((m) =>
+            dataOf(m.replyMarkup).some((x) => x.startsWith("c:topic:"))
+          );
+          if (!q) return false;
+          press(id, bot, q.id, `c:topic:${s.topic}`);
+          await settle(w);
+          const mk = mark();
+          await clientSend(s.c, { text: `${mk} question` }, mk);
+          return true;
+        }
+        case "block": {
+          const id = rec.customers[s.c]!.id;
+          if (s.on) w.emu.userBlockBot(id, bot);
+          else w.emu.userUnblockBot(id, bot);
+          blocked[s.c] = s.on;
+          return true;
+        }
+        case "new":
+          w.emu.userSend(rec.customers[s.c]!.id, bot, { text: "/new" });
+          return true;
+        case "press": {
+          const id = rec.customers[s.c]!.id;
+          const found = w.clientView(id).flatMap((m) =>
+            dataOf(m.replyMarkup).filter((d) => d.startsWith(s.prefix)).map((d) => ({ m, d }))
+          );
+          const hit = found[found.length - 1 - (s.pick % Math.max(1, found.length))];
+          if (!hit) return false;
+          press(id, bot, hit.m.id, hit.d);
+          return true;
+        }
+        case "forged": {
+          const id = rec.customers[s.c]!.id;
+          const t = await ticketAt(s.t);
+          const m = w.clientView(id).findLast((v) => !v.outgoing);
+          if (!m) return false;
+          press(id, bot, m.id, `c:close:${t ?? 999}`, true);
+          return true;
+        }
+        case "rateComment": {
+          const id = rec.customers[s.c]!.id;
+          const d = await getDraft(w.kv, id);
+          if (d?.stage !== "rate_comment") return false;
+          const ref = w.emu.userSend(id, bot, { text: "Спасибо" }, { replyTo: d.promptId });
+          rec.fromClients.push({
+            client: id,
+            messageId: ref.messageId,
+            role: "rate_comment",
+            step: cur,
+          });
+          return true;
+        }
+        case "comment": {
+          const n = await ticketAt(s.t);
+          const tk = n === null ? null : await getTicket(w.kv, n);
+          if (!tk?.threadId) return false;
+          const m = w.managers[s.m]!;
+          const mk = mark();
+          const text = s.note ? `// ${mk} note` : `${mk} answer`;
+          const ref = w.emu.userSend(m.id, w.groupId, { text }, { replyTo: tk.threadId });
+          rec.fromManagers.push({
+            manager: m.id,
+            ticket: tk.number,
+            messageId: ref.messageId,
+            marker: mk,
+            note: s.note,
+            closed: tk.status === "closed",
+            step: cur,
+          });
+          return true;
+        }
+        case "mgrEdit": {
+          const id = w.managers[s.m]!.id;
+          const mine = rec.fromManagers.filter((x) => x.manager === id);
+          const m = mine[mine.length - 1 - (s.back % Math.max(1, mine.length))];
+          if (!m) return false;
+          w.emu.userEdit(
+            id,
+            w.groupId,
+            m.messageId,
+            m.note ? `// ${m.marker} fixed` : `${m.marker} fixed`,
+          );
+          m.edited = true;
+          return true;
+        }
+        case "post": {
+          const n = await ticketAt(s.t);
+          const tk = n === null ? null : await getTicket(w.kv, n);
+          if (!tk?.postId) return false;
+          const data = `p:${s.action}:${tk.number}`;
+          const post = w.emu.view(w.owner.id, w.channelId).find((m) => m.id === tk.postId);
+          // a button the post no longer shows: the tap of a client with a stale keyboard
+          press(
+            w.managers[s.m]!.id,
+            w.channelId,
+            tk.postId,
+            data,
+            !dataOf(post?.replyMarkup).includes(data),
+          );
+          return true;
+        }
+        case "stranger": {
+          const n = await ticketAt(s.t);
+          const tk = n === null ? null : await getTicket(w.kv, n);
+          if (!tk?.postId || !tk.threadId) return false;
+          const st = w.emu.createUser({ firstName: "Stan", languageCode: "en" });
+          w.emu.setMember(w.channelId, st.id, { status: "member" });
+          w.emu.setMember(w.groupId, st.id, { status: "member" });
+          const post = w.emu.view(w.owner.id, w.channelId).find((m) => m.id === tk.postId);
+          const data = `p:close:${tk.number}`;
+          if (s.press) {
+            press(st.id, w.channelId, tk.postId, data, !dataOf(post?.replyMarkup).includes(data));
+          } else {w.emu.userSend(st.id, w.groupId, { text: "hi from a stranger" }, {
+              replyTo: tk.threadId,
+            });}
+          return true;
+        }
+        case "fault":
+          // within the retry budget of an update (4 attempts): past it the update is set aside
+          // and the admins told, a different promise than the one checked here
+          if (faults + s.count > 3) return false;
+          faults += s.count;
+          if (s.fault === "drop-after") rec.lostAnswers += s.count;
+          w.emu.failNext({
+            botId: s.bot === "client" ? w.clientBot.id : w.managerBot.id,
+            method: s.method,
+            kind: s.fault,
+            count: s.count,
+            retryAfter: 1,
+          });
+          return true;
+      }
+    }
+  }
+}
