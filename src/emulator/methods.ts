@@ -842,7 +842,7 @@ export function makeHandlers(env: ApiEnv): Api {
       const st = uid === bot.id || uid === chat.userId ? "member" : "left";
       return w.memberJson(chat, uid, { status: st });
     }
-    return w.memberJson(chat, uid, w.memberStatus(chat, uid));
+    return w.memberJson(chat, uid, w.memberStatus(chat, uid), bot.id);
   });
   h.set("getChatAdministrators", ({ bot, params: p }) => {
     const chat = chatToRead(bot, p.chat_id);
@@ -852,7 +852,7 @@ export function makeHandlers(env: ApiEnv): Api {
     const out: unknown[] = [];
     for (const [id, m] of chat.members) {
       if (m.status === "creator" || m.status === "administrator") {
-        out.push(w.memberJson(chat, id, m));
+        out.push(w.memberJson(chat, id, m, bot.id));
       }
     }
     return out;
@@ -1051,10 +1051,48 @@ export function makeHandlers(env: ApiEnv): Api {
     const uid = num(p.user_id)!;
     const st = w.memberStatus(chat, uid).status;
     if (st === "creator") throw badRequest("can't remove chat owner");
-    // Why: Telegram refuses to ban an administrator (USER_ADMIN_INVALID, worded by Client.cpp);
-    // the emulator's bots never promote, so no admin is one the bot could edit.
-    if (st === "administrator") throw badRequest(E.userIsAdmin);
+    // Why: Telegram refuses to ban an administrator (USER_ADMIN_INVALID, worded by Client.cpp)
+    // unless the bot promoted them itself (an admin it can edit, can_be_edited).
+    if (st === "administrator" && w.memberStatus(chat, uid).promotedBy !== bot.id) {
+      throw badRequest(E.userIsAdmin);
+    }
     w.setMember(chat, uid, { status: "kicked", untilDate: num(p.until_date) ?? 0 }, bot.id);
+    return true;
+  });
+  h.set("promoteChatMember", ({ bot, params: p }) => {
+    const chat = chatToRead(bot, p.chat_id);
+    if (chat.type === "private") throw badRequest(E.notGroupOrChannel);
+    needRight(chat, bot, "can_promote_members");
+    const uid = num(p.user_id)!;
+    if (!w.actor(uid)) throw badRequest(E.userNotFound);
+    const cur = w.memberStatus(chat, uid);
+    if (cur.status === "creator") throw badRequest("can't remove chat owner");
+    // Why: admins form a hierarchy; a bot edits or demotes only the admins it promoted
+    // (Telegram answers CHAT_ADMIN_REQUIRED otherwise; grammY/telegraf issue #1155).
+    if (cur.status === "administrator" && cur.promotedBy !== bot.id) {
+      throw badRequest(E.chatAdminRequired);
+    }
+    const mine = rights(chat, bot.id)!;
+    const asked: Partial<AdminRights> = {};
+    for (const k of Object.keys(makeRights(chat.type)) as (keyof AdminRights)[]) {
+      if (typeof p[k] === "boolean") asked[k] = p[k] as boolean;
+    }
+    const granted = Object.entries(asked).filter(([, v]) => v === true);
+    // a bot can't give rights it does not have itself
+    if (granted.some(([k]) => mine[k as keyof AdminRights] !== true)) {
+      throw badRequest(E.rightForbidden);
+    }
+    if (granted.length === 0) {
+      if (cur.status === "administrator") w.setMember(chat, uid, { status: "member" }, bot.id);
+      return true;
+    }
+    if (!isActive(cur.status)) throw badRequest(E.userNotParticipant);
+    const none = Object.fromEntries(Object.keys(makeRights(chat.type)).map((k) => [k, false]));
+    w.setMember(chat, uid, {
+      status: "administrator",
+      rights: makeRights(chat.type, { ...none, ...asked }),
+      promotedBy: bot.id,
+    }, bot.id);
     return true;
   });
   h.set("unbanChatMember", ({ bot, params: p }) => {

@@ -187,6 +187,12 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_manager_rm_confirm:
     "Remove the manager {name}? They lose their rights at once and are removed from the channel and the group.",
   s_manager_removed: "{name} is no longer a manager.",
+  s_manager_admin_steps_channel:
+    "⚠️ {name} is an administrator of the channel, and Telegram lets a bot dismiss only the admins it appointed. In the channel: its name → Administrators → {name} → Dismiss admin; then Subscribers → {name} → Remove from channel.",
+  s_manager_admin_steps_group:
+    "⚠️ {name} is an administrator of the discussion group, and Telegram lets a bot dismiss only the admins it appointed. In the group: its name → Administrators → {name} → Dismiss admin; then Members → {name} → Remove from group.",
+  s_manager_owner_channel: "⚠️ {name} owns the channel: nobody can remove a chat's owner.",
+  s_manager_owner_group: "⚠️ {name} owns the discussion group: nobody can remove a chat's owner.",
   s_manager_not_removed_chats:
     "⚠️ Could not remove them from the channel or the group: give the manager bot the “Ban users” right or remove them by hand.",
   s_manager_open_tickets:
@@ -263,6 +269,17 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_delete_confirm:
     "Delete everything about client {id}: profile, tickets and their messages? This cannot be undone.",
   s_deleted: "Client {id}'s data deleted ({count} {count|ticket|tickets}).",
+  s_deleted_tg: "Deleted in the channel and the group: {n} {n|message|messages}.",
+  s_deleted_kept_head:
+    "⚠️ Telegram kept some messages about this client; delete them by hand (as an admin of the chats you can):",
+  s_deleted_kept_too_old:
+    "• #{ticket}: {count} {count|message|messages} older than 48 hours (bots may not delete them) {link}",
+  s_deleted_kept_no_right:
+    "• #{ticket}: {count} {count|message|messages} — the manager bot lacks the “Delete messages” right {link}",
+  s_deleted_kept_no_bot:
+    "• #{ticket}: {count} {count|message|messages} — the bot that could delete them is not set up {link}",
+  s_deleted_kept_failed:
+    "• #{ticket}: {count} {count|message|messages} — Telegram could not be reached {link}",
   // the bots' interfaces (commands, names, descriptions)
   s_cmd_start: "Start",
   s_cmd_new: "New request",

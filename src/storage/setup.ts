@@ -166,11 +166,27 @@ export async function collectClientData(kv: Deno.Kv, clientId: number): Promise<
   };
 }
 
+/** A Telegram message that shows a deleted client, and which of our bots may delete it. */
+export interface ClientTrace {
+  ticket: number;
+  chatId: number;
+  messageId: number;
+  /** When it was sent (the clock's ms): bots may delete only messages younger than 48 h. */
+  at: number;
+  /** The client bot deletes its own copies; the manager bot the rest (posts, roots, comments). */
+  by: "client" | "manager";
+}
+
 /** What a privacy deletion removed. */
 export interface DeletedClient {
   tickets: number[];
-  /** Telegram messages the service posted about the client (post, thread root), to delete. */
-  posts: Array<{ ticket: number; postId: number | null; threadId: number | null }>;
+  /**
+   * Messages in the threads that quote the client or answer them: the client's copies and the
+   * managers' comments.
+   */
+  traces: ClientTrace[];
+  /** The tickets' channel posts and thread roots (the post's copy in the group). */
+  posts: Array<{ ticket: number; postId: number | null; threadId: number | null; at: number }>;
 }
 
 /** Keys under a prefix. */
@@ -192,7 +208,7 @@ const BATCH = 500;
  * records).
  */
 export async function deleteClientData(kv: Deno.Kv, clientId: number): Promise<DeletedClient> {
-  const done: DeletedClient = { tickets: [], posts: [] };
+  const done: DeletedClient = { tickets: [], traces: [], posts: [] };
   for (const ticket of await ticketsByClient(kv, clientId)) {
     const n = ticket.number;
     for (let attempt = 0;; attempt++) {
@@ -201,7 +217,16 @@ export async function deleteClientData(kv: Deno.Kv, clientId: number): Promise<D
       if (!entry.value) break;
       const t = entry.value;
       const body: Deno.KvKey[] = [];
+      const traces: ClientTrace[] = [];
+      const trace = (chatId: number, messageId: number, by: ClientTrace["by"], at: number) =>
+        traces.push({ ticket: n, chatId, messageId, at, by });
       for await (const m of kv.list<MessageRecord>({ prefix: K.messagePrefix(n) })) {
+        // in the group: the client's messages are the client bot's copies, comments the source
+        if (m.value.direction === "in" && m.value.copy) {
+          trace(m.value.copy.chatId, m.value.copy.messageId, "client", m.value.at);
+        } else if (m.value.direction === "out" || m.value.direction === "note") {
+          trace(m.value.source.chatId, m.value.source.messageId, "manager", m.value.at);
+        }
         body.push(K.msgRef(m.value.source.chatId, m.value.source.messageId));
         if (m.value.copy) body.push(K.msgRef(m.value.copy.chatId, m.value.copy.messageId));
         if (m.value.textParts) body.push(...await keysOf(kv, K.messageParts(n, m.value.seq)));
@@ -237,9 +262,10 @@ export async function deleteClientData(kv: Deno.Kv, clientId: number): Promise<D
       for (const k of [...body, ...last]) op.delete(k);
       if ((await op.commit()).ok) {
         done.tickets.push(n);
-        done.posts.push({ ticket: n, postId: t.postId, threadId: t.threadId });
+        done.traces.push(...traces);
+        done.posts.push({ ticket: n, postId: t.postId, threadId: t.threadId, at: t.createdAt });
         // duplicate posts name the client as well
-        for (const d of t.duplicates ?? []) done.posts.push({ ticket: n, ...d });
+        for (const d of t.duplicates ?? []) done.posts.push({ ticket: n, ...d, at: t.createdAt });
         break;
       }
     }

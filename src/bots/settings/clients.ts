@@ -84,9 +84,16 @@ export function clients(deps: SettingsBotDeps): Composer<SCtx> {
   onButton(c, ["cl_del_ok"], async (ctx, [a]) => {
     const id = intArg(a);
     if (id === null) return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
-    const gone = await deleteClient(deps, id);
+    const r = await deleteClient(deps, id);
     deps.log.info("privacy deletion", { client: id, by: ctx.adminId });
-    await say(ctx, ctx.tr("s_deleted", { id, count: gone.length }));
+    const lines = [ctx.tr("s_deleted", { id, count: r.tickets.length })];
+    if (r.deleted > 0) lines.push(ctx.tr("s_deleted_tg", { n: r.deleted }));
+    if (r.kept.length > 0) lines.push("", ctx.tr("s_deleted_kept_head"));
+    for (const k of r.kept) {
+      const p = { ticket: k.ticket, count: k.count, link: k.link ?? "" };
+      lines.push(ctx.tr(`s_deleted_kept_${k.reason}`, p).trimEnd());
+    }
+    await say(ctx, lines.join("\n"));
   });
   return c;
 }
