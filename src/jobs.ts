@@ -16,16 +16,28 @@ import { runSlaChecks } from "./services/sla.ts";
 async function sendScheduledReports(deps: BotDeps): Promise<void> {
   if ((await getSettings(deps.kv)).reportSchedule === "off") return;
   // exceljs is heavy: loaded only when a report is due, not at start-up
-  const { runScheduledReports } = await import("./services/report/deliver.ts");
+  const { chartCaption, reportCaption, runScheduledReports } = await import(
+    "./services/report/deliver.ts"
+  );
   await runScheduledReports(deps, async (file) => {
     const api = deps.adminApi?.();
     if (!api) throw new Error("Cannot send the scheduled report: the settings bot is not running");
     const settings = await getSettings(deps.kv);
     const admins = new Set([...deps.adminIds, ...await listAdmins(deps.kv)]);
     for (const id of admins) {
-      await api.sendDocument(id, new InputFile(file.bytes, file.name), {
-        caption: t(settings.teamLang, "s_rep_scheduled"),
-      }).catch((e) => deps.log.warn("scheduled report not delivered", { admin: id, err: e }));
+      const lang = settings.teamLang;
+      try {
+        await api.sendDocument(id, new InputFile(file.bytes, file.name), {
+          caption: `${t(lang, "s_rep_scheduled")}\n${reportCaption(lang, file.summary)}`,
+        });
+        if (file.summary.chart) {
+          await api.sendPhoto(id, new InputFile(file.summary.chart, "chart.png"), {
+            caption: chartCaption(lang, file.summary),
+          });
+        }
+      } catch (e) {
+        deps.log.warn("scheduled report not delivered", { admin: id, err: e });
+      }
     }
   });
 }

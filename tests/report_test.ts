@@ -294,6 +294,8 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
         // and 2: one of two is 4–5★; #5 is still open at the end.
         medianFirstReplyMs: 10 * MIN,
         reactionShare: 0.5,
+        // Resolutions 1:00, 3:00, 14:00 (closed by managers).
+        medianResolutionMs: 3 * H,
         csat: 0.5,
         backlog: 1,
       },
@@ -304,6 +306,7 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     // Read with Deno: exceljs' readFile goes through node:fs, which asks for --allow-sys.
     await wb.xlsx.load((await Deno.readFile(out)).buffer);
     assert.deepEqual(wb.worksheets.map((w) => w.name), [
+      "Overview",
       "Summary by manager",
       "Summary by topic",
       "Tickets",
@@ -367,6 +370,24 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.equal(total["Resolution within target"], 2 / 3);
     assert.equal(total["Average rating"], 3.5);
     assert.equal(total["Messages sent"], 5);
+    // ratings 5★ and 2★: CSAT one of two, and the distribution
+    assert.equal(total["CSAT (4–5★ share)"], 0.5);
+    assert.deepEqual(
+      [5, 4, 3, 2, 1].map((n) => total[`${n}★ ratings`]),
+      [1, 0, 0, 1, 0],
+    );
+
+    // Overview: the headline figures (no previous period asked for: no comparison columns)
+    const overview = records(wb.getWorksheet("Overview")!);
+    const fig = (name: string) => overview.find((r) => r["Figure"] === name);
+    const thisPeriod = Object.keys(overview[0]!).find((k) => k.startsWith("This period ("));
+    assert.ok(thisPeriod, "a column for this period, with its dates");
+    assert.equal(fig("Tickets")?.[thisPeriod!], "3");
+    assert.equal(fig("Median first reply (working time)")?.[thisPeriod!], "0:10");
+    assert.equal(fig("Median resolution (working time)")?.[thisPeriod!], "3:00");
+    assert.equal(fig("CSAT (share of 4–5★)")?.[thisPeriod!], "50%");
+    assert.equal(fig("Still open at the end")?.[thisPeriod!], "1");
+    assert.ok(!Object.keys(overview[0]!).some((k) => k.startsWith("Previous period")));
     // Anna's median reaction (1:30) is over the 15-minute target.
     const mws = wb.getWorksheet("Summary by manager")!;
     assert.equal(fillOf(mws, 2, "Median reaction"), "FFFFC7CE");
@@ -506,6 +527,7 @@ Deno.test("report: to a web stream, in Russian, an empty period", async () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(bytes.buffer);
     assert.deepEqual(wb.worksheets.map((w) => w.name), [
+      "Обзор",
       "Сводка по менеджерам",
       "Сводка по темам",
       "Заявки",

@@ -339,6 +339,11 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_rep_building: "Building the report…",
   s_rep_caption:
     "Tickets: {tickets}\nFirst reply (median, working time): {firstReply}\nReplied within target: {share}\nCSAT (4–5★): {csat}\nStill open at the end: {backlog}\nSLA breaches: {breaches}",
+  s_rep_vs: "{now} (previous period: {before})",
+  s_rep_chart:
+    "Top: tickets per day (blue) and the median first reply per day (orange; the number at the right is the longest, h:mm). Bottom: each manager's median first reply, green within the target, red over it; the line is the target.",
+  s_rep_chart_vs:
+    "Top: tickets per day (blue) and the median first reply per day (orange; the number at the right is the longest, h:mm), each after the same day of the previous period (pale). Bottom: each manager's median first reply, green within the target, red over it, after the previous period's (grey); the line is the target.",
   s_rep_scheduled: "📊 Scheduled report",
   s_and_more: "… and {n} more",
   s_stop_confirm_client:

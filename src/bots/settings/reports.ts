@@ -48,22 +48,18 @@ async function send(
   await say(ctx, ctx.tr("s_rep_building"));
   const settings = await getSettings(deps.kv);
   // exceljs is heavy: loaded on the first report, not at start-up
-  const { reportFile } = await import("../../services/report/deliver.ts");
-  const { formatHm, formatShare } = await import("../../services/report/report.ts");
+  const { chartCaption, reportCaption, reportFile } = await import(
+    "../../services/report/deliver.ts"
+  );
   const file = await reportFile(deps, period, settings, ctx.lang);
   await ctx.replyWithDocument(new InputFile(file.bytes, file.name), {
-    caption: ctx.tr("s_rep_caption", {
-      tickets: file.summary.tickets,
-      firstReply: formatHm(file.summary.medianFirstReplyMs),
-      share: formatShare(file.summary.reactionShare),
-      csat: formatShare(file.summary.csat),
-      backlog: file.summary.backlog,
-      breaches: file.summary.breaches,
-    }),
+    caption: reportCaption(ctx.lang, file.summary),
   });
   // The picture of the same figures, for a glance without opening the workbook.
   if (file.summary.chart) {
-    await ctx.replyWithPhoto(new InputFile(file.summary.chart, "chart.png"));
+    await ctx.replyWithPhoto(new InputFile(file.summary.chart, "chart.png"), {
+      caption: chartCaption(ctx.lang, file.summary),
+    });
   }
 }
 
