@@ -8,6 +8,7 @@
 import { type Bot, BotError, GrammyError } from "grammy";
 import type { Update } from "grammy/types";
 import type { Clock } from "../clock.ts";
+import { isRetryable } from "../errors.ts";
 import { type Logger, redact } from "../log.ts";
 import {
   dropIntake,
@@ -38,16 +39,6 @@ export function chatKeyOf(u: Update): string {
   if (chat) return `c${chat.id}`;
   const from = u.callback_query?.from;
   return from ? `u${from.id}` : "other";
-}
-
-/**
- * Whether a failed update is worth handling again: a Telegram refusal (400, 403) inside a
- * handler is final and repeating the handler would only repeat its effects; anything else
- * (a storage error, a lost connection, a bug hit by one odd record) may pass next time.
- */
-export function isRetryable(err: unknown): boolean {
-  const e = err instanceof BotError ? err.error : err;
-  return !(e instanceof GrammyError && (e.error_code === 400 || e.error_code === 403));
 }
 
 /** The reason kept for an admin: the error's message, never a token. */

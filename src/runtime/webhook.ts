@@ -10,14 +10,10 @@ import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "../log.ts";
 import { countUpdateFailure, type SetAsideUpdate, setAsideUpdate } from "../storage/intake.ts";
-import {
-  ALLOWED_UPDATES,
-  chatKeyOf,
-  failureReason,
-  isRetryable,
-  UPDATE_ATTEMPTS,
-} from "./poller.ts";
-import type { BotKind, UpdateSource } from "./supervisor.ts";
+import { isRetryable } from "../errors.ts";
+import { ALLOWED_UPDATES, chatKeyOf, failureReason, UPDATE_ATTEMPTS } from "./poller.ts";
+import type { BotKind } from "../services/deps.ts";
+import type { UpdateSource } from "./supervisor.ts";
 
 /** Any bot the webhook server serves. */
 export type WebhookBot = BotKind | "settings";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Lang } from "../i18n/mod.ts";
+import type { Lang } from "../domain/lang.ts";
 import type { Client } from "../domain/records.ts";
 import type { Ticket, TicketEvent } from "../domain/ticket.ts";
 import type { MessageRecord } from "../domain/records.ts";
