@@ -144,13 +144,6 @@ export async function completeJobBatched(kv: Deno.Kv, c: Completion): Promise<vo
   await completeJob(kv, c);
 }
 
-/** Adds jobs outside of a ticket change (notices of the service). */
-export async function addJobs(kv: Deno.Kv, jobs: OutboxJob[]): Promise<void> {
-  const op = kv.atomic();
-  for (const j of jobs) op.set(K.outbox(j.ticket, j.lane, j.seq), j);
-  await op.commit();
-}
-
 /**
  * Records a failed attempt in the job itself (attempt count, first failure, reasons logged);
  * returns false when the job changed or went meanwhile.

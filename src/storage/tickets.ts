@@ -292,13 +292,6 @@ export async function getTicket(kv: Deno.Kv, n: number): Promise<Ticket | null> 
   return (await kv.get<Ticket>(K.ticket(n))).value;
 }
 
-/** Reads one ticket or throws {@linkcode NotFoundError}. */
-export async function mustGetTicket(kv: Deno.Kv, n: number): Promise<Ticket> {
-  const t = await getTicket(kv, n);
-  if (!t) throw new NotFoundError(`Cannot find ticket #${n}`);
-  return t;
-}
-
 async function ticketsOf(kv: Deno.Kv, prefix: Deno.KvKey, reverse = true): Promise<Ticket[]> {
   const numbers: number[] = [];
   for await (const e of kv.list({ prefix }, { reverse })) {

@@ -51,11 +51,5 @@ export function createSettingsBot(token: string, deps: SettingsBotDeps): Bot {
   bot.use(rememberStaffNames(deps));
   bot.use(access(deps, f));
   listenSignals(deps, bot.api);
-  bot.catch((err) => {
-    deps.log.error("settings bot update failed", {
-      update: err.ctx.update.update_id,
-      err: err.error,
-    });
-  });
   return bot;
 }
