@@ -6,6 +6,7 @@
  * @module
  */
 import { K } from "./keys.ts";
+import { CONFLICT, retryKv } from "./retry.ts";
 import { listAdmins } from "./people.ts";
 
 /** ["claim"] → Claim: the one pending claim code, hashed. */
@@ -62,7 +63,8 @@ export async function redeemClaim(
   now: number,
 ): Promise<ClaimResult> {
   const hash = await sha256(code);
-  for (let attempt = 0; attempt < 5; attempt++) {
+  // a conflict is someone else redeeming (or a new claim issued): a few looks settle it
+  return await retryKv("redeem the claim", async (): Promise<ClaimResult | typeof CONFLICT> => {
     const entry = await kv.get<Claim>(CLAIM_KEY);
     const claim = entry.value;
     if (!claim || claim.hash !== hash) return "invalid";
@@ -73,7 +75,6 @@ export async function redeemClaim(
       .set(CLAIM_KEY, { ...claim, claimedBy: userId })
       .set(K.admin(userId), { by: userId, at: now })
       .commit();
-    if (res.ok) return "claimed";
-  }
-  return "used";
+    return res.ok ? "claimed" : CONFLICT;
+  }, { attempts: 5, exhausted: () => "used" });
 }

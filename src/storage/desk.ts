@@ -7,6 +7,7 @@
 import type { Manager } from "../domain/records.ts";
 import { DK } from "./desk_keys.ts";
 import { K } from "./keys.ts";
+import { CONFLICT, retryKv } from "./retry.ts";
 
 /** A short answer saved by the team, sent into a ticket by name. */
 export interface CannedReply {
@@ -55,13 +56,15 @@ export async function setManagerMute(
   kind: string,
   muted: boolean,
 ): Promise<Manager | null> {
-  for (;;) {
+  return await retryKv(`mute for manager ${managerId}`, async () => {
     const entry = await kv.get<Manager>(K.manager(managerId));
     if (!entry.value) return null;
     const rest = (entry.value.mute ?? []).filter((k) => k !== kind);
     const next: Manager = { ...entry.value, mute: muted ? [...rest, kind] : rest };
-    if ((await kv.atomic().check(entry).set(K.manager(managerId), next).commit()).ok) return next;
-  }
+    return (await kv.atomic().check(entry).set(K.manager(managerId), next).commit()).ok
+      ? next
+      : CONFLICT;
+  });
 }
 
 /** Remembers that the manager bot cannot write to a manager (403). */

@@ -5,6 +5,7 @@
  */
 import type { Client, Manager } from "../domain/records.ts";
 import { K } from "./keys.ts";
+import { CONFLICT, retryKv } from "./retry.ts";
 
 /** Reads a client by Telegram id. */
 export async function getClient(kv: Deno.Kv, id: number): Promise<Client | null> {
@@ -21,7 +22,7 @@ export async function upsertClient(
   at: number,
   patch: (c: Client) => Partial<Client> = () => ({}),
 ): Promise<Client> {
-  for (;;) {
+  return await retryKv(`update client ${profile.id}`, async () => {
     const entry = await kv.get<Client>(K.client(profile.id));
     const base: Client = entry.value ?? {
       ...profile,
@@ -35,8 +36,10 @@ export async function upsertClient(
     if (profile.username === undefined) delete refreshed.username;
     const next = { ...refreshed, ...patch(refreshed) };
     if (entry.value && JSON.stringify(next) === JSON.stringify(entry.value)) return next;
-    if ((await kv.atomic().check(entry).set(K.client(profile.id), next).commit()).ok) return next;
-  }
+    return (await kv.atomic().check(entry).set(K.client(profile.id), next).commit()).ok
+      ? next
+      : CONFLICT;
+  });
 }
 
 /** Changes an existing client atomically; returns null when unknown. */
@@ -45,12 +48,12 @@ export async function patchClient(
   id: number,
   patch: (c: Client) => Partial<Client>,
 ): Promise<Client | null> {
-  for (;;) {
+  return await retryKv(`update client ${id}`, async () => {
     const entry = await kv.get<Client>(K.client(id));
     if (!entry.value) return null;
     const next = { ...entry.value, ...patch(entry.value) };
-    if ((await kv.atomic().check(entry).set(K.client(id), next).commit()).ok) return next;
-  }
+    return (await kv.atomic().check(entry).set(K.client(id), next).commit()).ok ? next : CONFLICT;
+  });
 }
 
 /** Every client, by id. */
@@ -115,7 +118,7 @@ export async function refreshStaffProfile(
   kv: Deno.Kv,
   p: Profile,
 ): Promise<{ staff: boolean; managerChanged: boolean }> {
-  for (;;) {
+  return await retryKv(`refresh the profile of ${p.id}`, async () => {
     const [m, a] = await kv.getMany<[Manager, StoredAdmin]>([K.manager(p.id), K.admin(p.id)]);
     const op = kv.atomic().check(m).check(a);
     let managerChanged = false;
@@ -127,8 +130,8 @@ export async function refreshStaffProfile(
     if (adminChanged) op.set(K.admin(p.id), withProfile(a.value!, p));
     const staff = m.value !== null || a.value !== null;
     if (!managerChanged && !adminChanged) return { staff, managerChanged };
-    if ((await op.commit()).ok) return { staff, managerChanged };
-  }
+    return (await op.commit()).ok ? { staff, managerChanged } : CONFLICT;
+  });
 }
 
 /** An admin added in the settings bot; the name is filled in once Telegram shows them. */

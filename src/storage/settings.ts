@@ -4,8 +4,8 @@
  * @module
  */
 import { defaultSettings, type Settings } from "../domain/settings.ts";
-import { ConflictError } from "../errors.ts";
 import { K } from "./keys.ts";
+import { CONFLICT, retryKv } from "./retry.ts";
 
 /** One recorded change of the settings (values of token fields are never logged). */
 export interface SettingsChange {
@@ -46,7 +46,7 @@ export async function updateSettings(
   at: number,
   patch: (s: Settings) => Partial<Settings>,
 ): Promise<Settings> {
-  for (let attempt = 0; attempt < 50; attempt++) {
+  return await retryKv("update the settings", async () => {
     const entry = await kv.get<Partial<Settings>>(K.settings());
     const current = { ...defaultSettings(), ...(entry.value ?? {}) };
     const changes = patch(current);
@@ -67,12 +67,10 @@ export async function updateSettings(
       .set(K.settings(), next)
       .set(K.settingsLog(at, crypto.randomUUID()), log)
       .commit();
-    if (res.ok) {
-      cache.set(kv, { value: next, at: performance.now() });
-      return next;
-    }
-  }
-  throw new ConflictError("Cannot update the settings: too many concurrent changes");
+    if (!res.ok) return CONFLICT;
+    cache.set(kv, { value: next, at: performance.now() });
+    return next;
+  });
 }
 
 /** The settings change log, oldest first. */

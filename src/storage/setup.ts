@@ -9,12 +9,12 @@ import type { Lang } from "../domain/lang.ts";
 import type { Client } from "../domain/records.ts";
 import type { Ticket, TicketEvent } from "../domain/ticket.ts";
 import type { MessageRecord } from "../domain/records.ts";
-import { ConflictError } from "../errors.ts";
 import { K } from "./keys.ts";
 import { getClient } from "./people.ts";
 import { SK } from "./setup_keys.ts";
 import { listEvents, listMessages, ticketsByClient } from "./tickets.ts";
 import { listHeld } from "./drafts.ts";
+import { CONFLICT, retryKv } from "./retry.ts";
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -65,16 +65,15 @@ export async function removeAdmin(
   id: number,
   envAdmins: readonly number[],
 ): Promise<boolean> {
-  for (let attempt = 0; attempt < 20; attempt++) {
+  return await retryKv("remove the admin", async () => {
     const entry = await kv.get(K.admin(id));
     if (entry.versionstamp === null) return false;
     let others = envAdmins.filter((a) => a !== id).length;
     for await (const e of kv.list({ prefix: K.admins() })) if (e.key[1] !== id) others++;
     if (others === 0) return false;
     const res = await kv.atomic().check(entry).delete(K.admin(id)).commit();
-    if (res.ok) return true;
-  }
-  throw new ConflictError("Cannot remove the admin: too many concurrent changes");
+    return res.ok ? true : CONFLICT;
+  });
 }
 
 /** A one-time invitation to become a manager. */
@@ -110,13 +109,13 @@ export async function consumeInvite(
   code: string,
   at: number,
 ): Promise<ManagerInvite | null> {
-  for (let attempt = 0; attempt < 20; attempt++) {
+  return await retryKv("use the invite", async () => {
     const entry = await kv.get<ManagerInvite>(SK.invite(code));
     if (!entry.value) return null;
     const res = await kv.atomic().check(entry).delete(SK.invite(code)).commit();
-    if (res.ok) return entry.value.expiresAt > at ? entry.value : null;
-  }
-  return null;
+    if (!res.ok) return CONFLICT;
+    return entry.value.expiresAt > at ? entry.value : null;
+  }, { exhausted: () => null });
 }
 
 /** A channel the manager bot was made an administrator of, offered to the admins. */
@@ -195,10 +194,9 @@ export async function deleteClientData(kv: Deno.Kv, clientId: number): Promise<D
   const done: DeletedClient = { tickets: [], posts: [] };
   for (const ticket of await ticketsByClient(kv, clientId)) {
     const n = ticket.number;
-    for (let attempt = 0;; attempt++) {
-      if (attempt >= 20) throw new ConflictError(`Cannot delete ticket #${n}: it keeps changing`);
+    await retryKv(`delete ticket #${n}`, async () => {
       const entry = await kv.get<Ticket>(K.ticket(n));
-      if (!entry.value) break;
+      if (!entry.value) return;
       const t = entry.value;
       const body: Deno.KvKey[] = [];
       for await (const m of kv.list<MessageRecord>({ prefix: K.messagePrefix(n) })) {
@@ -235,14 +233,13 @@ export async function deleteClientData(kv: Deno.Kv, clientId: number): Promise<D
       }
       const op = kv.atomic().check(entry).delete(K.ticket(n));
       for (const k of [...body, ...last]) op.delete(k);
-      if ((await op.commit()).ok) {
-        done.tickets.push(n);
-        done.posts.push({ ticket: n, postId: t.postId, threadId: t.threadId });
-        // duplicate posts name the client as well
-        for (const d of t.duplicates ?? []) done.posts.push({ ticket: n, ...d });
-        break;
-      }
-    }
+      if (!(await op.commit()).ok) return CONFLICT;
+      done.tickets.push(n);
+      done.posts.push({ ticket: n, postId: t.postId, threadId: t.threadId });
+      // duplicate posts name the client as well
+      for (const d of t.duplicates ?? []) done.posts.push({ ticket: n, ...d });
+      return;
+    });
   }
   const rest: Deno.KvKey[] = [
     K.client(clientId),
