@@ -8,7 +8,7 @@
 import { type Bot, BotError, GrammyError } from "grammy";
 import type { Update } from "grammy/types";
 import type { Clock } from "../clock.ts";
-import { isRetryable } from "../errors.ts";
+import { isRetryable } from "../services/update_failure.ts";
 import { type Logger, redact } from "../log.ts";
 import {
   dropIntake,

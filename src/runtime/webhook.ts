@@ -10,7 +10,7 @@ import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "../log.ts";
 import { countUpdateFailure, type SetAsideUpdate, setAsideUpdate } from "../storage/intake.ts";
-import { isRetryable } from "../errors.ts";
+import { isRetryable } from "../services/update_failure.ts";
 import { ALLOWED_UPDATES, chatKeyOf, failureReason, UPDATE_ATTEMPTS } from "./poller.ts";
 import type { BotKind } from "../services/deps.ts";
 import type { UpdateSource } from "./supervisor.ts";
