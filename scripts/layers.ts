@@ -9,6 +9,9 @@
  * layers, and no layer imports it. Files in no layer (tests, scripts, benchmarks) may import
  * anything but still count for cycles.
  *
+ * It also keeps Deno KV in `src/storage/`: no other layer imports the key list, opens a KV or
+ * calls one with a literal key.
+ *
  * Usage: `deno run --allow-read scripts/layers.ts [root]`
  *
  * @module
@@ -206,6 +209,28 @@ async function sources(root: string, dir: string): Promise<string[]> {
   return out.sort();
 }
 
+/** The folder that alone may touch Deno KV, and the key list no one else may import. */
+const STORAGE = "src/storage/";
+const KEYS = "src/storage/keys.ts";
+/** Opening a KV, or a KV call with a literal key: storage's business. */
+const KV_USE =
+  /\bDeno\.openKv\(|\.(?:get|getMany|set|delete|list|atomic|watch|enqueue)\(\s*\[\s*["']/;
+
+/**
+ * Deno KV stays in storage: outside it (in the layers; tests and scripts are free) nobody
+ * imports the key list, opens a KV or calls one with a literal key.
+ */
+export function kvOutsideStorage(layers: Layer[], file: string, source: string): string[] {
+  if (isTest(file) || file.startsWith(STORAGE) || !layerOf(layers, file)) return [];
+  const out: string[] = [];
+  if (specifiers(source).some((s) => resolve(file, s) === KEYS)) {
+    out.push(`${file} imports ${KEYS}: only storage builds KV keys`);
+  }
+  const line = source.split("\n").findIndex((l) => KV_USE.test(l));
+  if (line >= 0) out.push(`${file}:${line + 1} uses Deno KV: only storage touches it`);
+  return out;
+}
+
 /** Checks the tree at `root` against its README; returns the problems found. */
 export async function checkTree(root: string): Promise<string[]> {
   const layers = parseLayers(await Deno.readTextFile(`${root}/README.md`));
@@ -214,7 +239,9 @@ export async function checkTree(root: string): Promise<string[]> {
   const imports: Import[] = [];
   const problems: string[] = [];
   for (const file of files) {
-    for (const spec of specifiers(await Deno.readTextFile(`${root}/${file}`))) {
+    const source = await Deno.readTextFile(`${root}/${file}`);
+    problems.push(...kvOutsideStorage(layers, file, source));
+    for (const spec of specifiers(source)) {
       const to = resolve(file, spec);
       if (!to.endsWith(".ts") && !to.endsWith(".mjs")) continue; // JSON data and the like
       // a test's text may quote an import (this script's own test does)
@@ -242,5 +269,5 @@ if (import.meta.main) {
     console.error(`layers: ${problems.length} problem(s); the layers are in README.md`);
     Deno.exit(1);
   }
-  console.log("layers: every import goes down the README's layers, no cycles");
+  console.log("layers: every import goes down the README's layers, no cycles, KV only in storage");
 }

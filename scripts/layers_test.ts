@@ -114,6 +114,22 @@ Deno.test("layers: a layer path that is not in the tree or a missing import targ
   assert.ok((await checkTree(await tree(noMain))).some((p) => p.includes("main.ts, which is not")));
 });
 
+Deno.test("layers: Deno KV outside storage fails: the key list, opening a KV, a literal key", async () => {
+  const root = await tree({
+    ...GOOD,
+    "src/storage/keys.ts": "export const K = {};\n",
+    "src/bots/c.ts": 'import { K } from "../storage/keys.ts";\nexport const c = K;\n',
+    "src/bots/d.ts": 'export const d = (kv: Deno.Kv) => kv.get(["meta", "probe"]);\n',
+    "src/bots/e.ts": "export const e = () => Deno.openKv();\n",
+  });
+  const problems = await checkTree(root);
+  assert.ok(
+    problems.includes("src/bots/c.ts imports src/storage/keys.ts: only storage builds KV keys"),
+  );
+  assert.ok(problems.includes("src/bots/d.ts:1 uses Deno KV: only storage touches it"));
+  assert.ok(problems.includes("src/bots/e.ts:1 uses Deno KV: only storage touches it"));
+});
+
 Deno.test("layers: this project's tree passes", async () => {
   assert.deepEqual(await checkTree(new URL("..", import.meta.url).pathname), []);
 });

@@ -27,6 +27,7 @@ import type { SetAsideUpdate, StorageTrouble } from "./storage/intake.ts";
 import { DurablePoller } from "./runtime/poller.ts";
 import { PollingSource, Supervisor } from "./runtime/supervisor.ts";
 import { WebhookServer } from "./runtime/webhook.ts";
+import { openDatabase } from "./storage/open.ts";
 import { kvPacerStore } from "./storage/pacer.ts";
 import { applyBootstrap, getSettings } from "./storage/settings.ts";
 import { type MenuBot, setCommandMenus } from "./services/setup/commands.ts";
@@ -69,7 +70,7 @@ const CRON_SETTLE_MS = 45_000;
  * plain sentence (the admin fixes KV_PATH), never a stack trace.
  */
 export async function openKv(path: string | null): Promise<Deno.Kv> {
-  if (path === null) return await Deno.openKv();
+  if (path === null) return await openDatabase(null);
   const local = path !== ":memory:" && !/^https?:\/\//.test(path);
   try {
     if (local) {
@@ -78,10 +79,7 @@ export async function openKv(path: string | null): Promise<Deno.Kv> {
       const st = await Deno.stat(path).catch(() => null);
       if (st?.isDirectory) throw new Error("it is a folder, not a file");
     }
-    const kv = await Deno.openKv(path);
-    // a file that is not a database opens lazily: the first read tells
-    await kv.get(["meta", "probe"]);
-    return kv;
+    return await openDatabase(path);
   } catch (e) {
     throw new ConfigError(`Cannot open the database at KV_PATH=${path}: ${kvReason(e)}`);
   }

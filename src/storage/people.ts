@@ -4,6 +4,7 @@
  * @module
  */
 import type { Client, Manager } from "../domain/records.ts";
+import type { Ticket } from "../domain/ticket.ts";
 import { K } from "./keys.ts";
 import { CONFLICT, retryKv } from "./retry.ts";
 
@@ -56,6 +57,20 @@ export async function patchClient(
   });
 }
 
+/** Reads the clients of some tickets at once. */
+export async function clientsOf(
+  kv: Deno.Kv,
+  tickets: readonly Ticket[],
+): Promise<Map<number, Client>> {
+  const ids = [...new Set(tickets.map((tk) => tk.clientId))];
+  const out = new Map<number, Client>();
+  for (let i = 0; i < ids.length; i += 10) {
+    const entries = await kv.getMany<Client[]>(ids.slice(i, i + 10).map((id) => K.client(id)));
+    for (const e of entries) if (e.value) out.set(e.value.id, e.value);
+  }
+  return out;
+}
+
 /** Every client, by id. */
 export async function listClients(kv: Deno.Kv): Promise<Client[]> {
   const out: Client[] = [];
@@ -85,6 +100,11 @@ export async function listAdmins(kv: Deno.Kv): Promise<number[]> {
   const out: number[] = [];
   for await (const e of kv.list({ prefix: K.admins() })) out.push(e.key[1] as number);
   return out;
+}
+
+/** Whether `id` is an admin added in the settings bot. */
+export async function isStoredAdmin(kv: Deno.Kv, id: number): Promise<boolean> {
+  return (await kv.get(K.admin(id))).versionstamp !== null;
 }
 
 /** Adds an admin, with their name and username when they are known already. */

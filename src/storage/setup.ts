@@ -11,7 +11,6 @@ import type { Ticket, TicketEvent } from "../domain/ticket.ts";
 import type { MessageRecord } from "../domain/records.ts";
 import { K } from "./keys.ts";
 import { getClient } from "./people.ts";
-import { SK } from "./setup_keys.ts";
 import { listEvents, listMessages, ticketsByClient } from "./tickets.ts";
 import { listHeld } from "./drafts.ts";
 import { CONFLICT, retryKv } from "./retry.ts";
@@ -26,13 +25,13 @@ export interface Wait {
 
 /** Reads what the admin's next text means. */
 export async function getWait(kv: Deno.Kv, adminId: number): Promise<Wait | null> {
-  return (await kv.get<Wait>(SK.wait(adminId))).value;
+  return (await kv.get<Wait>(K.setupWait(adminId))).value;
 }
 
 /** Sets (or with null clears) what the admin's next text means; forgotten after a day. */
 export async function setWait(kv: Deno.Kv, adminId: number, wait: Wait | null): Promise<void> {
-  if (wait) await kv.set(SK.wait(adminId), wait, { expireIn: DAY_MS });
-  else await kv.delete(SK.wait(adminId));
+  if (wait) await kv.set(K.setupWait(adminId), wait, { expireIn: DAY_MS });
+  else await kv.delete(K.setupWait(adminId));
 }
 
 /** An admin's language, remembered so the bot can write to them first. */
@@ -43,14 +42,14 @@ export interface AdminSeen {
 
 /** Remembers an admin's language. */
 export async function rememberAdmin(kv: Deno.Kv, id: number, lang: Lang, at: number) {
-  const cur = (await kv.get<AdminSeen>(SK.adminSeen(id))).value;
-  if (cur?.lang !== lang) await kv.set(SK.adminSeen(id), { lang, at });
+  const cur = (await kv.get<AdminSeen>(K.setupAdminSeen(id))).value;
+  if (cur?.lang !== lang) await kv.set(K.setupAdminSeen(id), { lang, at });
 }
 
 /** Admins who have written to the settings bot, with their languages. */
 export async function seenAdmins(kv: Deno.Kv): Promise<Map<number, Lang>> {
   const out = new Map<number, Lang>();
-  for await (const e of kv.list<AdminSeen>({ prefix: SK.adminSeenAll() })) {
+  for await (const e of kv.list<AdminSeen>({ prefix: K.setupAdminSeenAll() })) {
     out.set(e.key[1] as number, e.value.lang);
   }
   return out;
@@ -96,7 +95,7 @@ export async function createInvite(
   const code = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
     .replace(/=+$/, "");
   const inv: ManagerInvite = { code, by, at, expiresAt: at + ttlMs };
-  await kv.set(SK.invite(code), inv, { expireIn: ttlMs });
+  await kv.set(K.setupInvite(code), inv, { expireIn: ttlMs });
   return inv;
 }
 
@@ -110,9 +109,9 @@ export async function consumeInvite(
   at: number,
 ): Promise<ManagerInvite | null> {
   return await retryKv("use the invite", async () => {
-    const entry = await kv.get<ManagerInvite>(SK.invite(code));
+    const entry = await kv.get<ManagerInvite>(K.setupInvite(code));
     if (!entry.value) return null;
-    const res = await kv.atomic().check(entry).delete(SK.invite(code)).commit();
+    const res = await kv.atomic().check(entry).delete(K.setupInvite(code)).commit();
     if (!res.ok) return CONFLICT;
     return entry.value.expiresAt > at ? entry.value : null;
   }, { exhausted: () => null });
@@ -127,18 +126,18 @@ export interface ChannelOffer {
 
 /** Remembers a channel offer (a week). */
 export async function putOffer(kv: Deno.Kv, offer: ChannelOffer): Promise<void> {
-  await kv.set(SK.offer(offer.chatId), offer, { expireIn: 7 * DAY_MS });
+  await kv.set(K.setupOffer(offer.chatId), offer, { expireIn: 7 * DAY_MS });
 }
 
 /** Forgets a channel offer (the bot left, or the channel was chosen). */
 export async function dropOffer(kv: Deno.Kv, chatId: number): Promise<void> {
-  await kv.delete(SK.offer(chatId));
+  await kv.delete(K.setupOffer(chatId));
 }
 
 /** Channel offers, oldest first. */
 export async function listOffers(kv: Deno.Kv): Promise<ChannelOffer[]> {
   const out: ChannelOffer[] = [];
-  for await (const e of kv.list<ChannelOffer>({ prefix: SK.offers() })) out.push(e.value);
+  for await (const e of kv.list<ChannelOffer>({ prefix: K.setupOffers() })) out.push(e.value);
   return out.sort((a, b) => a.at - b.at);
 }
 

@@ -135,7 +135,8 @@ export function markInbox(op: Deno.AtomicOperation, marks: InboxMark[], at: numb
   }
 }
 
-async function alreadyProcessed(kv: Deno.Kv, marks: InboxMark[]): Promise<boolean> {
+/** Whether any of the updates was processed already (its mark is in the inbox). */
+export async function alreadyProcessed(kv: Deno.Kv, marks: InboxMark[]): Promise<boolean> {
   if (marks.length === 0) return false;
   const entries = await kv.getMany(marks.map((m) => K.inbox(m.bot, m.updateId)));
   return entries.some((e) => e.versionstamp !== null);
