@@ -7,6 +7,7 @@
  */
 import { type Bot, BotError, GrammyError } from "grammy";
 import type { Update } from "grammy/types";
+import { KeyedChain } from "../chain.ts";
 import type { Clock } from "../clock.ts";
 import { isRetryable } from "../services/update_failure.ts";
 import { type Logger, redact } from "../log.ts";
@@ -98,7 +99,7 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
 /** Polls one bot durably. */
 export class DurablePoller {
   readonly #o: Required<PollerOptions>;
-  readonly #chains = new Map<string, Promise<void>>();
+  readonly #chains = new KeyedChain();
   readonly #inFlight = new Set<Promise<void>>();
   #abort: AbortController | null = null;
   #loop: Promise<void> | null = null;
@@ -322,16 +323,10 @@ export class DurablePoller {
   /** Queues an update behind the earlier ones of its chat; waits only for a free slot. */
   async #dispatch(u: Update): Promise<void> {
     await this.#acquire();
-    const key = chatKeyOf(u);
-    const prev = this.#chains.get(key) ?? Promise.resolve();
-    const run = prev.then(async () => {
+    const run = this.#chains.run(chatKeyOf(u), async () => {
       if (await this.#handle(u)) this.#processed(u.update_id);
     }).finally(() => this.#release());
-    this.#chains.set(key, run);
     this.#inFlight.add(run);
-    void run.finally(() => {
-      this.#inFlight.delete(run);
-      if (this.#chains.get(key) === run) this.#chains.delete(key);
-    });
+    void run.finally(() => this.#inFlight.delete(run));
   }
 }

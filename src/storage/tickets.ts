@@ -14,7 +14,9 @@ import {
 } from "../domain/ticket.ts";
 import { NotFoundError } from "../errors.ts";
 import { groupCommit } from "./commit_batcher.ts";
+import { KeyedChain } from "../chain.ts";
 import { K } from "./keys.ts";
+import { kvState } from "./kv_state.ts";
 import { CONFLICT, KV_ATTEMPTS, retryKv } from "./retry.ts";
 
 /** Largest text kept inline in a message record; longer texts are split into parts. */
@@ -182,7 +184,7 @@ export async function changeTicket<R>(
 }
 
 /** Serializes ticket creation per KV handle, so one process does not fight itself. */
-const creationQueues = new WeakMap<Deno.Kv, Promise<unknown>>();
+const creations = kvState(() => new KeyedChain());
 
 /** Input of {@linkcode createTicket}. */
 export interface CreateTicket<R> {
@@ -202,10 +204,7 @@ export function createTicket<R = undefined>(
   kv: Deno.Kv,
   input: CreateTicket<R>,
 ): Promise<{ ok: true; ticket: Ticket; result: R | undefined } | { ok: false; reason: string }> {
-  const prev = creationQueues.get(kv) ?? Promise.resolve();
-  const run = prev.then(() => createNow(kv, input));
-  creationQueues.set(kv, run.catch(() => {}));
-  return run;
+  return creations(kv).run("ticket", () => createNow(kv, input));
 }
 
 async function createNow<R>(
