@@ -256,18 +256,22 @@ function fillOf(ws: Worksheet, row: number, header: string): string | undefined 
   return fill && fill.type === "pattern" ? fill.fgColor?.argb : undefined;
 }
 
+/** The seeded week: Friday 9 Jan to Friday 16 Jan inclusive, Moscow. */
+function knownWeek() {
+  return periodOfDates(
+    { year: 2026, month: 1, day: 9 },
+    { year: 2026, month: 1, day: 16 },
+    "Europe/Moscow",
+    true,
+  );
+}
+
 Deno.test("report: figures of a known week, cell by cell", async () => {
   const kv = await Deno.openKv(":memory:");
   const dir = await Deno.makeTempDir();
   try {
     await seed(kv);
-    // Friday 9 Jan to Friday 16 Jan inclusive, Moscow.
-    const period = periodOfDates(
-      { year: 2026, month: 1, day: 9 },
-      { year: 2026, month: 1, day: 16 },
-      "Europe/Moscow",
-      true,
-    );
+    const period = knownWeek();
     assert.equal(period.from, msk("2026-01-09T00:00"));
     assert.equal(period.to, msk("2026-01-17T00:00"));
     const out = `${dir}/report.xlsx`;
@@ -490,12 +494,7 @@ Deno.test("report: ratings at or under the admins' low-rating threshold stand ou
   const dir = await Deno.makeTempDir();
   try {
     await seed(kv);
-    const period = periodOfDates(
-      { year: 2026, month: 1, day: 9 },
-      { year: 2026, month: 1, day: 16 },
-      "Europe/Moscow",
-      true,
-    );
+    const period = knownWeek();
     const fills = async (lowRating: number) => {
       const out = `${dir}/low${lowRating}.xlsx`;
       await buildReport(kv, { ...period, settings: { ...settings, lowRating }, out, now: NOW });
