@@ -11,7 +11,8 @@ import { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import { chatKeyOf } from "../src/runtime/poller.ts";
 import { getTicket } from "../src/storage/tickets.ts";
-import { type Sandbox, startSandbox, waitUntil } from "../scripts/sandbox.ts";
+import { type Sandbox, startSandbox } from "../scripts/sandbox.ts";
+import { until as waitUntil } from "../scripts/until.ts";
 import { fig, type Figure, percentile, until } from "./common.ts";
 
 /** Opens one ticket per client through the client bot; returns thread roots by client id. */

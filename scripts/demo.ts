@@ -11,7 +11,8 @@ import { createLogger } from "../src/log.ts";
 import { transferTicket } from "../src/services/lifecycle.ts";
 import { getTicket } from "../src/storage/tickets.ts";
 import { writeDemoReport } from "./demo_report.ts";
-import { type Sandbox, startSandbox, waitUntil } from "./sandbox.ts";
+import { type Sandbox, startSandbox } from "./sandbox.ts";
+import { until } from "./until.ts";
 
 const exitAtEnd = Deno.args.includes("--exit");
 const reportPath = (() => {
@@ -44,37 +45,37 @@ async function play(s: Sandbox): Promise<void> {
   const lastButton = (u: { id: number }, data: string) =>
     view(u).findLast((m) => JSON.stringify(m.replyMarkup ?? "").includes(data));
   const press = async (u: { id: number }, data: string) => {
-    await waitUntil(() => lastButton(u, data) !== undefined, `button ${data}`);
+    await until(() => lastButton(u, data) !== undefined, `button ${data}`);
     emu.userPressButton(u.id, bot, lastButton(u, data)!.id, data);
   };
   const rootOf = async (n: number) => {
-    await waitUntil(async () => (await getTicket(s.kv, n))?.threadId != null, `thread of #${n}`);
+    await until(async () => (await getTicket(s.kv, n))?.threadId != null, `thread of #${n}`);
     return (await getTicket(s.kv, n))!.threadId!;
   };
 
   // morning: two customers write
   emu.userStartBot(anna.id, bot);
   emu.userStartBot(ben.id, bot);
-  await waitUntil(() => view(anna).length >= 2 && view(ben).length >= 2, "greetings");
+  await until(() => view(anna).length >= 2 && view(ben).length >= 2, "greetings");
   emu.userSend(anna.id, bot, { text: "/new" });
   await press(anna, "c:topic:0");
-  await waitUntil(
+  await until(
     () => view(anna).some((m) => /Тема: Оплата/.test(m.text ?? "")),
     "question prompt",
   );
   emu.userSend(anna.id, bot, { text: "Оплатила заказ 1042, а статус «не оплачен»." });
-  await waitUntil(() => view(anna).some((m) => /#1/.test(m.text ?? "")), "ticket #1");
+  await until(() => view(anna).some((m) => /#1/.test(m.text ?? "")), "ticket #1");
   emu.userSend(anna.id, bot, { photo: { sizeBytes: 180_000 }, caption: "Скриншот оплаты" });
 
   emu.userSend(ben.id, bot, { text: "Hi! Where is my order 2077?" });
   await press(ben, "c:topic:1");
-  await waitUntil(() => view(ben).some((m) => /#2/.test(m.text ?? "")), "ticket #2");
+  await until(() => view(ben).some((m) => /#2/.test(m.text ?? "")), "ticket #2");
   emu.userSend(ben.id, bot, { document: { fileName: "receipt.pdf", sizeBytes: 240_000 } });
 
   // managers answer in the comments
   const root1 = await rootOf(1);
   const root2 = await rootOf(2);
-  await waitUntil(() => emu.threadView(s.groupId, root1).length >= 3, "Anna's photo in the thread");
+  await until(() => emu.threadView(s.groupId, root1).length >= 3, "Anna's photo in the thread");
   emu.userSend(maria.id, s.groupId, { text: "Анна, здравствуйте! Проверяю платёж." }, {
     replyTo: root1,
   });
@@ -83,7 +84,7 @@ async function play(s: Sandbox): Promise<void> {
   });
   const post2 = (await getTicket(s.kv, 2))!.postId!;
   emu.userPressButton(ivan.id, s.channelId, post2, "p:take:2");
-  await waitUntil(
+  await until(
     () => emu.threadView(s.groupId, root2).length >= 3,
     "Ben's document in the thread",
   );
@@ -96,16 +97,16 @@ async function play(s: Sandbox): Promise<void> {
   });
 
   // Maria hands ticket #1 to Ivan, who closes it; Anna rates
-  await waitUntil(() => view(anna).some((m) => /Проверяю/.test(m.text ?? "")), "Maria's answer");
+  await until(() => view(anna).some((m) => /Проверяю/.test(m.text ?? "")), "Maria's answer");
   await transferTicket(s.app.deps, 1, { role: "manager", id: maria.id }, ivan.id);
   emu.userSend(ivan.id, s.groupId, { text: "Платёж прошёл, статус обновлён. Спасибо!" }, {
     replyTo: root1,
   });
-  await waitUntil(() => view(anna).some((m) => /Платёж прошёл/.test(m.text ?? "")), "answer");
+  await until(() => view(anna).some((m) => /Платёж прошёл/.test(m.text ?? "")), "answer");
   const post1 = (await getTicket(s.kv, 1))!.postId!;
   emu.userPressButton(ivan.id, s.channelId, post1, "p:close:1");
   await press(anna, "c:rate:1:5");
-  await waitUntil(
+  await until(
     () => view(anna).some((m) => /комментарием/.test(m.text ?? "")),
     "comment invite",
   );
@@ -113,25 +114,25 @@ async function play(s: Sandbox): Promise<void> {
   emu.userSend(anna.id, bot, { text: "Быстро разобрались!" }, { replyTo: invite.id });
 
   // Ben closes his ticket himself, rates, then writes again and reopens it
-  await waitUntil(() => view(ben).some((m) => /RB123456789/.test(m.text ?? "")), "tracking");
+  await until(() => view(ben).some((m) => /RB123456789/.test(m.text ?? "")), "tracking");
   emu.userSend(ben.id, bot, { text: "/tickets" });
   await press(ben, "c:close:2");
   await press(ben, "c:rate:2:4");
-  await waitUntil(
+  await until(
     () => view(ben).some((m) => /with a comment/.test(m.text ?? "")),
     "comment invite",
   );
   emu.userSend(ben.id, bot, { text: "/help" });
   emu.userSend(ben.id, bot, { text: "Tracking says 'returned to sender'?!" });
   await press(ben, "c:held_reopen:2");
-  await waitUntil(
+  await until(
     () => emu.threadView(s.groupId, root2).some((m) => /returned to sender/.test(m.text ?? "")),
     "reopened ticket's message",
   );
   emu.userSend(ivan.id, s.groupId, { text: "Checking with the courier right now." }, {
     replyTo: root2,
   });
-  await waitUntil(() => view(ben).some((m) => /courier/.test(m.text ?? "")), "courier answer");
+  await until(() => view(ben).some((m) => /courier/.test(m.text ?? "")), "courier answer");
   await s.app.deps.outbox.idle();
 
   print("Anna's chat with the client bot", view(anna));

@@ -9,6 +9,7 @@
 import { serviceWorld } from "./service_world.ts";
 import { startEmulator, type ViewMessage } from "../src/emulator/mod.ts";
 import { K } from "../src/storage/keys.ts";
+import { until } from "./until.ts";
 
 /** Options of {@linkcode runRestarts}. */
 export interface RestartOptions {
@@ -34,14 +35,6 @@ export interface KillStats {
   repeated: number;
   /** 429 answers Telegram gave that process (all its bots). */
   r429: number;
-}
-
-async function until(cond: () => boolean, what: string, timeoutMs = 60_000) {
-  const end = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

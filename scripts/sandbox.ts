@@ -131,16 +131,3 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     },
   };
 }
-
-/** Waits until `cond` holds, polling every few milliseconds. */
-export async function waitUntil(
-  cond: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  while (!(await cond())) {
-    if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -16,7 +16,7 @@ import { autoOpen } from "./services/setup/open.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { type Logger, redact } from "./log.ts";
-import type { ServiceDeps } from "./services/deps.ts";
+import type { BotKind, ServiceDeps } from "./services/deps.ts";
 import type { Api } from "grammy";
 import { AdminAlerts, fanOut } from "./services/admin_alerts.ts";
 import { watchSetup } from "./services/setup/watch.ts";
@@ -25,8 +25,9 @@ import { Outbox } from "./services/outbox.ts";
 import { type Limits, Pacer, TELEGRAM_LIMITS } from "./services/pacer.ts";
 import type { SetAsideUpdate, StorageTrouble } from "./storage/intake.ts";
 import { DurablePoller } from "./runtime/poller.ts";
-import { type BotKind, PollingSource, Supervisor } from "./runtime/supervisor.ts";
+import { PollingSource, Supervisor } from "./runtime/supervisor.ts";
 import { WebhookServer } from "./runtime/webhook.ts";
+import { openDatabase } from "./storage/open.ts";
 import { kvPacerStore } from "./storage/pacer.ts";
 import { applyBootstrap, getSettings } from "./storage/settings.ts";
 import { type MenuBot, setCommandMenus } from "./services/setup/commands.ts";
@@ -69,7 +70,7 @@ const CRON_SETTLE_MS = 45_000;
  * plain sentence (the admin fixes KV_PATH), never a stack trace.
  */
 export async function openKv(path: string | null): Promise<Deno.Kv> {
-  if (path === null) return await Deno.openKv();
+  if (path === null) return await openDatabase(null);
   const local = path !== ":memory:" && !/^https?:\/\//.test(path);
   try {
     if (local) {
@@ -78,10 +79,7 @@ export async function openKv(path: string | null): Promise<Deno.Kv> {
       const st = await Deno.stat(path).catch(() => null);
       if (st?.isDirectory) throw new Error("it is a folder, not a file");
     }
-    const kv = await Deno.openKv(path);
-    // a file that is not a database opens lazily: the first read tells
-    await kv.get(["meta", "probe"]);
-    return kv;
+    return await openDatabase(path);
   } catch (e) {
     throw new ConfigError(`Cannot open the database at KV_PATH=${path}: ${kvReason(e)}`);
   }

@@ -3,16 +3,9 @@ import { startEmulator, type ViewMessage } from "../src/emulator/mod.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import { putManager } from "../src/storage/people.ts";
 import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
+import { until } from "../scripts/until.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
-
-async function until(cond: () => boolean, what: string, timeoutMs = 30_000) {
-  const end = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 Deno.test({
   name:

@@ -22,6 +22,7 @@ import { putManager } from "../src/storage/people.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import type { SetAsideUpdate, StorageTrouble } from "../src/storage/intake.ts";
 import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
+import { until as untilShared } from "../scripts/until.ts";
 
 /** Options of {@linkcode startWorld}. */
 export interface WorldOptions {
@@ -189,15 +190,10 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
   for (const p of pollers) p.start();
   await Promise.all(pollers.map((p) => p.polling));
 
-  const until = async (
-    cond: () => boolean | Promise<boolean>,
-    what: string,
-    timeoutMs = 20_000,
-  ) => {
-    const end = performance.now() + timeoutMs;
-    while (!(await cond())) {
-      if (performance.now() > end) {
-        // what a failure in CI needs to be understood: the last calls and what waits to be sent
+  const until = (cond: () => boolean | Promise<boolean>, what: string, timeoutMs?: number) =>
+    untilShared(cond, what, timeoutMs, {
+      // what a failure in CI needs to be understood: the last calls and what waits to be sent
+      onTimeout: async () => {
         const last = (id: number) =>
           emu.calls(id).filter((c) => c.method !== "getUpdates").slice(-6)
             .map((c) => `${c.method} ${c.ok ? "ok" : `${c.errorCode} ${c.description}`}`);
@@ -208,11 +204,8 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
           null,
           1,
         ));
-        throw new Error(`Timed out waiting for ${what}`);
-      }
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
+      },
+    });
 
   const { getTicket } = await import("../src/storage/tickets.ts");
   return {

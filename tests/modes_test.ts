@@ -8,17 +8,10 @@ import { putManager } from "../src/storage/people.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import { getTicket } from "../src/storage/tickets.ts";
 import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
+import { until } from "../scripts/until.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 const SCALE = 0.01;
-
-async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 15_000) {
-  const end = performance.now() + ms;
-  while (!(await cond())) {
-    if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 15));
-  }
-}
 
 function freePort(): number {
   const l = Deno.listen({ port: 0, hostname: "127.0.0.1" });

@@ -16,6 +16,7 @@ import { TELEGRAM_LIMITS } from "../src/services/pacer.ts";
 import { type Settings } from "../src/domain/settings.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
+import { until } from "../scripts/until.ts";
 
 /** A bot in the emulator. */
 export interface EmuBot {
@@ -69,8 +70,6 @@ export interface SettingsWorld {
   stop(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Starts the emulator and the service around an in-memory KV. */
 export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<SettingsWorld> {
   const emu = await startEmulator({ timeScale: 0.01 });
@@ -119,17 +118,6 @@ export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<
       ...(o.clock ? { clock: o.clock } : {}),
     },
   );
-  const until = async (
-    cond: () => boolean | Promise<boolean>,
-    what: string,
-    timeoutMs = 20_000,
-  ) => {
-    const end = performance.now() + timeoutMs;
-    while (!(await cond())) {
-      if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
-      await sleep(10);
-    }
-  };
   const view = (userId = owner.id) => {
     try {
       return emu.view(userId, settingsBot.id);

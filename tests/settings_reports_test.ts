@@ -4,7 +4,7 @@ import { managerReplied } from "../src/domain/ticket.ts";
 import { defaultCronJobs } from "../src/jobs.ts";
 import { getSettings, updateSettings } from "../src/storage/settings.ts";
 import { changeTicket, createTicket } from "../src/storage/tickets.ts";
-import ExcelJS from "exceljs";
+import ExcelJS from "../src/services/report/excel.ts";
 import { periodOf } from "../src/services/report/period.ts";
 import { runningSettings, startSettingsWorld } from "./settings_harness.ts";
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Lang } from "../i18n/mod.ts";
+import type { Lang } from "./lang.ts";
 
 /** A customer who wrote to the client bot. */
 export interface Client {

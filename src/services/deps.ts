@@ -17,6 +17,31 @@ export interface BotApis {
   manager: Api | null;
 }
 
+/** The two bots the supervisor runs (the settings bot runs always). */
+export type BotKind = "client" | "manager";
+
+/** What an admin sees of a bot in /status. */
+export interface BotStatus {
+  kind: BotKind;
+  state: "missing" | "starting" | "setup" | "running" | "stopped" | "error";
+  username: string | null;
+  id: number | null;
+  lastError: string | null;
+  lastUpdateAt: number | null;
+}
+
+/** What the settings bot may do with the other bots. */
+export interface BotControl {
+  /** Current state of both bots. */
+  status(): Promise<BotStatus[]>;
+  /** (Re)starts a bot with the token now in the settings. */
+  restart(kind: BotKind): Promise<BotStatus>;
+  /** Stops a bot until it is restarted. */
+  stop(kind: BotKind): Promise<void>;
+  /** The running bots' APIs (for sending). */
+  apis(): BotApis;
+}
+
 /** Shared dependencies of the services. */
 export interface ServiceDeps {
   kv: Deno.Kv;

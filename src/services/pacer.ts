@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { KeyedChain } from "../chain.ts";
 import type { PacerSnapshot } from "../storage/pacer.ts";
 
 export type { PacerSnapshot };
@@ -124,7 +125,7 @@ export interface PacerOptions {
 export class Pacer {
   readonly #limits: Limits;
   readonly #windows = new Map<string, Window>();
-  readonly #chains = new Map<string, Promise<void>>();
+  readonly #chains = new KeyedChain();
   readonly #now: () => number;
   readonly #wall: () => number;
   readonly #store: PacerStore | null;
@@ -256,9 +257,7 @@ export class Pacer {
   #book(bot: string, chatId: number, n: number): Promise<Slot> {
     const slot: Slot = { t: Infinity };
     if (!Number.isFinite(this.#limits.groupPerWindow)) return Promise.resolve(slot);
-    const key = `${bot}:${chatId}`;
-    const prev = this.#chains.get(key) ?? Promise.resolve();
-    const mine = prev.then(async () => {
+    return this.#chains.run(`${bot}:${chatId}`, async () => {
       const chat = this.#window(bot, chatId, chatId > 0);
       const global = this.#window(bot, "global", false);
       for (;;) {
@@ -271,12 +270,7 @@ export class Pacer {
         }
         await sleep(wait);
       }
-    });
-    this.#chains.set(key, mine);
-    void mine.finally(() => {
-      if (this.#chains.get(key) === mine) this.#chains.delete(key);
-    });
-    return mine.then(() => slot);
+    }).then(() => slot);
   }
 
   /** Telegram answered 429 for this chat: hold it for `retryAfterSec` Telegram seconds. */

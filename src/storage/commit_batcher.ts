@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { kvState } from "./kv_state.ts";
 
 /** Adds one member's checks and mutations to an operation. */
 export type Apply = (op: Deno.AtomicOperation) => void;
@@ -78,14 +79,12 @@ class Batcher {
   }
 }
 
-const batchers = new WeakMap<Deno.Kv, Batcher>();
+const batcherOf = kvState((kv) => new Batcher(kv));
 
 /**
  * Commits `apply`'s operation, possibly together with others of other scopes; resolves to its
  * `ok`. Everything that reads and writes the same records must use the same scope.
  */
 export function groupCommit(kv: Deno.Kv, scope: string, apply: Apply): Promise<boolean> {
-  let b = batchers.get(kv);
-  if (!b) batchers.set(kv, b = new Batcher(kv));
-  return b.commit(scope, apply);
+  return batcherOf(kv).commit(scope, apply);
 }

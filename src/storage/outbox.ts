@@ -7,6 +7,7 @@ import type { Lane, MessageRecord, MsgAddr, OutboxJob } from "../domain/records.
 import type { Ticket } from "../domain/ticket.ts";
 import { groupCommit } from "./commit_batcher.ts";
 import { K } from "./keys.ts";
+import { CONFLICT, retryKv } from "./retry.ts";
 
 /** The first job waiting in a lane, with its versionstamp. */
 export async function headJob(
@@ -124,14 +125,15 @@ async function prepare(kv: Deno.Kv, c: Completion): Promise<(op: Deno.AtomicOper
  * copy → record index), in one atomic operation.
  */
 export async function completeJob(kv: Deno.Kv, c: Completion): Promise<void> {
-  for (;;) {
+  return await retryKv(`complete job ${c.job.key.join("/")}`, async () => {
     const apply = await prepare(kv, c);
     const op = kv.atomic();
     apply(op);
     if ((await op.commit()).ok) return;
     const still = await kv.get(c.job.key);
     if (still.versionstamp !== c.job.versionstamp) return; // someone else completed it
-  }
+    return CONFLICT;
+  });
 }
 
 /**
@@ -142,13 +144,6 @@ export async function completeJobBatched(kv: Deno.Kv, c: Completion): Promise<vo
   const apply = await prepare(kv, c);
   if (await groupCommit(kv, `ticket:${c.job.value.ticket}`, apply)) return;
   await completeJob(kv, c);
-}
-
-/** Adds jobs outside of a ticket change (notices of the service). */
-export async function addJobs(kv: Deno.Kv, jobs: OutboxJob[]): Promise<void> {
-  const op = kv.atomic();
-  for (const j of jobs) op.set(K.outbox(j.ticket, j.lane, j.seq), j);
-  await op.commit();
 }
 
 /**

@@ -49,11 +49,5 @@ export function createManagerBot(token: string, deps: BotDeps): Bot {
   bot.use(cannedReplies(deps));
   bot.use(notificationSettings(deps));
   bot.use(deskHelp(deps));
-  bot.catch((err) => {
-    deps.log.error("manager bot update failed", {
-      update: err.ctx.update.update_id,
-      err: err.error,
-    });
-  });
   return bot;
 }

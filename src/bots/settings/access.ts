@@ -12,7 +12,7 @@ import { redeemClaim } from "../../storage/claim.ts";
 import { getWait, rememberAdmin } from "../../storage/setup.ts";
 import { parseButton } from "./buttons.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 
 /**
  * The admin gate: `features` run only for an admin in a private chat, with the context

@@ -9,7 +9,7 @@ import { addAdmin, getAdmin, listAdmins } from "../../storage/people.ts";
 import { removeAdmin } from "../../storage/setup.ts";
 import { btn, intArg } from "./buttons.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { personOf } from "./managers.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
 

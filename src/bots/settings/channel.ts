@@ -13,7 +13,7 @@ import { getSettings } from "../../storage/settings.ts";
 import { listOffers, seenAdmins } from "../../storage/setup.ts";
 import { btn, intArg } from "./buttons.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { problemLines, showStatus } from "./status.ts";
 import { ask, done, onButton, onInput, say } from "./ui.ts";
 

@@ -12,7 +12,7 @@ import { getClient, listClients } from "../../storage/people.ts";
 import { ticketsByClient } from "../../storage/tickets.ts";
 import { btn, intArg } from "./buttons.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
 
 async function findClient(deps: SettingsBotDeps, text: string): Promise<number | null> {

@@ -20,7 +20,7 @@ import type { TextKey } from "../../i18n/mod.ts";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
 import { btn } from "./buttons.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
 
 /** The fields of this section, as used in button data. */

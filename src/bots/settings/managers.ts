@@ -20,7 +20,7 @@ import { personName } from "../../services/post.ts";
 import { getManager } from "../../storage/people.ts";
 import { btn, intArg } from "./buttons.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { joinText } from "./in_manager_bot.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
 

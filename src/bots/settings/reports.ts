@@ -15,7 +15,7 @@ import {
 import { getSettings, updateSettings } from "../../storage/settings.ts";
 import { btn } from "./buttons.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
 
 const PERIODS: PeriodKind[] = ["this_week", "last_week", "this_month", "last_month"];

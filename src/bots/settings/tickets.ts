@@ -13,7 +13,7 @@ import { getSettings } from "../../storage/settings.ts";
 import { getTicket } from "../../storage/tickets.ts";
 import { btn, intArg } from "./buttons.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
 
 async function showTicket(deps: SettingsBotDeps, ctx: SCtx, n: number): Promise<void> {

@@ -7,7 +7,7 @@
  * @module
  */
 import { Composer, InlineKeyboard } from "grammy";
-import type { BotKind } from "../../runtime/supervisor.ts";
+import type { BotKind } from "../../services/deps.ts";
 import {
   applyToken,
   type BotIdentity,
@@ -20,7 +20,7 @@ import { runDoctor } from "../../services/setup/doctor.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { btn, kindArg } from "./buttons.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { problemLines, showStatus } from "./status.ts";
 import { ask, done, onButton, say } from "./ui.ts";
 

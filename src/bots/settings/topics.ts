@@ -8,7 +8,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
 import { btn, indexArg } from "./buttons.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
 
 /** Most topics offered (the client bot's buttons index them 0…99). */

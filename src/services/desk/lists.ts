@@ -8,7 +8,7 @@ import type { Client } from "../../domain/records.ts";
 import type { Settings } from "../../domain/settings.ts";
 import type { Ticket } from "../../domain/ticket.ts";
 import { type Lang, t } from "../../i18n/mod.ts";
-import { K } from "../../storage/keys.ts";
+import { clientsOf } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { ticketsByStatus } from "../../storage/tickets.ts";
 import type { ServiceDeps } from "../deps.ts";
@@ -68,20 +68,6 @@ export async function openTickets(
       ? isLate(tk, settings, now)
       : true;
   return [...open, ...working].filter(keep).sort(byActivity);
-}
-
-/** Reads the clients of some tickets at once. */
-export async function clientsOf(
-  kv: Deno.Kv,
-  tickets: readonly Ticket[],
-): Promise<Map<number, Client>> {
-  const ids = [...new Set(tickets.map((tk) => tk.clientId))];
-  const out = new Map<number, Client>();
-  for (let i = 0; i < ids.length; i += 10) {
-    const entries = await kv.getMany<Client[]>(ids.slice(i, i + 10).map((id) => K.client(id)));
-    for (const e of entries) if (e.value) out.set(e.value.id, e.value);
-  }
-  return out;
 }
 
 /** One ticket as a line of a list (HTML). */

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { KeyedChain } from "../../chain.ts";
 import { GrammyError } from "grammy";
 import type { SlaThreshold } from "../../domain/sla.ts";
 import type { Manager } from "../../domain/records.ts";
@@ -171,8 +172,7 @@ export async function notifyEvent(deps: Helpdesk, e: HelpdeskEvent): Promise<num
  */
 export class DeskNotifier implements Notifier {
   readonly #deps: Helpdesk;
-  #chain: Promise<void> = Promise.resolve();
-  #pending = 0;
+  readonly #chain = new KeyedChain();
 
   constructor(deps: Helpdesk) {
     this.#deps = deps;
@@ -180,15 +180,13 @@ export class DeskNotifier implements Notifier {
 
   /** Queues the event for delivery. */
   notify(e: HelpdeskEvent): void {
-    this.#pending++;
-    this.#chain = this.#chain
-      .then(() => notifyEvent(this.#deps, e))
-      .then(() => {}, (err) => this.#deps.log.error("notification failed", { event: e, err }))
-      .finally(() => this.#pending--);
+    void this.#chain.run("events", () =>
+      notifyEvent(this.#deps, e)
+        .then(() => {}, (err) => this.#deps.log.error("notification failed", { event: e, err })));
   }
 
   /** Resolves when every queued event has been handled. */
-  async idle(): Promise<void> {
-    while (this.#pending > 0) await this.#chain;
+  idle(): Promise<void> {
+    return this.#chain.idle();
   }
 }

@@ -29,6 +29,7 @@ import { SettingsTimeline } from "../../domain/settings_timeline.ts";
 import { listSettingsChanges, type SettingsChange } from "../../storage/settings.ts";
 import { listManagers } from "../../storage/people.ts";
 import { lastTicketNumber, readClients, scanTicketHistories } from "../../storage/report_scan.ts";
+import { postLink, threadLink } from "../desk/format.ts";
 import { LABELS, type Labels, type ReportLang } from "./labels.ts";
 import { ZoneClock } from "./period.ts";
 import { type ChartData, renderChart } from "./chart.ts";
@@ -141,21 +142,12 @@ export function headlineOf(s: ReportSummary): Headline {
  * member of the group), else the channel post `https://t.me/c/<channel>/<post>`. Only
  * supergroups and channels (ids starting -100) have such links; null otherwise.
  */
-export function threadLink(
+export function ticketLink(
   settings: Pick<Settings, "groupId" | "channelId">,
   ticket: Pick<Ticket, "threadId" | "postId">,
 ): string | null {
-  const internal = (chatId: number | null) => {
-    const s = chatId === null ? "" : String(chatId);
-    return s.startsWith("-100") ? s.slice(4) : null;
-  };
-  const group = internal(settings.groupId);
-  if (group && ticket.threadId !== null) {
-    return `https://t.me/c/${group}/${ticket.threadId}?thread=${ticket.threadId}`;
-  }
-  const channel = internal(settings.channelId);
-  if (channel && ticket.postId !== null) return `https://t.me/c/${channel}/${ticket.postId}`;
-  return null;
+  return threadLink(settings.groupId, ticket.threadId) ??
+    postLink(settings.channelId, ticket.postId);
 }
 
 /** A name → value cache that forgets the least recently used entry beyond `limit`. */
@@ -191,8 +183,11 @@ function clientView(c: Client | undefined, id: number): ClientView {
   };
 }
 
-/** Column layout of the detail sheets; indexes into rows are named to keep them in step. */
-function detailColumns(l: Labels) {
+/**
+ * Column layout of the detail sheets; indexes into rows are named to keep them in step.
+ * Scores at or under `lowRating` (the admins' one threshold) stand out.
+ */
+function detailColumns(l: Labels, lowRating: number) {
   // Tickets
   const T = {
     number: 0,
@@ -280,7 +275,7 @@ function detailColumns(l: Labels) {
     { header: l.ticket, kind: "int" },
     { header: l.thread, kind: "link" },
     { header: l.cycle, kind: "int" },
-    { header: l.score, kind: "int", highlight: (r) => Number(r[3]) <= 2 },
+    { header: l.score, kind: "int", highlight: (r) => Number(r[3]) <= lowRating },
     { header: l.comment, kind: "text" },
     { header: l.ratedAt, kind: "date" },
     { header: l.closedAt, kind: "date" },
@@ -391,7 +386,7 @@ async function reportContext(kv: Deno.Kv, o: ReportOptions): Promise<ReportConte
   return {
     o,
     l,
-    cols: detailColumns(l),
+    cols: detailColumns(l, o.settings.lowRating),
     timeline: SettingsTimeline.fromLog(o.settings, changes),
     changes,
     managerName: (id) => id === null ? l.unassigned : managers.get(id)?.name ?? `#${id}`,
@@ -630,7 +625,7 @@ async function scanPeriod(
     const cycles = cycleMetrics(ticket, ctx.timeline, s, now, attributeCycles(ticket, events));
     const inPeriod = cycles.filter((c) => c.startedAt >= from && c.startedAt < to);
     if (inPeriod.length === 0) continue;
-    const url = threadLink(s, ticket);
+    const url = ticketLink(s, ticket);
     const link: SpillCell = url ? [url, `#${ticket.number}`] : null;
     for (const c of inPeriod) {
       agg.addCycle(ticket.topic, c);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { BotControl } from "../../runtime/supervisor.ts";
+import type { BotControl } from "../deps.ts";
 import type { Helpdesk } from "../relay.ts";
 
 /** Dependencies of the setup services. */
