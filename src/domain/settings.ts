@@ -45,8 +45,21 @@ export interface Settings {
   teamLang: "ru" | "en";
   texts: { greeting: LocalText; offHours: LocalText };
   reportSchedule: "off" | "daily" | "weekly" | "monthly";
+  /**
+   * How a new ticket gets its manager: `off` (the first reply takes it), `round_robin` among
+   * available managers, `least_open` (fewest open tickets), `topic` (the topic's group).
+   */
+  assignMode: AssignMode;
+  /** Groups of the `topic` mode: a topic's own name → ids of its managers. */
+  topicGroups: Record<string, number[]>;
   updatedAt: number;
 }
+
+/** Assignment rules of new tickets (see `Settings.assignMode`). */
+export type AssignMode = "off" | "round_robin" | "least_open" | "topic";
+
+/** Every assignment rule, in menu order. */
+export const ASSIGN_MODES: readonly AssignMode[] = ["off", "round_robin", "least_open", "topic"];
 
 const workday: Array<[number, number]> = [[9 * 60, 18 * 60]];
 
@@ -84,6 +97,8 @@ export function defaultSettings(): Settings {
     teamLang: "ru",
     texts: { greeting: {}, offHours: {} },
     reportSchedule: "off",
+    assignMode: "off",
+    topicGroups: {},
     updatedAt: 0,
   };
 }

@@ -81,7 +81,9 @@ export type TicketEventType =
   | "reopened"
   | "rated"
   /** Handed back to the team (its manager was removed); `fromManagerId` had it. */
-  | "unassigned";
+  | "unassigned"
+  /** Given to `managerId` by the assignment rule of the settings (actor: system). */
+  | "assigned";
 
 /** A recorded change: what, when, by whom, plus details of the change. */
 export interface TicketEvent {
@@ -193,6 +195,26 @@ export function take(ticket: Ticket, actor: Actor, at: number): Transition {
     ok: true,
     ticket: { ...ticket, managerId: actor.id, status: "in_progress", updatedAt: at },
     event: { type: "taken", at, actor, managerId: actor.id, fromManagerId: null },
+  };
+}
+
+/**
+ * The assignment rule gives an unassigned new ticket to a manager. The status stays open:
+ * nobody has answered yet, and the reaction clock runs on.
+ */
+export function assign(ticket: Ticket, managerId: number, at: number): Transition {
+  if (ticket.status === "closed") return { ok: false, reason: "closed" };
+  if (ticket.managerId !== null) return { ok: false, reason: "already_assigned" };
+  return {
+    ok: true,
+    ticket: { ...ticket, managerId, updatedAt: at },
+    event: {
+      type: "assigned",
+      at,
+      actor: { role: "system", id: 0 },
+      managerId,
+      fromManagerId: null,
+    },
   };
 }
 

@@ -143,4 +143,6 @@ export const en: Record<keyof typeof ru, string> = {
   reason_already_rated: "You have already rated ticket #{number}.",
   reason_bad_score: "The rating must be from 1 to 5.",
   reason_not_found: "Ticket #{number} not found.",
+  // team workflows (assignment, priority, waiting, search, merge, ready answers)
+  thread_assigned: "Assigned by the rule to {manager}.",
 };

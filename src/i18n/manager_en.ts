@@ -11,7 +11,7 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
     "/clients — clients, /find name|@username|id — search, /client id — a client's card\n" +
     "/block id [reason], /unblock id — block, unblock\n" +
     "/canned — canned answers, /canned_add name text, /canned_del name, /reply 12 name\n" +
-    "/settings — notifications\n\nIn a ticket's thread: /take /close /reopen /transfer @username /block /canned name",
+    "/settings — notifications, /away, /back — away and back\n\nIn a ticket's thread: /take /close /reopen /transfer @username /block /canned name",
   desk_bad_button: "This button is outdated or damaged. Open the list again.",
   desk_not_yours: "Ticket #{number} is handled by another manager: you cannot do this.",
   desk_unassigned: "unassigned",
@@ -138,4 +138,16 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
   desk_quiet_thread:
     "Ticket closed automatically: the client did not reply for {days} {days|day|days}.",
   desk_and_more: "… and {n} more",
+  // team workflows (assignment, priority, waiting, search, merge, ready answers)
+  desk_n_assigned: "📌 Ticket <b>#{number}</b> · {topic} is assigned to you\nClient: {client}",
+  desk_ev_assigned: "Assigned by the rule to {manager}",
+  desk_state_here: "You are available: new tickets can be assigned to you.",
+  desk_state_away:
+    "You are away: no new tickets are assigned to you, and the warnings of your tickets go to the others.",
+  desk_btn_away: "🌙 I am away",
+  desk_btn_back_here: "☀️ I am back",
+  desk_away_on:
+    "You are marked away: new tickets go to the others, and so do the warnings of your tickets. /back when you return.",
+  desk_away_not_manager: "Only managers can be away: an admin who is no manager gets no tickets.",
+  desk_away_off: "Welcome back: new tickets can be assigned to you again.",
 };

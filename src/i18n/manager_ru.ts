@@ -9,7 +9,7 @@ export const managerRu = {
     "/clients — клиенты, /find имя|@username|id — поиск, /client id — карточка клиента\n" +
     "/block id [причина], /unblock id — заблокировать, разблокировать\n" +
     "/canned — шаблоны ответов, /canned_add имя текст, /canned_del имя, /reply 12 имя\n" +
-    "/settings — уведомления\n\nВ треде обращения: /take /close /reopen /transfer @username /block /canned имя",
+    "/settings — уведомления, /away, /back — отсутствую, на месте\n\nВ треде обращения: /take /close /reopen /transfer @username /block /canned имя",
   desk_bad_button: "Кнопка устарела или повреждена. Откройте список заново.",
   desk_not_yours: "Обращение #{number} ведёт другой менеджер: это действие вам недоступно.",
   desk_unassigned: "не назначен",
@@ -147,4 +147,17 @@ export const managerRu = {
   desk_quiet_thread:
     "Обращение закрыто автоматически: клиент не отвечал {days} {days|день|дня|дней}.",
   desk_and_more: "… и ещё {n}",
+  // team workflows (assignment, priority, waiting, search, merge, ready answers)
+  desk_n_assigned: "📌 Вам назначено обращение <b>#{number}</b> · {topic}\nКлиент: {client}",
+  desk_ev_assigned: "Назначено по правилу: {manager}",
+  desk_state_here: "Вы на месте: вам назначаются новые обращения.",
+  desk_state_away:
+    "Вы отсутствуете: новые обращения вам не назначаются, предупреждения о сроках ваших обращений получают другие.",
+  desk_btn_away: "🌙 Я отсутствую",
+  desk_btn_back_here: "☀️ Я на месте",
+  desk_away_on:
+    "Вы отмечены как отсутствующий: новые обращения и предупреждения о сроках ваших обращений получат другие. /back — когда вернётесь.",
+  desk_away_not_manager:
+    "Отсутствовать могут только менеджеры: администратору обращения не назначаются.",
+  desk_away_off: "С возвращением: вам снова назначаются новые обращения.",
 };

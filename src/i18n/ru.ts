@@ -144,4 +144,6 @@ export const ru = {
   reason_already_rated: "Вы уже оценили обращение #{number}.",
   reason_bad_score: "Оценка должна быть от 1 до 5.",
   reason_not_found: "Обращение #{number} не найдено.",
+  // team workflows (assignment, priority, waiting, search, merge, ready answers)
+  thread_assigned: "Обращение назначено по правилу: {manager}.",
 };

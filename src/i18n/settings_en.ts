@@ -345,4 +345,29 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_err_quiet_days: "A whole number of days from 0 to 90, e.g. 7.",
   s_err_low_rating: "A number from 1 to 4, e.g. 2.",
   s_err_team_lang: "ru or en.",
+  // team workflows (assignment, priority, waiting, search, merge, ready answers)
+  s_cmd_mgr_away: "I am away (no new tickets)",
+  s_cmd_mgr_back: "I am back",
+  s_btn_assign: "🎯 Assignment",
+  s_assign_title: "Assignment of new tickets: {mode}",
+  s_assign_mode_off: "Off",
+  s_assign_mode_round_robin: "Round-robin",
+  s_assign_mode_least_open: "Least open tickets",
+  s_assign_mode_topic: "By topic",
+  s_assign_desc_off: "Nobody is assigned: the first manager to reply takes the ticket.",
+  s_assign_desc_round_robin: "Each new ticket goes to the next available manager in turn.",
+  s_assign_desc_least_open:
+    "Each new ticket goes to the available manager with the fewest open tickets.",
+  s_assign_desc_topic:
+    "Each new ticket goes to the next available manager of its topic's group; a topic without a group stays with the whole team.",
+  s_assign_groups_head: "Groups by topic (managers marked away get no new tickets):",
+  s_assign_no_topics: "No topics yet: add them in Topics.",
+  s_assign_group_none: "no group",
+  s_assign_away: "away",
+  s_btn_assign_group: "👥 {n}. {topic}",
+  s_ask_assign_group:
+    "Managers of the topic «{topic}»: @usernames or Telegram ids separated by spaces, e.g. @maria @ivan. Send - to clear the group.",
+  s_err_group_format:
+    "Could not read that: @usernames or Telegram ids separated by spaces (at most 50), or - to clear.",
+  s_err_group_unknown: "{who} is not a manager of the helpdesk. Add them in Managers first.",
 };

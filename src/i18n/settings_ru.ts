@@ -344,4 +344,30 @@ export const settingsRu = {
   s_err_quiet_days: "Целое число дней от 0 до 90, например 7.",
   s_err_low_rating: "Число от 1 до 4, например 2.",
   s_err_team_lang: "ru или en.",
+  // team workflows (assignment, priority, waiting, search, merge, ready answers)
+  s_cmd_mgr_away: "Я отсутствую (без новых обращений)",
+  s_cmd_mgr_back: "Я на месте",
+  s_btn_assign: "🎯 Назначение",
+  s_assign_title: "Назначение новых обращений: {mode}",
+  s_assign_mode_off: "Выключено",
+  s_assign_mode_round_robin: "По очереди",
+  s_assign_mode_least_open: "Меньше открытых",
+  s_assign_mode_topic: "По теме",
+  s_assign_desc_off: "Никто не назначается: обращение берёт тот, кто первым ответит.",
+  s_assign_desc_round_robin:
+    "Каждое новое обращение получает следующий по очереди менеджер на месте.",
+  s_assign_desc_least_open:
+    "Каждое новое обращение получает менеджер на месте с наименьшим числом открытых обращений.",
+  s_assign_desc_topic:
+    "Каждое новое обращение получает следующий по очереди менеджер группы его темы; тема без группы остаётся всей команде.",
+  s_assign_groups_head: "Группы по темам (отсутствующие менеджеры новых обращений не получают):",
+  s_assign_no_topics: "Тем пока нет: добавьте их в «Темах».",
+  s_assign_group_none: "нет группы",
+  s_assign_away: "отсутствует",
+  s_btn_assign_group: "👥 {n}. {topic}",
+  s_ask_assign_group:
+    "Менеджеры темы «{topic}»: @username или id в Telegram через пробел, например @maria @ivan. Отправьте -, чтобы очистить группу.",
+  s_err_group_format:
+    "Не удалось разобрать: @username или id в Telegram через пробел (не больше 50) или - для очистки.",
+  s_err_group_unknown: "{who} — не менеджер службы поддержки. Сначала добавьте его в «Менеджерах».",
 };

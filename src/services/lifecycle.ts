@@ -7,6 +7,7 @@
 import type { OutboxJob } from "../domain/records.ts";
 import {
   type Actor,
+  assign,
   close,
   commentRating,
   rate,
@@ -170,6 +171,17 @@ export async function transferTicket(
     deps.notifier?.notify({ type: "transferred", ticket: n, to: toManagerId, by: actor.id });
   }
   return r;
+}
+
+/** The assignment rule gives new ticket `n` to manager `m`; the thread is told who has it. */
+export async function assignTicket(
+  deps: Helpdesk,
+  n: number,
+  m: { id: number; name: string },
+): Promise<ActionResult> {
+  return await act(deps, n, (tk, at) => assign(tk, m.id, at), () => [
+    { lane: "group", key: "thread_assigned", params: { manager: personName(m) } },
+  ]);
 }
 
 /**

@@ -14,6 +14,7 @@ import { patchClient } from "../storage/people.ts";
 import type { Helpdesk } from "./helpdesk.ts";
 import { offHoursReply } from "./sla.ts";
 import { contentOf } from "./message_content.ts";
+import { autoAssign } from "./desk/assign.ts";
 
 export type { Helpdesk } from "./helpdesk.ts";
 
@@ -138,6 +139,8 @@ export async function openTicket(
   deps.outbox.kickPost(res.ticket.number);
   deps.outbox.kick(res.ticket.number, "client");
   deps.outbox.kick(res.ticket.number, "group");
+  // before the announcement: an assigned ticket is announced to its manager only
+  await autoAssign(deps, res.ticket);
   deps.notifier?.notify({ type: "new_ticket", ticket: res.ticket.number });
   await offHoursReply(deps, res.ticket);
   return res.ticket;

@@ -16,4 +16,9 @@ export const DK = {
    * (they never pressed /start or blocked the bot); cleared when they write to the bot.
    */
   unreachable: (managerId: number) => ["desk_unreachable", managerId] as const,
+  /**
+   * ["desk_rotation", scope] → managerId: who got the last ticket of a round-robin rotation
+   * (scope `all` for the whole team, `topic:<name>` for a topic's group).
+   */
+  rotation: (scope: string) => ["desk_rotation", scope] as const,
 } as const;

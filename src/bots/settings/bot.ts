@@ -14,6 +14,7 @@ import type { SetupDeps } from "../../services/setup/deps.ts";
 import { rememberStaffNames } from "../people.ts";
 import { access } from "./access.ts";
 import { admins } from "./admins.ts";
+import { assignment } from "./assignment.ts";
 import { channel, listenSignals } from "./channel.ts";
 import { clients } from "./clients.ts";
 import type { SCtx } from "./context.ts";
@@ -49,6 +50,7 @@ export function createSettingsBot(token: string, deps: SettingsBotDeps): Bot {
   f.use(admins(deps));
   f.use(hours(deps));
   f.use(topics(deps));
+  f.use(assignment(deps));
   f.use(texts(deps));
   f.use(tickets(deps));
   f.use(clients(deps));

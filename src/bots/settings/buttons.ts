@@ -56,6 +56,9 @@ export const ACTIONS = [
   "reports",
   "rep",
   "rep_sched",
+  "assign",
+  "as_mode",
+  "as_grp",
 ] as const;
 
 /** A button's action. */

@@ -44,7 +44,8 @@ export type DeskButton =
   | { type: "clients"; page: number }
   | { type: "client"; act: ClientAct; client: number }
   | { type: "canned"; ticket: number; name: string }
-  | { type: "mute"; kind: NotifyKind };
+  | { type: "mute"; kind: NotifyKind }
+  | { type: "away"; away: boolean };
 
 /** Canned answer names: short enough for callback data (64 bytes). */
 export const CANNED_NAME = /^[a-z0-9_-]{1,24}$/;
@@ -80,6 +81,8 @@ const schema = z.union([
     .transform(([, , ticket, name]) => ({ type: "canned" as const, ticket, name })),
   z.tuple([z.literal("m"), z.literal("s"), z.enum(NOTIFY_KINDS as [NotifyKind, ...NotifyKind[]])])
     .transform(([, , kind]) => ({ type: "mute" as const, kind })),
+  z.tuple([z.literal("m"), z.literal("w"), z.enum(["0", "1"])])
+    .transform(([, , v]) => ({ type: "away" as const, away: v === "1" })),
 ]);
 
 /** Builds a desk button's data (always under Telegram's 64 bytes). */
@@ -105,6 +108,8 @@ export function deskButton(b: DeskButton): string {
       return `m:k:${b.ticket}:${b.name}`;
     case "mute":
       return `m:s:${b.kind}`;
+    case "away":
+      return `m:w:${b.away ? 1 : 0}`;
   }
 }
 

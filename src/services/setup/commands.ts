@@ -41,6 +41,8 @@ export const PRIVATE_MENUS: Record<MenuBot, Menu> = {
     ["canned", "s_cmd_mgr_canned"],
     ["reply", "s_cmd_mgr_reply"],
     ["settings", "s_cmd_mgr_settings"],
+    ["away", "s_cmd_mgr_away"],
+    ["back", "s_cmd_mgr_back"],
     ["help", "s_cmd_mgr_help"],
     ["start", "s_cmd_mgr_start"],
   ],
