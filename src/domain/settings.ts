@@ -52,7 +52,24 @@ export interface Settings {
   assignMode: AssignMode;
   /** Groups of the `topic` mode: a topic's own name → ids of its managers. */
   topicGroups: Record<string, number[]>;
+  /** Targets of high and urgent tickets; a priority without its own uses the general ones. */
+  priorityTargets: Partial<Record<"high" | "urgent", SlaTargets>>;
   updatedAt: number;
+}
+
+/** A reaction and a close target, in working time. */
+export interface SlaTargets {
+  reactionTargetMs: number;
+  closeTargetMs: number;
+}
+
+/** The targets a ticket of `priority` is held to. */
+export function targetsFor(
+  s: Pick<Settings, "reactionTargetMs" | "closeTargetMs" | "priorityTargets">,
+  priority: "normal" | "high" | "urgent",
+): SlaTargets {
+  const own = priority === "normal" ? undefined : s.priorityTargets?.[priority];
+  return own ?? { reactionTargetMs: s.reactionTargetMs, closeTargetMs: s.closeTargetMs };
 }
 
 /** Assignment rules of new tickets (see `Settings.assignMode`). */
@@ -99,6 +116,7 @@ export function defaultSettings(): Settings {
     reportSchedule: "off",
     assignMode: "off",
     topicGroups: {},
+    priorityTargets: {},
     updatedAt: 0,
   };
 }

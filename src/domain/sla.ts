@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { Settings } from "./settings.ts";
-import { currentCycle, type Ticket } from "./ticket.ts";
+import { type Settings, targetsFor } from "./settings.ts";
+import { currentCycle, priorityOf, type Ticket } from "./ticket.ts";
 import { workingMs, type WorkingSchedule } from "./working_time.ts";
 
 /** A threshold of a cycle. */
@@ -22,12 +22,14 @@ export function dueThresholds(t: Ticket, s: Settings, now: number): SlaThreshold
   if (t.status === "closed") return [];
   const cycle = currentCycle(t);
   const elapsed = workingMs(scheduleOf(s), cycle.startedAt, now);
+  // a high or urgent ticket is held to its own targets
+  const target = targetsFor(s, priorityOf(t));
   const out: SlaThreshold[] = [];
   if (cycle.firstReplyAt === undefined) {
-    if (elapsed >= s.reactionTargetMs * s.warnShare) out.push("reaction_warn");
-    if (elapsed >= s.reactionTargetMs) out.push("reaction_breach");
+    if (elapsed >= target.reactionTargetMs * s.warnShare) out.push("reaction_warn");
+    if (elapsed >= target.reactionTargetMs) out.push("reaction_breach");
   }
-  if (elapsed >= s.closeTargetMs * s.warnShare) out.push("close_warn");
-  if (elapsed >= s.closeTargetMs) out.push("close_breach");
+  if (elapsed >= target.closeTargetMs * s.warnShare) out.push("close_warn");
+  if (elapsed >= target.closeTargetMs) out.push("close_breach");
   return out;
 }

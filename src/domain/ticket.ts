@@ -8,6 +8,12 @@
  * @module
  */
 
+/** How soon a ticket needs the team: shown on the post, sorted first, with its own targets. */
+export type Priority = "normal" | "high" | "urgent";
+
+/** Every priority, most urgent first. */
+export const PRIORITIES: readonly Priority[] = ["urgent", "high", "normal"];
+
 /** Where a ticket is in its life. */
 export type TicketStatus = "open" | "in_progress" | "closed";
 
@@ -69,6 +75,8 @@ export interface Ticket {
   waitingSince: number | null;
   /** Last message from either side, for "newest activity first" lists. */
   lastActivityAt: number;
+  /** Absent on older records and new tickets: normal. */
+  priority?: Priority;
 }
 
 /** Every kind of change recorded in a ticket's history. */
@@ -83,7 +91,9 @@ export type TicketEventType =
   /** Handed back to the team (its manager was removed); `fromManagerId` had it. */
   | "unassigned"
   /** Given to `managerId` by the assignment rule of the settings (actor: system). */
-  | "assigned";
+  | "assigned"
+  /** The priority became `priority`. */
+  | "priority";
 
 /** A recorded change: what, when, by whom, plus details of the change. */
 export interface TicketEvent {
@@ -95,6 +105,7 @@ export interface TicketEvent {
   fromManagerId?: number | null;
   score?: number;
   comment?: string;
+  priority?: Priority;
 }
 
 /** Why a transition was refused. Bots map each code to a localized text. */
@@ -110,7 +121,8 @@ export type RejectReason =
   | "same_manager"
   | "not_rated_yet_closed"
   | "already_rated"
-  | "bad_score";
+  | "bad_score"
+  | "same_priority";
 
 /** Result of a transition. */
 export type Transition =
@@ -195,6 +207,29 @@ export function take(ticket: Ticket, actor: Actor, at: number): Transition {
     ok: true,
     ticket: { ...ticket, managerId: actor.id, status: "in_progress", updatedAt: at },
     event: { type: "taken", at, actor, managerId: actor.id, fromManagerId: null },
+  };
+}
+
+/** The ticket's priority (normal when never set). */
+export function priorityOf(ticket: Ticket): Priority {
+  return ticket.priority ?? "normal";
+}
+
+/** Staff who may change the ticket set its priority. */
+export function setPriority(
+  ticket: Ticket,
+  actor: Actor,
+  priority: Priority,
+  at: number,
+): Transition {
+  if (!isStaff(actor)) return { ok: false, reason: "not_allowed" };
+  if (!mayChange(actor, ticket)) return { ok: false, reason: "not_yours" };
+  if (ticket.status === "closed") return { ok: false, reason: "closed" };
+  if (priorityOf(ticket) === priority) return { ok: false, reason: "same_priority" };
+  return {
+    ok: true,
+    ticket: { ...ticket, priority, updatedAt: at },
+    event: { type: "priority", at, actor, priority },
   };
 }
 

@@ -145,4 +145,13 @@ export const en: Record<keyof typeof ru, string> = {
   reason_not_found: "Ticket #{number} not found.",
   // team workflows (assignment, priority, waiting, search, merge, ready answers)
   thread_assigned: "Assigned by the rule to {manager}.",
+  thread_priority: "Priority: {priority}.",
+  prio_normal: "normal",
+  prio_high: "high",
+  prio_urgent: "urgent",
+  prio_mark_normal: "⚪",
+  prio_mark_high: "🟠",
+  prio_mark_urgent: "🔴",
+  post_priority: "Priority: {priority}",
+  reason_same_priority: "Ticket #{number} already has this priority.",
 };

@@ -7,11 +7,11 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
     "/my — my open tickets\n/all — all open tickets\n/unassigned — without a manager\n" +
     "/late — waiting longer than the reaction target\n/ticket 12 — a ticket's card\n" +
     "/take 12, /close 12, /reopen 12 — take, close, reopen\n" +
-    "/transfer 12 @username — hand to another manager\n/history 12 — the whole conversation as a file\n" +
+    "/transfer 12 @username — hand to another manager\n/priority 12 urgent|high|normal — priority\n/history 12 — the whole conversation as a file\n" +
     "/clients — clients, /find name|@username|id — search, /client id — a client's card\n" +
     "/block id [reason], /unblock id — block, unblock\n" +
     "/canned — canned answers, /canned_add name text, /canned_del name, /reply 12 name\n" +
-    "/settings — notifications, /away, /back — away and back\n\nIn a ticket's thread: /take /close /reopen /transfer @username /block /canned name",
+    "/settings — notifications, /away, /back — away and back\n\nIn a ticket's thread: /take /close /reopen /transfer @username /block /canned name /priority urgent",
   desk_bad_button: "This button is outdated or damaged. Open the list again.",
   desk_not_yours: "Ticket #{number} is handled by another manager: you cannot do this.",
   desk_unassigned: "unassigned",
@@ -150,4 +150,8 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
     "You are marked away: new tickets go to the others, and so do the warnings of your tickets. /back when you return.",
   desk_away_not_manager: "Only managers can be away: an admin who is no manager gets no tickets.",
   desk_away_off: "Welcome back: new tickets can be assigned to you again.",
+  desk_ev_priority: "{who} set the priority: {priority}",
+  desk_card_priority: "Priority: {priority}",
+  desk_priority_set: "Ticket #{number}: priority {priority}.",
+  desk_usage_priority: "Usage: /priority 12 urgent|high|normal (in a thread: /priority urgent).",
 };

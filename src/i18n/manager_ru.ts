@@ -5,11 +5,11 @@ export const managerRu = {
     "/my — мои открытые обращения\n/all — все открытые\n/unassigned — без ответственного\n" +
     "/late — ждут дольше целевого времени реакции\n/ticket 12 — карточка обращения\n" +
     "/take 12, /close 12, /reopen 12 — взять, закрыть, открыть снова\n" +
-    "/transfer 12 @username — передать другому менеджеру\n/history 12 — вся переписка файлом\n" +
+    "/transfer 12 @username — передать другому менеджеру\n/priority 12 срочный|высокий|обычный — приоритет\n/history 12 — вся переписка файлом\n" +
     "/clients — клиенты, /find имя|@username|id — поиск, /client id — карточка клиента\n" +
     "/block id [причина], /unblock id — заблокировать, разблокировать\n" +
     "/canned — шаблоны ответов, /canned_add имя текст, /canned_del имя, /reply 12 имя\n" +
-    "/settings — уведомления, /away, /back — отсутствую, на месте\n\nВ треде обращения: /take /close /reopen /transfer @username /block /canned имя",
+    "/settings — уведомления, /away, /back — отсутствую, на месте\n\nВ треде обращения: /take /close /reopen /transfer @username /block /canned имя /priority срочный",
   desk_bad_button: "Кнопка устарела или повреждена. Откройте список заново.",
   desk_not_yours: "Обращение #{number} ведёт другой менеджер: это действие вам недоступно.",
   desk_unassigned: "не назначен",
@@ -160,4 +160,8 @@ export const managerRu = {
   desk_away_not_manager:
     "Отсутствовать могут только менеджеры: администратору обращения не назначаются.",
   desk_away_off: "С возвращением: вам снова назначаются новые обращения.",
+  desk_ev_priority: "{who} установил(а) приоритет: {priority}",
+  desk_card_priority: "Приоритет: {priority}",
+  desk_priority_set: "Обращение #{number}: приоритет {priority}.",
+  desk_usage_priority: "Так: /priority 12 срочный|высокий|обычный (в треде: /priority срочный).",
 };

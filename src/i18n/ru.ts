@@ -146,4 +146,13 @@ export const ru = {
   reason_not_found: "Обращение #{number} не найдено.",
   // team workflows (assignment, priority, waiting, search, merge, ready answers)
   thread_assigned: "Обращение назначено по правилу: {manager}.",
+  thread_priority: "Приоритет: {priority}.",
+  prio_normal: "обычный",
+  prio_high: "высокий",
+  prio_urgent: "срочный",
+  prio_mark_normal: "⚪",
+  prio_mark_high: "🟠",
+  prio_mark_urgent: "🔴",
+  post_priority: "Приоритет: {priority}",
+  reason_same_priority: "У обращения #{number} уже этот приоритет.",
 };

@@ -370,4 +370,18 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_err_group_format:
     "Could not read that: @usernames or Telegram ids separated by spaces (at most 50), or - to clear.",
   s_err_group_unknown: "{who} is not a manager of the helpdesk. Add them in Managers first.",
+  s_cmd_mgr_priority: "Priority of a ticket",
+  s_cmd_th_priority: "Priority: urgent, high, normal",
+  s_prio_targets_high: "High priority: {targets}",
+  s_prio_targets_urgent: "Urgent: {targets}",
+  s_prio_targets_own: "reaction {react}, close {close}",
+  s_prio_targets_general: "the general targets",
+  s_btn_set_ph: "🟠 High targets",
+  s_btn_set_pu: "🔴 Urgent targets",
+  s_ask_ph:
+    "Send the reaction and the close target of high-priority tickets, e.g. 10m 4h. Send - to use the general targets.",
+  s_ask_pu:
+    "Send the reaction and the close target of urgent tickets, e.g. 5m 2h. Send - to use the general targets.",
+  s_err_prio_targets:
+    "Two durations separated by a space: the reaction, then the close target, e.g. 5m 2h.",
 };

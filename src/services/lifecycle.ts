@@ -10,9 +10,11 @@ import {
   assign,
   close,
   commentRating,
+  type Priority,
   rate,
   type RejectReason,
   reopen,
+  setPriority,
   take,
   type Ticket,
   transfer,
@@ -171,6 +173,23 @@ export async function transferTicket(
     deps.notifier?.notify({ type: "transferred", ticket: n, to: toManagerId, by: actor.id });
   }
   return r;
+}
+
+/** Staff set the priority of ticket `n`; the thread is told, the post shows it. */
+export async function prioritizeTicket(
+  deps: Helpdesk,
+  n: number,
+  actor: Actor,
+  priority: Priority,
+): Promise<ActionResult> {
+  const teamLang = (await getSettings(deps.kv)).teamLang;
+  return await act(deps, n, (tk, at) => setPriority(tk, actor, priority, at), () => [
+    {
+      lane: "group",
+      key: "thread_priority",
+      params: { priority: t(teamLang, `prio_${priority}`) },
+    },
+  ]);
 }
 
 /** The assignment rule gives new ticket `n` to manager `m`; the thread is told who has it. */

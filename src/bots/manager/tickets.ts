@@ -10,6 +10,8 @@ import type { DeskUser } from "../../services/desk/access.ts";
 import {
   actOnTicket,
   type Outcome,
+  prioritize,
+  prioritizeByArg,
   ticketCard,
   transferByArg,
   transferMenu,
@@ -56,6 +58,20 @@ export function ticketActions(deps: BotDeps): Composer<Context> {
       return void await ("keyboard" in menu ? reply(ctx, menu) : ctx.reply(menu.text));
     }
     await ctx.reply((await transferByArg(deps, user, n, target)).text);
+  });
+
+  onCommand(c, "priority", async (ctx, arg, user) => {
+    const n = ticketNumber(arg);
+    if (n === null) return void await ctx.reply(t(user.lang, "desk_usage_priority"));
+    const r = await prioritizeByArg(deps, user, n, arg.replace(/^#?\d+\s*/, ""));
+    await ctx.reply(r.text);
+  });
+  onButton(c, "prio", async (ctx, b, user) => {
+    await done(
+      ctx,
+      await prioritize(deps, user, b.ticket, b.priority),
+      () => card(ctx, user, b.ticket, true),
+    );
   });
 
   onButton(c, "card", async (ctx, b, user) => {

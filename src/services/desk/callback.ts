@@ -7,6 +7,7 @@
  * @module
  */
 import { z } from "zod";
+import type { Priority } from "../../domain/ticket.ts";
 
 /** Ticket lists: all open, mine, unassigned, waiting longer than the reaction target. */
 export type DeskView = "all" | "mine" | "un" | "late";
@@ -45,7 +46,8 @@ export type DeskButton =
   | { type: "client"; act: ClientAct; client: number }
   | { type: "canned"; ticket: number; name: string }
   | { type: "mute"; kind: NotifyKind }
-  | { type: "away"; away: boolean };
+  | { type: "away"; away: boolean }
+  | { type: "prio"; ticket: number; priority: Priority };
 
 /** Canned answer names: short enough for callback data (64 bytes). */
 export const CANNED_NAME = /^[a-z0-9_-]{1,24}$/;
@@ -83,6 +85,8 @@ const schema = z.union([
     .transform(([, , kind]) => ({ type: "mute" as const, kind })),
   z.tuple([z.literal("m"), z.literal("w"), z.enum(["0", "1"])])
     .transform(([, , v]) => ({ type: "away" as const, away: v === "1" })),
+  z.tuple([z.literal("m"), z.literal("r"), id, z.enum(["normal", "high", "urgent"])])
+    .transform(([, , ticket, priority]) => ({ type: "prio" as const, ticket, priority })),
 ]);
 
 /** Builds a desk button's data (always under Telegram's 64 bytes). */
@@ -110,6 +114,8 @@ export function deskButton(b: DeskButton): string {
       return `m:s:${b.kind}`;
     case "away":
       return `m:w:${b.away ? 1 : 0}`;
+    case "prio":
+      return `m:r:${b.ticket}:${b.priority}`;
   }
 }
 

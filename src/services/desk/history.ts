@@ -118,6 +118,7 @@ export function renderHistory(h: HistoryInput): string {
       manager: e.managerId !== undefined ? who(e.managerId) : "",
       score: e.score ?? "",
       comment: e.comment ?? "",
+      priority: e.priority ? L(`prio_${e.priority}`) : "",
     });
     rows.push({
       at: e.at,

@@ -5,8 +5,8 @@
  * @module
  */
 import type { Client } from "../../domain/records.ts";
-import type { Settings } from "../../domain/settings.ts";
-import type { Ticket } from "../../domain/ticket.ts";
+import { type Settings, targetsFor } from "../../domain/settings.ts";
+import { PRIORITIES, priorityOf, type Ticket } from "../../domain/ticket.ts";
 import { type Lang, t } from "../../i18n/mod.ts";
 import { K } from "../../storage/keys.ts";
 import { getSettings } from "../../storage/settings.ts";
@@ -42,12 +42,18 @@ export function byActivity(a: Ticket, b: Ticket): number {
   return b.lastActivityAt - a.lastActivityAt || b.number - a.number;
 }
 
-/** Whether the client has waited longer than the reaction target (wall-clock time). */
-export function isLate(tk: Ticket, settings: Settings, now: number): boolean {
-  return tk.waitingSince !== null && now - tk.waitingSince > settings.reactionTargetMs;
+/** Most urgent first, then newest activity first: what needs the team comes first. */
+export function byPriority(a: Ticket, b: Ticket): number {
+  return PRIORITIES.indexOf(priorityOf(a)) - PRIORITIES.indexOf(priorityOf(b)) || byActivity(a, b);
 }
 
-/** Open and in-progress tickets matching `view`, newest activity first. */
+/** Whether the client has waited longer than the ticket's reaction target (wall-clock time). */
+export function isLate(tk: Ticket, settings: Settings, now: number): boolean {
+  return tk.waitingSince !== null &&
+    now - tk.waitingSince > targetsFor(settings, priorityOf(tk)).reactionTargetMs;
+}
+
+/** Open and in-progress tickets matching `view`, most urgent first, then newest activity. */
 export async function openTickets(
   deps: Pick<ServiceDeps, "kv">,
   view: DeskView,
@@ -67,7 +73,7 @@ export async function openTickets(
       : view === "late"
       ? isLate(tk, settings, now)
       : true;
-  return [...open, ...working].filter(keep).sort(byActivity);
+  return [...open, ...working].filter(keep).sort(byPriority);
 }
 
 /** Reads the clients of some tickets at once. */
@@ -94,6 +100,7 @@ export function ticketLine(
 ): string {
   const link = threadLink(settings.groupId, tk.threadId);
   return [
+    (priorityOf(tk) === "normal" ? "" : t(lang, `prio_mark_${priorityOf(tk)}`) + " ") +
     t(lang, "desk_line", {
       number: tk.number,
       topic: escapeHtml(tk.topic),

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Manager } from "../../domain/records.ts";
-import type { Ticket } from "../../domain/ticket.ts";
+import { PRIORITIES, type Priority, priorityOf, type Ticket } from "../../domain/ticket.ts";
 import { t, type TextKey } from "../../i18n/mod.ts";
 import { getClient, getManager, listManagers } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
@@ -15,6 +15,7 @@ import type { Helpdesk } from "../helpdesk.ts";
 import {
   type ActionResult,
   closeTicket,
+  prioritizeTicket,
   reopenTicket,
   takeTicket,
   transferTicket,
@@ -67,6 +68,9 @@ export async function ticketCard(
         : escapeHtml(managerLabel(manager, tk.managerId)),
     }),
     t(lang, "desk_card_created", { time: formatTime(tk.createdAt, settings.timeZone) }),
+    t(lang, "desk_card_priority", {
+      priority: `${t(lang, `prio_mark_${priorityOf(tk)}`)} ${t(lang, `prio_${priorityOf(tk)}`)}`,
+    }),
   ];
   if (tk.waitingSince !== null && tk.status !== "closed") {
     lines.push(t(lang, "desk_card_waiting", { wait: formatWait(lang, now - tk.waitingSince) }));
@@ -89,6 +93,12 @@ export async function ticketCard(
       b("desk_btn_close", { type: "act", act: "close", ticket: n }),
     ]);
     keyboard.push([b("desk_btn_canned", { type: "pick", ticket: n })]);
+    keyboard.push(
+      PRIORITIES.filter((p) => p !== priorityOf(tk)).map((p) => ({
+        text: `${t(lang, `prio_mark_${p}`)} ${t(lang, `prio_${p}`)}`,
+        callback_data: deskButton({ type: "prio", ticket: n, priority: p }),
+      })),
+    );
   }
   keyboard.push([
     b("desk_btn_history", { type: "history", ticket: n }),
@@ -215,4 +225,45 @@ export async function transferByArg(
   const target = await resolveManager(deps, arg);
   if (!target) return { ok: false, text: t(user.lang, "desk_unknown_manager") };
   return await transferTo(deps, user, n, target.id);
+}
+
+/** A priority as typed (`urgent`, `срочный`, `high`, `высокий`, `normal`, `обычный`), or null. */
+export function parsePriority(arg: string): Priority | null {
+  const v = arg.trim().toLowerCase();
+  if (/^(urgent|срочн\S*|u)$/.test(v)) return "urgent";
+  if (/^(high|высок\S*|h)$/.test(v)) return "high";
+  if (/^(normal|обычн\S*|n)$/.test(v)) return "normal";
+  return null;
+}
+
+/** Sets the priority of ticket `n` for the user. */
+export async function prioritize(
+  deps: Helpdesk,
+  user: DeskUser,
+  n: number,
+  priority: Priority,
+): Promise<Outcome> {
+  const got = await touchable(deps, user, n);
+  if (!("ticket" in got)) return got;
+  const r = await prioritizeTicket(deps, n, user.actor, priority);
+  if (!r.ok) return refusal(user, n, r);
+  return {
+    ok: true,
+    text: t(user.lang, "desk_priority_set", {
+      number: n,
+      priority: t(user.lang, `prio_${priority}`),
+    }),
+  };
+}
+
+/** `/priority 12 urgent`: the same from a typed argument (`arg` is what follows the number). */
+export async function prioritizeByArg(
+  deps: Helpdesk,
+  user: DeskUser,
+  n: number,
+  arg: string,
+): Promise<Outcome> {
+  const p = parsePriority(arg);
+  if (!p) return { ok: false, text: t(user.lang, "desk_usage_priority") };
+  return await prioritize(deps, user, n, p);
 }
