@@ -37,7 +37,16 @@ export interface Cycle {
   closedHow?: "block";
   /** Who started this cycle by reopening (absent for the first cycle). */
   reopenedBy?: Actor;
+  /**
+   * Ended stretches [from, to) of this cycle spent waiting for the customer or on hold: the
+   * SLA clocks do not run in them. At most {@link MAX_PAUSES}, the oldest dropped (then counted
+   * as the team's time: warnings come earlier, never later).
+   */
+  paused?: Array<[number, number]>;
 }
+
+/** Most pause stretches kept per cycle (a ticket record must stay well under 64 KiB). */
+export const MAX_PAUSES = 100;
 
 /** A rating given after a close; one per close, kept as a list. */
 export interface Rating {
@@ -77,6 +86,43 @@ export interface Ticket {
   lastActivityAt: number;
   /** Absent on older records and new tickets: normal. */
   priority?: Priority;
+  /** Since when the ticket waits for the customer (or is on hold): the SLA clocks are paused. */
+  pausedSince?: number | null;
+  /** Put on hold by hand, with the reason: waits for the customer or someone else. */
+  hold?: { reason: string; at: number; by: number } | null;
+}
+
+/** Who a ticket waits for: the team, the customer (answered last), or on hold by hand. */
+export type WaitState = "team" | "customer" | "hold" | "closed";
+
+/**
+ * Who the ticket waits for now. An answered ticket of an older record (no `pausedSince`)
+ * waits for the customer as well.
+ */
+export function waitState(t: Ticket): WaitState {
+  if (t.status === "closed") return "closed";
+  if (t.hold) return "hold";
+  if (t.waitingSince !== null) return "team";
+  if (typeof t.pausedSince === "number") return "customer";
+  return currentCycle(t).firstReplyAt !== undefined ? "customer" : "team";
+}
+
+/** Since when a ticket waiting for the customer (or on hold) has waited, or null. */
+export function pausedFrom(t: Ticket): number | null {
+  const state = waitState(t);
+  if (state !== "customer" && state !== "hold") return null;
+  return t.pausedSince ?? t.hold?.at ?? t.lastActivityAt;
+}
+
+/** The ticket with its open pause ended at `at` (recorded in the current cycle). */
+function resumed(ticket: Ticket, at: number): Pick<Ticket, "cycles" | "pausedSince"> {
+  const from = ticket.pausedSince;
+  if (typeof from !== "number") return { cycles: ticket.cycles, pausedSince: null };
+  const cycle = currentCycle(ticket);
+  const start = Math.max(from, cycle.startedAt);
+  const paused = [...(cycle.paused ?? []), [start, Math.max(start, at)] as [number, number]]
+    .slice(-MAX_PAUSES);
+  return { cycles: withCycle(ticket, { paused }), pausedSince: null };
 }
 
 /** Every kind of change recorded in a ticket's history. */
@@ -93,7 +139,11 @@ export type TicketEventType =
   /** Given to `managerId` by the assignment rule of the settings (actor: system). */
   | "assigned"
   /** The priority became `priority`. */
-  | "priority";
+  | "priority"
+  /** Put on hold by hand (`comment`: the reason). */
+  | "held"
+  /** Taken off hold by hand. */
+  | "resumed";
 
 /** A recorded change: what, when, by whom, plus details of the change. */
 export interface TicketEvent {
@@ -122,7 +172,8 @@ export type RejectReason =
   | "not_rated_yet_closed"
   | "already_rated"
   | "bad_score"
-  | "same_priority";
+  | "same_priority"
+  | "not_on_hold";
 
 /** Result of a transition. */
 export type Transition =
@@ -234,6 +285,44 @@ export function setPriority(
 }
 
 /**
+ * Staff who may change the ticket put it on hold with a reason: it waits for the customer (or
+ * someone else); the SLA clocks pause and it is not closed as quiet. A new reason replaces the
+ * old one. The customer's next message ends the hold.
+ */
+export function putOnHold(ticket: Ticket, actor: Actor, reason: string, at: number): Transition {
+  if (!isStaff(actor)) return { ok: false, reason: "not_allowed" };
+  if (!mayChange(actor, ticket)) return { ok: false, reason: "not_yours" };
+  if (ticket.status === "closed") return { ok: false, reason: "closed" };
+  return {
+    ok: true,
+    ticket: {
+      ...ticket,
+      hold: { reason, at, by: actor.id },
+      pausedSince: typeof ticket.pausedSince === "number" ? ticket.pausedSince : at,
+      updatedAt: at,
+    },
+    event: { type: "held", at, actor, comment: reason },
+  };
+}
+
+/**
+ * Staff take a ticket off hold: it waits for the customer again if they answered last, else
+ * for the team (the clocks run again).
+ */
+export function releaseHold(ticket: Ticket, actor: Actor, at: number): Transition {
+  if (!isStaff(actor)) return { ok: false, reason: "not_allowed" };
+  if (!mayChange(actor, ticket)) return { ok: false, reason: "not_yours" };
+  if (ticket.status === "closed") return { ok: false, reason: "closed" };
+  if (!ticket.hold) return { ok: false, reason: "not_on_hold" };
+  const answered = ticket.waitingSince === null && currentCycle(ticket).firstReplyAt !== undefined;
+  return {
+    ok: true,
+    ticket: { ...ticket, ...(answered ? {} : resumed(ticket, at)), hold: null, updatedAt: at },
+    event: { type: "resumed", at, actor },
+  };
+}
+
+/**
  * The assignment rule gives an unassigned new ticket to a manager. The status stays open:
  * nobody has answered yet, and the reaction clock runs on.
  */
@@ -318,6 +407,8 @@ export function managerReplied(ticket: Ticket, actor: Actor, at: number): Transi
         ? withCycle(ticket, { firstReplyAt: at })
         : ticket.cycles,
       waitingSince: null,
+      // now the customer's move: the SLA clocks pause until they write
+      pausedSince: typeof ticket.pausedSince === "number" ? ticket.pausedSince : at,
       lastActivityAt: at,
       updatedAt: at,
     },
@@ -329,10 +420,13 @@ export function managerReplied(ticket: Ticket, actor: Actor, at: number): Transi
 export function clientWrote(ticket: Ticket, clientId: number, at: number): Transition {
   if (clientId !== ticket.clientId) return { ok: false, reason: "not_owner" };
   if (ticket.status === "closed") return { ok: false, reason: "closed" };
+  // the customer wrote: the team's move again, a hold is over
   return {
     ok: true,
     ticket: {
       ...ticket,
+      ...resumed(ticket, at),
+      hold: null,
       waitingSince: ticket.waitingSince ?? at,
       lastActivityAt: at,
       updatedAt: at,
@@ -349,12 +443,14 @@ export function close(ticket: Ticket, actor: Actor, at: number, how?: "block"): 
   const denied = mayActAsOwnerOrStaff(ticket, actor);
   if (denied) return { ok: false, reason: denied };
   if (ticket.status === "closed") return { ok: false, reason: "already_closed" };
+  const ended = { ...ticket, ...resumed(ticket, at) };
   return {
     ok: true,
     ticket: {
-      ...ticket,
+      ...ended,
+      hold: null,
       status: "closed",
-      cycles: withCycle(ticket, {
+      cycles: withCycle(ended, {
         closedAt: at,
         closedBy: actor,
         ...(how ? { closedHow: how } : {}),
@@ -379,6 +475,8 @@ export function reopen(ticket: Ticket, actor: Actor, at: number): Transition {
       status: "in_progress",
       cycles: [...ticket.cycles, { startedAt: at, reopenedBy: actor }],
       waitingSince: actor.role === "client" ? at : null,
+      pausedSince: null,
+      hold: null,
       updatedAt: at,
       lastActivityAt: at,
     },

@@ -154,4 +154,14 @@ export const en: Record<keyof typeof ru, string> = {
   prio_mark_urgent: "🔴",
   post_priority: "Priority: {priority}",
   reason_same_priority: "Ticket #{number} already has this priority.",
+  thread_held:
+    "On hold: {reason}. The SLA clocks are paused until the customer writes or the hold is lifted.",
+  thread_resumed: "Off hold: the SLA clocks run again.",
+  post_wait_team: "Waiting for: the team",
+  post_wait_customer: "Waiting for: the customer",
+  post_wait_hold: "On hold: {reason}",
+  reason_not_on_hold: "Ticket #{number} is not on hold.",
+  thread_earlier: "Earlier tickets of this customer:\n{list}",
+  thread_earlier_line: "#{number} · {topic} · {status}",
+  thread_earlier_more: "… and {n} more (/client in the manager bot)",
 };

@@ -5,13 +5,13 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
   manager_placeholder: "manager",
   desk_help: "Commands:\n" +
     "/my — my open tickets\n/all — all open tickets\n/unassigned — without a manager\n" +
-    "/late — waiting longer than the reaction target\n/ticket 12 — a ticket's card\n" +
+    "/late — waiting longer than the reaction target\n/waiting, /answered, /onhold — waiting for the team, for the customer, on hold\n/hold 12 reason, /unhold 12 — on hold and off\n/ticket 12 — a ticket's card\n" +
     "/take 12, /close 12, /reopen 12 — take, close, reopen\n" +
-    "/transfer 12 @username — hand to another manager\n/priority 12 urgent|high|normal — priority\n/history 12 — the whole conversation as a file\n" +
+    "/transfer 12 @username — hand to another manager\n/priority 12 urgent|high|normal — priority\n/history 12 — the whole conversation as a file\n/search words — search the messages of all tickets\n" +
     "/clients — clients, /find name|@username|id — search, /client id — a client's card\n" +
     "/block id [reason], /unblock id — block, unblock\n" +
     "/canned — canned answers, /canned_add name text, /canned_del name, /reply 12 name\n" +
-    "/settings — notifications, /away, /back — away and back\n\nIn a ticket's thread: /take /close /reopen /transfer @username /block /canned name /priority urgent",
+    "/settings — notifications, /away, /back — away and back\n\nIn a ticket's thread: /take /close /reopen /transfer @username /block /canned name /priority urgent /hold reason /unhold",
   desk_bad_button: "This button is outdated or damaged. Open the list again.",
   desk_not_yours: "Ticket #{number} is handled by another manager: you cannot do this.",
   desk_unassigned: "unassigned",
@@ -154,4 +154,30 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
   desk_card_priority: "Priority: {priority}",
   desk_priority_set: "Ticket #{number}: priority {priority}.",
   desk_usage_priority: "Usage: /priority 12 urgent|high|normal (in a thread: /priority urgent).",
+  desk_ev_held: "{who} put the ticket on hold: {comment}",
+  desk_ev_resumed: "{who} took the ticket off hold",
+  desk_card_team: "Waiting for: the team",
+  desk_card_customer: "Waiting for: the customer",
+  desk_card_hold: "⏸ On hold: {reason}",
+  desk_line_customer: "💬 waiting for the customer",
+  desk_line_hold: "⏸ {reason}",
+  desk_btn_unhold: "▶️ Off hold",
+  desk_held: "Ticket #{number} is on hold: the SLA clocks are paused.",
+  desk_resumed: "Ticket #{number} is off hold.",
+  desk_usage_hold:
+    "Usage: /hold 12 reason (in a thread: /hold reason); the reason is required, at most {max} characters. /unhold 12 lifts it.",
+  desk_list_team: "<b>Waiting for the team</b> ({count})",
+  desk_list_cust: "<b>Waiting for the customer</b> ({count})",
+  desk_list_hold: "<b>On hold</b> ({count})",
+  desk_view_team: "For us",
+  desk_view_cust: "For the customer",
+  desk_view_hold: "On hold",
+  desk_usage_search:
+    "Usage: /search words — 1 to 8 words of 2 letters or more; finds tickets whose messages contain them all.",
+  desk_search_head: "<b>Found in {count} {count|ticket|tickets}</b>: {query}",
+  desk_search_hit: "<b>#{number}</b> · {topic}\n«{text}» {link}",
+  desk_search_link: '· <a href="{link}">in the thread</a>',
+  desk_search_none: "Nothing found.",
+  desk_search_none_recent: "Nothing found in the latest messages (older ones are not searched).",
+  desk_search_more: "Only the newest matches are shown: add a word to narrow the search.",
 };

@@ -155,4 +155,14 @@ export const ru = {
   prio_mark_urgent: "🔴",
   post_priority: "Приоритет: {priority}",
   reason_same_priority: "У обращения #{number} уже этот приоритет.",
+  thread_held:
+    "Отложено: {reason}. Сроки SLA на паузе, пока клиент не напишет или паузу не снимут.",
+  thread_resumed: "Пауза снята: сроки SLA снова идут.",
+  post_wait_team: "Ждёт: ответа команды",
+  post_wait_customer: "Ждёт: ответа клиента",
+  post_wait_hold: "Отложено: {reason}",
+  reason_not_on_hold: "Обращение #{number} не отложено.",
+  thread_earlier: "Прежние обращения этого клиента:\n{list}",
+  thread_earlier_line: "#{number} · {topic} · {status}",
+  thread_earlier_more: "… и ещё {n} (/client в боте менеджеров)",
 };

@@ -384,4 +384,12 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
     "Send the reaction and the close target of urgent tickets, e.g. 5m 2h. Send - to use the general targets.",
   s_err_prio_targets:
     "Two durations separated by a space: the reaction, then the close target, e.g. 5m 2h.",
+  s_cmd_mgr_hold: "Put a ticket on hold, with a reason",
+  s_cmd_mgr_unhold: "Take a ticket off hold",
+  s_cmd_mgr_waiting: "Tickets waiting for the team",
+  s_cmd_mgr_answered: "Tickets waiting for the customer",
+  s_cmd_mgr_onhold: "Tickets on hold",
+  s_cmd_th_hold: "On hold, with a reason",
+  s_cmd_th_unhold: "Off hold",
+  s_cmd_mgr_search: "Search messages of all tickets",
 };

@@ -11,8 +11,10 @@ import {
   close,
   commentRating,
   type Priority,
+  putOnHold,
   rate,
   type RejectReason,
+  releaseHold,
   reopen,
   setPriority,
   take,
@@ -189,6 +191,25 @@ export async function prioritizeTicket(
       key: "thread_priority",
       params: { priority: t(teamLang, `prio_${priority}`) },
     },
+  ]);
+}
+
+/** Staff put ticket `n` on hold with a reason; the thread is told, the post shows it. */
+export async function holdTicket(
+  deps: Helpdesk,
+  n: number,
+  actor: Actor,
+  reason: string,
+): Promise<ActionResult> {
+  return await act(deps, n, (tk, at) => putOnHold(tk, actor, reason, at), () => [
+    { lane: "group", key: "thread_held", params: { reason } },
+  ]);
+}
+
+/** Staff take ticket `n` off hold. */
+export async function resumeTicket(deps: Helpdesk, n: number, actor: Actor): Promise<ActionResult> {
+  return await act(deps, n, (tk, at) => releaseHold(tk, actor, at), () => [
+    { lane: "group", key: "thread_resumed" },
   ]);
 }
 

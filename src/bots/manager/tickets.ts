@@ -9,6 +9,7 @@ import { t } from "../../i18n/mod.ts";
 import type { DeskUser } from "../../services/desk/access.ts";
 import {
   actOnTicket,
+  holdFor,
   type Outcome,
   prioritize,
   prioritizeByArg,
@@ -40,7 +41,13 @@ export function ticketActions(deps: BotDeps): Composer<Context> {
       await ctx.reply(t(user.lang, "reason_not_found", { number: n }));
     }
   });
-  for (const act of ["take", "close", "reopen"] as const) {
+  onCommand(c, "hold", async (ctx, arg, user) => {
+    const n = ticketNumber(arg);
+    if (n === null) return void await ctx.reply(t(user.lang, "desk_usage_hold", { max: 200 }));
+    const r = await holdFor(deps, user, n, arg.replace(/^#?\d+\s*/, ""));
+    await ctx.reply(r.text);
+  });
+  for (const act of ["take", "close", "reopen", "unhold"] as const) {
     onCommand(c, act, async (ctx, arg, user) => {
       const n = ticketNumber(arg);
       if (n === null) return void await usage(ctx, user, "desk_usage_ticket");

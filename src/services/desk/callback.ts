@@ -9,10 +9,13 @@
 import { z } from "zod";
 import type { Priority } from "../../domain/ticket.ts";
 
-/** Ticket lists: all open, mine, unassigned, waiting longer than the reaction target. */
-export type DeskView = "all" | "mine" | "un" | "late";
+/**
+ * Ticket lists: all open, mine, unassigned, waiting longer than the reaction target, waiting
+ * for the team, waiting for the customer, on hold.
+ */
+export type DeskView = "all" | "mine" | "un" | "late" | "team" | "cust" | "hold";
 /** Actions on a ticket offered by its card. */
-export type TicketAct = "take" | "close" | "reopen" | "tr";
+export type TicketAct = "take" | "close" | "reopen" | "tr" | "unhold";
 /** Actions on a client offered by their card. */
 export type ClientAct = "card" | "tickets" | "block" | "unblock";
 /** Kinds of notifications a manager can switch off (stored in `Manager.mute`). */
@@ -56,7 +59,7 @@ const id = z.string().regex(/^[1-9]\d{0,15}$/).transform(Number).pipe(
   z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
 );
 const page = z.string().regex(/^\d{1,5}$/).transform(Number);
-const views = z.enum(["all", "mine", "un", "late"]);
+const views = z.enum(["all", "mine", "un", "late", "team", "cust", "hold"]);
 
 const schema = z.union([
   z.tuple([z.literal("m"), z.literal("l"), views, page])
@@ -66,7 +69,7 @@ const schema = z.union([
   z.tuple([
     z.literal("m"),
     z.literal("a"),
-    z.enum(["take", "close", "reopen", "tr"]),
+    z.enum(["take", "close", "reopen", "tr", "unhold"]),
     id,
   ]).transform(([, , act, ticket]) => ({ type: "act" as const, act, ticket })),
   z.tuple([z.literal("m"), z.literal("h"), id])

@@ -6,7 +6,7 @@
  */
 import type { Client } from "../../domain/records.ts";
 import { type Settings, targetsFor } from "../../domain/settings.ts";
-import { PRIORITIES, priorityOf, type Ticket } from "../../domain/ticket.ts";
+import { PRIORITIES, priorityOf, type Ticket, waitState } from "../../domain/ticket.ts";
 import { type Lang, t } from "../../i18n/mod.ts";
 import { K } from "../../storage/keys.ts";
 import { getSettings } from "../../storage/settings.ts";
@@ -72,6 +72,12 @@ export async function openTickets(
       ? tk.managerId === null
       : view === "late"
       ? isLate(tk, settings, now)
+      : view === "team"
+      ? waitState(tk) === "team"
+      : view === "cust"
+      ? waitState(tk) === "customer"
+      : view === "hold"
+      ? waitState(tk) === "hold"
       : true;
   return [...open, ...working].filter(keep).sort(byPriority);
 }
@@ -110,11 +116,15 @@ export function ticketLine(
     tk.waitingSince !== null && tk.status !== "closed"
       ? t(lang, "desk_line_waiting", { wait: formatWait(lang, now - tk.waitingSince) })
       : "",
+    waitState(tk) === "customer" ? t(lang, "desk_line_customer") : "",
+    tk.hold ? t(lang, "desk_line_hold", { reason: escapeHtml(tk.hold.reason) }) : "",
     link ? t(lang, "desk_line_link", { link: escapeHtml(link) }) : "",
   ].filter(Boolean).join(" · ");
 }
 
 const VIEWS: readonly DeskView[] = ["all", "mine", "un", "late"];
+/** The second row of filters: who the tickets wait for. */
+const WAIT_VIEWS: readonly DeskView[] = ["team", "cust", "hold"];
 
 /** A page of a ticket list, with ticket buttons, page navigation and the filters. */
 export async function ticketListScreen(
@@ -146,10 +156,12 @@ export async function ticketListScreen(
     );
   }
   keyboard.push(...pageRow(p.page, p.pages, (pg) => deskButton({ type: "list", view, page: pg })));
-  keyboard.push(VIEWS.map((v) => ({
-    text: (v === view ? "• " : "") + t(lang, `desk_view_${v}`),
-    callback_data: deskButton({ type: "list", view: v, page: 0 }),
-  })));
+  for (const row of [VIEWS, WAIT_VIEWS]) {
+    keyboard.push(row.map((v) => ({
+      text: (v === view ? "• " : "") + t(lang, `desk_view_${v}`),
+      callback_data: deskButton({ type: "list", view: v, page: 0 }),
+    })));
+  }
   return {
     text: `${head}\n\n${body}${p.pages > 1 ? "\n\n" + t(lang, "desk_page", p2(p)) : ""}`,
     keyboard,

@@ -6,7 +6,13 @@
  * @module
  */
 import type { Manager } from "../../domain/records.ts";
-import { PRIORITIES, type Priority, priorityOf, type Ticket } from "../../domain/ticket.ts";
+import {
+  PRIORITIES,
+  type Priority,
+  priorityOf,
+  type Ticket,
+  waitState,
+} from "../../domain/ticket.ts";
 import { t, type TextKey } from "../../i18n/mod.ts";
 import { getClient, getManager, listManagers } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
@@ -15,8 +21,10 @@ import type { Helpdesk } from "../helpdesk.ts";
 import {
   type ActionResult,
   closeTicket,
+  holdTicket,
   prioritizeTicket,
   reopenTicket,
+  resumeTicket,
   takeTicket,
   transferTicket,
 } from "../lifecycle.ts";
@@ -75,6 +83,13 @@ export async function ticketCard(
   if (tk.waitingSince !== null && tk.status !== "closed") {
     lines.push(t(lang, "desk_card_waiting", { wait: formatWait(lang, now - tk.waitingSince) }));
   }
+  if (tk.status !== "closed") {
+    lines.push(
+      tk.hold
+        ? t(lang, "desk_card_hold", { reason: escapeHtml(tk.hold.reason) })
+        : t(lang, waitState(tk) === "customer" ? "desk_card_customer" : "desk_card_team"),
+    );
+  }
   if (client?.blocked) lines.push(t(lang, "desk_card_blocked"));
   if (link) lines.push(t(lang, "desk_card_link", { link: escapeHtml(link) }));
   const b = (text: TextKey, act: Parameters<typeof deskButton>[0]) => ({
@@ -92,7 +107,10 @@ export async function ticketCard(
       b("desk_btn_transfer", { type: "act", act: "tr", ticket: n }),
       b("desk_btn_close", { type: "act", act: "close", ticket: n }),
     ]);
-    keyboard.push([b("desk_btn_canned", { type: "pick", ticket: n })]);
+    keyboard.push([
+      b("desk_btn_canned", { type: "pick", ticket: n }),
+      ...(tk.hold ? [b("desk_btn_unhold", { type: "act", act: "unhold", ticket: n })] : []),
+    ]);
     keyboard.push(
       PRIORITIES.filter((p) => p !== priorityOf(tk)).map((p) => ({
         text: `${t(lang, `prio_mark_${p}`)} ${t(lang, `prio_${p}`)}`,
@@ -126,12 +144,12 @@ export async function touchable(
   return { ticket: tk };
 }
 
-/** Take, close or reopen ticket `n` for the user. */
+/** Take, close, reopen or take off hold ticket `n` for the user. */
 export async function actOnTicket(
   deps: Helpdesk,
   user: DeskUser,
   n: number,
-  act: "take" | "close" | "reopen",
+  act: "take" | "close" | "reopen" | "unhold",
 ): Promise<Outcome> {
   // anyone on the team may take an unassigned ticket; the other actions need access
   if (act !== "take") {
@@ -142,9 +160,17 @@ export async function actOnTicket(
     ? await takeTicket(deps, n, user.actor)
     : act === "close"
     ? await closeTicket(deps, n, user.actor)
+    : act === "unhold"
+    ? await resumeTicket(deps, n, user.actor)
     : await reopenTicket(deps, n, user.actor);
   if (!r.ok) return refusal(user, n, r);
-  const key = act === "take" ? "mgr_taken" : act === "close" ? "mgr_closed" : "mgr_reopened";
+  const key = act === "take"
+    ? "mgr_taken"
+    : act === "close"
+    ? "mgr_closed"
+    : act === "unhold"
+    ? "desk_resumed"
+    : "mgr_reopened";
   return { ok: true, text: t(user.lang, key, { number: n }) };
 }
 
@@ -266,4 +292,25 @@ export async function prioritizeByArg(
   const p = parsePriority(arg);
   if (!p) return { ok: false, text: t(user.lang, "desk_usage_priority") };
   return await prioritize(deps, user, n, p);
+}
+
+/** Longest hold reason kept (it is shown on the post and in lists). */
+export const MAX_HOLD_REASON = 200;
+
+/** Puts ticket `n` on hold for the user; the reason is required. */
+export async function holdFor(
+  deps: Helpdesk,
+  user: DeskUser,
+  n: number,
+  reason: string,
+): Promise<Outcome> {
+  const why = reason.trim().replace(/\s+/g, " ");
+  if (!why || [...why].length > MAX_HOLD_REASON) {
+    return { ok: false, text: t(user.lang, "desk_usage_hold", { max: MAX_HOLD_REASON }) };
+  }
+  const got = await touchable(deps, user, n);
+  if (!("ticket" in got)) return got;
+  const r = await holdTicket(deps, n, user.actor, why);
+  if (!r.ok) return refusal(user, n, r);
+  return { ok: true, text: t(user.lang, "desk_held", { number: n }) };
 }
