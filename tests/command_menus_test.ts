@@ -84,6 +84,7 @@ Deno.test({
           "transfer",
           "canned",
           "priority",
+          "merge",
           "hold",
           "unhold",
           "block",

@@ -33,8 +33,11 @@ export interface Cycle {
   firstReplyAt?: number;
   closedAt?: number;
   closedBy?: Actor;
-  /** Set when the close came from blocking the client (reports keep such closes apart). */
-  closedHow?: "block";
+  /**
+   * Set when the close came from blocking the client (reports keep such closes apart), or from
+   * merging the ticket into another of the same client.
+   */
+  closedHow?: "block" | "merge";
   /** Who started this cycle by reopening (absent for the first cycle). */
   reopenedBy?: Actor;
   /**
@@ -90,6 +93,10 @@ export interface Ticket {
   pausedSince?: number | null;
   /** Put on hold by hand, with the reason: waits for the customer or someone else. */
   hold?: { reason: string; at: number; by: number } | null;
+  /** A duplicate merged into that ticket (closed; reports count the other one only). */
+  mergedInto?: number;
+  /** Duplicates merged into this ticket. */
+  mergedFrom?: number[];
 }
 
 /** Who a ticket waits for: the team, the customer (answered last), or on hold by hand. */
@@ -143,7 +150,9 @@ export type TicketEventType =
   /** Put on hold by hand (`comment`: the reason). */
   | "held"
   /** Taken off hold by hand. */
-  | "resumed";
+  | "resumed"
+  /** Merged: `other` is the ticket it went into (on the duplicate) or came from (on the target). */
+  | "merged";
 
 /** A recorded change: what, when, by whom, plus details of the change. */
 export interface TicketEvent {
@@ -156,6 +165,9 @@ export interface TicketEvent {
   score?: number;
   comment?: string;
   priority?: Priority;
+  /** For merges: the other ticket; `into` tells the direction. */
+  other?: number;
+  into?: boolean;
 }
 
 /** Why a transition was refused. Bots map each code to a localized text. */
@@ -173,7 +185,10 @@ export type RejectReason =
   | "already_rated"
   | "bad_score"
   | "same_priority"
-  | "not_on_hold";
+  | "not_on_hold"
+  | "merge_self"
+  | "merge_other_client"
+  | "merge_target_closed";
 
 /** Result of a transition. */
 export type Transition =
@@ -258,6 +273,49 @@ export function take(ticket: Ticket, actor: Actor, at: number): Transition {
     ok: true,
     ticket: { ...ticket, managerId: actor.id, status: "in_progress", updatedAt: at },
     event: { type: "taken", at, actor, managerId: actor.id, fromManagerId: null },
+  };
+}
+
+/**
+ * Why `dup` cannot be merged into `target` by `actor`, or null when it can: both open tickets
+ * of the same client, and the actor may change both.
+ */
+export function mergeRefusal(dup: Ticket, target: Ticket, actor: Actor): RejectReason | null {
+  if (!isStaff(actor)) return "not_allowed";
+  if (dup.number === target.number) return "merge_self";
+  if (dup.clientId !== target.clientId) return "merge_other_client";
+  if (!mayChange(actor, dup) || !mayChange(actor, target)) return "not_yours";
+  if (dup.status === "closed") return "closed";
+  if (target.status === "closed") return "merge_target_closed";
+  return null;
+}
+
+/** The duplicate side of a merge: closed as merged into `target`. */
+export function mergeAway(dup: Ticket, target: Ticket, actor: Actor, at: number): Transition {
+  const denied = mergeRefusal(dup, target, actor);
+  if (denied) return { ok: false, reason: denied };
+  const closed = close(dup, actor, at);
+  if (!closed.ok) return closed;
+  const cycles = closed.ticket.cycles.slice();
+  cycles[cycles.length - 1] = { ...currentCycle(closed.ticket), closedHow: "merge" };
+  return {
+    ok: true,
+    ticket: { ...closed.ticket, cycles, mergedInto: target.number },
+    event: { type: "merged", at, actor, other: target.number, into: true },
+  };
+}
+
+/** The target side of a merge: records the duplicate; still open. */
+export function mergeHere(target: Ticket, dupNumber: number, actor: Actor, at: number): Transition {
+  if (target.status === "closed") return { ok: false, reason: "merge_target_closed" };
+  return {
+    ok: true,
+    ticket: {
+      ...target,
+      mergedFrom: [...new Set([...(target.mergedFrom ?? []), dupNumber])],
+      updatedAt: at,
+    },
+    event: { type: "merged", at, actor, other: dupNumber, into: false },
   };
 }
 
@@ -477,6 +535,8 @@ export function reopen(ticket: Ticket, actor: Actor, at: number): Transition {
       waitingSince: actor.role === "client" ? at : null,
       pausedSince: null,
       hold: null,
+      // a merged duplicate reopened is a ticket of its own again
+      mergedInto: undefined,
       updatedAt: at,
       lastActivityAt: at,
     },

@@ -164,4 +164,11 @@ export const en: Record<keyof typeof ru, string> = {
   thread_earlier: "Earlier tickets of this customer:\n{list}",
   thread_earlier_line: "#{number} · {topic} · {status}",
   thread_earlier_more: "… and {n} more (/client in the manager bot)",
+  thread_merged_into: "Merged into ticket #{other}: the conversation goes on there. {link}",
+  thread_merged_from: "Ticket #{other} of the same customer was merged into this one. {link}",
+  ticket_merged_client:
+    "Your request #{from} is the same as #{other}: we merged them and go on in #{other}.",
+  reason_merge_self: "A ticket cannot be merged into itself.",
+  reason_merge_other_client: "Ticket #{number} and #{other} are not of the same customer.",
+  reason_merge_target_closed: "Ticket #{other} is closed: reopen it first, or merge the other way.",
 };

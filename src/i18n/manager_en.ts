@@ -7,11 +7,11 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
     "/my — my open tickets\n/all — all open tickets\n/unassigned — without a manager\n" +
     "/late — waiting longer than the reaction target\n/waiting, /answered, /onhold — waiting for the team, for the customer, on hold\n/hold 12 reason, /unhold 12 — on hold and off\n/ticket 12 — a ticket's card\n" +
     "/take 12, /close 12, /reopen 12 — take, close, reopen\n" +
-    "/transfer 12 @username — hand to another manager\n/priority 12 urgent|high|normal — priority\n/history 12 — the whole conversation as a file\n/search words — search the messages of all tickets\n" +
+    "/transfer 12 @username — hand to another manager\n/priority 12 urgent|high|normal — priority\n/merge 5 12 — merge duplicate #5 into #12\n/history 12 — the whole conversation as a file\n/search words — search the messages of all tickets\n" +
     "/clients — clients, /find name|@username|id — search, /client id — a client's card\n" +
     "/block id [reason], /unblock id — block, unblock\n" +
     "/canned — canned answers, /canned_add name text, /canned_del name, /reply 12 name\n" +
-    "/settings — notifications, /away, /back — away and back\n\nIn a ticket's thread: /take /close /reopen /transfer @username /block /canned name /priority urgent /hold reason /unhold",
+    "/settings — notifications, /away, /back — away and back\n\nIn a ticket's thread: /take /close /reopen /transfer @username /block /canned name /priority urgent /hold reason /unhold /merge 12",
   desk_bad_button: "This button is outdated or damaged. Open the list again.",
   desk_not_yours: "Ticket #{number} is handled by another manager: you cannot do this.",
   desk_unassigned: "unassigned",
@@ -180,4 +180,13 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
   desk_search_none: "Nothing found.",
   desk_search_none_recent: "Nothing found in the latest messages (older ones are not searched).",
   desk_search_more: "Only the newest matches are shown: add a word to narrow the search.",
+  desk_ev_merged: "{who}: merged with ticket #{other}",
+  desk_btn_merge: "🔗 Merge into…",
+  desk_card_merged_into: "🔗 Merged into #{other}",
+  desk_card_merged_from: "🔗 Merged here: {list}",
+  desk_merged: "Ticket #{number} is merged into #{other}.",
+  desk_usage_merge:
+    "Usage: /merge 5 12 merges duplicate #5 into #12 (in #5's thread: /merge 12). Both must be open tickets of one customer.",
+  desk_merge_none: "The customer of #{number} has no other open ticket to merge it into.",
+  desk_merge_choose: "Merge ticket #{number} into which ticket of the same customer?",
 };

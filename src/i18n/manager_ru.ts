@@ -5,11 +5,11 @@ export const managerRu = {
     "/my — мои открытые обращения\n/all — все открытые\n/unassigned — без ответственного\n" +
     "/late — ждут дольше целевого времени реакции\n/waiting, /answered, /onhold — ждут команду, ждут клиента, отложенные\n/hold 12 причина, /unhold 12 — отложить и снять паузу\n/ticket 12 — карточка обращения\n" +
     "/take 12, /close 12, /reopen 12 — взять, закрыть, открыть снова\n" +
-    "/transfer 12 @username — передать другому менеджеру\n/priority 12 срочный|высокий|обычный — приоритет\n/history 12 — вся переписка файлом\n/search слова — поиск по сообщениям всех обращений\n" +
+    "/transfer 12 @username — передать другому менеджеру\n/priority 12 срочный|высокий|обычный — приоритет\n/merge 5 12 — объединить дубль #5 с #12\n/history 12 — вся переписка файлом\n/search слова — поиск по сообщениям всех обращений\n" +
     "/clients — клиенты, /find имя|@username|id — поиск, /client id — карточка клиента\n" +
     "/block id [причина], /unblock id — заблокировать, разблокировать\n" +
     "/canned — шаблоны ответов, /canned_add имя текст, /canned_del имя, /reply 12 имя\n" +
-    "/settings — уведомления, /away, /back — отсутствую, на месте\n\nВ треде обращения: /take /close /reopen /transfer @username /block /canned имя /priority срочный /hold причина /unhold",
+    "/settings — уведомления, /away, /back — отсутствую, на месте\n\nВ треде обращения: /take /close /reopen /transfer @username /block /canned имя /priority срочный /hold причина /unhold /merge 12",
   desk_bad_button: "Кнопка устарела или повреждена. Откройте список заново.",
   desk_not_yours: "Обращение #{number} ведёт другой менеджер: это действие вам недоступно.",
   desk_unassigned: "не назначен",
@@ -191,4 +191,13 @@ export const managerRu = {
   desk_search_none_recent:
     "В последних сообщениях ничего не найдено (более старые не просматриваются).",
   desk_search_more: "Показаны только самые новые совпадения: добавьте слово, чтобы сузить поиск.",
+  desk_ev_merged: "{who}: объединение с обращением #{other}",
+  desk_btn_merge: "🔗 Объединить с…",
+  desk_card_merged_into: "🔗 Объединено с #{other}",
+  desk_card_merged_from: "🔗 Сюда объединены: {list}",
+  desk_merged: "Обращение #{number} объединено с #{other}.",
+  desk_usage_merge:
+    "Так: /merge 5 12 объединяет дубль #5 с #12 (в треде #5: /merge 12). Оба должны быть открытыми обращениями одного клиента.",
+  desk_merge_none: "У клиента обращения #{number} нет другого открытого обращения для объединения.",
+  desk_merge_choose: "С каким обращением того же клиента объединить #{number}?",
 };

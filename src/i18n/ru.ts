@@ -165,4 +165,12 @@ export const ru = {
   thread_earlier: "Прежние обращения этого клиента:\n{list}",
   thread_earlier_line: "#{number} · {topic} · {status}",
   thread_earlier_more: "… и ещё {n} (/client в боте менеджеров)",
+  thread_merged_into: "Объединено с обращением #{other}: переписка продолжается там. {link}",
+  thread_merged_from: "Сюда объединено обращение #{other} того же клиента. {link}",
+  ticket_merged_client:
+    "Ваше обращение #{from} — о том же, что и #{other}: мы объединили их и продолжим в #{other}.",
+  reason_merge_self: "Обращение нельзя объединить с самим собой.",
+  reason_merge_other_client: "Обращения #{number} и #{other} — от разных клиентов.",
+  reason_merge_target_closed:
+    "Обращение #{other} закрыто: сначала откройте его снова или объедините наоборот.",
 };

@@ -392,4 +392,6 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_cmd_th_hold: "On hold, with a reason",
   s_cmd_th_unhold: "Off hold",
   s_cmd_mgr_search: "Search messages of all tickets",
+  s_cmd_mgr_merge: "Merge a duplicate ticket into another",
+  s_cmd_th_merge: "Merge this ticket into another: /merge 12",
 };

@@ -391,4 +391,6 @@ export const settingsRu = {
   s_cmd_th_hold: "Отложить с причиной",
   s_cmd_th_unhold: "Снять паузу",
   s_cmd_mgr_search: "Поиск по сообщениям обращений",
+  s_cmd_mgr_merge: "Объединить дубль с другим обращением",
+  s_cmd_th_merge: "Объединить с другим: /merge 12",
 };

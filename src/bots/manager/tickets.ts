@@ -10,6 +10,9 @@ import type { DeskUser } from "../../services/desk/access.ts";
 import {
   actOnTicket,
   holdFor,
+  mergeByArg,
+  mergeFor,
+  mergeMenu,
   type Outcome,
   prioritize,
   prioritizeByArg,
@@ -40,6 +43,19 @@ export function ticketActions(deps: BotDeps): Composer<Context> {
     if (!(await card(ctx, user, n, false))) {
       await ctx.reply(t(user.lang, "reason_not_found", { number: n }));
     }
+  });
+  onCommand(c, "merge", async (ctx, arg, user) => {
+    const n = ticketNumber(arg);
+    if (n === null) return void await ctx.reply(t(user.lang, "desk_usage_merge"));
+    const r = await mergeByArg(deps, user, n, arg.replace(/^#?\d+\s*/, ""));
+    await ctx.reply(r.text);
+  });
+  onButton(c, "merge", async (ctx, b, user) => {
+    await done(
+      ctx,
+      await mergeFor(deps, user, b.ticket, b.into),
+      () => card(ctx, user, b.ticket, true),
+    );
   });
   onCommand(c, "hold", async (ctx, arg, user) => {
     const n = ticketNumber(arg);
@@ -90,6 +106,12 @@ export function ticketActions(deps: BotDeps): Composer<Context> {
     );
   });
   onButton(c, "act", async (ctx, b, user) => {
+    if (b.act === "merge") {
+      const menu = await mergeMenu(deps, user, b.ticket);
+      if (!("keyboard" in menu)) return await answer(ctx, menu.text, true);
+      await showInPlace(ctx, menu);
+      return await answer(ctx);
+    }
     if (b.act === "tr") {
       const menu = await transferMenu(deps, user, b.ticket);
       if (!("keyboard" in menu)) return await answer(ctx, menu.text, true);

@@ -15,7 +15,7 @@ import type { Priority } from "../../domain/ticket.ts";
  */
 export type DeskView = "all" | "mine" | "un" | "late" | "team" | "cust" | "hold";
 /** Actions on a ticket offered by its card. */
-export type TicketAct = "take" | "close" | "reopen" | "tr" | "unhold";
+export type TicketAct = "take" | "close" | "reopen" | "tr" | "unhold" | "merge";
 /** Actions on a client offered by their card. */
 export type ClientAct = "card" | "tickets" | "block" | "unblock";
 /** Kinds of notifications a manager can switch off (stored in `Manager.mute`). */
@@ -50,7 +50,8 @@ export type DeskButton =
   | { type: "canned"; ticket: number; name: string }
   | { type: "mute"; kind: NotifyKind }
   | { type: "away"; away: boolean }
-  | { type: "prio"; ticket: number; priority: Priority };
+  | { type: "prio"; ticket: number; priority: Priority }
+  | { type: "merge"; ticket: number; into: number };
 
 /** Canned answer names: short enough for callback data (64 bytes). */
 export const CANNED_NAME = /^[a-z0-9_-]{1,24}$/;
@@ -69,7 +70,7 @@ const schema = z.union([
   z.tuple([
     z.literal("m"),
     z.literal("a"),
-    z.enum(["take", "close", "reopen", "tr", "unhold"]),
+    z.enum(["take", "close", "reopen", "tr", "unhold", "merge"]),
     id,
   ]).transform(([, , act, ticket]) => ({ type: "act" as const, act, ticket })),
   z.tuple([z.literal("m"), z.literal("h"), id])
@@ -90,6 +91,8 @@ const schema = z.union([
     .transform(([, , v]) => ({ type: "away" as const, away: v === "1" })),
   z.tuple([z.literal("m"), z.literal("r"), id, z.enum(["normal", "high", "urgent"])])
     .transform(([, , ticket, priority]) => ({ type: "prio" as const, ticket, priority })),
+  z.tuple([z.literal("m"), z.literal("g"), id, id])
+    .transform(([, , ticket, into]) => ({ type: "merge" as const, ticket, into })),
 ]);
 
 /** Builds a desk button's data (always under Telegram's 64 bytes). */
@@ -119,6 +122,8 @@ export function deskButton(b: DeskButton): string {
       return `m:w:${b.away ? 1 : 0}`;
     case "prio":
       return `m:r:${b.ticket}:${b.priority}`;
+    case "merge":
+      return `m:g:${b.ticket}:${b.into}`;
   }
 }
 

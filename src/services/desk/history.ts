@@ -119,6 +119,7 @@ export function renderHistory(h: HistoryInput): string {
       score: e.score ?? "",
       comment: e.comment ?? "",
       priority: e.priority ? L(`prio_${e.priority}`) : "",
+      other: e.other ?? "",
     });
     rows.push({
       at: e.at,

@@ -16,12 +16,13 @@ import {
 import { t, type TextKey } from "../../i18n/mod.ts";
 import { getClient, getManager, listManagers } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
-import { getTicket } from "../../storage/tickets.ts";
+import { getTicket, ticketsByClient } from "../../storage/tickets.ts";
 import type { Helpdesk } from "../helpdesk.ts";
 import {
   type ActionResult,
   closeTicket,
   holdTicket,
+  mergeTickets,
   prioritizeTicket,
   reopenTicket,
   resumeTicket,
@@ -80,6 +81,14 @@ export async function ticketCard(
       priority: `${t(lang, `prio_mark_${priorityOf(tk)}`)} ${t(lang, `prio_${priorityOf(tk)}`)}`,
     }),
   ];
+  if (tk.mergedInto !== undefined) {
+    lines.push(t(lang, "desk_card_merged_into", { other: tk.mergedInto }));
+  }
+  if (tk.mergedFrom?.length) {
+    lines.push(
+      t(lang, "desk_card_merged_from", { list: tk.mergedFrom.map((x) => `#${x}`).join(", ") }),
+    );
+  }
   if (tk.waitingSince !== null && tk.status !== "closed") {
     lines.push(t(lang, "desk_card_waiting", { wait: formatWait(lang, now - tk.waitingSince) }));
   }
@@ -107,6 +116,7 @@ export async function ticketCard(
       b("desk_btn_transfer", { type: "act", act: "tr", ticket: n }),
       b("desk_btn_close", { type: "act", act: "close", ticket: n }),
     ]);
+    keyboard.push([b("desk_btn_merge", { type: "act", act: "merge", ticket: n })]);
     keyboard.push([
       b("desk_btn_canned", { type: "pick", ticket: n }),
       ...(tk.hold ? [b("desk_btn_unhold", { type: "act", act: "unhold", ticket: n })] : []),
@@ -313,4 +323,64 @@ export async function holdFor(
   const r = await holdTicket(deps, n, user.actor, why);
   if (!r.ok) return refusal(user, n, r);
   return { ok: true, text: t(user.lang, "desk_held", { number: n }) };
+}
+
+/** Merges duplicate `n` into `into` for the user. */
+export async function mergeFor(
+  deps: Helpdesk,
+  user: DeskUser,
+  n: number,
+  into: number,
+): Promise<Outcome> {
+  const got = await touchable(deps, user, n);
+  if (!("ticket" in got)) return got;
+  const r = await mergeTickets(deps, n, into, user.actor);
+  if (!r.ok) {
+    return {
+      ok: false,
+      text: t(user.lang, `reason_${r.reason}` as TextKey, { number: n, other: into }),
+    };
+  }
+  return { ok: true, text: t(user.lang, "desk_merged", { number: n, other: into }) };
+}
+
+/** `/merge 12` in a thread, `/merge 5 12` in the manager bot: `arg` names the target. */
+export async function mergeByArg(
+  deps: Helpdesk,
+  user: DeskUser,
+  n: number,
+  arg: string,
+): Promise<Outcome> {
+  const m = arg.trim().match(/^#?(\d{1,9})$/);
+  if (!m) return { ok: false, text: t(user.lang, "desk_usage_merge") };
+  return await mergeFor(deps, user, n, Number(m[1]));
+}
+
+/** The choice of the ticket to merge `n` into: the client's other open tickets. */
+export async function mergeMenu(
+  deps: Helpdesk,
+  user: DeskUser,
+  n: number,
+): Promise<Screen | Outcome> {
+  const got = await touchable(deps, user, n);
+  if (!("ticket" in got)) return got;
+  if (got.ticket.status === "closed") {
+    return { ok: false, text: t(user.lang, "reason_closed", { number: n }) };
+  }
+  const others = (await ticketsByClient(deps.kv, got.ticket.clientId))
+    .filter((x) => x.number !== n && x.status !== "closed").slice(0, 20);
+  if (!others.length) return { ok: false, text: t(user.lang, "desk_merge_none", { number: n }) };
+  return {
+    text: t(user.lang, "desk_merge_choose", { number: n }),
+    keyboard: [
+      ...others.map((x) => [{
+        text: `#${x.number} · ${x.topic}`.slice(0, 60),
+        callback_data: deskButton({ type: "merge", ticket: n, into: x.number }),
+      }]),
+      [{
+        text: t(user.lang, "desk_btn_back"),
+        callback_data: deskButton({ type: "card", ticket: n }),
+      }],
+    ],
+  };
 }
