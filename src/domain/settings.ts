@@ -52,6 +52,8 @@ export interface Settings {
   assignMode: AssignMode;
   /** Groups of the `topic` mode: a topic's own name → ids of its managers. */
   topicGroups: Record<string, number[]>;
+  /** Ready answers of a topic (its own name → text), shown to customers who pick it. */
+  faq: Record<string, string>;
   /** Targets of high and urgent tickets; a priority without its own uses the general ones. */
   priorityTargets: Partial<Record<"high" | "urgent", SlaTargets>>;
   updatedAt: number;
@@ -117,6 +119,7 @@ export function defaultSettings(): Settings {
     assignMode: "off",
     topicGroups: {},
     priorityTargets: {},
+    faq: {},
     updatedAt: 0,
   };
 }

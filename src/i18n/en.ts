@@ -171,4 +171,8 @@ export const en: Record<keyof typeof ru, string> = {
   reason_merge_self: "A ticket cannot be merged into itself.",
   reason_merge_other_client: "Ticket #{number} and #{other} are not of the same customer.",
   reason_merge_target_closed: "Ticket #{other} is closed: reopen it first, or merge the other way.",
+  faq_intro: "{topic}: perhaps this answers it already.\n\n{text}",
+  btn_faq_ok: "✅ This solved it",
+  btn_faq_more: "💬 I still need help",
+  faq_solved: "Glad it helped! If anything else comes up, press “New request”.",
 };

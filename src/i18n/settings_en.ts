@@ -394,4 +394,9 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_cmd_mgr_search: "Search messages of all tickets",
   s_cmd_mgr_merge: "Merge a duplicate ticket into another",
   s_cmd_th_merge: "Merge this ticket into another: /merge 12",
+  s_topic_has_faq: "❓ ready answers",
+  s_ask_topic_faq:
+    "Ready answers of the topic «{topic}»: a short FAQ shown to customers who pick it, with “This solved it” and “I still need help”. Send the text (at most {max} characters), or - to remove them.\n\nNow: {now}",
+  s_topic_faq_bad: "Send a text of at most {max} characters, or - to remove the ready answers.",
+  s_rep_faq_solved: "Solved by ready answers, no ticket: {n} ({topics})",
 };

@@ -170,7 +170,8 @@ export async function openTicket(
         notBefore: 0,
         action: { type: "header" },
       };
-      // after the question in the thread: the customer's earlier tickets, with links
+      const copies = jobsFor(records, "group", at, next);
+      // after the question in the thread (a later seq): the customer's earlier tickets
       const history: OutboxJob[] = earlier
         ? [{
           ticket: ticket.number,
@@ -184,7 +185,7 @@ export async function openTicket(
         : [];
       return {
         messages: records,
-        jobs: [header, ...jobsFor(records, "group", at, next), ...history],
+        jobs: [header, ...copies, ...history],
         ...(heldIds.length ? { dropHeld: { clientId, updateIds: heldIds } } : {}),
         result: undefined,
       };

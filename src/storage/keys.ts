@@ -136,4 +136,10 @@ export const K = {
    * alerted about by the periodic setup check; empty when the setup is whole.
    */
   setupWatch: () => ["setup_watch"] as const,
+  /**
+   * ["faq_solved", at, clientId] → topic: a customer pressed "this solved it" under a topic's
+   * ready answers, so no ticket was opened (counted by the report).
+   */
+  faqSolved: (at: number, clientId: number) => ["faq_solved", at, clientId] as const,
+  faqSolvedAll: () => ["faq_solved"] as const,
 } as const;

@@ -59,6 +59,7 @@ export const ACTIONS = [
   "assign",
   "as_mode",
   "as_grp",
+  "top_faq",
 ] as const;
 
 /** A button's action. */
