@@ -167,6 +167,7 @@ export function attributeCycles(
     switch (e.type) {
       case "taken":
       case "transferred":
+      case "assigned":
         assignee = e.managerId ?? assignee;
         hold(e.at, assignee);
         break;

@@ -32,6 +32,8 @@ export interface Manager {
   active: boolean;
   /** Notifications switched off by the manager, by kind. */
   mute: string[];
+  /** Marked away in the manager bot: gets no new tickets; SLA warnings go to the others. */
+  away?: boolean;
 }
 
 /** What kind of Telegram message a record holds. */

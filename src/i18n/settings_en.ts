@@ -367,4 +367,58 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_err_quiet_days: "A whole number of days from 0 to 90, e.g. 7.",
   s_err_low_rating: "A number from 1 to 4, e.g. 2.",
   s_err_team_lang: "ru or en.",
+  // team workflows (assignment, priority, waiting, search, merge, ready answers)
+  s_cmd_mgr_away: "I am away (no new tickets)",
+  s_cmd_mgr_back: "I am back",
+  s_btn_assign: "🎯 Assignment",
+  s_assign_title: "Assignment of new tickets: {mode}",
+  s_assign_mode_off: "Off",
+  s_assign_mode_round_robin: "Round-robin",
+  s_assign_mode_least_open: "Least open tickets",
+  s_assign_mode_topic: "By topic",
+  s_assign_desc_off: "Nobody is assigned: the first manager to reply takes the ticket.",
+  s_assign_desc_round_robin: "Each new ticket goes to the next available manager in turn.",
+  s_assign_desc_least_open:
+    "Each new ticket goes to the available manager with the fewest open tickets.",
+  s_assign_desc_topic:
+    "Each new ticket goes to the next available manager of its topic's group; a topic without a group stays with the whole team.",
+  s_assign_groups_head: "Groups by topic (managers marked away get no new tickets):",
+  s_assign_no_topics: "No topics yet: add them in Topics.",
+  s_assign_group_none: "no group",
+  s_assign_away: "away",
+  s_btn_assign_group: "👥 {n}. {topic}",
+  s_ask_assign_group:
+    "Managers of the topic «{topic}»: @usernames or Telegram ids separated by spaces, e.g. @maria @ivan. Send - to clear the group.",
+  s_err_group_format:
+    "Could not read that: @usernames or Telegram ids separated by spaces (at most 50), or - to clear.",
+  s_err_group_unknown: "{who} is not a manager of the helpdesk. Add them in Managers first.",
+  s_cmd_mgr_priority: "Priority of a ticket",
+  s_cmd_th_priority: "Priority: urgent, high, normal",
+  s_prio_targets_high: "High priority: {targets}",
+  s_prio_targets_urgent: "Urgent: {targets}",
+  s_prio_targets_own: "reaction {react}, close {close}",
+  s_prio_targets_general: "the general targets",
+  s_btn_set_ph: "🟠 High targets",
+  s_btn_set_pu: "🔴 Urgent targets",
+  s_ask_ph:
+    "Send the reaction and the close target of high-priority tickets, e.g. 10m 4h. Send - to use the general targets.",
+  s_ask_pu:
+    "Send the reaction and the close target of urgent tickets, e.g. 5m 2h. Send - to use the general targets.",
+  s_err_prio_targets:
+    "Two durations separated by a space: the reaction, then the close target, e.g. 5m 2h.",
+  s_cmd_mgr_hold: "Put a ticket on hold, with a reason",
+  s_cmd_mgr_unhold: "Take a ticket off hold",
+  s_cmd_mgr_waiting: "Tickets waiting for the team",
+  s_cmd_mgr_answered: "Tickets waiting for the customer",
+  s_cmd_mgr_onhold: "Tickets on hold",
+  s_cmd_th_hold: "On hold, with a reason",
+  s_cmd_th_unhold: "Off hold",
+  s_cmd_mgr_search: "Search messages of all tickets",
+  s_cmd_mgr_merge: "Merge a duplicate ticket into another",
+  s_cmd_th_merge: "Merge this ticket into another: /merge 12",
+  s_topic_has_faq: "❓ ready answers",
+  s_ask_topic_faq:
+    "Ready answers of the topic «{topic}»: a short FAQ shown to customers who pick it, with “This solved it” and “I still need help”. Send the text (at most {max} characters), or - to remove them.\n\nNow: {now}",
+  s_topic_faq_bad: "Send a text of at most {max} characters, or - to remove the ready answers.",
+  s_rep_faq_solved: "Solved by ready answers, no ticket: {n} ({topics})",
 };

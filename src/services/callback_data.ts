@@ -32,7 +32,9 @@ export type ClientAction =
   | { type: "reopen"; ticket: number }
   | { type: "rate"; ticket: number; score: number }
   | { type: "held_reopen"; ticket: number }
-  | { type: "held_new" };
+  | { type: "held_new" }
+  | { type: "faq_ok" }
+  | { type: "faq_more" };
 
 /** Builds a client button's data. */
 export function clientButton(a: ClientAction): string {
@@ -42,7 +44,9 @@ export function clientButton(a: ClientAction): string {
     case "rate":
       return `c:rate:${a.ticket}:${a.score}`;
     case "held_new":
-      return "c:held_new";
+    case "faq_ok":
+    case "faq_more":
+      return `c:${a.type}`;
     default:
       return `c:${a.type}:${a.ticket}`;
   }
@@ -55,7 +59,8 @@ const clientSchema = z.union([
     .transform(([, type, ticket]) => ({ type, ticket })),
   z.tuple([z.literal("c"), z.literal("rate"), num, z.coerce.number().int().min(1).max(5)])
     .transform(([, , ticket, score]) => ({ type: "rate" as const, ticket, score })),
-  z.tuple([z.literal("c"), z.literal("held_new")]).transform(() => ({ type: "held_new" as const })),
+  z.tuple([z.literal("c"), z.enum(["held_new", "faq_ok", "faq_more"])])
+    .transform(([, type]) => ({ type })),
 ]);
 
 /** Parses a client button's data. */

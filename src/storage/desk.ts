@@ -83,3 +83,38 @@ export async function clearManagerUnreachable(kv: Deno.Kv, id: number): Promise<
 export async function isManagerUnreachable(kv: Deno.Kv, id: number): Promise<boolean> {
   return (await kv.get(K.deskUnreachable(id))).versionstamp !== null;
 }
+
+/** Marks a manager away or back; null when there is no record. Atomic, like the mute switch. */
+export async function setManagerAway(
+  kv: Deno.Kv,
+  managerId: number,
+  away: boolean,
+): Promise<Manager | null> {
+  for (;;) {
+    const entry = await kv.get<Manager>(K.manager(managerId));
+    if (!entry.value) return null;
+    const next: Manager = { ...entry.value, away };
+    if ((await kv.atomic().check(entry).set(K.manager(managerId), next).commit()).ok) return next;
+  }
+}
+
+/**
+ * Takes the next of `candidates` (ids in a stable order) after the one who got the last ticket
+ * of rotation `scope`, and records it as the last, atomically: two tickets created at once
+ * never go to the same manager because of a lost update. Null when there is no candidate.
+ */
+export async function nextInRotation(
+  kv: Deno.Kv,
+  scope: string,
+  candidates: readonly number[],
+): Promise<number | null> {
+  if (!candidates.length) return null;
+  return await retryKv(`pick the next manager of ${scope}`, async () => {
+    const entry = await kv.get<number>(K.deskRotation(scope));
+    const last = entry.value;
+    // the first candidate after the last one (ids sorted), wrapping round
+    const next = candidates.find((id) => last === null || id > last) ?? candidates[0]!;
+    const ok = (await kv.atomic().check(entry).set(K.deskRotation(scope), next).commit()).ok;
+    return ok ? next : CONFLICT;
+  });
+}

@@ -162,4 +162,15 @@ export const K = {
    * is not a database opens lazily and only the first read tells.
    */
   probe: () => ["meta", "probe"] as const,
+  /**
+   * ["faq_solved", at, clientId] → topic: a customer pressed "this solved it" under a topic's
+   * ready answers, so no ticket was opened (counted by the report).
+   */
+  faqSolved: (at: number, clientId: number) => ["faq_solved", at, clientId] as const,
+  faqSolvedAll: () => ["faq_solved"] as const,
+  /**
+   * ["desk_rotation", scope] → managerId: who got the last ticket of a round-robin rotation
+   * (scope `all` for the whole team, `topic:<name>` for a topic's group).
+   */
+  deskRotation: (scope: string) => ["desk_rotation", scope] as const,
 } as const;

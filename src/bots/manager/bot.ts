@@ -20,6 +20,7 @@ import { deskHelp } from "./help.ts";
 import { historyExport } from "./history.ts";
 import { ticketLists } from "./lists.ts";
 import { postButtons } from "./post_buttons.ts";
+import { ticketSearch } from "./search.ts";
 import { notificationSettings } from "./settings.ts";
 import { ticketActions } from "./tickets.ts";
 
@@ -45,6 +46,7 @@ export function createManagerBot(token: string, deps: BotDeps): Bot {
   bot.use(ticketLists(deps));
   bot.use(ticketActions(deps));
   bot.use(historyExport(deps));
+  bot.use(ticketSearch(deps));
   bot.use(clientDesk(deps));
   bot.use(cannedReplies(deps));
   bot.use(notificationSettings(deps));

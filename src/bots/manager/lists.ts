@@ -15,6 +15,9 @@ const COMMANDS: Record<string, DeskView> = {
   tickets: "all",
   unassigned: "un",
   late: "late",
+  waiting: "team",
+  answered: "cust",
+  onhold: "hold",
 };
 
 /** Lists of open tickets. */

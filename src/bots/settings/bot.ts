@@ -10,6 +10,7 @@ import { Bot, Composer } from "grammy";
 import { rememberStaffNames } from "../people.ts";
 import { access } from "./access.ts";
 import { admins } from "./admins.ts";
+import { assignment } from "./assignment.ts";
 import { channel, listenSignals } from "./channel.ts";
 import { clients } from "./clients.ts";
 import type { SCtx } from "./context.ts";
@@ -39,6 +40,7 @@ export function createSettingsBot(token: string, deps: SettingsBotDeps): Bot {
   f.use(admins(deps));
   f.use(hours(deps));
   f.use(topics(deps));
+  f.use(assignment(deps));
   f.use(texts(deps));
   f.use(tickets(deps));
   f.use(clients(deps));

@@ -56,6 +56,10 @@ export const ACTIONS = [
   "reports",
   "rep",
   "rep_sched",
+  "assign",
+  "as_mode",
+  "as_grp",
+  "top_faq",
 ] as const;
 
 /** A button's action. */

@@ -7,11 +7,15 @@
  * @module
  */
 import { z } from "zod";
+import type { Priority } from "../../domain/ticket.ts";
 
-/** Ticket lists: all open, mine, unassigned, waiting longer than the reaction target. */
-export type DeskView = "all" | "mine" | "un" | "late";
+/**
+ * Ticket lists: all open, mine, unassigned, waiting longer than the reaction target, waiting
+ * for the team, waiting for the customer, on hold.
+ */
+export type DeskView = "all" | "mine" | "un" | "late" | "team" | "cust" | "hold";
 /** Actions on a ticket offered by its card. */
-export type TicketAct = "take" | "close" | "reopen" | "tr";
+export type TicketAct = "take" | "close" | "reopen" | "tr" | "unhold" | "merge";
 /** Actions on a client offered by their card. */
 export type ClientAct = "card" | "tickets" | "block" | "unblock";
 /** Kinds of notifications a manager can switch off (stored in `Manager.mute`). */
@@ -44,7 +48,10 @@ export type DeskButton =
   | { type: "clients"; page: number }
   | { type: "client"; act: ClientAct; client: number }
   | { type: "canned"; ticket: number; name: string }
-  | { type: "mute"; kind: NotifyKind };
+  | { type: "mute"; kind: NotifyKind }
+  | { type: "away"; away: boolean }
+  | { type: "prio"; ticket: number; priority: Priority }
+  | { type: "merge"; ticket: number; into: number };
 
 /** Canned answer names: short enough for callback data (64 bytes). */
 export const CANNED_NAME = /^[a-z0-9_-]{1,24}$/;
@@ -53,7 +60,7 @@ const id = z.string().regex(/^[1-9]\d{0,15}$/).transform(Number).pipe(
   z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
 );
 const page = z.string().regex(/^\d{1,5}$/).transform(Number);
-const views = z.enum(["all", "mine", "un", "late"]);
+const views = z.enum(["all", "mine", "un", "late", "team", "cust", "hold"]);
 
 const schema = z.union([
   z.tuple([z.literal("m"), z.literal("l"), views, page])
@@ -63,7 +70,7 @@ const schema = z.union([
   z.tuple([
     z.literal("m"),
     z.literal("a"),
-    z.enum(["take", "close", "reopen", "tr"]),
+    z.enum(["take", "close", "reopen", "tr", "unhold", "merge"]),
     id,
   ]).transform(([, , act, ticket]) => ({ type: "act" as const, act, ticket })),
   z.tuple([z.literal("m"), z.literal("h"), id])
@@ -80,6 +87,12 @@ const schema = z.union([
     .transform(([, , ticket, name]) => ({ type: "canned" as const, ticket, name })),
   z.tuple([z.literal("m"), z.literal("s"), z.enum(NOTIFY_KINDS as [NotifyKind, ...NotifyKind[]])])
     .transform(([, , kind]) => ({ type: "mute" as const, kind })),
+  z.tuple([z.literal("m"), z.literal("w"), z.enum(["0", "1"])])
+    .transform(([, , v]) => ({ type: "away" as const, away: v === "1" })),
+  z.tuple([z.literal("m"), z.literal("r"), id, z.enum(["normal", "high", "urgent"])])
+    .transform(([, , ticket, priority]) => ({ type: "prio" as const, ticket, priority })),
+  z.tuple([z.literal("m"), z.literal("g"), id, id])
+    .transform(([, , ticket, into]) => ({ type: "merge" as const, ticket, into })),
 ]);
 
 /** Builds a desk button's data (always under Telegram's 64 bytes). */
@@ -105,6 +118,12 @@ export function deskButton(b: DeskButton): string {
       return `m:k:${b.ticket}:${b.name}`;
     case "mute":
       return `m:s:${b.kind}`;
+    case "away":
+      return `m:w:${b.away ? 1 : 0}`;
+    case "prio":
+      return `m:r:${b.ticket}:${b.priority}`;
+    case "merge":
+      return `m:g:${b.ticket}:${b.into}`;
   }
 }
 

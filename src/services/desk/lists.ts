@@ -5,8 +5,8 @@
  * @module
  */
 import type { Client } from "../../domain/records.ts";
-import type { Settings } from "../../domain/settings.ts";
-import type { Ticket } from "../../domain/ticket.ts";
+import { type Settings, targetsFor } from "../../domain/settings.ts";
+import { PRIORITIES, priorityOf, type Ticket, waitState } from "../../domain/ticket.ts";
 import { type Lang, t } from "../../i18n/mod.ts";
 import { clientsOf } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
@@ -42,12 +42,18 @@ export function byActivity(a: Ticket, b: Ticket): number {
   return b.lastActivityAt - a.lastActivityAt || b.number - a.number;
 }
 
-/** Whether the client has waited longer than the reaction target (wall-clock time). */
-export function isLate(tk: Ticket, settings: Settings, now: number): boolean {
-  return tk.waitingSince !== null && now - tk.waitingSince > settings.reactionTargetMs;
+/** Most urgent first, then newest activity first: what needs the team comes first. */
+export function byPriority(a: Ticket, b: Ticket): number {
+  return PRIORITIES.indexOf(priorityOf(a)) - PRIORITIES.indexOf(priorityOf(b)) || byActivity(a, b);
 }
 
-/** Open and in-progress tickets matching `view`, newest activity first. */
+/** Whether the client has waited longer than the ticket's reaction target (wall-clock time). */
+export function isLate(tk: Ticket, settings: Settings, now: number): boolean {
+  return tk.waitingSince !== null &&
+    now - tk.waitingSince > targetsFor(settings, priorityOf(tk)).reactionTargetMs;
+}
+
+/** Open and in-progress tickets matching `view`, most urgent first, then newest activity. */
 export async function openTickets(
   deps: Pick<ServiceDeps, "kv">,
   view: DeskView,
@@ -66,8 +72,14 @@ export async function openTickets(
       ? tk.managerId === null
       : view === "late"
       ? isLate(tk, settings, now)
+      : view === "team"
+      ? waitState(tk) === "team"
+      : view === "cust"
+      ? waitState(tk) === "customer"
+      : view === "hold"
+      ? waitState(tk) === "hold"
       : true;
-  return [...open, ...working].filter(keep).sort(byActivity);
+  return [...open, ...working].filter(keep).sort(byPriority);
 }
 
 /** One ticket as a line of a list (HTML). */
@@ -80,6 +92,7 @@ export function ticketLine(
 ): string {
   const link = threadLink(settings.groupId, tk.threadId);
   return [
+    (priorityOf(tk) === "normal" ? "" : t(lang, `prio_mark_${priorityOf(tk)}`) + " ") +
     t(lang, "desk_line", {
       number: tk.number,
       topic: escapeHtml(tk.topic),
@@ -89,11 +102,15 @@ export function ticketLine(
     tk.waitingSince !== null && tk.status !== "closed"
       ? t(lang, "desk_line_waiting", { wait: formatWait(lang, now - tk.waitingSince) })
       : "",
+    waitState(tk) === "customer" ? t(lang, "desk_line_customer") : "",
+    tk.hold ? t(lang, "desk_line_hold", { reason: escapeHtml(tk.hold.reason) }) : "",
     link ? t(lang, "desk_line_link", { link: escapeHtml(link) }) : "",
   ].filter(Boolean).join(" · ");
 }
 
 const VIEWS: readonly DeskView[] = ["all", "mine", "un", "late"];
+/** The second row of filters: who the tickets wait for. */
+const WAIT_VIEWS: readonly DeskView[] = ["team", "cust", "hold"];
 
 /** A page of a ticket list, with ticket buttons, page navigation and the filters. */
 export async function ticketListScreen(
@@ -125,10 +142,12 @@ export async function ticketListScreen(
     );
   }
   keyboard.push(...pageRow(p.page, p.pages, (pg) => deskButton({ type: "list", view, page: pg })));
-  keyboard.push(VIEWS.map((v) => ({
-    text: (v === view ? "• " : "") + t(lang, `desk_view_${v}`),
-    callback_data: deskButton({ type: "list", view: v, page: 0 }),
-  })));
+  for (const row of [VIEWS, WAIT_VIEWS]) {
+    keyboard.push(row.map((v) => ({
+      text: (v === view ? "• " : "") + t(lang, `desk_view_${v}`),
+      callback_data: deskButton({ type: "list", view: v, page: 0 }),
+    })));
+  }
   return {
     text: `${head}\n\n${body}${p.pages > 1 ? "\n\n" + t(lang, "desk_page", p2(p)) : ""}`,
     keyboard,

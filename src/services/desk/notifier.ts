@@ -37,7 +37,26 @@ async function recipients(deps: Helpdesk, tk: Ticket): Promise<Manager[]> {
     const m = await getManager(deps.kv, tk.managerId);
     if (m?.active) return [m];
   }
-  return (await listManagers(deps.kv)).filter((m) => m.active);
+  return team(deps);
+}
+
+/** Active managers who are not away; everyone active when all are away (someone must hear). */
+async function team(deps: Helpdesk, except?: number): Promise<Manager[]> {
+  const active = (await listManagers(deps.kv)).filter((m) => m.active && m.id !== except);
+  const present = active.filter((m) => !m.away);
+  return present.length ? present : active;
+}
+
+/** SLA warnings of an away manager's ticket go to the others: the ticket must not wait. */
+async function slaRecipients(deps: Helpdesk, tk: Ticket): Promise<Manager[]> {
+  if (tk.managerId !== null) {
+    const m = await getManager(deps.kv, tk.managerId);
+    if (m?.active && m.away) {
+      const others = await team(deps, m.id);
+      return others.length ? others : [m];
+    }
+  }
+  return await recipients(deps, tk);
 }
 
 /** Sends one notification to each of `to` who has not muted `kind`; never throws. */
@@ -113,7 +132,7 @@ export async function notifySla(
   ticket: Ticket,
   kind: SlaThreshold,
 ): Promise<number> {
-  return await deliver(deps, await recipients(deps, ticket), "sla", ticket, SLA_KEYS[kind]);
+  return await deliver(deps, await slaRecipients(deps, ticket), "sla", ticket, SLA_KEYS[kind]);
 }
 
 /** Handles one helpdesk event; returns how many managers were told. */
@@ -122,7 +141,13 @@ export async function notifyEvent(deps: Helpdesk, e: HelpdeskEvent): Promise<num
   if (!tk) return 0;
   switch (e.type) {
     case "new_ticket":
-      return await deliver(deps, await recipients(deps, tk), "new_ticket", tk, "desk_n_new");
+      return await deliver(
+        deps,
+        await recipients(deps, tk),
+        "new_ticket",
+        tk,
+        tk.managerId === null ? "desk_n_new" : "desk_n_assigned",
+      );
     case "client_wrote":
       // "client wrote in MY ticket": an unassigned ticket was announced as new already
       if (tk.managerId === null) return 0;

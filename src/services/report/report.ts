@@ -590,8 +590,9 @@ async function scanPeriod(
   const histories = scanTicketHistories(kv, {
     // A cycle started or a message sent in the period moved the ticket's clocks past `from`;
     // a ticket still open may be part of the backlog at the end without having moved.
+    // a duplicate merged into another ticket is counted once, as that ticket
     select: (t) =>
-      t.createdAt < to &&
+      t.mergedInto === undefined && t.createdAt < to &&
       (Math.max(t.updatedAt, t.lastActivityAt) >= from || t.status !== "closed"),
     onTicket: (seen) => {
       summary.scanned = seen;
