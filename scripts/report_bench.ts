@@ -151,7 +151,7 @@ async function generate(
     });
     let t = made.ticket;
     const evs: TicketEvent[] = [made.event];
-    const mgr = { role: "manager" as const, id: 1001 + Math.floor(random() * MANAGERS) };
+    let mgr = { role: "manager" as const, id: 1001 + Math.floor(random() * MANAGERS) };
     let at = createdAt + Math.floor(random() * 40 * MINUTE) + MINUTE;
     const step = (r: { ticket: Ticket; event: TicketEvent }) => {
       t = r.ticket;
@@ -188,7 +188,10 @@ async function generate(
     }
     if (random() < 0.05) {
       at += 10 * MINUTE;
-      step(must(transfer(t, mgr, 1001 + ((mgr.id - 1000) % MANAGERS), at)));
+      const to = 1001 + ((mgr.id - 1000) % MANAGERS);
+      step(must(transfer(t, mgr, to, at)));
+      // The ticket is the new holder's now: only they may close it.
+      mgr = { role: "manager", id: to };
     }
     if (n < tickets * 0.97) {
       at += Math.floor(random() * 10 * HOUR);

@@ -51,6 +51,14 @@ const FIXED_WIDTH: Partial<Record<ColumnKind, number>> = {
   decimal: 6,
 };
 
+/**
+ * Sheet XML allowed to wait for the zip before writing pauses. exceljs writes rows into the zip
+ * without backpressure, so a sheet written faster than it is deflated would pile up in memory.
+ */
+const BACKLOG_BYTES = 1 << 20;
+/** Rows between two looks at the backlog. */
+const BACKLOG_EVERY = 64;
+
 const MIN_WIDTH = 6;
 const MAX_WIDTH = 60;
 
@@ -151,6 +159,33 @@ function cellValue(kind: ColumnKind, v: SpillCell, o: SheetOptions): ExcelJS.Cel
   }
 }
 
+/** A stream's buffered bytes, as Node streams and the readable-stream package count them. */
+interface Buffered {
+  _writableState?: { length?: number };
+  _readableState?: { length?: number };
+}
+
+/**
+ * Bytes of the sheet's XML not yet taken by the zip: in exceljs's own buffer (before the zip
+ * reaches the sheet) and in the streams it pipes into.
+ */
+function backlog(ws: ExcelJS.Worksheet): number {
+  const stream = (ws as unknown as {
+    stream?: { buffers?: Array<{ length: number }>; pipes?: Buffered[] };
+  }).stream;
+  let n = 0;
+  for (const b of stream?.buffers ?? []) n += b.length;
+  for (const p of stream?.pipes ?? []) {
+    n += (p._writableState?.length ?? 0) + (p._readableState?.length ?? 0);
+  }
+  return n;
+}
+
+/** Waits until the zip has taken most of the sheet's XML written so far. */
+async function drained(ws: ExcelJS.Worksheet): Promise<void> {
+  while (backlog(ws) > BACKLOG_BYTES) await new Promise((r) => setTimeout(r, 1));
+}
+
 /**
  * Adds a sheet to `wb`, writes the header and every row, and commits it. Rows may be a plain
  * or an async iterable; each is committed as soon as it is written.
@@ -205,7 +240,7 @@ export async function writeSheet(
       if (v !== null || look !== "plain") row.getCell(i + 1).style = looks[i]![look];
     });
     row.commit();
-    count++;
+    if (++count % BACKLOG_EVERY === 0) await drained(ws);
   }
   ws.autoFilter = {
     from: { row: 1, column: 1 },
