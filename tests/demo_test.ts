@@ -51,7 +51,7 @@ Deno.test({
       assert.deepEqual([...summary.chart.subarray(1, 4)], [0x50, 0x4e, 0x47]);
 
       const wb = new ExcelJS.Workbook();
-      await wb.xlsx.readFile(path);
+      await wb.xlsx.load((await Deno.readFile(path)).buffer);
       const tickets = records(wb.getWorksheet(l.sheetTickets)!);
       assert.equal(tickets.length, 2);
       const [t1, t2] = tickets;

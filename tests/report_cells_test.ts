@@ -50,7 +50,7 @@ Deno.test("report: names and comments with XML's special and control characters 
       now: at + 3 * H,
     });
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(path);
+    await wb.xlsx.load((await Deno.readFile(path)).buffer);
     const cells = (sheet: string) => {
       const ws = wb.getWorksheet(sheet);
       assert.ok(ws, `sheet ${sheet}`);
