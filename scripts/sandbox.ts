@@ -12,6 +12,7 @@ import { NO_LIMITS, TELEGRAM_LIMITS } from "../src/services/pacer.ts";
 import { putManager } from "../src/storage/people.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import type { Clock } from "../src/clock.ts";
+import type { Settings } from "../src/domain/settings.ts";
 import type { CronJob } from "../src/jobs.ts";
 
 /** Options of {@linkcode startSandbox}. */
@@ -25,8 +26,11 @@ export interface SandboxOptions {
   kvPath?: string;
   port?: number;
   log?: Logger;
+  /** The service's clock; the emulator dates messages by it too. */
   clock?: Clock;
   topics?: string[];
+  /** Settings on top of the sandbox's (open, 24/7, the group linked). */
+  settings?: Partial<Settings>;
   cronJobs?: CronJob[];
   autoForwardDelay?: { min: number; max: number };
 }
@@ -47,12 +51,14 @@ export interface Sandbox {
 /** Starts the emulator, builds the Telegram side, and starts the service against it. */
 export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
   const timeScale = o.timeScale ?? 0.05;
+  const clock = o.clock;
   const limits = o.limits ?? true;
   const emu = await startEmulator({
     timeScale,
     limits,
     port: o.port ?? 0,
     autoForwardDelay: o.autoForwardDelay ?? { min: 5, max: 40 },
+    ...(clock ? { now: () => clock.now() } : {}),
   });
   const owner = emu.createUser({
     firstName: "Olga",
@@ -85,6 +91,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     open: true,
     always: true,
     topics: o.topics ?? [],
+    ...o.settings,
   }));
   for (const m of managers) {
     await putManager(kv, {

@@ -233,10 +233,11 @@ export class DurablePoller {
       }
       if (signal.aborted) return;
       offset = updates[updates.length - 1]!.update_id + 1;
+      // handed on before anything else is awaited: idle() must not see a kept update as done
+      for (const u of updates) await this.#dispatch(u);
       await patchBotState(kv, name, { lastUpdateAt: this.#o.clock.now() }).catch((e) =>
         log.warn("cannot record the bot's health", { bot: name, err: e })
       );
-      for (const u of updates) await this.#dispatch(u);
     }
   }
 
