@@ -279,11 +279,16 @@ export class Pacer {
     return mine.then(() => slot);
   }
 
-  /** Telegram answered 429 for this chat: hold it for `retryAfterSec` Telegram seconds. */
-  backOff(bot: string, chatId: number, retryAfterSec: number): void {
-    const until = this.#now() + retryAfterSec * 1000 * this.#limits.timeScale;
-    this.#window(bot, chatId, chatId > 0).blockUntil(until);
+  /**
+   * Telegram answered 429 for this chat: holds it for `retryAfterSec` Telegram seconds and
+   * returns the real ms the caller waits before trying again. The one place a 429 is learnt:
+   * the bots' APIs (bots/pacing.ts), the outbox's lanes and its post updater all go through it.
+   */
+  backOff(bot: string, chatId: number, retryAfterSec: number): number {
+    const ms = this.scaled(retryAfterSec);
+    this.#window(bot, chatId, chatId > 0).blockUntil(this.#now() + ms);
     this.#changed();
+    return ms;
   }
 
   /** Real milliseconds that `retryAfterSec` Telegram seconds last. */
