@@ -15,6 +15,7 @@
 import { startSandbox } from "../scripts/sandbox.ts";
 import { fig, type Figure, percentile } from "./common.ts";
 import { openTickets } from "./relay.ts";
+import type { OutboxLevers } from "../src/services/deps.ts";
 
 const TOKEN = /\bq\d+\b/g;
 
@@ -50,12 +51,24 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Runs one step: `rate` client messages a Telegram minute for `minutes`. */
 export async function capacityStep(
-  o: { rate: number; minutes: number; tickets: number; scale: number; answerEvery: number },
+  o: {
+    rate: number;
+    minutes: number;
+    tickets: number;
+    scale: number;
+    answerEvery: number;
+    levers?: Partial<OutboxLevers>;
+  },
 ): Promise<StepResult> {
   const { rate, minutes, tickets, scale } = o;
   const minMs = 60_000 * scale;
   const dir = await Deno.makeTempDir();
-  const s = await startSandbox({ limits: true, timeScale: scale, kvPath: `${dir}/kv.sqlite` });
+  const s = await startSandbox({
+    limits: true,
+    timeScale: scale,
+    kvPath: `${dir}/kv.sqlite`,
+    ...(o.levers ? { outboxLevers: o.levers } : {}),
+  });
   try {
     const roots = await openTickets(s, tickets);
     await s.app.deps.outbox.idle();
@@ -156,11 +169,18 @@ export async function benchCapacity(quick: boolean): Promise<Figure[]> {
   const rates = only ? only.split(",").map(Number) : quick ? [20, 100] : [20, 50, 100, 200];
   const minutes = quick ? 5 : 10;
   const scale = 0.05;
+  // CAPACITY_LEVERS=none|coalesce|second|all (default all): each lever measured on its own
+  const which = Deno.env.get("CAPACITY_LEVERS") ?? "all";
+  const levers: Partial<OutboxLevers> = {
+    coalesce: which === "all" || which === "coalesce",
+    secondWriter: which === "all" || which === "second",
+  };
+  const label = which === "all" ? "" : ` (${which})`;
   const figs: Figure[] = [];
   for (const rate of rates) {
-    console.error(`  capacity: ${rate} client messages a minute…`);
-    const r = await capacityStep({ rate, minutes, tickets: 50, scale, answerEvery: 4 });
-    const sc = `capacity ${rate}/min`;
+    console.error(`  capacity${label}: ${rate} client messages a minute…`);
+    const r = await capacityStep({ rate, minutes, tickets: 50, scale, answerEvery: 4, levers });
+    const sc = `capacity ${rate}/min${label}`;
     const target = rate <= 100;
     figs.push(
       fig(sc, "delivered per minute", r.deliveredPerMin, "msgs/min"),

@@ -13,6 +13,7 @@ import { putManager } from "../src/storage/people.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import type { Clock } from "../src/clock.ts";
 import type { CronJob } from "../src/jobs.ts";
+import type { OutboxLevers } from "../src/services/deps.ts";
 
 /** Options of {@linkcode startSandbox}. */
 export interface SandboxOptions {
@@ -29,6 +30,8 @@ export interface SandboxOptions {
   topics?: string[];
   cronJobs?: CronJob[];
   autoForwardDelay?: { min: number; max: number };
+  /** The outbox's capacity levers (default: all on). */
+  outboxLevers?: Partial<OutboxLevers>;
 }
 
 /** A running sandbox. */
@@ -114,6 +117,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     pollTimeoutSec: 1,
     albumWindowMs: 100,
     ...(o.cronJobs ? { cronJobs: o.cronJobs } : {}),
+    ...(o.outboxLevers ? { outboxLevers: o.outboxLevers } : {}),
   });
   return {
     emu,

@@ -7,23 +7,31 @@
  *
  * @module
  */
-import type { Lane, OutboxJob } from "../domain/records.ts";
+import type { Lane, MessageRecord, OutboxJob } from "../domain/records.ts";
 import {
   busyLanes,
   completeJobBatched,
   dirtyPosts,
   headJob,
+  laneJobs,
   markPostDirty,
+  messagesOf,
 } from "../storage/outbox.ts";
 import { getClient, patchClient } from "../storage/people.ts";
 import { getSettings } from "../storage/settings.ts";
 import { changeTicket, getTicketAndClient, ticketsByClient } from "../storage/tickets.ts";
-import { type Notifier, OUTBOX_LIMITS, type ServiceDeps } from "./deps.ts";
+import { type Notifier, OUTBOX_LIMITS, type OutboxLevers, type ServiceDeps } from "./deps.ts";
 import { FailurePolicy, type LaneContext, type Outcome } from "./outbox_failure.ts";
-import { Senders } from "./outbox_senders.ts";
+import { coalescable, partsThatFit, Senders } from "./outbox_senders.ts";
 import { PostUpdater } from "./post_updater.ts";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Most client messages one coalesced comment carries (each costs the completion a check or
+ * two; KV takes 100 checks per operation).
+ */
+const MAX_PARTS = 10;
 
 /** The durable, paced, ordered delivery worker. */
 export class Outbox {
@@ -35,11 +43,13 @@ export class Outbox {
   readonly #failures: FailurePolicy;
   readonly #senders: Senders;
   readonly #posts: PostUpdater;
+  readonly #levers: OutboxLevers;
   #stopped = false;
 
   /** `notifier`: who hears of messages given up on (the admins' alerts), read when needed. */
   constructor(deps: ServiceDeps, notifier: () => Notifier | undefined = () => undefined) {
     this.#deps = deps;
+    this.#levers = { coalesce: true, secondWriter: true, ...deps.outboxLevers };
     const enqueue = this.enqueue.bind(this);
     this.#failures = new FailurePolicy(
       deps,
@@ -132,15 +142,39 @@ export class Outbox {
       const ctx = await this.#context(ticket, lane);
       if (!ctx) return;
       let outcome: Outcome;
+      let also: Deno.KvEntry<OutboxJob>[] = [];
+      let bot: "client" | "manager" = "client";
+      let reserved: { release(): void } | null = null;
       try {
-        outcome = await this.#senders.execute(job.value, ctx);
+        const writers = lane === "group" ? await this.#textWriters(job.value, ctx) : [];
+        if (writers.length) {
+          // the slot first, then what goes in it: what waited meanwhile goes out together
+          const r = await this.#deps.pacer.reserve(writers, ctx.settings.groupId!);
+          reserved = r;
+          bot = r.bot as "client" | "manager";
+          const run = await this.#pending(job, ctx, r.waited);
+          if (!run) continue; // the head went meanwhile (finally gives the slot back)
+          also = run.jobs.slice(1);
+          outcome = run.texts.length
+            ? await this.#senders.textsToGroup(run.texts, ctx, bot)
+            : await this.#senders.execute(
+              job.value,
+              bot === "manager" ? this.#asManager(ctx) : ctx,
+            );
+        } else {
+          outcome = await this.#senders.execute(job.value, ctx);
+        }
       } catch (e) {
-        outcome = await this.#failures.outcome(e, job.value, ctx);
+        also = [];
+        outcome = await this.#failures.outcome(e, job.value, ctx, bot);
+      } finally {
+        reserved?.release();
       }
       switch (outcome.kind) {
         case "done":
           await completeJobBatched(kv, {
             job,
+            ...(also.length ? { also } : {}),
             copies: outcome.copies,
             ...(outcome.headerId !== undefined ? { headerId: outcome.headerId } : {}),
           });
@@ -159,9 +193,60 @@ export class Outbox {
     }
   }
 
+  /**
+   * The bots that may write the lane's head job into the group as a text: a client's text
+   * message (coalesced with those behind it) or a notice; none for anything else (media stay
+   * with the client bot: file_ids and copies are its own).
+   */
+  async #textWriters(job: OutboxJob, ctx: LaneContext): Promise<Array<"client" | "manager">> {
+    const { coalesce, secondWriter } = this.#levers;
+    if (!coalesce && !secondWriter) return [];
+    const a = job.action;
+    if (a.type === "copy") {
+      const [m] = await messagesOf(this.#deps.kv, job.ticket, [a.msgSeq]);
+      if (!coalescable(m)) return [];
+    } else if (a.type !== "notice" || !secondWriter) return [];
+    return secondWriter && ctx.managerApi ? ["client", "manager"] : ["client"];
+  }
+
+  /**
+   * The head job and, when it is a client's text, the texts right behind it in the lane
+   * (coalescing on and the lane `waited` for the group's limit: as many as fit one comment);
+   * null when the head is no longer there.
+   */
+  async #pending(
+    head: Deno.KvEntry<OutboxJob>,
+    ctx: LaneContext,
+    waited: boolean,
+  ): Promise<{ jobs: Deno.KvEntry<OutboxJob>[]; texts: MessageRecord[] } | null> {
+    const { kv } = this.#deps;
+    const n = head.value.ticket;
+    // Why only after a wait: messages that merely arrived together (or waited for the thread
+    // root) stay one comment each, as the client wrote them
+    const jobs = await laneJobs(kv, n, "group", this.#levers.coalesce && waited ? MAX_PARTS : 1);
+    if (jobs[0]?.versionstamp !== head.versionstamp) return null;
+    if (head.value.action.type !== "copy") return { jobs: [head], texts: [] };
+    let run = 0;
+    while (run < jobs.length && jobs[run]!.value.action.type === "copy") run++;
+    const seqs = jobs.slice(0, run).map((j) => (j.value.action as { msgSeq: number }).msgSeq);
+    const records = await messagesOf(kv, n, seqs);
+    let k = 0;
+    while (k < records.length && coalescable(records[k])) k++;
+    if (k === 0) return { jobs: [head], texts: [] };
+    const texts = records.slice(0, k) as MessageRecord[];
+    const fit = partsThatFit(texts, ctx.settings.timeZone);
+    return { jobs: jobs.slice(0, fit), texts: texts.slice(0, fit) };
+  }
+
+  /** The context with the manager bot writing. */
+  #asManager(ctx: LaneContext): LaneContext {
+    return { ...ctx, api: ctx.managerApi ?? ctx.api };
+  }
+
   async #context(ticket: number, lane: Lane): Promise<LaneContext | null> {
     const { kv } = this.#deps;
-    const api = this.#deps.apis().client;
+    const apis = this.#deps.apis();
+    const api = apis.client;
     if (!api) return null;
     const [{ ticket: t, client }, settings] = await Promise.all([
       getTicketAndClient(kv, ticket, this.#clientOf.get(ticket)),
@@ -172,7 +257,7 @@ export class Outbox {
     this.#clientOf.set(ticket, t.clientId);
     if (lane === "group" && (t.threadId === null || settings.groupId === null)) return null;
     if (lane === "client" && client?.unreachable) return null;
-    return { ticket: t, client, settings, api };
+    return { ticket: t, client, settings, api, managerApi: apis.manager };
   }
 
   /**

@@ -30,7 +30,10 @@ export interface LaneContext {
   ticket: Ticket;
   client: Client | null;
   settings: Settings;
+  /** The client bot's API. */
   api: Api;
+  /** The manager bot's (the second writer of text comments), when it runs. */
+  managerApi: Api | null;
 }
 
 /** Telegram's failure, classified for retrying. */
@@ -99,7 +102,12 @@ export class FailurePolicy {
   }
 
   /** What a job's failed attempt means. */
-  async outcome(e: unknown, job: OutboxJob, ctx: LaneContext): Promise<Outcome> {
+  async outcome(
+    e: unknown,
+    job: OutboxJob,
+    ctx: LaneContext,
+    bot: "client" | "manager" = "client",
+  ): Promise<Outcome> {
     const f = classify(e);
     const failures = job.attempts;
     const { pacer } = this.#deps;
@@ -109,7 +117,7 @@ export class FailurePolicy {
         // Telegram's pacing, not the job's fault: counts towards the age ceiling only
         return {
           kind: "retry",
-          ms: pacer.backOff("client", chatId, f.retryAfter),
+          ms: pacer.backOff(bot, chatId, f.retryAfter),
           reason: "Too Many Requests",
           counted: false,
         };

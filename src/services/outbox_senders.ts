@@ -14,6 +14,7 @@ import type {
   InputMediaPhoto,
   InputMediaVideo,
   Message,
+  MessageEntity,
 } from "grammy/types";
 import type { Lane, MessageRecord, MsgAddr, OutboxJob } from "../domain/records.ts";
 import { topicLabel } from "../domain/settings.ts";
@@ -81,7 +82,9 @@ export class Senders {
         const m = await getMessage(this.#deps.kv, n, a.msgSeq);
         if (!m?.copy) return { kind: "done", copies: [] };
         try {
-          await this.#edit(m, m.copy, job.lane, ctx, a.media === true);
+          // only the bot that wrote a message can edit it
+          const api = m.copyBot === "manager" ? ctx.managerApi ?? ctx.api : ctx.api;
+          await this.#edit(m, m.copy, job.lane, { ...ctx, api }, a.media === true);
         } catch (e) {
           const f = classify(e);
           // 429, 5xx and network errors are retried in lane order by the caller
@@ -121,6 +124,48 @@ export class Senders {
         return { kind: "failed", seqs: [], reason: `unknown job type "${type}"` };
       }
     }
+  }
+
+  /**
+   * Client text messages into the thread as one comment (one message: its copy, as
+   * {@linkcode Senders.execute} sends it, or its text when the manager bot writes it), by
+   * `bot`, whose slot is reserved.
+   */
+  async textsToGroup(
+    ms: MessageRecord[],
+    ctx: LaneContext,
+    bot: "client" | "manager",
+  ): Promise<Outcome> {
+    const api = bot === "manager" ? ctx.managerApi : ctx.api;
+    if (!api) throw new Error("the manager bot is not running");
+    const groupId = ctx.settings.groupId!;
+    const root = ctx.ticket.threadId!;
+    const only = ms.length === 1 ? ms[0]! : null;
+    let sent: { message_id: number };
+    if (only && bot === "client") {
+      sent = await api.copyMessage(groupId, only.source.chatId, only.source.messageId, {
+        reply_parameters: { message_id: root },
+      });
+    } else {
+      const { text, entities } = only
+        ? { text: only.text ?? "", entities: only.entities as MessageEntity[] | undefined }
+        : mergedText(ms, ctx.settings.timeZone);
+      sent = await api.sendMessage(groupId, text, {
+        ...(entities?.length ? { entities } : {}),
+        reply_parameters: { message_id: root },
+      });
+    }
+    const copy = { chatId: groupId, messageId: sent.message_id };
+    const merged = ms.length > 1 ? ms.map((m) => m.seq) : undefined;
+    return {
+      kind: "done",
+      copies: ms.map((m) => ({
+        seq: m.seq,
+        copy,
+        ...(merged ? { merged } : {}),
+        ...(bot === "manager" ? { bot } : {}),
+      })),
+    };
   }
 
   /** Where a reply inside the ticket should point, on the given side. */
@@ -350,7 +395,18 @@ export class Senders {
         entities = p.entities;
       }
     }
-    if (m.kind === "text") {
+    if (m.kind === "text" && lane === "group" && m.merged && m.merged.length > 1) {
+      // a part of a coalesced comment: the comment is written again with every part's latest
+      const parts: MessageRecord[] = [];
+      for (const seq of m.merged) {
+        const p = seq === m.seq ? m : await getMessage(this.#deps.kv, m.ticket, seq);
+        if (p) parts.push(p);
+      }
+      const merged = mergedText(parts, ctx.settings.timeZone);
+      await ctx.api.editMessageText(copy.chatId, copy.messageId, merged.text, {
+        entities: merged.entities,
+      });
+    } else if (m.kind === "text") {
       await ctx.api.editMessageText(copy.chatId, copy.messageId, text, { entities });
     } else if (media && m.fileId && MEDIA_KINDS.has(m.kind)) {
       // the client bot received the new media, so its file_id is the client bot's own
@@ -366,4 +422,65 @@ export class Senders {
       });
     }
   }
+}
+
+/** Telegram's longest text message (UTF-16 units). */
+const TEXT_MAX = 4096;
+
+/**
+ * Whether a message may share a comment with others, or be written by the manager bot: a
+ * client's plain text (its copy is then just its text), not a reply to a message of the
+ * ticket (the comment replies to the thread root), with no custom emoji (only a bot that
+ * can use them could write them).
+ */
+export function coalescable(m: MessageRecord | null | undefined): m is MessageRecord {
+  return !!m && m.direction === "in" && m.kind === "text" && m.text !== undefined &&
+    !m.textParts && m.replyToSeq === undefined && !m.deletedAt && !m.location &&
+    !(m.entities as MessageEntity[] | undefined)?.some((e) => e.type === "custom_emoji");
+}
+
+function timeOf(at: number, timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    }).format(at);
+  } catch {
+    return new Date(at).toISOString().slice(11, 19);
+  }
+}
+
+/**
+ * The text of a coalesced comment: each part on its own line(s) after its time in bold, so
+ * that the parts stay recognisable; each part's entities moved along.
+ */
+export function mergedText(
+  parts: MessageRecord[],
+  timeZone: string,
+): { text: string; entities: MessageEntity[] } {
+  let text = "";
+  const entities: MessageEntity[] = [];
+  for (const p of parts) {
+    if (text) text += "\n";
+    const time = timeOf(p.at, timeZone);
+    entities.push({ type: "bold", offset: text.length, length: time.length });
+    text += `${time} `;
+    const at = text.length;
+    for (const e of (p.entities as MessageEntity[] | undefined) ?? []) {
+      entities.push({ ...e, offset: e.offset + at });
+    }
+    text += p.text ?? "";
+  }
+  return { text, entities };
+}
+
+/** How many of `parts` (from the first) fit one comment; at least one. */
+export function partsThatFit(parts: MessageRecord[], timeZone: string): number {
+  let n = 1;
+  while (n < parts.length && mergedText(parts.slice(0, n + 1), timeZone).text.length <= TEXT_MAX) {
+    n++;
+  }
+  return n;
 }
