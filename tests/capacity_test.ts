@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import type { ViewMessage } from "../src/emulator/mod.ts";
 import { getTicket, listMessages } from "../src/storage/tickets.ts";
-import { clientOpensTicket, startWorld, type TestWorld } from "./harness.ts";
+import { clientOpensTicket, managerSays, startWorld, type TestWorld } from "./harness.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 
@@ -173,6 +173,44 @@ Deno.test({
         w.emu.calls(id).filter((c) => c.errorCode === 429)
       );
       assert.deepEqual(limited, [], "paced before Telegram had to say 429");
+    } finally {
+      await w.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "capacity: a ticket changed several times while its post waits for the channel's limit gets one edit, of its latest state",
+  ...sanitize,
+  fn: async () => {
+    const w = await startWorld({ timeScale: 0.05 });
+    try {
+      const alice = await w.newClient("Alice");
+      const n = await clientOpensTicket(w, alice.id, "Тема", "start");
+      await w.deps.outbox.idle();
+      const postId = (await getTicket(w.kv, n))!.postId!;
+      const edits = () =>
+        w.emu.calls(w.managerBot.id).filter((c) =>
+          c.method === "editMessageText" && c.params.chat_id === w.channelId &&
+          c.params.message_id === postId
+        );
+      const before = edits().length;
+      // the manager bot's window in the channel is full (20 a minute): the post must wait
+      for (let i = 0; i < 20; i++) await w.deps.pacer.acquire("manager", w.channelId);
+      await w.deps.outbox.markPost(n);
+      // meanwhile the ticket changes: a manager answers (and takes it), then again
+      await managerSays(w, w.managers[0]!.id, n, { text: "ответ" });
+      await w.until(async () => (await getTicket(w.kv, n))?.managerId !== null, "assigned");
+      await w.deps.outbox.markPost(n);
+      await w.until(() => edits().length > before, "the post edited", 30_000);
+      // the first call after the wait already carries the latest state (a render made before
+      // the wait would go out stale, "not modified", and the latest only in a second call)
+      const first = edits()[before]!;
+      assert.ok(first.ok, `the first edit is the latest state: ${first.description}`);
+      assert.match(String(first.params.text), /Maria/);
+      const post = w.emu.view(w.owner.id, w.channelId).find((m) => m.id === postId);
+      assert.ok(post?.text?.includes("Maria"), `the post shows its manager: ${post?.text}`);
     } finally {
       await w.stop();
     }

@@ -50,72 +50,82 @@ export class PostUpdater {
     const { kv, pacer, log } = this.#deps;
     let failures = 0;
     while (!this.#stopped()) {
-      const entry = await postDirtyEntry(kv, n);
-      if (entry.versionstamp === null) return;
-      const api = this.#deps.apis().manager;
-      const settings = await getSettings(kv);
-      const ticket = await getTicket(kv, n);
-      if (!api || settings.channelId === null || !ticket) return;
-      const [client, manager] = await Promise.all([
-        getClient(kv, ticket.clientId),
-        ticket.managerId !== null ? getManager(kv, ticket.managerId) : null,
-      ]);
-      const reached = ticket.status === "closed"
-        ? []
-        : await slaReached(kv, n, ticket.cycles.length - 1);
-      const overdue = reached.filter((r) => r.endsWith("breach")).map((r) =>
-        t(settings.teamLang, r === "reaction_breach" ? "sla_reaction" : "sla_close")
-      );
-      const { text, markup } = renderPost({ ticket, client, manager, settings, overdue });
+      if ((await postDirtyEntry(kv, n)).versionstamp === null) return;
+      const channel = (await getSettings(kv)).channelId;
+      if (channel === null) return;
+      // the slot first, then the state: however often the ticket changed while its post waited
+      // for the channel's limit, one edit carries its latest state
+      const slot = await pacer.reserve(["manager"], channel);
       try {
-        const channelId = settings.channelId;
-        if (ticket.postId === null) {
-          // durable before the send: if its answer is lost, the post's automatic forward is
-          // recognised as this ticket's (see setThreadRoot) instead of being orphaned
-          await notePostAttempt(kv, n, this.#deps.clock.now());
-          const sent = await api.sendMessage(channelId, text, { reply_markup: markup });
-          await setPostId(kv, n, sent.message_id, this.#deps.clock.now());
-          this.#posted(n);
-        } else {
-          const postId = ticket.postId;
-          await api.editMessageText(channelId, postId, text, { reply_markup: markup });
-        }
-        failures = 0;
-      } catch (e) {
-        const f = classify(e);
-        if (e instanceof HttpError && ticket.postId === null && await this.#adopted(n)) {
-          // the post was sent after all: its forward made it the ticket's post
+        const entry = await postDirtyEntry(kv, n);
+        if (entry.versionstamp === null) return;
+        const api = this.#deps.apis().manager;
+        const settings = await getSettings(kv);
+        const ticket = await getTicket(kv, n);
+        if (!api || settings.channelId === null || !ticket) return;
+        const [client, manager] = await Promise.all([
+          getClient(kv, ticket.clientId),
+          ticket.managerId !== null ? getManager(kv, ticket.managerId) : null,
+        ]);
+        const reached = ticket.status === "closed"
+          ? []
+          : await slaReached(kv, n, ticket.cycles.length - 1);
+        const overdue = reached.filter((r) => r.endsWith("breach")).map((r) =>
+          t(settings.teamLang, r === "reaction_breach" ? "sla_reaction" : "sla_close")
+        );
+        const { text, markup } = renderPost({ ticket, client, manager, settings, overdue });
+        try {
+          const channelId = settings.channelId;
+          if (ticket.postId === null) {
+            // durable before the send: if its answer is lost, the post's automatic forward is
+            // recognised as this ticket's (see setThreadRoot) instead of being orphaned
+            await notePostAttempt(kv, n, this.#deps.clock.now());
+            const sent = await api.sendMessage(channelId, text, { reply_markup: markup });
+            await setPostId(kv, n, sent.message_id, this.#deps.clock.now());
+            this.#posted(n);
+          } else {
+            const postId = ticket.postId;
+            await api.editMessageText(channelId, postId, text, { reply_markup: markup });
+          }
           failures = 0;
-          continue;
+        } catch (e) {
+          const f = classify(e);
+          if (e instanceof HttpError && ticket.postId === null && await this.#adopted(n)) {
+            // the post was sent after all: its forward made it the ticket's post
+            failures = 0;
+            continue;
+          }
+          if (f.type === "rate") {
+            await sleep(pacer.backOff("manager", settings.channelId, f.retryAfter));
+            continue;
+          }
+          if (
+            f.type === "bad" && ticket.postId !== null &&
+            /message to edit not found/.test(f.description)
+          ) {
+            // someone deleted the post: the ticket is posted again, its new thread links the old
+            log.warn("a ticket post was deleted: posting it again", { ticket: n });
+            await repostTicket(kv, n, this.#deps.clock.now(), {
+              postId: ticket.postId,
+              noticeKey: "thread_post_deleted",
+              link: threadLink(settings.groupId, ticket.threadId) ?? "—",
+              closed: true,
+            });
+            failures = 0;
+            continue;
+          }
+          if (!(f.type === "bad" && /not modified/.test(f.description))) {
+            log.warn("cannot update the ticket post", { ticket: n, description: f.description });
+            if (++failures > 8) return;
+            await sleep(pacer.scaled(Math.min(60, 0.5 * 2 ** failures)));
+            continue;
+          }
         }
-        if (f.type === "rate") {
-          await sleep(pacer.backOff("manager", settings.channelId, f.retryAfter));
-          continue;
-        }
-        if (
-          f.type === "bad" && ticket.postId !== null &&
-          /message to edit not found/.test(f.description)
-        ) {
-          // someone deleted the post: the ticket is posted again, its new thread links the old
-          log.warn("a ticket post was deleted: posting it again", { ticket: n });
-          await repostTicket(kv, n, this.#deps.clock.now(), {
-            postId: ticket.postId,
-            noticeKey: "thread_post_deleted",
-            link: threadLink(settings.groupId, ticket.threadId) ?? "—",
-            closed: true,
-          });
-          failures = 0;
-          continue;
-        }
-        if (!(f.type === "bad" && /not modified/.test(f.description))) {
-          log.warn("cannot update the ticket post", { ticket: n, description: f.description });
-          if (++failures > 8) return;
-          await sleep(pacer.scaled(Math.min(60, 0.5 * 2 ** failures)));
-          continue;
-        }
+        if (ticket.duplicates?.length) await this.#renderDuplicates(api, ticket, settings);
+        if (await clearPostDirty(kv, entry)) return;
+      } finally {
+        slot.release();
       }
-      if (ticket.duplicates?.length) await this.#renderDuplicates(api, ticket, settings);
-      if (await clearPostDirty(kv, entry)) return;
     }
   }
 
