@@ -136,6 +136,7 @@ export class Outbox {
 
   async #runLane(ticket: number, lane: Lane): Promise<void> {
     const { kv } = this.#deps;
+    let backlogged = false;
     while (!this.#stopped) {
       const job = await headJob(kv, ticket, lane);
       if (!job) return;
@@ -152,7 +153,10 @@ export class Outbox {
           const r = await this.#deps.pacer.reserve(writers, ctx.settings.groupId!);
           reserved = r;
           bot = r.bot as "client" | "manager";
-          const run = await this.#pending(job, ctx, r.waited);
+          // once the lane has waited for the limit it coalesces until it is drained, whichever
+          // bot's slot then comes free first
+          backlogged ||= r.waited;
+          const run = await this.#pending(job, ctx, backlogged);
           if (!run) continue; // the head went meanwhile (finally gives the slot back)
           also = run.jobs.slice(1);
           outcome = run.texts.length

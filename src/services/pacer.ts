@@ -133,6 +133,8 @@ export class Pacer {
   readonly #chains = new Map<string, Promise<void>>();
   /** Slots booked by {@linkcode Pacer.reserve} for the next call of a bot into a chat. */
   readonly #credits = new Map<string, Slot[]>();
+  /** Chats (`bot:chatId`) whose first booking in line sleeps until the window frees. */
+  readonly #blocked = new Set<string>();
   readonly #now: () => number;
   readonly #wall: () => number;
   readonly #store: PacerStore | null;
@@ -329,21 +331,28 @@ export class Pacer {
   ): Promise<Slot> {
     if (!Number.isFinite(this.#limits.groupPerWindow)) return Promise.resolve(slot);
     const key = `${bot}:${chatId}`;
+    // behind a booking that the limit holds back: this one waits for the limit too
+    if (this.#blocked.has(key)) slot.waited = true;
     const prev = this.#chains.get(key) ?? Promise.resolve();
     const mine = prev.then(async () => {
       const chat = this.#window(bot, chatId, chatId > 0);
       const global = this.#window(bot, "global", false);
-      for (;;) {
-        const now = this.#now();
-        const wait = Math.max(chat.waitFor(now, n), global.waitFor(now, n));
-        if (wait <= 0) {
-          if (!claim()) return;
-          chat.take(n, slot);
-          global.take(n, slot);
-          return;
+      try {
+        for (;;) {
+          const now = this.#now();
+          const wait = Math.max(chat.waitFor(now, n), global.waitFor(now, n));
+          if (wait <= 0) {
+            if (!claim()) return;
+            chat.take(n, slot);
+            global.take(n, slot);
+            return;
+          }
+          slot.waited = true;
+          this.#blocked.add(key);
+          await sleep(wait);
         }
-        slot.waited = true;
-        await sleep(wait);
+      } finally {
+        this.#blocked.delete(key);
       }
     });
     this.#chains.set(key, mine);
