@@ -205,6 +205,8 @@ export class Outbox {
   async #textWriters(job: OutboxJob, ctx: LaneContext): Promise<Array<"client" | "manager">> {
     const { coalesce, secondWriter } = this.#levers;
     if (!coalesce && !secondWriter) return [];
+    // without limits nothing ever waits: the look-ahead would only cost reads
+    if (!Number.isFinite(this.#deps.pacer.limits.groupPerWindow)) return [];
     const a = job.action;
     if (a.type === "copy") {
       const [m] = await messagesOf(this.#deps.kv, job.ticket, [a.msgSeq]);
