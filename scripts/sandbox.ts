@@ -14,6 +14,7 @@ import { updateSettings } from "../src/storage/settings.ts";
 import type { Clock } from "../src/clock.ts";
 import type { Settings } from "../src/domain/settings.ts";
 import type { CronJob } from "../src/jobs.ts";
+import type { OutboxLevers } from "../src/services/deps.ts";
 
 /** Options of {@linkcode startSandbox}. */
 export interface SandboxOptions {
@@ -33,6 +34,8 @@ export interface SandboxOptions {
   settings?: Partial<Settings>;
   cronJobs?: CronJob[];
   autoForwardDelay?: { min: number; max: number };
+  /** The outbox's capacity levers (default: all on). */
+  outboxLevers?: Partial<OutboxLevers>;
 }
 
 /** A running sandbox. */
@@ -121,6 +124,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     pollTimeoutSec: 1,
     albumWindowMs: 100,
     ...(o.cronJobs ? { cronJobs: o.cronJobs } : {}),
+    ...(o.outboxLevers ? { outboxLevers: o.outboxLevers } : {}),
   });
   return {
     emu,

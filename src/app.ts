@@ -16,7 +16,7 @@ import { autoOpen } from "./services/setup/open.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { type Logger, redact } from "./log.ts";
-import type { BotKind, ServiceDeps } from "./services/deps.ts";
+import type { BotKind, OutboxLevers, ServiceDeps } from "./services/deps.ts";
 import type { Api } from "grammy";
 import { AdminAlerts, fanOut } from "./services/admin_alerts.ts";
 import { watchSetup } from "./services/setup/watch.ts";
@@ -51,6 +51,8 @@ export interface AppDeps {
   kv?: Deno.Kv;
   /** Telegram's limits (scaled in tests). */
   limits?: Limits;
+  /** The outbox's capacity levers (benchmarks switch them one by one). */
+  outboxLevers?: Partial<OutboxLevers>;
   /** Long-poll timeout in seconds (short in tests so that stopping is quick). */
   pollTimeoutSec?: number;
   albumWindowMs?: number;
@@ -141,6 +143,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     adminIds: config.adminIds,
     defaultLang: config.defaultLang,
     apis: () => supervisor?.apis() ?? { client: null, manager: null },
+    ...(deps.outboxLevers ? { outboxLevers: deps.outboxLevers } : {}),
   };
   // admins hear of messages the outbox gives up on through the notifier made below
   const outbox = new Outbox(base, () => botDeps.notifier);

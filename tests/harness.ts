@@ -13,7 +13,7 @@ import { createManagerBot } from "../src/bots/manager/bot.ts";
 import { ManualClock } from "../src/clock.ts";
 import { type Emulator, startEmulator, type ViewMessage } from "../src/emulator/mod.ts";
 import { createLogger, type Logger } from "../src/log.ts";
-import type { Notifier, OutboxLimits } from "../src/services/deps.ts";
+import type { Notifier, OutboxLevers, OutboxLimits } from "../src/services/deps.ts";
 import { Outbox } from "../src/services/outbox.ts";
 import { Pacer, TELEGRAM_LIMITS } from "../src/services/pacer.ts";
 import { DurablePoller } from "../src/runtime/poller.ts";
@@ -40,6 +40,8 @@ export interface WorldOptions {
   wrapKv?: (kv: Deno.Kv) => Deno.Kv;
   /** The outbox's retry ceiling (default: the service's). */
   outboxLimits?: Partial<OutboxLimits>;
+  /** The outbox's capacity levers (default: the service's, all on). */
+  outboxLevers?: Partial<OutboxLevers>;
   /** The logger of the service (default: silent unless TEST_LOG is set). */
   log?: Logger;
   /** Receives the helpdesk's events (there is none by default). */
@@ -148,6 +150,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
     ...(o.defaultLang ? { defaultLang: o.defaultLang } : {}),
     apis: () => ({ client: bots.client?.api ?? null, manager: bots.manager?.api ?? null }),
     ...(o.outboxLimits ? { outboxLimits: o.outboxLimits } : {}),
+    ...(o.outboxLevers ? { outboxLevers: o.outboxLevers } : {}),
   };
   const deps: BotDeps = {
     ...base,

@@ -93,6 +93,13 @@ export interface MessageRecord {
   source: MsgAddr;
   /** The copy delivered to the other side, once sent. */
   copy?: MsgAddr;
+  /**
+   * The seqs of every message sharing `copy`, in order, when several pending text messages
+   * were coalesced into one comment (absent: the copy is this message's alone).
+   */
+  merged?: number[];
+  /** The bot that wrote `copy`, when not the client bot (the second writer, text only). */
+  copyBot?: "manager";
   /** Record seq this message replies to, if it was a reply inside the ticket. */
   replyToSeq?: number;
   editedAt?: number;

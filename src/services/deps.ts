@@ -56,6 +56,16 @@ export interface ServiceDeps {
   apis: () => BotApis;
   /** When the outbox gives up on a job (defaults: {@linkcode OUTBOX_LIMITS}). */
   outboxLimits?: Partial<OutboxLimits>;
+  /** The outbox's capacity levers (all on by default; benchmarks measure each alone). */
+  outboxLevers?: Partial<OutboxLevers>;
+}
+
+/** What lets the outbox carry more client messages into one group than sends it may make. */
+export interface OutboxLevers {
+  /** Client text messages that waited for the group's limit go out as one comment. */
+  coalesce: boolean;
+  /** The manager bot writes text comments and notices too, with its own budget. */
+  secondWriter: boolean;
 }
 
 /** The retry ceiling of an outbox job: whichever is reached first. */

@@ -52,6 +52,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** A booked send: its time is known only once Telegram has answered. */
 interface Slot {
   t: number;
+  /** The window was full when it was asked for (the send had to wait its turn). */
+  waited?: boolean;
 }
 
 class Window {
@@ -81,6 +83,10 @@ class Window {
   }
   take(n: number, slot: Slot): void {
     for (let i = 0; i < n; i++) this.#slots.push(slot);
+  }
+  /** Gives back a booked slot that was never used. */
+  untake(slot: Slot): void {
+    this.#slots = this.#slots.filter((s) => s !== slot);
   }
   /**
    * Nothing may be sent before `until` (after a 429). Telegram's window is full then with
@@ -126,6 +132,10 @@ export class Pacer {
   readonly #limits: Limits;
   readonly #windows = new Map<string, Window>();
   readonly #chains = new KeyedChain();
+  /** Slots booked by {@linkcode Pacer.reserve} for the next call of a bot into a chat. */
+  readonly #credits = new Map<string, Slot[]>();
+  /** Chats (`bot:chatId`) whose first booking in line sleeps until the window frees. */
+  readonly #blocked = new Set<string>();
   readonly #now: () => number;
   readonly #wall: () => number;
   readonly #store: PacerStore | null;
@@ -238,7 +248,8 @@ export class Pacer {
    * Telegram's, whatever the network's delays. Private chats have positive ids.
    */
   async run<T>(bot: string, chatId: number, send: () => Promise<T>, n = 1): Promise<T> {
-    const slot = await this.#book(bot, chatId, n);
+    const slot = (n === 1 ? this.#credit(bot, chatId) : undefined) ??
+      await this.#book(bot, chatId, n);
     try {
       return await send();
     } finally {
@@ -254,30 +265,108 @@ export class Pacer {
     this.#changed();
   }
 
-  #book(bot: string, chatId: number, n: number): Promise<Slot> {
-    const slot: Slot = { t: Infinity };
+  /**
+   * Waits until one of `bots` may send a message into `chatId`, whichever is first, and books
+   * it for that bot's next call into the chat (`run` takes the booking instead of waiting).
+   * Why: what a call sends can then be decided once it may go, e.g. every message that
+   * waited meanwhile coalesced into it; and two bots with their own budgets in one group
+   * serve one queue. `waited`: the limit held it back (then messages may have queued up
+   * behind it). `release` gives the slot back when no call follows.
+   */
+  async reserve(
+    bots: readonly string[],
+    chatId: number,
+  ): Promise<{ bot: string; waited: boolean; release(): void }> {
+    if (!Number.isFinite(this.#limits.groupPerWindow)) {
+      return { bot: bots[0]!, waited: false, release: () => {} };
+    }
+    let won: string | null = null;
+    const { bot, slot } = await Promise.any(bots.map(async (b) => {
+      const slot = await this.#book(b, chatId, 1, { t: Infinity }, () => {
+        if (won !== null) return false;
+        won = b;
+        return true;
+      });
+      // the other bot was first: its booking stands, this one was declined
+      if (won !== b) throw new Error("declined");
+      return { bot: b, slot };
+    }));
+    const key = `${bot}:${chatId}`;
+    const credits = this.#credits.get(key) ?? [];
+    credits.push(slot);
+    this.#credits.set(key, credits);
+    return {
+      bot,
+      waited: slot.waited === true,
+      release: () => {
+        const list = this.#credits.get(key);
+        const i = list?.indexOf(slot) ?? -1;
+        if (i < 0) return;
+        list!.splice(i, 1);
+        if (!list!.length) this.#credits.delete(key);
+        this.#window(bot, chatId, chatId > 0).untake(slot);
+        this.#window(bot, "global", false).untake(slot);
+      },
+    };
+  }
+
+  #credit(bot: string, chatId: number): Slot | undefined {
+    const key = `${bot}:${chatId}`;
+    const list = this.#credits.get(key);
+    const slot = list?.shift();
+    if (list && !list.length) this.#credits.delete(key);
+    return slot;
+  }
+
+  /**
+   * Books `n` sends of `bot` into `chatId` once they fit, in the chat's first come, first
+   * served order; `claim` (reserve's race between bots) may decline the booking when it is
+   * its turn, which then passes to the next in line.
+   */
+  #book(
+    bot: string,
+    chatId: number,
+    n: number,
+    slot: Slot = { t: Infinity },
+    claim: () => boolean = () => true,
+  ): Promise<Slot> {
     if (!Number.isFinite(this.#limits.groupPerWindow)) return Promise.resolve(slot);
-    return this.#chains.run(`${bot}:${chatId}`, async () => {
+    const key = `${bot}:${chatId}`;
+    // behind a booking that the limit holds back: this one waits for the limit too
+    if (this.#blocked.has(key)) slot.waited = true;
+    return this.#chains.run(key, async () => {
       const chat = this.#window(bot, chatId, chatId > 0);
       const global = this.#window(bot, "global", false);
-      for (;;) {
-        const now = this.#now();
-        const wait = Math.max(chat.waitFor(now, n), global.waitFor(now, n));
-        if (wait <= 0) {
-          chat.take(n, slot);
-          global.take(n, slot);
-          return;
+      try {
+        for (;;) {
+          const now = this.#now();
+          const wait = Math.max(chat.waitFor(now, n), global.waitFor(now, n));
+          if (wait <= 0) {
+            if (!claim()) return;
+            chat.take(n, slot);
+            global.take(n, slot);
+            return;
+          }
+          slot.waited = true;
+          this.#blocked.add(key);
+          await sleep(wait);
         }
-        await sleep(wait);
+      } finally {
+        this.#blocked.delete(key);
       }
     }).then(() => slot);
   }
 
-  /** Telegram answered 429 for this chat: hold it for `retryAfterSec` Telegram seconds. */
-  backOff(bot: string, chatId: number, retryAfterSec: number): void {
-    const until = this.#now() + retryAfterSec * 1000 * this.#limits.timeScale;
-    this.#window(bot, chatId, chatId > 0).blockUntil(until);
+  /**
+   * Telegram answered 429 for this chat: holds it for `retryAfterSec` Telegram seconds and
+   * returns the real ms the caller waits before trying again. The one place a 429 is learnt:
+   * the bots' APIs (bots/pacing.ts), the outbox's lanes and its post updater all go through it.
+   */
+  backOff(bot: string, chatId: number, retryAfterSec: number): number {
+    const ms = this.scaled(retryAfterSec);
+    this.#window(bot, chatId, chatId > 0).blockUntil(this.#now() + ms);
     this.#changed();
+    return ms;
   }
 
   /** Real milliseconds that `retryAfterSec` Telegram seconds last. */
