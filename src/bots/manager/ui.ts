@@ -6,7 +6,7 @@
  */
 import { type Composer, type Context, GrammyError } from "grammy";
 import type { DeskUser } from "../../services/desk/access.ts";
-import type { DeskButton } from "../../services/desk/callback.ts";
+import type { DeskButton } from "../../services/callback_data.ts";
 import type { Screen } from "../../services/desk/format.ts";
 
 const users = new WeakMap<Context, DeskUser>();

@@ -7,7 +7,7 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { addAdmin, getAdmin, listAdmins } from "../../storage/people.ts";
 import { removeAdmin } from "../../storage/setup.ts";
-import { btn, intArg } from "./buttons.ts";
+import { btn, intArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
 import type { SettingsBotDeps } from "./deps.ts";
 import { personOf } from "./managers.ts";

@@ -11,7 +11,7 @@ import { onSetupSignal } from "../../services/setup/signals.ts";
 import { listAdmins } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { listOffers, seenAdmins } from "../../storage/setup.ts";
-import { btn, intArg } from "./buttons.ts";
+import { btn, intArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
 import type { SettingsBotDeps } from "./deps.ts";
 import { problemLines, showStatus } from "./status.ts";
