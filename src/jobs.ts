@@ -7,8 +7,8 @@
 import { InputFile } from "grammy";
 import type { BotDeps } from "./bots/context.ts";
 import { t } from "./i18n/mod.ts";
-import { listAdmins } from "./storage/people.ts";
 import { getSettings } from "./storage/settings.ts";
+import { tellAdmins } from "./services/admin_alerts.ts";
 import { closeQuietTickets } from "./services/desk/quiet.ts";
 import { runSlaChecks } from "./services/sla.ts";
 
@@ -20,13 +20,16 @@ async function sendScheduledReports(deps: BotDeps): Promise<void> {
   await runScheduledReports(deps, async (file) => {
     const api = deps.adminApi?.();
     if (!api) throw new Error("Cannot send the scheduled report: the settings bot is not running");
-    const settings = await getSettings(deps.kv);
-    const admins = new Set([...deps.adminIds, ...await listAdmins(deps.kv)]);
-    for (const id of admins) {
-      await api.sendDocument(id, new InputFile(file.bytes, file.name), {
-        caption: t(settings.teamLang, "s_rep_scheduled"),
-      }).catch((e) => deps.log.warn("scheduled report not delivered", { admin: id, err: e }));
-    }
+    // the caption in the team's language, as the report it goes with
+    const { teamLang } = await getSettings(deps.kv);
+    await tellAdmins(
+      deps,
+      (id) =>
+        api.sendDocument(id, new InputFile(file.bytes, file.name), {
+          caption: t(teamLang, "s_rep_scheduled"),
+        }),
+      (id, e) => deps.log.warn("scheduled report not delivered", { admin: id, err: e }),
+    );
   });
 }
 
