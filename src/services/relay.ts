@@ -15,8 +15,6 @@ import type { Helpdesk } from "./helpdesk.ts";
 import { offHoursReply } from "./sla.ts";
 import { contentOf } from "./message_content.ts";
 
-export type { Helpdesk } from "./helpdesk.ts";
-
 /** A received Telegram message with the id of the update that brought it. */
 export interface Incoming {
   updateId: number;

@@ -95,7 +95,7 @@ async function setWaitAndOffer(deps: SettingsBotDeps, ctx: SCtx): Promise<void> 
 export function listenSignals(deps: SettingsBotDeps, api: Api): void {
   onSetupSignal(deps.kv, async (sig) => {
     await tellAdmins(
-      { kv: deps.kv, adminIds: deps.config.adminIds },
+      deps,
       (id, lang) =>
         sig.type === "channel_offer"
           ? api.sendMessage(id, t(lang, "s_channel_offer", { title: sig.title }), {
