@@ -9,7 +9,7 @@ import { parseConfig } from "../src/config.ts";
 import { type Emulator, startEmulator } from "../src/emulator/mod.ts";
 import { createLogger, type Logger } from "../src/log.ts";
 import { NO_LIMITS, TELEGRAM_LIMITS } from "../src/services/pacer.ts";
-import { putManager } from "../src/storage/people.ts";
+import { helpdeskChats, registerManagers } from "./service_world.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import type { Clock } from "../src/clock.ts";
 import type { Settings } from "../src/domain/settings.ts";
@@ -74,13 +74,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     manager: emu.createBot({ username: "helpdesk_manager_bot", firstName: "Helpdesk Desk" }),
     settings: emu.createBot({ username: "helpdesk_settings_bot", firstName: "Helpdesk Settings" }),
   };
-  const channelId = emu.createChannel({ title: "Tickets", ownerId: owner.id }).id;
-  const groupId = emu.createGroup({ title: "Tickets chat", ownerId: owner.id }).id;
-  emu.linkDiscussion(channelId, groupId);
-  for (const b of [bots.client, bots.manager]) {
-    emu.setMember(channelId, b.id, { status: "administrator" });
-    emu.setMember(groupId, b.id, { status: "administrator" });
-  }
+  const { channelId, groupId } = helpdeskChats(emu, owner.id, [bots.client, bots.manager]);
   const managers = (o.managers ?? ["Maria", "Ivan"]).map((name) => {
     const u = emu.createUser({ firstName: name, username: name.toLowerCase(), languageCode: "ru" });
     emu.setMember(channelId, u.id, { status: "member" });
@@ -96,17 +90,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     topics: o.topics ?? [],
     ...o.settings,
   }));
-  for (const m of managers) {
-    await putManager(kv, {
-      id: m.id,
-      name: m.firstName,
-      lang: "ru",
-      addedAt: now,
-      addedBy: owner.id,
-      active: true,
-      mute: [],
-    });
-  }
+  await registerManagers(kv, managers.map((m) => ({ id: m.id, name: m.firstName })), owner.id, now);
   const config = parseConfig({
     TELEGRAM_API_ROOT: emu.apiRoot,
     SETTINGS_BOT_TOKEN: bots.settings.token,

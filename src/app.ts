@@ -214,7 +214,6 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     ...botDeps,
     control: supervisor,
     mode: config.mode,
-    config: { adminIds: config.adminIds, apiRoot: config.apiRoot },
   };
   // the setup watch (cron and memberships): the doctor's checks, alerts to the admins
   botDeps.checkSetup = () => watchSetup(settingsDeps, alerts);

@@ -7,8 +7,8 @@
 import { InputFile } from "grammy";
 import type { BotDeps } from "./bots/context.ts";
 import { t } from "./i18n/mod.ts";
-import { listAdmins } from "./storage/people.ts";
 import { getSettings } from "./storage/settings.ts";
+import { tellAdmins } from "./services/admin_alerts.ts";
 import { closeQuietTickets } from "./services/desk/quiet.ts";
 import { runSlaChecks } from "./services/sla.ts";
 
@@ -22,11 +22,11 @@ async function sendScheduledReports(deps: BotDeps): Promise<void> {
   await runScheduledReports(deps, async (file) => {
     const api = deps.adminApi?.();
     if (!api) throw new Error("Cannot send the scheduled report: the settings bot is not running");
-    const settings = await getSettings(deps.kv);
-    const admins = new Set([...deps.adminIds, ...await listAdmins(deps.kv)]);
-    for (const id of admins) {
-      const lang = settings.teamLang;
-      try {
+    // the caption in the team's language, as the report it goes with
+    const lang = (await getSettings(deps.kv)).teamLang;
+    await tellAdmins(
+      deps,
+      async (id) => {
         await api.sendDocument(id, new InputFile(file.bytes, file.name), {
           caption: `${t(lang, "s_rep_scheduled")}\n${reportCaption(lang, file.summary)}`,
         });
@@ -35,10 +35,9 @@ async function sendScheduledReports(deps: BotDeps): Promise<void> {
             caption: chartCaption(lang, file.summary),
           });
         }
-      } catch (e) {
-        deps.log.warn("scheduled report not delivered", { admin: id, err: e });
-      }
-    }
+      },
+      (id, e) => deps.log.warn("scheduled report not delivered", { admin: id, err: e }),
+    );
   });
 }
 

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { startEmulator, type ViewMessage } from "../src/emulator/mod.ts";
 import { updateSettings } from "../src/storage/settings.ts";
-import { putManager } from "../src/storage/people.ts";
 import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
 import { until } from "../scripts/until.ts";
+import { helpdeskChats, registerManagers, T_G } from "../scripts/service_world.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 
@@ -20,13 +20,7 @@ Deno.test({
     const clientBot = emu.createBot({ username: "crash_client_bot" });
     const managerBot = emu.createBot({ username: "crash_manager_bot" });
     const settingsBot = emu.createBot({ username: "crash_settings_bot" });
-    const channelId = emu.createChannel({ title: "T", ownerId: owner.id }).id;
-    const groupId = emu.createGroup({ title: "G", ownerId: owner.id }).id;
-    emu.linkDiscussion(channelId, groupId);
-    for (const b of [clientBot, managerBot]) {
-      emu.setMember(channelId, b.id, { status: "administrator" });
-      emu.setMember(groupId, b.id, { status: "administrator" });
-    }
+    const { channelId, groupId } = helpdeskChats(emu, owner.id, [clientBot, managerBot], T_G);
     const maria = emu.createUser({ firstName: "Maria" });
     emu.setMember(groupId, maria.id, { status: "member" });
     const kv = await Deno.openKv(kvPath);
@@ -38,15 +32,7 @@ Deno.test({
       open: true,
       always: true,
     }));
-    await putManager(kv, {
-      id: maria.id,
-      name: "Maria",
-      lang: "ru",
-      addedAt: 0,
-      addedBy: owner.id,
-      active: true,
-      mute: [],
-    });
+    await registerManagers(kv, [{ id: maria.id, name: "Maria" }], owner.id, 0);
     kv.close();
 
     const start = () =>

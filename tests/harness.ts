@@ -18,11 +18,11 @@ import { Outbox } from "../src/services/outbox.ts";
 import { Pacer, TELEGRAM_LIMITS } from "../src/services/pacer.ts";
 import { DurablePoller } from "../src/runtime/poller.ts";
 import { kvPacerStore } from "../src/storage/pacer.ts";
-import { putManager } from "../src/storage/people.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import type { SetAsideUpdate, StorageTrouble } from "../src/storage/intake.ts";
 import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
 import { until as untilShared } from "../scripts/until.ts";
+import { helpdeskChats, registerManagers } from "../scripts/service_world.ts";
 
 /** Options of {@linkcode startWorld}. */
 export interface WorldOptions {
@@ -93,13 +93,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
   const owner = emu.createUser({ firstName: "Olga", username: "owner", languageCode: "ru" });
   const clientBot = emu.createBot({ username: "help_client_bot" });
   const managerBot = emu.createBot({ username: "help_manager_bot" });
-  const channelId = emu.createChannel({ title: "Tickets", ownerId: owner.id }).id;
-  const groupId = emu.createGroup({ title: "Tickets chat", ownerId: owner.id }).id;
-  emu.linkDiscussion(channelId, groupId);
-  for (const b of [clientBot, managerBot]) {
-    emu.setMember(channelId, b.id, { status: "administrator" });
-    emu.setMember(groupId, b.id, { status: "administrator" });
-  }
+  const { channelId, groupId } = helpdeskChats(emu, owner.id, [clientBot, managerBot]);
   const managers = ["Maria", "Ivan"].map((name) => {
     const u = emu.createUser({ firstName: name, languageCode: "ru" });
     emu.setMember(channelId, u.id, { status: "member" });
@@ -121,17 +115,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
     open: true,
     topics: o.topics ?? [],
   }));
-  for (const m of managers) {
-    await putManager(kv, {
-      id: m.id,
-      name: m.name,
-      lang: "ru",
-      addedAt: clock.now(),
-      addedBy: owner.id,
-      active: true,
-      mute: [],
-    });
-  }
+  await registerManagers(kv, managers, owner.id, clock.now());
   const pacer = new Pacer({
     ...TELEGRAM_LIMITS,
     timeScale,

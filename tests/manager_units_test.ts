@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { managerEn } from "../src/i18n/manager_en.ts";
 import { managerRu } from "../src/i18n/manager_ru.ts";
 import { mayTouch } from "../src/services/desk/access.ts";
-import { type DeskButton, deskButton, parseDeskButton } from "../src/services/desk/callback.ts";
+import { type DeskButton, deskButton, parseDeskButton } from "../src/services/callback_data.ts";
 import { escapeHtml, formatWait, threadLink } from "../src/services/desk/format.ts";
 import { paginate } from "../src/services/desk/lists.ts";
 import { renderHistory } from "../src/services/desk/history.ts";

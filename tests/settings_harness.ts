@@ -17,6 +17,7 @@ import { type Settings } from "../src/domain/settings.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
 import { until } from "../scripts/until.ts";
+import { helpdeskChats } from "../scripts/service_world.ts";
 
 /** A bot in the emulator. */
 export interface EmuBot {
@@ -81,15 +82,9 @@ export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<
   const settingsBot = emu.createBot({ username: "desk_settings_bot" });
   const client = emu.createBot({ username: "desk_client_bot", firstName: "Desk" });
   const manager = emu.createBot({ username: "desk_manager_bot", firstName: "Desk team" });
-  const channelId = emu.createChannel({ title: "Tickets", ownerId: owner.id }).id;
-  const groupId = emu.createGroup({ title: "Tickets chat", ownerId: owner.id }).id;
-  if (o.readyChats) {
-    emu.linkDiscussion(channelId, groupId);
-    for (const b of [client, manager]) {
-      emu.setMember(channelId, b.id, { status: "administrator" });
-      emu.setMember(groupId, b.id, { status: "administrator" });
-    }
-  }
+  const { channelId, groupId } = helpdeskChats(emu, owner.id, [client, manager], {
+    linked: o.readyChats ?? false,
+  });
   const kv = await Deno.openKv(":memory:");
   if (o.settings) {
     await updateSettings(

@@ -4,10 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { startEmulator } from "../src/emulator/mod.ts";
-import { putManager } from "../src/storage/people.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
 import { until } from "../scripts/until.ts";
+import { helpdeskChats, registerManagers, T_G } from "../scripts/service_world.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 const TOKEN = "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -58,13 +58,7 @@ Deno.test({
     const clientBot = emu.createBot({ username: "stop_client_bot" });
     const managerBot = emu.createBot({ username: "stop_manager_bot" });
     const settingsBot = emu.createBot({ username: "stop_settings_bot" });
-    const channelId = emu.createChannel({ title: "T", ownerId: owner.id }).id;
-    const groupId = emu.createGroup({ title: "G", ownerId: owner.id }).id;
-    emu.linkDiscussion(channelId, groupId);
-    for (const b of [clientBot, managerBot]) {
-      emu.setMember(channelId, b.id, { status: "administrator" });
-      emu.setMember(groupId, b.id, { status: "administrator" });
-    }
+    const { channelId, groupId } = helpdeskChats(emu, owner.id, [clientBot, managerBot], T_G);
     const kv = await Deno.openKv(kvPath);
     await updateSettings(kv, 0, Date.now(), () => ({
       clientBotToken: clientBot.token,
@@ -74,15 +68,7 @@ Deno.test({
       open: true,
       always: true,
     }));
-    await putManager(kv, {
-      id: owner.id,
-      name: "Olga",
-      lang: "ru",
-      addedAt: 0,
-      addedBy: owner.id,
-      active: true,
-      mute: [],
-    });
+    await registerManagers(kv, [{ id: owner.id, name: "Olga" }], owner.id, 0);
     kv.close();
     const proc = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "main.ts"],

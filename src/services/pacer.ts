@@ -141,7 +141,8 @@ export class Pacer {
   readonly #store: PacerStore | null;
   readonly #onError: (e: unknown) => void;
   #timer: ReturnType<typeof setTimeout> | null = null;
-  #saving: Promise<void> = Promise.resolve();
+  /** Saves one after another (#save never throws: failures go to onError). */
+  readonly #saves = new KeyedChain();
 
   constructor(limits: Limits, o: PacerOptions = {}) {
     this.#limits = limits;
@@ -181,9 +182,9 @@ export class Pacer {
     if (this.#timer !== null) {
       clearTimeout(this.#timer);
       this.#timer = null;
-      this.#saving = this.#saving.then(() => this.#save());
+      void this.#saves.run("save", () => this.#save());
     }
-    await this.#saving;
+    await this.#saves.idle();
   }
 
   /**
@@ -196,7 +197,7 @@ export class Pacer {
     if (!this.#store || this.#timer !== null) return;
     const timer = setTimeout(() => {
       this.#timer = null;
-      this.#saving = this.#saving.then(() => this.#save());
+      void this.#saves.run("save", () => this.#save());
     }, 1000 * this.#limits.timeScale);
     // a pending save must not keep a finished process alive
     Deno.unrefTimer(timer);

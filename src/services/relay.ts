@@ -31,8 +31,6 @@ import { offHoursReply } from "./sla.ts";
 import { contentOf } from "./message_content.ts";
 import { autoAssign } from "./desk/assign.ts";
 
-export type { Helpdesk } from "./helpdesk.ts";
-
 /** A received Telegram message with the id of the update that brought it. */
 export interface Incoming {
   updateId: number;

@@ -1,7 +1,7 @@
 /**
  * How a failed update is judged, by the poller, the webhook server and the album collector
- * alike. Not in `errors.ts`: that module is loaded by every script, and grammY with it would
- * print Node's punycode warning in scripts that never talk to Telegram.
+ * alike. Not in `errors.ts`: that module is loaded by every script (config.ts imports it), and
+ * scripts that never talk to Telegram need not load grammY.
  *
  * @module
  */

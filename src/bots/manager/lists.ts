@@ -4,7 +4,7 @@
  * @module
  */
 import { Composer, type Context } from "grammy";
-import type { DeskView } from "../../services/desk/callback.ts";
+import type { DeskView } from "../../services/callback_data.ts";
 import { ticketListScreen } from "../../services/desk/lists.ts";
 import type { BotDeps } from "../context.ts";
 import { answer, onButton, onCommand, reply, showInPlace } from "./ui.ts";

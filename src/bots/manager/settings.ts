@@ -7,7 +7,7 @@
 import { Composer, type Context } from "grammy";
 import type { Manager } from "../../domain/records.ts";
 import { type Lang, t } from "../../i18n/mod.ts";
-import { deskButton, NOTIFY_KINDS } from "../../services/desk/callback.ts";
+import { deskButton, NOTIFY_KINDS } from "../../services/callback_data.ts";
 import type { Screen } from "../../services/desk/format.ts";
 import { setManagerAway, setManagerMute } from "../../storage/desk.ts";
 import type { BotDeps } from "../context.ts";

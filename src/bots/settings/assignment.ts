@@ -11,7 +11,7 @@ import type { Manager } from "../../domain/records.ts";
 import { personName } from "../../services/post.ts";
 import { listManagers } from "../../storage/people.ts";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
-import { btn, indexArg } from "./buttons.ts";
+import { btn, indexArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
 import type { SettingsBotDeps } from "./deps.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";

@@ -10,7 +10,7 @@ import { personName } from "../../services/post.ts";
 import { deleteClient, exportClient } from "../../services/setup/privacy.ts";
 import { getClient, listClients } from "../../storage/people.ts";
 import { ticketsByClient } from "../../storage/tickets.ts";
-import { btn, intArg } from "./buttons.ts";
+import { btn, intArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
 import type { SettingsBotDeps } from "./deps.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";

@@ -18,7 +18,7 @@ import {
 } from "../../services/setup/managers.ts";
 import { personName } from "../../services/post.ts";
 import { getManager } from "../../storage/people.ts";
-import { btn, intArg } from "./buttons.ts";
+import { btn, intArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
 import type { SettingsBotDeps } from "./deps.ts";
 import { joinText } from "./in_manager_bot.ts";

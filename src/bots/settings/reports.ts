@@ -14,7 +14,7 @@ import {
 } from "../../services/report/period.ts";
 import { faqSolvedIn } from "../../storage/faq.ts";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
-import { btn } from "./buttons.ts";
+import { btn } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
 import type { SettingsBotDeps } from "./deps.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";

@@ -18,7 +18,7 @@ import {
 } from "../../services/setup/token.ts";
 import { runDoctor } from "../../services/setup/doctor.ts";
 import { getSettings } from "../../storage/settings.ts";
-import { btn, kindArg } from "./buttons.ts";
+import { btn, kindArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
 import type { SettingsBotDeps } from "./deps.ts";
 import { problemLines, showStatus } from "./status.ts";

@@ -7,7 +7,7 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { z } from "zod";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
-import { btn, indexArg } from "./buttons.ts";
+import { btn, indexArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
 import type { SettingsBotDeps } from "./deps.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";

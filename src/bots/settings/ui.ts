@@ -9,7 +9,7 @@ import { type Composer, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import type { Wait } from "../../storage/setup.ts";
 import { setWait } from "../../storage/setup.ts";
-import { type Action, btn } from "./buttons.ts";
+import { type Action, btn } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
 
 /** Answers a pressed button (once) and sends a new message. */

@@ -31,7 +31,7 @@ import {
 import type { Helpdesk } from "../helpdesk.ts";
 import { personName } from "../post.ts";
 import { type DeskUser, mayTouch } from "./access.ts";
-import { CANNED_NAME, deskButton } from "./callback.ts";
+import { CANNED_NAME, deskButton } from "../callback_data.ts";
 import { escapeHtml, type Screen } from "./format.ts";
 import type { Outcome } from "./tickets.ts";
 

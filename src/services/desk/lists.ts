@@ -13,7 +13,7 @@ import { getSettings } from "../../storage/settings.ts";
 import { ticketsByStatus } from "../../storage/tickets.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { DeskUser } from "./access.ts";
-import { deskButton, type DeskView } from "./callback.ts";
+import { deskButton, type DeskView } from "../callback_data.ts";
 import {
   clientLabel,
   escapeHtml,

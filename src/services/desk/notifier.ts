@@ -24,7 +24,7 @@ import { getTicket } from "../../storage/tickets.ts";
 import type { HelpdeskEvent, Notifier } from "../deps.ts";
 import type { Helpdesk } from "../helpdesk.ts";
 import { personName } from "../post.ts";
-import { deskButton, type NotifyKind } from "./callback.ts";
+import { deskButton, type NotifyKind } from "../callback_data.ts";
 import { clientLabel, escapeHtml, threadLink } from "./format.ts";
 
 /**

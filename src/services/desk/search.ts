@@ -13,7 +13,7 @@ import { getSettings } from "../../storage/settings.ts";
 import { getTicket } from "../../storage/tickets.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { DeskUser } from "./access.ts";
-import { deskButton } from "./callback.ts";
+import { deskButton } from "../callback_data.ts";
 import { escapeHtml, type Screen, threadLink } from "./format.ts";
 import type { Outcome } from "./tickets.ts";
 

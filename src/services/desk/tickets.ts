@@ -31,7 +31,7 @@ import {
 } from "../lifecycle.ts";
 import { formatTime, personName } from "../post.ts";
 import { type DeskUser, mayTouch } from "./access.ts";
-import { deskButton } from "./callback.ts";
+import { deskButton } from "../callback_data.ts";
 import {
   clientLabel,
   escapeHtml,

@@ -5,7 +5,7 @@
  * @module
  */
 import type { BotControl } from "../deps.ts";
-import type { Helpdesk } from "../relay.ts";
+import type { Helpdesk } from "../helpdesk.ts";
 
 /** Dependencies of the setup services. */
 export interface SetupDeps extends Helpdesk {
