@@ -43,6 +43,24 @@ async function exchange(w: SettingsWorld, alice: number, maria: number, q: strin
   return t;
 }
 
+/** Maria, a manager in the group, and Alice, a customer who started the client bot. */
+async function people(w: SettingsWorld) {
+  const maria = w.emu.createUser({ firstName: "Maria", languageCode: "en" });
+  w.emu.setMember(w.groupId, maria.id, { status: "member" });
+  await putManager(w.kv, {
+    id: maria.id,
+    name: "Maria",
+    lang: "en",
+    addedAt: 0,
+    addedBy: w.owner.id,
+    active: true,
+    mute: [],
+  });
+  const alice = w.emu.createUser({ firstName: "Alice", username: "alice", languageCode: "en" });
+  w.emu.userStartBot(alice.id, w.client.id);
+  return { maria, alice };
+}
+
 Deno.test({
   name:
     "privacy: deletion removes the client's posts, threads and copies; names what Telegram kept",
@@ -52,19 +70,7 @@ Deno.test({
     const w = await startSettingsWorld({ readyChats: true, settings: runningSettings, clock });
     const { emu } = w;
     try {
-      const maria = emu.createUser({ firstName: "Maria", languageCode: "en" });
-      emu.setMember(w.groupId, maria.id, { status: "member" });
-      await putManager(w.kv, {
-        id: maria.id,
-        name: "Maria",
-        lang: "en",
-        addedAt: 0,
-        addedBy: w.owner.id,
-        active: true,
-        mute: [],
-      });
-      const alice = emu.createUser({ firstName: "Alice", username: "alice", languageCode: "en" });
-      emu.userStartBot(alice.id, w.client.id);
+      const { maria, alice } = await people(w);
       const old = await exchange(w, alice.id, maria.id, "Old secret", "Old answer");
       // two days and an hour pass, in Telegram and for the service
       emu.ageMessages(w.groupId, 49 * HOUR);
@@ -125,19 +131,7 @@ Deno.test({
     const w = await startSettingsWorld({ readyChats: true, settings: runningSettings });
     const { emu } = w;
     try {
-      const maria = emu.createUser({ firstName: "Maria", languageCode: "en" });
-      emu.setMember(w.groupId, maria.id, { status: "member" });
-      await putManager(w.kv, {
-        id: maria.id,
-        name: "Maria",
-        lang: "en",
-        addedAt: 0,
-        addedBy: w.owner.id,
-        active: true,
-        mute: [],
-      });
-      const alice = emu.createUser({ firstName: "Alice", username: "alice", languageCode: "en" });
-      emu.userStartBot(alice.id, w.client.id);
+      const { maria, alice } = await people(w);
       const t = await exchange(w, alice.id, maria.id, "My card 4242", "Got it");
       await w.app.deps.outbox.idle();
       // the owner takes "Delete messages" from both bots in the group
