@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { KeyedChain } from "./chain.ts";
+import { KeyedChain, KeyedRunner } from "./chain.ts";
 
 Deno.test("chain: work of one key runs in order, other keys side by side, failures stay apart", async () => {
   const c = new KeyedChain();
@@ -32,4 +32,29 @@ Deno.test("chain: idle waits for work queued while waiting", async () => {
   });
   await c.idle();
   assert.deepEqual(done, [1, 2]);
+});
+
+Deno.test("a kick at any moment of a run's end is never lost", async () => {
+  // the kick lands `depth` microtasks after the run's work settled: one of these depths is the
+  // moment between the runner's last look for more work and its leaving
+  for (let depth = 0; depth < 12; depth++) {
+    const runner = new KeyedRunner((_k, e) => {
+      throw e;
+    });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => release = r);
+    let runs = 0;
+    const work = async () => {
+      runs++;
+      if (runs === 1) await gate;
+    };
+    runner.kick("k", work);
+    let p: Promise<unknown> = gate;
+    for (let i = 0; i < depth; i++) p = p.then(() => {});
+    const kicked = p.then(() => runner.kick("k", work));
+    release();
+    await kicked;
+    await runner.idle();
+    assert.equal(runs, 2, `kick ${depth} microtasks after the work settled was lost`);
+  }
 });

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { KeyedRunner } from "../chain.ts";
 import type { Lane, MessageRecord, OutboxJob } from "../domain/records.ts";
 import {
   busyLanes,
@@ -36,10 +37,9 @@ const MAX_PARTS = 10;
 /** The durable, paced, ordered delivery worker. */
 export class Outbox {
   readonly #deps: ServiceDeps;
-  readonly #running = new Map<string, Promise<void>>();
+  readonly #runners: KeyedRunner;
   /** Client of each ticket seen, so that a lane reads ticket and client at once. */
   readonly #clientOf = new Map<number, number>();
-  readonly #again = new Set<string>();
   readonly #failures: FailurePolicy;
   readonly #senders: Senders;
   readonly #posts: PostUpdater;
@@ -49,6 +49,9 @@ export class Outbox {
   /** `notifier`: who hears of messages given up on (the admins' alerts), read when needed. */
   constructor(deps: ServiceDeps, notifier: () => Notifier | undefined = () => undefined) {
     this.#deps = deps;
+    this.#runners = new KeyedRunner((key, e) =>
+      deps.log.error("outbox runner failed", { key, err: e })
+    );
     this.#levers = { coalesce: true, secondWriter: true, ...deps.outboxLevers };
     const enqueue = this.enqueue.bind(this);
     this.#failures = new FailurePolicy(
@@ -72,22 +75,7 @@ export class Outbox {
   }
 
   #run(key: string, fn: () => Promise<void>): void {
-    if (this.#stopped) return;
-    if (this.#running.has(key)) {
-      this.#again.add(key);
-      return;
-    }
-    const p = (async () => {
-      do {
-        this.#again.delete(key);
-        try {
-          await fn();
-        } catch (e) {
-          this.#deps.log.error("outbox runner failed", { key, err: e });
-        }
-      } while (this.#again.has(key) && !this.#stopped);
-    })().finally(() => this.#running.delete(key));
-    this.#running.set(key, p);
+    this.#runners.kick(key, fn, () => this.#stopped);
   }
 
   /** Marks a ticket's post for re-rendering and renders it. */
@@ -104,7 +92,7 @@ export class Outbox {
 
   /** Resolves when no runner is busy. */
   async idle(): Promise<void> {
-    while (this.#running.size > 0) await Promise.all([...this.#running.values()]);
+    await this.#runners.idle();
   }
 
   /** Stops taking new work and waits for the runners in hand. */
