@@ -51,6 +51,9 @@ export class PollingSource implements UpdateSource {
   }
 }
 
+/** The reason a bot an admin stopped gives. */
+const STOPPED = "stopped by an admin";
+
 interface Running {
   bot: Bot;
   token: string;
@@ -103,6 +106,11 @@ export class Supervisor implements BotControl {
     return this.#serial(async () => {
       await this.#stopNow(kind);
       const settings = await getSettings(this.deps.kv);
+      // an admin's stop holds across restarts (lifted by starting the bot from the settings)
+      if (settings.stoppedBots.includes(kind)) {
+        this.#errors.set(kind, STOPPED);
+        return await this.#statusOf(kind);
+      }
       const token = kind === "client" ? settings.clientBotToken : settings.managerBotToken;
       if (!token) return await this.#statusOf(kind);
       const bot = this.deps.makeBot(kind, token);
@@ -132,7 +140,7 @@ export class Supervisor implements BotControl {
   stop(kind: BotKind): Promise<void> {
     return this.#serial(async () => {
       await this.#stopNow(kind);
-      this.#errors.set(kind, "stopped by an admin");
+      this.#errors.set(kind, STOPPED);
     });
   }
 
@@ -159,7 +167,7 @@ export class Supervisor implements BotControl {
       ? (r.state === "running" && !settings.open ? "setup" : r.state)
       : !token
       ? "missing"
-      : err === "stopped by an admin"
+      : err === STOPPED
       ? "stopped"
       : "error";
     return {
