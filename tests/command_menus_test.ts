@@ -85,6 +85,8 @@ Deno.test({
           "canned",
           "priority",
           "merge",
+          "tag",
+          "untag",
           "hold",
           "unhold",
           "block",

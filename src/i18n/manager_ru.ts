@@ -5,11 +5,11 @@ export const managerRu = {
     "/my — мои открытые обращения\n/all — все открытые\n/unassigned — без ответственного\n" +
     "/late — ждут дольше целевого времени реакции\n/waiting, /answered, /onhold — ждут команду, ждут клиента, отложенные\n/hold 12 причина, /unhold 12 — отложить и снять паузу\n/ticket 12 — карточка обращения\n" +
     "/take 12, /close 12, /reopen 12 — взять, закрыть, открыть снова\n" +
-    "/transfer 12 @username — передать другому менеджеру\n/priority 12 срочный|высокий|обычный — приоритет\n/merge 5 12 — объединить дубль #5 с #12\n/history 12 — вся переписка файлом\n/search слова — поиск по сообщениям всех обращений\n" +
+    "/transfer 12 @username — передать другому менеджеру\n/priority 12 срочный|высокий|обычный — приоритет\n/merge 5 12 — объединить дубль #5 с #12\n/tag 12 оплата, /untag 12 оплата — теги; /all #оплата — список по тегу\n/history 12 — вся переписка файлом\n/search слова — поиск по сообщениям всех обращений\n" +
     "/clients — клиенты, /find имя|@username|id — поиск, /client id — карточка клиента\n" +
     "/block id [причина], /unblock id — заблокировать, разблокировать\n" +
     "/canned — шаблоны ответов, /canned_add имя текст, /canned_del имя, /reply 12 имя\n" +
-    "/settings — уведомления, /away, /back — отсутствую, на месте\n\nВ треде обращения: /take /close /reopen /transfer @username /block /canned имя /priority срочный /hold причина /unhold /merge 12",
+    "/settings — уведомления, /away, /back — отсутствую, на месте\n\nВ треде обращения: /take /close /reopen /transfer @username /block /canned имя /priority срочный /hold причина /unhold /merge 12 /tag оплата /untag оплата",
   desk_bad_button: "Кнопка устарела или повреждена. Откройте список заново.",
   desk_not_yours: "Обращение #{number} ведёт другой менеджер: это действие вам недоступно.",
   desk_unassigned: "не назначен",
@@ -200,4 +200,19 @@ export const managerRu = {
     "Так: /merge 5 12 объединяет дубль #5 с #12 (в треде #5: /merge 12). Оба должны быть открытыми обращениями одного клиента.",
   desk_merge_none: "У клиента обращения #{number} нет другого открытого обращения для объединения.",
   desk_merge_choose: "С каким обращением того же клиента объединить #{number}?",
+  desk_ev_tagged: "{who} добавил(а) теги: {tags}",
+  desk_ev_untagged: "{who} убрал(а) теги: {tags}",
+  desk_card_tags: "Теги: {tags}",
+  desk_tags_set: "Обращение #{number}: теги {tags}.",
+  desk_tags_cleared: "У обращения #{number} больше нет тегов.",
+  desk_usage_tag:
+    "Так: /tag 12 оплата возврат (в треде: /tag оплата). Тег — буква, затем буквы, цифры или _, до 20 символов.",
+  desk_usage_untag: "Так: /untag 12 оплата (в треде: /untag оплата).",
+  desk_tag_format:
+    "Такой тег не подходит: тег начинается с буквы и состоит из латинских или русских букв, цифр и _, не длиннее {max} символов (например, оплата или vip_client).",
+  desk_tags_too_many: "Не больше {count} тегов за раз.",
+  desk_list_tag: "с тегом {tag}",
+  desk_btn_untagged: "✖ Без фильтра {tag}",
+  desk_usage_list_tag:
+    "Фильтр по тегу: /all #оплата (так же /my, /unassigned, /late, /waiting, /answered, /onhold, /tickets). Тег начинается с буквы, до 20 символов.",
 };

@@ -421,4 +421,8 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
     "Ready answers of the topic «{topic}»: a short FAQ shown to customers who pick it, with “This solved it” and “I still need help”. Send the text (at most {max} characters), or - to remove them.\n\nNow: {now}",
   s_topic_faq_bad: "Send a text of at most {max} characters, or - to remove the ready answers.",
   s_rep_faq_solved: "Solved by ready answers, no ticket: {n} ({topics})",
+  s_cmd_mgr_tag: "Tag a ticket: /tag 12 billing",
+  s_cmd_mgr_untag: "Remove tags: /untag 12 billing",
+  s_cmd_th_tag: "Tag this ticket: /tag billing",
+  s_cmd_th_untag: "Remove tags: /untag billing",
 };

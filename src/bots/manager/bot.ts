@@ -22,6 +22,7 @@ import { ticketLists } from "./lists.ts";
 import { postButtons } from "./post_buttons.ts";
 import { ticketSearch } from "./search.ts";
 import { notificationSettings } from "./settings.ts";
+import { ticketTags } from "./tags.ts";
 import { ticketActions } from "./tickets.ts";
 
 /** Builds the manager bot; it does not start it. */
@@ -45,6 +46,7 @@ export function createManagerBot(token: string, deps: BotDeps): Bot {
   bot.use(deskAccess(deps));
   bot.use(ticketLists(deps));
   bot.use(ticketActions(deps));
+  bot.use(ticketTags(deps));
   bot.use(historyExport(deps));
   bot.use(ticketSearch(deps));
   bot.use(clientDesk(deps));

@@ -29,7 +29,7 @@ import {
   takeTicket,
   transferTicket,
 } from "../lifecycle.ts";
-import { formatTime, personName } from "../post.ts";
+import { formatTime, hashtags, personName } from "../post.ts";
 import { type DeskUser, mayTouch } from "./access.ts";
 import { deskButton } from "../callback_data.ts";
 import {
@@ -81,6 +81,9 @@ export async function ticketCard(
       priority: `${t(lang, `prio_mark_${priorityOf(tk)}`)} ${t(lang, `prio_${priorityOf(tk)}`)}`,
     }),
   ];
+  if (tk.tags?.length) {
+    lines.push(t(lang, "desk_card_tags", { tags: escapeHtml(hashtags(tk.tags)) }));
+  }
   if (tk.mergedInto !== undefined) {
     lines.push(t(lang, "desk_card_merged_into", { other: tk.mergedInto }));
   }

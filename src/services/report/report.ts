@@ -29,6 +29,7 @@ import { listSettingsChanges, type SettingsChange } from "../../storage/settings
 import { listManagers } from "../../storage/people.ts";
 import { lastTicketNumber, readClients, scanTicketHistories } from "../../storage/report_scan.ts";
 import { postLink, threadLink } from "../desk/format.ts";
+import { hashtags } from "../post.ts";
 import { LABELS, type Labels, type ReportLang } from "./labels.ts";
 import { ZoneClock } from "./period.ts";
 import { type ChartData, renderChart } from "./chart.ts";
@@ -213,6 +214,7 @@ function detailColumns(l: Labels, lowRating: number) {
     messagesIn: 21,
     messagesOut: 22,
     lastActivity: 23,
+    tags: 24,
   } as const;
   const tickets: Column[] = [
     { header: l.ticket, kind: "int" },
@@ -251,6 +253,7 @@ function detailColumns(l: Labels, lowRating: number) {
     { header: l.messagesIn, kind: "int" },
     { header: l.messagesToClient, kind: "int" },
     { header: l.lastActivity, kind: "date" },
+    { header: l.tags, kind: "text" },
   ];
   // SLA breaches
   const B = { client: 11 } as const;
@@ -565,6 +568,7 @@ function ticketRow(
     messages.in,
     messages.out,
     ticket.lastActivityAt,
+    ticket.tags?.length ? hashtags(ticket.tags) : null,
   ];
 }
 
