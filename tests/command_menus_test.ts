@@ -87,6 +87,7 @@ Deno.test({
           "merge",
           "tag",
           "untag",
+          "clientnote",
           "hold",
           "unhold",
           "block",

@@ -180,4 +180,7 @@ export const en: Record<keyof typeof ru, string> = {
   post_tags: "Tags: {tags}",
   reason_tags_unchanged: "That changes nothing in the tags of ticket #{number}.",
   reason_too_many_tags: "A ticket may have at most {count} tags.",
+  thread_client_note: "📝 Note on the customer: {note}",
+  thread_note_set: "📝 {who} updated the note on the customer: {note}",
+  thread_note_cleared: "📝 {who} removed the note on the customer.",
 };

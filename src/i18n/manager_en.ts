@@ -7,11 +7,11 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
     "/my — my open tickets\n/all — all open tickets\n/unassigned — without a manager\n" +
     "/late — waiting longer than the reaction target\n/waiting, /answered, /onhold — waiting for the team, for the customer, on hold\n/hold 12 reason, /unhold 12 — on hold and off\n/ticket 12 — a ticket's card\n" +
     "/take 12, /close 12, /reopen 12 — take, close, reopen\n" +
-    "/transfer 12 @username — hand to another manager\n/priority 12 urgent|high|normal — priority\n/merge 5 12 — merge duplicate #5 into #12\n/tag 12 billing, /untag 12 billing — tags; /all #billing — a list by tag\n/history 12 — the whole conversation as a file\n/search words — search the messages of all tickets\n" +
+    "/transfer 12 @username — hand to another manager\n/priority 12 urgent|high|normal — priority\n/merge 5 12 — merge duplicate #5 into #12\n/tag 12 billing, /untag 12 billing — tags; /all #billing — a list by tag\n/clientnote 12 text — a note on the customer (managers only)\n/history 12 — the whole conversation as a file\n/search words — search the messages of all tickets\n" +
     "/clients — clients, /find name|@username|id — search, /client id — a client's card\n" +
     "/block id [reason], /unblock id — block, unblock\n" +
     "/canned — canned answers, /canned_add name text, /canned_del name, /reply 12 name\n" +
-    "/settings — notifications, /away, /back — away and back\n\nIn a ticket's thread: /take /close /reopen /transfer @username /block /canned name /priority urgent /hold reason /unhold /merge 12 /tag billing /untag billing",
+    "/settings — notifications, /away, /back — away and back\n\nIn a ticket's thread: /take /close /reopen /transfer @username /block /canned name /priority urgent /hold reason /unhold /merge 12 /tag billing /untag billing /clientnote text",
   desk_bad_button: "This button is outdated or damaged. Open the list again.",
   desk_not_yours: "Ticket #{number} is handled by another manager: you cannot do this.",
   desk_unassigned: "unassigned",
@@ -204,4 +204,12 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
   desk_btn_untagged: "✖ Without the {tag} filter",
   desk_usage_list_tag:
     "Filter by a tag: /all #billing (also /my, /unassigned, /late, /waiting, /answered, /onhold, /tickets). A tag starts with a letter, up to 20 characters.",
+  desk_card_note: "📝 Note on the customer: {note}",
+  desk_note_show: "📝 Note on the customer: {note}",
+  desk_note_none: "There is no note on this customer. /clientnote text adds one.",
+  desk_note_set: "The note on the customer of ticket #{number} is saved: every manager sees it.",
+  desk_note_cleared: "The note on the customer of ticket #{number} is removed.",
+  desk_note_bad: "A note is a text of up to {max} characters (- removes it).",
+  desk_usage_note:
+    "Usage: /clientnote 12 text — a note on the customer of ticket #12 (only managers see it), /clientnote 12 - removes it, /clientnote 12 shows it. In a thread: /clientnote text.",
 };

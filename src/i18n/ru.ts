@@ -182,4 +182,7 @@ export const ru = {
   post_tags: "Теги: {tags}",
   reason_tags_unchanged: "Теги обращения #{number} от этого не меняются.",
   reason_too_many_tags: "У обращения может быть не больше {count} тегов.",
+  thread_client_note: "📝 Заметка о клиенте: {note}",
+  thread_note_set: "📝 {who} обновил(а) заметку о клиенте: {note}",
+  thread_note_cleared: "📝 {who} удалил(а) заметку о клиенте.",
 };

@@ -425,4 +425,6 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_cmd_mgr_untag: "Remove tags: /untag 12 billing",
   s_cmd_th_tag: "Tag this ticket: /tag billing",
   s_cmd_th_untag: "Remove tags: /untag billing",
+  s_cmd_mgr_clientnote: "Note on a customer: /clientnote 12 text",
+  s_cmd_th_clientnote: "Note on the customer (managers only)",
 };

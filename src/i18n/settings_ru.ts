@@ -424,4 +424,6 @@ export const settingsRu = {
   s_cmd_mgr_untag: "Убрать теги: /untag 12 оплата",
   s_cmd_th_tag: "Добавить теги: /tag оплата",
   s_cmd_th_untag: "Убрать теги: /untag оплата",
+  s_cmd_mgr_clientnote: "Заметка о клиенте: /clientnote 12 текст",
+  s_cmd_th_clientnote: "Заметка о клиенте (видят только менеджеры)",
 };

@@ -15,6 +15,7 @@ import { rememberStaffNames } from "../people.ts";
 import { setupInManagerBot } from "../settings/in_manager_bot.ts";
 import { deskAccess } from "./access.ts";
 import { cannedReplies } from "./canned.ts";
+import { clientNotes } from "./client_notes.ts";
 import { clientDesk } from "./clients.ts";
 import { deskHelp } from "./help.ts";
 import { historyExport } from "./history.ts";
@@ -47,6 +48,7 @@ export function createManagerBot(token: string, deps: BotDeps): Bot {
   bot.use(ticketLists(deps));
   bot.use(ticketActions(deps));
   bot.use(ticketTags(deps));
+  bot.use(clientNotes(deps));
   bot.use(historyExport(deps));
   bot.use(ticketSearch(deps));
   bot.use(clientDesk(deps));

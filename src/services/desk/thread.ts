@@ -12,6 +12,7 @@ import { getSettings } from "../../storage/settings.ts";
 import type { Helpdesk } from "../helpdesk.ts";
 import type { DeskUser } from "./access.ts";
 import { sendCanned } from "./canned.ts";
+import { clientNoteByArg } from "./client_notes.ts";
 import { retagByArg } from "./tags.ts";
 import { actOnTicket, holdFor, mergeByArg, prioritizeByArg, transferByArg } from "./tickets.ts";
 
@@ -24,7 +25,8 @@ export type ThreadCommand =
   | "unhold"
   | "merge"
   | "tag"
-  | "untag";
+  | "untag"
+  | "clientnote";
 
 /**
  * Runs a desk command typed in ticket `n`'s thread by `actor` (already known to be staff;
@@ -53,6 +55,8 @@ export async function threadCommand(
     ? await actOnTicket(deps, user, n, "unhold")
     : cmd === "merge"
     ? await mergeByArg(deps, user, n, arg)
+    : cmd === "clientnote"
+    ? await clientNoteByArg(deps, user, n, arg)
     : cmd === "tag" || cmd === "untag"
     ? await retagByArg(deps, user, n, cmd === "tag" ? "add" : "remove", arg)
     : await sendCanned(deps, user, n, arg.split(/\s+/)[0] ?? "");
