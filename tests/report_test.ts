@@ -302,6 +302,9 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
         medianResolutionMs: 3 * H,
         csat: 0.5,
         backlog: 1,
+        // no ready answers solved anything
+        faqSolved: 0,
+        faqByTopic: new Map(),
       },
     );
     assert.equal(progress.at(-1), 5);

@@ -4,6 +4,7 @@
  * no ticket and is counted in the report; the other answer (or writing) opens the ticket.
  */
 import assert from "node:assert/strict";
+import ExcelJS from "../src/services/report/excel.ts";
 import { getClient } from "../src/storage/people.ts";
 import { getSettings } from "../src/storage/settings.ts";
 import { getTicket } from "../src/storage/tickets.ts";
@@ -130,6 +131,30 @@ Deno.test({
       const doc = w.view().findLast((m) => m.kind === "document")!;
       assert.match(doc.caption ?? "", /Solved by ready answers, no ticket: 1 \(Billing: 1\)/);
       assert.match(doc.caption ?? "", /Tickets: 2 \(previous period: 0\)\n/);
+      // the workbook too: a figure of the Overview and a column of the Topics sheet
+      const xlsx = w.emu.world.files.get(doc.fileUniqueId!);
+      assert.ok(xlsx?.blob, "the workbook's bytes");
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(await xlsx.blob.arrayBuffer());
+      const overview = wb.getWorksheet("Overview");
+      assert.ok(overview, "the Overview sheet");
+      const rows: unknown[][] = [];
+      overview.eachRow((r) => void rows.push((r.values as unknown[]).slice(1)));
+      assert.deepEqual(
+        rows.find((r) => r[0] === "Solved by ready answers (no ticket)"),
+        ["Solved by ready answers (no ticket)", "1", "0", "+1"],
+      );
+      const topics = wb.getWorksheet("Summary by topic");
+      assert.ok(topics, "the Topics sheet");
+      const header = (topics.getRow(1).values as unknown[]).map(String);
+      const col = header.indexOf("Solved by ready answers (no ticket)");
+      assert.ok(col > 0, "a column of solved requests");
+      const solvedOf = new Map<string, unknown>();
+      topics.eachRow((r, i) => {
+        if (i > 1) solvedOf.set(String(r.getCell(1).value), r.getCell(col).value);
+      });
+      assert.equal(solvedOf.get("Billing"), 1);
+      assert.equal(solvedOf.get("Total"), 1);
     } finally {
       await w.stop();
     }

@@ -17,7 +17,7 @@ import {
   type CycleMetrics,
   cycleMetrics,
   DurationList,
-  type GroupStats,
+  GroupStats,
   ReportAggregator,
   ticketMetrics,
 } from "../../domain/metrics.ts";
@@ -28,6 +28,7 @@ import { SettingsTimeline } from "../../domain/settings_timeline.ts";
 import { listSettingsChanges, type SettingsChange } from "../../storage/settings.ts";
 import { listManagers } from "../../storage/people.ts";
 import { lastTicketNumber, readClients, scanTicketHistories } from "../../storage/report_scan.ts";
+import { faqSolvedIn } from "../../storage/faq.ts";
 import { postLink, threadLink } from "../desk/format.ts";
 import { hashtags } from "../post.ts";
 import { LABELS, type Labels, type ReportLang } from "./labels.ts";
@@ -90,6 +91,8 @@ export interface Headline {
   ratings: number;
   /** Tickets not closed at the end of the period. */
   backlog: number;
+  /** Requests solved by a topic's ready answers, without a ticket. */
+  faqSolved: number;
 }
 
 /** What a report contained. */
@@ -116,6 +119,10 @@ export interface ReportSummary {
   backlog: number;
   /** Median working time to resolution (work periods started in the period). */
   medianResolutionMs: number | null;
+  /** Requests solved by a topic's ready answers in the period, without a ticket. */
+  faqSolved: number;
+  /** The same by topic. */
+  faqByTopic?: Map<string, number>;
   /** The chart as a PNG, when asked for. */
   chart?: Uint8Array;
   /** The same figures for the period of the same length just before, when asked for. */
@@ -133,6 +140,7 @@ export function headlineOf(s: ReportSummary): Headline {
     csat: s.csat,
     ratings: s.ratings,
     backlog: s.backlog,
+    faqSolved: s.faqSolved,
   };
 }
 
@@ -743,6 +751,7 @@ async function writeOverview(
     [l.ratingCount, "int", "ratings"],
     [l.ovBreaches, "int", "breaches"],
     [l.ovBacklog, "int", "backlog"],
+    [l.ovFaqSolved, "int", "faqSolved"],
   ];
   const now = headlineOf(summary);
   const columns: Column[] = [
@@ -780,21 +789,32 @@ async function writeWorkbook(
     first: string,
     groups: Map<K, GroupStats>,
     label: (k: K) => string,
+    extra?: { column: Column; of: (k: K | null) => number },
   ) => {
+    const row = (k: K | null, name: string, g: GroupStats) =>
+      extra ? [...summaryRow(name, g), extra.of(k)] : summaryRow(name, g);
     const body = [...groups.entries()]
-      .map(([k, g]) => summaryRow(label(k), g))
+      .map(([k, g]) => row(k, label(k), g))
       .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     await writeSheet(
       wb,
       name,
-      summaryColumns(l, first, o.settings),
-      [...body, summaryRow(l.total, agg.total)],
+      [...summaryColumns(l, first, o.settings), ...(extra ? [extra.column] : [])],
+      [...body, row(null, l.total, agg.total)],
       { ...sheetOpts, bold: totalRow },
     );
   };
+  // a topic whose ready answers solved requests has a row even without a ticket
+  const faq = summary.faqByTopic ?? new Map<string, number>();
+  for (const topic of faq.keys()) {
+    if (!agg.byTopic.has(topic)) agg.byTopic.set(topic, new GroupStats());
+  }
   await writeOverview(wb, ctx, zone, summary, sheetOpts);
   await summarySheet(l.sheetManagers, l.manager, agg.byManager, managerName);
-  await summarySheet(l.sheetTopics, l.topic, agg.byTopic, (t: string) => t);
+  await summarySheet(l.sheetTopics, l.topic, agg.byTopic, (t: string) => t, {
+    column: { header: l.ovFaqSolved, kind: "int" },
+    of: (topic) => topic === null ? summary.faqSolved : faq.get(topic) ?? 0,
+  });
   const detail = async (name: string, sheet: DetailSheet, columns: Column[]) =>
     await writeSheet(wb, name, columns, rows.spills[sheet].rows(), {
       ...sheetOpts,
@@ -826,6 +846,7 @@ function emptySummary(from: number, to: number): ReportSummary {
     medianResolutionMs: null,
     csat: null,
     backlog: 0,
+    faqSolved: 0,
   };
 }
 
@@ -837,6 +858,7 @@ async function previousPeriod(kv: Deno.Kv, ctx: ReportContext) {
   const agg = new ReportAggregator();
   const summary = emptySummary(from, to);
   const days = await scanPeriod(kv, prev, agg, NO_ROWS, summary);
+  summary.faqSolved = sumOf(await faqSolvedIn(kv, from, to));
   summary.medianFirstReplyMs = agg.total.reaction.median();
   summary.reactionShare = agg.total.reactionShare();
   summary.medianResolutionMs = agg.total.resolution.median();
@@ -864,6 +886,8 @@ export async function buildReport(kv: Deno.Kv, o: ReportOptions): Promise<Report
     });
     const agg = new ReportAggregator();
     const days = await scanPeriod(kv, ctx, agg, rows, summary);
+    summary.faqByTopic = await faqSolvedIn(kv, o.from, o.to);
+    summary.faqSolved = sumOf(summary.faqByTopic);
     summary.medianFirstReplyMs = agg.total.reaction.median();
     summary.reactionShare = agg.total.reactionShare();
     summary.medianResolutionMs = agg.total.resolution.median();
@@ -891,6 +915,12 @@ export async function buildReport(kv: Deno.Kv, o: ReportOptions): Promise<Report
   } finally {
     await Promise.all(spills.map((sp) => sp.dispose()));
   }
+}
+
+function sumOf(m: Map<string, number>): number {
+  let n = 0;
+  for (const v of m.values()) n += v;
+  return n;
 }
 
 /** "h:mm" of a working duration, for a short caption; "—" when there is none. */
