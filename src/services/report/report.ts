@@ -23,7 +23,7 @@ import {
 } from "../../domain/metrics.ts";
 import type { Client, Manager } from "../../domain/records.ts";
 import type { Settings } from "../../domain/settings.ts";
-import type { Ticket } from "../../domain/ticket.ts";
+import { priorityOf, type Ticket } from "../../domain/ticket.ts";
 import { SettingsTimeline } from "../../domain/settings_timeline.ts";
 import { listSettingsChanges, type SettingsChange } from "../../storage/settings.ts";
 import { listManagers } from "../../storage/people.ts";
@@ -42,7 +42,15 @@ const MAX_CHART_DAYS = 400;
 const DAY_MS = 86_400_000;
 
 /** Settings fields whose changes the Parameters sheet lists. */
-const MEASURING = ["timeZone", "always", "week", "holidays", "reactionTargetMs", "closeTargetMs"];
+const MEASURING = [
+  "timeZone",
+  "always",
+  "week",
+  "holidays",
+  "reactionTargetMs",
+  "closeTargetMs",
+  "priorityTargets",
+];
 
 /** Clients whose names are kept between tickets; a client's tickets are often close together. */
 const CLIENT_CACHE = 10_000;
@@ -223,6 +231,7 @@ function detailColumns(l: Labels, lowRating: number) {
     messagesOut: 22,
     lastActivity: 23,
     tags: 24,
+    priority: 25,
   } as const;
   const tickets: Column[] = [
     { header: l.ticket, kind: "int" },
@@ -262,6 +271,7 @@ function detailColumns(l: Labels, lowRating: number) {
     { header: l.messagesToClient, kind: "int" },
     { header: l.lastActivity, kind: "date" },
     { header: l.tags, kind: "text" },
+    { header: l.priority, kind: "text" },
   ];
   // SLA breaches
   const B = { client: 11 } as const;
@@ -577,6 +587,7 @@ function ticketRow(
     messages.out,
     ticket.lastActivityAt,
     ticket.tags?.length ? hashtags(ticket.tags) : null,
+    l[`prio_${priorityOf(ticket)}`],
   ];
 }
 
@@ -706,6 +717,15 @@ function parameterRows(ctx: ReportContext, zone: ZoneClock, summary: ReportSumma
     [l.holidays, s.holidays.length ? s.holidays.join(", ") : l.none],
     [l.reactionTarget, formatMs(s.reactionTargetMs)],
     [l.closeTarget, formatMs(s.closeTargetMs)],
+    ...(["high", "urgent"] as const).map((p): SpillRow => {
+      const own = s.priorityTargets?.[p];
+      return [
+        p === "high" ? l.targetsHigh : l.targetsUrgent,
+        own
+          ? `${formatMs(own.reactionTargetMs)} / ${formatMs(own.closeTargetMs)}`
+          : l.generalTargets,
+      ];
+    }),
     [l.settingsChanges, changed || l.none],
     [l.generatedAt, local(o.now)],
     [l.ticketsInReport, String(summary.tickets)],
