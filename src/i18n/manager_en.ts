@@ -11,7 +11,7 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
     "/clients — clients, /find name|@username|id — search, /client id — a client's card\n" +
     "/block id [reason], /unblock id — block, unblock\n" +
     "/canned — canned answers, /canned_add name text, /canned_del name, /reply 12 name\n" +
-    "/settings — notifications, /away, /back — away and back\n\nIn a ticket's thread: /take /close /reopen /transfer @username /block /canned name /priority urgent /hold reason /unhold /merge 12 /tag billing /untag billing /clientnote text",
+    "/settings — notifications, /away, /back — away and back, /hours — my working hours\n\nIn a ticket's thread: /take /close /reopen /transfer @username /block /canned name /priority urgent /hold reason /unhold /merge 12 /tag billing /untag billing /clientnote text",
   desk_bad_button: "This button is outdated or damaged. Open the list again.",
   desk_not_yours: "Ticket #{number} is handled by another manager: you cannot do this.",
   desk_unassigned: "unassigned",
@@ -212,4 +212,12 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
   desk_note_bad: "A note is a text of up to {max} characters (- removes it).",
   desk_usage_note:
     "Usage: /clientnote 12 text — a note on the customer of ticket #12 (only managers see it), /clientnote 12 - removes it, /clientnote 12 shows it. In a thread: /clientnote text.",
+  desk_hours_own: "Your working hours: {hours} ({tz}).",
+  desk_hours_team:
+    "Your working hours are the team's: {hours} ({tz}). /hours mon-fri 09:00-18:00 sets your own.",
+  desk_hours_now_on: "You are at work now: new tickets can be assigned to you.",
+  desk_hours_now_off:
+    "You are outside your hours now: new tickets go to those at work, and so do the SLA warnings of your tickets.",
+  desk_usage_hours:
+    "Usage: /hours mon-fri 09:00-18:00; sat 10:00-14:00 (in the team's time zone), /hours - for the team's hours, /hours to show them.",
 };

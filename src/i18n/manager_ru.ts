@@ -9,7 +9,7 @@ export const managerRu = {
     "/clients — клиенты, /find имя|@username|id — поиск, /client id — карточка клиента\n" +
     "/block id [причина], /unblock id — заблокировать, разблокировать\n" +
     "/canned — шаблоны ответов, /canned_add имя текст, /canned_del имя, /reply 12 имя\n" +
-    "/settings — уведомления, /away, /back — отсутствую, на месте\n\nВ треде обращения: /take /close /reopen /transfer @username /block /canned имя /priority срочный /hold причина /unhold /merge 12 /tag оплата /untag оплата /clientnote текст",
+    "/settings — уведомления, /away, /back — отсутствую, на месте, /hours — мои часы работы\n\nВ треде обращения: /take /close /reopen /transfer @username /block /canned имя /priority срочный /hold причина /unhold /merge 12 /tag оплата /untag оплата /clientnote текст",
   desk_bad_button: "Кнопка устарела или повреждена. Откройте список заново.",
   desk_not_yours: "Обращение #{number} ведёт другой менеджер: это действие вам недоступно.",
   desk_unassigned: "не назначен",
@@ -223,4 +223,12 @@ export const managerRu = {
   desk_note_bad: "Заметка — это текст до {max} символов (- удаляет её).",
   desk_usage_note:
     "Так: /clientnote 12 текст — заметка о клиенте обращения #12 (её видят только менеджеры), /clientnote 12 - — удалить, /clientnote 12 — показать. В треде: /clientnote текст.",
+  desk_hours_own: "Ваши часы работы: {hours} ({tz}).",
+  desk_hours_team:
+    "Ваши часы работы — часы команды: {hours} ({tz}). /hours пн-пт 09:00-18:00 — задать свои.",
+  desk_hours_now_on: "Сейчас вы на работе: вам назначаются новые обращения.",
+  desk_hours_now_off:
+    "Сейчас вы вне своих часов: новые обращения идут тем, кто на работе, туда же — предупреждения SLA по вашим обращениям.",
+  desk_usage_hours:
+    "Так: /hours пн-пт 09:00-18:00; сб 10:00-14:00 (в часовом поясе команды), /hours - — часы команды, /hours — показать.",
 };

@@ -427,4 +427,5 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_cmd_th_untag: "Remove tags: /untag billing",
   s_cmd_mgr_clientnote: "Note on a customer: /clientnote 12 text",
   s_cmd_th_clientnote: "Note on the customer (managers only)",
+  s_cmd_mgr_hours: "My working hours: /hours mon-fri 09:00-18:00",
 };

@@ -426,4 +426,5 @@ export const settingsRu = {
   s_cmd_th_untag: "Убрать теги: /untag оплата",
   s_cmd_mgr_clientnote: "Заметка о клиенте: /clientnote 12 текст",
   s_cmd_th_clientnote: "Заметка о клиенте (видят только менеджеры)",
+  s_cmd_mgr_hours: "Мои часы работы: /hours пн-пт 09:00-18:00",
 };

@@ -19,6 +19,7 @@ import { clientNotes } from "./client_notes.ts";
 import { clientDesk } from "./clients.ts";
 import { deskHelp } from "./help.ts";
 import { historyExport } from "./history.ts";
+import { workingHours } from "./hours.ts";
 import { ticketLists } from "./lists.ts";
 import { postButtons } from "./post_buttons.ts";
 import { ticketSearch } from "./search.ts";
@@ -49,6 +50,7 @@ export function createManagerBot(token: string, deps: BotDeps): Bot {
   bot.use(ticketActions(deps));
   bot.use(ticketTags(deps));
   bot.use(clientNotes(deps));
+  bot.use(workingHours(deps));
   bot.use(historyExport(deps));
   bot.use(ticketSearch(deps));
   bot.use(clientDesk(deps));

@@ -54,6 +54,7 @@ export const PRIVATE_MENUS: Record<MenuBot, Menu> = {
     ["settings", "s_cmd_mgr_settings"],
     ["away", "s_cmd_mgr_away"],
     ["back", "s_cmd_mgr_back"],
+    ["hours", "s_cmd_mgr_hours"],
     ["help", "s_cmd_mgr_help"],
     ["start", "s_cmd_mgr_start"],
   ],
