@@ -46,13 +46,13 @@ Deno.test({
       assert.match((w.emu.callbackAnswer(q) as { text: string }).text, /out of date/);
 
       // a customer picks «Billing», reads the answer, presses "This solved it"
-      const customer = async (name: string) => {
-        const u = w.emu.createUser({ firstName: name, languageCode: "en" });
+      const customer = async (name: string, languageCode = "en") => {
+        const u = w.emu.createUser({ firstName: name, languageCode });
         w.emu.userStartBot(u.id, w.client.id);
         await w.until(() => w.emu.view(u.id, w.client.id).length >= 2, "greeting");
         w.emu.userSend(u.id, w.client.id, { text: "/new" });
         await w.until(
-          () => w.emu.view(u.id, w.client.id).some((m) => /Choose|topic/i.test(m.text ?? "")),
+          () => w.emu.view(u.id, w.client.id).some((m) => /Choose|topic|тему/i.test(m.text ?? "")),
           "topics",
         );
         const topics = w.emu.view(u.id, w.client.id).findLast((m) => !m.outgoing)!;
@@ -115,6 +115,34 @@ Deno.test({
       const dan = await customer("Dan");
       await pick(dan, 1);
       assert.ok(!view(dan.id).some((m) => /clears within/.test(m.text ?? "")));
+
+      // a version in Russian: Russian customers get it, the others the text without a language
+      at = w.mark();
+      w.send("/menu");
+      await w.waitFor(/is open/, at);
+      at = w.mark();
+      w.press("s:topics");
+      await w.waitFor(/1\. Billing/, at);
+      at = w.mark();
+      w.press("s:top_faq:0");
+      await w.waitFor(/start with en: or ru:/, at);
+      at = w.mark();
+      w.send("ru: Зависший платёж проходит за 15 минут.");
+      await w.waitFor(/1\. Billing · ❓ ready answers \(ru\)/, at);
+      assert.deepEqual((await getSettings(w.kv)).faqLocal, {
+        Billing: { ru: "Зависший платёж проходит за 15 минут." },
+      });
+      assert.match((await getSettings(w.kv)).faq.Billing ?? "", /clears within 15 minutes/);
+      const olga = await customer("Olga", "ru");
+      await pick(olga, 0);
+      await w.until(
+        () => view(olga.id).some((m) => /проходит за 15 минут/.test(m.text ?? "")),
+        "ru",
+      );
+      assert.ok(!view(olga.id).some((m) => /clears within/.test(m.text ?? "")));
+      const erin = await customer("Erin");
+      await pick(erin, 0);
+      await w.until(() => view(erin.id).some((m) => /clears within/.test(m.text ?? "")), "en");
 
       // the report counts the solved request
       at = w.mark();
