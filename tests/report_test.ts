@@ -305,6 +305,9 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
         // clients wrote Fri 17:00 (#3), Mon 12:00 (#3 reopened), Tue 10:00 (#4), Thu 16:00
         // (#5): one each, the first of the week wins
         busiest: { weekday: 1, hour: 12, messages: 1 },
+        // no ready answers solved anything
+        faqSolved: 0,
+        faqByTopic: new Map(),
       },
     );
     assert.equal(progress.at(-1), 5);

@@ -4,6 +4,7 @@
  * no ticket and is counted in the report; the other answer (or writing) opens the ticket.
  */
 import assert from "node:assert/strict";
+import ExcelJS from "../src/services/report/excel.ts";
 import { getClient } from "../src/storage/people.ts";
 import { getSettings } from "../src/storage/settings.ts";
 import { getTicket } from "../src/storage/tickets.ts";
@@ -45,13 +46,13 @@ Deno.test({
       assert.match((w.emu.callbackAnswer(q) as { text: string }).text, /out of date/);
 
       // a customer picks «Billing», reads the answer, presses "This solved it"
-      const customer = async (name: string) => {
-        const u = w.emu.createUser({ firstName: name, languageCode: "en" });
+      const customer = async (name: string, languageCode = "en") => {
+        const u = w.emu.createUser({ firstName: name, languageCode });
         w.emu.userStartBot(u.id, w.client.id);
         await w.until(() => w.emu.view(u.id, w.client.id).length >= 2, "greeting");
         w.emu.userSend(u.id, w.client.id, { text: "/new" });
         await w.until(
-          () => w.emu.view(u.id, w.client.id).some((m) => /Choose|topic/i.test(m.text ?? "")),
+          () => w.emu.view(u.id, w.client.id).some((m) => /Choose|topic|тему/i.test(m.text ?? "")),
           "topics",
         );
         const topics = w.emu.view(u.id, w.client.id).findLast((m) => !m.outgoing)!;
@@ -115,6 +116,34 @@ Deno.test({
       await pick(dan, 1);
       assert.ok(!view(dan.id).some((m) => /clears within/.test(m.text ?? "")));
 
+      // a version in Russian: Russian customers get it, the others the text without a language
+      at = w.mark();
+      w.send("/menu");
+      await w.waitFor(/is open/, at);
+      at = w.mark();
+      w.press("s:topics");
+      await w.waitFor(/1\. Billing/, at);
+      at = w.mark();
+      w.press("s:top_faq:0");
+      await w.waitFor(/start with en: or ru:/, at);
+      at = w.mark();
+      w.send("ru: Зависший платёж проходит за 15 минут.");
+      await w.waitFor(/1\. Billing · ❓ ready answers \(ru\)/, at);
+      assert.deepEqual((await getSettings(w.kv)).faqLocal, {
+        Billing: { ru: "Зависший платёж проходит за 15 минут." },
+      });
+      assert.match((await getSettings(w.kv)).faq.Billing ?? "", /clears within 15 minutes/);
+      const olga = await customer("Olga", "ru");
+      await pick(olga, 0);
+      await w.until(
+        () => view(olga.id).some((m) => /проходит за 15 минут/.test(m.text ?? "")),
+        "ru",
+      );
+      assert.ok(!view(olga.id).some((m) => /clears within/.test(m.text ?? "")));
+      const erin = await customer("Erin");
+      await pick(erin, 0);
+      await w.until(() => view(erin.id).some((m) => /clears within/.test(m.text ?? "")), "en");
+
       // the report counts the solved request
       at = w.mark();
       w.send("/menu");
@@ -130,6 +159,30 @@ Deno.test({
       const doc = w.view().findLast((m) => m.kind === "document")!;
       assert.match(doc.caption ?? "", /Solved by ready answers, no ticket: 1 \(Billing: 1\)/);
       assert.match(doc.caption ?? "", /Tickets: 2 \(previous period: 0\)\n/);
+      // the workbook too: a figure of the Overview and a column of the Topics sheet
+      const xlsx = w.emu.world.files.get(doc.fileUniqueId!);
+      assert.ok(xlsx?.blob, "the workbook's bytes");
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(await xlsx.blob.arrayBuffer());
+      const overview = wb.getWorksheet("Overview");
+      assert.ok(overview, "the Overview sheet");
+      const rows: unknown[][] = [];
+      overview.eachRow((r) => void rows.push((r.values as unknown[]).slice(1)));
+      assert.deepEqual(
+        rows.find((r) => r[0] === "Solved by ready answers (no ticket)"),
+        ["Solved by ready answers (no ticket)", "1", "0", "+1"],
+      );
+      const topics = wb.getWorksheet("Summary by topic");
+      assert.ok(topics, "the Topics sheet");
+      const header = (topics.getRow(1).values as unknown[]).map(String);
+      const col = header.indexOf("Solved by ready answers (no ticket)");
+      assert.ok(col > 0, "a column of solved requests");
+      const solvedOf = new Map<string, unknown>();
+      topics.eachRow((r, i) => {
+        if (i > 1) solvedOf.set(String(r.getCell(1).value), r.getCell(col).value);
+      });
+      assert.equal(solvedOf.get("Billing"), 1);
+      assert.equal(solvedOf.get("Total"), 1);
     } finally {
       await w.stop();
     }

@@ -22,7 +22,7 @@
  *
  * @module
  */
-import type { Ticket, TicketEvent } from "./ticket.ts";
+import { pausedFrom, type Priority, priorityOf, type Ticket, type TicketEvent } from "./ticket.ts";
 import type { WorkingSchedule } from "./working_time.ts";
 import { SettingsTimeline, type Targets } from "./settings_timeline.ts";
 
@@ -51,6 +51,8 @@ export interface CycleAttribution {
   closeKind: CloseKind | null;
   /** The cycle started with a reopening by staff: no reaction clock runs against them. */
   staffReopen: boolean;
+  /** The ticket's priority at the cycle's close (now, while open): it picks the targets. */
+  priority: Priority;
 }
 
 /** Figures of one cycle. */
@@ -74,9 +76,11 @@ export interface CycleMetrics {
   reactionBreachManagerId: number | null;
   /** Whoever held the ticket when the close target was crossed, for a resolution breach. */
   resolutionBreachManagerId: number | null;
-  /** Targets in force when the cycle started. */
+  /** Targets in force when the cycle started, of the cycle's priority. */
   reactionTargetMs: number;
   closeTargetMs: number;
+  /** The ticket's priority at the cycle's close (now, while open). */
+  priority: Priority;
   /** Working ms start → first reply; null while unanswered (and after a staff reopen). */
   reactionMs: number | null;
   /** Working ms start → close; null while open. */
@@ -146,7 +150,12 @@ export function attributeCycles(
     holds: [],
     closeKind: closeKindOf(c),
     staffReopen: c.reopenedBy !== undefined && isStaff(c.reopenedBy.role),
+    priority: priorityOf(ticket),
   }));
+  // the priority as the events set it (older records without the events: the ticket's)
+  let priority: Priority = events.some((e) => e.type === "priority")
+    ? "normal"
+    : priorityOf(ticket);
   const fixed: boolean[] = ticket.cycles.map(() => false);
   let assignee: number | null = null;
   let cycle = 0;
@@ -177,8 +186,12 @@ export function attributeCycles(
         assignee = e.managerId ?? assignee ?? e.actor.id;
         hold(e.at, assignee);
         break;
+      case "priority":
+        priority = e.priority ?? priority;
+        break;
       case "closed":
         if (slot) {
+          slot.priority = priority;
           const byHand = slot.closeKind === "manager" && isStaff(e.actor.role);
           slot.managerId = byHand ? e.actor.id : assignee;
           fixed[cycle] = true;
@@ -203,7 +216,10 @@ export function attributeCycles(
   // Open cycles (and any the events did not close) belong to whoever holds the ticket now.
   const current = events.length > 0 ? assignee : ticket.managerId;
   out.forEach((slot, i) => {
-    if (!fixed[i]) slot.managerId = current;
+    if (!fixed[i]) {
+      slot.managerId = current;
+      slot.priority = priorityOf(ticket);
+    }
     if (slot.holds.length === 0) {
       const c = ticket.cycles[i]!;
       slot.holds.push({ managerId: current, from: c.startedAt, to: c.closedAt ?? null });
@@ -222,7 +238,11 @@ function holderAt(holds: readonly Hold[], at: number): number | null {
  * Figures of every cycle of `ticket`, measured in working time of `schedule`; open cycles are
  * measured up to `now`. `attribution` comes from {@link attributeCycles}. Given a
  * {@link SettingsTimeline}, each stretch of time is measured under the settings then in force
- * and each cycle judged against the targets in force when it started (`targets` is unused).
+ * and each cycle judged against the targets in force when it started (`targets` is unused),
+ * those of its priority when it has its own. The reaction clock leaves out the stretches spent
+ * waiting for the customer or on hold (`Cycle.paused`, and the one going on), as the SLA
+ * checks do: before the first reply that is a hold. The resolution time is the customer's
+ * whole wait for the solution and keeps them.
  */
 export function cycleMetrics(
   ticket: Ticket,
@@ -238,16 +258,26 @@ export function cycleMetrics(
     : SettingsTimeline.fixed(schedule, targets);
   return ticket.cycles.map((c, index) => {
     const who = attribution[index] ?? fallback[index]!;
-    const cycleTargets = tl.targetsAt(c.startedAt);
+    const inForce = tl.targetsAt(c.startedAt);
+    const cycleTargets = (who.priority !== "normal" && inForce.priorityTargets?.[who.priority]) ||
+      inForce;
     const end = c.closedAt ?? Math.max(c.startedAt, now);
+    const pauses: Array<[number, number]> = [...(c.paused ?? [])];
+    const open = index === last ? pausedFrom(ticket) : null;
+    if (open !== null && c.closedAt === undefined) pauses.push([Math.max(open, c.startedAt), end]);
+    /** Working ms of [from, to) less the pauses in it. */
+    const clock = (from: number, to: number) => {
+      let ms = tl.workingMs(from, to);
+      for (const [a, b] of pauses) ms -= tl.workingMs(Math.max(a, from), Math.min(b, to));
+      return Math.max(0, ms);
+    };
+    // the customer's whole wait for the solution, in working time (their own replies included)
     const resolutionElapsedMs = tl.workingMs(c.startedAt, end);
     // A reopening by staff themselves is their own follow-up: no client waits on a reply.
     const reactionMs = who.staffReopen || c.firstReplyAt === undefined
       ? null
-      : c.firstReplyAt === c.closedAt
-      ? resolutionElapsedMs
-      : tl.workingMs(c.startedAt, c.firstReplyAt);
-    const reactionElapsedMs = who.staffReopen ? 0 : reactionMs ?? resolutionElapsedMs;
+      : clock(c.startedAt, c.firstReplyAt);
+    const reactionElapsedMs = who.staffReopen ? 0 : reactionMs ?? clock(c.startedAt, end);
     const byManager = who.closeKind === "manager";
     // Only a manager's close is a resolution; closes by block, auto-close or the client are
     // counted apart and judged neither way.
@@ -258,10 +288,29 @@ export function cycleMetrics(
     const resolutionOk = c.closedAt !== undefined && !byManager
       ? null
       : judge(resolutionMs, resolutionElapsedMs, cycleTargets.closeTargetMs);
-    const breachHolder = (ok: boolean | null, target: number) => {
+    const breachHolder = (ok: boolean | null, target: number, paused: boolean) => {
       if (ok !== false) return null;
-      const at = tl.addWorkingMs(c.startedAt, target);
+      const at = paused ? crossing(target) : tl.addWorkingMs(c.startedAt, target);
       return holderAt(who.holds, at ?? end);
+    };
+    /**
+     * The instant the clock reached `target`: each pause before it pushes it later (an instant
+     * inside a pause moves to the pause's end; at most two steps per pause).
+     */
+    const crossing = (target: number): number | null => {
+      let at = tl.addWorkingMs(c.startedAt, target);
+      for (let i = 0; at !== null && i <= 2 * pauses.length + 1; i++) {
+        const t = at;
+        const inside = pauses.find(([a, b]) => a <= t && t < b);
+        if (inside) {
+          at = inside[1];
+          continue;
+        }
+        const behind = target - clock(c.startedAt, at);
+        if (behind <= 0) break;
+        at = tl.addWorkingMs(at, behind);
+      }
+      return at;
     };
     const held = new Map<number | null, number>();
     for (const h of who.holds) {
@@ -270,7 +319,7 @@ export function cycleMetrics(
       held.set(h.managerId, (held.get(h.managerId) ?? 0) + tl.workingMs(h.from, to));
     }
     const rating = ticket.ratings.find((r) => r.cycle === index);
-    const reactionBreachManagerId = breachHolder(reactionOk, cycleTargets.reactionTargetMs);
+    const reactionBreachManagerId = breachHolder(reactionOk, cycleTargets.reactionTargetMs, true);
     return {
       index,
       startedAt: c.startedAt,
@@ -285,9 +334,10 @@ export function cycleMetrics(
       closeKind: who.closeKind,
       held: [...held].map(([managerId, ms]) => ({ managerId, ms })),
       reactionBreachManagerId,
-      resolutionBreachManagerId: breachHolder(resolutionOk, cycleTargets.closeTargetMs),
+      resolutionBreachManagerId: breachHolder(resolutionOk, cycleTargets.closeTargetMs, false),
       reactionTargetMs: cycleTargets.reactionTargetMs,
       closeTargetMs: cycleTargets.closeTargetMs,
+      priority: who.priority,
       reactionMs,
       resolutionMs,
       reactionElapsedMs,

@@ -10,8 +10,11 @@ import {
   close,
   managerReplied,
   newTicket,
+  putOnHold,
   rate,
+  releaseHold,
   reopen,
+  setPriority,
   take,
   type Ticket,
   type TicketEvent,
@@ -223,4 +226,59 @@ Deno.test("metrics: aggregates per manager and topic", () => {
   assert.equal(t.resolutionShare(), 2 / 3);
   assert.equal(t.ratingAvg(), 3.5);
   assert.equal(t.messagesOut, 4);
+});
+
+Deno.test("metrics: a hold before the reply is no reaction time; priority picks the targets", () => {
+  const monday = (hm: string) => at(`2026-01-12T${hm}`);
+  const withPriority = {
+    ...targets,
+    priorityTargets: { urgent: { reactionTargetMs: 5 * MIN, closeTargetMs: H } },
+  };
+  // 09:00 created, taken by Anna; on hold 09:02–10:00 (Anna), Boris takes it over at 10:01
+  // and answers 10:10: 2 + 10 minutes of reaction, the hour on hold left out
+  const held = story(monday("09:00"), [
+    (t) => take(t, anna, monday("09:00")),
+    (t) => putOnHold(t, anna, "waiting for the bank", monday("09:02")),
+    (t) => releaseHold(t, anna, monday("10:00")),
+    (t) => transfer(t, anna, 502, monday("10:01")),
+    (t) => managerReplied(t, boris, monday("10:10")),
+  ]);
+  const [c] = cycleMetrics(
+    held.ticket,
+    nineToSix,
+    withPriority,
+    monday("12:00"),
+    attributeCycles(held.ticket, held.events),
+  );
+  assert.ok(c, "a cycle");
+  assert.equal(c.reactionMs, 12 * MIN);
+  assert.equal(c.reactionOk, true);
+  assert.equal(c.priority, "normal");
+  assert.equal(c.reactionTargetMs, 15 * MIN);
+
+  // the same as urgent: over its 5 minutes; crossed at 10:03 (09:00 + 5 minutes of clock, the
+  // hold pushing it past 10:00), when Boris held it: the breach is his, not Anna's
+  const urgent = story(monday("09:00"), [
+    (t) => take(t, anna, monday("09:00")),
+    (t) => setPriority(t, anna, "urgent", monday("09:01")),
+    (t) => putOnHold(t, anna, "waiting for the bank", monday("09:02")),
+    (t) => releaseHold(t, anna, monday("10:00")),
+    (t) => transfer(t, anna, 502, monday("10:01")),
+    (t) => managerReplied(t, boris, monday("10:10")),
+  ]);
+  const [u] = cycleMetrics(
+    urgent.ticket,
+    nineToSix,
+    withPriority,
+    monday("12:00"),
+    attributeCycles(urgent.ticket, urgent.events),
+  );
+  assert.ok(u, "a cycle");
+  assert.equal(u.priority, "urgent");
+  assert.equal(u.reactionTargetMs, 5 * MIN);
+  assert.equal(u.reactionMs, 12 * MIN);
+  assert.equal(u.reactionOk, false);
+  assert.equal(u.reactionBreachManagerId, boris.id);
+  // the resolution clock is the customer's whole wait: the hold counts there
+  assert.equal(u.resolutionElapsedMs, 3 * H);
 });

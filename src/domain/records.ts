@@ -4,6 +4,7 @@
  * @module
  */
 import type { Lang } from "./lang.ts";
+import type { WeekHours } from "./working_time.ts";
 
 /** A customer who wrote to the client bot. */
 export interface Client {
@@ -34,6 +35,11 @@ export interface Manager {
   mute: string[];
   /** Marked away in the manager bot: gets no new tickets; SLA warnings go to the others. */
   away?: boolean;
+  /**
+   * The manager's own working hours (a shift), in the team's time zone and holidays; absent:
+   * the team's working hours. Outside them they count as away (see domain/shifts.ts).
+   */
+  hours?: { always: boolean; week: WeekHours };
 }
 
 /** What kind of Telegram message a record holds. */

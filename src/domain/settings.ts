@@ -59,6 +59,11 @@ export interface Settings {
   topicGroups: Record<string, number[]>;
   /** Ready answers of a topic (its own name → text), shown to customers who pick it. */
   faq: Record<string, string>;
+  /**
+   * Ready answers of a topic in a language (its own name → language → text): what customers
+   * whose Telegram speaks that language get instead of `faq`.
+   */
+  faqLocal: Record<string, Partial<LocalText>>;
   /** Targets of high and urgent tickets; a priority without its own uses the general ones. */
   priorityTargets: Partial<Record<"high" | "urgent", SlaTargets>>;
   updatedAt: number;
@@ -126,8 +131,21 @@ export function defaultSettings(): Settings {
     topicGroups: {},
     priorityTargets: {},
     faq: {},
+    faqLocal: {},
     updatedAt: 0,
   };
+}
+
+/**
+ * The ready answers of `topic` for a customer of `lang`: that language's version, else the
+ * topic's own; undefined when the topic has none.
+ */
+export function faqFor(
+  s: Pick<Settings, "faq" | "faqLocal">,
+  topic: string,
+  lang: keyof LocalText,
+): string | undefined {
+  return s.faqLocal?.[topic]?.[lang] || s.faq[topic];
 }
 
 /** A topic as a client of `lang` sees it: its name in that language when an admin gave one. */

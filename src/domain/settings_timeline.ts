@@ -12,6 +12,10 @@ import { addWorkingMs, workingMs, type WorkingSchedule } from "./working_time.ts
 export interface Targets {
   reactionTargetMs: number;
   closeTargetMs: number;
+  /** Own targets of high and urgent tickets (a priority without them uses the general ones). */
+  priorityTargets?: Partial<
+    Record<"high" | "urgent", { reactionTargetMs: number; closeTargetMs: number }>
+  >;
 }
 
 /** A recorded change: the instant and the new values of the changed fields. */
@@ -29,14 +33,26 @@ export interface SettingsEpoch {
 }
 
 /** Fields that change how a report measures. */
-const MEASURING = ["timeZone", "always", "week", "holidays", "reactionTargetMs", "closeTargetMs"];
+const MEASURING = [
+  "timeZone",
+  "always",
+  "week",
+  "holidays",
+  "reactionTargetMs",
+  "closeTargetMs",
+  "priorityTargets",
+];
 
 function epochOf(s: Settings, from: number, to: number): SettingsEpoch {
   return {
     from,
     to,
     schedule: { timeZone: s.timeZone, always: s.always, week: s.week, holidays: s.holidays },
-    targets: { reactionTargetMs: s.reactionTargetMs, closeTargetMs: s.closeTargetMs },
+    targets: {
+      reactionTargetMs: s.reactionTargetMs,
+      closeTargetMs: s.closeTargetMs,
+      priorityTargets: s.priorityTargets ?? {},
+    },
   };
 }
 

@@ -97,6 +97,8 @@ export interface Ticket {
   mergedInto?: number;
   /** Duplicates merged into this ticket. */
   mergedFrom?: number[];
+  /** The team's labels (normalised: lower case, no `#`), in the order they were added. */
+  tags?: string[];
 }
 
 /** Who a ticket waits for: the team, the customer (answered last), or on hold by hand. */
@@ -152,7 +154,11 @@ export type TicketEventType =
   /** Taken off hold by hand. */
   | "resumed"
   /** Merged: `other` is the ticket it went into (on the duplicate) or came from (on the target). */
-  | "merged";
+  | "merged"
+  /** Tags added (`tags`: the ones that were new). */
+  | "tagged"
+  /** Tags removed (`tags`: the ones that were there). */
+  | "untagged";
 
 /** A recorded change: what, when, by whom, plus details of the change. */
 export interface TicketEvent {
@@ -168,6 +174,8 @@ export interface TicketEvent {
   /** For merges: the other ticket; `into` tells the direction. */
   other?: number;
   into?: boolean;
+  /** For tag changes: the tags added or removed. */
+  tags?: string[];
 }
 
 /** Why a transition was refused. Bots map each code to a localized text. */
@@ -188,7 +196,9 @@ export type RejectReason =
   | "not_on_hold"
   | "merge_self"
   | "merge_other_client"
-  | "merge_target_closed";
+  | "merge_target_closed"
+  | "tags_unchanged"
+  | "too_many_tags";
 
 /** Result of a transition. */
 export type Transition =
@@ -339,6 +349,51 @@ export function setPriority(
     ok: true,
     ticket: { ...ticket, priority, updatedAt: at },
     event: { type: "priority", at, actor, priority },
+  };
+}
+
+/** Most tags on one ticket (they are shown on the post and in every list line). */
+export const MAX_TAGS = 10;
+
+/** Longest tag, in characters. */
+export const MAX_TAG = 20;
+
+/**
+ * A tag, normalised (lower case, no `#`): a letter, then letters, digits or `_` — what
+ * Telegram takes into a hashtag, never a ticket's `#12`. Latin and Cyrillic only (at most 2
+ * bytes each in UTF-8), so a list button carrying a tag stays under 64 bytes of callback data.
+ */
+export const TAG_PATTERN = new RegExp(`^[a-zа-яё][a-zа-яё0-9_]{0,${MAX_TAG - 1}}$`);
+
+/**
+ * Staff who may change the ticket add tags (already normalised) to it, closed tickets too:
+ * labelling what a ticket was about is often done after the close, for the report.
+ */
+export function addTags(ticket: Ticket, actor: Actor, tags: string[], at: number): Transition {
+  if (!isStaff(actor)) return { ok: false, reason: "not_allowed" };
+  if (!mayChange(actor, ticket)) return { ok: false, reason: "not_yours" };
+  const had = ticket.tags ?? [];
+  const added = [...new Set(tags)].filter((x) => !had.includes(x));
+  if (!added.length) return { ok: false, reason: "tags_unchanged" };
+  if (had.length + added.length > MAX_TAGS) return { ok: false, reason: "too_many_tags" };
+  return {
+    ok: true,
+    ticket: { ...ticket, tags: [...had, ...added], updatedAt: at },
+    event: { type: "tagged", at, actor, tags: added },
+  };
+}
+
+/** Staff who may change the ticket remove tags from it. */
+export function removeTags(ticket: Ticket, actor: Actor, tags: string[], at: number): Transition {
+  if (!isStaff(actor)) return { ok: false, reason: "not_allowed" };
+  if (!mayChange(actor, ticket)) return { ok: false, reason: "not_yours" };
+  const had = ticket.tags ?? [];
+  const removed = had.filter((x) => tags.includes(x));
+  if (!removed.length) return { ok: false, reason: "tags_unchanged" };
+  return {
+    ok: true,
+    ticket: { ...ticket, tags: had.filter((x) => !removed.includes(x)), updatedAt: at },
+    event: { type: "untagged", at, actor, tags: removed },
   };
 }
 

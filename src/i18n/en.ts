@@ -175,4 +175,12 @@ export const en: Record<keyof typeof ru, string> = {
   btn_faq_ok: "✅ This solved it",
   btn_faq_more: "💬 I still need help",
   faq_solved: "Glad it helped! If anything else comes up, press “New request”.",
+  thread_tags: "Tags: {tags}.",
+  thread_tags_none: "No tags any more.",
+  post_tags: "Tags: {tags}",
+  reason_tags_unchanged: "That changes nothing in the tags of ticket #{number}.",
+  reason_too_many_tags: "A ticket may have at most {count} tags.",
+  thread_client_note: "📝 Note on the customer: {note}",
+  thread_note_set: "📝 {who} updated the note on the customer: {note}",
+  thread_note_cleared: "📝 {who} removed the note on the customer.",
 };

@@ -7,11 +7,11 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
     "/my — my open tickets\n/all — all open tickets\n/unassigned — without a manager\n" +
     "/late — waiting longer than the reaction target\n/waiting, /answered, /onhold — waiting for the team, for the customer, on hold\n/hold 12 reason, /unhold 12 — on hold and off\n/ticket 12 — a ticket's card\n" +
     "/take 12, /close 12, /reopen 12 — take, close, reopen\n" +
-    "/transfer 12 @username — hand to another manager\n/priority 12 urgent|high|normal — priority\n/merge 5 12 — merge duplicate #5 into #12\n/history 12 — the whole conversation as a file\n/search words — search the messages of all tickets\n" +
+    "/transfer 12 @username — hand to another manager\n/priority 12 urgent|high|normal — priority\n/merge 5 12 — merge duplicate #5 into #12\n/tag 12 billing, /untag 12 billing — tags; /all #billing — a list by tag\n/clientnote 12 text — a note on the customer (managers only)\n/history 12 — the whole conversation as a file\n/search words — search the messages of all tickets\n" +
     "/clients — clients, /find name|@username|id — search, /client id — a client's card\n" +
     "/block id [reason], /unblock id — block, unblock\n" +
     "/canned — canned answers, /canned_add name text, /canned_del name, /reply 12 name\n" +
-    "/settings — notifications, /away, /back — away and back\n\nIn a ticket's thread: /take /close /reopen /transfer @username /block /canned name /priority urgent /hold reason /unhold /merge 12",
+    "/settings — notifications, /away, /back — away and back, /hours — my working hours\n\nIn a ticket's thread: /take /close /reopen /transfer @username /block /canned name /priority urgent /hold reason /unhold /merge 12 /tag billing /untag billing /clientnote text",
   desk_bad_button: "This button is outdated or damaged. Open the list again.",
   desk_not_yours: "Ticket #{number} is handled by another manager: you cannot do this.",
   desk_unassigned: "unassigned",
@@ -189,4 +189,35 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
     "Usage: /merge 5 12 merges duplicate #5 into #12 (in #5's thread: /merge 12). Both must be open tickets of one customer.",
   desk_merge_none: "The customer of #{number} has no other open ticket to merge it into.",
   desk_merge_choose: "Merge ticket #{number} into which ticket of the same customer?",
+  desk_ev_tagged: "{who} added tags: {tags}",
+  desk_ev_untagged: "{who} removed tags: {tags}",
+  desk_card_tags: "Tags: {tags}",
+  desk_tags_set: "Ticket #{number}: tags {tags}.",
+  desk_tags_cleared: "Ticket #{number} has no tags any more.",
+  desk_usage_tag:
+    "Usage: /tag 12 billing refund (in a thread: /tag billing). A tag is a letter, then letters, digits or _, up to 20 characters.",
+  desk_usage_untag: "Usage: /untag 12 billing (in a thread: /untag billing).",
+  desk_tag_format:
+    "That is not a tag: a tag starts with a letter and holds Latin or Cyrillic letters, digits and _, at most {max} characters (e.g. billing or vip_client).",
+  desk_tags_too_many: "At most {count} tags at once.",
+  desk_list_tag: "tagged {tag}",
+  desk_btn_untagged: "✖ Without the {tag} filter",
+  desk_usage_list_tag:
+    "Filter by a tag: /all #billing (also /my, /unassigned, /late, /waiting, /answered, /onhold, /tickets). A tag starts with a letter, up to 20 characters.",
+  desk_card_note: "📝 Note on the customer: {note}",
+  desk_note_show: "📝 Note on the customer: {note}",
+  desk_note_none: "There is no note on this customer. /clientnote text adds one.",
+  desk_note_set: "The note on the customer of ticket #{number} is saved: every manager sees it.",
+  desk_note_cleared: "The note on the customer of ticket #{number} is removed.",
+  desk_note_bad: "A note is a text of up to {max} characters (- removes it).",
+  desk_usage_note:
+    "Usage: /clientnote 12 text — a note on the customer of ticket #12 (only managers see it), /clientnote 12 - removes it, /clientnote 12 shows it. In a thread: /clientnote text.",
+  desk_hours_own: "Your working hours: {hours} ({tz}).",
+  desk_hours_team:
+    "Your working hours are the team's: {hours} ({tz}). /hours mon-fri 09:00-18:00 sets your own.",
+  desk_hours_now_on: "You are at work now: new tickets can be assigned to you.",
+  desk_hours_now_off:
+    "You are outside your hours now: new tickets go to those at work, and so do the SLA warnings of your tickets.",
+  desk_usage_hours:
+    "Usage: /hours mon-fri 09:00-18:00; sat 10:00-14:00 (in the team's time zone), /hours - for the team's hours, /hours to show them.",
 };

@@ -5,11 +5,11 @@ export const managerRu = {
     "/my — мои открытые обращения\n/all — все открытые\n/unassigned — без ответственного\n" +
     "/late — ждут дольше целевого времени реакции\n/waiting, /answered, /onhold — ждут команду, ждут клиента, отложенные\n/hold 12 причина, /unhold 12 — отложить и снять паузу\n/ticket 12 — карточка обращения\n" +
     "/take 12, /close 12, /reopen 12 — взять, закрыть, открыть снова\n" +
-    "/transfer 12 @username — передать другому менеджеру\n/priority 12 срочный|высокий|обычный — приоритет\n/merge 5 12 — объединить дубль #5 с #12\n/history 12 — вся переписка файлом\n/search слова — поиск по сообщениям всех обращений\n" +
+    "/transfer 12 @username — передать другому менеджеру\n/priority 12 срочный|высокий|обычный — приоритет\n/merge 5 12 — объединить дубль #5 с #12\n/tag 12 оплата, /untag 12 оплата — теги; /all #оплата — список по тегу\n/clientnote 12 текст — заметка о клиенте (видят только менеджеры)\n/history 12 — вся переписка файлом\n/search слова — поиск по сообщениям всех обращений\n" +
     "/clients — клиенты, /find имя|@username|id — поиск, /client id — карточка клиента\n" +
     "/block id [причина], /unblock id — заблокировать, разблокировать\n" +
     "/canned — шаблоны ответов, /canned_add имя текст, /canned_del имя, /reply 12 имя\n" +
-    "/settings — уведомления, /away, /back — отсутствую, на месте\n\nВ треде обращения: /take /close /reopen /transfer @username /block /canned имя /priority срочный /hold причина /unhold /merge 12",
+    "/settings — уведомления, /away, /back — отсутствую, на месте, /hours — мои часы работы\n\nВ треде обращения: /take /close /reopen /transfer @username /block /canned имя /priority срочный /hold причина /unhold /merge 12 /tag оплата /untag оплата /clientnote текст",
   desk_bad_button: "Кнопка устарела или повреждена. Откройте список заново.",
   desk_not_yours: "Обращение #{number} ведёт другой менеджер: это действие вам недоступно.",
   desk_unassigned: "не назначен",
@@ -200,4 +200,35 @@ export const managerRu = {
     "Так: /merge 5 12 объединяет дубль #5 с #12 (в треде #5: /merge 12). Оба должны быть открытыми обращениями одного клиента.",
   desk_merge_none: "У клиента обращения #{number} нет другого открытого обращения для объединения.",
   desk_merge_choose: "С каким обращением того же клиента объединить #{number}?",
+  desk_ev_tagged: "{who} добавил(а) теги: {tags}",
+  desk_ev_untagged: "{who} убрал(а) теги: {tags}",
+  desk_card_tags: "Теги: {tags}",
+  desk_tags_set: "Обращение #{number}: теги {tags}.",
+  desk_tags_cleared: "У обращения #{number} больше нет тегов.",
+  desk_usage_tag:
+    "Так: /tag 12 оплата возврат (в треде: /tag оплата). Тег — буква, затем буквы, цифры или _, до 20 символов.",
+  desk_usage_untag: "Так: /untag 12 оплата (в треде: /untag оплата).",
+  desk_tag_format:
+    "Такой тег не подходит: тег начинается с буквы и состоит из латинских или русских букв, цифр и _, не длиннее {max} символов (например, оплата или vip_client).",
+  desk_tags_too_many: "Не больше {count} тегов за раз.",
+  desk_list_tag: "с тегом {tag}",
+  desk_btn_untagged: "✖ Без фильтра {tag}",
+  desk_usage_list_tag:
+    "Фильтр по тегу: /all #оплата (так же /my, /unassigned, /late, /waiting, /answered, /onhold, /tickets). Тег начинается с буквы, до 20 символов.",
+  desk_card_note: "📝 Заметка о клиенте: {note}",
+  desk_note_show: "📝 Заметка о клиенте: {note}",
+  desk_note_none: "Заметки об этом клиенте нет. /clientnote текст — добавить.",
+  desk_note_set: "Заметка о клиенте обращения #{number} сохранена: её увидят все менеджеры.",
+  desk_note_cleared: "Заметка о клиенте обращения #{number} удалена.",
+  desk_note_bad: "Заметка — это текст до {max} символов (- удаляет её).",
+  desk_usage_note:
+    "Так: /clientnote 12 текст — заметка о клиенте обращения #12 (её видят только менеджеры), /clientnote 12 - — удалить, /clientnote 12 — показать. В треде: /clientnote текст.",
+  desk_hours_own: "Ваши часы работы: {hours} ({tz}).",
+  desk_hours_team:
+    "Ваши часы работы — часы команды: {hours} ({tz}). /hours пн-пт 09:00-18:00 — задать свои.",
+  desk_hours_now_on: "Сейчас вы на работе: вам назначаются новые обращения.",
+  desk_hours_now_off:
+    "Сейчас вы вне своих часов: новые обращения идут тем, кто на работе, туда же — предупреждения SLA по вашим обращениям.",
+  desk_usage_hours:
+    "Так: /hours пн-пт 09:00-18:00; сб 10:00-14:00 (в часовом поясе команды), /hours - — часы команды, /hours — показать.",
 };

@@ -177,4 +177,12 @@ export const ru = {
   btn_faq_ok: "✅ Это помогло",
   btn_faq_more: "💬 Мне всё ещё нужна помощь",
   faq_solved: "Рады, что помогло! Если появится другой вопрос — нажмите «Новое обращение».",
+  thread_tags: "Теги: {tags}.",
+  thread_tags_none: "Тегов больше нет.",
+  post_tags: "Теги: {tags}",
+  reason_tags_unchanged: "Теги обращения #{number} от этого не меняются.",
+  reason_too_many_tags: "У обращения может быть не больше {count} тегов.",
+  thread_client_note: "📝 Заметка о клиенте: {note}",
+  thread_note_set: "📝 {who} обновил(а) заметку о клиенте: {note}",
+  thread_note_cleared: "📝 {who} удалил(а) заметку о клиенте.",
 };

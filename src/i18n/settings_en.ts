@@ -418,7 +418,14 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_cmd_th_merge: "Merge this ticket into another: /merge 12",
   s_topic_has_faq: "❓ ready answers",
   s_ask_topic_faq:
-    "Ready answers of the topic «{topic}»: a short FAQ shown to customers who pick it, with “This solved it” and “I still need help”. Send the text (at most {max} characters), or - to remove them.\n\nNow: {now}",
+    "Ready answers of the topic «{topic}»: a short FAQ shown to customers who pick it, with “This solved it” and “I still need help”. Send the text (at most {max} characters), or - to remove them. A version for customers whose Telegram speaks English or Russian: start with en: or ru: (en: - removes it); the others get the text without a language.\n\nNow: {now}",
   s_topic_faq_bad: "Send a text of at most {max} characters, or - to remove the ready answers.",
   s_rep_faq_solved: "Solved by ready answers, no ticket: {n} ({topics})",
+  s_cmd_mgr_tag: "Tag a ticket: /tag 12 billing",
+  s_cmd_mgr_untag: "Remove tags: /untag 12 billing",
+  s_cmd_th_tag: "Tag this ticket: /tag billing",
+  s_cmd_th_untag: "Remove tags: /untag billing",
+  s_cmd_mgr_clientnote: "Note on a customer: /clientnote 12 text",
+  s_cmd_th_clientnote: "Note on the customer (managers only)",
+  s_cmd_mgr_hours: "My working hours: /hours mon-fri 09:00-18:00",
 };

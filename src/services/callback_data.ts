@@ -9,7 +9,7 @@
  * @module
  */
 import { z } from "zod";
-import type { Priority } from "../domain/ticket.ts";
+import { type Priority, TAG_PATTERN } from "../domain/ticket.ts";
 
 /** A ticket number or a Telegram id: digits only, positive, a safe integer. */
 const id = z.string().regex(/^[1-9]\d{0,15}$/).transform(Number).pipe(
@@ -114,7 +114,7 @@ export const NOTIFY_KINDS: readonly NotifyKind[] = [
 
 /** What a desk button asks for. */
 export type DeskButton =
-  | { type: "list"; view: DeskView; page: number }
+  | { type: "list"; view: DeskView; page: number; tag?: string }
   | { type: "card"; ticket: number }
   | { type: "act"; act: TicketAct; ticket: number }
   | { type: "history"; ticket: number }
@@ -137,6 +137,9 @@ const views = z.enum(["all", "mine", "un", "late", "team", "cust", "hold"]);
 const deskSchema = z.union([
   z.tuple([z.literal("m"), z.literal("l"), views, deskPage])
     .transform(([, , view, p]) => ({ type: "list" as const, view, page: p })),
+  // a list filtered by a tag keeps it on its page and filter buttons
+  z.tuple([z.literal("m"), z.literal("l"), views, deskPage, z.string().regex(TAG_PATTERN)])
+    .transform(([, , view, p, tag]) => ({ type: "list" as const, view, page: p, tag })),
   z.tuple([z.literal("m"), z.literal("t"), id])
     .transform(([, , ticket]) => ({ type: "card" as const, ticket })),
   z.tuple([
@@ -171,7 +174,7 @@ const deskSchema = z.union([
 export function deskButton(b: DeskButton): string {
   switch (b.type) {
     case "list":
-      return `m:l:${b.view}:${b.page}`;
+      return `m:l:${b.view}:${b.page}${b.tag ? `:${b.tag}` : ""}`;
     case "card":
       return `m:t:${b.ticket}`;
     case "act":

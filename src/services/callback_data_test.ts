@@ -35,3 +35,13 @@ Deno.test("callback data: every family round-trips, under one rule for ids and l
   assert.equal(parsePostButton(long), null);
   assert.equal(parseButton(`s:menu:${"a".repeat(20)}:${"b".repeat(20)}:${"c".repeat(20)}`), null);
 });
+
+Deno.test("a list filtered by the longest tag fits the callback data; a forged tag is refused", () => {
+  const tag = "ё".repeat(20);
+  const data = deskButton({ type: "list", view: "cust", page: 99_999, tag });
+  assert.ok(new TextEncoder().encode(data).length <= 64, data);
+  assert.deepEqual(parseDeskButton(data), { type: "list", view: "cust", page: 99_999, tag });
+  for (const forged of ["m:l:all:0:12", "m:l:all:0:Bill", "m:l:all:0:a-b", "m:l:all:0:"]) {
+    assert.equal(parseDeskButton(forged), null, forged);
+  }
+});

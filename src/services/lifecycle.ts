@@ -7,6 +7,7 @@
 import type { OutboxJob } from "../domain/records.ts";
 import {
   type Actor,
+  addTags,
   assign,
   close,
   commentRating,
@@ -17,6 +18,7 @@ import {
   rate,
   type RejectReason,
   releaseHold,
+  removeTags,
   reopen,
   setPriority,
   take,
@@ -30,7 +32,7 @@ import { getAdmin, getManager, patchClient } from "../storage/people.ts";
 import { getSettings } from "../storage/settings.ts";
 import { changeTicket, getTicket } from "../storage/tickets.ts";
 import { threadLink } from "./desk/format.ts";
-import { personName } from "./post.ts";
+import { hashtags, personName } from "./post.ts";
 import type { Helpdesk } from "./helpdesk.ts";
 
 /** Result of an action: the new ticket, or why it was refused. */
@@ -194,6 +196,25 @@ export async function prioritizeTicket(
       key: "thread_priority",
       params: { priority: t(teamLang, `prio_${priority}`) },
     },
+  ]);
+}
+
+/**
+ * Staff add or remove tags of ticket `n`; the thread is told the tags it has now, the post
+ * shows them.
+ */
+export async function retagTicket(
+  deps: Helpdesk,
+  n: number,
+  actor: Actor,
+  change: "add" | "remove",
+  tags: string[],
+): Promise<ActionResult> {
+  const step = change === "add" ? addTags : removeTags;
+  return await act(deps, n, (tk, at) => step(tk, actor, tags, at), (_, after) => [
+    after.tags?.length
+      ? { lane: "group", key: "thread_tags", params: { tags: hashtags(after.tags) } }
+      : { lane: "group", key: "thread_tags_none" },
   ]);
 }
 

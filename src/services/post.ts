@@ -38,6 +38,14 @@ export function personName(p: { firstName?: string; lastName?: string; name?: st
   return chars.length > 64 ? `${chars.slice(0, 63).join("")}…` : clean;
 }
 
+/**
+ * Tags as hashtags, `#billing #refund`: in the channel, the group and the manager bot Telegram
+ * makes each one a link that finds the other messages carrying it.
+ */
+export function hashtags(tags: readonly string[]): string {
+  return tags.map((x) => `#${x}`).join(" ");
+}
+
 /** Everything the post shows. */
 export interface PostView {
   ticket: Ticket;
@@ -66,6 +74,7 @@ export function renderPost(v: PostView): { text: string; markup: InlineKeyboardM
         priority: `${t(lang, `prio_mark_${priorityOf(tk)}`)} ${t(lang, `prio_${priorityOf(tk)}`)}`,
       }),
     ]),
+    ...(tk.tags?.length ? [t(lang, "post_tags", { tags: hashtags(tk.tags) })] : []),
     t(lang, "post_topic", { topic: isolateTyped(tk.topic, 100) }),
     t(lang, "post_client", {
       name: c ? isolateTyped(personName(c)) : "?",

@@ -22,6 +22,7 @@ import {
   getMessage,
   ticketsByClient,
 } from "../storage/tickets.ts";
+import { getClientNote } from "../storage/client_notes.ts";
 import { getSettings } from "../storage/settings.ts";
 import { t } from "../i18n/mod.ts";
 import { threadLink } from "./desk/format.ts";
@@ -110,28 +111,35 @@ async function replySeqs(
 const EARLIER_SHOWN = 5;
 
 /**
- * The customer's earlier tickets (the newest first) as lines for the new ticket's thread, in
- * the team's language, each with the link to its thread; null when there is none.
+ * The client card comment that follows the question in a new ticket's thread, in the team's
+ * language: the team's note on the customer (as it is now: a note changed later shows in
+ * later tickets), then their earlier tickets (the newest first, each with the link to its
+ * thread); null when there is neither.
  */
-async function earlierTickets(deps: Helpdesk, clientId: number): Promise<string | null> {
-  const [all, settings] = await Promise.all([
+async function clientCardComment(deps: Helpdesk, clientId: number): Promise<string | null> {
+  const [all, settings, note] = await Promise.all([
     ticketsByClient(deps.kv, clientId),
     getSettings(deps.kv),
+    getClientNote(deps.kv, clientId),
   ]);
-  if (!all.length) return null;
   const lang = settings.teamLang;
-  const lines = all.slice(0, EARLIER_SHOWN).map((tk) => {
-    const link = threadLink(settings.groupId, tk.threadId);
-    return t(lang, "thread_earlier_line", {
-      number: tk.number,
-      topic: tk.topic,
-      status: t(lang, `status_${tk.status}`),
-    }) + (link ? ` ${link}` : "");
-  });
-  if (all.length > EARLIER_SHOWN) {
-    lines.push(t(lang, "thread_earlier_more", { n: all.length - EARLIER_SHOWN }));
+  const parts: string[] = [];
+  if (note) parts.push(t(lang, "thread_client_note", { note: note.text }));
+  if (all.length) {
+    const lines = all.slice(0, EARLIER_SHOWN).map((tk) => {
+      const link = threadLink(settings.groupId, tk.threadId);
+      return t(lang, "thread_earlier_line", {
+        number: tk.number,
+        topic: tk.topic,
+        status: t(lang, `status_${tk.status}`),
+      }) + (link ? ` ${link}` : "");
+    });
+    if (all.length > EARLIER_SHOWN) {
+      lines.push(t(lang, "thread_earlier_more", { n: all.length - EARLIER_SHOWN }));
+    }
+    parts.push(t(lang, "thread_earlier", { list: lines.join("\n") }));
   }
-  return lines.join("\n");
+  return parts.length ? parts.join("\n\n") : null;
 }
 
 /**
@@ -146,7 +154,7 @@ export async function openTicket(
   heldIds: number[] = [],
 ): Promise<Ticket | null> {
   const at = deps.clock.now();
-  const earlier = await earlierTickets(deps, clientId);
+  const card = await clientCardComment(deps, clientId);
   const res = await createTicket(deps.kv, {
     topic,
     clientId,
@@ -169,8 +177,8 @@ export async function openTicket(
         action: { type: "header" },
       };
       const copies = jobsFor(records, "group", at, next);
-      // after the question in the thread (a later seq): the customer's earlier tickets
-      const history: OutboxJob[] = earlier
+      // after the question in the thread (a later seq): the note and the earlier tickets
+      const history: OutboxJob[] = card
         ? [{
           ticket: ticket.number,
           lane: "group",
@@ -178,7 +186,7 @@ export async function openTicket(
           createdAt: at,
           attempts: 0,
           notBefore: 0,
-          action: { type: "notice", key: "thread_earlier", params: { list: earlier } },
+          action: { type: "notice", key: "custom_text", params: { text: card } },
         }]
         : [];
       return {

@@ -99,6 +99,24 @@ export async function setManagerAway(
 }
 
 /**
+ * Sets a manager's own working hours, or clears them (null: the team's hours); null when there
+ * is no record. Atomic, like the away switch.
+ */
+export async function setManagerHours(
+  kv: Deno.Kv,
+  managerId: number,
+  hours: Manager["hours"] | null,
+): Promise<Manager | null> {
+  for (;;) {
+    const entry = await kv.get<Manager>(K.manager(managerId));
+    if (!entry.value) return null;
+    const { hours: _old, ...rest } = entry.value;
+    const next: Manager = hours ? { ...rest, hours } : rest;
+    if ((await kv.atomic().check(entry).set(K.manager(managerId), next).commit()).ok) return next;
+  }
+}
+
+/**
  * Takes the next of `candidates` (ids in a stable order) after the one who got the last ticket
  * of rotation `scope`, and records it as the last, atomically: two tickets created at once
  * never go to the same manager because of a lost update. Null when there is no candidate.

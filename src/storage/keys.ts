@@ -173,4 +173,9 @@ export const K = {
    * (scope `all` for the whole team, `topic:<name>` for a topic's group).
    */
   deskRotation: (scope: string) => ["desk_rotation", scope] as const,
+  /**
+   * ["client_note", clientId] → ClientNote: the team's private note on a customer, shown in the
+   * client card comment of each new ticket and on the cards; never sent to the customer.
+   */
+  clientNote: (clientId: number) => ["client_note", clientId] as const,
 } as const;

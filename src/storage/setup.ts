@@ -13,6 +13,7 @@ import { K } from "./keys.ts";
 import { getClient } from "./people.ts";
 import { listEvents, listMessages, ticketsByClient } from "./tickets.ts";
 import { listHeld } from "./drafts.ts";
+import { type ClientNote, getClientNote } from "./client_notes.ts";
 import { CONFLICT, retryKv } from "./retry.ts";
 
 const DAY_MS = 24 * 3_600_000;
@@ -147,6 +148,8 @@ export interface ClientData {
   tickets: Array<{ ticket: Ticket; events: TicketEvent[]; messages: MessageRecord[] }>;
   draft: unknown;
   held: unknown[];
+  /** The team's note on the client. */
+  note: ClientNote | null;
 }
 
 /** Collects everything stored about a client. */
@@ -161,6 +164,7 @@ export async function collectClientData(kv: Deno.Kv, clientId: number): Promise<
     }))),
     draft: (await kv.get(K.draft(clientId))).value,
     held: await listHeld(kv, clientId),
+    note: await getClientNote(kv, clientId),
   };
 }
 
@@ -200,7 +204,7 @@ const BATCH = 500;
 /**
  * Deletes everything stored about a client: each ticket with its events, messages (texts and
  * their parts), message references, outgoing jobs and every index, then the client record,
- * drafts and held messages. Each ticket goes in one atomic operation that checks the ticket
+ * the team's note on them, drafts and held messages. Each ticket goes in one atomic operation that checks the ticket
  * record did not change meanwhile (a ticket with an unusually long history is removed in
  * several operations, the ticket record and its indexes last, so nothing points to missing
  * records).
@@ -269,6 +273,7 @@ export async function deleteClientData(kv: Deno.Kv, clientId: number): Promise<D
   const rest: Deno.KvKey[] = [
     K.client(clientId),
     K.draft(clientId),
+    K.clientNote(clientId),
     ...await keysOf(kv, K.heldPrefix(clientId)),
     ...await keysOf(kv, K.byClientPrefix(clientId)),
   ];

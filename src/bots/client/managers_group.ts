@@ -27,7 +27,7 @@ import { recoveredAlbum } from "../album_collector.ts";
 import type { BotDeps } from "../context.ts";
 
 const COMMAND =
-  /^\/(close|reopen|take|delete|block|unblock|transfer|canned|priority|hold|unhold|merge)(@\w+)?(\s|$)/;
+  /^\/(close|reopen|take|delete|block|unblock|transfer|canned|priority|hold|unhold|merge|tag|untag|clientnote)(@\w+)?(\s|$)/;
 
 /** How often a thread is told about one non-manager writing there. */
 const STRANGER_NOTICE_MS = 3_600_000;
@@ -100,7 +100,8 @@ export function managersGroup(deps: BotDeps): Composer<Context> {
       if (!(await markProcessed(deps.kv, "client", item.updateId, deps.clock.now()))) return;
       if (
         cmd === "transfer" || cmd === "canned" || cmd === "priority" || cmd === "hold" ||
-        cmd === "unhold" || cmd === "merge"
+        cmd === "unhold" || cmd === "merge" || cmd === "tag" || cmd === "untag" ||
+        cmd === "clientnote"
       ) {
         return void await threadCommand(deps, n, actor, cmd, m.text!.replace(COMMAND, "").trim());
       }

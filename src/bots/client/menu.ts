@@ -7,7 +7,7 @@
 import { topicQuestion } from "../../services/closed_hold.ts";
 import { Composer, type Context, InlineKeyboard, Keyboard } from "grammy";
 import type { Client } from "../../domain/records.ts";
-import { topicLabel } from "../../domain/settings.ts";
+import { faqFor, topicLabel } from "../../domain/settings.ts";
 import { type Lang, langOf, locales, t, type TextKey } from "../../i18n/mod.ts";
 import { clientButton, parseClientButton } from "../../services/callback_data.ts";
 import { closeTicket, rateTicket, reopenTicket } from "../../services/lifecycle.ts";
@@ -68,7 +68,8 @@ export async function topicChosen(deps: BotDeps, ctx: Context, topic: string, la
     return;
   }
   const s = await getSettings(deps.kv);
-  const faq = s.faq[topic];
+  // in the customer's language when there is a version of it
+  const faq = faqFor(s, topic, lang);
   if (faq) {
     // the answers first, then the draft: a failed send is retried and shows them again
     await ctx.reply(t(lang, "faq_intro", { topic: topicLabel(s, topic, lang), text: faq }), {

@@ -15,13 +15,16 @@ import { rememberStaffNames } from "../people.ts";
 import { setupInManagerBot } from "../settings/in_manager_bot.ts";
 import { deskAccess } from "./access.ts";
 import { cannedReplies } from "./canned.ts";
+import { clientNotes } from "./client_notes.ts";
 import { clientDesk } from "./clients.ts";
 import { deskHelp } from "./help.ts";
 import { historyExport } from "./history.ts";
+import { workingHours } from "./hours.ts";
 import { ticketLists } from "./lists.ts";
 import { postButtons } from "./post_buttons.ts";
 import { ticketSearch } from "./search.ts";
 import { notificationSettings } from "./settings.ts";
+import { ticketTags } from "./tags.ts";
 import { ticketActions } from "./tickets.ts";
 
 /** Builds the manager bot; it does not start it. */
@@ -45,6 +48,9 @@ export function createManagerBot(token: string, deps: BotDeps): Bot {
   bot.use(deskAccess(deps));
   bot.use(ticketLists(deps));
   bot.use(ticketActions(deps));
+  bot.use(ticketTags(deps));
+  bot.use(clientNotes(deps));
+  bot.use(workingHours(deps));
   bot.use(historyExport(deps));
   bot.use(ticketSearch(deps));
   bot.use(clientDesk(deps));

@@ -12,7 +12,6 @@ import {
   periodOf,
   periodOfDates,
 } from "../../services/report/period.ts";
-import { faqSolvedIn } from "../../storage/faq.ts";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
 import { btn } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
@@ -41,15 +40,6 @@ async function showReports(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
   );
 }
 
-/** The caption's line of requests solved by ready answers (none when there were none). */
-function faqLine(ctx: SCtx, solved: Map<string, number>): string {
-  if (!solved.size) return "";
-  const total = [...solved.values()].reduce((a, b) => a + b, 0);
-  const byTopic = [...solved].sort((a, b) => b[1] - a[1]).slice(0, 5)
-    .map(([topic, n]) => `${topic}: ${n}`).join(", ");
-  return "\n" + ctx.tr("s_rep_faq_solved", { n: total, topics: byTopic });
-}
-
 async function send(
   deps: SettingsBotDeps,
   ctx: SCtx,
@@ -63,8 +53,7 @@ async function send(
   );
   const file = await reportFile(deps, period, settings, ctx.lang);
   await ctx.replyWithDocument(new InputFile(file.bytes, file.name), {
-    caption: reportCaption(ctx.lang, file.summary) +
-      faqLine(ctx, await faqSolvedIn(deps.kv, period.from, period.to)),
+    caption: reportCaption(ctx.lang, file.summary),
   });
   // The picture of the same figures, for a glance without opening the workbook.
   if (file.summary.chart) {

@@ -20,6 +20,11 @@ const MAX_FAQ_CHARS = 1500;
 /** Ready answers as typed: text of 1…MAX_FAQ_CHARS characters, or `-` to remove them. */
 const faqText = z.string().trim().min(1).max(MAX_FAQ_CHARS);
 
+/** Languages a topic's ready answers have a version in. */
+function langsOf(local: Partial<Record<string, string>> | undefined): string[] {
+  return Object.entries(local ?? {}).filter(([, v]) => v).map(([l]) => l);
+}
+
 async function showTopics(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
   const s = await getSettings(deps.kv);
   const lines = [ctx.tr("s_topics_title")];
@@ -30,7 +35,11 @@ async function showTopics(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
       .map(([l, v]) => `${l}: ${v}`);
     lines.push(
       `${i + 1}. ${topic}${names.length ? ` (${names.join(", ")})` : ""}${
-        s.faq[topic] ? ` · ${ctx.tr("s_topic_has_faq")}` : ""
+        s.faq[topic] || langsOf(s.faqLocal[topic]).length
+          ? ` · ${ctx.tr("s_topic_has_faq")}${
+            langsOf(s.faqLocal[topic]).length ? ` (${langsOf(s.faqLocal[topic]).join(", ")})` : ""
+          }`
+          : ""
       }`,
     );
     kb.text(`${i + 1}. ✏️`, btn("top_ren", i)).text("🌐", btn("top_lang", i))
@@ -62,7 +71,13 @@ export function topics(deps: SettingsBotDeps): Composer<SCtx> {
         delete faq[renamed[0]];
       }
       for (const k of Object.keys(faq)) if (!topics.includes(k)) delete faq[k];
-      return { topics, topicNames: names, faq };
+      const local = { ...s.faqLocal };
+      if (renamed && local[renamed[0]]) {
+        local[renamed[1]] = local[renamed[0]]!;
+        delete local[renamed[0]];
+      }
+      for (const k of Object.keys(local)) if (!topics.includes(k)) delete local[k];
+      return { topics, topicNames: names, faq, faqLocal: local };
     });
 
   onButton(c, ["topics"], (ctx) => showTopics(deps, ctx));
@@ -109,12 +124,24 @@ export function topics(deps: SettingsBotDeps): Composer<SCtx> {
       ctx,
       deps.kv,
       { kind: "topic_faq", arg: topic },
-      ctx.tr("s_ask_topic_faq", { topic, max: MAX_FAQ_CHARS, now: s.faq[topic] ?? "—" }),
+      ctx.tr("s_ask_topic_faq", {
+        topic,
+        max: MAX_FAQ_CHARS,
+        now: [
+          s.faq[topic] ?? "—",
+          ...Object.entries(s.faqLocal[topic] ?? {}).filter(([, v]) => v).map(([l, v]) =>
+            `${l}: ${v}`
+          ),
+        ].join("\n\n"),
+      }),
     );
   });
   onInput(c, "topic_faq", async (ctx, m, w) => {
     const topic = String(w.arg);
-    const text = m.text ?? "";
+    // "en: text" is the version for customers whose Telegram speaks English ("en: -" removes it)
+    const tagged = (m.text ?? "").match(/^\s*(ru|en)\s*:\s*([\s\S]*)$/i);
+    const lang = tagged ? tagged[1]!.toLowerCase() as "ru" | "en" : null;
+    const text = tagged ? tagged[2]! : m.text ?? "";
     const clear = text.trim() === "-";
     const r = faqText.safeParse(text);
     if (!clear && !r.success) {
@@ -125,6 +152,15 @@ export function topics(deps: SettingsBotDeps): Composer<SCtx> {
       return void await ctx.reply(ctx.tr("s_stale_button"));
     }
     await updateSettings(deps.kv, ctx.adminId, deps.clock.now(), (cur) => {
+      if (lang) {
+        const local = { ...cur.faqLocal };
+        const mine = { ...local[topic] };
+        if (clear || !r.success) delete mine[lang];
+        else mine[lang] = r.data;
+        if (langsOf(mine).length) local[topic] = mine;
+        else delete local[topic];
+        return { faqLocal: local };
+      }
       const faq = { ...cur.faq };
       if (clear || !r.success) delete faq[topic];
       else faq[topic] = r.data;

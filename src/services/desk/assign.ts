@@ -1,12 +1,15 @@
 /**
  * The assignment rule of new tickets (Settings → Assignment): nobody (the first reply takes
  * the ticket), round-robin among the available managers, the one with the fewest open
- * tickets, or round-robin within the topic's group. Away managers (`Manager.away`) get none.
+ * tickets, or round-robin within the topic's group. Away managers (`Manager.away`) get none,
+ * nor do managers outside their working hours (domain/shifts.ts).
  * A ticket no rule can place (everyone away, a topic without a group) stays with the team.
  *
  * @module
  */
 import type { Manager } from "../../domain/records.ts";
+import type { Settings } from "../../domain/settings.ts";
+import { assignable } from "../../domain/shifts.ts";
 import type { Ticket } from "../../domain/ticket.ts";
 import { nextInRotation } from "../../storage/desk.ts";
 import { listManagers } from "../../storage/people.ts";
@@ -15,10 +18,16 @@ import { ticketsByManager } from "../../storage/tickets.ts";
 import type { Helpdesk } from "../helpdesk.ts";
 import { assignTicket } from "../lifecycle.ts";
 
-/** Managers who can get new tickets: on the team and not away, by id. */
-export async function availableManagers(deps: Pick<Helpdesk, "kv">): Promise<Manager[]> {
-  return (await listManagers(deps.kv)).filter((m) => m.active && !m.away)
-    .sort((a, b) => a.id - b.id);
+/**
+ * Managers who can get new tickets: on the team, not away and at work (their own hours, else
+ * the team's; when nobody is at work, those who begin first), by id.
+ */
+export async function availableManagers(
+  deps: Pick<Helpdesk, "kv" | "clock">,
+  s: Settings,
+): Promise<Manager[]> {
+  const all = (await listManagers(deps.kv)).sort((a, b) => a.id - b.id);
+  return assignable(all, s, deps.clock.now());
 }
 
 /** Open (not closed) tickets of a manager. */
@@ -30,7 +39,7 @@ async function openCount(kv: Deno.Kv, managerId: number): Promise<number> {
 export async function chooseManager(deps: Helpdesk, tk: Ticket): Promise<Manager | null> {
   const s = await getSettings(deps.kv);
   if (s.assignMode === "off") return null;
-  let pool = await availableManagers(deps);
+  let pool = await availableManagers(deps, s);
   let scope = "all";
   if (s.assignMode === "topic") {
     const group = new Set(s.topicGroups[tk.topic] ?? []);

@@ -7,6 +7,7 @@
  */
 import type { Client } from "../../domain/records.ts";
 import { t } from "../../i18n/mod.ts";
+import { getClientNote } from "../../storage/client_notes.ts";
 import { getClient, listClients } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { ticketsByClient } from "../../storage/tickets.ts";
@@ -103,9 +104,10 @@ export async function clientCard(
 ): Promise<Screen | null> {
   const c = await getClient(deps.kv, id);
   if (!c) return null;
-  const [tickets, settings] = await Promise.all([
+  const [tickets, settings, note] = await Promise.all([
     ticketsByClient(deps.kv, id),
     getSettings(deps.kv),
+    getClientNote(deps.kv, id),
   ]);
   const lang = user.lang;
   const lines = [
@@ -125,6 +127,7 @@ export async function clientCard(
     }));
   }
   if (c.unreachable) lines.push(t(lang, "desk_client_unreachable"));
+  if (note) lines.push(t(lang, "desk_card_note", { note: escapeHtml(note.text) }));
   return {
     text: lines.join("\n"),
     keyboard: [[

@@ -12,7 +12,7 @@ import { getClient, listManagers } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { getTicket, listEvents, listMessages } from "../../storage/tickets.ts";
 import type { ServiceDeps } from "../deps.ts";
-import { formatTime, personName } from "../post.ts";
+import { formatTime, hashtags, personName } from "../post.ts";
 import { clientLabel, escapeHtml } from "./format.ts";
 
 /** The history file of ticket `n`, or null when there is no such ticket. */
@@ -120,6 +120,7 @@ export function renderHistory(h: HistoryInput): string {
       comment: e.comment ?? "",
       priority: e.priority ? L(`prio_${e.priority}`) : "",
       other: e.other ?? "",
+      tags: e.tags ? hashtags(e.tags) : "",
     });
     rows.push({
       at: e.at,

@@ -14,6 +14,7 @@ import { ticketsByStatus } from "../../storage/tickets.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { DeskUser } from "./access.ts";
 import { deskButton, type DeskView } from "../callback_data.ts";
+import { hashtags } from "../post.ts";
 import {
   clientLabel,
   escapeHtml,
@@ -53,12 +54,16 @@ export function isLate(tk: Ticket, settings: Settings, now: number): boolean {
     now - tk.waitingSince > targetsFor(settings, priorityOf(tk)).reactionTargetMs;
 }
 
-/** Open and in-progress tickets matching `view`, most urgent first, then newest activity. */
+/**
+ * Open and in-progress tickets matching `view` (and carrying `tag`, when given), most urgent
+ * first, then newest activity.
+ */
 export async function openTickets(
   deps: Pick<ServiceDeps, "kv">,
   view: DeskView,
   viewerId: number,
   now: number,
+  tag?: string,
 ): Promise<Ticket[]> {
   const [open, working, settings] = await Promise.all([
     ticketsByStatus(deps.kv, "open"),
@@ -79,7 +84,8 @@ export async function openTickets(
       : view === "hold"
       ? waitState(tk) === "hold"
       : true;
-  return [...open, ...working].filter(keep).sort(byPriority);
+  const tagged = (tk: Ticket) => tag === undefined || (tk.tags ?? []).includes(tag);
+  return [...open, ...working].filter((tk) => keep(tk) && tagged(tk)).sort(byPriority);
 }
 
 /** One ticket as a line of a list (HTML). */
@@ -104,6 +110,7 @@ export function ticketLine(
       : "",
     waitState(tk) === "customer" ? t(lang, "desk_line_customer") : "",
     tk.hold ? t(lang, "desk_line_hold", { reason: escapeHtml(tk.hold.reason) }) : "",
+    tk.tags?.length ? escapeHtml(hashtags(tk.tags)) : "",
     link ? t(lang, "desk_line_link", { link: escapeHtml(link) }) : "",
   ].filter(Boolean).join(" · ");
 }
@@ -112,22 +119,27 @@ const VIEWS: readonly DeskView[] = ["all", "mine", "un", "late"];
 /** The second row of filters: who the tickets wait for. */
 const WAIT_VIEWS: readonly DeskView[] = ["team", "cust", "hold"];
 
-/** A page of a ticket list, with ticket buttons, page navigation and the filters. */
+/**
+ * A page of a ticket list, with ticket buttons, page navigation and the filters; `tag` keeps
+ * only the tickets carrying it, and the buttons keep the tag.
+ */
 export async function ticketListScreen(
   deps: Pick<ServiceDeps, "kv" | "clock">,
   user: DeskUser,
   view: DeskView,
   page: number,
+  tag?: string,
 ): Promise<Screen> {
   const now = deps.clock.now();
   const lang = user.lang;
   const [all, settings] = await Promise.all([
-    openTickets(deps, view, user.actor.id, now),
+    openTickets(deps, view, user.actor.id, now, tag),
     getSettings(deps.kv),
   ]);
   const p = paginate(all, page);
   const clients = await clientsOf(deps.kv, p.items);
-  const head = t(lang, `desk_list_${view}`, { count: all.length });
+  const head = t(lang, `desk_list_${view}`, { count: all.length }) +
+    (tag ? " " + t(lang, "desk_list_tag", { tag: escapeHtml(hashtags([tag])) }) : "");
   const body = p.items.length
     ? p.items.map((tk) => ticketLine(lang, tk, clients.get(tk.clientId) ?? null, settings, now))
       .join("\n\n")
@@ -141,12 +153,21 @@ export async function ticketListScreen(
       })),
     );
   }
-  keyboard.push(...pageRow(p.page, p.pages, (pg) => deskButton({ type: "list", view, page: pg })));
+  const list = (v: DeskView, pg: number) =>
+    deskButton({ type: "list", view: v, page: pg, ...(tag ? { tag } : {}) });
+  keyboard.push(...pageRow(p.page, p.pages, (pg) => list(view, pg)));
   for (const row of [VIEWS, WAIT_VIEWS]) {
     keyboard.push(row.map((v) => ({
       text: (v === view ? "• " : "") + t(lang, `desk_view_${v}`),
-      callback_data: deskButton({ type: "list", view: v, page: 0 }),
+      callback_data: list(v, 0),
     })));
+  }
+  // the way back to the whole list
+  if (tag) {
+    keyboard.push([{
+      text: t(lang, "desk_btn_untagged", { tag: hashtags([tag]) }),
+      callback_data: deskButton({ type: "list", view, page: 0 }),
+    }]);
   }
   return {
     text: `${head}\n\n${body}${p.pages > 1 ? "\n\n" + t(lang, "desk_page", p2(p)) : ""}`,

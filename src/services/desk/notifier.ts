@@ -15,6 +15,7 @@ import { KeyedChain } from "../../chain.ts";
 import { GrammyError } from "grammy";
 import type { SlaThreshold } from "../../domain/sla.ts";
 import type { Manager } from "../../domain/records.ts";
+import { atWork, onShift } from "../../domain/shifts.ts";
 import type { Ticket } from "../../domain/ticket.ts";
 import { t, type TextKey } from "../../i18n/mod.ts";
 import { markManagerUnreachable } from "../../storage/desk.ts";
@@ -47,13 +48,24 @@ async function team(deps: Helpdesk, except?: number): Promise<Manager[]> {
   return present.length ? present : active;
 }
 
-/** SLA warnings of an away manager's ticket go to the others: the ticket must not wait. */
+/**
+ * SLA warnings of an away manager's ticket go to the others: the ticket must not wait. So do
+ * those of a manager outside their working hours, to the ones at work (when nobody is, the
+ * warning stays with its manager).
+ */
 async function slaRecipients(deps: Helpdesk, tk: Ticket): Promise<Manager[]> {
   if (tk.managerId !== null) {
     const m = await getManager(deps.kv, tk.managerId);
     if (m?.active && m.away) {
       const others = await team(deps, m.id);
       return others.length ? others : [m];
+    }
+    const [s, now] = [await getSettings(deps.kv), deps.clock.now()];
+    if (m?.active && !onShift(m, s, now)) {
+      const working = (await listManagers(deps.kv)).filter((x) =>
+        x.id !== m.id && atWork(x, s, now)
+      );
+      if (working.length) return working;
     }
   }
   return await recipients(deps, tk);

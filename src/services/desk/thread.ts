@@ -12,10 +12,21 @@ import { getSettings } from "../../storage/settings.ts";
 import type { Helpdesk } from "../helpdesk.ts";
 import type { DeskUser } from "./access.ts";
 import { sendCanned } from "./canned.ts";
+import { clientNoteByArg } from "./client_notes.ts";
+import { retagByArg } from "./tags.ts";
 import { actOnTicket, holdFor, mergeByArg, prioritizeByArg, transferByArg } from "./tickets.ts";
 
 /** Thread commands of the desk. */
-export type ThreadCommand = "transfer" | "canned" | "priority" | "hold" | "unhold" | "merge";
+export type ThreadCommand =
+  | "transfer"
+  | "canned"
+  | "priority"
+  | "hold"
+  | "unhold"
+  | "merge"
+  | "tag"
+  | "untag"
+  | "clientnote";
 
 /**
  * Runs a desk command typed in ticket `n`'s thread by `actor` (already known to be staff;
@@ -44,6 +55,10 @@ export async function threadCommand(
     ? await actOnTicket(deps, user, n, "unhold")
     : cmd === "merge"
     ? await mergeByArg(deps, user, n, arg)
+    : cmd === "clientnote"
+    ? await clientNoteByArg(deps, user, n, arg)
+    : cmd === "tag" || cmd === "untag"
+    ? await retagByArg(deps, user, n, cmd === "tag" ? "add" : "remove", arg)
     : await sendCanned(deps, user, n, arg.split(/\s+/)[0] ?? "");
   // success is visible already (thread notice of the transfer, the canned answer itself)
   if (r.ok) return;

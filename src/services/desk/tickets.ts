@@ -14,6 +14,7 @@ import {
   waitState,
 } from "../../domain/ticket.ts";
 import { t, type TextKey } from "../../i18n/mod.ts";
+import { getClientNote } from "../../storage/client_notes.ts";
 import { getClient, getManager, listManagers } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { getTicket, ticketsByClient } from "../../storage/tickets.ts";
@@ -29,7 +30,7 @@ import {
   takeTicket,
   transferTicket,
 } from "../lifecycle.ts";
-import { formatTime, personName } from "../post.ts";
+import { formatTime, hashtags, personName } from "../post.ts";
 import { type DeskUser, mayTouch } from "./access.ts";
 import { deskButton } from "../callback_data.ts";
 import {
@@ -57,10 +58,11 @@ export async function ticketCard(
   const tk = await getTicket(deps.kv, n);
   if (!tk) return null;
   const lang = user.lang;
-  const [client, manager, settings] = await Promise.all([
+  const [client, manager, settings, note] = await Promise.all([
     getClient(deps.kv, tk.clientId),
     tk.managerId !== null ? getManager(deps.kv, tk.managerId) : null,
     getSettings(deps.kv),
+    getClientNote(deps.kv, tk.clientId),
   ]);
   const now = deps.clock.now();
   const link = threadLink(settings.groupId, tk.threadId);
@@ -71,6 +73,8 @@ export async function ticketCard(
       client: escapeHtml(clientLabel(client, tk.clientId)),
       id: tk.clientId,
     }),
+    // read at every showing: a changed note shows at once
+    ...(note ? [t(lang, "desk_card_note", { note: escapeHtml(note.text) })] : []),
     t(lang, "desk_card_manager", {
       manager: tk.managerId === null
         ? t(lang, "desk_unassigned")
@@ -81,6 +85,9 @@ export async function ticketCard(
       priority: `${t(lang, `prio_mark_${priorityOf(tk)}`)} ${t(lang, `prio_${priorityOf(tk)}`)}`,
     }),
   ];
+  if (tk.tags?.length) {
+    lines.push(t(lang, "desk_card_tags", { tags: escapeHtml(hashtags(tk.tags)) }));
+  }
   if (tk.mergedInto !== undefined) {
     lines.push(t(lang, "desk_card_merged_into", { other: tk.mergedInto }));
   }

@@ -81,13 +81,22 @@ export async function reportFile(
 
 /**
  * The report's headline figures as the message under the workbook, each with the previous
- * period's beside it when measured.
+ * period's beside it when measured, then the requests solved by ready answers (by topic, the
+ * five largest) when there were any.
  */
 export function reportCaption(lang: Lang, s: ReportSummary): string {
   const now = headlineOf(s);
   const p = s.previous;
   const fig = (show: (h: Headline) => string) =>
     p ? t(lang, "s_rep_vs", { now: show(now), before: show(p) }) : show(now);
+  const solved = [...(s.faqByTopic ?? [])];
+  const faq = solved.length
+    ? "\n" + t(lang, "s_rep_faq_solved", {
+      n: s.faqSolved,
+      topics: solved.sort((a, b) => b[1] - a[1]).slice(0, 5)
+        .map(([topic, n]) => `${topic}: ${n}`).join(", "),
+    })
+    : "";
   return t(lang, "s_rep_caption", {
     tickets: fig((h) => String(h.tickets)),
     firstReply: fig((h) => formatHm(h.medianFirstReplyMs)),
@@ -101,7 +110,7 @@ export function reportCaption(lang: Lang, s: ReportSummary): string {
         before: busiestText(lang, p.busiest),
       })
       : busiestText(lang, s.busiest),
-  });
+  }) + faq;
 }
 
 /** "Mon 10:00–11:00 · 42" in the workbook's words for `lang`; "—" without client messages. */

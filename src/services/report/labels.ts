@@ -26,6 +26,7 @@ const en = {
   weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
   loadTotal: "Client messages, all days",
   loadStarts: "Requests started",
+  ovFaqSolved: "Solved by ready answers (no ticket)",
   sheetManagers: "Summary by manager",
   sheetTopics: "Summary by topic",
   sheetTickets: "Tickets",
@@ -77,6 +78,14 @@ const en = {
   messagesIn: "Messages from client",
   messagesToClient: "Messages to client",
   lastActivity: "Last activity",
+  tags: "Tags",
+  priority: "Priority",
+  prio_normal: "normal",
+  prio_high: "high",
+  prio_urgent: "urgent",
+  targetsHigh: "High priority: reaction / close target",
+  targetsUrgent: "Urgent: reaction / close target",
+  generalTargets: "the general targets",
   cycle: "Work period",
   kind: "Breach",
   kindReaction: "Reaction",
@@ -106,8 +115,10 @@ const en = {
   definitions: "Definitions",
   definitionsText:
     "A work period on a ticket runs from its creation or a reopening to the next close; " +
-    "it belongs to the report period it started in. Reaction: start → first manager reply; " +
-    "resolution: start → close by a manager; both in working time. Who gets what: the " +
+    "it belongs to the report period it started in. Reaction: start → first manager reply, " +
+    "less the time on hold before it; resolution: start → close by a manager; both in " +
+    "working time, judged against the targets of the ticket's priority (high and urgent " +
+    "may have their own). Who gets what: the " +
     "reaction belongs to whoever sent the first reply (while nobody holds an unanswered " +
     "ticket, to nobody); time held is split between the managers who held the ticket, " +
     "before and after a transfer; a resolution belongs to whoever closed it; an SLA breach " +
@@ -144,6 +155,7 @@ const ru: typeof en = {
   weekdays: ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"],
   loadTotal: "Сообщений клиентов за все дни",
   loadStarts: "Начато обращений",
+  ovFaqSolved: "Решено готовыми ответами (без заявки)",
   sheetManagers: "Сводка по менеджерам",
   sheetTopics: "Сводка по темам",
   sheetTickets: "Заявки",
@@ -195,6 +207,14 @@ const ru: typeof en = {
   messagesIn: "Сообщений от клиента",
   messagesToClient: "Сообщений клиенту",
   lastActivity: "Последняя активность",
+  tags: "Теги",
+  priority: "Приоритет",
+  prio_normal: "обычный",
+  prio_high: "высокий",
+  prio_urgent: "срочный",
+  targetsHigh: "Высокий приоритет: цель реакции / решения",
+  targetsUrgent: "Срочные: цель реакции / решения",
+  generalTargets: "общие цели",
   cycle: "Период работы",
   kind: "Нарушение",
   kindReaction: "Реакция",
@@ -224,7 +244,9 @@ const ru: typeof en = {
   definitions: "Определения",
   definitionsText: "Период работы над заявкой — от создания или переоткрытия до следующего " +
     "закрытия; относится к периоду, в котором начался. Реакция: начало → первый ответ " +
-    "менеджера; решение: начало → закрытие менеджером; оба в рабочем времени. Кому что: " +
+    "менеджера без времени, когда заявка была отложена до него; решение: начало → закрытие " +
+    "менеджером; оба в рабочем времени, по нормам приоритета заявки (у высокого и срочного " +
+    "могут быть свои). Кому что: " +
     "реакция — тому, кто ответил первым (пока заявка без ответа ни за кем не закреплена — " +
     "никому); время в работе делится между менеджерами, у которых была заявка, до и после " +
     "передачи; решение — тому, кто закрыл; нарушение SLA — тому, у кого была заявка в момент, " +

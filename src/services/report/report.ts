@@ -17,18 +17,20 @@ import {
   type CycleMetrics,
   cycleMetrics,
   DurationList,
-  type GroupStats,
+  GroupStats,
   ReportAggregator,
   ticketMetrics,
 } from "../../domain/metrics.ts";
 import type { Client, Manager } from "../../domain/records.ts";
 import type { Settings } from "../../domain/settings.ts";
-import type { Ticket } from "../../domain/ticket.ts";
+import { priorityOf, type Ticket } from "../../domain/ticket.ts";
 import { SettingsTimeline } from "../../domain/settings_timeline.ts";
 import { listSettingsChanges, type SettingsChange } from "../../storage/settings.ts";
 import { listManagers } from "../../storage/people.ts";
 import { lastTicketNumber, readClients, scanTicketHistories } from "../../storage/report_scan.ts";
+import { faqSolvedIn } from "../../storage/faq.ts";
 import { postLink, threadLink } from "../desk/format.ts";
+import { hashtags } from "../post.ts";
 import { LABELS, type Labels, type ReportLang } from "./labels.ts";
 import { ZoneClock } from "./period.ts";
 import { type ChartData, renderChart } from "./chart.ts";
@@ -41,7 +43,15 @@ const MAX_CHART_DAYS = 400;
 const DAY_MS = 86_400_000;
 
 /** Settings fields whose changes the Parameters sheet lists. */
-const MEASURING = ["timeZone", "always", "week", "holidays", "reactionTargetMs", "closeTargetMs"];
+const MEASURING = [
+  "timeZone",
+  "always",
+  "week",
+  "holidays",
+  "reactionTargetMs",
+  "closeTargetMs",
+  "priorityTargets",
+];
 
 /** Clients whose names are kept between tickets; a client's tickets are often close together. */
 const CLIENT_CACHE = 10_000;
@@ -90,6 +100,8 @@ export interface Headline {
   ratings: number;
   /** Tickets not closed at the end of the period. */
   backlog: number;
+  /** Requests solved by a topic's ready answers, without a ticket. */
+  faqSolved: number;
 }
 
 /** What a report contained. */
@@ -118,6 +130,10 @@ export interface ReportSummary {
   medianResolutionMs: number | null;
   /** The hour of the week with most client messages (team's time zone); null if none. */
   busiest: BusiestHour | null;
+  /** Requests solved by a topic's ready answers in the period, without a ticket. */
+  faqSolved: number;
+  /** The same by topic. */
+  faqByTopic?: Map<string, number>;
   /** The chart as a PNG, when asked for. */
   chart?: Uint8Array;
   /** The same figures for the period of the same length just before, when asked for. */
@@ -135,6 +151,7 @@ export function headlineOf(s: ReportSummary): Headline {
     csat: s.csat,
     ratings: s.ratings,
     backlog: s.backlog,
+    faqSolved: s.faqSolved,
   };
 }
 
@@ -216,6 +233,8 @@ function detailColumns(l: Labels, lowRating: number) {
     messagesIn: 21,
     messagesOut: 22,
     lastActivity: 23,
+    tags: 24,
+    priority: 25,
   } as const;
   const tickets: Column[] = [
     { header: l.ticket, kind: "int" },
@@ -254,6 +273,8 @@ function detailColumns(l: Labels, lowRating: number) {
     { header: l.messagesIn, kind: "int" },
     { header: l.messagesToClient, kind: "int" },
     { header: l.lastActivity, kind: "date" },
+    { header: l.tags, kind: "text" },
+    { header: l.priority, kind: "text" },
   ];
   // SLA breaches
   const B = { client: 11 } as const;
@@ -568,6 +589,8 @@ function ticketRow(
     messages.in,
     messages.out,
     ticket.lastActivityAt,
+    ticket.tags?.length ? hashtags(ticket.tags) : null,
+    l[`prio_${priorityOf(ticket)}`],
   ];
 }
 
@@ -702,6 +725,15 @@ function parameterRows(ctx: ReportContext, zone: ZoneClock, summary: ReportSumma
     [l.holidays, s.holidays.length ? s.holidays.join(", ") : l.none],
     [l.reactionTarget, formatMs(s.reactionTargetMs)],
     [l.closeTarget, formatMs(s.closeTargetMs)],
+    ...(["high", "urgent"] as const).map((p): SpillRow => {
+      const own = s.priorityTargets?.[p];
+      return [
+        p === "high" ? l.targetsHigh : l.targetsUrgent,
+        own
+          ? `${formatMs(own.reactionTargetMs)} / ${formatMs(own.closeTargetMs)}`
+          : l.generalTargets,
+      ];
+    }),
     [l.settingsChanges, changed || l.none],
     [l.generatedAt, local(o.now)],
     [l.ticketsInReport, String(summary.tickets)],
@@ -747,6 +779,7 @@ async function writeOverview(
     [l.ratingCount, "int", "ratings"],
     [l.ovBreaches, "int", "breaches"],
     [l.ovBacklog, "int", "backlog"],
+    [l.ovFaqSolved, "int", "faqSolved"],
   ];
   const now = headlineOf(summary);
   const columns: Column[] = [
@@ -792,21 +825,32 @@ async function writeWorkbook(
     first: string,
     groups: Map<K, GroupStats>,
     label: (k: K) => string,
+    extra?: { column: Column; of: (k: K | null) => number },
   ) => {
+    const row = (k: K | null, name: string, g: GroupStats) =>
+      extra ? [...summaryRow(name, g), extra.of(k)] : summaryRow(name, g);
     const body = [...groups.entries()]
-      .map(([k, g]) => summaryRow(label(k), g))
+      .map(([k, g]) => row(k, label(k), g))
       .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     await writeSheet(
       wb,
       name,
-      summaryColumns(l, first, o.settings),
-      [...body, summaryRow(l.total, agg.total)],
+      [...summaryColumns(l, first, o.settings), ...(extra ? [extra.column] : [])],
+      [...body, row(null, l.total, agg.total)],
       { ...sheetOpts, bold: totalRow },
     );
   };
+  // a topic whose ready answers solved requests has a row even without a ticket
+  const faq = summary.faqByTopic ?? new Map<string, number>();
+  for (const topic of faq.keys()) {
+    if (!agg.byTopic.has(topic)) agg.byTopic.set(topic, new GroupStats());
+  }
   await writeOverview(wb, ctx, zone, summary, sheetOpts);
   await summarySheet(l.sheetManagers, l.manager, agg.byManager, managerName);
-  await summarySheet(l.sheetTopics, l.topic, agg.byTopic, (t: string) => t);
+  await summarySheet(l.sheetTopics, l.topic, agg.byTopic, (t: string) => t, {
+    column: { header: l.ovFaqSolved, kind: "int" },
+    of: (topic) => topic === null ? summary.faqSolved : faq.get(topic) ?? 0,
+  });
   const loadColumns: Column[] = [
     { header: `${l.hourOfDay} (${zone.timeZone})`, kind: "text" },
     ...l.weekdays.map((d): Column => ({ header: d, kind: "int" })),
@@ -846,6 +890,7 @@ function emptySummary(from: number, to: number): ReportSummary {
     csat: null,
     backlog: 0,
     busiest: null,
+    faqSolved: 0,
   };
 }
 
@@ -864,6 +909,7 @@ async function previousPeriod(kv: Deno.Kv, ctx: ReportContext) {
     summary,
     new HourlyLoad(new ZoneClock(o.settings.timeZone)),
   );
+  summary.faqSolved = sumOf(await faqSolvedIn(kv, from, to));
   summary.medianFirstReplyMs = agg.total.reaction.median();
   summary.reactionShare = agg.total.reactionShare();
   summary.medianResolutionMs = agg.total.resolution.median();
@@ -892,6 +938,8 @@ export async function buildReport(kv: Deno.Kv, o: ReportOptions): Promise<Report
     const agg = new ReportAggregator();
     const load = new HourlyLoad(new ZoneClock(o.settings.timeZone));
     const days = await scanPeriod(kv, ctx, agg, rows, summary, load);
+    summary.faqByTopic = await faqSolvedIn(kv, o.from, o.to);
+    summary.faqSolved = sumOf(summary.faqByTopic);
     summary.medianFirstReplyMs = agg.total.reaction.median();
     summary.reactionShare = agg.total.reactionShare();
     summary.medianResolutionMs = agg.total.resolution.median();
@@ -919,6 +967,12 @@ export async function buildReport(kv: Deno.Kv, o: ReportOptions): Promise<Report
   } finally {
     await Promise.all(spills.map((sp) => sp.dispose()));
   }
+}
+
+function sumOf(m: Map<string, number>): number {
+  let n = 0;
+  for (const v of m.values()) n += v;
+  return n;
 }
 
 /** "h:mm" of a working duration, for a short caption; "—" when there is none. */
