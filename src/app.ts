@@ -28,6 +28,7 @@ import { DurablePoller } from "./runtime/poller.ts";
 import { type BotKind, PollingSource, Supervisor } from "./runtime/supervisor.ts";
 import { WebhookServer } from "./runtime/webhook.ts";
 import { kvPacerStore } from "./storage/pacer.ts";
+import { retryBusyWrites } from "./storage/busy_retry.ts";
 import { applyBootstrap, getSettings } from "./storage/settings.ts";
 import { type MenuBot, setCommandMenus } from "./services/setup/commands.ts";
 
@@ -78,10 +79,11 @@ export async function openKv(path: string | null): Promise<Deno.Kv> {
       const st = await Deno.stat(path).catch(() => null);
       if (st?.isDirectory) throw new Error("it is a folder, not a file");
     }
-    const kv = await Deno.openKv(path);
+    const opened = await Deno.openKv(path);
     // a file that is not a database opens lazily: the first read tells
-    await kv.get(["meta", "probe"]);
-    return kv;
+    await opened.get(["meta", "probe"]);
+    // a file may be shared by several processes (the Deploy rehearsal): their locks are waited out
+    return local ? retryBusyWrites(opened) : opened;
   } catch (e) {
     throw new ConfigError(`Cannot open the database at KV_PATH=${path}: ${kvReason(e)}`);
   }
@@ -143,6 +145,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     adminIds: config.adminIds,
     defaultLang: config.defaultLang,
     apis: () => supervisor?.apis() ?? { client: null, manager: null },
+    // instances sharing one KV take over a dead one's lanes this soon (scaled in rehearsals)
+    outboxLimits: { leaseMs: Math.max(3_000, 30_000 * config.timeScale) },
   };
   // admins hear of messages the outbox gives up on through the notifier made below
   const outbox = new Outbox(base, () => botDeps.notifier);
@@ -172,9 +176,11 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   const onSetAside = (r: SetAsideUpdate) => alerts.updateSetAside(r);
   const onStorage = (e: StorageTrouble) => alerts.storage(e);
   const timeoutSec = deps.pollTimeoutSec ?? 25;
-  // in webhook mode the first delivery attempt happens before Telegram gets its answer
+  // in webhook mode the first delivery attempt happens before Telegram gets its answer; the
+  // wait is in Telegram time (a rehearsal at a faster clock waits as much less)
+  const settleMs = WEBHOOK_SETTLE_MS * config.timeScale;
   const settle = () =>
-    Promise.race([outbox.idle(), new Promise<void>((r) => setTimeout(r, WEBHOOK_SETTLE_MS))]);
+    Promise.race([outbox.idle(), new Promise<void>((r) => setTimeout(r, settleMs))]);
   const webhook = config.webhook
     ? new WebhookServer({
       baseUrl: config.webhook.url,

@@ -51,6 +51,7 @@ import { type Notifier, OUTBOX_LIMITS, type OutboxLimits, type ServiceDeps } fro
 import { withPrefix } from "./message_content.ts";
 import { renderDuplicatePost, renderPost } from "./post.ts";
 import { threadLink } from "./desk/format.ts";
+import { LeaseHolder } from "./leases.ts";
 
 type Outcome =
   | { kind: "done"; copies: Array<{ seq: number; copy: MsgAddr }>; headerId?: number }
@@ -112,6 +113,9 @@ export class Outbox {
   /** Client of each ticket seen, so that a lane reads ticket and client at once. */
   readonly #clientOf = new Map<number, number>();
   readonly #again = new Set<string>();
+  /** Lanes and posts another process works on: looked at again when its lease runs out. */
+  readonly #later = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #leases: LeaseHolder;
   readonly #limits: OutboxLimits;
   readonly #notifier: () => Notifier | undefined;
   #stopped = false;
@@ -121,19 +125,41 @@ export class Outbox {
     this.#deps = deps;
     this.#limits = { ...OUTBOX_LIMITS, ...deps.outboxLimits };
     this.#notifier = notifier;
+    this.#leases = new LeaseHolder(deps.kv, this.#limits.leaseMs, deps.log);
   }
 
   /** Makes sure a runner delivers the lane's jobs. */
   kick(ticket: number, lane: Lane): void {
-    this.#run(`${ticket}:${lane}`, () => this.#runLane(ticket, lane));
+    this.#run(
+      `${ticket}:${lane}`,
+      () => this.kick(ticket, lane),
+      (key) => this.#runLane(ticket, lane, key),
+      async () => (await headJob(this.#deps.kv, ticket, lane)) !== null,
+    );
   }
 
   /** Makes sure the ticket's post gets (re)rendered. */
   kickPost(ticket: number): void {
-    this.#run(`${ticket}:post`, () => this.#runPost(ticket));
+    this.#run(
+      `${ticket}:post`,
+      () => this.kickPost(ticket),
+      () => this.#runPost(ticket, `${ticket}:post`),
+      async () => (await postDirtyEntry(this.#deps.kv, ticket)).versionstamp !== null,
+    );
   }
 
-  #run(key: string, fn: () => Promise<void>): void {
+  /**
+   * Runs `fn` for `key` unless it runs already: here (then once more after it), or in another
+   * process sharing the KV (its lease; then `kick` again when that runs out). `fn` resolves to
+   * true when it left no work behind; what another process added meanwhile (it saw our lease)
+   * is found by `pending` after the lease is given up.
+   */
+  #run(
+    key: string,
+    kick: () => void,
+    fn: (key: string) => Promise<boolean>,
+    pending: () => Promise<boolean>,
+  ): void {
     if (this.#stopped) return;
     if (this.#running.has(key)) {
       this.#again.add(key);
@@ -143,13 +169,36 @@ export class Outbox {
       do {
         this.#again.delete(key);
         try {
-          await fn();
+          const lease = await this.#leases.take(key);
+          if (!lease.ok) {
+            this.#retryLater(key, kick, lease.retryInMs);
+            return;
+          }
+          let drained = false;
+          try {
+            drained = await fn(key);
+          } finally {
+            await this.#leases.release(key);
+          }
+          if (drained && !this.#stopped && await pending()) this.#again.add(key);
         } catch (e) {
           this.#deps.log.error("outbox runner failed", { key, err: e });
         }
       } while (this.#again.has(key) && !this.#stopped);
     })().finally(() => this.#running.delete(key));
     this.#running.set(key, p);
+  }
+
+  /** Looks at `key` again once another process's lease on it ran out (it may have died). */
+  #retryLater(key: string, kick: () => void, ms: number): void {
+    if (this.#later.has(key) || this.#stopped) return;
+    this.#later.set(
+      key,
+      setTimeout(() => {
+        this.#later.delete(key);
+        kick();
+      }, ms),
+    );
   }
 
   /** Marks a ticket's post for re-rendering and renders it. */
@@ -172,6 +221,8 @@ export class Outbox {
   /** Stops taking new work and waits for the runners in hand. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    for (const t of this.#later.values()) clearTimeout(t);
+    this.#later.clear();
     await this.idle();
   }
 
@@ -196,13 +247,14 @@ export class Outbox {
     for (const lane of new Set(jobs.map((j) => j.lane))) this.kick(ticket, lane);
   }
 
-  async #runLane(ticket: number, lane: Lane): Promise<void> {
+  /** Delivers a lane's jobs in order while this process holds its lease; true once empty. */
+  async #runLane(ticket: number, lane: Lane, key: string): Promise<boolean> {
     const { kv } = this.#deps;
-    while (!this.#stopped) {
+    while (!this.#stopped && this.#leases.holds(key)) {
       const job = await headJob(kv, ticket, lane);
-      if (!job) return;
+      if (!job) return true;
       const ctx = await this.#context(ticket, lane);
-      if (!ctx) return;
+      if (!ctx) return false;
       let outcome: Outcome;
       try {
         outcome = await this.#execute(job.value, ctx);
@@ -234,9 +286,10 @@ export class Outbox {
           }
           break;
         case "hold":
-          return;
+          return false;
       }
     }
+    return false;
   }
 
   /**
@@ -754,16 +807,17 @@ export class Outbox {
     }
   }
 
-  async #runPost(n: number): Promise<void> {
+  /** Renders a ticket's post while this process holds its lease; true once it is clean. */
+  async #runPost(n: number, key: string): Promise<boolean> {
     const { kv, pacer, log } = this.#deps;
     let failures = 0;
-    while (!this.#stopped) {
+    while (!this.#stopped && this.#leases.holds(key)) {
       const entry = await postDirtyEntry(kv, n);
-      if (entry.versionstamp === null) return;
+      if (entry.versionstamp === null) return true;
       const api = this.#deps.apis().manager;
       const settings = await getSettings(kv);
       const ticket = await getTicket(kv, n);
-      if (!api || settings.channelId === null || !ticket) return;
+      if (!api || settings.channelId === null || !ticket) return false;
       const [client, manager] = await Promise.all([
         getClient(kv, ticket.clientId),
         ticket.managerId !== null ? getManager(kv, ticket.managerId) : null,
@@ -818,14 +872,15 @@ export class Outbox {
         }
         if (!(f.type === "bad" && /not modified/.test(f.description))) {
           log.warn("cannot update the ticket post", { ticket: n, description: f.description });
-          if (++failures > 8) return;
+          if (++failures > 8) return false;
           await sleep(pacer.scaled(Math.min(60, 0.5 * 2 ** failures)));
           continue;
         }
       }
       if (ticket.duplicates?.length) await this.#renderDuplicates(api, ticket, settings);
-      if (await clearPostDirty(kv, entry)) return;
+      if (await clearPostDirty(kv, entry)) return true;
     }
+    return false;
   }
 
   /**

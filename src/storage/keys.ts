@@ -136,4 +136,9 @@ export const K = {
    * alerted about by the periodic setup check; empty when the setup is whole.
    */
   setupWatch: () => ["setup_watch"] as const,
+  /**
+   * ["lease", name] → {owner, until}: the process (owner id) that alone works on `name` (an
+   * outbox lane "n:lane", a post "n:post") until a wall-clock time, across processes on one KV.
+   */
+  lease: (name: string) => ["lease", name] as const,
 } as const;
