@@ -81,7 +81,17 @@ export class WebhookServer implements UpdateSource {
   async start(kind: WebhookBot, bot: Bot): Promise<void> {
     this.#bots.set(kind, bot);
     const { path, token } = await this.secretsOf(kind);
-    await bot.api.setWebhook(`${this.#o.baseUrl}${path}`, {
+    const url = `${this.#o.baseUrl}${path}`;
+    // every instance starts here (on Deno Deploy, at each cold start): a webhook already set
+    // as wanted is left alone; a setWebhook that differs in anything restarts Telegram's
+    // delivery and drops the requests in flight to the other instances (the path carries the
+    // secret, so the same URL means the same secret token)
+    const info = await bot.api.getWebhookInfo().catch(() => null);
+    const allowed = new Set(info?.allowed_updates ?? []);
+    const same = info?.url === url && info.max_connections === 40 &&
+      allowed.size === ALLOWED_UPDATES.length && ALLOWED_UPDATES.every((u) => allowed.has(u));
+    if (same) return;
+    await bot.api.setWebhook(url, {
       secret_token: token,
       allowed_updates: [...ALLOWED_UPDATES],
       max_connections: 40,
