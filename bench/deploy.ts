@@ -1,7 +1,8 @@
 /**
  * The Deno Deploy rehearsal as a benchmark (see scripts/deploy_rehearsal.ts): three webhook
  * instances of `main.ts` on one KV file behind a random router, customers and a manager
- * writing both ways, instances SIGKILLed and replaced mid-load, the minute job on all at once.
+ * writing both ways, instances SIGKILLed and replaced mid-load, the client bot's token rotated
+ * through one of them, the minute job on all at once.
  *
  * @module
  */
@@ -17,6 +18,7 @@ export async function benchDeploy(quick: boolean): Promise<Figure[]> {
     rounds: quick ? 12 : 30,
     everyMs: 3_000,
     kills: quick ? 1 : 2,
+    rotateAt: quick ? 3 : 8,
     drainTimeoutMs: 300_000,
   };
   const r = await runDeployRehearsal(o);
@@ -45,6 +47,7 @@ export async function benchDeploy(quick: boolean): Promise<Figure[]> {
     fig(s, "drain / minimum", Math.round((r.drainMs / minimum) * 1000) / 1000, "x"),
     fig(s, "429 answers", r.r429, "calls"),
     fig(s, "settings bot answered /status", r.settingsAnswered ? 1 : 0, "bool", { op: "==", v: 1 }),
+    fig(s, "client bot token rotated mid-load", r.rotated ? 1 : 0, "bool", { op: "==", v: 1 }),
     fig(s, "errors logged", r.errors.length, "lines", { op: "==", v: 0 }),
   ];
 }

@@ -4,7 +4,8 @@
  * webhook request to a random live instance, against the emulator's webhook delivery (one
  * queue per chat, redelivery after a failed request) with Telegram's limits on. Customers
  * write into their tickets while a manager answers in the threads; one instance is killed
- * (SIGKILL) in the middle and a new one started; then the minute job runs on every instance
+ * (SIGKILL) in the middle and a new one started, the owner may rotate the client bot's token
+ * through whichever instance serves the settings bot; then the minute job runs on every instance
  * at once (SIGUSR2, see main.ts) and the settings bot is asked for /status. Counts what was
  * lost, repeated or reordered in each direction. Used by tests/deploy_test.ts and the
  * `deploy` benchmark; `deno run -A scripts/deploy_rehearsal.ts` prints one run.
@@ -28,6 +29,11 @@ export interface DeployOptions {
   everyMs: number;
   /** Instances killed (and replaced) during the load, spread over it. */
   kills: number;
+  /**
+   * The round after which the owner rotates the client bot's token (revoked in BotFather,
+   * pasted into the settings bot, served by whichever instance); the load pauses meanwhile.
+   */
+  rotateAt?: number;
   /** Real ms allowed for everything to arrive after the load. */
   drainTimeoutMs?: number;
 }
@@ -51,6 +57,8 @@ export interface DeployResult {
   drainMs: number;
   /** The settings bot answered /status during the run. */
   settingsAnswered: boolean;
+  /** The settings bot confirmed the rotated token (when one was asked for). */
+  rotated: boolean;
   /** 429 answers Telegram gave (instances pace on their own, so some are expected). */
   r429: number;
   /** setWebhook calls of all bots (each instance finds the webhooks already set). */
@@ -189,6 +197,10 @@ export async function runDeployRehearsal(o: DeployOptions): Promise<DeployResult
     await startOne();
     await Promise.all(Array.from({ length: o.instances - 1 }, () => startOne()));
 
+    // the owner opens the settings bot (served, like everything, by any instance)
+    emu.userStartBot(owner.id, settingsBot.id);
+    await until(() => emu.view(owner.id, settingsBot.id).some((m) => !m.outgoing), "settings");
+
     const clients = Array.from(
       { length: o.clients },
       (_, i) => emu.createUser({ firstName: `C${i}`, languageCode: "ru" }),
@@ -231,6 +243,7 @@ export async function runDeployRehearsal(o: DeployOptions): Promise<DeployResult
     const killAt = new Set(
       Array.from({ length: o.kills }, (_, k) => Math.floor((o.rounds * (k + 1)) / (o.kills + 1))),
     );
+    let rotated = false;
     const r429Before = bots.reduce((n, b) => n + emu.tooManyRequests(b.id), 0);
     for (let k = 0; k < o.rounds; k++) {
       for (const [i, c] of clients.entries()) {
@@ -240,6 +253,24 @@ export async function runDeployRehearsal(o: DeployOptions): Promise<DeployResult
         const answer = `m${i}-${k}`;
         toCustomers[i]!.push(answer);
         emu.userSend(maria.id, groupId, { text: answer }, { replyTo: roots[i]! });
+      }
+      if (k === o.rotateAt) {
+        // the owner revokes the token in BotFather, then pastes the new one
+        const rec = emu.world.bots.get(clientBot.id)!;
+        const token = `${clientBot.id}:BB${crypto.randomUUID().replaceAll("-", "").slice(0, 33)}`;
+        emu.world.botsByToken.delete(rec.token);
+        rec.token = token;
+        emu.world.botsByToken.set(token, rec);
+        const before = emu.view(owner.id, settingsBot.id).length;
+        emu.userSend(owner.id, settingsBot.id, { text: token });
+        await until(
+          () =>
+            emu.view(owner.id, settingsBot.id).slice(before).some((m) =>
+              !m.outgoing && /@deploy_client_bot/.test(m.text ?? "")
+            ),
+          "the rotated token saved",
+          30_000,
+        ).then(() => (rotated = true), () => {});
       }
       if (killAt.has(k)) {
         // the victim: any running instance, killed with requests and sends in hand
@@ -298,6 +329,10 @@ export async function runDeployRehearsal(o: DeployOptions): Promise<DeployResult
     );
     live.length = 0;
     const lines = logs.flatMap((l) => l.split("\n"));
+    const debug = Deno.env.get("DEPLOY_DEBUG");
+    if (debug) {
+      await Deno.writeTextFile(debug, logs.map((l, i) => `=== instance ${i}\n${l}`).join("\n"));
+    }
     const cronRuns = lines.filter((l) => l.includes("minute job started by SIGUSR2")).length;
     const errors = lines.filter((line) => {
       if (!line.trim()) return false;
@@ -314,6 +349,7 @@ export async function runDeployRehearsal(o: DeployOptions): Promise<DeployResult
       kills: killed.length,
       drainMs: Math.round(drainMs),
       settingsAnswered,
+      rotated,
       r429,
       setWebhookCalls: bots.reduce(
         (n, b) => n + emu.calls(b.id).filter((c) => c.method === "setWebhook").length,
@@ -345,6 +381,7 @@ if (import.meta.main) {
     rounds: 12,
     everyMs: 3_000,
     kills: 1,
+    rotateAt: 3,
   });
   console.log(JSON.stringify(r, null, 2));
 }

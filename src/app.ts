@@ -187,6 +187,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       secret: config.webhook.secret,
       log,
       afterUpdate: settle,
+      // another instance may have saved a new token: this one follows before handling
+      beforeUpdate: () => supervisor?.sync() ?? Promise.resolve(),
       kv,
       now: () => clock.now(),
       onSetAside,
@@ -273,6 +275,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     deps: botDeps,
     supervisor,
     async cronTick() {
+      if (webhook) await supervisor!.sync().catch((e) => log.warn("bots not synced", { err: e }));
       await outbox.resume();
       await resumed;
       await albums.flushDue().catch((e) => log.error("album", { err: e }));

@@ -3,7 +3,7 @@ import { runDeployRehearsal } from "../scripts/deploy_rehearsal.ts";
 
 Deno.test({
   name:
-    "deploy rehearsal: three webhook instances on one KV file, one killed mid-load and replaced — nothing lost, repeated or reordered",
+    "deploy rehearsal: three webhook instances on one KV file, one killed mid-load and replaced, a token rotated — nothing lost, repeated or reordered",
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -14,6 +14,7 @@ Deno.test({
       rounds: 8,
       everyMs: 3_000,
       kills: 1,
+      rotateAt: 2,
     });
     assert.equal(r.kills, 1, "an instance was killed");
     assert.equal(r.toThreads.sent, 24);
@@ -28,6 +29,8 @@ Deno.test({
       `at most one repeat per killed instance: ${JSON.stringify(r)}`,
     );
     assert.ok(r.settingsAnswered, "the settings bot answered /status");
+    // the owner rotated the client bot's token through one instance: all of them follow
+    assert.ok(r.rotated, "the settings bot saved the rotated token");
     assert.equal(r.cronRuns, 3, "the minute job ran on every instance at once");
     // four instances started, each bot's webhook set once: later instances find it set
     assert.equal(r.setWebhookCalls, 3);

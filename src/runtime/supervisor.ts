@@ -87,6 +87,9 @@ interface Running {
 export class Supervisor implements BotControl {
   readonly #running = new Map<BotKind, Running>();
   readonly #errors = new Map<BotKind, string>();
+  /** The token each bot was last started with (or tried), null for none. */
+  readonly #tried = new Map<BotKind, string | null>();
+  #syncing: Promise<void> | null = null;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -129,6 +132,7 @@ export class Supervisor implements BotControl {
       await this.#stopNow(kind);
       const settings = await getSettings(this.deps.kv);
       const token = kind === "client" ? settings.clientBotToken : settings.managerBotToken;
+      this.#tried.set(kind, token);
       if (!token) return await this.#statusOf(kind);
       const bot = this.deps.makeBot(kind, token);
       try {
@@ -152,6 +156,29 @@ export class Supervisor implements BotControl {
       await this.deps.onStarted?.(kind, bot);
       return await this.#statusOf(kind);
     });
+  }
+
+  /**
+   * Restarts a bot whose token in the settings is not the one it was started with: another
+   * instance sharing the KV (Deno Deploy) saved a new token, or the first one. Cheap when
+   * nothing changed (the settings are cached); a bot stopped by an admin stays stopped.
+   */
+  sync(): Promise<void> {
+    this.#syncing ??= (async () => {
+      try {
+        const settings = await getSettings(this.deps.kv);
+        for (const kind of ["client", "manager"] as const) {
+          const token = kind === "client" ? settings.clientBotToken : settings.managerBotToken;
+          if (!this.#tried.has(kind) || this.#tried.get(kind) === token) continue;
+          if (this.#errors.get(kind) === "stopped by an admin") continue;
+          this.deps.log.info("bot token changed elsewhere: restarting the bot", { bot: kind });
+          await this.restart(kind);
+        }
+      } finally {
+        this.#syncing = null;
+      }
+    })();
+    return this.#syncing;
   }
 
   stop(kind: BotKind): Promise<void> {

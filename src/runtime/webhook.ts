@@ -52,6 +52,11 @@ export interface WebhookOptions {
   log: Logger;
   /** Waits (boundedly) for the delivery attempts the update queued. */
   afterUpdate: () => Promise<void>;
+  /**
+   * Runs before each update: brings the bots in line with the settings other instances may
+   * have changed (a new token); its failure is logged, the update goes on.
+   */
+  beforeUpdate?: () => Promise<void>;
   /** Where failed attempts are counted and failing updates set aside. */
   kv: Deno.Kv;
   /** Time of set-aside records. */
@@ -115,6 +120,9 @@ export class WebhookServer implements UpdateSource {
     if (!constantTimeEqual(url.pathname, path) || !constantTimeEqual(header, token)) {
       return new Response("Unauthorized", { status: 401 });
     }
+    await this.#o.beforeUpdate?.().catch((e) =>
+      this.#o.log.warn("bots not brought in line with the settings", { err: e })
+    );
     const bot = this.#bots.get(kind);
     if (!bot) return new Response("Service Unavailable", { status: 503 });
     let update: Update;

@@ -92,6 +92,8 @@ const MEDIA_KINDS: ReadonlySet<string> = new Set([
 type Failure =
   | { type: "rate"; retryAfter: number }
   | { type: "blocked"; description: string }
+  /** 401: the bot's token was revoked (a rotation under way); nothing of this bot goes out. */
+  | { type: "unauthorized" }
   | { type: "bad"; description: string }
   | { type: "transient"; description: string };
 
@@ -99,6 +101,7 @@ function classify(e: unknown): Failure {
   if (e instanceof GrammyError) {
     if (e.error_code === 429) return { type: "rate", retryAfter: e.parameters.retry_after ?? 1 };
     if (e.error_code === 403) return { type: "blocked", description: e.description };
+    if (e.error_code === 401) return { type: "unauthorized" };
     if (e.error_code >= 500) return { type: "transient", description: e.description };
     return { type: "bad", description: e.description };
   }
@@ -448,6 +451,15 @@ export class Outbox {
           ms: pacer.scaled(Math.min(300, 5 * 2 ** failures)),
           reason: `cannot write to the managers' group: ${f.description}`,
           counted: true,
+        };
+      case "unauthorized":
+        // not the job's fault and not for good: it goes out once an admin pastes the new token
+        // (this or another instance restarts the bot with it), so it waits uncounted
+        return {
+          kind: "retry",
+          ms: pacer.scaled(10),
+          reason: "Unauthorized: the bot's token was revoked; waiting for the new one",
+          counted: false,
         };
       case "bad":
         if (/not modified/.test(f.description)) return { kind: "done", copies: [] };
@@ -871,7 +883,10 @@ export class Outbox {
           continue;
         }
         if (!(f.type === "bad" && /not modified/.test(f.description))) {
-          log.warn("cannot update the ticket post", { ticket: n, description: f.description });
+          log.warn("cannot update the ticket post", {
+            ticket: n,
+            description: "description" in f ? f.description : "Unauthorized",
+          });
           if (++failures > 8) return false;
           await sleep(pacer.scaled(Math.min(60, 0.5 * 2 ** failures)));
           continue;
