@@ -141,4 +141,9 @@ export const K = {
    * outbox lane "n:lane", a post "n:post") until a wall-clock time, across processes on one KV.
    */
   lease: (name: string) => ["lease", name] as const,
+  /**
+   * ["pending_migration", adminId] → PendingMigrationRecord: a bot migration waiting for the
+   * admin's yes (its token sealed; expires after 10 minutes).
+   */
+  pendingMigration: (adminId: number) => ["pending_migration", adminId] as const,
 } as const;
