@@ -145,8 +145,9 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     adminIds: config.adminIds,
     defaultLang: config.defaultLang,
     apis: () => supervisor?.apis() ?? { client: null, manager: null },
-    // instances sharing one KV take over a dead one's lanes this soon (scaled in rehearsals)
-    outboxLimits: { leaseMs: Math.max(3_000, 30_000 * config.timeScale) },
+    // webhook instances sharing one KV take over a dead one's lanes this soon (scaled in
+    // rehearsals); a polling service is alone (a second poller gets 409) and takes no leases
+    outboxLimits: { leaseMs: config.webhook ? Math.max(3_000, 30_000 * config.timeScale) : null },
   };
   // admins hear of messages the outbox gives up on through the notifier made below
   const outbox = new Outbox(base, () => botDeps.notifier);

@@ -41,9 +41,11 @@ export interface OutboxLimits {
   maxAgeMs: number;
   /**
    * How long (real ms) a process's hold on a lane or post lasts unrenewed: how soon another
-   * process sharing the KV takes over the work of one that died.
+   * process sharing the KV takes over the work of one that died. Null: this process is the
+   * only one (long polling: Telegram refuses a second poller), so no leases are taken and a
+   * restarted process resumes at once.
    */
-  leaseMs: number;
+  leaseMs: number | null;
 }
 
 /**

@@ -118,7 +118,7 @@ export class Outbox {
   readonly #again = new Set<string>();
   /** Lanes and posts another process works on: looked at again when its lease runs out. */
   readonly #later = new Map<string, ReturnType<typeof setTimeout>>();
-  readonly #leases: LeaseHolder;
+  readonly #leases: LeaseHolder | null;
   readonly #limits: OutboxLimits;
   readonly #notifier: () => Notifier | undefined;
   #stopped = false;
@@ -128,7 +128,8 @@ export class Outbox {
     this.#deps = deps;
     this.#limits = { ...OUTBOX_LIMITS, ...deps.outboxLimits };
     this.#notifier = notifier;
-    this.#leases = new LeaseHolder(deps.kv, this.#limits.leaseMs, deps.log);
+    const leaseMs = this.#limits.leaseMs;
+    this.#leases = leaseMs === null ? null : new LeaseHolder(deps.kv, leaseMs, deps.log);
   }
 
   /** Makes sure a runner delivers the lane's jobs. */
@@ -172,7 +173,12 @@ export class Outbox {
       do {
         this.#again.delete(key);
         try {
-          const lease = await this.#leases.take(key);
+          const leases = this.#leases;
+          if (!leases) {
+            await fn(key);
+            continue;
+          }
+          const lease = await leases.take(key);
           if (!lease.ok) {
             this.#retryLater(key, kick, lease.retryInMs);
             return;
@@ -181,7 +187,7 @@ export class Outbox {
           try {
             drained = await fn(key);
           } finally {
-            await this.#leases.release(key);
+            await leases.release(key);
           }
           if (drained && !this.#stopped && await pending()) this.#again.add(key);
         } catch (e) {
@@ -190,6 +196,11 @@ export class Outbox {
       } while (this.#again.has(key) && !this.#stopped);
     })().finally(() => this.#running.delete(key));
     this.#running.set(key, p);
+  }
+
+  /** Whether this process may go on with `key` (always, when it takes no leases). */
+  #holds(key: string): boolean {
+    return this.#leases?.holds(key) ?? true;
   }
 
   /** Looks at `key` again once another process's lease on it ran out (it may have died). */
@@ -253,7 +264,7 @@ export class Outbox {
   /** Delivers a lane's jobs in order while this process holds its lease; true once empty. */
   async #runLane(ticket: number, lane: Lane, key: string): Promise<boolean> {
     const { kv } = this.#deps;
-    while (!this.#stopped && this.#leases.holds(key)) {
+    while (!this.#stopped && this.#holds(key)) {
       const job = await headJob(kv, ticket, lane);
       if (!job) return true;
       const ctx = await this.#context(ticket, lane);
@@ -823,7 +834,7 @@ export class Outbox {
   async #runPost(n: number, key: string): Promise<boolean> {
     const { kv, pacer, log } = this.#deps;
     let failures = 0;
-    while (!this.#stopped && this.#leases.holds(key)) {
+    while (!this.#stopped && this.#holds(key)) {
       const entry = await postDirtyEntry(kv, n);
       if (entry.versionstamp === null) return true;
       const api = this.#deps.apis().manager;
