@@ -5,7 +5,6 @@
  *
  * @module
  */
-import "./src/runtime/node_warnings.ts";
 import { type App, openKv, startApp } from "./src/app.ts";
 import { loadConfig } from "./src/config.ts";
 import { ConfigError } from "./src/errors.ts";

@@ -22,8 +22,9 @@ export async function benchDeploy(quick: boolean): Promise<Figure[]> {
     drainTimeoutMs: 300_000,
   };
   const r = await runDeployRehearsal(o);
-  // every customer message is a comment in the one group: 20 a minute, 3 Telegram s apiece;
-  // what the load's own duration did not cover is the least the drain can take
+  // every customer message a comment of its own by one bot in the one group: 20 a minute, 3
+  // Telegram s apiece; what the load's own duration did not cover is the least that drain can
+  // take (below 1: the capacity levers, coalescing and the second writer, as in `burst`)
   const minimum = Math.max(
     0,
     (r.toThreads.sent * 3_000 - o.rounds * o.everyMs) * o.timeScale,

@@ -17,6 +17,7 @@ const SCENARIOS: Record<string, (quick: boolean) => Promise<Figure[]>> = {
   footprint: async (q) => (await import("./footprint.ts")).benchFootprint(q),
   emulator: benchEmulator,
   crash: async (q) => (await import("./crash.ts")).benchCrash(q),
+  capacity: async (q) => (await import("./capacity.ts")).benchCapacity(q),
   deploy: async (q) => (await import("./deploy.ts")).benchDeploy(q),
 };
 

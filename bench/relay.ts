@@ -11,7 +11,8 @@ import { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import { chatKeyOf } from "../src/runtime/poller.ts";
 import { getTicket } from "../src/storage/tickets.ts";
-import { type Sandbox, startSandbox, waitUntil } from "../scripts/sandbox.ts";
+import { type Sandbox, startSandbox } from "../scripts/sandbox.ts";
+import { until as waitUntil } from "../scripts/until.ts";
 import { fig, type Figure, percentile, until } from "./common.ts";
 
 /** Opens one ticket per client through the client bot; returns thread roots by client id. */
@@ -25,10 +26,15 @@ export async function openTickets(s: Sandbox, n: number): Promise<Map<number, nu
     emu.userStartBot(c.id, bot);
     await waitUntil(() => view(c.id).length >= 2, "greeting", 120_000);
     emu.userSend(c.id, bot, { text: "/new" });
-    await waitUntil(() => view(c.id).some((m) => /тему/.test(m.text ?? "")), "topic", 120_000);
+    // the prompts in either language (a user without a language gets the default one)
+    await waitUntil(
+      () => view(c.id).some((m) => /тему|the topic/.test(m.text ?? "")),
+      "topic",
+      120_000,
+    );
     emu.userSend(c.id, bot, { text: `Topic ${i}` });
     await waitUntil(
-      () => view(c.id).some((m) => /Тема: Topic/.test(m.text ?? "")),
+      () => view(c.id).some((m) => /(Тема|Topic): Topic/.test(m.text ?? "")),
       "prompt",
       120_000,
     );

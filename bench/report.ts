@@ -16,8 +16,10 @@ export async function benchReport(quick: boolean): Promise<Figure[]> {
     fig("report", "tickets / messages", r.tickets, `tickets / ${r.messages} msgs`),
     fig("report", "plain KV scan", Math.round(r.scanMs), "ms"),
     fig("report", "report", Math.round(r.reportMs), "ms"),
-    fig("report", "report / scan", +r.ratio.toFixed(2), "x", { op: "<=", v: 2 }),
-    fig("report", "peak RSS during the report", Math.round(r.peakRssMb), "MB"),
-    fig("report", "peak heap during the report", Math.round(r.peakHeapMb), "MB"),
+    fig("report", "report / scan", +r.ratio.toFixed(2), "x", { op: "<=", v: 1.5 }),
+    // each measured in a process of its own (see scripts/report_bench.ts)
+    fig("report", "peak RSS of the report", Math.round(r.peakRssMb), "MB", { op: "<=", v: 200 }),
+    fig("report", "peak heap of the report", Math.round(r.peakHeapMb), "MB"),
+    fig("report", "peak RSS of the plain scan", Math.round(r.scanPeakRssMb), "MB"),
   ];
 }

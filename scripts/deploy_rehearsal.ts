@@ -13,6 +13,7 @@
  * @module
  */
 import { serviceWorld } from "./service_world.ts";
+import { until as untilHolds } from "./until.ts";
 import { startEmulator, type ViewMessage } from "../src/emulator/mod.ts";
 
 /** Options of {@linkcode runDeployRehearsal}. */
@@ -71,12 +72,15 @@ export interface DeployResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(cond: () => boolean, what: string, timeoutMs = 60_000) {
-  const end = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(20);
-  }
+// processes start and the load runs on a shared machine: a minute before a wait gives up
+const until = (cond: () => boolean, what: string, timeoutMs = 60_000) =>
+  untilHolds(cond, what, timeoutMs, { everyMs: 20 });
+
+/** The customer messages a comment carries: each part of a coalesced one, or its text. */
+function partsOf(m: ViewMessage): string[] {
+  const text = m.text ?? "";
+  // a coalesced comment: "HH:MM:SS text" lines
+  return /^\d\d:\d\d:\d\d /.test(text) ? text.split("\n").map((l) => l.slice(9)) : [text];
 }
 
 function freePort(): number {
@@ -86,23 +90,27 @@ function freePort(): number {
   return port;
 }
 
-/** Counts one side: each writer's texts in the order written against what arrived. */
-function count(written: string[][], arrived: string[][]): Direction {
+/**
+ * Counts one side: each writer's texts in the order written against the messages that arrived,
+ * each with the texts it carries (a coalesced comment carries several). A repeat is a message
+ * carrying a text seen before (sent again after a kill, a coalesced one may carry more parts
+ * than the first time).
+ */
+function count(written: string[][], arrived: string[][][]): Direction {
   let sent = 0, lost = 0, duplicated = 0, outOfOrder = 0;
   for (const [i, texts] of written.entries()) {
-    const got = arrived[i] ?? [];
-    const n = new Map<string, number>();
-    for (const t of got) n.set(t, (n.get(t) ?? 0) + 1);
-    sent += texts.length;
-    for (const t of texts) {
-      const c = n.get(t) ?? 0;
-      if (c === 0) lost++;
-      duplicated += Math.max(0, c - 1);
+    const seen = new Set<string>();
+    const firsts: string[] = [];
+    for (const parts of arrived[i] ?? []) {
+      if (parts.some((t) => seen.has(t))) duplicated++;
+      for (const t of parts) if (!seen.has(t)) firsts.push(t), seen.add(t);
     }
+    sent += texts.length;
+    lost += texts.filter((t) => !seen.has(t)).length;
     // order of first arrivals against the order written: adjacent pairs reversed
     const rank = new Map(texts.map((t, k) => [t, k]));
-    const firsts = [...new Set(got)].filter((t) => rank.has(t)).map((t) => rank.get(t)!);
-    for (let k = 1; k < firsts.length; k++) if (firsts[k]! < firsts[k - 1]!) outOfOrder++;
+    const order = firsts.filter((t) => rank.has(t)).map((t) => rank.get(t)!);
+    for (let k = 1; k < order.length; k++) if (order[k]! < order[k - 1]!) outOfOrder++;
   }
   return { sent, lost, duplicated, outOfOrder };
 }
@@ -228,14 +236,19 @@ export async function runDeployRehearsal(o: DeployOptions): Promise<DeployResult
       roots[i] = root!;
     }));
 
-    const threadTexts = (i: number): string[] =>
+    // the customers' messages in the threads, per comment: written by either bot (the manager
+    // bot writes texts too when the client bot's budget is spent), several in a coalesced one
+    const writers = new Set([clientBot.id, world.bots.manager.id]);
+    const threadComments = (i: number): string[][] =>
       emu.threadView(groupId, roots[i]!).filter((m: ViewMessage) =>
-        m.id !== roots[i] && m.sender.id === clientBot.id && /^c\d+-\d+$/.test(m.text ?? "")
-      ).map((m) => m.text!);
-    const answerTexts = (i: number): string[] =>
+        m.id !== roots[i] && writers.has(m.sender.id)
+      ).map((m) => partsOf(m).filter((t) => /^c\d+-\d+$/.test(t))).filter((ps) => ps.length);
+    const threadTexts = (i: number): string[] => threadComments(i).flat();
+    const answers = (i: number): string[][] =>
       view(clients[i]!).filter((m) => m.sender.id === clientBot.id).map((m) =>
         (m.text ?? "").replace(/^#\d+\n/, "")
-      ).filter((t) => /^m\d+-\d+$/.test(t));
+      ).filter((t) => /^m\d+-\d+$/.test(t)).map((t) => [t]);
+    const answerTexts = (i: number): string[] => answers(i).flat();
 
     // the two-way load, with the kills spread over it
     const toThreads: string[][] = clients.map(() => []);
@@ -344,8 +357,8 @@ export async function runDeployRehearsal(o: DeployOptions): Promise<DeployResult
       }
     });
     return {
-      toThreads: count(toThreads, clients.map((_, i) => threadTexts(i))),
-      toCustomers: count(toCustomers, clients.map((_, i) => answerTexts(i))),
+      toThreads: count(toThreads, clients.map((_, i) => threadComments(i))),
+      toCustomers: count(toCustomers, clients.map((_, i) => answers(i))),
       kills: killed.length,
       drainMs: Math.round(drainMs),
       settingsAnswered,

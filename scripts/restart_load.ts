@@ -9,6 +9,7 @@
 import { serviceWorld } from "./service_world.ts";
 import { startEmulator, type ViewMessage } from "../src/emulator/mod.ts";
 import { K } from "../src/storage/keys.ts";
+import { until } from "./until.ts";
 
 /** Options of {@linkcode runRestarts}. */
 export interface RestartOptions {
@@ -34,14 +35,6 @@ export interface KillStats {
   repeated: number;
   /** 429 answers Telegram gave that process (all its bots). */
   r429: number;
-}
-
-async function until(cond: () => boolean, what: string, timeoutMs = 60_000) {
-  const end = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -92,10 +85,17 @@ export async function runRestarts(o: RestartOptions): Promise<KillStats[]> {
       }, "thread");
       roots.push(root!);
     }
+    // comments by either bot (the manager bot writes texts too when the client bot's budget
+    // is spent); a coalesced comment carries several client messages, one per line
+    const writers = new Set([clientBot.id, world.bots.manager.id]);
     const thread = (i: number): ViewMessage[] =>
       emu.threadView(groupId, roots[i]!).filter((m) =>
-        m.id !== roots[i] && m.sender.id === clientBot.id
+        m.id !== roots[i] && writers.has(m.sender.id)
       );
+    const partsOf = (m: ViewMessage): string[] => {
+      const text = m.text ?? "";
+      return /^\d\d:\d\d:\d\d /.test(text) ? text.split("\n").map((l) => l.slice(9)) : [text];
+    };
 
     // the steady load: each client writes every `everyMs`, tagged with the run it was written in
     let run = 0;
@@ -131,7 +131,7 @@ export async function runRestarts(o: RestartOptions): Promise<KillStats[]> {
     const all = written.flat();
     await until(
       () => {
-        const got = new Set(roots.flatMap((_, i) => thread(i).map((m) => m.text)));
+        const got = new Set(roots.flatMap((_, i) => thread(i).flatMap(partsOf)));
         return all.every((t) => got.has(t));
       },
       "everything delivered after the last restart",
@@ -141,7 +141,7 @@ export async function runRestarts(o: RestartOptions): Promise<KillStats[]> {
     seen429.push(r429() - from);
     const counts = new Map<string, number>();
     for (const [i] of roots.entries()) {
-      for (const m of thread(i)) counts.set(m.text ?? "", (counts.get(m.text ?? "") ?? 0) + 1);
+      for (const t of thread(i).flatMap(partsOf)) counts.set(t, (counts.get(t) ?? 0) + 1);
     }
     return written.map((texts, r) => ({
       lost: texts.filter((t) => !counts.has(t)).length,

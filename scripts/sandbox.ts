@@ -9,10 +9,12 @@ import { parseConfig } from "../src/config.ts";
 import { type Emulator, startEmulator } from "../src/emulator/mod.ts";
 import { createLogger, type Logger } from "../src/log.ts";
 import { NO_LIMITS, TELEGRAM_LIMITS } from "../src/services/pacer.ts";
-import { putManager } from "../src/storage/people.ts";
+import { helpdeskChats, registerManagers } from "./service_world.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import type { Clock } from "../src/clock.ts";
+import type { Settings } from "../src/domain/settings.ts";
 import type { CronJob } from "../src/jobs.ts";
+import type { OutboxLevers } from "../src/services/deps.ts";
 
 /** Options of {@linkcode startSandbox}. */
 export interface SandboxOptions {
@@ -25,10 +27,15 @@ export interface SandboxOptions {
   kvPath?: string;
   port?: number;
   log?: Logger;
+  /** The service's clock; the emulator dates messages by it too. */
   clock?: Clock;
   topics?: string[];
+  /** Settings on top of the sandbox's (open, 24/7, the group linked). */
+  settings?: Partial<Settings>;
   cronJobs?: CronJob[];
   autoForwardDelay?: { min: number; max: number };
+  /** The outbox's capacity levers (default: all on). */
+  outboxLevers?: Partial<OutboxLevers>;
 }
 
 /** A running sandbox. */
@@ -47,12 +54,14 @@ export interface Sandbox {
 /** Starts the emulator, builds the Telegram side, and starts the service against it. */
 export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
   const timeScale = o.timeScale ?? 0.05;
+  const clock = o.clock;
   const limits = o.limits ?? true;
   const emu = await startEmulator({
     timeScale,
     limits,
     port: o.port ?? 0,
     autoForwardDelay: o.autoForwardDelay ?? { min: 5, max: 40 },
+    ...(clock ? { now: () => clock.now() } : {}),
   });
   const owner = emu.createUser({
     firstName: "Olga",
@@ -65,13 +74,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     manager: emu.createBot({ username: "helpdesk_manager_bot", firstName: "Helpdesk Desk" }),
     settings: emu.createBot({ username: "helpdesk_settings_bot", firstName: "Helpdesk Settings" }),
   };
-  const channelId = emu.createChannel({ title: "Tickets", ownerId: owner.id }).id;
-  const groupId = emu.createGroup({ title: "Tickets chat", ownerId: owner.id }).id;
-  emu.linkDiscussion(channelId, groupId);
-  for (const b of [bots.client, bots.manager]) {
-    emu.setMember(channelId, b.id, { status: "administrator" });
-    emu.setMember(groupId, b.id, { status: "administrator" });
-  }
+  const { channelId, groupId } = helpdeskChats(emu, owner.id, [bots.client, bots.manager]);
   const managers = (o.managers ?? ["Maria", "Ivan"]).map((name) => {
     const u = emu.createUser({ firstName: name, username: name.toLowerCase(), languageCode: "ru" });
     emu.setMember(channelId, u.id, { status: "member" });
@@ -85,18 +88,9 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     open: true,
     always: true,
     topics: o.topics ?? [],
+    ...o.settings,
   }));
-  for (const m of managers) {
-    await putManager(kv, {
-      id: m.id,
-      name: m.firstName,
-      lang: "ru",
-      addedAt: now,
-      addedBy: owner.id,
-      active: true,
-      mute: [],
-    });
-  }
+  await registerManagers(kv, managers.map((m) => ({ id: m.id, name: m.firstName })), owner.id, now);
   const config = parseConfig({
     TELEGRAM_API_ROOT: emu.apiRoot,
     SETTINGS_BOT_TOKEN: bots.settings.token,
@@ -114,6 +108,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     pollTimeoutSec: 1,
     albumWindowMs: 100,
     ...(o.cronJobs ? { cronJobs: o.cronJobs } : {}),
+    ...(o.outboxLevers ? { outboxLevers: o.outboxLevers } : {}),
   });
   return {
     emu,
@@ -130,17 +125,4 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       kv.close();
     },
   };
-}
-
-/** Waits until `cond` holds, polling every few milliseconds. */
-export async function waitUntil(
-  cond: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  while (!(await cond())) {
-    if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }

@@ -16,7 +16,7 @@ import { autoOpen } from "./services/setup/open.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { type Logger, redact } from "./log.ts";
-import type { ServiceDeps } from "./services/deps.ts";
+import type { BotKind, OutboxLevers, ServiceDeps } from "./services/deps.ts";
 import type { Api } from "grammy";
 import { AdminAlerts, fanOut } from "./services/admin_alerts.ts";
 import { watchSetup } from "./services/setup/watch.ts";
@@ -25,10 +25,10 @@ import { Outbox } from "./services/outbox.ts";
 import { type Limits, Pacer, TELEGRAM_LIMITS } from "./services/pacer.ts";
 import type { SetAsideUpdate, StorageTrouble } from "./storage/intake.ts";
 import { DurablePoller } from "./runtime/poller.ts";
-import { type BotKind, PollingSource, Supervisor } from "./runtime/supervisor.ts";
+import { PollingSource, Supervisor } from "./runtime/supervisor.ts";
 import { WebhookServer } from "./runtime/webhook.ts";
+import { openDatabase } from "./storage/open.ts";
 import { kvPacerStore } from "./storage/pacer.ts";
-import { retryBusyWrites } from "./storage/busy_retry.ts";
 import { applyBootstrap, getSettings } from "./storage/settings.ts";
 import { type MenuBot, setCommandMenus } from "./services/setup/commands.ts";
 
@@ -51,6 +51,8 @@ export interface AppDeps {
   kv?: Deno.Kv;
   /** Telegram's limits (scaled in tests). */
   limits?: Limits;
+  /** The outbox's capacity levers (benchmarks switch them one by one). */
+  outboxLevers?: Partial<OutboxLevers>;
   /** Long-poll timeout in seconds (short in tests so that stopping is quick). */
   pollTimeoutSec?: number;
   albumWindowMs?: number;
@@ -70,7 +72,7 @@ const CRON_SETTLE_MS = 45_000;
  * plain sentence (the admin fixes KV_PATH), never a stack trace.
  */
 export async function openKv(path: string | null): Promise<Deno.Kv> {
-  if (path === null) return await Deno.openKv();
+  if (path === null) return await openDatabase(null);
   const local = path !== ":memory:" && !/^https?:\/\//.test(path);
   try {
     if (local) {
@@ -79,11 +81,7 @@ export async function openKv(path: string | null): Promise<Deno.Kv> {
       const st = await Deno.stat(path).catch(() => null);
       if (st?.isDirectory) throw new Error("it is a folder, not a file");
     }
-    const opened = await Deno.openKv(path);
-    // a file that is not a database opens lazily: the first read tells
-    await opened.get(["meta", "probe"]);
-    // a file may be shared by several processes (the Deploy rehearsal): their locks are waited out
-    return local ? retryBusyWrites(opened) : opened;
+    return await openDatabase(path);
   } catch (e) {
     throw new ConfigError(`Cannot open the database at KV_PATH=${path}: ${kvReason(e)}`);
   }
@@ -148,6 +146,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     // webhook instances sharing one KV take over a dead one's lanes this soon (scaled in
     // rehearsals); a polling service is alone (a second poller gets 409) and takes no leases
     outboxLimits: { leaseMs: config.webhook ? Math.max(3_000, 30_000 * config.timeScale) : null },
+    ...(deps.outboxLevers ? { outboxLevers: deps.outboxLevers } : {}),
   };
   // admins hear of messages the outbox gives up on through the notifier made below
   const outbox = new Outbox(base, () => botDeps.notifier);
@@ -222,7 +221,6 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     ...botDeps,
     control: supervisor,
     mode: config.mode,
-    config: { adminIds: config.adminIds, apiRoot: config.apiRoot },
   };
   // the setup watch (cron and memberships): the doctor's checks, alerts to the admins
   botDeps.checkSetup = () => watchSetup(settingsDeps, alerts);

@@ -19,14 +19,3 @@ export class NotFoundError extends Error {
 export class ConflictError extends Error {
   override name = "ConflictError";
 }
-
-/** A ticket transition was refused; `reason` is a code the bots localize. */
-export class TransitionError extends Error {
-  override name = "TransitionError";
-  /** Machine-readable reason, e.g. `already_closed`. */
-  readonly reason: string;
-  constructor(message: string, reason: string) {
-    super(message);
-    this.reason = reason;
-  }
-}

@@ -7,8 +7,8 @@
 import { InputFile } from "grammy";
 import type { BotDeps } from "./bots/context.ts";
 import { t } from "./i18n/mod.ts";
-import { listAdmins } from "./storage/people.ts";
 import { getSettings } from "./storage/settings.ts";
+import { tellAdmins } from "./services/admin_alerts.ts";
 import { closeQuietTickets } from "./services/desk/quiet.ts";
 import { runSlaChecks } from "./services/sla.ts";
 
@@ -16,17 +16,28 @@ import { runSlaChecks } from "./services/sla.ts";
 async function sendScheduledReports(deps: BotDeps): Promise<void> {
   if ((await getSettings(deps.kv)).reportSchedule === "off") return;
   // exceljs is heavy: loaded only when a report is due, not at start-up
-  const { runScheduledReports } = await import("./services/report/deliver.ts");
+  const { chartCaption, reportCaption, runScheduledReports } = await import(
+    "./services/report/deliver.ts"
+  );
   await runScheduledReports(deps, async (file) => {
     const api = deps.adminApi?.();
     if (!api) throw new Error("Cannot send the scheduled report: the settings bot is not running");
-    const settings = await getSettings(deps.kv);
-    const admins = new Set([...deps.adminIds, ...await listAdmins(deps.kv)]);
-    for (const id of admins) {
-      await api.sendDocument(id, new InputFile(file.bytes, file.name), {
-        caption: t(settings.teamLang, "s_rep_scheduled"),
-      }).catch((e) => deps.log.warn("scheduled report not delivered", { admin: id, err: e }));
-    }
+    // the caption in the team's language, as the report it goes with
+    const lang = (await getSettings(deps.kv)).teamLang;
+    await tellAdmins(
+      deps,
+      async (id) => {
+        await api.sendDocument(id, new InputFile(file.bytes, file.name), {
+          caption: `${t(lang, "s_rep_scheduled")}\n${reportCaption(lang, file.summary)}`,
+        });
+        if (file.summary.chart) {
+          await api.sendPhoto(id, new InputFile(file.summary.chart, "chart.png"), {
+            caption: chartCaption(lang, file.summary),
+          });
+        }
+      },
+      (id, e) => deps.log.warn("scheduled report not delivered", { admin: id, err: e }),
+    );
   });
 }
 

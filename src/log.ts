@@ -21,8 +21,6 @@ export interface Logger {
   info(msg: string, data?: Record<string, unknown>): void;
   warn(msg: string, data?: Record<string, unknown>): void;
   error(msg: string, data?: Record<string, unknown>): void;
-  /** A logger whose records carry `fields` as well. */
-  child(fields: Record<string, unknown>): Logger;
 }
 
 function serialize(value: unknown): unknown {
@@ -36,12 +34,11 @@ function serialize(value: unknown): unknown {
 export function createLogger(
   level: LogLevel,
   sink: (line: string) => void = (line) => console.error(line),
-  fields: Record<string, unknown> = {},
 ): Logger {
   const write = (lvl: LogLevel, msg: string, data?: Record<string, unknown>) => {
     if (ORDER[lvl] < ORDER[level]) return;
     const record: Record<string, unknown> = { t: new Date().toISOString(), level: lvl, msg };
-    for (const [k, v] of Object.entries({ ...fields, ...data })) record[k] = serialize(v);
+    for (const [k, v] of Object.entries(data ?? {})) record[k] = serialize(v);
     let line: string;
     try {
       line = JSON.stringify(record);
@@ -55,7 +52,6 @@ export function createLogger(
     info: (m, d) => write("info", m, d),
     warn: (m, d) => write("warn", m, d),
     error: (m, d) => write("error", m, d),
-    child: (extra) => createLogger(level, sink, { ...fields, ...extra }),
   };
 }
 

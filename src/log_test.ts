@@ -13,12 +13,12 @@ Deno.test("log: tokens are redacted from messages, data and errors", () => {
   assert.equal(redact(`x ${TOKEN} y`), "x <redacted> y");
 });
 
-Deno.test("log: quiet below the level, structured JSON lines with child fields", () => {
+Deno.test("log: quiet below the level, structured JSON lines", () => {
   const lines: string[] = [];
-  const log = createLogger("warn", (l) => lines.push(l)).child({ bot: "client" });
+  const log = createLogger("warn", (l) => lines.push(l));
   log.debug("d");
   log.info("i");
-  log.warn("w", { n: 1 });
+  log.warn("w", { n: 1, bot: "client" });
   assert.equal(lines.length, 1);
   const rec = JSON.parse(lines[0]!);
   assert.equal(rec.level, "warn");

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { openDatabase } from "./storage/open.ts";
 
 /** Telegram rejected a bot token: the message says which variable and what to do. */
 export class TokenRejectedError extends Error {
@@ -140,9 +141,7 @@ export async function openExistingKv(path: string): Promise<Deno.Kv> {
     if (st.isDirectory) throw new MissingKvError(`${cannot}: it is a folder, not a file`);
   }
   try {
-    const kv = await Deno.openKv(path);
-    await kv.get(["meta", "probe"]);
-    return kv;
+    return await openDatabase(path);
   } catch (e) {
     const m = firstLine(e);
     throw new MissingKvError(

@@ -1,16 +1,9 @@
 import { serviceWorld } from "../scripts/service_world.ts";
 import assert from "node:assert/strict";
 import { startEmulator, type ViewMessage } from "../src/emulator/mod.ts";
+import { until } from "../scripts/until.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
-
-async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000) {
-  const end = performance.now() + timeoutMs;
-  while (!(await cond())) {
-    if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 async function count(kv: Deno.Kv, prefix: Deno.KvKey): Promise<number> {
   let n = 0;

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { startEmulator } from "../src/emulator/mod.ts";
 import { CLAIM_TTL_MS, issueClaim, redeemClaim } from "../src/storage/claim.ts";
 import { addAdmin, listAdmins } from "../src/storage/people.ts";
+import { until } from "../scripts/until.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 
@@ -18,14 +19,6 @@ function collect(stream: ReadableStream<Uint8Array>, into: { text: string }): Pr
       },
     }),
   );
-}
-
-async function until(cond: () => boolean, what: string, timeoutMs = 20_000) {
-  const end = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 Deno.test("a claim code is single use, expires after 24 h and is stored hashed only", async () => {

@@ -77,7 +77,20 @@ Deno.test({
         commandsOf(root, w.client.token, { scope: admins, language_code: lang });
       assert.deepEqual(
         (await thread("en")).map((x) => x.split(" — ")[0]),
-        ["take", "close", "reopen", "transfer", "canned", "block", "unblock", "delete"],
+        [
+          "take",
+          "close",
+          "reopen",
+          "transfer",
+          "canned",
+          "priority",
+          "merge",
+          "hold",
+          "unhold",
+          "block",
+          "unblock",
+          "delete",
+        ],
       );
       assert.ok((await thread("ru")).includes("close — Закрыть обращение"));
       // one scope however it is written: fields in another order name the same list

@@ -13,15 +13,16 @@ import { createManagerBot } from "../src/bots/manager/bot.ts";
 import { ManualClock } from "../src/clock.ts";
 import { type Emulator, startEmulator, type ViewMessage } from "../src/emulator/mod.ts";
 import { createLogger, type Logger } from "../src/log.ts";
-import type { Notifier, OutboxLimits } from "../src/services/deps.ts";
+import type { Notifier, OutboxLevers, OutboxLimits } from "../src/services/deps.ts";
 import { Outbox } from "../src/services/outbox.ts";
 import { Pacer, TELEGRAM_LIMITS } from "../src/services/pacer.ts";
 import { DurablePoller } from "../src/runtime/poller.ts";
 import { kvPacerStore } from "../src/storage/pacer.ts";
-import { putManager } from "../src/storage/people.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import type { SetAsideUpdate, StorageTrouble } from "../src/storage/intake.ts";
 import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
+import { until as untilShared } from "../scripts/until.ts";
+import { helpdeskChats, registerManagers } from "../scripts/service_world.ts";
 
 /** Options of {@linkcode startWorld}. */
 export interface WorldOptions {
@@ -39,6 +40,8 @@ export interface WorldOptions {
   wrapKv?: (kv: Deno.Kv) => Deno.Kv;
   /** The outbox's retry ceiling (default: the service's). */
   outboxLimits?: Partial<OutboxLimits>;
+  /** The outbox's capacity levers (default: the service's, all on). */
+  outboxLevers?: Partial<OutboxLevers>;
   /** The logger of the service (default: silent unless TEST_LOG is set). */
   log?: Logger;
   /** Receives the helpdesk's events (there is none by default). */
@@ -90,13 +93,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
   const owner = emu.createUser({ firstName: "Olga", username: "owner", languageCode: "ru" });
   const clientBot = emu.createBot({ username: "help_client_bot" });
   const managerBot = emu.createBot({ username: "help_manager_bot" });
-  const channelId = emu.createChannel({ title: "Tickets", ownerId: owner.id }).id;
-  const groupId = emu.createGroup({ title: "Tickets chat", ownerId: owner.id }).id;
-  emu.linkDiscussion(channelId, groupId);
-  for (const b of [clientBot, managerBot]) {
-    emu.setMember(channelId, b.id, { status: "administrator" });
-    emu.setMember(groupId, b.id, { status: "administrator" });
-  }
+  const { channelId, groupId } = helpdeskChats(emu, owner.id, [clientBot, managerBot]);
   const managers = ["Maria", "Ivan"].map((name) => {
     const u = emu.createUser({ firstName: name, languageCode: "ru" });
     emu.setMember(channelId, u.id, { status: "member" });
@@ -118,17 +115,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
     open: true,
     topics: o.topics ?? [],
   }));
-  for (const m of managers) {
-    await putManager(kv, {
-      id: m.id,
-      name: m.name,
-      lang: "ru",
-      addedAt: clock.now(),
-      addedBy: owner.id,
-      active: true,
-      mute: [],
-    });
-  }
+  await registerManagers(kv, managers, owner.id, clock.now());
   const pacer = new Pacer({
     ...TELEGRAM_LIMITS,
     timeScale,
@@ -147,6 +134,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
     ...(o.defaultLang ? { defaultLang: o.defaultLang } : {}),
     apis: () => ({ client: bots.client?.api ?? null, manager: bots.manager?.api ?? null }),
     ...(o.outboxLimits ? { outboxLimits: o.outboxLimits } : {}),
+    ...(o.outboxLevers ? { outboxLevers: o.outboxLevers } : {}),
   };
   const deps: BotDeps = {
     ...base,
@@ -189,15 +177,10 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
   for (const p of pollers) p.start();
   await Promise.all(pollers.map((p) => p.polling));
 
-  const until = async (
-    cond: () => boolean | Promise<boolean>,
-    what: string,
-    timeoutMs = 20_000,
-  ) => {
-    const end = performance.now() + timeoutMs;
-    while (!(await cond())) {
-      if (performance.now() > end) {
-        // what a failure in CI needs to be understood: the last calls and what waits to be sent
+  const until = (cond: () => boolean | Promise<boolean>, what: string, timeoutMs?: number) =>
+    untilShared(cond, what, timeoutMs, {
+      // what a failure in CI needs to be understood: the last calls and what waits to be sent
+      onTimeout: async () => {
         const last = (id: number) =>
           emu.calls(id).filter((c) => c.method !== "getUpdates").slice(-6)
             .map((c) => `${c.method} ${c.ok ? "ok" : `${c.errorCode} ${c.description}`}`);
@@ -208,11 +191,8 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
           null,
           1,
         ));
-        throw new Error(`Timed out waiting for ${what}`);
-      }
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
+      },
+    });
 
   const { getTicket } = await import("../src/storage/tickets.ts");
   return {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { managerEn } from "../src/i18n/manager_en.ts";
 import { managerRu } from "../src/i18n/manager_ru.ts";
 import { mayTouch } from "../src/services/desk/access.ts";
-import { type DeskButton, deskButton, parseDeskButton } from "../src/services/desk/callback.ts";
+import { type DeskButton, deskButton, parseDeskButton } from "../src/services/callback_data.ts";
 import { escapeHtml, formatWait, threadLink } from "../src/services/desk/format.ts";
 import { paginate } from "../src/services/desk/lists.ts";
 import { renderHistory } from "../src/services/desk/history.ts";
@@ -69,6 +69,8 @@ Deno.test("manager access: managers touch unassigned or own tickets; admins any"
 Deno.test("manager format: links, waiting time, escaping, pages", () => {
   assert.equal(threadLink(-1001234567890, 55), "https://t.me/c/1234567890/55?thread=55");
   assert.equal(threadLink(-1001234567890, null), null);
+  // a basic group (no -100) has no t.me/c/ links: the desk and the report follow one rule
+  assert.equal(threadLink(-42, 55), null);
   assert.equal(formatWait("ru", 0), "0 мин");
   assert.equal(formatWait("ru", 2 * 3_600_000 + 5 * 60_000), "2 ч 5 мин");
   assert.equal(formatWait("en", 3 * 86_400_000 + 4 * 3_600_000 + 60_000), "3 d 4 h");

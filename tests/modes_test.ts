@@ -4,21 +4,14 @@ import { parseConfig } from "../src/config.ts";
 import { type Emulator, startEmulator } from "../src/emulator/mod.ts";
 import { createLogger } from "../src/log.ts";
 import { TELEGRAM_LIMITS } from "../src/services/pacer.ts";
-import { putManager } from "../src/storage/people.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import { getTicket } from "../src/storage/tickets.ts";
 import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
+import { until } from "../scripts/until.ts";
+import { helpdeskChats, registerManagers, T_G } from "../scripts/service_world.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 const SCALE = 0.01;
-
-async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 15_000) {
-  const end = performance.now() + ms;
-  while (!(await cond())) {
-    if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 15));
-  }
-}
 
 function freePort(): number {
   const l = Deno.listen({ port: 0, hostname: "127.0.0.1" });
@@ -48,26 +41,12 @@ async function setup(mode: "polling" | "webhook"): Promise<Setup> {
   const clientBot = emu.createBot({ username: `m_${mode}_client_bot` });
   const managerBot = emu.createBot({ username: `m_${mode}_manager_bot` });
   const settingsBot = emu.createBot({ username: `m_${mode}_settings_bot` });
-  const channelId = emu.createChannel({ title: "T", ownerId: owner.id }).id;
-  const groupId = emu.createGroup({ title: "G", ownerId: owner.id }).id;
-  emu.linkDiscussion(channelId, groupId);
-  for (const b of [clientBot, managerBot]) {
-    emu.setMember(channelId, b.id, { status: "administrator" });
-    emu.setMember(groupId, b.id, { status: "administrator" });
-  }
+  const { channelId, groupId } = helpdeskChats(emu, owner.id, [clientBot, managerBot], T_G);
   const maria = emu.createUser({ firstName: "Maria" });
   emu.setMember(groupId, maria.id, { status: "member" });
   const kv = await Deno.openKv(":memory:");
   await updateSettings(kv, 0, Date.now(), () => ({ groupId, open: true, always: true }));
-  await putManager(kv, {
-    id: maria.id,
-    name: "Maria",
-    lang: "ru",
-    addedAt: 0,
-    addedBy: owner.id,
-    active: true,
-    mute: [],
-  });
+  await registerManagers(kv, [{ id: maria.id, name: "Maria" }], owner.id, 0);
   const port = freePort();
   const config = parseConfig({
     TELEGRAM_API_ROOT: emu.apiRoot,

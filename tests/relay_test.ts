@@ -27,9 +27,12 @@ Deno.test({
         { photo: {} },
         { photo: {} },
       ]);
-      await w.until(async () => (await w.thread(t2)).length >= 7, "media in thread 2");
+      await w.until(async () => (await w.thread(t2)).length >= 8, "media in thread 2");
       const th2 = await w.thread(t2);
+      // the question, then the comment listing Alice's earlier ticket, then what she sent
+      assert.match(th2[1]?.text ?? "", /^Прежние обращения этого клиента:\n#1 · Оплата/);
       assert.deepEqual(th2.map((m) => m.kind), [
+        "text",
         "text",
         "photo",
         "document",
@@ -38,9 +41,9 @@ Deno.test({
         "photo",
         "photo",
       ]);
-      assert.equal(th2[1]?.caption, "чек");
-      assert.equal(th2[2]?.fileName, "invoice.pdf");
-      const album = th2.slice(4);
+      assert.equal(th2[2]?.caption, "чек");
+      assert.equal(th2[3]?.fileName, "invoice.pdf");
+      const album = th2.slice(5);
       assert.ok(
         album[0]?.mediaGroupId && album.every((m) => m.mediaGroupId === album[0]!.mediaGroupId),
       );

@@ -18,7 +18,7 @@ import { putManager, upsertClient } from "../src/storage/people.ts";
 import { getSettings, updateSettings } from "../src/storage/settings.ts";
 import { changeTicket, createTicket, setPostId, setThreadRoot } from "../src/storage/tickets.ts";
 import { periodOf, periodOfDates } from "../src/services/report/period.ts";
-import { buildReport, threadLink } from "../src/services/report/report.ts";
+import { buildReport, ticketLink } from "../src/services/report/report.ts";
 
 const MIN = 60_000;
 const H = 3_600_000;
@@ -256,18 +256,22 @@ function fillOf(ws: Worksheet, row: number, header: string): string | undefined 
   return fill && fill.type === "pattern" ? fill.fgColor?.argb : undefined;
 }
 
+/** The seeded week: Friday 9 Jan to Friday 16 Jan inclusive, Moscow. */
+function knownWeek() {
+  return periodOfDates(
+    { year: 2026, month: 1, day: 9 },
+    { year: 2026, month: 1, day: 16 },
+    "Europe/Moscow",
+    true,
+  );
+}
+
 Deno.test("report: figures of a known week, cell by cell", async () => {
   const kv = await Deno.openKv(":memory:");
   const dir = await Deno.makeTempDir();
   try {
     await seed(kv);
-    // Friday 9 Jan to Friday 16 Jan inclusive, Moscow.
-    const period = periodOfDates(
-      { year: 2026, month: 1, day: 9 },
-      { year: 2026, month: 1, day: 16 },
-      "Europe/Moscow",
-      true,
-    );
+    const period = knownWeek();
     assert.equal(period.from, msk("2026-01-09T00:00"));
     assert.equal(period.to, msk("2026-01-17T00:00"));
     const out = `${dir}/report.xlsx`;
@@ -294,6 +298,8 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
         // and 2: one of two is 4–5★; #5 is still open at the end.
         medianFirstReplyMs: 10 * MIN,
         reactionShare: 0.5,
+        // Resolutions 1:00, 3:00, 14:00 (closed by managers).
+        medianResolutionMs: 3 * H,
         csat: 0.5,
         backlog: 1,
       },
@@ -304,6 +310,7 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     // Read with Deno: exceljs' readFile goes through node:fs, which asks for --allow-sys.
     await wb.xlsx.load((await Deno.readFile(out)).buffer);
     assert.deepEqual(wb.worksheets.map((w) => w.name), [
+      "Overview",
       "Summary by manager",
       "Summary by topic",
       "Tickets",
@@ -367,6 +374,24 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.equal(total["Resolution within target"], 2 / 3);
     assert.equal(total["Average rating"], 3.5);
     assert.equal(total["Messages sent"], 5);
+    // ratings 5★ and 2★: CSAT one of two, and the distribution
+    assert.equal(total["CSAT (4–5★ share)"], 0.5);
+    assert.deepEqual(
+      [5, 4, 3, 2, 1].map((n) => total[`${n}★ ratings`]),
+      [1, 0, 0, 1, 0],
+    );
+
+    // Overview: the headline figures (no previous period asked for: no comparison columns)
+    const overview = records(wb.getWorksheet("Overview")!);
+    const fig = (name: string) => overview.find((r) => r["Figure"] === name);
+    const thisPeriod = Object.keys(overview[0]!).find((k) => k.startsWith("This period ("));
+    assert.ok(thisPeriod, "a column for this period, with its dates");
+    assert.equal(fig("Tickets")?.[thisPeriod!], "3");
+    assert.equal(fig("Median first reply (working time)")?.[thisPeriod!], "0:10");
+    assert.equal(fig("Median resolution (working time)")?.[thisPeriod!], "3:00");
+    assert.equal(fig("CSAT (share of 4–5★)")?.[thisPeriod!], "50%");
+    assert.equal(fig("Still open at the end")?.[thisPeriod!], "1");
+    assert.ok(!Object.keys(overview[0]!).some((k) => k.startsWith("Previous period")));
     // Anna's median reaction (1:30) is over the 15-minute target.
     const mws = wb.getWorksheet("Summary by manager")!;
     assert.equal(fillOf(mws, 2, "Median reaction"), "FFFFC7CE");
@@ -485,6 +510,30 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
   }
 });
 
+Deno.test("report: ratings at or under the admins' low-rating threshold stand out", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const dir = await Deno.makeTempDir();
+  try {
+    await seed(kv);
+    const period = knownWeek();
+    const fills = async (lowRating: number) => {
+      const out = `${dir}/low${lowRating}.xlsx`;
+      await buildReport(kv, { ...period, settings: { ...settings, lowRating }, out, now: NOW });
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load((await Deno.readFile(out)).buffer);
+      const ws = wb.getWorksheet("Ratings")!;
+      assert.deepEqual(records(ws).map((r) => r["Score"]), [5, 2]);
+      return [fillOf(ws, 2, "Score"), fillOf(ws, 3, "Score")];
+    };
+    assert.deepEqual(await fills(2), [undefined, "FFFFC7CE"]);
+    // the threshold set in the settings bot, not a second one of the report's own
+    assert.deepEqual(await fills(5), ["FFFFC7CE", "FFFFC7CE"]);
+  } finally {
+    kv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("report: to a web stream, in Russian, an empty period", async () => {
   const kv = await Deno.openKv(":memory:");
   try {
@@ -506,6 +555,7 @@ Deno.test("report: to a web stream, in Russian, an empty period", async () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(bytes.buffer);
     assert.deepEqual(wb.worksheets.map((w) => w.name), [
+      "Обзор",
       "Сводка по менеджерам",
       "Сводка по темам",
       "Заявки",
@@ -558,11 +608,11 @@ Deno.test("report: named periods and thread links", () => {
   );
   const chats = { groupId: -1001234567890, channelId: -1009876543210 };
   assert.equal(
-    threadLink(chats, { threadId: 5, postId: 3 }),
+    ticketLink(chats, { threadId: 5, postId: 3 }),
     "https://t.me/c/1234567890/5?thread=5",
   );
-  assert.equal(threadLink(chats, { threadId: null, postId: 3 }), "https://t.me/c/9876543210/3");
-  assert.equal(threadLink({ groupId: -42, channelId: null }, { threadId: 5, postId: 3 }), null);
+  assert.equal(ticketLink(chats, { threadId: null, postId: 3 }), "https://t.me/c/9876543210/3");
+  assert.equal(ticketLink({ groupId: -42, channelId: null }, { threadId: 5, postId: 3 }), null);
 });
 
 /**

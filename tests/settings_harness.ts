@@ -16,6 +16,8 @@ import { TELEGRAM_LIMITS } from "../src/services/pacer.ts";
 import { type Settings } from "../src/domain/settings.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
+import { until } from "../scripts/until.ts";
+import { helpdeskChats } from "../scripts/service_world.ts";
 
 /** A bot in the emulator. */
 export interface EmuBot {
@@ -74,8 +76,6 @@ export interface SettingsWorld {
   stop(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Starts the emulator and the service around an in-memory KV. */
 export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<SettingsWorld> {
   const emu = await startEmulator({ timeScale: 0.01 });
@@ -87,15 +87,9 @@ export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<
   const settingsBot = emu.createBot({ username: "desk_settings_bot" });
   const client = emu.createBot({ username: "desk_client_bot", firstName: "Desk" });
   const manager = emu.createBot({ username: "desk_manager_bot", firstName: "Desk team" });
-  const channelId = emu.createChannel({ title: "Tickets", ownerId: owner.id }).id;
-  const groupId = emu.createGroup({ title: "Tickets chat", ownerId: owner.id }).id;
-  if (o.readyChats) {
-    emu.linkDiscussion(channelId, groupId);
-    for (const b of [client, manager]) {
-      emu.setMember(channelId, b.id, { status: "administrator" });
-      emu.setMember(groupId, b.id, { status: "administrator" });
-    }
-  }
+  const { channelId, groupId } = helpdeskChats(emu, owner.id, [client, manager], {
+    linked: o.readyChats ?? false,
+  });
   const kv = await Deno.openKv(":memory:");
   if (o.settings) {
     await updateSettings(
@@ -126,17 +120,6 @@ export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<
       },
     );
   let app = await start();
-  const until = async (
-    cond: () => boolean | Promise<boolean>,
-    what: string,
-    timeoutMs = 20_000,
-  ) => {
-    const end = performance.now() + timeoutMs;
-    while (!(await cond())) {
-      if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
-      await sleep(10);
-    }
-  };
   const view = (userId = owner.id) => {
     try {
       return emu.view(userId, settingsBot.id);

@@ -67,6 +67,8 @@ Deno.test({
         (m) => /Choose the topic/.test(m.text ?? ""),
       );
       assert.match(JSON.stringify(choose.replyMarkup), /Returns.*Shipping/);
+      const rows = (choose.replyMarkup as { inline_keyboard: unknown[][] }).inline_keyboard;
+      assert.deepEqual(rows.map((r) => r.length), [1, 1], "one topic per row, no empty row");
 
       // texts: a custom English greeting reaches the next client's /start
       await step("s:texts", null, /Texts for clients/);

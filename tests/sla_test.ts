@@ -35,19 +35,22 @@ Deno.test({
           ),
         "overdue mark on the post",
       );
-      // the answer stops the reaction clock; the close target still runs, in working time
+      // the answer stops the reaction clock; the close clock pauses while the ticket waits for
+      // the customer and runs again, in working time, once they write
       await managerSays(w, w.managers[0]!.id, n, { text: "Смотрю" });
       await w.until(
         async () => (await getTicket(w.kv, n))?.cycles[0]?.firstReplyAt !== undefined,
         "reply",
       );
-      w.clock.advance(5 * 3_600_000); // 12:15 → 17:15 Moscow: 5 h of the 8 h close target
+      w.clock.advance(5 * 3_600_000); // 12:15 → 17:15 Moscow, waiting for the customer
       await runSlaChecks(w.deps);
       assert.deepEqual(sla(), ["reaction_warn", "reaction_breach"]);
-      w.clock.advance(16 * 3_600_000); // past the night: 09:15 next day, 6h15 of work
+      w.emu.userSend(alice.id, w.clientBot.id, { text: "Всё ещё не работает" });
+      await w.until(async () => (await getTicket(w.kv, n))?.waitingSince !== null, "wrote");
+      w.clock.advance(16 * 3_600_000); // past the night: 09:15 next day, 15 min + 1 h of work
       await runSlaChecks(w.deps);
       assert.deepEqual(sla(), ["reaction_warn", "reaction_breach"]);
-      w.clock.advance(30 * MIN); // 6h45 ≥ 80% of 8h
+      w.clock.advance(5 * 3_600_000 + 10 * MIN); // 6h25 ≥ 80% of 8h
       await runSlaChecks(w.deps);
       assert.deepEqual(sla(), ["reaction_warn", "reaction_breach", "close_warn"]);
     } finally {

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { startEmulator } from "../src/emulator/mod.ts";
 import { updateSettings } from "../src/storage/settings.ts";
+import { until } from "../scripts/until.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 const UNKNOWN_TOKEN = "999999:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -29,14 +30,6 @@ function collect(stream: ReadableStream<Uint8Array>, into: { text: string }): Pr
       },
     }),
   );
-}
-
-async function until(cond: () => boolean, what: string, timeoutMs = 20_000) {
-  const end = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 function closedPort(): number {

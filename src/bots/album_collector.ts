@@ -7,7 +7,7 @@
  */
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
-import { isRetryable } from "../runtime/poller.ts";
+import { isRetryable } from "../services/update_failure.ts";
 import type { Incoming } from "../services/relay.ts";
 import { claimAlbum, listAlbums, saveAlbumPart, type StoredAlbum } from "../storage/albums.ts";
 

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Api } from "grammy";
-import type { Helpdesk } from "../services/relay.ts";
+import type { Helpdesk } from "../services/helpdesk.ts";
 import type { AlbumSink } from "./album_collector.ts";
 
 /** Dependencies of the client and manager bots. */

@@ -54,8 +54,7 @@ export function installPacing(api: Api, pacer: Pacer, name: string): void {
         ? res.parameters?.retry_after
         : undefined;
       if (retryAfter === undefined || attempt >= MAX_RATE_RETRIES) return res;
-      pacer.backOff(name, chatId, retryAfter);
-      await new Promise((r) => setTimeout(r, pacer.scaled(retryAfter)));
+      await new Promise((r) => setTimeout(r, pacer.backOff(name, chatId, retryAfter)));
     }
   });
 }

@@ -167,6 +167,7 @@ export function attributeCycles(
     switch (e.type) {
       case "taken":
       case "transferred":
+      case "assigned":
         assignee = e.managerId ?? assignee;
         hold(e.at, assignee);
         break;
@@ -405,6 +406,8 @@ export class GroupStats {
   resolutionJudged = 0;
   ratingSum = 0;
   ratingCount = 0;
+  /** How many ratings gave 1, 2, 3, 4 and 5 stars (index = stars - 1). */
+  readonly ratingScores = [0, 0, 0, 0, 0];
   /** Messages sent to clients (direction "out") within the period. */
   messagesOut = 0;
 
@@ -424,6 +427,8 @@ export class GroupStats {
     if (c.rating !== null) {
       this.ratingSum += c.rating;
       this.ratingCount++;
+      const i = Math.min(5, Math.max(1, Math.round(c.rating))) - 1;
+      this.ratingScores[i] = (this.ratingScores[i] ?? 0) + 1;
     }
     if (c.closeKind === "client") this.closedByClient++;
     else if (c.closeKind === "auto") this.autoClosed++;
@@ -471,6 +476,12 @@ export class GroupStats {
   /** Mean rating, or null without ratings. */
   ratingAvg(): number | null {
     return this.ratingCount ? this.ratingSum / this.ratingCount : null;
+  }
+
+  /** CSAT: the share of ratings with 4 or 5 stars, or null without ratings. */
+  csat(): number | null {
+    if (!this.ratingCount) return null;
+    return ((this.ratingScores[3] ?? 0) + (this.ratingScores[4] ?? 0)) / this.ratingCount;
   }
 }
 

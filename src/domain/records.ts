@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Lang } from "../i18n/mod.ts";
+import type { Lang } from "./lang.ts";
 
 /** A customer who wrote to the client bot. */
 export interface Client {
@@ -32,6 +32,8 @@ export interface Manager {
   active: boolean;
   /** Notifications switched off by the manager, by kind. */
   mute: string[];
+  /** Marked away in the manager bot: gets no new tickets; SLA warnings go to the others. */
+  away?: boolean;
 }
 
 /** What kind of Telegram message a record holds. */
@@ -91,6 +93,13 @@ export interface MessageRecord {
   source: MsgAddr;
   /** The copy delivered to the other side, once sent. */
   copy?: MsgAddr;
+  /**
+   * The seqs of every message sharing `copy`, in order, when several pending text messages
+   * were coalesced into one comment (absent: the copy is this message's alone).
+   */
+  merged?: number[];
+  /** The bot that wrote `copy`, when not the client bot (the second writer, text only). */
+  copyBot?: "manager";
   /** Record seq this message replies to, if it was a reply inside the ticket. */
   replyToSeq?: number;
   editedAt?: number;

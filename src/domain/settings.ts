@@ -45,8 +45,40 @@ export interface Settings {
   teamLang: "ru" | "en";
   texts: { greeting: LocalText; offHours: LocalText };
   reportSchedule: "off" | "daily" | "weekly" | "monthly";
+  /**
+   * How a new ticket gets its manager: `off` (the first reply takes it), `round_robin` among
+   * available managers, `least_open` (fewest open tickets), `topic` (the topic's group).
+   */
+  assignMode: AssignMode;
+  /** Groups of the `topic` mode: a topic's own name → ids of its managers. */
+  topicGroups: Record<string, number[]>;
+  /** Ready answers of a topic (its own name → text), shown to customers who pick it. */
+  faq: Record<string, string>;
+  /** Targets of high and urgent tickets; a priority without its own uses the general ones. */
+  priorityTargets: Partial<Record<"high" | "urgent", SlaTargets>>;
   updatedAt: number;
 }
+
+/** A reaction and a close target, in working time. */
+export interface SlaTargets {
+  reactionTargetMs: number;
+  closeTargetMs: number;
+}
+
+/** The targets a ticket of `priority` is held to. */
+export function targetsFor(
+  s: Pick<Settings, "reactionTargetMs" | "closeTargetMs" | "priorityTargets">,
+  priority: "normal" | "high" | "urgent",
+): SlaTargets {
+  const own = priority === "normal" ? undefined : s.priorityTargets?.[priority];
+  return own ?? { reactionTargetMs: s.reactionTargetMs, closeTargetMs: s.closeTargetMs };
+}
+
+/** Assignment rules of new tickets (see `Settings.assignMode`). */
+export type AssignMode = "off" | "round_robin" | "least_open" | "topic";
+
+/** Every assignment rule, in menu order. */
+export const ASSIGN_MODES: readonly AssignMode[] = ["off", "round_robin", "least_open", "topic"];
 
 const workday: Array<[number, number]> = [[9 * 60, 18 * 60]];
 
@@ -84,6 +116,10 @@ export function defaultSettings(): Settings {
     teamLang: "ru",
     texts: { greeting: {}, offHours: {} },
     reportSchedule: "off",
+    assignMode: "off",
+    topicGroups: {},
+    priorityTargets: {},
+    faq: {},
     updatedAt: 0,
   };
 }

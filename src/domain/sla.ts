@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { Settings } from "./settings.ts";
-import { currentCycle, type Ticket } from "./ticket.ts";
+import { type Settings, targetsFor } from "./settings.ts";
+import { currentCycle, pausedFrom, priorityOf, type Ticket } from "./ticket.ts";
 import { workingMs, type WorkingSchedule } from "./working_time.ts";
 
 /** A threshold of a cycle. */
@@ -21,13 +21,29 @@ export function scheduleOf(s: Settings): WorkingSchedule {
 export function dueThresholds(t: Ticket, s: Settings, now: number): SlaThreshold[] {
   if (t.status === "closed") return [];
   const cycle = currentCycle(t);
-  const elapsed = workingMs(scheduleOf(s), cycle.startedAt, now);
+  const elapsed = slaElapsedMs(t, s, now);
+  // a high or urgent ticket is held to its own targets
+  const target = targetsFor(s, priorityOf(t));
   const out: SlaThreshold[] = [];
   if (cycle.firstReplyAt === undefined) {
-    if (elapsed >= s.reactionTargetMs * s.warnShare) out.push("reaction_warn");
-    if (elapsed >= s.reactionTargetMs) out.push("reaction_breach");
+    if (elapsed >= target.reactionTargetMs * s.warnShare) out.push("reaction_warn");
+    if (elapsed >= target.reactionTargetMs) out.push("reaction_breach");
   }
-  if (elapsed >= s.closeTargetMs * s.warnShare) out.push("close_warn");
-  if (elapsed >= s.closeTargetMs) out.push("close_breach");
+  if (elapsed >= target.closeTargetMs * s.warnShare) out.push("close_warn");
+  if (elapsed >= target.closeTargetMs) out.push("close_breach");
   return out;
+}
+
+/**
+ * Working time the current cycle's SLA clocks have run at `now`: from the cycle's start, less
+ * the stretches spent waiting for the customer or on hold (ended ones and the one going on).
+ */
+export function slaElapsedMs(t: Ticket, s: Settings, now: number): number {
+  const schedule = scheduleOf(s);
+  const cycle = currentCycle(t);
+  let ms = workingMs(schedule, cycle.startedAt, now);
+  for (const [from, to] of cycle.paused ?? []) ms -= workingMs(schedule, from, Math.min(to, now));
+  const open = pausedFrom(t);
+  if (open !== null && open < now) ms -= workingMs(schedule, Math.max(open, cycle.startedAt), now);
+  return Math.max(0, ms);
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { dueThresholds } from "./sla.ts";
 import { defaultSettings } from "./settings.ts";
-import { managerReplied, newTicket } from "./ticket.ts";
+import { clientWrote, managerReplied, newTicket, putOnHold, releaseHold } from "./ticket.ts";
 
 const s = {
   ...defaultSettings(),
@@ -25,11 +25,29 @@ Deno.test("sla: reaction warns at 80% and breaches at 100% of working time; nigh
   assert.deepEqual(dueThresholds(late, s, tue + 18 * min), ["reaction_warn"]);
 });
 
-Deno.test("sla: after the first reply only the close target counts", () => {
+Deno.test("sla: after the first reply only the close target counts, paused while the customer's move", () => {
   const { ticket } = newTicket({ number: 1, topic: "t", clientId: 1, createdAt: mon9 });
   const r = managerReplied(ticket, { role: "manager", id: 2 }, mon9 + 5 * min);
   assert.ok(r.ok);
-  assert.deepEqual(dueThresholds(r.ticket, s, mon9 + 3 * 60 * min), []);
-  assert.deepEqual(dueThresholds(r.ticket, s, mon9 + 192 * min), ["close_warn"]);
-  assert.deepEqual(dueThresholds(r.ticket, s, mon9 + 240 * min), ["close_warn", "close_breach"]);
+  // waiting for the customer: the clock stopped at 5 minutes
+  assert.deepEqual(dueThresholds(r.ticket, s, mon9 + 240 * min), []);
+  // the customer writes at 10:00: the clock runs again from 5 minutes
+  const c = clientWrote(r.ticket, 1, mon9 + 60 * min);
+  assert.ok(c.ok);
+  assert.deepEqual(c.ticket.cycles[0]?.paused, [[mon9 + 5 * min, mon9 + 60 * min]]);
+  assert.deepEqual(dueThresholds(c.ticket, s, mon9 + 246 * min), []);
+  assert.deepEqual(dueThresholds(c.ticket, s, mon9 + 247 * min), ["close_warn"]);
+  assert.deepEqual(dueThresholds(c.ticket, s, mon9 + 295 * min), ["close_warn", "close_breach"]);
+});
+
+Deno.test("sla: on hold before any reply the reaction clock pauses; resumed it runs on", () => {
+  const { ticket } = newTicket({ number: 1, topic: "t", clientId: 1, createdAt: mon9 });
+  const h = putOnHold(ticket, { role: "manager", id: 2 }, "waits for the invoice", mon9 + 10 * min);
+  assert.ok(h.ok);
+  assert.deepEqual(dueThresholds(h.ticket, s, mon9 + 120 * min), []);
+  const back = releaseHold(h.ticket, { role: "manager", id: 2 }, mon9 + 120 * min);
+  assert.ok(back.ok);
+  // 10 minutes before the hold + 37 after: 47 < 48 (80% of an hour)
+  assert.deepEqual(dueThresholds(back.ticket, s, mon9 + 157 * min), []);
+  assert.deepEqual(dueThresholds(back.ticket, s, mon9 + 158 * min), ["reaction_warn"]);
 });

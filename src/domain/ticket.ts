@@ -8,6 +8,12 @@
  * @module
  */
 
+/** How soon a ticket needs the team: shown on the post, sorted first, with its own targets. */
+export type Priority = "normal" | "high" | "urgent";
+
+/** Every priority, most urgent first. */
+export const PRIORITIES: readonly Priority[] = ["urgent", "high", "normal"];
+
 /** Where a ticket is in its life. */
 export type TicketStatus = "open" | "in_progress" | "closed";
 
@@ -27,11 +33,23 @@ export interface Cycle {
   firstReplyAt?: number;
   closedAt?: number;
   closedBy?: Actor;
-  /** Set when the close came from blocking the client (reports keep such closes apart). */
-  closedHow?: "block";
+  /**
+   * Set when the close came from blocking the client (reports keep such closes apart), or from
+   * merging the ticket into another of the same client.
+   */
+  closedHow?: "block" | "merge";
   /** Who started this cycle by reopening (absent for the first cycle). */
   reopenedBy?: Actor;
+  /**
+   * Ended stretches [from, to) of this cycle spent waiting for the customer or on hold: the
+   * SLA clocks do not run in them. At most {@link MAX_PAUSES}, the oldest dropped (then counted
+   * as the team's time: warnings come earlier, never later).
+   */
+  paused?: Array<[number, number]>;
 }
+
+/** Most pause stretches kept per cycle (a ticket record must stay well under 64 KiB). */
+export const MAX_PAUSES = 100;
 
 /** A rating given after a close; one per close, kept as a list. */
 export interface Rating {
@@ -69,6 +87,49 @@ export interface Ticket {
   waitingSince: number | null;
   /** Last message from either side, for "newest activity first" lists. */
   lastActivityAt: number;
+  /** Absent on older records and new tickets: normal. */
+  priority?: Priority;
+  /** Since when the ticket waits for the customer (or is on hold): the SLA clocks are paused. */
+  pausedSince?: number | null;
+  /** Put on hold by hand, with the reason: waits for the customer or someone else. */
+  hold?: { reason: string; at: number; by: number } | null;
+  /** A duplicate merged into that ticket (closed; reports count the other one only). */
+  mergedInto?: number;
+  /** Duplicates merged into this ticket. */
+  mergedFrom?: number[];
+}
+
+/** Who a ticket waits for: the team, the customer (answered last), or on hold by hand. */
+export type WaitState = "team" | "customer" | "hold" | "closed";
+
+/**
+ * Who the ticket waits for now. An answered ticket of an older record (no `pausedSince`)
+ * waits for the customer as well.
+ */
+export function waitState(t: Ticket): WaitState {
+  if (t.status === "closed") return "closed";
+  if (t.hold) return "hold";
+  if (t.waitingSince !== null) return "team";
+  if (typeof t.pausedSince === "number") return "customer";
+  return currentCycle(t).firstReplyAt !== undefined ? "customer" : "team";
+}
+
+/** Since when a ticket waiting for the customer (or on hold) has waited, or null. */
+export function pausedFrom(t: Ticket): number | null {
+  const state = waitState(t);
+  if (state !== "customer" && state !== "hold") return null;
+  return t.pausedSince ?? t.hold?.at ?? t.lastActivityAt;
+}
+
+/** The ticket with its open pause ended at `at` (recorded in the current cycle). */
+function resumed(ticket: Ticket, at: number): Pick<Ticket, "cycles" | "pausedSince"> {
+  const from = ticket.pausedSince;
+  if (typeof from !== "number") return { cycles: ticket.cycles, pausedSince: null };
+  const cycle = currentCycle(ticket);
+  const start = Math.max(from, cycle.startedAt);
+  const paused = [...(cycle.paused ?? []), [start, Math.max(start, at)] as [number, number]]
+    .slice(-MAX_PAUSES);
+  return { cycles: withCycle(ticket, { paused }), pausedSince: null };
 }
 
 /** Every kind of change recorded in a ticket's history. */
@@ -81,7 +142,17 @@ export type TicketEventType =
   | "reopened"
   | "rated"
   /** Handed back to the team (its manager was removed); `fromManagerId` had it. */
-  | "unassigned";
+  | "unassigned"
+  /** Given to `managerId` by the assignment rule of the settings (actor: system). */
+  | "assigned"
+  /** The priority became `priority`. */
+  | "priority"
+  /** Put on hold by hand (`comment`: the reason). */
+  | "held"
+  /** Taken off hold by hand. */
+  | "resumed"
+  /** Merged: `other` is the ticket it went into (on the duplicate) or came from (on the target). */
+  | "merged";
 
 /** A recorded change: what, when, by whom, plus details of the change. */
 export interface TicketEvent {
@@ -93,6 +164,10 @@ export interface TicketEvent {
   fromManagerId?: number | null;
   score?: number;
   comment?: string;
+  priority?: Priority;
+  /** For merges: the other ticket; `into` tells the direction. */
+  other?: number;
+  into?: boolean;
 }
 
 /** Why a transition was refused. Bots map each code to a localized text. */
@@ -108,7 +183,12 @@ export type RejectReason =
   | "same_manager"
   | "not_rated_yet_closed"
   | "already_rated"
-  | "bad_score";
+  | "bad_score"
+  | "same_priority"
+  | "not_on_hold"
+  | "merge_self"
+  | "merge_other_client"
+  | "merge_target_closed";
 
 /** Result of a transition. */
 export type Transition =
@@ -197,6 +277,130 @@ export function take(ticket: Ticket, actor: Actor, at: number): Transition {
 }
 
 /**
+ * Why `dup` cannot be merged into `target` by `actor`, or null when it can: both open tickets
+ * of the same client, and the actor may change both.
+ */
+export function mergeRefusal(dup: Ticket, target: Ticket, actor: Actor): RejectReason | null {
+  if (!isStaff(actor)) return "not_allowed";
+  if (dup.number === target.number) return "merge_self";
+  if (dup.clientId !== target.clientId) return "merge_other_client";
+  if (!mayChange(actor, dup) || !mayChange(actor, target)) return "not_yours";
+  if (dup.status === "closed") return "closed";
+  if (target.status === "closed") return "merge_target_closed";
+  return null;
+}
+
+/** The duplicate side of a merge: closed as merged into `target`. */
+export function mergeAway(dup: Ticket, target: Ticket, actor: Actor, at: number): Transition {
+  const denied = mergeRefusal(dup, target, actor);
+  if (denied) return { ok: false, reason: denied };
+  const closed = close(dup, actor, at);
+  if (!closed.ok) return closed;
+  const cycles = closed.ticket.cycles.slice();
+  cycles[cycles.length - 1] = { ...currentCycle(closed.ticket), closedHow: "merge" };
+  return {
+    ok: true,
+    ticket: { ...closed.ticket, cycles, mergedInto: target.number },
+    event: { type: "merged", at, actor, other: target.number, into: true },
+  };
+}
+
+/** The target side of a merge: records the duplicate; still open. */
+export function mergeHere(target: Ticket, dupNumber: number, actor: Actor, at: number): Transition {
+  if (target.status === "closed") return { ok: false, reason: "merge_target_closed" };
+  return {
+    ok: true,
+    ticket: {
+      ...target,
+      mergedFrom: [...new Set([...(target.mergedFrom ?? []), dupNumber])],
+      updatedAt: at,
+    },
+    event: { type: "merged", at, actor, other: dupNumber, into: false },
+  };
+}
+
+/** The ticket's priority (normal when never set). */
+export function priorityOf(ticket: Ticket): Priority {
+  return ticket.priority ?? "normal";
+}
+
+/** Staff who may change the ticket set its priority. */
+export function setPriority(
+  ticket: Ticket,
+  actor: Actor,
+  priority: Priority,
+  at: number,
+): Transition {
+  if (!isStaff(actor)) return { ok: false, reason: "not_allowed" };
+  if (!mayChange(actor, ticket)) return { ok: false, reason: "not_yours" };
+  if (ticket.status === "closed") return { ok: false, reason: "closed" };
+  if (priorityOf(ticket) === priority) return { ok: false, reason: "same_priority" };
+  return {
+    ok: true,
+    ticket: { ...ticket, priority, updatedAt: at },
+    event: { type: "priority", at, actor, priority },
+  };
+}
+
+/**
+ * Staff who may change the ticket put it on hold with a reason: it waits for the customer (or
+ * someone else); the SLA clocks pause and it is not closed as quiet. A new reason replaces the
+ * old one. The customer's next message ends the hold.
+ */
+export function putOnHold(ticket: Ticket, actor: Actor, reason: string, at: number): Transition {
+  if (!isStaff(actor)) return { ok: false, reason: "not_allowed" };
+  if (!mayChange(actor, ticket)) return { ok: false, reason: "not_yours" };
+  if (ticket.status === "closed") return { ok: false, reason: "closed" };
+  return {
+    ok: true,
+    ticket: {
+      ...ticket,
+      hold: { reason, at, by: actor.id },
+      pausedSince: typeof ticket.pausedSince === "number" ? ticket.pausedSince : at,
+      updatedAt: at,
+    },
+    event: { type: "held", at, actor, comment: reason },
+  };
+}
+
+/**
+ * Staff take a ticket off hold: it waits for the customer again if they answered last, else
+ * for the team (the clocks run again).
+ */
+export function releaseHold(ticket: Ticket, actor: Actor, at: number): Transition {
+  if (!isStaff(actor)) return { ok: false, reason: "not_allowed" };
+  if (!mayChange(actor, ticket)) return { ok: false, reason: "not_yours" };
+  if (ticket.status === "closed") return { ok: false, reason: "closed" };
+  if (!ticket.hold) return { ok: false, reason: "not_on_hold" };
+  const answered = ticket.waitingSince === null && currentCycle(ticket).firstReplyAt !== undefined;
+  return {
+    ok: true,
+    ticket: { ...ticket, ...(answered ? {} : resumed(ticket, at)), hold: null, updatedAt: at },
+    event: { type: "resumed", at, actor },
+  };
+}
+
+/**
+ * The assignment rule gives an unassigned new ticket to a manager. The status stays open:
+ * nobody has answered yet, and the reaction clock runs on.
+ */
+export function assign(ticket: Ticket, managerId: number, at: number): Transition {
+  if (ticket.status === "closed") return { ok: false, reason: "closed" };
+  if (ticket.managerId !== null) return { ok: false, reason: "already_assigned" };
+  return {
+    ok: true,
+    ticket: { ...ticket, managerId, updatedAt: at },
+    event: {
+      type: "assigned",
+      at,
+      actor: { role: "system", id: 0 },
+      managerId,
+      fromManagerId: null,
+    },
+  };
+}
+
+/**
  * An admin removed the ticket's manager: an open ticket goes back to the team, unassigned
  * (the status stays: work done so far is not undone).
  */
@@ -261,6 +465,8 @@ export function managerReplied(ticket: Ticket, actor: Actor, at: number): Transi
         ? withCycle(ticket, { firstReplyAt: at })
         : ticket.cycles,
       waitingSince: null,
+      // now the customer's move: the SLA clocks pause until they write
+      pausedSince: typeof ticket.pausedSince === "number" ? ticket.pausedSince : at,
       lastActivityAt: at,
       updatedAt: at,
     },
@@ -272,10 +478,13 @@ export function managerReplied(ticket: Ticket, actor: Actor, at: number): Transi
 export function clientWrote(ticket: Ticket, clientId: number, at: number): Transition {
   if (clientId !== ticket.clientId) return { ok: false, reason: "not_owner" };
   if (ticket.status === "closed") return { ok: false, reason: "closed" };
+  // the customer wrote: the team's move again, a hold is over
   return {
     ok: true,
     ticket: {
       ...ticket,
+      ...resumed(ticket, at),
+      hold: null,
       waitingSince: ticket.waitingSince ?? at,
       lastActivityAt: at,
       updatedAt: at,
@@ -292,12 +501,14 @@ export function close(ticket: Ticket, actor: Actor, at: number, how?: "block"): 
   const denied = mayActAsOwnerOrStaff(ticket, actor);
   if (denied) return { ok: false, reason: denied };
   if (ticket.status === "closed") return { ok: false, reason: "already_closed" };
+  const ended = { ...ticket, ...resumed(ticket, at) };
   return {
     ok: true,
     ticket: {
-      ...ticket,
+      ...ended,
+      hold: null,
       status: "closed",
-      cycles: withCycle(ticket, {
+      cycles: withCycle(ended, {
         closedAt: at,
         closedBy: actor,
         ...(how ? { closedHow: how } : {}),
@@ -322,6 +533,10 @@ export function reopen(ticket: Ticket, actor: Actor, at: number): Transition {
       status: "in_progress",
       cycles: [...ticket.cycles, { startedAt: at, reopenedBy: actor }],
       waitingSince: actor.role === "client" ? at : null,
+      pausedSince: null,
+      hold: null,
+      // a merged duplicate reopened is a ticket of its own again
+      mergedInto: undefined,
       updatedAt: at,
       lastActivityAt: at,
     },

@@ -7,7 +7,8 @@ import { ApiError, E } from "./errors.ts";
 import type { Entity } from "./entities.ts";
 import { withAutoEntities } from "./entities.ts";
 import { Faults } from "./faults.ts";
-import { type Api, type AutoForwardDelay, makeHandlers } from "./methods.ts";
+import { makeHandlers } from "./handlers.ts";
+import type { Api, AutoForwardDelay } from "./methods.ts";
 import { Clock, LIMITS, RateLimiter } from "./rules.ts";
 import { validateCall } from "./schema.ts";
 import { Timers } from "./updates.ts";
@@ -465,6 +466,18 @@ export class Emulator {
     this.unlink(ch);
   }
 
+  /**
+   * Time travel for one chat: every message in it so far becomes `sec` Telegram seconds older
+   * (their dates too), so rules that depend on a message's age (deleteMessage's 48 hours) can
+   * be tried without waiting.
+   */
+  ageMessages(chatId: number, sec: number): void {
+    for (const m of this.chat(chatId).messages.values()) {
+      m.date -= sec;
+      if (m.bornAt !== undefined) m.bornAt -= this.clock.realMs(sec);
+    }
+  }
+
   /** The owner turns "Restrict saving content" on or off (getChat has_protected_content). */
   setProtectedContent(chatId: number, on: boolean): void {
     const chat = this.chat(chatId);
@@ -522,7 +535,9 @@ export class Emulator {
       throw new Error("bots can only be administrators of channels");
     }
     const rights = o.status === "administrator" ? makeRights(chat.type, o.rights) : undefined;
-    this.world.setMember(chat, memberId, { status: o.status, rights }, o.byId ?? chat.ownerId!);
+    const by = o.byId ?? chat.ownerId!;
+    const promotedBy = o.status === "administrator" ? by : undefined;
+    this.world.setMember(chat, memberId, { status: o.status, rights, promotedBy }, by);
   }
 
   /** The user sends "/start" to the bot (opens the private chat). */

@@ -1,6 +1,10 @@
 /**
- * Bot API method handlers over the world model. Each handler gets already validated and
- * coerced parameters (see schema.ts) and returns the `result` or throws ApiError.
+ * What the Bot API method handlers share: their types, small helpers and the tools over the
+ * world model (chat access, content, sending, copies, edits). The handlers themselves are in
+ * methods_*.ts by method group and put together by handlers.ts. Each handler gets already
+ * validated and coerced parameters (see schema.ts) and returns the `result` or throws ApiError.
+ *
+ * @module
  */
 import type { AnomalyKind } from "./anomalies.ts";
 import { ApiError, badRequest, E, forbidden } from "./errors.ts";
@@ -23,6 +27,13 @@ import {
 
 /** When the automatic forward of a channel post appears in the linked group. */
 export type AutoForwardDelay = { min: number; max: number } | "before-return";
+
+/** Where a send goes: the chat, and the thread or reply it is in. */
+export interface Target {
+  chat: ChatRec;
+  replyToId?: number;
+  threadId?: number;
+}
 
 /** Context of one call. */
 export interface CallCtx {
@@ -47,19 +58,19 @@ export interface ApiEnv {
   webhookPorts?: "telegram" | "any";
 }
 
-const te = new TextEncoder();
-const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
-const isActive = (s: MemberStatus) =>
+export const te = new TextEncoder();
+export const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+export const num = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
+export const isActive = (s: MemberStatus) =>
   s === "creator" || s === "administrator" || s === "member" || s === "restricted";
 /** live_period of a location that can be updated forever (Bot API sendLocation). */
-const LIVE_FOREVER = 0x7FFFFFFF;
+export const LIVE_FOREVER = 0x7FFFFFFF;
 /**
  * Content tdlib refuses to copy (MessageContent.cpp can_forward_message_content with is_copy:
  * Giveaway, GiveawayWinners, PaidMedia, Invoice); forwarding them is allowed.
  */
-const UNCOPYABLE: ReadonlySet<MsgKind> = new Set(["paid_media", "giveaway", "invoice"]);
-const chatWord = (c: ChatRec) => (c.type === "channel" ? "channel chat" : "supergroup chat");
+export const UNCOPYABLE: ReadonlySet<MsgKind> = new Set(["paid_media", "giveaway", "invoice"]);
+export const chatWord = (c: ChatRec) => (c.type === "channel" ? "channel chat" : "supergroup chat");
 
 /** The handler table plus the channel side effects the control surface reuses. */
 export interface Api {
@@ -68,8 +79,8 @@ export interface Api {
   afterPosts: (msgs: MsgRec[]) => void;
 }
 
-/** Builds the handler table. */
-export function makeHandlers(env: ApiEnv): Api {
+/** The helpers the method handlers share: chat access, content, sending, copies, edits. */
+export function makeTools(env: ApiEnv) {
   const w = env.world;
 
   // ---------- chat access ----------
@@ -239,12 +250,6 @@ export function makeHandlers(env: ApiEnv): Api {
     if (!compatible) throw badRequest(E.fileTypeMismatch);
     if (f.kind === "photo" && f.sizes) return f.sizes[f.sizes.length - 1]!;
     return f;
-  }
-
-  interface Target {
-    chat: ChatRec;
-    replyToId?: number;
-    threadId?: number;
   }
 
   /** Resolves chat, thread and reply of a send. */
@@ -567,537 +572,41 @@ export function makeHandlers(env: ApiEnv): Api {
     return JSON.stringify([m.text, m.entities, m.caption, m.captionEntities, m.replyMarkup]);
   }
 
-  // ---------- handlers ----------
-
-  const h = new Map<string, Handler>();
-
-  h.set("getMe", ({ bot }) => ({
-    id: bot.id,
-    is_bot: true,
-    first_name: bot.firstName,
-    username: bot.username,
-    can_join_groups: true,
-    can_read_all_group_messages: !bot.privacy,
-    supports_inline_queries: false,
-    can_connect_to_business: false,
-    has_main_web_app: false,
-  }));
-
-  h.set("sendMessage", (c) =>
-    send(c, () => {
-      const f = formatted(str(c.params.text)!, c.params.parse_mode, c.params.entities, "text");
-      return { kind: "text", text: f.text, entities: f.entities };
-    }));
-  for (const f of Object.keys(KIND_FOR_FIELD)) {
-    const name = `send${f.split("_").map((s) => s[0]!.toUpperCase() + s.slice(1)).join("")}`;
-    h.set(name, mediaSender(f));
-  }
-  h.set("sendLocation", (c) =>
-    send(c, () => ({
-      kind: "location",
-      extra: { location: { latitude: c.params.latitude, longitude: c.params.longitude } },
-      live: liveOf(c.params),
-    })));
-  h.set("sendContact", (c) =>
-    send(c, () => {
-      const ct: Record<string, unknown> = {
-        phone_number: c.params.phone_number,
-        first_name: c.params.first_name,
-      };
-      if (c.params.last_name) ct.last_name = c.params.last_name;
-      return { kind: "contact", extra: { contact: ct } };
-    }));
-  h.set("sendPoll", (c) =>
-    send(c, () => {
-      const opts = c.params.options as { text: string }[];
-      if (opts.length < LIMITS.pollOptionsMin || opts.length > LIMITS.pollOptionsMax) {
-        throw badRequest("poll must have 2-12 options");
-      }
-      const poll = {
-        id: String(Date.now()) + Math.floor(Math.random() * 1e6),
-        question: c.params.question,
-        options: opts.map((o, i) => ({ persistent_id: String(i), text: o.text, voter_count: 0 })),
-        total_voter_count: 0,
-        is_closed: c.params.is_closed === true,
-        is_anonymous: c.params.is_anonymous !== false,
-        type: c.params.type === "quiz" ? "quiz" : "regular",
-        allows_multiple_answers: c.params.allows_multiple_answers === true,
-        allows_revoting: true,
-        members_only: false,
-      };
-      return { kind: "poll", extra: { poll } };
-    }));
-
-  h.set("sendMediaGroup", (c) => {
-    const p = c.params;
-    const media = p.media as Record<string, unknown>[];
-    if (media.length < LIMITS.mediaGroupMin || media.length > LIMITS.mediaGroupMax) {
-      throw badRequest("wrong number of media in the album: must be 2-10");
-    }
-    const types = new Set(media.map((m) => String(m.type)));
-    for (const solo of ["document", "audio"]) {
-      if (types.has(solo) && types.size > 1) {
-        throw badRequest(`${solo} can't be mixed with other media types`);
-      }
-    }
-    const t = target(c.bot, p, c);
-    const bodies = media.map((it) => {
-      const kind = String(it.type) as FileKind;
-      const meta: Partial<FileRec> = {};
-      if (num(it.duration) !== undefined) meta.duration = num(it.duration);
-      const body: Partial<MsgRec> = {
-        kind: kind as MsgKind,
-        file: inputFile(c.bot, it.media, kind, p, meta),
-      };
-      caption(it, body);
-      return body;
-    });
-    env.limiter.take(c.bot.id, limitKind(t.chat), t.chat.id, bodies.length);
-    const group = w.newMediaGroupId();
-    const msgs = bodies.map((b) =>
-      post(c.bot, t, { ...b, mediaGroupId: group, replyMarkup: undefined }, {
-        ...p,
-        reply_markup: undefined,
-      })
-    );
-    afterPosts(msgs);
-    return msgs.map((m) => sendResult(c.bot, m));
-  });
-
-  h.set("copyMessage", (c) => {
-    const src = sourceMessage(c.bot, c.params, num(c.params.message_id)!, true);
-    const t = target(c.bot, c.params, c);
-    const body = copyBody(src, c.params);
-    env.limiter.take(c.bot.id, limitKind(t.chat), t.chat.id, 1);
-    const m = post(c.bot, t, body, c.params);
-    afterPosts([m]);
-    return { message_id: m.id };
-  });
-  h.set("forwardMessage", (c) => {
-    const src = sourceMessage(c.bot, c.params, num(c.params.message_id)!, false);
-    const t = target(c.bot, c.params, c);
-    env.limiter.take(c.bot.id, limitKind(t.chat), t.chat.id, 1);
-    const m = post(c.bot, t, {
-      ...contentOf(src),
-      forwardOrigin: originOf(src),
-      replyMarkup: undefined,
-    }, c.params);
-    afterPosts([m]);
-    return sendResult(c.bot, m);
-  });
-  h.set("copyMessages", (c) => copyOrForwardMany(c, true));
-  h.set("forwardMessages", (c) => copyOrForwardMany(c, false));
-
-  h.set("editMessageText", (c) => {
-    const m = editable(c);
-    if (m.text === undefined) throw badRequest(E.noTextToEdit);
-    const before = snapshot(m);
-    const f = formatted(str(c.params.text)!, c.params.parse_mode, c.params.entities, "text");
-    return finishEdit(c, m, {
-      text: f.text,
-      entities: f.entities,
-      replyMarkup: markup(c.params.reply_markup),
-    }, before);
-  });
-  h.set("editMessageCaption", (c) => {
-    const m = editable(c);
-    if (m.text !== undefined || !m.file) throw badRequest(E.noCaptionToEdit);
-    const before = snapshot(m);
-    const body: Partial<MsgRec> = { caption: undefined, captionEntities: undefined };
-    caption(c.params, body);
-    body.replyMarkup = markup(c.params.reply_markup);
-    return finishEdit(c, m, body, before);
-  });
-  h.set("editMessageReplyMarkup", (c) => {
-    const m = editable(c);
-    const before = snapshot(m);
-    return finishEdit(c, m, { replyMarkup: markup(c.params.reply_markup) }, before);
-  });
-
-  h.set("editMessageLiveLocation", (c) => {
-    const m = liveEditable(c);
-    const p = c.params;
-    const live = { ...m.live! };
-    const period = num(p.live_period);
-    if (period !== undefined && period !== live.period) {
-      // the new period counts from the send date and must leave the end in the future
-      const startedAt = live.period === LIVE_FOREVER
-        ? performance.now() - env.clock.realMs(w.now() - m.date)
-        : live.endsAt - env.clock.realMs(live.period);
-      const endsAt = liveEnd(startedAt, period);
-      const tooLong = live.period !== LIVE_FOREVER && period !== LIVE_FOREVER &&
-        period > live.period + 86400;
-      if (tooLong || endsAt <= performance.now()) throw badRequest(E.livePeriodInvalid);
-      Object.assign(live, { period, endsAt });
-    }
-    if (num(p.heading) !== undefined) live.heading = num(p.heading) || undefined;
-    if (num(p.proximity_alert_radius) !== undefined) {
-      live.radius = num(p.proximity_alert_radius) || undefined;
-    }
-    const location = { latitude: p.latitude, longitude: p.longitude };
-    const kb = markup(p.reply_markup);
-    const before = JSON.stringify([m.extra?.location, m.live, m.replyMarkup]);
-    if (JSON.stringify([location, live, kb]) === before) throw badRequest(E.notModified);
-    env.limiter.take(c.bot.id, limitKind(m.chat), m.chat.id, 1);
-    // a new object: copies made earlier keep the position they were made with
-    m.extra = { ...m.extra, location };
-    m.live = live;
-    m.replyMarkup = kb;
-    m.editDate = w.now();
-    return sendResult(c.bot, m);
-  });
-  h.set("stopMessageLiveLocation", (c) => {
-    const m = liveEditable(c);
-    env.limiter.take(c.bot.id, limitKind(m.chat), m.chat.id, 1);
-    m.live = { ...m.live!, endsAt: performance.now() };
-    m.replyMarkup = markup(c.params.reply_markup);
-    m.editDate = w.now();
-    return sendResult(c.bot, m);
-  });
-  h.set("editMessageMedia", (c) => {
-    const m = editable(c);
-    // MessagesManager.cpp can_edit_message_media: text, animation, audio, document, photo, video
-    const MEDIA = ["text", "animation", "audio", "document", "photo", "video"];
-    if (!MEDIA.includes(m.kind)) throw badRequest(E.mediaCantEdit);
-    const media = c.params.media as Record<string, unknown>;
-    const kind = String(media.type) as FileKind;
-    if (!["animation", "audio", "document", "photo", "video"].includes(kind)) {
-      throw badRequest("unsupported input message content type");
-    }
-    if (
-      m.mediaGroupId && m.kind !== kind && (kind === "document" || kind === "audio" ||
-        m.kind === "document" || m.kind === "audio")
-    ) {
-      throw badRequest("can't change media type in the album");
-    }
-    const meta: Partial<FileRec> = {};
-    if (num(media.duration) !== undefined) meta.duration = num(media.duration);
-    const file = inputFile(c.bot, media.media, kind, c.params, meta);
-    const body: Partial<MsgRec> = { kind: kind as MsgKind, file, text: undefined };
-    body.entities = undefined;
-    body.caption = undefined;
-    body.captionEntities = undefined;
-    caption(media, body);
-    body.replyMarkup = markup(c.params.reply_markup);
-    const same = m.file === file && m.caption === body.caption &&
-      JSON.stringify(m.captionEntities) === JSON.stringify(body.captionEntities) &&
-      JSON.stringify(m.replyMarkup) === JSON.stringify(body.replyMarkup);
-    if (same) throw badRequest(E.notModified);
-    env.limiter.take(c.bot.id, limitKind(m.chat), m.chat.id, 1);
-    Object.assign(m, body);
-    m.editDate = w.now();
-    return sendResult(c.bot, m);
-  });
-
-  h.set("deleteMessage", ({ bot, params: p }) => {
-    const chat = chatToRead(bot, p.chat_id);
-    const m = w.message(chat, num(p.message_id)!);
-    if (!m) throw badRequest(E.deleteNotFound);
-    const own = m.authorId === bot.id;
-    const ok = own || chat.type === "private" || rights(chat, bot.id)?.can_delete_messages === true;
-    if (!ok) throw badRequest(E.cantDelete);
-    // Why: bots can't delete messages older than 2 days, in any chat (MessagesManager.cpp
-    // can_delete_channel_message, and DEFAULT_REVOKE_TIME_LIMIT for bots in can_revoke_message).
-    if (w.ageSec(m) >= LIMITS.deleteMaxAgeSec) throw badRequest(E.cantDelete);
-    m.deleted = true;
-    return true;
-  });
-
-  h.set("answerCallbackQuery", ({ bot, params: p }) => {
-    const q = w.callbackQueries.get(String(p.callback_query_id));
-    const ttl = Math.max(env.clock.realMs(LIMITS.callbackQueryTtlSec), 2000);
-    if (!q || q.botId !== bot.id || q.answered || performance.now() - q.created > ttl) {
-      throw badRequest(E.queryTooOld);
-    }
-    if (typeof p.text === "string" && p.text.length > LIMITS.callbackAnswerTextMax) {
-      throw badRequest("MESSAGE_TOO_LONG");
-    }
-    q.answered = { text: p.text, show_alert: p.show_alert === true, url: p.url };
-    return true;
-  });
-
-  h.set("getChat", ({ bot, params: p }) => {
-    const chat = chatToRead(bot, p.chat_id);
-    const o: Record<string, unknown> = {
-      ...w.chatJson(chat),
-      accent_color_id: 0,
-      max_reaction_count: 11,
-      accepted_gift_types: {
-        unlimited_gifts: false,
-        limited_gifts: false,
-        unique_gifts: false,
-        premium_subscription: false,
-        gifts_from_channels: false,
-      },
-    };
-    if (chat.linkedChatId !== undefined) o.linked_chat_id = chat.linkedChatId;
-    if (chat.protectedContent) o.has_protected_content = true;
-    return o;
-  });
-  h.set("getChatMember", ({ bot, params: p }) => {
-    const chat = chatToRead(bot, p.chat_id);
-    const uid = num(p.user_id)!;
-    if (!w.actor(uid)) throw badRequest(E.userNotFound);
-    if (chat.type === "private") {
-      const st = uid === bot.id || uid === chat.userId ? "member" : "left";
-      return w.memberJson(chat, uid, { status: st });
-    }
-    return w.memberJson(chat, uid, w.memberStatus(chat, uid));
-  });
-  h.set("getChatAdministrators", ({ bot, params: p }) => {
-    const chat = chatToRead(bot, p.chat_id);
-    if (chat.type === "private") {
-      throw badRequest("there are no administrators in the private chat");
-    }
-    const out: unknown[] = [];
-    for (const [id, m] of chat.members) {
-      if (m.status === "creator" || m.status === "administrator") {
-        out.push(w.memberJson(chat, id, m));
-      }
-    }
-    return out;
-  });
-  h.set("getChatMemberCount", ({ bot, params: p }) => {
-    const chat = chatToRead(bot, p.chat_id);
-    if (chat.type === "private") return 2;
-    let n = 0;
-    for (const m of chat.members.values()) if (isActive(m.status)) n++;
-    return n;
-  });
-
-  /**
-   * Telegram keeps one list per scope and language: the key names the scope by its kind and
-   * resolved ids (so `@username` and the numeric id, or fields in any order, are one scope).
-   * Unknown kinds, missing ids and bad language codes are refused as Telegram does.
-   */
-  const scopeKey = (bot: BotRec, p: Record<string, unknown>) => {
-    const scope = (typeof p.scope === "string" ? JSON.parse(p.scope) : p.scope ?? {
-      type: "default",
-    }) as { type?: unknown; chat_id?: unknown; user_id?: unknown };
-    const lang = str(p.language_code) ?? "";
-    if (lang && !/^[a-z]{2}$/.test(lang)) throw badRequest("invalid language code specified");
-    const type = str(scope.type);
-    switch (type) {
-      case "default":
-      case "all_private_chats":
-      case "all_group_chats":
-      case "all_chat_administrators":
-        return `${type}|${lang}`;
-      case "chat":
-      case "chat_administrators":
-      case "chat_member": {
-        if (scope.chat_id === undefined) throw badRequest("chat_id is empty");
-        const chat = chatToRead(bot, scope.chat_id);
-        if (type !== "chat" && chat.type === "private") {
-          throw badRequest("can't use the scope in private chats");
-        }
-        if (type !== "chat_member") return `${type}:${chat.id}|${lang}`;
-        if (typeof scope.user_id !== "number") throw badRequest("user_id is empty");
-        return `${type}:${chat.id}:${scope.user_id}|${lang}`;
-      }
-      default:
-        throw badRequest("unsupported bot command scope type");
-    }
+  return {
+    findChat,
+    chatToRead,
+    chatToSend,
+    rights,
+    canPost,
+    needRight,
+    formatted,
+    caption,
+    markup,
+    inputFile,
+    target,
+    limitKind,
+    post,
+    afterPosts,
+    autoForward,
+    sendResult,
+    send,
+    mediaSender,
+    sourceMessage,
+    contentOf,
+    originOf,
+    copyBody,
+    checkIds,
+    copyOrForwardMany,
+    editable,
+    finishEdit,
+    liveOf,
+    liveEnd,
+    liveEditable,
+    snapshot,
+    w,
+    KIND_FOR_FIELD,
   };
-  h.set("setMyCommands", ({ bot, params: p }) => {
-    const cmds = p.commands as { command: string; description: string }[];
-    if (cmds.length > 100) throw badRequest("too many commands");
-    for (const cmd of cmds) {
-      if (!/^[a-z0-9_]{1,32}$/.test(cmd.command)) throw badRequest("BOT_COMMAND_INVALID");
-      if (cmd.description.length < 1 || cmd.description.length > 256) {
-        throw badRequest("BOT_COMMAND_DESCRIPTION_INVALID");
-      }
-    }
-    bot.commands.set(scopeKey(bot, p), cmds);
-    return true;
-  });
-  h.set("getMyCommands", ({ bot, params: p }) => bot.commands.get(scopeKey(bot, p)) ?? []);
-  h.set("deleteMyCommands", ({ bot, params: p }) => {
-    bot.commands.delete(scopeKey(bot, p));
-    return true;
-  });
-  const textSetting = (field: string, key: string, max: number): [Handler, Handler] => [
-    ({ bot, params: p }) => {
-      const v = str(p[field]) ?? "";
-      if (v.length > max) throw badRequest(`${field} is too long`);
-      bot.texts.set(`${key}|${str(p.language_code) ?? ""}`, v);
-      if (key === "name" && v && !p.language_code) bot.firstName = v;
-      return true;
-    },
-    ({ bot, params: p }) => ({
-      [field]: bot.texts.get(`${key}|${str(p.language_code) ?? ""}`) ??
-        (key === "name" ? bot.firstName : ""),
-    }),
-  ];
-  const [setD, getD] = textSetting("description", "description", LIMITS.descriptionMax);
-  const [setS, getS] = textSetting("short_description", "short", LIMITS.shortDescriptionMax);
-  const [setN, getN] = textSetting("name", "name", LIMITS.nameMax);
-  h.set("setMyDescription", setD);
-  h.set("getMyDescription", getD);
-  h.set("setMyShortDescription", setS);
-  h.set("getMyShortDescription", getS);
-  h.set("setMyName", setN);
-  h.set("getMyName", getN);
-
-  h.set("getUpdates", ({ bot, params: p, signal }) => {
-    if (p.allowed_updates !== undefined) bot.updates.setAllowed(p.allowed_updates);
-    return bot.updates.poll(num(p.offset), num(p.limit) ?? 100, num(p.timeout) ?? 0, signal);
-  });
-  h.set("setWebhook", ({ bot, params: p }) => {
-    const url = str(p.url) ?? "";
-    if (url === "") {
-      bot.updates.deleteWebhook(p.drop_pending_updates === true);
-      return true;
-    }
-    // Why: Telegram (WebhookActor.cpp start_up) wants https on 443, 80, 88 or 8443; with
-    // webhookPorts "any" plain http to loopback and any port are allowed for test receivers.
-    const any = env.webhookPorts === "any";
-    if (!/^https:\/\//.test(url)) {
-      if (!any || !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(url)) {
-        throw badRequest("bad webhook: An HTTPS URL must be provided for webhook");
-      }
-    } else if (!any) {
-      const port = URL.canParse(url) ? new URL(url).port : "";
-      if (port !== "" && !["443", "80", "88", "8443"].includes(port)) {
-        throw badRequest("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443");
-      }
-    }
-    const secret = str(p.secret_token);
-    if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) {
-      throw badRequest("bad webhook: secret token contains unallowed characters");
-    }
-    if (p.allowed_updates !== undefined) bot.updates.setAllowed(p.allowed_updates);
-    bot.updates.setWebhook(
-      { url, secretToken: secret, maxConnections: num(p.max_connections) ?? 40 },
-      p.drop_pending_updates === true,
-    );
-    return true;
-  });
-  h.set("deleteWebhook", ({ bot, params: p }) => {
-    bot.updates.deleteWebhook(p.drop_pending_updates === true);
-    return true;
-  });
-  h.set("getWebhookInfo", ({ bot }) => {
-    const wh = bot.updates.webhook;
-    const o: Record<string, unknown> = {
-      url: wh?.url ?? "",
-      has_custom_certificate: false,
-      pending_update_count: bot.updates.pending,
-    };
-    if (wh) {
-      o.max_connections = wh.maxConnections;
-      if (wh.lastErrorDate) {
-        o.last_error_date = wh.lastErrorDate;
-        o.last_error_message = wh.lastErrorMessage;
-      }
-      if (bot.updates.allowed) o.allowed_updates = [...bot.updates.allowed];
-    }
-    return o;
-  });
-
-  h.set("getFile", ({ bot, params: p }) => {
-    const owned = w.fileIds.get(String(p.file_id));
-    if (!owned || owned.botId !== bot.id) throw badRequest(E.wrongFileId);
-    const f = owned.file;
-    if (f.size > LIMITS.downloadMaxBytes) throw badRequest(E.fileTooBig);
-    return {
-      file_id: String(p.file_id),
-      file_unique_id: f.uid,
-      file_size: f.size,
-      file_path: f.path,
-    };
-  });
-
-  h.set("createChatInviteLink", ({ bot, params: p }) => {
-    const chat = chatToRead(bot, p.chat_id);
-    if (chat.type === "private") throw badRequest("can't invite members to a private chat");
-    needRight(chat, bot, "can_invite_users");
-    const limit = num(p.member_limit);
-    if (limit !== undefined && (limit < 1 || limit > 99999)) {
-      throw badRequest("member_limit is invalid");
-    }
-    if (limit !== undefined && p.creates_join_request === true) {
-      throw badRequest(
-        "member limit can't be specified for links requiring administrator approval",
-      );
-    }
-    const link = `https://t.me/+${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
-    const rec = {
-      chatId: chat.id,
-      creatorId: bot.id,
-      expire: num(p.expire_date),
-      limit,
-      used: 0,
-      name: str(p.name),
-      revoked: false,
-    };
-    w.inviteLinks.set(link, rec);
-    const o: Record<string, unknown> = {
-      invite_link: link,
-      creator: w.userJson(bot),
-      creates_join_request: p.creates_join_request === true,
-      is_primary: false,
-      is_revoked: false,
-    };
-    if (rec.name) o.name = rec.name;
-    if (rec.expire) o.expire_date = rec.expire;
-    if (limit) o.member_limit = limit;
-    return o;
-  });
-  h.set("banChatMember", ({ bot, params: p }) => {
-    const chat = chatToRead(bot, p.chat_id);
-    if (chat.type === "private") throw badRequest("can't ban members in private chats");
-    needRight(chat, bot, "can_restrict_members");
-    const uid = num(p.user_id)!;
-    const st = w.memberStatus(chat, uid).status;
-    if (st === "creator") throw badRequest("can't remove chat owner");
-    // Why: Telegram refuses to ban an administrator (USER_ADMIN_INVALID, worded by Client.cpp);
-    // the emulator's bots never promote, so no admin is one the bot could edit.
-    if (st === "administrator") throw badRequest(E.userIsAdmin);
-    w.setMember(chat, uid, { status: "kicked", untilDate: num(p.until_date) ?? 0 }, bot.id);
-    return true;
-  });
-  h.set("unbanChatMember", ({ bot, params: p }) => {
-    const chat = chatToRead(bot, p.chat_id);
-    if (chat.type === "private") throw badRequest("can't unban members in private chats");
-    needRight(chat, bot, "can_restrict_members");
-    const uid = num(p.user_id)!;
-    const st = w.memberStatus(chat, uid).status;
-    if (st === "kicked") w.setMember(chat, uid, { status: "left" }, bot.id);
-    else if (p.only_if_banned !== true && isActive(st) && st !== "creator") {
-      // Telegram: without only_if_banned, unbanning a member removes them from the chat.
-      w.setMember(chat, uid, { status: "left" }, bot.id);
-    }
-    return true;
-  });
-  h.set("leaveChat", ({ bot, params: p }) => {
-    const chat = chatToRead(bot, p.chat_id);
-    if (chat.type === "private") {
-      throw badRequest("chat member status can't be changed in private chats");
-    }
-    w.setMember(chat, bot.id, { status: "left" }, bot.id);
-    return true;
-  });
-  const ACTIONS = new Set([
-    "typing",
-    "upload_photo",
-    "record_video",
-    "upload_video",
-    "record_voice",
-    "upload_voice",
-    "upload_document",
-    "choose_sticker",
-    "find_location",
-    "record_video_note",
-    "upload_video_note",
-  ]);
-  h.set("sendChatAction", ({ bot, params: p }) => {
-    chatToSend(bot, p.chat_id);
-    if (!ACTIONS.has(String(p.action))) throw badRequest("wrong parameter action in request");
-    return true;
-  });
-  h.set("logOut", () => true);
-  h.set("close", () => true);
-
-  return { handlers: h, afterPosts };
 }
+
+/** The tools of {@linkcode makeTools}. */
+export type Tools = ReturnType<typeof makeTools>;

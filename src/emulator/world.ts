@@ -87,6 +87,8 @@ export interface MemberRec {
   status: MemberStatus;
   rights?: AdminRights;
   untilDate?: number;
+  /** Who made this administrator: only they (and the owner) may edit or demote them. */
+  promotedBy?: number;
 }
 
 /** A chat: private (one user and one bot), supergroup or channel. */
@@ -711,8 +713,13 @@ export class World {
     for (const bot of this.viewersOf(m)) bot.updates.push(type, this.renderMessage(m, bot));
   }
 
-  /** ChatMember object for a member record. */
-  memberJson(chat: ChatRec, id: number, mem: MemberRec): Record<string, unknown> {
+  /** ChatMember object for a member record, as `viewerId` (a bot asking) sees it. */
+  memberJson(
+    chat: ChatRec,
+    id: number,
+    mem: MemberRec,
+    viewerId?: number,
+  ): Record<string, unknown> {
     const a = this.actor(id);
     const user = a ? this.userJson(a) : { id, is_bot: false, first_name: "Deleted Account" };
     switch (mem.status) {
@@ -722,7 +729,7 @@ export class World {
         return {
           status: "administrator",
           user,
-          can_be_edited: false,
+          can_be_edited: viewerId !== undefined && mem.promotedBy === viewerId,
           is_anonymous: false,
           ...(mem.rights ?? makeRights(chat.type)),
         };

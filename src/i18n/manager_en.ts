@@ -5,13 +5,13 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
   manager_placeholder: "manager",
   desk_help: "Commands:\n" +
     "/my — my open tickets\n/all — all open tickets\n/unassigned — without a manager\n" +
-    "/late — waiting longer than the reaction target\n/ticket 12 — a ticket's card\n" +
+    "/late — waiting longer than the reaction target\n/waiting, /answered, /onhold — waiting for the team, for the customer, on hold\n/hold 12 reason, /unhold 12 — on hold and off\n/ticket 12 — a ticket's card\n" +
     "/take 12, /close 12, /reopen 12 — take, close, reopen\n" +
-    "/transfer 12 @username — hand to another manager\n/history 12 — the whole conversation as a file\n" +
+    "/transfer 12 @username — hand to another manager\n/priority 12 urgent|high|normal — priority\n/merge 5 12 — merge duplicate #5 into #12\n/history 12 — the whole conversation as a file\n/search words — search the messages of all tickets\n" +
     "/clients — clients, /find name|@username|id — search, /client id — a client's card\n" +
     "/block id [reason], /unblock id — block, unblock\n" +
     "/canned — canned answers, /canned_add name text, /canned_del name, /reply 12 name\n" +
-    "/settings — notifications\n\nIn a ticket's thread: /take /close /reopen /transfer @username /block /canned name",
+    "/settings — notifications, /away, /back — away and back\n\nIn a ticket's thread: /take /close /reopen /transfer @username /block /canned name /priority urgent /hold reason /unhold /merge 12",
   desk_bad_button: "This button is outdated or damaged. Open the list again.",
   desk_not_yours: "Ticket #{number} is handled by another manager: you cannot do this.",
   desk_unassigned: "unassigned",
@@ -138,4 +138,55 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
   desk_quiet_thread:
     "Ticket closed automatically: the client did not reply for {days} {days|day|days}.",
   desk_and_more: "… and {n} more",
+  // team workflows (assignment, priority, waiting, search, merge, ready answers)
+  desk_n_assigned: "📌 Ticket <b>#{number}</b> · {topic} is assigned to you\nClient: {client}",
+  desk_ev_assigned: "Assigned by the rule to {manager}",
+  desk_state_here: "You are available: new tickets can be assigned to you.",
+  desk_state_away:
+    "You are away: no new tickets are assigned to you, and the warnings of your tickets go to the others.",
+  desk_btn_away: "🌙 I am away",
+  desk_btn_back_here: "☀️ I am back",
+  desk_away_on:
+    "You are marked away: new tickets go to the others, and so do the warnings of your tickets. /back when you return.",
+  desk_away_not_manager: "Only managers can be away: an admin who is no manager gets no tickets.",
+  desk_away_off: "Welcome back: new tickets can be assigned to you again.",
+  desk_ev_priority: "{who} set the priority: {priority}",
+  desk_card_priority: "Priority: {priority}",
+  desk_priority_set: "Ticket #{number}: priority {priority}.",
+  desk_usage_priority: "Usage: /priority 12 urgent|high|normal (in a thread: /priority urgent).",
+  desk_ev_held: "{who} put the ticket on hold: {comment}",
+  desk_ev_resumed: "{who} took the ticket off hold",
+  desk_card_team: "Waiting for: the team",
+  desk_card_customer: "Waiting for: the customer",
+  desk_card_hold: "⏸ On hold: {reason}",
+  desk_line_customer: "💬 waiting for the customer",
+  desk_line_hold: "⏸ {reason}",
+  desk_btn_unhold: "▶️ Off hold",
+  desk_held: "Ticket #{number} is on hold: the SLA clocks are paused.",
+  desk_resumed: "Ticket #{number} is off hold.",
+  desk_usage_hold:
+    "Usage: /hold 12 reason (in a thread: /hold reason); the reason is required, at most {max} characters. /unhold 12 lifts it.",
+  desk_list_team: "<b>Waiting for the team</b> ({count})",
+  desk_list_cust: "<b>Waiting for the customer</b> ({count})",
+  desk_list_hold: "<b>On hold</b> ({count})",
+  desk_view_team: "For us",
+  desk_view_cust: "For the customer",
+  desk_view_hold: "On hold",
+  desk_usage_search:
+    "Usage: /search words — 1 to 8 words of 2 letters or more; finds tickets whose messages contain them all.",
+  desk_search_head: "<b>Found in {count} {count|ticket|tickets}</b>: {query}",
+  desk_search_hit: "<b>#{number}</b> · {topic}\n«{text}» {link}",
+  desk_search_link: '· <a href="{link}">in the thread</a>',
+  desk_search_none: "Nothing found.",
+  desk_search_none_recent: "Nothing found in the latest messages (older ones are not searched).",
+  desk_search_more: "Only the newest matches are shown: add a word to narrow the search.",
+  desk_ev_merged: "{who}: merged with ticket #{other}",
+  desk_btn_merge: "🔗 Merge into…",
+  desk_card_merged_into: "🔗 Merged into #{other}",
+  desk_card_merged_from: "🔗 Merged here: {list}",
+  desk_merged: "Ticket #{number} is merged into #{other}.",
+  desk_usage_merge:
+    "Usage: /merge 5 12 merges duplicate #5 into #12 (in #5's thread: /merge 12). Both must be open tickets of one customer.",
+  desk_merge_none: "The customer of #{number} has no other open ticket to merge it into.",
+  desk_merge_choose: "Merge ticket #{number} into which ticket of the same customer?",
 };

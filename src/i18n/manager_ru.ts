@@ -3,13 +3,13 @@ export const managerRu = {
   manager_placeholder: "manager",
   desk_help: "Команды:\n" +
     "/my — мои открытые обращения\n/all — все открытые\n/unassigned — без ответственного\n" +
-    "/late — ждут дольше целевого времени реакции\n/ticket 12 — карточка обращения\n" +
+    "/late — ждут дольше целевого времени реакции\n/waiting, /answered, /onhold — ждут команду, ждут клиента, отложенные\n/hold 12 причина, /unhold 12 — отложить и снять паузу\n/ticket 12 — карточка обращения\n" +
     "/take 12, /close 12, /reopen 12 — взять, закрыть, открыть снова\n" +
-    "/transfer 12 @username — передать другому менеджеру\n/history 12 — вся переписка файлом\n" +
+    "/transfer 12 @username — передать другому менеджеру\n/priority 12 срочный|высокий|обычный — приоритет\n/merge 5 12 — объединить дубль #5 с #12\n/history 12 — вся переписка файлом\n/search слова — поиск по сообщениям всех обращений\n" +
     "/clients — клиенты, /find имя|@username|id — поиск, /client id — карточка клиента\n" +
     "/block id [причина], /unblock id — заблокировать, разблокировать\n" +
     "/canned — шаблоны ответов, /canned_add имя текст, /canned_del имя, /reply 12 имя\n" +
-    "/settings — уведомления\n\nВ треде обращения: /take /close /reopen /transfer @username /block /canned имя",
+    "/settings — уведомления, /away, /back — отсутствую, на месте\n\nВ треде обращения: /take /close /reopen /transfer @username /block /canned имя /priority срочный /hold причина /unhold /merge 12",
   desk_bad_button: "Кнопка устарела или повреждена. Откройте список заново.",
   desk_not_yours: "Обращение #{number} ведёт другой менеджер: это действие вам недоступно.",
   desk_unassigned: "не назначен",
@@ -147,4 +147,57 @@ export const managerRu = {
   desk_quiet_thread:
     "Обращение закрыто автоматически: клиент не отвечал {days} {days|день|дня|дней}.",
   desk_and_more: "… и ещё {n}",
+  // team workflows (assignment, priority, waiting, search, merge, ready answers)
+  desk_n_assigned: "📌 Вам назначено обращение <b>#{number}</b> · {topic}\nКлиент: {client}",
+  desk_ev_assigned: "Назначено по правилу: {manager}",
+  desk_state_here: "Вы на месте: вам назначаются новые обращения.",
+  desk_state_away:
+    "Вы отсутствуете: новые обращения вам не назначаются, предупреждения о сроках ваших обращений получают другие.",
+  desk_btn_away: "🌙 Я отсутствую",
+  desk_btn_back_here: "☀️ Я на месте",
+  desk_away_on:
+    "Вы отмечены как отсутствующий: новые обращения и предупреждения о сроках ваших обращений получат другие. /back — когда вернётесь.",
+  desk_away_not_manager:
+    "Отсутствовать могут только менеджеры: администратору обращения не назначаются.",
+  desk_away_off: "С возвращением: вам снова назначаются новые обращения.",
+  desk_ev_priority: "{who} установил(а) приоритет: {priority}",
+  desk_card_priority: "Приоритет: {priority}",
+  desk_priority_set: "Обращение #{number}: приоритет {priority}.",
+  desk_usage_priority: "Так: /priority 12 срочный|высокий|обычный (в треде: /priority срочный).",
+  desk_ev_held: "{who} отложил(а) обращение: {comment}",
+  desk_ev_resumed: "{who} снял(а) паузу",
+  desk_card_team: "Ждёт: ответа команды",
+  desk_card_customer: "Ждёт: ответа клиента",
+  desk_card_hold: "⏸ Отложено: {reason}",
+  desk_line_customer: "💬 ждёт клиента",
+  desk_line_hold: "⏸ {reason}",
+  desk_btn_unhold: "▶️ Снять паузу",
+  desk_held: "Обращение #{number} отложено: сроки SLA на паузе.",
+  desk_resumed: "С обращения #{number} снята пауза.",
+  desk_usage_hold:
+    "Так: /hold 12 причина (в треде: /hold причина); причина обязательна, не длиннее {max} символов. /unhold 12 — снять паузу.",
+  desk_list_team: "<b>Ждут ответа команды</b> ({count})",
+  desk_list_cust: "<b>Ждут ответа клиента</b> ({count})",
+  desk_list_hold: "<b>Отложенные</b> ({count})",
+  desk_view_team: "Ждут нас",
+  desk_view_cust: "Ждут клиента",
+  desk_view_hold: "Отложенные",
+  desk_usage_search:
+    "Так: /search слова — от 1 до 8 слов не короче 2 букв; найдутся обращения, где в сообщениях есть все они.",
+  desk_search_head: "<b>Найдено в {count} {count|обращении|обращениях|обращениях}</b>: {query}",
+  desk_search_hit: "<b>#{number}</b> · {topic}\n«{text}» {link}",
+  desk_search_link: '· <a href="{link}">в треде</a>',
+  desk_search_none: "Ничего не найдено.",
+  desk_search_none_recent:
+    "В последних сообщениях ничего не найдено (более старые не просматриваются).",
+  desk_search_more: "Показаны только самые новые совпадения: добавьте слово, чтобы сузить поиск.",
+  desk_ev_merged: "{who}: объединение с обращением #{other}",
+  desk_btn_merge: "🔗 Объединить с…",
+  desk_card_merged_into: "🔗 Объединено с #{other}",
+  desk_card_merged_from: "🔗 Сюда объединены: {list}",
+  desk_merged: "Обращение #{number} объединено с #{other}.",
+  desk_usage_merge:
+    "Так: /merge 5 12 объединяет дубль #5 с #12 (в треде #5: /merge 12). Оба должны быть открытыми обращениями одного клиента.",
+  desk_merge_none: "У клиента обращения #{number} нет другого открытого обращения для объединения.",
+  desk_merge_choose: "С каким обращением того же клиента объединить #{number}?",
 };

@@ -4,11 +4,12 @@
  *
  * @module
  */
+import type { Lang } from "../domain/lang.ts";
 import { en } from "./en.ts";
 import { ru } from "./ru.ts";
 
-/** Languages the interface speaks. */
-export type Lang = "ru" | "en";
+/** The languages, defined in the domain; re-exported so that texts and languages come together. */
+export type { Lang };
 
 /** Every text key (the Russian file is the reference). */
 export type TextKey = keyof typeof ru;

@@ -187,6 +187,12 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_manager_rm_confirm:
     "Remove the manager {name}? They lose their rights at once and are removed from the channel and the group.",
   s_manager_removed: "{name} is no longer a manager.",
+  s_manager_admin_steps_channel:
+    "⚠️ {name} is an administrator of the channel, and Telegram lets a bot dismiss only the admins it appointed. In the channel: its name → Administrators → {name} → Dismiss admin; then Subscribers → {name} → Remove from channel.",
+  s_manager_admin_steps_group:
+    "⚠️ {name} is an administrator of the discussion group, and Telegram lets a bot dismiss only the admins it appointed. In the group: its name → Administrators → {name} → Dismiss admin; then Members → {name} → Remove from group.",
+  s_manager_owner_channel: "⚠️ {name} owns the channel: nobody can remove a chat's owner.",
+  s_manager_owner_group: "⚠️ {name} owns the discussion group: nobody can remove a chat's owner.",
   s_manager_not_removed_chats:
     "⚠️ Could not remove them from the channel or the group: give the manager bot the “Ban users” right or remove them by hand.",
   s_manager_open_tickets:
@@ -263,6 +269,17 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_delete_confirm:
     "Delete everything about client {id}: profile, tickets and their messages? This cannot be undone.",
   s_deleted: "Client {id}'s data deleted ({count} {count|ticket|tickets}).",
+  s_deleted_tg: "Deleted in the channel and the group: {n} {n|message|messages}.",
+  s_deleted_kept_head:
+    "⚠️ Telegram kept some messages about this client; delete them by hand (as an admin of the chats you can):",
+  s_deleted_kept_too_old:
+    "• #{ticket}: {count} {count|message|messages} older than 48 hours (bots may not delete them) {link}",
+  s_deleted_kept_no_right:
+    "• #{ticket}: {count} {count|message|messages} — the manager bot lacks the “Delete messages” right {link}",
+  s_deleted_kept_no_bot:
+    "• #{ticket}: {count} {count|message|messages} — the bot that could delete them is not set up {link}",
+  s_deleted_kept_failed:
+    "• #{ticket}: {count} {count|message|messages} — Telegram could not be reached {link}",
   // the bots' interfaces (commands, names, descriptions)
   s_cmd_start: "Start",
   s_cmd_new: "New request",
@@ -322,6 +339,11 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_rep_building: "Building the report…",
   s_rep_caption:
     "Tickets: {tickets}\nFirst reply (median, working time): {firstReply}\nReplied within target: {share}\nCSAT (4–5★): {csat}\nStill open at the end: {backlog}\nSLA breaches: {breaches}",
+  s_rep_vs: "{now} (previous period: {before})",
+  s_rep_chart:
+    "Top: tickets per day (blue) and the median first reply per day (orange; the number at the right is the longest, h:mm). Bottom: each manager's median first reply, green within the target, red over it; the line is the target.",
+  s_rep_chart_vs:
+    "Top: tickets per day (blue) and the median first reply per day (orange; the number at the right is the longest, h:mm), each after the same day of the previous period (pale). Bottom: each manager's median first reply, green within the target, red over it, after the previous period's (grey); the line is the target.",
   s_rep_scheduled: "📊 Scheduled report",
   s_and_more: "… and {n} more",
   s_stop_confirm_client:
@@ -345,4 +367,58 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_err_quiet_days: "A whole number of days from 0 to 90, e.g. 7.",
   s_err_low_rating: "A number from 1 to 4, e.g. 2.",
   s_err_team_lang: "ru or en.",
+  // team workflows (assignment, priority, waiting, search, merge, ready answers)
+  s_cmd_mgr_away: "I am away (no new tickets)",
+  s_cmd_mgr_back: "I am back",
+  s_btn_assign: "🎯 Assignment",
+  s_assign_title: "Assignment of new tickets: {mode}",
+  s_assign_mode_off: "Off",
+  s_assign_mode_round_robin: "Round-robin",
+  s_assign_mode_least_open: "Least open tickets",
+  s_assign_mode_topic: "By topic",
+  s_assign_desc_off: "Nobody is assigned: the first manager to reply takes the ticket.",
+  s_assign_desc_round_robin: "Each new ticket goes to the next available manager in turn.",
+  s_assign_desc_least_open:
+    "Each new ticket goes to the available manager with the fewest open tickets.",
+  s_assign_desc_topic:
+    "Each new ticket goes to the next available manager of its topic's group; a topic without a group stays with the whole team.",
+  s_assign_groups_head: "Groups by topic (managers marked away get no new tickets):",
+  s_assign_no_topics: "No topics yet: add them in Topics.",
+  s_assign_group_none: "no group",
+  s_assign_away: "away",
+  s_btn_assign_group: "👥 {n}. {topic}",
+  s_ask_assign_group:
+    "Managers of the topic «{topic}»: @usernames or Telegram ids separated by spaces, e.g. @maria @ivan. Send - to clear the group.",
+  s_err_group_format:
+    "Could not read that: @usernames or Telegram ids separated by spaces (at most 50), or - to clear.",
+  s_err_group_unknown: "{who} is not a manager of the helpdesk. Add them in Managers first.",
+  s_cmd_mgr_priority: "Priority of a ticket",
+  s_cmd_th_priority: "Priority: urgent, high, normal",
+  s_prio_targets_high: "High priority: {targets}",
+  s_prio_targets_urgent: "Urgent: {targets}",
+  s_prio_targets_own: "reaction {react}, close {close}",
+  s_prio_targets_general: "the general targets",
+  s_btn_set_ph: "🟠 High targets",
+  s_btn_set_pu: "🔴 Urgent targets",
+  s_ask_ph:
+    "Send the reaction and the close target of high-priority tickets, e.g. 10m 4h. Send - to use the general targets.",
+  s_ask_pu:
+    "Send the reaction and the close target of urgent tickets, e.g. 5m 2h. Send - to use the general targets.",
+  s_err_prio_targets:
+    "Two durations separated by a space: the reaction, then the close target, e.g. 5m 2h.",
+  s_cmd_mgr_hold: "Put a ticket on hold, with a reason",
+  s_cmd_mgr_unhold: "Take a ticket off hold",
+  s_cmd_mgr_waiting: "Tickets waiting for the team",
+  s_cmd_mgr_answered: "Tickets waiting for the customer",
+  s_cmd_mgr_onhold: "Tickets on hold",
+  s_cmd_th_hold: "On hold, with a reason",
+  s_cmd_th_unhold: "Off hold",
+  s_cmd_mgr_search: "Search messages of all tickets",
+  s_cmd_mgr_merge: "Merge a duplicate ticket into another",
+  s_cmd_th_merge: "Merge this ticket into another: /merge 12",
+  s_topic_has_faq: "❓ ready answers",
+  s_ask_topic_faq:
+    "Ready answers of the topic «{topic}»: a short FAQ shown to customers who pick it, with “This solved it” and “I still need help”. Send the text (at most {max} characters), or - to remove them.\n\nNow: {now}",
+  s_topic_faq_bad: "Send a text of at most {max} characters, or - to remove the ready answers.",
+  s_rep_faq_solved: "Solved by ready answers, no ticket: {n} ({topics})",
 };

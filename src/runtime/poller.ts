@@ -7,7 +7,9 @@
  */
 import { type Bot, BotError, GrammyError } from "grammy";
 import type { Update } from "grammy/types";
+import { KeyedChain } from "../chain.ts";
 import type { Clock } from "../clock.ts";
+import { isRetryable } from "../services/update_failure.ts";
 import { type Logger, redact } from "../log.ts";
 import {
   dropIntake,
@@ -38,16 +40,6 @@ export function chatKeyOf(u: Update): string {
   if (chat) return `c${chat.id}`;
   const from = u.callback_query?.from;
   return from ? `u${from.id}` : "other";
-}
-
-/**
- * Whether a failed update is worth handling again: a Telegram refusal (400, 403) inside a
- * handler is final and repeating the handler would only repeat its effects; anything else
- * (a storage error, a lost connection, a bug hit by one odd record) may pass next time.
- */
-export function isRetryable(err: unknown): boolean {
-  const e = err instanceof BotError ? err.error : err;
-  return !(e instanceof GrammyError && (e.error_code === 400 || e.error_code === 403));
 }
 
 /** The reason kept for an admin: the error's message, never a token. */
@@ -107,7 +99,7 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
 /** Polls one bot durably. */
 export class DurablePoller {
   readonly #o: Required<PollerOptions>;
-  readonly #chains = new Map<string, Promise<void>>();
+  readonly #chains = new KeyedChain();
   readonly #inFlight = new Set<Promise<void>>();
   #abort: AbortController | null = null;
   #loop: Promise<void> | null = null;
@@ -241,10 +233,11 @@ export class DurablePoller {
       }
       if (signal.aborted) return;
       offset = updates[updates.length - 1]!.update_id + 1;
+      // handed on before anything else is awaited: idle() must not see a kept update as done
+      for (const u of updates) await this.#dispatch(u);
       await patchBotState(kv, name, { lastUpdateAt: this.#o.clock.now() }).catch((e) =>
         log.warn("cannot record the bot's health", { bot: name, err: e })
       );
-      for (const u of updates) await this.#dispatch(u);
     }
   }
 
@@ -331,16 +324,10 @@ export class DurablePoller {
   /** Queues an update behind the earlier ones of its chat; waits only for a free slot. */
   async #dispatch(u: Update): Promise<void> {
     await this.#acquire();
-    const key = chatKeyOf(u);
-    const prev = this.#chains.get(key) ?? Promise.resolve();
-    const run = prev.then(async () => {
+    const run = this.#chains.run(chatKeyOf(u), async () => {
       if (await this.#handle(u)) this.#processed(u.update_id);
     }).finally(() => this.#release());
-    this.#chains.set(key, run);
     this.#inFlight.add(run);
-    void run.finally(() => {
-      this.#inFlight.delete(run);
-      if (this.#chains.get(key) === run) this.#chains.delete(key);
-    });
+    void run.finally(() => this.#inFlight.delete(run));
   }
 }

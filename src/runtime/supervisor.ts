@@ -6,36 +6,11 @@
  */
 import { type Bot, GrammyError } from "grammy";
 import type { Logger } from "../log.ts";
-import type { BotApis } from "../services/deps.ts";
+import type { BotApis, BotControl, BotKind, BotStatus } from "../services/deps.ts";
 import { getBotState, type SetAsideUpdate, type StorageTrouble } from "../storage/intake.ts";
 import { getSettings } from "../storage/settings.ts";
 import type { Clock } from "../clock.ts";
 import { DurablePoller } from "./poller.ts";
-
-/** The two bots the supervisor runs. */
-export type BotKind = "client" | "manager";
-
-/** What an admin sees of a bot in /status. */
-export interface BotStatus {
-  kind: BotKind;
-  state: "missing" | "starting" | "setup" | "running" | "stopped" | "error";
-  username: string | null;
-  id: number | null;
-  lastError: string | null;
-  lastUpdateAt: number | null;
-}
-
-/** What the settings bot may do with the other bots. */
-export interface BotControl {
-  /** Current state of both bots. */
-  status(): Promise<BotStatus[]>;
-  /** (Re)starts a bot with the token now in the settings. */
-  restart(kind: BotKind): Promise<BotStatus>;
-  /** Stops a bot until it is restarted. */
-  stop(kind: BotKind): Promise<void>;
-  /** The running bots' APIs (for sending). */
-  apis(): BotApis;
-}
 
 /** How the supervisor receives updates for a bot. */
 export interface UpdateSource {

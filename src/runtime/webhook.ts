@@ -8,16 +8,13 @@
  */
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
+import { KeyedChain } from "../chain.ts";
 import type { Logger } from "../log.ts";
 import { countUpdateFailure, type SetAsideUpdate, setAsideUpdate } from "../storage/intake.ts";
-import {
-  ALLOWED_UPDATES,
-  chatKeyOf,
-  failureReason,
-  isRetryable,
-  UPDATE_ATTEMPTS,
-} from "./poller.ts";
-import type { BotKind, UpdateSource } from "./supervisor.ts";
+import { isRetryable } from "../services/update_failure.ts";
+import { ALLOWED_UPDATES, chatKeyOf, failureReason, UPDATE_ATTEMPTS } from "./poller.ts";
+import type { BotKind } from "../services/deps.ts";
+import type { UpdateSource } from "./supervisor.ts";
 
 /** Any bot the webhook server serves. */
 export type WebhookBot = BotKind | "settings";
@@ -68,7 +65,7 @@ export interface WebhookOptions {
 /** Routes webhook requests to the bots; also an {@linkcode UpdateSource} for the supervisor. */
 export class WebhookServer implements UpdateSource {
   readonly #bots = new Map<WebhookBot, Bot>();
-  readonly #chains = new Map<string, Promise<void>>();
+  readonly #chains = new KeyedChain();
   readonly #o: WebhookOptions;
 
   constructor(o: WebhookOptions) {
@@ -178,14 +175,6 @@ export class WebhookServer implements UpdateSource {
   /** Updates of one chat are handled in order; album parts wait for each other, so not them. */
   #ordered(u: Update, fn: () => Promise<void>): Promise<void> {
     if (u.message?.media_group_id) return fn();
-    const key = chatKeyOf(u);
-    const prev = this.#chains.get(key) ?? Promise.resolve();
-    const run = prev.then(fn);
-    const settled = run.catch(() => {});
-    this.#chains.set(key, settled);
-    void settled.then(() => {
-      if (this.#chains.get(key) === settled) this.#chains.delete(key);
-    });
-    return run;
+    return this.#chains.run(chatKeyOf(u), fn);
   }
 }

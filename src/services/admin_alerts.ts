@@ -1,6 +1,7 @@
 /**
- * Admins hear about low ratings (1–2) and about messages the outbox gave up on, through the
- * settings bot, the one bot they talk to.
+ * Admins hear about low ratings and about messages the outbox gave up on, through the
+ * settings bot, the one bot they talk to. {@linkcode tellAdmins} is the one way anything writes
+ * to every admin (these alerts, the manager bot's signals, the scheduled report).
  *
  * @module
  */
@@ -11,10 +12,31 @@ import { listAdmins } from "../storage/people.ts";
 import { seenAdmins } from "../storage/setup.ts";
 import { getSettings } from "../storage/settings.ts";
 import { getTicket } from "../storage/tickets.ts";
-import type { HelpdeskEvent, Notifier } from "./deps.ts";
+import type { HelpdeskEvent, Notifier, ServiceDeps } from "./deps.ts";
 import type { Helpdesk } from "./helpdesk.ts";
 import type { Problem } from "./setup/doctor.ts";
 import type { TextKey } from "../i18n/mod.ts";
+
+/**
+ * The one way to write to every admin (ADMIN_IDS and those added in the settings bot), each in
+ * the language they use the settings bot in (the team's until then). `send` writes to one;
+ * its failure goes to `failed` and the others are still written to: an admin who never
+ * opened the settings bot cannot be written to.
+ */
+export async function tellAdmins(
+  deps: Pick<ServiceDeps, "kv" | "adminIds">,
+  send: (id: number, lang: Lang) => Promise<unknown>,
+  failed: (id: number, e: unknown) => void = () => {},
+): Promise<void> {
+  const [settings, added, seen] = await Promise.all([
+    getSettings(deps.kv),
+    listAdmins(deps.kv),
+    seenAdmins(deps.kv),
+  ]);
+  for (const id of new Set([...deps.adminIds, ...added])) {
+    await send(id, seen.get(id) ?? settings.teamLang).catch((e) => failed(id, e));
+  }
+}
 
 /** Sends admins a message for every low rating and undeliverable message; never throws. */
 export class AdminAlerts implements Notifier {
@@ -101,16 +123,7 @@ export class AdminAlerts implements Notifier {
   async #tell(text: (lang: Lang) => string): Promise<void> {
     const api = this.api();
     if (!api) return;
-    const [settings, added, seen] = await Promise.all([
-      getSettings(this.deps.kv),
-      listAdmins(this.deps.kv),
-      seenAdmins(this.deps.kv),
-    ]);
-    for (const id of new Set([...this.deps.adminIds, ...added])) {
-      // each admin in the language they use the settings bot in (the team's until then); an
-      // admin who never opened the settings bot cannot be written to, the others still are
-      await api.sendMessage(id, text(seen.get(id) ?? settings.teamLang)).catch(() => {});
-    }
+    await tellAdmins(this.deps, (id, lang) => api.sendMessage(id, text(lang)));
   }
 }
 

@@ -21,10 +21,10 @@ export function topicQuestion(
   lang: Lang,
 ): { text: string; markup?: InlineKeyboard; draft: Draft } {
   if (!s.topics.length) return { text: t(lang, "type_topic"), draft: { stage: "topic_text" } };
-  const kb = new InlineKeyboard();
-  s.topics.forEach((topic, index) =>
-    kb.text(topicLabel(s, topic, lang), clientButton({ type: "topic", index })).row()
-  );
+  // one topic per row, and no empty row after the last
+  const kb = InlineKeyboard.from(s.topics.map((topic, index) => [
+    InlineKeyboard.text(topicLabel(s, topic, lang), clientButton({ type: "topic", index })),
+  ]));
   return { text: t(lang, "choose_topic"), markup: kb, draft: { stage: "topic" } };
 }
 

@@ -17,6 +17,31 @@ export interface BotApis {
   manager: Api | null;
 }
 
+/** The two bots the supervisor runs (the settings bot runs always). */
+export type BotKind = "client" | "manager";
+
+/** What an admin sees of a bot in /status. */
+export interface BotStatus {
+  kind: BotKind;
+  state: "missing" | "starting" | "setup" | "running" | "stopped" | "error";
+  username: string | null;
+  id: number | null;
+  lastError: string | null;
+  lastUpdateAt: number | null;
+}
+
+/** What the settings bot may do with the other bots. */
+export interface BotControl {
+  /** Current state of both bots. */
+  status(): Promise<BotStatus[]>;
+  /** (Re)starts a bot with the token now in the settings. */
+  restart(kind: BotKind): Promise<BotStatus>;
+  /** Stops a bot until it is restarted. */
+  stop(kind: BotKind): Promise<void>;
+  /** The running bots' APIs (for sending). */
+  apis(): BotApis;
+}
+
 /** Shared dependencies of the services. */
 export interface ServiceDeps {
   kv: Deno.Kv;
@@ -31,6 +56,16 @@ export interface ServiceDeps {
   apis: () => BotApis;
   /** When the outbox gives up on a job (defaults: {@linkcode OUTBOX_LIMITS}). */
   outboxLimits?: Partial<OutboxLimits>;
+  /** The outbox's capacity levers (all on by default; benchmarks measure each alone). */
+  outboxLevers?: Partial<OutboxLevers>;
+}
+
+/** What lets the outbox carry more client messages into one group than sends it may make. */
+export interface OutboxLevers {
+  /** Client text messages that waited for the group's limit go out as one comment. */
+  coalesce: boolean;
+  /** The manager bot writes text comments and notices too, with its own budget. */
+  secondWriter: boolean;
 }
 
 /** The retry ceiling of an outbox job: whichever is reached first. */

@@ -7,11 +7,18 @@
 import type { OutboxJob } from "../domain/records.ts";
 import {
   type Actor,
+  assign,
   close,
   commentRating,
+  mergeAway,
+  mergeHere,
+  type Priority,
+  putOnHold,
   rate,
   type RejectReason,
+  releaseHold,
   reopen,
+  setPriority,
   take,
   type Ticket,
   transfer,
@@ -19,9 +26,10 @@ import {
   unassign,
 } from "../domain/ticket.ts";
 import { t, type TextKey } from "../i18n/mod.ts";
-import { getAdmin, getManager } from "../storage/people.ts";
+import { getAdmin, getManager, patchClient } from "../storage/people.ts";
 import { getSettings } from "../storage/settings.ts";
-import { changeTicket } from "../storage/tickets.ts";
+import { changeTicket, getTicket } from "../storage/tickets.ts";
+import { threadLink } from "./desk/format.ts";
 import { personName } from "./post.ts";
 import type { Helpdesk } from "./helpdesk.ts";
 
@@ -170,6 +178,92 @@ export async function transferTicket(
     deps.notifier?.notify({ type: "transferred", ticket: n, to: toManagerId, by: actor.id });
   }
   return r;
+}
+
+/** Staff set the priority of ticket `n`; the thread is told, the post shows it. */
+export async function prioritizeTicket(
+  deps: Helpdesk,
+  n: number,
+  actor: Actor,
+  priority: Priority,
+): Promise<ActionResult> {
+  const teamLang = (await getSettings(deps.kv)).teamLang;
+  return await act(deps, n, (tk, at) => setPriority(tk, actor, priority, at), () => [
+    {
+      lane: "group",
+      key: "thread_priority",
+      params: { priority: t(teamLang, `prio_${priority}`) },
+    },
+  ]);
+}
+
+/** Staff put ticket `n` on hold with a reason; the thread is told, the post shows it. */
+export async function holdTicket(
+  deps: Helpdesk,
+  n: number,
+  actor: Actor,
+  reason: string,
+): Promise<ActionResult> {
+  return await act(deps, n, (tk, at) => putOnHold(tk, actor, reason, at), () => [
+    { lane: "group", key: "thread_held", params: { reason } },
+  ]);
+}
+
+/** Staff take ticket `n` off hold. */
+export async function resumeTicket(deps: Helpdesk, n: number, actor: Actor): Promise<ActionResult> {
+  return await act(deps, n, (tk, at) => releaseHold(tk, actor, at), () => [
+    { lane: "group", key: "thread_resumed" },
+  ]);
+}
+
+/**
+ * Merges duplicate `dup` into `target` (both open, of one client): the duplicate is closed as
+ * merged, each thread is told with a link to the other, the client is told where the
+ * conversation goes on (and their messages go there), and both tickets keep the merge in
+ * their records. Two changes, the duplicate first: should the second fail (the target was
+ * closed in between), the duplicate stays closed and the client can reopen it.
+ */
+export async function mergeTickets(
+  deps: Helpdesk,
+  dup: number,
+  target: number,
+  actor: Actor,
+): Promise<ActionResult> {
+  const [into, settings] = await Promise.all([getTicket(deps.kv, target), getSettings(deps.kv)]);
+  if (!into) return { ok: false, reason: "not_found" };
+  const link = (tk: Ticket) => threadLink(settings.groupId, tk.threadId) ?? "";
+  const r = await act(deps, dup, (tk, at) => mergeAway(tk, into, actor, at), (before) => {
+    const notices: Notice[] = [
+      { lane: "group", key: "thread_merged_into", params: { other: target, link: link(into) } },
+      {
+        lane: "client",
+        key: "ticket_merged_client",
+        params: { other: target, from: before.number },
+      },
+    ];
+    return notices;
+  });
+  if (!r.ok) return r;
+  await act(deps, target, (tk, at) => mergeHere(tk, dup, actor, at), () => [
+    { lane: "group", key: "thread_merged_from", params: { other: dup, link: link(r.ticket) } },
+  ]);
+  await patchClient(
+    deps.kv,
+    r.ticket.clientId,
+    (c) => c.currentTicket === dup ? { currentTicket: target } : {},
+  );
+  return r;
+}
+
+/** The assignment rule gives new ticket `n` to manager `m`; the thread is told who has it. */
+export async function assignTicket(
+  deps: Helpdesk,
+  n: number,
+  m: { id: number; name: string },
+): Promise<ActionResult> {
+  return await act(deps, n, (tk, at) => assign(tk, m.id, at), () => [
+    { lane: "group", key: "thread_assigned", params: { manager: personName(m) } },
+  ]);
 }
 
 /**

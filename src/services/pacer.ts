@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { KeyedChain } from "../chain.ts";
 import type { PacerSnapshot } from "../storage/pacer.ts";
 
 export type { PacerSnapshot };
@@ -51,6 +52,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** A booked send: its time is known only once Telegram has answered. */
 interface Slot {
   t: number;
+  /** The window was full when it was asked for (the send had to wait its turn). */
+  waited?: boolean;
 }
 
 class Window {
@@ -80,6 +83,10 @@ class Window {
   }
   take(n: number, slot: Slot): void {
     for (let i = 0; i < n; i++) this.#slots.push(slot);
+  }
+  /** Gives back a booked slot that was never used. */
+  untake(slot: Slot): void {
+    this.#slots = this.#slots.filter((s) => s !== slot);
   }
   /**
    * Nothing may be sent before `until` (after a 429). Telegram's window is full then with
@@ -124,13 +131,18 @@ export interface PacerOptions {
 export class Pacer {
   readonly #limits: Limits;
   readonly #windows = new Map<string, Window>();
-  readonly #chains = new Map<string, Promise<void>>();
+  readonly #chains = new KeyedChain();
+  /** Slots booked by {@linkcode Pacer.reserve} for the next call of a bot into a chat. */
+  readonly #credits = new Map<string, Slot[]>();
+  /** Chats (`bot:chatId`) whose first booking in line sleeps until the window frees. */
+  readonly #blocked = new Set<string>();
   readonly #now: () => number;
   readonly #wall: () => number;
   readonly #store: PacerStore | null;
   readonly #onError: (e: unknown) => void;
   #timer: ReturnType<typeof setTimeout> | null = null;
-  #saving: Promise<void> = Promise.resolve();
+  /** Saves one after another (#save never throws: failures go to onError). */
+  readonly #saves = new KeyedChain();
 
   constructor(limits: Limits, o: PacerOptions = {}) {
     this.#limits = limits;
@@ -170,9 +182,9 @@ export class Pacer {
     if (this.#timer !== null) {
       clearTimeout(this.#timer);
       this.#timer = null;
-      this.#saving = this.#saving.then(() => this.#save());
+      void this.#saves.run("save", () => this.#save());
     }
-    await this.#saving;
+    await this.#saves.idle();
   }
 
   /**
@@ -185,7 +197,7 @@ export class Pacer {
     if (!this.#store || this.#timer !== null) return;
     const timer = setTimeout(() => {
       this.#timer = null;
-      this.#saving = this.#saving.then(() => this.#save());
+      void this.#saves.run("save", () => this.#save());
     }, 1000 * this.#limits.timeScale);
     // a pending save must not keep a finished process alive
     Deno.unrefTimer(timer);
@@ -237,7 +249,8 @@ export class Pacer {
    * Telegram's, whatever the network's delays. Private chats have positive ids.
    */
   async run<T>(bot: string, chatId: number, send: () => Promise<T>, n = 1): Promise<T> {
-    const slot = await this.#book(bot, chatId, n);
+    const slot = (n === 1 ? this.#credit(bot, chatId) : undefined) ??
+      await this.#book(bot, chatId, n);
     try {
       return await send();
     } finally {
@@ -253,37 +266,108 @@ export class Pacer {
     this.#changed();
   }
 
-  #book(bot: string, chatId: number, n: number): Promise<Slot> {
-    const slot: Slot = { t: Infinity };
-    if (!Number.isFinite(this.#limits.groupPerWindow)) return Promise.resolve(slot);
+  /**
+   * Waits until one of `bots` may send a message into `chatId`, whichever is first, and books
+   * it for that bot's next call into the chat (`run` takes the booking instead of waiting).
+   * Why: what a call sends can then be decided once it may go, e.g. every message that
+   * waited meanwhile coalesced into it; and two bots with their own budgets in one group
+   * serve one queue. `waited`: the limit held it back (then messages may have queued up
+   * behind it). `release` gives the slot back when no call follows.
+   */
+  async reserve(
+    bots: readonly string[],
+    chatId: number,
+  ): Promise<{ bot: string; waited: boolean; release(): void }> {
+    if (!Number.isFinite(this.#limits.groupPerWindow)) {
+      return { bot: bots[0]!, waited: false, release: () => {} };
+    }
+    let won: string | null = null;
+    const { bot, slot } = await Promise.any(bots.map(async (b) => {
+      const slot = await this.#book(b, chatId, 1, { t: Infinity }, () => {
+        if (won !== null) return false;
+        won = b;
+        return true;
+      });
+      // the other bot was first: its booking stands, this one was declined
+      if (won !== b) throw new Error("declined");
+      return { bot: b, slot };
+    }));
     const key = `${bot}:${chatId}`;
-    const prev = this.#chains.get(key) ?? Promise.resolve();
-    const mine = prev.then(async () => {
-      const chat = this.#window(bot, chatId, chatId > 0);
-      const global = this.#window(bot, "global", false);
-      for (;;) {
-        const now = this.#now();
-        const wait = Math.max(chat.waitFor(now, n), global.waitFor(now, n));
-        if (wait <= 0) {
-          chat.take(n, slot);
-          global.take(n, slot);
-          return;
-        }
-        await sleep(wait);
-      }
-    });
-    this.#chains.set(key, mine);
-    void mine.finally(() => {
-      if (this.#chains.get(key) === mine) this.#chains.delete(key);
-    });
-    return mine.then(() => slot);
+    const credits = this.#credits.get(key) ?? [];
+    credits.push(slot);
+    this.#credits.set(key, credits);
+    return {
+      bot,
+      waited: slot.waited === true,
+      release: () => {
+        const list = this.#credits.get(key);
+        const i = list?.indexOf(slot) ?? -1;
+        if (i < 0) return;
+        list!.splice(i, 1);
+        if (!list!.length) this.#credits.delete(key);
+        this.#window(bot, chatId, chatId > 0).untake(slot);
+        this.#window(bot, "global", false).untake(slot);
+      },
+    };
   }
 
-  /** Telegram answered 429 for this chat: hold it for `retryAfterSec` Telegram seconds. */
-  backOff(bot: string, chatId: number, retryAfterSec: number): void {
-    const until = this.#now() + retryAfterSec * 1000 * this.#limits.timeScale;
-    this.#window(bot, chatId, chatId > 0).blockUntil(until);
+  #credit(bot: string, chatId: number): Slot | undefined {
+    const key = `${bot}:${chatId}`;
+    const list = this.#credits.get(key);
+    const slot = list?.shift();
+    if (list && !list.length) this.#credits.delete(key);
+    return slot;
+  }
+
+  /**
+   * Books `n` sends of `bot` into `chatId` once they fit, in the chat's first come, first
+   * served order; `claim` (reserve's race between bots) may decline the booking when it is
+   * its turn, which then passes to the next in line.
+   */
+  #book(
+    bot: string,
+    chatId: number,
+    n: number,
+    slot: Slot = { t: Infinity },
+    claim: () => boolean = () => true,
+  ): Promise<Slot> {
+    if (!Number.isFinite(this.#limits.groupPerWindow)) return Promise.resolve(slot);
+    const key = `${bot}:${chatId}`;
+    // behind a booking that the limit holds back: this one waits for the limit too
+    if (this.#blocked.has(key)) slot.waited = true;
+    return this.#chains.run(key, async () => {
+      const chat = this.#window(bot, chatId, chatId > 0);
+      const global = this.#window(bot, "global", false);
+      try {
+        for (;;) {
+          const now = this.#now();
+          const wait = Math.max(chat.waitFor(now, n), global.waitFor(now, n));
+          if (wait <= 0) {
+            if (!claim()) return;
+            chat.take(n, slot);
+            global.take(n, slot);
+            return;
+          }
+          slot.waited = true;
+          this.#blocked.add(key);
+          await sleep(wait);
+        }
+      } finally {
+        this.#blocked.delete(key);
+      }
+    }).then(() => slot);
+  }
+
+  /**
+   * Telegram answered 429 for this chat: holds it for `retryAfterSec` Telegram seconds and
+   * returns the real ms the caller waits before trying again. The one place a 429 is learnt:
+   * the bots' APIs (bots/pacing.ts), the outbox's lanes and its post updater all go through it.
+   */
+  backOff(bot: string, chatId: number, retryAfterSec: number): number {
+    const ms = this.scaled(retryAfterSec);
+    this.#window(bot, chatId, chatId > 0).blockUntil(this.#now() + ms);
     this.#changed();
+    return ms;
   }
 
   /** Real milliseconds that `retryAfterSec` Telegram seconds last. */

@@ -7,7 +7,7 @@
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Client, Manager } from "../domain/records.ts";
 import type { Settings } from "../domain/settings.ts";
-import type { Ticket } from "../domain/ticket.ts";
+import { priorityOf, type Ticket, waitState } from "../domain/ticket.ts";
 import { type Lang, locales, t } from "../i18n/mod.ts";
 import { postButton } from "./callback_data.ts";
 import { cleanTyped, isolateTyped } from "../domain/names.ts";
@@ -56,6 +56,16 @@ export function renderPost(v: PostView): { text: string; markup: InlineKeyboardM
   const lines = [
     t(lang, "post_title", { number: tk.number }),
     t(lang, "post_status", { status: t(lang, `status_${tk.status}`) }),
+    ...(tk.status === "closed" ? [] : [
+      tk.hold
+        ? t(lang, "post_wait_hold", { reason: isolateTyped(tk.hold.reason, 200) })
+        : t(lang, waitState(tk) === "customer" ? "post_wait_customer" : "post_wait_team"),
+    ]),
+    ...(priorityOf(tk) === "normal" ? [] : [
+      t(lang, "post_priority", {
+        priority: `${t(lang, `prio_mark_${priorityOf(tk)}`)} ${t(lang, `prio_${priorityOf(tk)}`)}`,
+      }),
+    ]),
     t(lang, "post_topic", { topic: isolateTyped(tk.topic, 100) }),
     t(lang, "post_client", {
       name: c ? isolateTyped(personName(c)) : "?",

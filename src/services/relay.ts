@@ -7,15 +7,29 @@
  */
 import type { Message } from "grammy/types";
 import type { Lane, MessageRecord, OutboxJob } from "../domain/records.ts";
-import { type Actor, clientWrote, managerReplied, type Ticket } from "../domain/ticket.ts";
+import {
+  type Actor,
+  clientWrote,
+  managerReplied,
+  type Ticket,
+  waitState,
+} from "../domain/ticket.ts";
 import type { InboxMark } from "../storage/tickets.ts";
-import { changeTicket, createTicket, findMessageRef, getMessage } from "../storage/tickets.ts";
+import {
+  changeTicket,
+  createTicket,
+  findMessageRef,
+  getMessage,
+  ticketsByClient,
+} from "../storage/tickets.ts";
+import { getSettings } from "../storage/settings.ts";
+import { t } from "../i18n/mod.ts";
+import { threadLink } from "./desk/format.ts";
 import { patchClient } from "../storage/people.ts";
 import type { Helpdesk } from "./helpdesk.ts";
 import { offHoursReply } from "./sla.ts";
 import { contentOf } from "./message_content.ts";
-
-export type { Helpdesk } from "./helpdesk.ts";
+import { autoAssign } from "./desk/assign.ts";
 
 /** A received Telegram message with the id of the update that brought it. */
 export interface Incoming {
@@ -92,6 +106,34 @@ async function replySeqs(
   }));
 }
 
+/** Earlier tickets of a client shown in a new ticket's thread. */
+const EARLIER_SHOWN = 5;
+
+/**
+ * The customer's earlier tickets (the newest first) as lines for the new ticket's thread, in
+ * the team's language, each with the link to its thread; null when there is none.
+ */
+async function earlierTickets(deps: Helpdesk, clientId: number): Promise<string | null> {
+  const [all, settings] = await Promise.all([
+    ticketsByClient(deps.kv, clientId),
+    getSettings(deps.kv),
+  ]);
+  if (!all.length) return null;
+  const lang = settings.teamLang;
+  const lines = all.slice(0, EARLIER_SHOWN).map((tk) => {
+    const link = threadLink(settings.groupId, tk.threadId);
+    return t(lang, "thread_earlier_line", {
+      number: tk.number,
+      topic: tk.topic,
+      status: t(lang, `status_${tk.status}`),
+    }) + (link ? ` ${link}` : "");
+  });
+  if (all.length > EARLIER_SHOWN) {
+    lines.push(t(lang, "thread_earlier_more", { n: all.length - EARLIER_SHOWN }));
+  }
+  return lines.join("\n");
+}
+
 /**
  * Opens a new ticket whose question is `items` (one message, or an album, or messages held
  * while the client chose a topic). Returns the ticket, or null for a duplicate delivery.
@@ -104,6 +146,7 @@ export async function openTicket(
   heldIds: number[] = [],
 ): Promise<Ticket | null> {
   const at = deps.clock.now();
+  const earlier = await earlierTickets(deps, clientId);
   const res = await createTicket(deps.kv, {
     topic,
     clientId,
@@ -125,9 +168,22 @@ export async function openTicket(
         notBefore: 0,
         action: { type: "header" },
       };
+      const copies = jobsFor(records, "group", at, next);
+      // after the question in the thread (a later seq): the customer's earlier tickets
+      const history: OutboxJob[] = earlier
+        ? [{
+          ticket: ticket.number,
+          lane: "group",
+          seq: next(),
+          createdAt: at,
+          attempts: 0,
+          notBefore: 0,
+          action: { type: "notice", key: "thread_earlier", params: { list: earlier } },
+        }]
+        : [];
       return {
         messages: records,
-        jobs: [header, ...jobsFor(records, "group", at, next)],
+        jobs: [header, ...copies, ...history],
         ...(heldIds.length ? { dropHeld: { clientId, updateIds: heldIds } } : {}),
         result: undefined,
       };
@@ -138,6 +194,8 @@ export async function openTicket(
   deps.outbox.kickPost(res.ticket.number);
   deps.outbox.kick(res.ticket.number, "client");
   deps.outbox.kick(res.ticket.number, "group");
+  // before the announcement: an assigned ticket is announced to its manager only
+  await autoAssign(deps, res.ticket);
   deps.notifier?.notify({ type: "new_ticket", ticket: res.ticket.number });
   await offHoursReply(deps, res.ticket);
   return res.ticket;
@@ -157,6 +215,7 @@ export async function clientMessages(
   const at = deps.clock.now();
   const replies = await replySeqs(deps, ticketNumber, items);
   let answeredBefore = false;
+  let flipped = false;
   const res = await changeTicket(
     deps.kv,
     ticketNumber,
@@ -168,10 +227,13 @@ export async function clientMessages(
       const records = items.map((i, k) =>
         record(ticket.number, next(), at, "in", clientId, i.message, replies[k])
       );
+      // the post shows who the ticket waits for: redrawn when that changes, not per message
+      flipped = waitState(ticket) !== waitState(r.ticket);
       return {
         ticket: r.ticket,
         messages: records,
         jobs: jobsFor(records, "group", at, next),
+        postDirty: flipped,
         ...(heldIds.length ? { dropHeld: { clientId, updateIds: heldIds } } : {}),
         result: undefined,
       };
@@ -183,6 +245,7 @@ export async function clientMessages(
   );
   if (res.ok) {
     deps.outbox.kick(ticketNumber, "group");
+    if (flipped) deps.outbox.kickPost(ticketNumber);
     // once per wait: the first message after an answer, not every message of a burst
     if (answeredBefore) deps.notifier?.notify({ type: "client_wrote", ticket: ticketNumber });
     await offHoursReply(deps, res.ticket);
@@ -218,7 +281,8 @@ export async function managerMessages(
       if (note) return { messages: records, result: undefined };
       const r = managerReplied(ticket, actor, at);
       if (!r.ok) return { refuse: r.reason };
-      reassigned = ticket.managerId !== r.ticket.managerId || ticket.status !== r.ticket.status;
+      reassigned = ticket.managerId !== r.ticket.managerId || ticket.status !== r.ticket.status ||
+        waitState(ticket) !== waitState(r.ticket);
       return {
         ticket: r.ticket,
         events: [{ ...r.event, seq: next() }],

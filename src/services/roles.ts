@@ -4,8 +4,7 @@
  * @module
  */
 import type { ActorRole } from "../domain/ticket.ts";
-import { K } from "../storage/keys.ts";
-import { getManager } from "../storage/people.ts";
+import { getManager, isStoredAdmin } from "../storage/people.ts";
 import type { ServiceDeps } from "./deps.ts";
 
 /** `admin` (environment or added in the settings bot), `manager` (active), or null. */
@@ -15,9 +14,9 @@ export async function staffRole(
 ): Promise<Extract<ActorRole, "admin" | "manager"> | null> {
   if (deps.adminIds.includes(userId)) return "admin";
   const [admin, manager] = await Promise.all([
-    deps.kv.get(K.admin(userId)),
+    isStoredAdmin(deps.kv, userId),
     getManager(deps.kv, userId),
   ]);
-  if (admin.versionstamp !== null) return "admin";
+  if (admin) return "admin";
   return manager?.active ? "manager" : null;
 }

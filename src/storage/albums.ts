@@ -6,6 +6,7 @@
  * @module
  */
 import { K } from "./keys.ts";
+import { CONFLICT, retryKv } from "./retry.ts";
 
 /** Long enough to outlive any outage the inbox outlives; a handed-on album is deleted at once. */
 const PART_TTL_MS = 7 * 86_400_000;
@@ -75,8 +76,9 @@ export async function claimAlbum<T>(
   o: { lastId?: number; now: number; leaseMs: number },
 ): Promise<AlbumClaim<T>> {
   const claimKey = K.albumClaim(chatId, group);
-  // a conflict means a part or a lease changed under us: look again
-  for (let attempt = 0; attempt < 5; attempt++) {
+  // a conflict means a part or a lease changed under us: look again, a few times (a caller
+  // that keeps losing treats the album as busy and looks later)
+  return await retryKv("claim the album", async (): Promise<AlbumClaim<T> | typeof CONFLICT> => {
     const entries: Deno.KvEntry<StoredPart<T>>[] = [];
     for await (const e of kv.list<StoredPart<T>>({ prefix: K.albumParts(chatId, group) })) {
       entries.push(e);
@@ -89,7 +91,7 @@ export async function claimAlbum<T>(
     for (const e of entries) op.check(e);
     const res = await op.set(claimKey, { until: o.now + o.leaseMs }, { expireIn: PART_TTL_MS })
       .commit();
-    if (!res.ok) continue;
+    if (!res.ok) return CONFLICT;
     return {
       kind: "claimed",
       parts: entries.map((e) => e.value.part),
@@ -101,6 +103,5 @@ export async function claimAlbum<T>(
         await del.commit();
       },
     };
-  }
-  return { kind: "busy", until: o.now };
+  }, { attempts: 5, exhausted: () => ({ kind: "busy", until: o.now }) });
 }

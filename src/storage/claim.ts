@@ -6,10 +6,8 @@
  * @module
  */
 import { K } from "./keys.ts";
+import { CONFLICT, retryKv } from "./retry.ts";
 import { listAdmins } from "./people.ts";
-
-/** ["claim"] → Claim: the one pending claim code, hashed. */
-const CLAIM_KEY = ["claim"] as const;
 
 /** How long a claim link works. */
 export const CLAIM_TTL_MS = 24 * 60 * 60 * 1000;
@@ -39,15 +37,15 @@ export async function issueClaim(
   now: number,
 ): Promise<string | null> {
   if (envAdmins.length > 0 || (await listAdmins(kv)).length > 0) {
-    const cur = await kv.get<Claim>(CLAIM_KEY);
-    if (cur.value && cur.value.claimedBy === null) await kv.delete(CLAIM_KEY);
+    const cur = await kv.get<Claim>(K.claim());
+    if (cur.value && cur.value.claimedBy === null) await kv.delete(K.claim());
     return null;
   }
   const bytes = crypto.getRandomValues(new Uint8Array(18));
   // base64url: fits a /start payload (A-Z a-z 0-9 _ -, at most 64 characters)
   const code = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_");
   const claim: Claim = { hash: await sha256(code), expiresAt: now + CLAIM_TTL_MS, claimedBy: null };
-  await kv.set(CLAIM_KEY, claim);
+  await kv.set(K.claim(), claim);
   return code;
 }
 
@@ -62,18 +60,18 @@ export async function redeemClaim(
   now: number,
 ): Promise<ClaimResult> {
   const hash = await sha256(code);
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const entry = await kv.get<Claim>(CLAIM_KEY);
+  // a conflict is someone else redeeming (or a new claim issued): a few looks settle it
+  return await retryKv("redeem the claim", async (): Promise<ClaimResult | typeof CONFLICT> => {
+    const entry = await kv.get<Claim>(K.claim());
     const claim = entry.value;
     if (!claim || claim.hash !== hash) return "invalid";
     if (claim.claimedBy !== null) return "used";
     if (now >= claim.expiresAt) return "expired";
     const res = await kv.atomic()
       .check(entry)
-      .set(CLAIM_KEY, { ...claim, claimedBy: userId })
+      .set(K.claim(), { ...claim, claimedBy: userId })
       .set(K.admin(userId), { by: userId, at: now })
       .commit();
-    if (res.ok) return "claimed";
-  }
-  return "used";
+    return res.ok ? "claimed" : CONFLICT;
+  }, { attempts: 5, exhausted: () => "used" });
 }

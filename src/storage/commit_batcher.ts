@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { kvState } from "./kv_state.ts";
 
 /** Adds one member's checks and mutations to an operation. */
 export type Apply = (op: Deno.AtomicOperation) => void;
@@ -14,21 +15,25 @@ interface Pending {
   apply: Apply;
   /** Members with the same scope never share an operation (their checks would both pass). */
   scope: string;
+  /** How many checks it adds (KV refuses an operation of more than 100). */
+  checks: number;
   done: (ok: boolean) => void;
   fail: (e: unknown) => void;
 }
 
 /** Members per combined operation: far below KV's 1000 mutations per operation. */
 const MAX_BATCH = 16;
+/** Checks per combined operation: Deno KV takes at most 100. */
+const MAX_CHECKS = 100;
 
 class Batcher {
   #queue: Pending[] = [];
   #running = false;
   constructor(readonly kv: Deno.Kv) {}
 
-  commit(scope: string, apply: Apply): Promise<boolean> {
+  commit(scope: string, apply: Apply, checks: number): Promise<boolean> {
     return new Promise((done, fail) => {
-      this.#queue.push({ apply, scope, done, fail });
+      this.#queue.push({ apply, scope, checks, done, fail });
       if (!this.#running) void this.#drain();
     });
   }
@@ -50,10 +55,13 @@ class Batcher {
         const batch: Pending[] = [];
         const scopes = new Set<string>();
         const rest: Pending[] = [];
+        let checks = 0;
         for (const p of this.#queue) {
-          if (batch.length < MAX_BATCH && !scopes.has(p.scope)) {
+          const fits = batch.length === 0 || checks + p.checks <= MAX_CHECKS;
+          if (batch.length < MAX_BATCH && !scopes.has(p.scope) && fits) {
             scopes.add(p.scope);
             batch.push(p);
+            checks += p.checks;
           } else rest.push(p);
         }
         this.#queue = rest;
@@ -78,14 +86,18 @@ class Batcher {
   }
 }
 
-const batchers = new WeakMap<Deno.Kv, Batcher>();
+const batcherOf = kvState((kv) => new Batcher(kv));
 
 /**
  * Commits `apply`'s operation, possibly together with others of other scopes; resolves to its
- * `ok`. Everything that reads and writes the same records must use the same scope.
+ * `ok`. Everything that reads and writes the same records must use the same scope. `checks`:
+ * how many checks it adds (an upper bound), so that a combined operation stays within KV's.
  */
-export function groupCommit(kv: Deno.Kv, scope: string, apply: Apply): Promise<boolean> {
-  let b = batchers.get(kv);
-  if (!b) batchers.set(kv, b = new Batcher(kv));
-  return b.commit(scope, apply);
+export function groupCommit(
+  kv: Deno.Kv,
+  scope: string,
+  apply: Apply,
+  checks = 4,
+): Promise<boolean> {
+  return batcherOf(kv).commit(scope, apply, checks);
 }

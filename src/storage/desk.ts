@@ -5,8 +5,8 @@
  * @module
  */
 import type { Manager } from "../domain/records.ts";
-import { DK } from "./desk_keys.ts";
 import { K } from "./keys.ts";
+import { CONFLICT, retryKv } from "./retry.ts";
 
 /** A short answer saved by the team, sent into a ticket by name. */
 export interface CannedReply {
@@ -23,25 +23,25 @@ export interface CannedReply {
 
 /** Saves (or replaces) a canned answer. */
 export async function putCanned(kv: Deno.Kv, c: CannedReply): Promise<void> {
-  await kv.set(DK.canned(c.name), c);
+  await kv.set(K.deskCanned(c.name), c);
 }
 
 /** Reads a canned answer by name. */
 export async function getCanned(kv: Deno.Kv, name: string): Promise<CannedReply | null> {
-  return (await kv.get<CannedReply>(DK.canned(name))).value;
+  return (await kv.get<CannedReply>(K.deskCanned(name))).value;
 }
 
 /** Deletes a canned answer; false when there was none. */
 export async function deleteCanned(kv: Deno.Kv, name: string): Promise<boolean> {
-  const entry = await kv.get(DK.canned(name));
+  const entry = await kv.get(K.deskCanned(name));
   if (entry.versionstamp === null) return false;
-  return (await kv.atomic().check(entry).delete(DK.canned(name)).commit()).ok;
+  return (await kv.atomic().check(entry).delete(K.deskCanned(name)).commit()).ok;
 }
 
 /** Every canned answer, by name. */
 export async function listCanned(kv: Deno.Kv): Promise<CannedReply[]> {
   const out: CannedReply[] = [];
-  for await (const e of kv.list<CannedReply>({ prefix: DK.cannedAll() })) out.push(e.value);
+  for await (const e of kv.list<CannedReply>({ prefix: K.deskCannedAll() })) out.push(e.value);
   return out;
 }
 
@@ -55,29 +55,66 @@ export async function setManagerMute(
   kind: string,
   muted: boolean,
 ): Promise<Manager | null> {
-  for (;;) {
+  return await retryKv(`mute for manager ${managerId}`, async () => {
     const entry = await kv.get<Manager>(K.manager(managerId));
     if (!entry.value) return null;
     const rest = (entry.value.mute ?? []).filter((k) => k !== kind);
     const next: Manager = { ...entry.value, mute: muted ? [...rest, kind] : rest };
-    if ((await kv.atomic().check(entry).set(K.manager(managerId), next).commit()).ok) return next;
-  }
+    return (await kv.atomic().check(entry).set(K.manager(managerId), next).commit()).ok
+      ? next
+      : CONFLICT;
+  });
 }
 
 /** Remembers that the manager bot cannot write to a manager (403). */
 export async function markManagerUnreachable(kv: Deno.Kv, id: number, at: number): Promise<void> {
-  await kv.set(DK.unreachable(id), at);
+  await kv.set(K.deskUnreachable(id), at);
 }
 
 /** Forgets the mark (the manager wrote to the bot); true when there was one. */
 export async function clearManagerUnreachable(kv: Deno.Kv, id: number): Promise<boolean> {
-  const entry = await kv.get(DK.unreachable(id));
+  const entry = await kv.get(K.deskUnreachable(id));
   if (entry.versionstamp === null) return false;
-  await kv.delete(DK.unreachable(id));
+  await kv.delete(K.deskUnreachable(id));
   return true;
 }
 
 /** Whether the manager bot got 403 from this manager since they last wrote to it. */
 export async function isManagerUnreachable(kv: Deno.Kv, id: number): Promise<boolean> {
-  return (await kv.get(DK.unreachable(id))).versionstamp !== null;
+  return (await kv.get(K.deskUnreachable(id))).versionstamp !== null;
+}
+
+/** Marks a manager away or back; null when there is no record. Atomic, like the mute switch. */
+export async function setManagerAway(
+  kv: Deno.Kv,
+  managerId: number,
+  away: boolean,
+): Promise<Manager | null> {
+  for (;;) {
+    const entry = await kv.get<Manager>(K.manager(managerId));
+    if (!entry.value) return null;
+    const next: Manager = { ...entry.value, away };
+    if ((await kv.atomic().check(entry).set(K.manager(managerId), next).commit()).ok) return next;
+  }
+}
+
+/**
+ * Takes the next of `candidates` (ids in a stable order) after the one who got the last ticket
+ * of rotation `scope`, and records it as the last, atomically: two tickets created at once
+ * never go to the same manager because of a lost update. Null when there is no candidate.
+ */
+export async function nextInRotation(
+  kv: Deno.Kv,
+  scope: string,
+  candidates: readonly number[],
+): Promise<number | null> {
+  if (!candidates.length) return null;
+  return await retryKv(`pick the next manager of ${scope}`, async () => {
+    const entry = await kv.get<number>(K.deskRotation(scope));
+    const last = entry.value;
+    // the first candidate after the last one (ids sorted), wrapping round
+    const next = candidates.find((id) => last === null || id > last) ?? candidates[0]!;
+    const ok = (await kv.atomic().check(entry).set(K.deskRotation(scope), next).commit()).ok;
+    return ok ? next : CONFLICT;
+  });
 }

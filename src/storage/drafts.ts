@@ -13,6 +13,8 @@ export type Draft =
   | { stage: "topic" }
   | { stage: "topic_text" }
   | { stage: "question"; topic: string }
+  /** The topic's ready answers are shown: solved, or the client still needs help. */
+  | { stage: "faq"; topic: string }
   | { stage: "held" }
   /** Messages written while the helpdesk was closed: delivered when it opens again. */
   | { stage: "closed" }

@@ -136,6 +136,43 @@ export const K = {
    * alerted about by the periodic setup check; empty when the setup is whole.
    */
   setupWatch: () => ["setup_watch"] as const,
+  /** ["setup_wait", adminId] → Wait: what the admin's next text means (expires after a day). */
+  setupWait: (adminId: number) => ["setup_wait", adminId] as const,
+  /** ["setup_admin_seen", adminId] → AdminSeen: the admin's language, to write to them first. */
+  setupAdminSeen: (adminId: number) => ["setup_admin_seen", adminId] as const,
+  setupAdminSeenAll: () => ["setup_admin_seen"] as const,
+  /** ["setup_invite", code] → ManagerInvite: a one-time manager invite (expires by itself). */
+  setupInvite: (code: string) => ["setup_invite", code] as const,
+  /** ["setup_offer", chatId] → ChannelOffer: a channel the manager bot was made admin of. */
+  setupOffer: (chatId: number) => ["setup_offer", chatId] as const,
+  setupOffers: () => ["setup_offer"] as const,
+  /** ["claim"] → Claim: the one pending claim code (the first admin's link), hashed. */
+  claim: () => ["claim"] as const,
+  /** ["desk_canned", name] → CannedReply: a team canned answer, by its lower-case name. */
+  deskCanned: (name: string) => ["desk_canned", name] as const,
+  /** ["desk_canned"] prefix: every canned answer, by name. */
+  deskCannedAll: () => ["desk_canned"] as const,
+  /**
+   * ["desk_unreachable", managerId] → at: the manager bot got 403 writing to this manager
+   * (they never pressed /start or blocked the bot); cleared when they write to the bot.
+   */
+  deskUnreachable: (managerId: number) => ["desk_unreachable", managerId] as const,
+  /**
+   * ["meta", "probe"] → never written: read once when a database is opened, because a file that
+   * is not a database opens lazily and only the first read tells.
+   */
+  probe: () => ["meta", "probe"] as const,
+  /**
+   * ["faq_solved", at, clientId] → topic: a customer pressed "this solved it" under a topic's
+   * ready answers, so no ticket was opened (counted by the report).
+   */
+  faqSolved: (at: number, clientId: number) => ["faq_solved", at, clientId] as const,
+  faqSolvedAll: () => ["faq_solved"] as const,
+  /**
+   * ["desk_rotation", scope] → managerId: who got the last ticket of a round-robin rotation
+   * (scope `all` for the whole team, `topic:<name>` for a topic's group).
+   */
+  deskRotation: (scope: string) => ["desk_rotation", scope] as const,
   /**
    * ["lease", name] → {owner, until}: the process (owner id) that alone works on `name` (an
    * outbox lane "n:lane", a post "n:post") until a wall-clock time, across processes on one KV.

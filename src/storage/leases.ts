@@ -6,6 +6,7 @@
  * @module
  */
 import { K } from "./keys.ts";
+import { CONFLICT, retryKv } from "./retry.ts";
 
 /** A lease as stored. */
 interface LeaseRecord {
@@ -26,7 +27,7 @@ export async function takeLease(
   ms: number,
 ): Promise<TakeResult> {
   const key = K.lease(name);
-  for (;;) {
+  return await retryKv(`take the lease ${name}`, async () => {
     const cur = await kv.get<LeaseRecord>(key);
     if (cur.value && cur.value.owner !== owner && cur.value.until > now) {
       return { taken: false, until: cur.value.until };
@@ -35,8 +36,8 @@ export async function takeLease(
     const res = await kv.atomic().check(cur).set(key, { owner, until: now + ms }, {
       expireIn: ms * 10,
     }).commit();
-    if (res.ok) return { taken: true };
-  }
+    return res.ok ? { taken: true } : CONFLICT;
+  });
 }
 
 /**
@@ -74,9 +75,10 @@ export async function renewLeases(
 /** Gives the lease up if `owner` still holds it. */
 export async function releaseLease(kv: Deno.Kv, name: string, owner: string): Promise<void> {
   const key = K.lease(name);
-  for (let i = 0; i < 5; i++) {
+  // a lease left behind runs out by itself: a few attempts are enough
+  await retryKv(`give up the lease ${name}`, async () => {
     const cur = await kv.get<LeaseRecord>(key);
     if (!cur.value || cur.value.owner !== owner) return;
-    if ((await kv.atomic().check(cur).delete(key).commit()).ok) return;
-  }
+    return (await kv.atomic().check(cur).delete(key).commit()).ok ? undefined : CONFLICT;
+  }, { attempts: 5, exhausted: () => undefined });
 }

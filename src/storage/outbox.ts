@@ -7,6 +7,7 @@ import type { Lane, MessageRecord, MsgAddr, OutboxJob } from "../domain/records.
 import type { Ticket } from "../domain/ticket.ts";
 import { groupCommit } from "./commit_batcher.ts";
 import { K } from "./keys.ts";
+import { CONFLICT, retryKv } from "./retry.ts";
 
 /** The first job waiting in a lane, with its versionstamp. */
 export async function headJob(
@@ -18,6 +19,37 @@ export async function headJob(
     return e;
   }
   return null;
+}
+
+/** The first `limit` jobs waiting in a lane, in order, with their versionstamps. */
+export async function laneJobs(
+  kv: Deno.Kv,
+  ticket: number,
+  lane: Lane,
+  limit: number,
+): Promise<Deno.KvEntry<OutboxJob>[]> {
+  const out: Deno.KvEntry<OutboxJob>[] = [];
+  for await (const e of kv.list<OutboxJob>({ prefix: K.outboxLane(ticket, lane) }, { limit })) {
+    out.push(e);
+  }
+  return out;
+}
+
+/** Message records by seq, as stored (long texts not joined), for the outbox's look-ahead. */
+export async function messagesOf(
+  kv: Deno.Kv,
+  ticket: number,
+  seqs: number[],
+): Promise<Array<MessageRecord | null>> {
+  const out: Array<MessageRecord | null> = [];
+  // getMany takes at most 10 keys
+  for (let i = 0; i < seqs.length; i += 10) {
+    const got = await kv.getMany<MessageRecord[]>(
+      seqs.slice(i, i + 10).map((s) => K.message(ticket, s)),
+    );
+    out.push(...got.map((e) => e.value));
+  }
+  return out;
 }
 
 /** Every lane that has work, as `[ticket, lane]` pairs. */
@@ -69,10 +101,22 @@ export interface QuarantinedJob {
   quarantinedAt: number;
 }
 
+/** A copy a job produced: the message it carries, where it is, and how it was written. */
+export interface CopyDone {
+  seq: number;
+  copy: MsgAddr;
+  /** Every seq coalesced into this copy (see `MessageRecord.merged`). */
+  merged?: number[];
+  /** The bot that wrote it, when not the client bot. */
+  bot?: "manager";
+}
+
 /** What a finished job leaves behind. */
 export interface Completion {
   job: Deno.KvEntry<OutboxJob>;
-  copies: Array<{ seq: number; copy: MsgAddr }>;
+  /** Later jobs of the same lane done by the same call (their messages were coalesced). */
+  also?: Deno.KvEntry<OutboxJob>[];
+  copies: CopyDone[];
   failed?: Array<{ seq: number; reason: string }>;
   headerId?: number;
   /** The job is set aside in the quarantine instead of just removed. */
@@ -83,12 +127,16 @@ export interface Completion {
 async function prepare(kv: Deno.Kv, c: Completion): Promise<(op: Deno.AtomicOperation) => void> {
   const n = c.job.value.ticket;
   const failed = c.failed ?? [];
-  const records = await kv.getMany<MessageRecord[]>(
-    [...c.copies, ...failed].map((x) => K.message(n, x.seq)),
-  );
+  const keys = [...c.copies, ...failed].map((x) => K.message(n, x.seq));
+  const records: Deno.KvEntryMaybe<MessageRecord>[] = [];
+  // getMany takes at most 10 keys (a coalesced comment can carry more messages)
+  for (let i = 0; i < keys.length; i += 10) {
+    records.push(...await kv.getMany<MessageRecord[]>(keys.slice(i, i + 10)));
+  }
   const ticketEntry = c.headerId !== undefined ? await kv.get<Ticket>(K.ticket(n)) : null;
   return (op) => {
     op.check(c.job).delete(c.job.key);
+    for (const j of c.also ?? []) op.check(j).delete(j.key);
     if (c.quarantine) {
       const j = c.job.value;
       op.set(K.outboxQuarantine(j.ticket, j.lane, j.seq), c.quarantine);
@@ -98,8 +146,21 @@ async function prepare(kv: Deno.Kv, c: Completion): Promise<(op: Deno.AtomicOper
       op.check(r);
       const copy = c.copies[i];
       if (copy) {
-        op.set(r.key, { ...r.value, copy: copy.copy, delivery: "sent" } satisfies MessageRecord);
-        op.set(K.msgRef(copy.copy.chatId, copy.copy.messageId), { ticket: n, seq: copy.seq });
+        const { merged: _m, copyBot: _b, ...rest } = r.value;
+        op.set(
+          r.key,
+          {
+            ...rest,
+            copy: copy.copy,
+            delivery: "sent",
+            ...(copy.merged && copy.merged.length > 1 ? { merged: copy.merged } : {}),
+            ...(copy.bot ? { copyBot: copy.bot } : {}),
+          } satisfies MessageRecord,
+        );
+        // a coalesced comment is referred to by its first part (a reply to it replies there)
+        if (!copy.merged || copy.merged[0] === copy.seq) {
+          op.set(K.msgRef(copy.copy.chatId, copy.copy.messageId), { ticket: n, seq: copy.seq });
+        }
       } else {
         const f = failed[i - c.copies.length]!;
         op.set(
@@ -124,14 +185,15 @@ async function prepare(kv: Deno.Kv, c: Completion): Promise<(op: Deno.AtomicOper
  * copy → record index), in one atomic operation.
  */
 export async function completeJob(kv: Deno.Kv, c: Completion): Promise<void> {
-  for (;;) {
+  return await retryKv(`complete job ${c.job.key.join("/")}`, async () => {
     const apply = await prepare(kv, c);
     const op = kv.atomic();
     apply(op);
     if ((await op.commit()).ok) return;
     const still = await kv.get(c.job.key);
     if (still.versionstamp !== c.job.versionstamp) return; // someone else completed it
-  }
+    return CONFLICT;
+  });
 }
 
 /**
@@ -140,15 +202,9 @@ export async function completeJob(kv: Deno.Kv, c: Completion): Promise<void> {
  */
 export async function completeJobBatched(kv: Deno.Kv, c: Completion): Promise<void> {
   const apply = await prepare(kv, c);
-  if (await groupCommit(kv, `ticket:${c.job.value.ticket}`, apply)) return;
+  const checks = 2 + (c.also?.length ?? 0) + c.copies.length + (c.failed?.length ?? 0);
+  if (await groupCommit(kv, `ticket:${c.job.value.ticket}`, apply, checks)) return;
   await completeJob(kv, c);
-}
-
-/** Adds jobs outside of a ticket change (notices of the service). */
-export async function addJobs(kv: Deno.Kv, jobs: OutboxJob[]): Promise<void> {
-  const op = kv.atomic();
-  for (const j of jobs) op.set(K.outbox(j.ticket, j.lane, j.seq), j);
-  await op.commit();
 }
 
 /**

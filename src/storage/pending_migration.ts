@@ -6,6 +6,7 @@
  * @module
  */
 import { K } from "./keys.ts";
+import { CONFLICT, retryKv } from "./retry.ts";
 
 /** What is kept of a pending migration. */
 export interface PendingMigrationRecord {
@@ -33,12 +34,11 @@ export async function takePendingMigration(
   adminId: number,
 ): Promise<PendingMigrationRecord | null> {
   const key = K.pendingMigration(adminId);
-  for (let i = 0; i < 10; i++) {
+  return await retryKv("take the pending migration", async () => {
     const cur = await kv.get<PendingMigrationRecord>(key);
     if (!cur.value) return null;
-    if ((await kv.atomic().check(cur).delete(key).commit()).ok) return cur.value;
-  }
-  return null;
+    return (await kv.atomic().check(cur).delete(key).commit()).ok ? cur.value : CONFLICT;
+  }, { attempts: 10, exhausted: () => null });
 }
 
 /** Forgets the admin's pending migration (cancelled). */

@@ -4,7 +4,9 @@
  * @module
  */
 import type { Client, Manager } from "../domain/records.ts";
+import type { Ticket } from "../domain/ticket.ts";
 import { K } from "./keys.ts";
+import { CONFLICT, retryKv } from "./retry.ts";
 
 /** Reads a client by Telegram id. */
 export async function getClient(kv: Deno.Kv, id: number): Promise<Client | null> {
@@ -21,7 +23,7 @@ export async function upsertClient(
   at: number,
   patch: (c: Client) => Partial<Client> = () => ({}),
 ): Promise<Client> {
-  for (;;) {
+  return await retryKv(`update client ${profile.id}`, async () => {
     const entry = await kv.get<Client>(K.client(profile.id));
     const base: Client = entry.value ?? {
       ...profile,
@@ -35,8 +37,10 @@ export async function upsertClient(
     if (profile.username === undefined) delete refreshed.username;
     const next = { ...refreshed, ...patch(refreshed) };
     if (entry.value && JSON.stringify(next) === JSON.stringify(entry.value)) return next;
-    if ((await kv.atomic().check(entry).set(K.client(profile.id), next).commit()).ok) return next;
-  }
+    return (await kv.atomic().check(entry).set(K.client(profile.id), next).commit()).ok
+      ? next
+      : CONFLICT;
+  });
 }
 
 /** Changes an existing client atomically; returns null when unknown. */
@@ -45,12 +49,26 @@ export async function patchClient(
   id: number,
   patch: (c: Client) => Partial<Client>,
 ): Promise<Client | null> {
-  for (;;) {
+  return await retryKv(`update client ${id}`, async () => {
     const entry = await kv.get<Client>(K.client(id));
     if (!entry.value) return null;
     const next = { ...entry.value, ...patch(entry.value) };
-    if ((await kv.atomic().check(entry).set(K.client(id), next).commit()).ok) return next;
+    return (await kv.atomic().check(entry).set(K.client(id), next).commit()).ok ? next : CONFLICT;
+  });
+}
+
+/** Reads the clients of some tickets at once. */
+export async function clientsOf(
+  kv: Deno.Kv,
+  tickets: readonly Ticket[],
+): Promise<Map<number, Client>> {
+  const ids = [...new Set(tickets.map((tk) => tk.clientId))];
+  const out = new Map<number, Client>();
+  for (let i = 0; i < ids.length; i += 10) {
+    const entries = await kv.getMany<Client[]>(ids.slice(i, i + 10).map((id) => K.client(id)));
+    for (const e of entries) if (e.value) out.set(e.value.id, e.value);
   }
+  return out;
 }
 
 /** Every client, by id. */
@@ -84,6 +102,11 @@ export async function listAdmins(kv: Deno.Kv): Promise<number[]> {
   return out;
 }
 
+/** Whether `id` is an admin added in the settings bot. */
+export async function isStoredAdmin(kv: Deno.Kv, id: number): Promise<boolean> {
+  return (await kv.get(K.admin(id))).versionstamp !== null;
+}
+
 /** Adds an admin, with their name and username when they are known already. */
 export async function addAdmin(
   kv: Deno.Kv,
@@ -115,7 +138,7 @@ export async function refreshStaffProfile(
   kv: Deno.Kv,
   p: Profile,
 ): Promise<{ staff: boolean; managerChanged: boolean }> {
-  for (;;) {
+  return await retryKv(`refresh the profile of ${p.id}`, async () => {
     const [m, a] = await kv.getMany<[Manager, StoredAdmin]>([K.manager(p.id), K.admin(p.id)]);
     const op = kv.atomic().check(m).check(a);
     let managerChanged = false;
@@ -127,8 +150,8 @@ export async function refreshStaffProfile(
     if (adminChanged) op.set(K.admin(p.id), withProfile(a.value!, p));
     const staff = m.value !== null || a.value !== null;
     if (!managerChanged && !adminChanged) return { staff, managerChanged };
-    if ((await op.commit()).ok) return { staff, managerChanged };
-  }
+    return (await op.commit()).ok ? { staff, managerChanged } : CONFLICT;
+  });
 }
 
 /** An admin added in the settings bot; the name is filled in once Telegram shows them. */

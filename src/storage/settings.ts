@@ -4,8 +4,9 @@
  * @module
  */
 import { defaultSettings, type Settings } from "../domain/settings.ts";
-import { ConflictError } from "../errors.ts";
 import { K } from "./keys.ts";
+import { kvState } from "./kv_state.ts";
+import { CONFLICT, retryKv } from "./retry.ts";
 
 /** One recorded change of the settings (values of token fields are never logged). */
 export interface SettingsChange {
@@ -20,11 +21,11 @@ const SECRET_FIELDS = new Set(["clientBotToken", "managerBotToken"]);
 
 /** Reads the settings, filling fields missing from older records with defaults. */
 export async function getSettings(kv: Deno.Kv): Promise<Settings> {
-  const cached = cache.get(kv);
-  if (cached && performance.now() - cached.at < CACHE_MS) return cached.value;
+  const cached = cache(kv);
+  if (cached.value && performance.now() - cached.at < CACHE_MS) return cached.value;
   const stored = (await kv.get<Partial<Settings>>(K.settings())).value;
   const value = { ...defaultSettings(), ...(stored ?? {}) };
-  cache.set(kv, { value, at: performance.now() });
+  Object.assign(cached, { value, at: performance.now() });
   return value;
 }
 
@@ -33,7 +34,7 @@ export async function getSettings(kv: Deno.Kv): Promise<Settings> {
  * saves those reads. Changes made in this process are seen at once (the cache is replaced on
  * write); another process sharing the KV sees them within CACHE_MS.
  */
-const cache = new WeakMap<Deno.Kv, { value: Settings; at: number }>();
+const cache = kvState((): { value: Settings | null; at: number } => ({ value: null, at: 0 }));
 const CACHE_MS = 1_000;
 
 /**
@@ -46,7 +47,7 @@ export async function updateSettings(
   at: number,
   patch: (s: Settings) => Partial<Settings>,
 ): Promise<Settings> {
-  for (let attempt = 0; attempt < 50; attempt++) {
+  return await retryKv("update the settings", async () => {
     const entry = await kv.get<Partial<Settings>>(K.settings());
     const current = { ...defaultSettings(), ...(entry.value ?? {}) };
     const changes = patch(current);
@@ -67,12 +68,10 @@ export async function updateSettings(
       .set(K.settings(), next)
       .set(K.settingsLog(at, crypto.randomUUID()), log)
       .commit();
-    if (res.ok) {
-      cache.set(kv, { value: next, at: performance.now() });
-      return next;
-    }
-  }
-  throw new ConflictError("Cannot update the settings: too many concurrent changes");
+    if (!res.ok) return CONFLICT;
+    Object.assign(cache(kv), { value: next, at: performance.now() });
+    return next;
+  });
 }
 
 /** The settings change log, oldest first. */

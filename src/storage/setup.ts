@@ -5,16 +5,15 @@
  *
  * @module
  */
-import type { Lang } from "../i18n/mod.ts";
+import type { Lang } from "../domain/lang.ts";
 import type { Client } from "../domain/records.ts";
 import type { Ticket, TicketEvent } from "../domain/ticket.ts";
 import type { MessageRecord } from "../domain/records.ts";
-import { ConflictError } from "../errors.ts";
 import { K } from "./keys.ts";
 import { getClient } from "./people.ts";
-import { SK } from "./setup_keys.ts";
 import { listEvents, listMessages, ticketsByClient } from "./tickets.ts";
 import { listHeld } from "./drafts.ts";
+import { CONFLICT, retryKv } from "./retry.ts";
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -26,13 +25,13 @@ export interface Wait {
 
 /** Reads what the admin's next text means. */
 export async function getWait(kv: Deno.Kv, adminId: number): Promise<Wait | null> {
-  return (await kv.get<Wait>(SK.wait(adminId))).value;
+  return (await kv.get<Wait>(K.setupWait(adminId))).value;
 }
 
 /** Sets (or with null clears) what the admin's next text means; forgotten after a day. */
 export async function setWait(kv: Deno.Kv, adminId: number, wait: Wait | null): Promise<void> {
-  if (wait) await kv.set(SK.wait(adminId), wait, { expireIn: DAY_MS });
-  else await kv.delete(SK.wait(adminId));
+  if (wait) await kv.set(K.setupWait(adminId), wait, { expireIn: DAY_MS });
+  else await kv.delete(K.setupWait(adminId));
 }
 
 /** An admin's language, remembered so the bot can write to them first. */
@@ -43,14 +42,14 @@ export interface AdminSeen {
 
 /** Remembers an admin's language. */
 export async function rememberAdmin(kv: Deno.Kv, id: number, lang: Lang, at: number) {
-  const cur = (await kv.get<AdminSeen>(SK.adminSeen(id))).value;
-  if (cur?.lang !== lang) await kv.set(SK.adminSeen(id), { lang, at });
+  const cur = (await kv.get<AdminSeen>(K.setupAdminSeen(id))).value;
+  if (cur?.lang !== lang) await kv.set(K.setupAdminSeen(id), { lang, at });
 }
 
 /** Admins who have written to the settings bot, with their languages. */
 export async function seenAdmins(kv: Deno.Kv): Promise<Map<number, Lang>> {
   const out = new Map<number, Lang>();
-  for await (const e of kv.list<AdminSeen>({ prefix: SK.adminSeenAll() })) {
+  for await (const e of kv.list<AdminSeen>({ prefix: K.setupAdminSeenAll() })) {
     out.set(e.key[1] as number, e.value.lang);
   }
   return out;
@@ -65,16 +64,15 @@ export async function removeAdmin(
   id: number,
   envAdmins: readonly number[],
 ): Promise<boolean> {
-  for (let attempt = 0; attempt < 20; attempt++) {
+  return await retryKv("remove the admin", async () => {
     const entry = await kv.get(K.admin(id));
     if (entry.versionstamp === null) return false;
     let others = envAdmins.filter((a) => a !== id).length;
     for await (const e of kv.list({ prefix: K.admins() })) if (e.key[1] !== id) others++;
     if (others === 0) return false;
     const res = await kv.atomic().check(entry).delete(K.admin(id)).commit();
-    if (res.ok) return true;
-  }
-  throw new ConflictError("Cannot remove the admin: too many concurrent changes");
+    return res.ok ? true : CONFLICT;
+  });
 }
 
 /** A one-time invitation to become a manager. */
@@ -97,7 +95,7 @@ export async function createInvite(
   const code = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
     .replace(/=+$/, "");
   const inv: ManagerInvite = { code, by, at, expiresAt: at + ttlMs };
-  await kv.set(SK.invite(code), inv, { expireIn: ttlMs });
+  await kv.set(K.setupInvite(code), inv, { expireIn: ttlMs });
   return inv;
 }
 
@@ -110,13 +108,13 @@ export async function consumeInvite(
   code: string,
   at: number,
 ): Promise<ManagerInvite | null> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const entry = await kv.get<ManagerInvite>(SK.invite(code));
+  return await retryKv("use the invite", async () => {
+    const entry = await kv.get<ManagerInvite>(K.setupInvite(code));
     if (!entry.value) return null;
-    const res = await kv.atomic().check(entry).delete(SK.invite(code)).commit();
-    if (res.ok) return entry.value.expiresAt > at ? entry.value : null;
-  }
-  return null;
+    const res = await kv.atomic().check(entry).delete(K.setupInvite(code)).commit();
+    if (!res.ok) return CONFLICT;
+    return entry.value.expiresAt > at ? entry.value : null;
+  }, { exhausted: () => null });
 }
 
 /** A channel the manager bot was made an administrator of, offered to the admins. */
@@ -128,18 +126,18 @@ export interface ChannelOffer {
 
 /** Remembers a channel offer (a week). */
 export async function putOffer(kv: Deno.Kv, offer: ChannelOffer): Promise<void> {
-  await kv.set(SK.offer(offer.chatId), offer, { expireIn: 7 * DAY_MS });
+  await kv.set(K.setupOffer(offer.chatId), offer, { expireIn: 7 * DAY_MS });
 }
 
 /** Forgets a channel offer (the bot left, or the channel was chosen). */
 export async function dropOffer(kv: Deno.Kv, chatId: number): Promise<void> {
-  await kv.delete(SK.offer(chatId));
+  await kv.delete(K.setupOffer(chatId));
 }
 
 /** Channel offers, oldest first. */
 export async function listOffers(kv: Deno.Kv): Promise<ChannelOffer[]> {
   const out: ChannelOffer[] = [];
-  for await (const e of kv.list<ChannelOffer>({ prefix: SK.offers() })) out.push(e.value);
+  for await (const e of kv.list<ChannelOffer>({ prefix: K.setupOffers() })) out.push(e.value);
   return out.sort((a, b) => a.at - b.at);
 }
 
@@ -166,11 +164,27 @@ export async function collectClientData(kv: Deno.Kv, clientId: number): Promise<
   };
 }
 
+/** A Telegram message that shows a deleted client, and which of our bots may delete it. */
+export interface ClientTrace {
+  ticket: number;
+  chatId: number;
+  messageId: number;
+  /** When it was sent (the clock's ms): bots may delete only messages younger than 48 h. */
+  at: number;
+  /** The client bot deletes its own copies; the manager bot the rest (posts, roots, comments). */
+  by: "client" | "manager";
+}
+
 /** What a privacy deletion removed. */
 export interface DeletedClient {
   tickets: number[];
-  /** Telegram messages the service posted about the client (post, thread root), to delete. */
-  posts: Array<{ ticket: number; postId: number | null; threadId: number | null }>;
+  /**
+   * Messages in the threads that quote the client or answer them: the client's copies and the
+   * managers' comments.
+   */
+  traces: ClientTrace[];
+  /** The tickets' channel posts and thread roots (the post's copy in the group). */
+  posts: Array<{ ticket: number; postId: number | null; threadId: number | null; at: number }>;
 }
 
 /** Keys under a prefix. */
@@ -192,16 +206,24 @@ const BATCH = 500;
  * records).
  */
 export async function deleteClientData(kv: Deno.Kv, clientId: number): Promise<DeletedClient> {
-  const done: DeletedClient = { tickets: [], posts: [] };
+  const done: DeletedClient = { tickets: [], traces: [], posts: [] };
   for (const ticket of await ticketsByClient(kv, clientId)) {
     const n = ticket.number;
-    for (let attempt = 0;; attempt++) {
-      if (attempt >= 20) throw new ConflictError(`Cannot delete ticket #${n}: it keeps changing`);
+    await retryKv(`delete ticket #${n}`, async () => {
       const entry = await kv.get<Ticket>(K.ticket(n));
-      if (!entry.value) break;
+      if (!entry.value) return;
       const t = entry.value;
       const body: Deno.KvKey[] = [];
+      const traces: ClientTrace[] = [];
+      const trace = (chatId: number, messageId: number, by: ClientTrace["by"], at: number) =>
+        traces.push({ ticket: n, chatId, messageId, at, by });
       for await (const m of kv.list<MessageRecord>({ prefix: K.messagePrefix(n) })) {
+        // in the group: the client's messages are the client bot's copies, comments the source
+        if (m.value.direction === "in" && m.value.copy) {
+          trace(m.value.copy.chatId, m.value.copy.messageId, "client", m.value.at);
+        } else if (m.value.direction === "out" || m.value.direction === "note") {
+          trace(m.value.source.chatId, m.value.source.messageId, "manager", m.value.at);
+        }
         body.push(K.msgRef(m.value.source.chatId, m.value.source.messageId));
         if (m.value.copy) body.push(K.msgRef(m.value.copy.chatId, m.value.copy.messageId));
         if (m.value.textParts) body.push(...await keysOf(kv, K.messageParts(n, m.value.seq)));
@@ -235,14 +257,14 @@ export async function deleteClientData(kv: Deno.Kv, clientId: number): Promise<D
       }
       const op = kv.atomic().check(entry).delete(K.ticket(n));
       for (const k of [...body, ...last]) op.delete(k);
-      if ((await op.commit()).ok) {
-        done.tickets.push(n);
-        done.posts.push({ ticket: n, postId: t.postId, threadId: t.threadId });
-        // duplicate posts name the client as well
-        for (const d of t.duplicates ?? []) done.posts.push({ ticket: n, ...d });
-        break;
-      }
-    }
+      if (!(await op.commit()).ok) return CONFLICT;
+      done.tickets.push(n);
+      done.traces.push(...traces);
+      done.posts.push({ ticket: n, postId: t.postId, threadId: t.threadId, at: t.createdAt });
+      // duplicate posts name the client as well
+      for (const d of t.duplicates ?? []) done.posts.push({ ticket: n, ...d, at: t.createdAt });
+      return;
+    });
   }
   const rest: Deno.KvKey[] = [
     K.client(clientId),

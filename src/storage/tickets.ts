@@ -12,15 +12,17 @@ import {
   type TicketEvent,
   type TicketStatus,
 } from "../domain/ticket.ts";
-import { ConflictError, NotFoundError } from "../errors.ts";
+import { NotFoundError } from "../errors.ts";
 import { groupCommit } from "./commit_batcher.ts";
+import { KeyedChain } from "../chain.ts";
 import { K } from "./keys.ts";
+import { kvState } from "./kv_state.ts";
+import { CONFLICT, KV_ATTEMPTS, retryKv } from "./retry.ts";
 
 /** Largest text kept inline in a message record; longer texts are split into parts. */
 const INLINE_TEXT_BYTES = 24_000;
 /** Size of one stored part of a long text (well under the 64 KiB value limit). */
 const PART_CHARS = 8_000;
-const MAX_ATTEMPTS = 200;
 /** How long processed update ids are remembered (Telegram keeps updates for 24 h). */
 const INBOX_TTL_MS = 7 * 24 * 3_600_000;
 
@@ -135,29 +137,11 @@ export function markInbox(op: Deno.AtomicOperation, marks: InboxMark[], at: numb
   }
 }
 
-async function alreadyProcessed(kv: Deno.Kv, marks: InboxMark[]): Promise<boolean> {
+/** Whether any of the updates was processed already (its mark is in the inbox). */
+export async function alreadyProcessed(kv: Deno.Kv, marks: InboxMark[]): Promise<boolean> {
   if (marks.length === 0) return false;
   const entries = await kv.getMany(marks.map((m) => K.inbox(m.bot, m.updateId)));
   return entries.some((e) => e.versionstamp !== null);
-}
-
-async function backoff(attempt: number): Promise<void> {
-  if (attempt < 3) return;
-  await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, attempt * 2)));
-}
-
-/** SQLite answers "database is locked" when another handle holds the file: try again. */
-function isBusy(e: unknown): boolean {
-  return e instanceof Error && /database is locked|SQLITE_BUSY/i.test(e.message);
-}
-
-async function commitOrBusy(op: Deno.AtomicOperation): Promise<boolean> {
-  try {
-    return (await op.commit()).ok;
-  } catch (e) {
-    if (isBusy(e)) return false;
-    throw e;
-  }
 }
 
 /**
@@ -172,24 +156,17 @@ export async function changeTicket<R>(
   fn: ChangeFn<R>,
   inbox: InboxMark[] = [],
 ): Promise<ChangeResult<R>> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    let tEntry: Deno.KvEntryMaybe<Ticket>, sEntry: Deno.KvEntryMaybe<number>;
-    try {
-      // one read for the ticket, its sequence and the inbox marks
-      const entries = await kv.getMany<unknown[]>([
-        K.ticket(n),
-        K.ticketSeq(n),
-        ...inbox.map((m) => K.inbox(m.bot, m.updateId)),
-      ]);
-      tEntry = entries[0] as Deno.KvEntryMaybe<Ticket>;
-      sEntry = entries[1] as Deno.KvEntryMaybe<number>;
-      if (entries.slice(2).some((e) => e.versionstamp !== null)) {
-        return { ok: false, reason: "duplicate" };
-      }
-    } catch (e) {
-      if (!isBusy(e)) throw e;
-      await backoff(attempt + 3);
-      continue;
+  return await retryKv(`change ticket #${n}`, async () => {
+    // one read for the ticket, its sequence and the inbox marks
+    const entries = await kv.getMany<unknown[]>([
+      K.ticket(n),
+      K.ticketSeq(n),
+      ...inbox.map((m) => K.inbox(m.bot, m.updateId)),
+    ]);
+    const tEntry = entries[0] as Deno.KvEntryMaybe<Ticket>;
+    const sEntry = entries[1] as Deno.KvEntryMaybe<number>;
+    if (entries.slice(2).some((e) => e.versionstamp !== null)) {
+      return { ok: false, reason: "duplicate" };
     }
     const ticket = tEntry.value;
     if (!ticket) return { ok: false, reason: "not_found" };
@@ -201,18 +178,13 @@ export async function changeTicket<R>(
       op.check(tEntry).check(sEntry);
       markInbox(op, inbox, at);
       after = applyChange(op, ticket, ticket, decided, seq, at);
-    }).catch((e) => {
-      if (isBusy(e)) return false;
-      throw e;
     });
-    if (committed) return { ok: true, ticket: after, result: decided.result };
-    await backoff(attempt);
-  }
-  throw new ConflictError(`Cannot change ticket #${n}: too many concurrent changes`);
+    return committed ? { ok: true, ticket: after, result: decided.result } : CONFLICT;
+  });
 }
 
 /** Serializes ticket creation per KV handle, so one process does not fight itself. */
-const creationQueues = new WeakMap<Deno.Kv, Promise<unknown>>();
+const creations = kvState(() => new KeyedChain());
 
 /** Input of {@linkcode createTicket}. */
 export interface CreateTicket<R> {
@@ -232,10 +204,7 @@ export function createTicket<R = undefined>(
   kv: Deno.Kv,
   input: CreateTicket<R>,
 ): Promise<{ ok: true; ticket: Ticket; result: R | undefined } | { ok: false; reason: string }> {
-  const prev = creationQueues.get(kv) ?? Promise.resolve();
-  const run = prev.then(() => createNow(kv, input));
-  creationQueues.set(kv, run.catch(() => {}));
-  return run;
+  return creations(kv).run("ticket", () => createNow(kv, input));
 }
 
 async function createNow<R>(
@@ -243,15 +212,9 @@ async function createNow<R>(
   input: CreateTicket<R>,
 ): Promise<{ ok: true; ticket: Ticket; result: R | undefined } | { ok: false; reason: string }> {
   const inbox = input.inbox ?? [];
-  for (let attempt = 0; attempt < MAX_ATTEMPTS * 5; attempt++) {
-    let counter: Deno.KvEntryMaybe<number>;
-    try {
-      counter = await kv.get<number>(K.ticketCounter());
-    } catch (e) {
-      if (!isBusy(e)) throw e;
-      await backoff(attempt + 3);
-      continue;
-    }
+  // two processes on one file contend for the counter on every creation: five times the bound
+  return await retryKv("create a ticket", async () => {
+    const counter = await kv.get<number>(K.ticketCounter());
     if (await alreadyProcessed(kv, inbox)) return { ok: false, reason: "duplicate" };
     const number = (counter.value ?? 0) + 1;
     const { ticket, event } = newTicket({
@@ -281,22 +244,14 @@ async function createNow<R>(
       .set(K.ticketCounter(), number);
     markInbox(op, inbox, input.at);
     const after = applyChange(op, null, change.ticket ?? ticket, change, seq, input.at);
-    if (await commitOrBusy(op)) return { ok: true, ticket: after, result: change.result };
-    await backoff(attempt);
-  }
-  throw new ConflictError("Cannot create a ticket: too many concurrent creations");
+    if (!(await op.commit()).ok) return CONFLICT;
+    return { ok: true, ticket: after, result: change.result };
+  }, { attempts: KV_ATTEMPTS * 5 });
 }
 
 /** Reads one ticket. */
 export async function getTicket(kv: Deno.Kv, n: number): Promise<Ticket | null> {
   return (await kv.get<Ticket>(K.ticket(n))).value;
-}
-
-/** Reads one ticket or throws {@linkcode NotFoundError}. */
-export async function mustGetTicket(kv: Deno.Kv, n: number): Promise<Ticket> {
-  const t = await getTicket(kv, n);
-  if (!t) throw new NotFoundError(`Cannot find ticket #${n}`);
-  return t;
 }
 
 async function ticketsOf(kv: Deno.Kv, prefix: Deno.KvKey, reverse = true): Promise<Ticket[]> {
@@ -362,8 +317,13 @@ function withDuplicate(ticket: Ticket, postId: number, threadId: number | null, 
  * A ticket that has a post already (adopted from the forward of a send whose answer was lost)
  * keeps it: this one is recorded as a duplicate whose thread maps to the ticket as well.
  */
-export async function setPostId(kv: Deno.Kv, n: number, postId: number, at: number) {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+export async function setPostId(
+  kv: Deno.Kv,
+  n: number,
+  postId: number,
+  at: number,
+): Promise<Ticket> {
+  return await retryKv(`record the post of ticket #${n}`, async () => {
     const [tEntry, early] = await kv.getMany<[Ticket, number]>([K.ticket(n), K.rootEarly(postId)]);
     const ticket = tEntry.value;
     if (!ticket) throw new NotFoundError(`Cannot record the post of ticket #${n}: no such ticket`);
@@ -388,10 +348,8 @@ export async function setPostId(kv: Deno.Kv, n: number, postId: number, at: numb
       if (early.value !== null) op.set(K.byThread(early.value), n);
     }
     if (early.value !== null) op.delete(K.rootEarly(postId));
-    if (await commitOrBusy(op)) return after;
-    await backoff(attempt);
-  }
-  throw new ConflictError(`Cannot record the post of ticket #${n}: too many concurrent changes`);
+    return (await op.commit()).ok ? after : CONFLICT;
+  });
 }
 
 /**
@@ -411,22 +369,18 @@ export async function setThreadRoot(
   at: number,
   claimed?: number,
 ): Promise<Ticket | null> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  return await retryKv(`record the thread of post ${postId}`, async () => {
     const byPost = await kv.get<number>(K.byPost(postId));
     if (byPost.value === null) {
       const adopted = claimed !== undefined
         ? await adoptPost(kv, byPost, claimed, postId, rootId, at)
         : "none";
-      if (adopted === "busy") {
-        await backoff(attempt);
-        continue;
-      }
+      if (adopted === "busy") return CONFLICT;
       if (adopted !== "none") return adopted;
       const op = kv.atomic().check(byPost).set(K.rootEarly(postId), rootId, {
         expireIn: 7 * 24 * 3_600_000,
       });
-      if (await commitOrBusy(op)) return null;
-      continue;
+      return (await op.commit()).ok ? null : CONFLICT;
     }
     const tEntry = await kv.get<Ticket>(K.ticket(byPost.value));
     const ticket = tEntry.value;
@@ -445,12 +399,8 @@ export async function setThreadRoot(
     const op = kv.atomic().check(tEntry).set(K.ticket(ticket.number), after);
     indexDiff(op, ticket, after);
     if (ticket.postId !== postId) op.set(K.byThread(rootId), ticket.number);
-    if (await commitOrBusy(op)) return after;
-    await backoff(attempt);
-  }
-  throw new ConflictError(
-    `Cannot record the thread of post ${postId}: too many concurrent changes`,
-  );
+    return (await op.commit()).ok ? after : CONFLICT;
+  });
 }
 
 /**
@@ -478,7 +428,7 @@ async function adoptPost(
   const op = kv.atomic().check(byPost).check(tEntry).set(K.ticket(n), after);
   indexDiff(op, ticket, after);
   op.set(K.byPost(postId), n).set(K.byThread(rootId), n);
-  return await commitOrBusy(op) ? after : "busy";
+  return (await op.commit()).ok ? after : "busy";
 }
 
 /** Reads one message record with its full text. */

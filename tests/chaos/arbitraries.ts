@@ -122,6 +122,45 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({ k: fc.constant("stranger" as const), t: slot, press: fc.boolean() }),
   },
   {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("flood" as const),
+      c: customer,
+      n: fc.integer({ min: 3, max: 8 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("live" as const),
+      c: customer,
+      moves: fc.integer({ min: 1, max: 4 }),
+      stop: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("mgrDelete" as const),
+      m: manager,
+      back: fc.nat({ max: 2 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant("cmd" as const),
+      m: manager,
+      t: slot,
+      cmd: fc.constantFrom(
+        "take" as const,
+        "close" as const,
+        "reopen" as const,
+        "transfer" as const,
+      ),
+    }),
+  },
+  {
     weight: 2,
     arbitrary: fc.record({
       k: fc.constant("fault" as const),

@@ -119,6 +119,13 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
       continue;
     }
     const times = byClientChat.get(tk.clientId)?.filter((x) => x.includes(s.marker)).length ?? 0;
+    if (s.deleted) {
+      // `/delete` removes the customer's copy (a repeat from a lost answer may stay)
+      if (times > r.lostAnswers) {
+        out.push(`manager comment (step ${s.step}) was /deleted but the customer still has it`);
+      }
+      continue;
+    }
     if (rec.delivery === "failed") {
       const c = await getClient(w.kv, tk.clientId);
       if (!c?.unreachable) {

@@ -50,6 +50,14 @@ export type Step =
   | { k: "post"; m: number; t: number; action: "take" | "close" | "reopen" }
   /** someone who is not a manager comments under ticket `t` or presses its post's button */
   | { k: "stranger"; t: number; press: boolean }
+  /** customer `c` sends `n` texts at once, without waiting for the service in between */
+  | { k: "flood"; c: number; n: number }
+  /** customer `c` shares a live location and moves it `moves` times (then stops it if `stop`) */
+  | { k: "live"; c: number; moves: number; stop: boolean }
+  /** manager `m` answers `/delete` to one of their comments (`back` from the newest) */
+  | { k: "mgrDelete"; m: number; back: number }
+  /** manager `m` types a thread command in ticket `t` (transfer goes to the other manager) */
+  | { k: "cmd"; m: number; t: number; cmd: "take" | "close" | "reopen" | "transfer" }
   /** the next `count` calls of `method` by the `bot` fail with `fault` */
   | { k: "fault"; bot: "client" | "manager"; method: string; fault: FaultKind; count: number };
 
@@ -96,6 +104,15 @@ export function describe(s: Step): string {
       return `a stranger ${
         s.press ? "presses close on the post" : "comments"
       } of ticket slot ${s.t}`;
+    case "flood":
+      return `${who(s.c)} sends ${s.n} texts at once`;
+    case "live":
+      return `${who(s.c)} shares a live location and moves it ${s.moves} times` +
+        (s.stop ? ", then stops" : "");
+    case "mgrDelete":
+      return `manager ${s.m} /deletes their comment ${s.back} back from the newest`;
+    case "cmd":
+      return `manager ${s.m} types /${s.cmd} in ticket slot ${s.t}`;
     case "fault":
       return `Telegram fails the next ${s.count} ${s.method} of the ${s.bot} bot with ${s.fault}`;
   }

@@ -41,6 +41,8 @@ export interface SentByManager {
   step: number;
   /** edited later to `<marker> fixed` */
   edited?: boolean;
+  /** `/delete`d by its manager later: the customer's copy must be gone */
+  deleted?: boolean;
 }
 
 /** What a run leaves for the invariants. */
@@ -404,6 +406,56 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
           } else {w.emu.userSend(st.id, w.groupId, { text: "hi from a stranger" }, {
               replyTo: tk.threadId,
             });}
+          return true;
+        }
+        case "flood": {
+          // no settling in between: the messages race the service as a real burst does
+          for (let i = 0; i < s.n; i++) {
+            const mk = mark();
+            await clientSend(s.c, { text: `${mk} flood` }, mk);
+          }
+          return true;
+        }
+        case "live": {
+          const id = rec.customers[s.c]!.id;
+          const d = await getDraft(w.kv, id);
+          const ref = w.emu.userSendLiveLocation(id, bot, {
+            latitude: 55.7,
+            longitude: 37.6,
+            livePeriod: 3600,
+          });
+          // a location sent when a typed topic is asked for is no topic: asked again
+          const role: SentByClient["role"] = d?.stage === "topic_text" ? "topic" : "content";
+          rec.fromClients.push({ client: id, messageId: ref.messageId, role, step: cur });
+          await settle(w);
+          for (let i = 1; i <= s.moves; i++) {
+            w.clock.advance(20_000);
+            w.emu.userMoveLiveLocation(id, bot, ref.messageId, {
+              latitude: 55.7 + i / 100,
+              longitude: 37.6,
+            });
+          }
+          if (s.stop) w.emu.userStopLiveLocation(id, bot, ref.messageId);
+          return true;
+        }
+        case "mgrDelete": {
+          const m = w.managers[s.m]!;
+          const mine = rec.fromManagers.filter((x) => x.manager === m.id && !x.note && !x.deleted);
+          const target = mine[mine.length - 1 - (s.back % Math.max(1, mine.length))];
+          if (!target) return false;
+          const tk = await getTicket(w.kv, target.ticket);
+          if (!tk?.threadId) return false;
+          w.emu.userSend(m.id, w.groupId, { text: "/delete" }, { replyTo: target.messageId });
+          target.deleted = true;
+          return true;
+        }
+        case "cmd": {
+          const n = await ticketAt(s.t);
+          const tk = n === null ? null : await getTicket(w.kv, n);
+          if (!tk?.threadId) return false;
+          const other = w.managers[(s.m + 1) % w.managers.length]!;
+          const text = s.cmd === "transfer" ? `/transfer ${other.id}` : `/${s.cmd}`;
+          w.emu.userSend(w.managers[s.m]!.id, w.groupId, { text }, { replyTo: tk.threadId });
           return true;
         }
         case "fault":

@@ -112,6 +112,59 @@ Deno.test("banChatMember on an administrator fails as Telegram says", async () =
   }
 });
 
+Deno.test("promoteChatMember: a bot edits only the admins it appointed (hierarchy)", async () => {
+  const { emu, owner, clientBot, managerBot, group } = await scenario();
+  try {
+    const call = (token: string, params: Record<string, unknown>) =>
+      api(emu, token, "promoteChatMember", { chat_id: group.id, ...params });
+    const ann = emu.createUser({ firstName: "Ann" });
+    emu.setMember(group.id, ann.id, { status: "member" });
+    // without can_promote_members (the default for a bot made admin) nothing can be promoted
+    const denied = await call(managerBot.token, { user_id: ann.id, can_delete_messages: true });
+    assert.equal(denied.description, "Bad Request: not enough rights");
+    emu.setMember(group.id, managerBot.id, {
+      status: "administrator",
+      rights: { can_promote_members: true },
+    });
+    // a right the bot itself lacks can't be given
+    const stories = await call(managerBot.token, { user_id: ann.id, can_post_stories: true });
+    assert.equal(stories.description, "Bad Request: RIGHT_FORBIDDEN");
+    assert.equal(
+      (await call(managerBot.token, { user_id: ann.id, can_delete_messages: true })).ok,
+      true,
+    );
+    const asSeen = (token: string) =>
+      ok(emu, token, "getChatMember", { chat_id: group.id, user_id: ann.id });
+    const mine = await asSeen(managerBot.token);
+    assert.equal(mine.status, "administrator");
+    assert.equal(mine.can_delete_messages, true);
+    assert.equal(mine.can_invite_users, false);
+    assert.equal(mine.can_be_edited, true);
+    assert.equal((await asSeen(clientBot.token)).can_be_edited, false);
+    // the owner's admin can be neither demoted nor banned by the bot
+    const bob = emu.createUser({ firstName: "Bob" });
+    emu.setMember(group.id, bob.id, { status: "administrator" });
+    const other = await call(managerBot.token, { user_id: bob.id, can_delete_messages: false });
+    assert.equal(other.description, "Bad Request: CHAT_ADMIN_REQUIRED");
+    const owners = await call(managerBot.token, { user_id: owner.id });
+    assert.equal(owners.description, "Bad Request: can't remove chat owner");
+    // its own admin: demoted by all-false rights, then banned like any member
+    assert.equal(
+      (await call(managerBot.token, { user_id: ann.id, can_delete_messages: false })).ok,
+      true,
+    );
+    assert.equal((await asSeen(managerBot.token)).status, "member");
+    emu.setMember(group.id, ann.id, { status: "administrator", byId: managerBot.id });
+    const ban = await api(emu, managerBot.token, "banChatMember", {
+      chat_id: group.id,
+      user_id: ann.id,
+    });
+    assert.equal(ban.ok, true, "an admin the bot appointed can be banned by it");
+  } finally {
+    await emu.close();
+  }
+});
+
 Deno.test("getChatMember for a user who never met the chat says left", async () => {
   const { emu, clientBot, group } = await scenario();
   try {

@@ -23,11 +23,5 @@ export function createClientBot(token: string, deps: BotDeps): Bot {
   bot.use(menu(deps));
   bot.use(privateMessages(deps));
   bot.use(managersGroup(deps));
-  bot.catch((err) => {
-    deps.log.error("client bot update failed", {
-      update: err.ctx.update.update_id,
-      err: err.error,
-    });
-  });
   return bot;
 }

@@ -26,7 +26,8 @@ import type { TextKey } from "../../i18n/mod.ts";
 import { recoveredAlbum } from "../album_collector.ts";
 import type { BotDeps } from "../context.ts";
 
-const COMMAND = /^\/(close|reopen|take|delete|block|unblock|transfer|canned)(@\w+)?(\s|$)/;
+const COMMAND =
+  /^\/(close|reopen|take|delete|block|unblock|transfer|canned|priority|hold|unhold|merge)(@\w+)?(\s|$)/;
 
 /** How often a thread is told about one non-manager writing there. */
 const STRANGER_NOTICE_MS = 3_600_000;
@@ -97,7 +98,10 @@ export function managersGroup(deps: BotDeps): Composer<Context> {
     }
     if (cmd) {
       if (!(await markProcessed(deps.kv, "client", item.updateId, deps.clock.now()))) return;
-      if (cmd === "transfer" || cmd === "canned") {
+      if (
+        cmd === "transfer" || cmd === "canned" || cmd === "priority" || cmd === "hold" ||
+        cmd === "unhold" || cmd === "merge"
+      ) {
         return void await threadCommand(deps, n, actor, cmd, m.text!.replace(COMMAND, "").trim());
       }
       if (cmd === "block" || cmd === "unblock") {

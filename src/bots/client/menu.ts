@@ -13,6 +13,7 @@ import { clientButton, parseClientButton } from "../../services/callback_data.ts
 import { closeTicket, rateTicket, reopenTicket } from "../../services/lifecycle.ts";
 import { clientMessages, openTicket } from "../../services/relay.ts";
 import { dropHeld, getDraft, listHeld, setDraft } from "../../storage/drafts.ts";
+import { solveByFaq } from "../../storage/faq.ts";
 import { getClient, patchClient, upsertClient } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { getTicket, ticketsByClient } from "../../storage/tickets.ts";
@@ -53,7 +54,11 @@ export async function askTopic(deps: BotDeps, ctx: Context, lang: Lang): Promise
   await setDraft(deps.kv, ctx.from!.id, q.draft);
 }
 
-/** The topic is known: open the ticket with the held messages, or ask for the question. */
+/**
+ * The topic is known: open the ticket with the held messages, or show the topic's ready
+ * answers (when it has some) with "this solved it" / "I still need help", or ask for the
+ * question.
+ */
 export async function topicChosen(deps: BotDeps, ctx: Context, topic: string, lang: Lang) {
   const clientId = ctx.from!.id;
   const held = await listHeld(deps.kv, clientId);
@@ -62,7 +67,23 @@ export async function topicChosen(deps: BotDeps, ctx: Context, topic: string, la
     await openTicket(deps, clientId, topic, held, held.map((h) => h.updateId));
     return;
   }
-  await setDraft(deps.kv, clientId, { stage: "question", topic });
+  const s = await getSettings(deps.kv);
+  const faq = s.faq[topic];
+  if (faq) {
+    // the answers first, then the draft: a failed send is retried and shows them again
+    await ctx.reply(t(lang, "faq_intro", { topic: topicLabel(s, topic, lang), text: faq }), {
+      reply_markup: new InlineKeyboard()
+        .text(t(lang, "btn_faq_ok"), clientButton({ type: "faq_ok" })).row()
+        .text(t(lang, "btn_faq_more"), clientButton({ type: "faq_more" })),
+    });
+    await setDraft(deps.kv, clientId, { stage: "faq", topic });
+    return;
+  }
+  await askQuestion(deps, ctx, topic, lang);
+}
+
+async function askQuestion(deps: BotDeps, ctx: Context, topic: string, lang: Lang) {
+  await setDraft(deps.kv, ctx.from!.id, { stage: "question", topic });
   const s = await getSettings(deps.kv);
   await ctx.reply(t(lang, "ask_question", { topic: topicLabel(s, topic, lang) }));
 }
@@ -161,6 +182,19 @@ export function menu(deps: BotDeps): Composer<Context> {
       }
       await ctx.answerCallbackQuery();
       await topicChosen(deps, ctx, topic, lang);
+      return;
+    }
+    if (action.type === "faq_ok" || action.type === "faq_more") {
+      const draft = await getDraft(deps.kv, cl.id);
+      // a stale press: the dialogue has moved on (solved already, or a ticket opened)
+      if (draft?.stage !== "faq") {
+        return void await ctx.answerCallbackQuery({ text: t(lang, "unknown_action") });
+      }
+      await ctx.answerCallbackQuery();
+      if (action.type === "faq_more") return await askQuestion(deps, ctx, draft.topic, lang);
+      if (await solveByFaq(deps.kv, cl.id, deps.clock.now())) {
+        await ctx.reply(t(lang, "faq_solved"), { reply_markup: mainKeyboard(lang) });
+      }
       return;
     }
     if (action.type === "held_new") {

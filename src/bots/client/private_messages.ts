@@ -147,6 +147,8 @@ async function handle(deps: BotDeps, ctx: Context, items: Incoming[]): Promise<v
       await ctx.reply(t(lang, "type_topic"));
       return;
     case "question":
+    // writing instead of pressing under the ready answers: they still need help
+    case "faq":
       await openTicket(deps, client.id, draft.topic, items);
       await setDraft(deps.kv, client.id, null);
       return;

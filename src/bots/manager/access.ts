@@ -9,7 +9,7 @@
 import { Composer, type Context } from "grammy";
 import { langOf, t } from "../../i18n/mod.ts";
 import { deskUser } from "../../services/desk/access.ts";
-import { isDeskData, parseDeskButton } from "../../services/desk/callback.ts";
+import { isDeskData, parseDeskButton } from "../../services/callback_data.ts";
 import { clearManagerUnreachable } from "../../storage/desk.ts";
 import type { BotDeps } from "../context.ts";
 import { answer, setDesk } from "./ui.ts";

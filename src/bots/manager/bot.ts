@@ -20,6 +20,7 @@ import { deskHelp } from "./help.ts";
 import { historyExport } from "./history.ts";
 import { ticketLists } from "./lists.ts";
 import { postButtons } from "./post_buttons.ts";
+import { ticketSearch } from "./search.ts";
 import { notificationSettings } from "./settings.ts";
 import { ticketActions } from "./tickets.ts";
 
@@ -45,15 +46,10 @@ export function createManagerBot(token: string, deps: BotDeps): Bot {
   bot.use(ticketLists(deps));
   bot.use(ticketActions(deps));
   bot.use(historyExport(deps));
+  bot.use(ticketSearch(deps));
   bot.use(clientDesk(deps));
   bot.use(cannedReplies(deps));
   bot.use(notificationSettings(deps));
   bot.use(deskHelp(deps));
-  bot.catch((err) => {
-    deps.log.error("manager bot update failed", {
-      update: err.ctx.update.update_id,
-      err: err.error,
-    });
-  });
   return bot;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { Composer, type Context } from "grammy";
-import type { DeskView } from "../../services/desk/callback.ts";
+import type { DeskView } from "../../services/callback_data.ts";
 import { ticketListScreen } from "../../services/desk/lists.ts";
 import type { BotDeps } from "../context.ts";
 import { answer, onButton, onCommand, reply, showInPlace } from "./ui.ts";
@@ -15,6 +15,9 @@ const COMMANDS: Record<string, DeskView> = {
   tickets: "all",
   unassigned: "un",
   late: "late",
+  waiting: "team",
+  answered: "cust",
+  onhold: "hold",
 };
 
 /** Lists of open tickets. */

@@ -9,7 +9,13 @@ import { t } from "../../i18n/mod.ts";
 import type { DeskUser } from "../../services/desk/access.ts";
 import {
   actOnTicket,
+  holdFor,
+  mergeByArg,
+  mergeFor,
+  mergeMenu,
   type Outcome,
+  prioritize,
+  prioritizeByArg,
   ticketCard,
   transferByArg,
   transferMenu,
@@ -38,7 +44,26 @@ export function ticketActions(deps: BotDeps): Composer<Context> {
       await ctx.reply(t(user.lang, "reason_not_found", { number: n }));
     }
   });
-  for (const act of ["take", "close", "reopen"] as const) {
+  onCommand(c, "merge", async (ctx, arg, user) => {
+    const n = ticketNumber(arg);
+    if (n === null) return void await ctx.reply(t(user.lang, "desk_usage_merge"));
+    const r = await mergeByArg(deps, user, n, arg.replace(/^#?\d+\s*/, ""));
+    await ctx.reply(r.text);
+  });
+  onButton(c, "merge", async (ctx, b, user) => {
+    await done(
+      ctx,
+      await mergeFor(deps, user, b.ticket, b.into),
+      () => card(ctx, user, b.ticket, true),
+    );
+  });
+  onCommand(c, "hold", async (ctx, arg, user) => {
+    const n = ticketNumber(arg);
+    if (n === null) return void await ctx.reply(t(user.lang, "desk_usage_hold", { max: 200 }));
+    const r = await holdFor(deps, user, n, arg.replace(/^#?\d+\s*/, ""));
+    await ctx.reply(r.text);
+  });
+  for (const act of ["take", "close", "reopen", "unhold"] as const) {
     onCommand(c, act, async (ctx, arg, user) => {
       const n = ticketNumber(arg);
       if (n === null) return void await usage(ctx, user, "desk_usage_ticket");
@@ -58,6 +83,20 @@ export function ticketActions(deps: BotDeps): Composer<Context> {
     await ctx.reply((await transferByArg(deps, user, n, target)).text);
   });
 
+  onCommand(c, "priority", async (ctx, arg, user) => {
+    const n = ticketNumber(arg);
+    if (n === null) return void await ctx.reply(t(user.lang, "desk_usage_priority"));
+    const r = await prioritizeByArg(deps, user, n, arg.replace(/^#?\d+\s*/, ""));
+    await ctx.reply(r.text);
+  });
+  onButton(c, "prio", async (ctx, b, user) => {
+    await done(
+      ctx,
+      await prioritize(deps, user, b.ticket, b.priority),
+      () => card(ctx, user, b.ticket, true),
+    );
+  });
+
   onButton(c, "card", async (ctx, b, user) => {
     const shown = await card(ctx, user, b.ticket, true);
     await answer(
@@ -67,6 +106,12 @@ export function ticketActions(deps: BotDeps): Composer<Context> {
     );
   });
   onButton(c, "act", async (ctx, b, user) => {
+    if (b.act === "merge") {
+      const menu = await mergeMenu(deps, user, b.ticket);
+      if (!("keyboard" in menu)) return await answer(ctx, menu.text, true);
+      await showInPlace(ctx, menu);
+      return await answer(ctx);
+    }
     if (b.act === "tr") {
       const menu = await transferMenu(deps, user, b.ticket);
       if (!("keyboard" in menu)) return await answer(ctx, menu.text, true);

@@ -6,21 +6,30 @@
  */
 import { type Composer, type Context, GrammyError } from "grammy";
 import type { DeskUser } from "../../services/desk/access.ts";
-import type { DeskButton } from "../../services/desk/callback.ts";
+import type { DeskButton } from "../../services/callback_data.ts";
 import type { Screen } from "../../services/desk/format.ts";
 
-const users = new WeakMap<Context, DeskUser>();
-const buttons = new WeakMap<Context, DeskButton>();
+/**
+ * What the access gate adds to the context of a desk update, as the settings bot's gate adds
+ * its `SettingsFlavor`: context fields, typed, written once before any feature runs.
+ */
+export interface DeskFlavor {
+  /** Who the user is to the desk. */
+  desk?: DeskUser;
+  /** The pressed desk button, validated. */
+  deskButton?: DeskButton;
+}
 
 /** Remembers the desk user (and the parsed button) of an update; called by the access gate. */
 export function setDesk(ctx: Context, user: DeskUser, button?: DeskButton): void {
-  users.set(ctx, user);
-  if (button) buttons.set(ctx, button);
+  const f: DeskFlavor = ctx as Context & DeskFlavor;
+  f.desk = user;
+  if (button) f.deskButton = button;
 }
 
 /** The desk user of an update that passed the access gate. */
 export function userOf(ctx: Context): DeskUser {
-  const u = users.get(ctx);
+  const u = (ctx as Context & DeskFlavor).desk;
   if (!u) throw new Error("Cannot find the desk user: the access gate did not run");
   return u;
 }
@@ -32,7 +41,7 @@ export function onButton<T extends DeskButton["type"]>(
   fn: (ctx: Context, b: Extract<DeskButton, { type: T }>, user: DeskUser) => Promise<void>,
 ): void {
   c.on("callback_query:data", async (ctx, next) => {
-    const b = buttons.get(ctx);
+    const b = (ctx as Context & DeskFlavor).deskButton;
     if (!b || b.type !== type) return await next();
     await fn(ctx, b as Extract<DeskButton, { type: T }>, userOf(ctx));
   });

@@ -10,9 +10,9 @@ import { langOf, t } from "../../i18n/mod.ts";
 import { staffRole } from "../../services/roles.ts";
 import { redeemClaim } from "../../storage/claim.ts";
 import { getWait, rememberAdmin } from "../../storage/setup.ts";
-import { parseButton } from "./buttons.ts";
+import { parseButton } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 
 /**
  * The admin gate: `features` run only for an admin in a private chat, with the context

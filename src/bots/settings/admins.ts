@@ -7,18 +7,18 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { addAdmin, getAdmin, listAdmins } from "../../storage/people.ts";
 import { removeAdmin } from "../../storage/setup.ts";
-import { btn, intArg } from "./buttons.ts";
+import { btn, intArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { personOf } from "./managers.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
 
 async function showAdmins(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
   const lines = [ctx.tr("s_admins_title")];
-  for (const id of deps.config.adminIds) lines.push(ctx.tr("s_admin_env_line", { id }));
+  for (const id of deps.adminIds) lines.push(ctx.tr("s_admin_env_line", { id }));
   const kb = new InlineKeyboard();
   for (const id of await listAdmins(deps.kv)) {
-    if (deps.config.adminIds.includes(id)) continue;
+    if (deps.adminIds.includes(id)) continue;
     // named once Telegram has shown them to one of the bots (bots/people.ts)
     const a = await getAdmin(deps.kv, id);
     const label = a?.name
@@ -58,10 +58,10 @@ export function admins(deps: SettingsBotDeps): Composer<SCtx> {
   });
   onButton(c, ["adm_rm"], async (ctx, [a]) => {
     const id = intArg(a);
-    if (id === null || deps.config.adminIds.includes(id)) {
+    if (id === null || deps.adminIds.includes(id)) {
       return void await ctx.answerCallbackQuery({ text: ctx.tr("s_admin_env_fixed") });
     }
-    const ok = await removeAdmin(deps.kv, id, deps.config.adminIds);
+    const ok = await removeAdmin(deps.kv, id, deps.adminIds);
     if (!ok) return void await ctx.answerCallbackQuery({ text: ctx.tr("s_admin_last") });
     deps.log.info("admin removed", { admin: id, by: ctx.adminId });
     await say(ctx, ctx.tr("s_admin_removed", { id }));

@@ -7,16 +7,14 @@
  * @module
  */
 import { Bot, Composer } from "grammy";
-import type { Config } from "../../config.ts";
-import type { BotControl } from "../../runtime/supervisor.ts";
-import type { BotDeps } from "../context.ts";
-import type { SetupDeps } from "../../services/setup/deps.ts";
 import { rememberStaffNames } from "../people.ts";
 import { access } from "./access.ts";
 import { admins } from "./admins.ts";
+import { assignment } from "./assignment.ts";
 import { channel, listenSignals } from "./channel.ts";
 import { clients } from "./clients.ts";
 import type { SCtx } from "./context.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { hours } from "./hours.ts";
 import { lifecycle } from "./lifecycle.ts";
 import { managers } from "./managers.ts";
@@ -27,13 +25,6 @@ import { texts } from "./texts.ts";
 import { topics } from "./topics.ts";
 import { tickets } from "./tickets.ts";
 import { tokens } from "./tokens.ts";
-
-/** What the settings bot needs besides the common bot dependencies. */
-export interface SettingsBotDeps extends BotDeps, SetupDeps {
-  /** Starts, stops and restarts the client and manager bots. */
-  control: BotControl;
-  config: Pick<Config, "adminIds" | "apiRoot">;
-}
 
 /** Builds the settings bot; it does not start it. */
 export function createSettingsBot(token: string, deps: SettingsBotDeps): Bot {
@@ -49,6 +40,7 @@ export function createSettingsBot(token: string, deps: SettingsBotDeps): Bot {
   f.use(admins(deps));
   f.use(hours(deps));
   f.use(topics(deps));
+  f.use(assignment(deps));
   f.use(texts(deps));
   f.use(tickets(deps));
   f.use(clients(deps));
@@ -61,11 +53,5 @@ export function createSettingsBot(token: string, deps: SettingsBotDeps): Bot {
   bot.use(rememberStaffNames(deps));
   bot.use(access(deps, f));
   listenSignals(deps, bot.api);
-  bot.catch((err) => {
-    deps.log.error("settings bot update failed", {
-      update: err.ctx.update.update_id,
-      err: err.error,
-    });
-  });
   return bot;
 }

@@ -7,13 +7,13 @@
 import { type Api, Composer, InlineKeyboard } from "grammy";
 import { t } from "../../i18n/mod.ts";
 import { channelRefOf, chooseChannel } from "../../services/setup/channel.ts";
+import { tellAdmins } from "../../services/admin_alerts.ts";
 import { onSetupSignal } from "../../services/setup/signals.ts";
-import { listAdmins } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
-import { listOffers, seenAdmins } from "../../storage/setup.ts";
-import { btn, intArg } from "./buttons.ts";
+import { listOffers } from "../../storage/setup.ts";
+import { btn, intArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { problemLines, showStatus } from "./status.ts";
 import { ask, done, onButton, onInput, say } from "./ui.ts";
 
@@ -94,24 +94,18 @@ async function setWaitAndOffer(deps: SettingsBotDeps, ctx: SCtx): Promise<void> 
  */
 export function listenSignals(deps: SettingsBotDeps, api: Api): void {
   onSetupSignal(deps.kv, async (sig) => {
-    const seen = await seenAdmins(deps.kv);
-    const admins = new Set([...deps.config.adminIds, ...await listAdmins(deps.kv)]);
-    for (const id of admins) {
-      const lang = seen.get(id) ?? "ru";
-      try {
-        if (sig.type === "channel_offer") {
-          await api.sendMessage(id, t(lang, "s_channel_offer", { title: sig.title }), {
+    await tellAdmins(
+      deps,
+      (id, lang) =>
+        sig.type === "channel_offer"
+          ? api.sendMessage(id, t(lang, "s_channel_offer", { title: sig.title }), {
             reply_markup: new InlineKeyboard().text(
               t(lang, "s_btn_use_channel"),
               btn("ch", sig.chatId),
             ),
-          });
-        } else {
-          await api.sendMessage(id, t(lang, "s_manager_joined", { name: sig.name }));
-        }
-      } catch (e) {
-        deps.log.debug("could not tell an admin", { admin: id, err: e });
-      }
-    }
+          })
+          : api.sendMessage(id, t(lang, "s_manager_joined", { name: sig.name })),
+      (id, e) => deps.log.debug("could not tell an admin", { admin: id, err: e }),
+    );
   });
 }

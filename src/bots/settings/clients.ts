@@ -10,9 +10,9 @@ import { personName } from "../../services/post.ts";
 import { deleteClient, exportClient } from "../../services/setup/privacy.ts";
 import { getClient, listClients } from "../../storage/people.ts";
 import { ticketsByClient } from "../../storage/tickets.ts";
-import { btn, intArg } from "./buttons.ts";
+import { btn, intArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
 
 async function findClient(deps: SettingsBotDeps, text: string): Promise<number | null> {
@@ -84,9 +84,16 @@ export function clients(deps: SettingsBotDeps): Composer<SCtx> {
   onButton(c, ["cl_del_ok"], async (ctx, [a]) => {
     const id = intArg(a);
     if (id === null) return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
-    const gone = await deleteClient(deps, id);
+    const r = await deleteClient(deps, id);
     deps.log.info("privacy deletion", { client: id, by: ctx.adminId });
-    await say(ctx, ctx.tr("s_deleted", { id, count: gone.length }));
+    const lines = [ctx.tr("s_deleted", { id, count: r.tickets.length })];
+    if (r.deleted > 0) lines.push(ctx.tr("s_deleted_tg", { n: r.deleted }));
+    if (r.kept.length > 0) lines.push("", ctx.tr("s_deleted_kept_head"));
+    for (const k of r.kept) {
+      const p = { ticket: k.ticket, count: k.count, link: k.link ?? "" };
+      lines.push(ctx.tr(`s_deleted_kept_${k.reason}`, p).trimEnd());
+    }
+    await say(ctx, lines.join("\n"));
   });
   return c;
 }

@@ -7,7 +7,7 @@
 import type { Context } from "grammy";
 import type { Lang, TextKey } from "../../i18n/mod.ts";
 import type { Wait } from "../../storage/setup.ts";
-import type { Button } from "./buttons.ts";
+import type { Button } from "../../services/callback_data.ts";
 
 /** What the access middleware adds to every update of an admin. */
 export interface SettingsFlavor {

@@ -18,13 +18,25 @@ import {
 import type { Settings } from "../../domain/settings.ts";
 import type { TextKey } from "../../i18n/mod.ts";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
-import { btn } from "./buttons.ts";
+import { btn } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
 
 /** The fields of this section, as used in button data. */
-const FIELDS = ["tz", "week", "hol", "react", "closet", "warn", "quiet", "lowr", "tlang"] as const;
+const FIELDS = [
+  "tz",
+  "week",
+  "hol",
+  "react",
+  "closet",
+  "warn",
+  "quiet",
+  "lowr",
+  "tlang",
+  "ph",
+  "pu",
+] as const;
 type Field = typeof FIELDS[number];
 
 /** Parses the admin's text for a field into a settings patch, or a locale error key. */
@@ -80,6 +92,23 @@ function parseField(
       const n = /^\s*([1-4])\s*$/.exec(text);
       return n ? { ok: true, patch: { lowRating: Number(n[1]) } } : err("low_rating");
     }
+    case "ph":
+    case "pu": {
+      // "10m 4h": the reaction and the close target of the priority; "-" uses the general ones
+      const priority = field === "ph" ? "high" : "urgent";
+      const targets = { ...s.priorityTargets };
+      if (text.trim() === "-") {
+        delete targets[priority];
+        return { ok: true, patch: { priorityTargets: targets } };
+      }
+      const parts = text.trim().split(/\s+/);
+      if (parts.length !== 2) return err("prio_targets");
+      const [react, close] = parts.map((p) => parseDuration(p));
+      if (!react?.ok) return react ? err(react.error) : err("prio_targets");
+      if (!close?.ok) return close ? err(close.error) : err("prio_targets");
+      targets[priority] = { reactionTargetMs: react.value, closeTargetMs: close.value };
+      return { ok: true, patch: { priorityTargets: targets } };
+    }
     case "tlang": {
       const v = text.trim().toLowerCase();
       const lang = v === "ru" || v.startsWith("рус")
@@ -120,7 +149,17 @@ async function showHours(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
     quiet: s.quietDays > 0 ? String(s.quietDays) : ctx.tr("s_off"),
     lowr: s.lowRating,
     tlang: s.teamLang === "ru" ? "Русский" : "English",
-  });
+  }) + "\n" + (["high", "urgent"] as const).map((p) => {
+    const own = s.priorityTargets[p];
+    return ctx.tr(`s_prio_targets_${p}`, {
+      targets: own
+        ? ctx.tr("s_prio_targets_own", {
+          react: formatDuration(own.reactionTargetMs, { lang: ctx.lang }),
+          close: formatDuration(own.closeTargetMs, { lang: ctx.lang }),
+        })
+        : ctx.tr("s_prio_targets_general"),
+    });
+  }).join("\n");
   const kb = new InlineKeyboard()
     .text(ctx.tr("s_btn_set_tz"), btn("set", "tz"))
     .text(ctx.tr("s_btn_set_week"), btn("set", "week")).row()
@@ -131,7 +170,9 @@ async function showHours(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
     .text(ctx.tr("s_btn_set_warn"), btn("set", "warn")).row()
     .text(ctx.tr("s_btn_set_quiet"), btn("set", "quiet"))
     .text(ctx.tr("s_btn_set_lowr"), btn("set", "lowr")).row()
-    .text(ctx.tr("s_btn_set_tlang"), btn("set", "tlang"));
+    .text(ctx.tr("s_btn_set_tlang"), btn("set", "tlang")).row()
+    .text(ctx.tr("s_btn_set_ph"), btn("set", "ph"))
+    .text(ctx.tr("s_btn_set_pu"), btn("set", "pu"));
   await say(ctx, text, backRow(ctx, kb));
 }
 

@@ -6,9 +6,9 @@
  */
 import { Composer, InlineKeyboard, InputFile } from "grammy";
 import { closeService, openService, qrPng } from "../../services/setup/open.ts";
-import { btn, kindArg } from "./buttons.ts";
+import { btn, kindArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { showStatus } from "./status.ts";
 import { backRow, onButton, say } from "./ui.ts";
 

@@ -18,9 +18,9 @@ import {
 } from "../../services/setup/managers.ts";
 import { personName } from "../../services/post.ts";
 import { getManager } from "../../storage/people.ts";
-import { btn, intArg } from "./buttons.ts";
+import { btn, intArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { joinText } from "./in_manager_bot.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
 
@@ -129,7 +129,14 @@ export function managers(deps: SettingsBotDeps): Composer<SCtx> {
     const r = id === null ? null : await removeManager(deps, id, ctx.adminId);
     if (!r) return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
     const lines = [ctx.tr("s_manager_removed", { name: personName(r.manager) })];
-    if (!r.removedFromChats) lines.push(ctx.tr("s_manager_not_removed_chats"));
+    const name = personName(r.manager);
+    for (const c of r.chats) {
+      if (c.outcome === "admin") lines.push(ctx.tr(`s_manager_admin_steps_${c.chat}`, { name }));
+      if (c.outcome === "owner") lines.push(ctx.tr(`s_manager_owner_${c.chat}`, { name }));
+    }
+    if (r.chats.some((c) => c.outcome === "failed")) {
+      lines.push(ctx.tr("s_manager_not_removed_chats"));
+    }
     const kb = new InlineKeyboard();
     if (r.openTickets.length) {
       lines.push(ctx.tr("s_manager_open_tickets", { count: r.openTickets.length }));

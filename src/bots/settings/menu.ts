@@ -7,7 +7,7 @@
 import { Composer } from "grammy";
 import { getSettings } from "../../storage/settings.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { showStatus } from "./status.ts";
 import { done, mainMenu, onButton, say } from "./ui.ts";
 

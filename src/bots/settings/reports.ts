@@ -12,10 +12,11 @@ import {
   periodOf,
   periodOfDates,
 } from "../../services/report/period.ts";
+import { faqSolvedIn } from "../../storage/faq.ts";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
-import { btn } from "./buttons.ts";
+import { btn } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
 
 const PERIODS: PeriodKind[] = ["this_week", "last_week", "this_month", "last_month"];
@@ -40,6 +41,15 @@ async function showReports(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
   );
 }
 
+/** The caption's line of requests solved by ready answers (none when there were none). */
+function faqLine(ctx: SCtx, solved: Map<string, number>): string {
+  if (!solved.size) return "";
+  const total = [...solved.values()].reduce((a, b) => a + b, 0);
+  const byTopic = [...solved].sort((a, b) => b[1] - a[1]).slice(0, 5)
+    .map(([topic, n]) => `${topic}: ${n}`).join(", ");
+  return "\n" + ctx.tr("s_rep_faq_solved", { n: total, topics: byTopic });
+}
+
 async function send(
   deps: SettingsBotDeps,
   ctx: SCtx,
@@ -48,22 +58,19 @@ async function send(
   await say(ctx, ctx.tr("s_rep_building"));
   const settings = await getSettings(deps.kv);
   // exceljs is heavy: loaded on the first report, not at start-up
-  const { reportFile } = await import("../../services/report/deliver.ts");
-  const { formatHm, formatShare } = await import("../../services/report/report.ts");
+  const { chartCaption, reportCaption, reportFile } = await import(
+    "../../services/report/deliver.ts"
+  );
   const file = await reportFile(deps, period, settings, ctx.lang);
   await ctx.replyWithDocument(new InputFile(file.bytes, file.name), {
-    caption: ctx.tr("s_rep_caption", {
-      tickets: file.summary.tickets,
-      firstReply: formatHm(file.summary.medianFirstReplyMs),
-      share: formatShare(file.summary.reactionShare),
-      csat: formatShare(file.summary.csat),
-      backlog: file.summary.backlog,
-      breaches: file.summary.breaches,
-    }),
+    caption: reportCaption(ctx.lang, file.summary) +
+      faqLine(ctx, await faqSolvedIn(deps.kv, period.from, period.to)),
   });
   // The picture of the same figures, for a glance without opening the workbook.
   if (file.summary.chart) {
-    await ctx.replyWithPhoto(new InputFile(file.summary.chart, "chart.png"));
+    await ctx.replyWithPhoto(new InputFile(file.summary.chart, "chart.png"), {
+      caption: chartCaption(ctx.lang, file.summary),
+    });
   }
 }
 

@@ -12,9 +12,9 @@ import type { Settings } from "../../domain/settings.ts";
 import { type Problem, runDoctor } from "../../services/setup/doctor.ts";
 import { apiFor } from "../../services/setup/token.ts";
 import { getSettings } from "../../storage/settings.ts";
-import { btn, kindArg } from "./buttons.ts";
+import { btn, kindArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { backRow, onButton, say } from "./ui.ts";
 
 /** Telegram drops undelivered updates after 24 h: warn well before. */

@@ -8,9 +8,9 @@ import { Composer, InlineKeyboard } from "grammy";
 import { z } from "zod";
 import { t, type TextKey } from "../../i18n/mod.ts";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
-import { btn } from "./buttons.ts";
+import { btn } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
 
 const which = z.tuple([z.enum(["greeting", "offHours"]), z.enum(["ru", "en"])]);

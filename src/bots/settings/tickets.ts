@@ -11,9 +11,9 @@ import { managersWithLoad } from "../../services/setup/managers.ts";
 import { getClient, getManager } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { getTicket } from "../../storage/tickets.ts";
-import { btn, intArg } from "./buttons.ts";
+import { btn, intArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
 
 async function showTicket(deps: SettingsBotDeps, ctx: SCtx, n: number): Promise<void> {

@@ -7,7 +7,7 @@
  * @module
  */
 import { Composer, InlineKeyboard } from "grammy";
-import type { BotKind } from "../../runtime/supervisor.ts";
+import type { BotKind } from "../../services/deps.ts";
 import {
   applyToken,
   type BotIdentity,
@@ -24,9 +24,9 @@ import {
   takePendingMigration,
 } from "../../storage/pending_migration.ts";
 import { seal, unseal } from "../../services/setup/seal.ts";
-import { btn, kindArg } from "./buttons.ts";
+import { btn, kindArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { problemLines, showStatus } from "./status.ts";
 import { ask, done, onButton, say } from "./ui.ts";
 

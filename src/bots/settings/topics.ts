@@ -5,15 +5,20 @@
  * @module
  */
 import { Composer, InlineKeyboard } from "grammy";
+import { z } from "zod";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
-import { btn, indexArg } from "./buttons.ts";
+import { btn, indexArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
-import type { SettingsBotDeps } from "./bot.ts";
+import type { SettingsBotDeps } from "./deps.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
 
 /** Most topics offered (the client bot's buttons index them 0…99). */
 const MAX_TOPICS = 30;
 const MAX_TOPIC_CHARS = 60;
+/** Longest ready answers of a topic (one message with the buttons under it). */
+const MAX_FAQ_CHARS = 1500;
+/** Ready answers as typed: text of 1…MAX_FAQ_CHARS characters, or `-` to remove them. */
+const faqText = z.string().trim().min(1).max(MAX_FAQ_CHARS);
 
 async function showTopics(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
   const s = await getSettings(deps.kv);
@@ -23,8 +28,13 @@ async function showTopics(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
   s.topics.forEach((topic, i) => {
     const names = Object.entries(s.topicNames[topic] ?? {}).filter(([, v]) => v)
       .map(([l, v]) => `${l}: ${v}`);
-    lines.push(`${i + 1}. ${topic}${names.length ? ` (${names.join(", ")})` : ""}`);
-    kb.text(`${i + 1}. ✏️`, btn("top_ren", i)).text("🌐", btn("top_lang", i));
+    lines.push(
+      `${i + 1}. ${topic}${names.length ? ` (${names.join(", ")})` : ""}${
+        s.faq[topic] ? ` · ${ctx.tr("s_topic_has_faq")}` : ""
+      }`,
+    );
+    kb.text(`${i + 1}. ✏️`, btn("top_ren", i)).text("🌐", btn("top_lang", i))
+      .text("❓", btn("top_faq", i));
     if (i > 0) kb.text("⬆️", btn("top_up", i));
     kb.text("🗑", btn("top_rm", i)).row();
   });
@@ -45,7 +55,14 @@ export function topics(deps: SettingsBotDeps): Composer<SCtx> {
         delete names[renamed[0]];
       }
       for (const k of Object.keys(names)) if (!topics.includes(k)) delete names[k];
-      return { topics, topicNames: names };
+      // the ready answers follow their topic too
+      const faq = { ...s.faq };
+      if (renamed && faq[renamed[0]]) {
+        faq[renamed[1]] = faq[renamed[0]]!;
+        delete faq[renamed[0]];
+      }
+      for (const k of Object.keys(faq)) if (!topics.includes(k)) delete faq[k];
+      return { topics, topicNames: names, faq };
     });
 
   onButton(c, ["topics"], (ctx) => showTopics(deps, ctx));
@@ -80,6 +97,42 @@ export function topics(deps: SettingsBotDeps): Composer<SCtx> {
       { kind: "topic_lang", arg: topic },
       ctx.tr("s_ask_topic_lang", { topic }),
     );
+  });
+  onButton(c, ["top_faq"], async (ctx, [a]) => {
+    const i = indexArg(a);
+    const s = await getSettings(deps.kv);
+    const topic = i === null ? undefined : s.topics[i];
+    if (topic === undefined) {
+      return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
+    }
+    await ask(
+      ctx,
+      deps.kv,
+      { kind: "topic_faq", arg: topic },
+      ctx.tr("s_ask_topic_faq", { topic, max: MAX_FAQ_CHARS, now: s.faq[topic] ?? "—" }),
+    );
+  });
+  onInput(c, "topic_faq", async (ctx, m, w) => {
+    const topic = String(w.arg);
+    const text = m.text ?? "";
+    const clear = text.trim() === "-";
+    const r = faqText.safeParse(text);
+    if (!clear && !r.success) {
+      return void await ctx.reply(ctx.tr("s_topic_faq_bad", { max: MAX_FAQ_CHARS }));
+    }
+    if (!(await getSettings(deps.kv)).topics.includes(topic)) {
+      await done(ctx, deps.kv);
+      return void await ctx.reply(ctx.tr("s_stale_button"));
+    }
+    await updateSettings(deps.kv, ctx.adminId, deps.clock.now(), (cur) => {
+      const faq = { ...cur.faq };
+      if (clear || !r.success) delete faq[topic];
+      else faq[topic] = r.data;
+      return { faq };
+    });
+    await done(ctx, deps.kv);
+    await ctx.reply(ctx.tr("s_saved"));
+    await showTopics(deps, ctx);
   });
   onInput(c, "topic_lang", async (ctx, m, w) => {
     const topic = String(w.arg);

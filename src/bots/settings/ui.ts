@@ -9,7 +9,7 @@ import { type Composer, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import type { Wait } from "../../storage/setup.ts";
 import { setWait } from "../../storage/setup.ts";
-import { type Action, btn } from "./buttons.ts";
+import { type Action, btn } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
 
 /** Answers a pressed button (once) and sends a new message. */
@@ -31,7 +31,8 @@ export function mainMenu(ctx: SCtx, open: boolean): InlineKeyboard {
     .text(ctx.tr("s_btn_managers"), btn("managers"))
     .text(ctx.tr("s_btn_admins"), btn("admins")).row()
     .text(ctx.tr("s_btn_hours"), btn("hours"))
-    .text(ctx.tr("s_btn_topics"), btn("topics")).row()
+    .text(ctx.tr("s_btn_topics"), btn("topics"))
+    .text(ctx.tr("s_btn_assign"), btn("assign")).row()
     .text(ctx.tr("s_btn_texts"), btn("texts"))
     .text(ctx.tr("s_btn_tickets"), btn("tickets"))
     .text(ctx.tr("s_btn_clients"), btn("clients")).row()

@@ -22,12 +22,16 @@ import {
 } from "../../storage/desk.ts";
 import { getClient, getManager } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
-import { changeTicket, getTicket, type InboxMark } from "../../storage/tickets.ts";
-import { K } from "../../storage/keys.ts";
+import {
+  alreadyProcessed,
+  changeTicket,
+  getTicket,
+  type InboxMark,
+} from "../../storage/tickets.ts";
 import type { Helpdesk } from "../helpdesk.ts";
 import { personName } from "../post.ts";
 import { type DeskUser, mayTouch } from "./access.ts";
-import { CANNED_NAME, deskButton } from "./callback.ts";
+import { CANNED_NAME, deskButton } from "../callback_data.ts";
 import { escapeHtml, type Screen } from "./format.ts";
 import type { Outcome } from "./tickets.ts";
 
@@ -152,7 +156,7 @@ export async function sendCanned(
   if (tk.threadId === null || settings.groupId === null || !api) {
     return { ok: false, text: t(lang, "desk_no_thread", { number: n }) };
   }
-  if (inbox && (await deps.kv.get(K.inbox(inbox.bot, inbox.updateId))).versionstamp !== null) {
+  if (inbox && await alreadyProcessed(deps.kv, [inbox])) {
     return { ok: false, text: t(lang, "desk_canned_sent", { number: n, name: canned.name }) };
   }
   const [me, client] = await Promise.all([

@@ -14,7 +14,7 @@ import { blockClient, unblockClient } from "../clients.ts";
 import type { Helpdesk } from "../helpdesk.ts";
 import { formatTime } from "../post.ts";
 import type { DeskUser } from "./access.ts";
-import { deskButton } from "./callback.ts";
+import { deskButton } from "../callback_data.ts";
 import { clientLabel, escapeHtml, type Screen } from "./format.ts";
 import { byActivity, pageRow, paginate, ticketLine } from "./lists.ts";
 import type { Outcome } from "./tickets.ts";

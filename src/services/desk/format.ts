@@ -24,9 +24,25 @@ export function escapeHtml(s: string): string {
  * Null while the ticket has no thread yet.
  */
 export function threadLink(groupId: number | null, threadId: number | null): string | null {
-  if (groupId === null || threadId === null) return null;
-  const internal = String(groupId).replace(/^-100/, "").replace(/^-/, "");
-  return `https://t.me/c/${internal}/${threadId}?thread=${threadId}`;
+  const group = internalId(groupId);
+  if (group === null || threadId === null) return null;
+  return `https://t.me/c/${group}/${threadId}?thread=${threadId}`;
+}
+
+/** Link to a channel post, `https://t.me/c/<channel>/<post>`; null as for {@linkcode threadLink}. */
+export function postLink(channelId: number | null, postId: number | null): string | null {
+  const channel = internalId(channelId);
+  if (channel === null || postId === null) return null;
+  return `https://t.me/c/${channel}/${postId}`;
+}
+
+/**
+ * The id `t.me/c/` links use: a supergroup's or channel's id without its `-100`. Other chats
+ * (basic groups, private chats) have no such links: null.
+ */
+function internalId(chatId: number | null): string | null {
+  const s = chatId === null ? "" : String(chatId);
+  return s.startsWith("-100") ? s.slice(4) : null;
 }
 
 /** A duration in the reader's language, at most two units: "2 ч 5 мин", "3 d 4 h". */

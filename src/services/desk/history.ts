@@ -118,6 +118,8 @@ export function renderHistory(h: HistoryInput): string {
       manager: e.managerId !== undefined ? who(e.managerId) : "",
       score: e.score ?? "",
       comment: e.comment ?? "",
+      priority: e.priority ? L(`prio_${e.priority}`) : "",
+      other: e.other ?? "",
     });
     rows.push({
       at: e.at,

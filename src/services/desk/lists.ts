@@ -5,15 +5,15 @@
  * @module
  */
 import type { Client } from "../../domain/records.ts";
-import type { Settings } from "../../domain/settings.ts";
-import type { Ticket } from "../../domain/ticket.ts";
+import { type Settings, targetsFor } from "../../domain/settings.ts";
+import { PRIORITIES, priorityOf, type Ticket, waitState } from "../../domain/ticket.ts";
 import { type Lang, t } from "../../i18n/mod.ts";
-import { K } from "../../storage/keys.ts";
+import { clientsOf } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { ticketsByStatus } from "../../storage/tickets.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { DeskUser } from "./access.ts";
-import { deskButton, type DeskView } from "./callback.ts";
+import { deskButton, type DeskView } from "../callback_data.ts";
 import {
   clientLabel,
   escapeHtml,
@@ -42,12 +42,18 @@ export function byActivity(a: Ticket, b: Ticket): number {
   return b.lastActivityAt - a.lastActivityAt || b.number - a.number;
 }
 
-/** Whether the client has waited longer than the reaction target (wall-clock time). */
-export function isLate(tk: Ticket, settings: Settings, now: number): boolean {
-  return tk.waitingSince !== null && now - tk.waitingSince > settings.reactionTargetMs;
+/** Most urgent first, then newest activity first: what needs the team comes first. */
+export function byPriority(a: Ticket, b: Ticket): number {
+  return PRIORITIES.indexOf(priorityOf(a)) - PRIORITIES.indexOf(priorityOf(b)) || byActivity(a, b);
 }
 
-/** Open and in-progress tickets matching `view`, newest activity first. */
+/** Whether the client has waited longer than the ticket's reaction target (wall-clock time). */
+export function isLate(tk: Ticket, settings: Settings, now: number): boolean {
+  return tk.waitingSince !== null &&
+    now - tk.waitingSince > targetsFor(settings, priorityOf(tk)).reactionTargetMs;
+}
+
+/** Open and in-progress tickets matching `view`, most urgent first, then newest activity. */
 export async function openTickets(
   deps: Pick<ServiceDeps, "kv">,
   view: DeskView,
@@ -66,22 +72,14 @@ export async function openTickets(
       ? tk.managerId === null
       : view === "late"
       ? isLate(tk, settings, now)
+      : view === "team"
+      ? waitState(tk) === "team"
+      : view === "cust"
+      ? waitState(tk) === "customer"
+      : view === "hold"
+      ? waitState(tk) === "hold"
       : true;
-  return [...open, ...working].filter(keep).sort(byActivity);
-}
-
-/** Reads the clients of some tickets at once. */
-export async function clientsOf(
-  kv: Deno.Kv,
-  tickets: readonly Ticket[],
-): Promise<Map<number, Client>> {
-  const ids = [...new Set(tickets.map((tk) => tk.clientId))];
-  const out = new Map<number, Client>();
-  for (let i = 0; i < ids.length; i += 10) {
-    const entries = await kv.getMany<Client[]>(ids.slice(i, i + 10).map((id) => K.client(id)));
-    for (const e of entries) if (e.value) out.set(e.value.id, e.value);
-  }
-  return out;
+  return [...open, ...working].filter(keep).sort(byPriority);
 }
 
 /** One ticket as a line of a list (HTML). */
@@ -94,6 +92,7 @@ export function ticketLine(
 ): string {
   const link = threadLink(settings.groupId, tk.threadId);
   return [
+    (priorityOf(tk) === "normal" ? "" : t(lang, `prio_mark_${priorityOf(tk)}`) + " ") +
     t(lang, "desk_line", {
       number: tk.number,
       topic: escapeHtml(tk.topic),
@@ -103,11 +102,15 @@ export function ticketLine(
     tk.waitingSince !== null && tk.status !== "closed"
       ? t(lang, "desk_line_waiting", { wait: formatWait(lang, now - tk.waitingSince) })
       : "",
+    waitState(tk) === "customer" ? t(lang, "desk_line_customer") : "",
+    tk.hold ? t(lang, "desk_line_hold", { reason: escapeHtml(tk.hold.reason) }) : "",
     link ? t(lang, "desk_line_link", { link: escapeHtml(link) }) : "",
   ].filter(Boolean).join(" · ");
 }
 
 const VIEWS: readonly DeskView[] = ["all", "mine", "un", "late"];
+/** The second row of filters: who the tickets wait for. */
+const WAIT_VIEWS: readonly DeskView[] = ["team", "cust", "hold"];
 
 /** A page of a ticket list, with ticket buttons, page navigation and the filters. */
 export async function ticketListScreen(
@@ -139,10 +142,12 @@ export async function ticketListScreen(
     );
   }
   keyboard.push(...pageRow(p.page, p.pages, (pg) => deskButton({ type: "list", view, page: pg })));
-  keyboard.push(VIEWS.map((v) => ({
-    text: (v === view ? "• " : "") + t(lang, `desk_view_${v}`),
-    callback_data: deskButton({ type: "list", view: v, page: 0 }),
-  })));
+  for (const row of [VIEWS, WAIT_VIEWS]) {
+    keyboard.push(row.map((v) => ({
+      text: (v === view ? "• " : "") + t(lang, `desk_view_${v}`),
+      callback_data: deskButton({ type: "list", view: v, page: 0 }),
+    })));
+  }
   return {
     text: `${head}\n\n${body}${p.pages > 1 ? "\n\n" + t(lang, "desk_page", p2(p)) : ""}`,
     keyboard,

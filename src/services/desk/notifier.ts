@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { KeyedChain } from "../../chain.ts";
 import { GrammyError } from "grammy";
 import type { SlaThreshold } from "../../domain/sla.ts";
 import type { Manager } from "../../domain/records.ts";
@@ -23,7 +24,7 @@ import { getTicket } from "../../storage/tickets.ts";
 import type { HelpdeskEvent, Notifier } from "../deps.ts";
 import type { Helpdesk } from "../helpdesk.ts";
 import { personName } from "../post.ts";
-import { deskButton, type NotifyKind } from "./callback.ts";
+import { deskButton, type NotifyKind } from "../callback_data.ts";
 import { clientLabel, escapeHtml, threadLink } from "./format.ts";
 
 /**
@@ -36,7 +37,26 @@ async function recipients(deps: Helpdesk, tk: Ticket): Promise<Manager[]> {
     const m = await getManager(deps.kv, tk.managerId);
     if (m?.active) return [m];
   }
-  return (await listManagers(deps.kv)).filter((m) => m.active);
+  return team(deps);
+}
+
+/** Active managers who are not away; everyone active when all are away (someone must hear). */
+async function team(deps: Helpdesk, except?: number): Promise<Manager[]> {
+  const active = (await listManagers(deps.kv)).filter((m) => m.active && m.id !== except);
+  const present = active.filter((m) => !m.away);
+  return present.length ? present : active;
+}
+
+/** SLA warnings of an away manager's ticket go to the others: the ticket must not wait. */
+async function slaRecipients(deps: Helpdesk, tk: Ticket): Promise<Manager[]> {
+  if (tk.managerId !== null) {
+    const m = await getManager(deps.kv, tk.managerId);
+    if (m?.active && m.away) {
+      const others = await team(deps, m.id);
+      return others.length ? others : [m];
+    }
+  }
+  return await recipients(deps, tk);
 }
 
 /** Sends one notification to each of `to` who has not muted `kind`; never throws. */
@@ -112,7 +132,7 @@ export async function notifySla(
   ticket: Ticket,
   kind: SlaThreshold,
 ): Promise<number> {
-  return await deliver(deps, await recipients(deps, ticket), "sla", ticket, SLA_KEYS[kind]);
+  return await deliver(deps, await slaRecipients(deps, ticket), "sla", ticket, SLA_KEYS[kind]);
 }
 
 /** Handles one helpdesk event; returns how many managers were told. */
@@ -121,7 +141,13 @@ export async function notifyEvent(deps: Helpdesk, e: HelpdeskEvent): Promise<num
   if (!tk) return 0;
   switch (e.type) {
     case "new_ticket":
-      return await deliver(deps, await recipients(deps, tk), "new_ticket", tk, "desk_n_new");
+      return await deliver(
+        deps,
+        await recipients(deps, tk),
+        "new_ticket",
+        tk,
+        tk.managerId === null ? "desk_n_new" : "desk_n_assigned",
+      );
     case "client_wrote":
       // "client wrote in MY ticket": an unassigned ticket was announced as new already
       if (tk.managerId === null) return 0;
@@ -171,8 +197,7 @@ export async function notifyEvent(deps: Helpdesk, e: HelpdeskEvent): Promise<num
  */
 export class DeskNotifier implements Notifier {
   readonly #deps: Helpdesk;
-  #chain: Promise<void> = Promise.resolve();
-  #pending = 0;
+  readonly #chain = new KeyedChain();
 
   constructor(deps: Helpdesk) {
     this.#deps = deps;
@@ -180,15 +205,13 @@ export class DeskNotifier implements Notifier {
 
   /** Queues the event for delivery. */
   notify(e: HelpdeskEvent): void {
-    this.#pending++;
-    this.#chain = this.#chain
-      .then(() => notifyEvent(this.#deps, e))
-      .then(() => {}, (err) => this.#deps.log.error("notification failed", { event: e, err }))
-      .finally(() => this.#pending--);
+    void this.#chain.run("events", () =>
+      notifyEvent(this.#deps, e)
+        .then(() => {}, (err) => this.#deps.log.error("notification failed", { event: e, err })));
   }
 
   /** Resolves when every queued event has been handled. */
-  async idle(): Promise<void> {
-    while (this.#pending > 0) await this.#chain;
+  idle(): Promise<void> {
+    return this.#chain.idle();
   }
 }

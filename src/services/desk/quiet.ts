@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type Actor, close, type Ticket } from "../../domain/ticket.ts";
+import { type Actor, close, pausedFrom, type Ticket, waitState } from "../../domain/ticket.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { changeTicket, ticketsByStatus } from "../../storage/tickets.ts";
 import type { Helpdesk } from "../helpdesk.ts";
@@ -14,10 +14,14 @@ import type { Helpdesk } from "../helpdesk.ts";
 const DAY_MS = 24 * 3_600_000;
 const SYSTEM: Actor = { role: "system", id: 0 };
 
-/** Whether a ticket has waited on its client for `days` days at `now`. */
+/**
+ * Whether a ticket has waited on its client for `days` days at `now` (since the team's last
+ * answer or message). A ticket on hold is never quiet: the team put it aside on purpose.
+ */
 export function isQuiet(tk: Ticket, days: number, now: number): boolean {
-  return tk.status === "in_progress" && tk.waitingSince === null &&
-    now - tk.lastActivityAt >= days * DAY_MS;
+  if (tk.status !== "in_progress" || waitState(tk) !== "customer") return false;
+  const since = Math.max(pausedFrom(tk) ?? tk.lastActivityAt, tk.lastActivityAt);
+  return now - since >= days * DAY_MS;
 }
 
 /**

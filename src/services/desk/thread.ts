@@ -12,10 +12,10 @@ import { getSettings } from "../../storage/settings.ts";
 import type { Helpdesk } from "../helpdesk.ts";
 import type { DeskUser } from "./access.ts";
 import { sendCanned } from "./canned.ts";
-import { transferByArg } from "./tickets.ts";
+import { actOnTicket, holdFor, mergeByArg, prioritizeByArg, transferByArg } from "./tickets.ts";
 
 /** Thread commands of the desk. */
-export type ThreadCommand = "transfer" | "canned";
+export type ThreadCommand = "transfer" | "canned" | "priority" | "hold" | "unhold" | "merge";
 
 /**
  * Runs a desk command typed in ticket `n`'s thread by `actor` (already known to be staff;
@@ -36,6 +36,14 @@ export async function threadCommand(
   const user: DeskUser = { actor, lang: settings.teamLang, manager };
   const r = cmd === "transfer"
     ? await transferByArg(deps, user, n, arg)
+    : cmd === "priority"
+    ? await prioritizeByArg(deps, user, n, arg)
+    : cmd === "hold"
+    ? await holdFor(deps, user, n, arg)
+    : cmd === "unhold"
+    ? await actOnTicket(deps, user, n, "unhold")
+    : cmd === "merge"
+    ? await mergeByArg(deps, user, n, arg)
     : await sendCanned(deps, user, n, arg.split(/\s+/)[0] ?? "");
   // success is visible already (thread notice of the transfer, the canned answer itself)
   if (r.ok) return;

@@ -5,12 +5,22 @@
  * @module
  */
 import type { Settings } from "../../domain/settings.ts";
-import type { Lang } from "../../i18n/mod.ts";
+import { type Lang, t } from "../../i18n/mod.ts";
 import { claimScheduledReport, releaseScheduledReport } from "../../storage/reports.ts";
 import { getSettings } from "../../storage/settings.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { type Period, periodOf, ZoneClock } from "./period.ts";
-import { buildReport, type ReportSummary } from "./report.ts";
+import { CHART_SIZE } from "./chart.ts";
+import { embedImage } from "./embed_image.ts";
+import {
+  buildReport,
+  formatHm,
+  formatShare,
+  type Headline,
+  headlineOf,
+  OVERVIEW_CHART_ROW,
+  type ReportSummary,
+} from "./report.ts";
 
 /** A built report. */
 export interface ReportFile {
@@ -25,7 +35,10 @@ function day(at: number, timeZone: string): string {
   return `${d.year}-${pad(d.month)}-${pad(d.day)}`;
 }
 
-/** Builds the report of `period` into memory. */
+/**
+ * Builds the report of `period` into memory, compared with the period just before, with the
+ * chart on its first sheet.
+ */
 export async function reportFile(
   deps: Pick<ServiceDeps, "kv" | "clock">,
   period: Period,
@@ -43,15 +56,49 @@ export async function reportFile(
     lang,
     spillToMemory: true,
     chart: true,
+    previous: true,
   });
-  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let bytes: Uint8Array = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
   for (const c of chunks) {
     bytes.set(c, at);
     at += c.length;
   }
+  if (summary.chart) {
+    // the Overview sheet is the first; the chart goes under its figures
+    bytes = await embedImage(bytes, summary.chart, {
+      sheet: 1,
+      row: OVERVIEW_CHART_ROW,
+      col: 0,
+      ...CHART_SIZE,
+    });
+  }
   const last = day(period.to - 1, settings.timeZone);
   return { bytes, name: `helpdesk-${day(period.from, settings.timeZone)}_${last}.xlsx`, summary };
+}
+
+/**
+ * The report's headline figures as the message under the workbook, each with the previous
+ * period's beside it when measured.
+ */
+export function reportCaption(lang: Lang, s: ReportSummary): string {
+  const now = headlineOf(s);
+  const p = s.previous;
+  const fig = (show: (h: Headline) => string) =>
+    p ? t(lang, "s_rep_vs", { now: show(now), before: show(p) }) : show(now);
+  return t(lang, "s_rep_caption", {
+    tickets: fig((h) => String(h.tickets)),
+    firstReply: fig((h) => formatHm(h.medianFirstReplyMs)),
+    share: fig((h) => formatShare(h.reactionShare)),
+    csat: fig((h) => formatShare(h.csat)),
+    backlog: fig((h) => String(h.backlog)),
+    breaches: fig((h) => String(h.breaches)),
+  });
+}
+
+/** What the chart's colours mean, as the photo's caption. */
+export function chartCaption(lang: Lang, s: ReportSummary): string {
+  return t(lang, s.previous ? "s_rep_chart_vs" : "s_rep_chart");
 }
 
 /** The period a schedule reports on at `now`: yesterday, last week or last month. */

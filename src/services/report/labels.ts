@@ -9,6 +9,17 @@
 export type ReportLang = "en" | "ru";
 
 const en = {
+  sheetOverview: "Overview",
+  figure: "Figure",
+  thisPeriod: "This period",
+  previousPeriod: "Previous period",
+  change: "Change",
+  ovTickets: "Tickets",
+  ovFirstReply: "Median first reply (working time)",
+  ovResolution: "Median resolution (working time)",
+  ovCsat: "CSAT (share of 4–5★)",
+  ovBreaches: "SLA breaches",
+  ovBacklog: "Still open at the end",
   sheetManagers: "Summary by manager",
   sheetTopics: "Summary by topic",
   sheetTickets: "Tickets",
@@ -38,6 +49,8 @@ const en = {
   ratingAvg: "Average rating",
   ratingCount: "Ratings",
   messagesOut: "Messages sent",
+  csat: "CSAT (4–5★ share)",
+  stars: "{n}★ ratings",
   ticket: "Ticket",
   thread: "Thread",
   status: "Status",
@@ -106,6 +119,17 @@ const en = {
 };
 
 const ru: typeof en = {
+  sheetOverview: "Обзор",
+  figure: "Показатель",
+  thisPeriod: "Этот период",
+  previousPeriod: "Прошлый период",
+  change: "Изменение",
+  ovTickets: "Заявок",
+  ovFirstReply: "Медиана первого ответа (рабочее время)",
+  ovResolution: "Медиана решения (рабочее время)",
+  ovCsat: "CSAT (доля 4–5★)",
+  ovBreaches: "Нарушений SLA",
+  ovBacklog: "Открыто на конец периода",
   sheetManagers: "Сводка по менеджерам",
   sheetTopics: "Сводка по темам",
   sheetTickets: "Заявки",
@@ -135,6 +159,8 @@ const ru: typeof en = {
   ratingAvg: "Средняя оценка",
   ratingCount: "Оценок",
   messagesOut: "Отправлено сообщений",
+  csat: "CSAT (доля 4–5★)",
+  stars: "Оценок {n}★",
   ticket: "Заявка",
   thread: "Обсуждение",
   status: "Статус",

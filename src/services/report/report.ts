@@ -9,7 +9,6 @@
  *
  * @module
  */
-import ExcelJS from "./excel.ts";
 import type { stream as ExcelStream } from "exceljs";
 import { Writable } from "node:stream";
 import { formatWeekHours } from "../../domain/durations.ts";
@@ -29,6 +28,7 @@ import { SettingsTimeline } from "../../domain/settings_timeline.ts";
 import { listSettingsChanges, type SettingsChange } from "../../storage/settings.ts";
 import { listManagers } from "../../storage/people.ts";
 import { lastTicketNumber, readClients, scanTicketHistories } from "../../storage/report_scan.ts";
+import { postLink, threadLink } from "../desk/format.ts";
 import { LABELS, type Labels, type ReportLang } from "./labels.ts";
 import { ZoneClock } from "./period.ts";
 import { type ChartData, renderChart } from "./chart.ts";
@@ -66,6 +66,29 @@ export interface ReportOptions {
   spillToMemory?: boolean;
   /** Also draw the chart (a PNG in {@link ReportSummary.chart}). */
   chart?: boolean;
+  /**
+   * Also measure the period of the same length just before (a second scan) for the Overview
+   * sheet, the chart and the bot's message.
+   */
+  previous?: boolean;
+}
+
+/** The figures an owner compares at a glance. */
+export interface Headline {
+  /** Tickets with a work period started in the period. */
+  tickets: number;
+  breaches: number;
+  /** Median working time to the first reply. */
+  medianFirstReplyMs: number | null;
+  /** Share of judged first replies within target. */
+  reactionShare: number | null;
+  /** Median working time to resolution. */
+  medianResolutionMs: number | null;
+  /** Share of 4–5★ ratings; null without ratings. */
+  csat: number | null;
+  ratings: number;
+  /** Tickets not closed at the end of the period. */
+  backlog: number;
 }
 
 /** What a report contained. */
@@ -90,8 +113,26 @@ export interface ReportSummary {
   csat: number | null;
   /** Tickets still not closed at the end of the period. */
   backlog: number;
+  /** Median working time to resolution (work periods started in the period). */
+  medianResolutionMs: number | null;
   /** The chart as a PNG, when asked for. */
   chart?: Uint8Array;
+  /** The same figures for the period of the same length just before, when asked for. */
+  previous?: Headline & { from: number; to: number };
+}
+
+/** The headline figures of a summary. */
+export function headlineOf(s: ReportSummary): Headline {
+  return {
+    tickets: s.tickets,
+    breaches: s.breaches,
+    medianFirstReplyMs: s.medianFirstReplyMs,
+    reactionShare: s.reactionShare,
+    medianResolutionMs: s.medianResolutionMs,
+    csat: s.csat,
+    ratings: s.ratings,
+    backlog: s.backlog,
+  };
 }
 
 /**
@@ -100,21 +141,12 @@ export interface ReportSummary {
  * member of the group), else the channel post `https://t.me/c/<channel>/<post>`. Only
  * supergroups and channels (ids starting -100) have such links; null otherwise.
  */
-export function threadLink(
+export function ticketLink(
   settings: Pick<Settings, "groupId" | "channelId">,
   ticket: Pick<Ticket, "threadId" | "postId">,
 ): string | null {
-  const internal = (chatId: number | null) => {
-    const s = chatId === null ? "" : String(chatId);
-    return s.startsWith("-100") ? s.slice(4) : null;
-  };
-  const group = internal(settings.groupId);
-  if (group && ticket.threadId !== null) {
-    return `https://t.me/c/${group}/${ticket.threadId}?thread=${ticket.threadId}`;
-  }
-  const channel = internal(settings.channelId);
-  if (channel && ticket.postId !== null) return `https://t.me/c/${channel}/${ticket.postId}`;
-  return null;
+  return threadLink(settings.groupId, ticket.threadId) ??
+    postLink(settings.channelId, ticket.postId);
 }
 
 /** A name → value cache that forgets the least recently used entry beyond `limit`. */
@@ -150,8 +182,11 @@ function clientView(c: Client | undefined, id: number): ClientView {
   };
 }
 
-/** Column layout of the detail sheets; indexes into rows are named to keep them in step. */
-function detailColumns(l: Labels) {
+/**
+ * Column layout of the detail sheets; indexes into rows are named to keep them in step.
+ * Scores at or under `lowRating` (the admins' one threshold) stand out.
+ */
+function detailColumns(l: Labels, lowRating: number) {
   // Tickets
   const T = {
     number: 0,
@@ -239,7 +274,7 @@ function detailColumns(l: Labels) {
     { header: l.ticket, kind: "int" },
     { header: l.thread, kind: "link" },
     { header: l.cycle, kind: "int" },
-    { header: l.score, kind: "int", highlight: (r) => Number(r[3]) <= 2 },
+    { header: l.score, kind: "int", highlight: (r) => Number(r[3]) <= lowRating },
     { header: l.comment, kind: "text" },
     { header: l.ratedAt, kind: "date" },
     { header: l.closedAt, kind: "date" },
@@ -282,6 +317,11 @@ function summaryColumns(l: Labels, first: string, targets: Settings): Column[] {
     { header: l.ratingAvg, kind: "decimal" },
     { header: l.ratingCount, kind: "int" },
     { header: l.messagesOut, kind: "int" },
+    { header: l.csat, kind: "share" },
+    ...[5, 4, 3, 2, 1].map((n): Column => ({
+      header: l.stars.replace("{n}", String(n)),
+      kind: "int",
+    })),
   ];
 }
 
@@ -309,6 +349,8 @@ function summaryRow(name: string, g: GroupStats): SpillRow {
     g.ratingAvg(),
     g.ratingCount,
     g.messagesOut,
+    g.csat(),
+    ...[4, 3, 2, 1, 0].map((i) => g.ratingScores[i] ?? 0),
   ];
 }
 
@@ -343,7 +385,7 @@ async function reportContext(kv: Deno.Kv, o: ReportOptions): Promise<ReportConte
   return {
     o,
     l,
-    cols: detailColumns(l),
+    cols: detailColumns(l, o.settings.lowRating),
     timeline: SettingsTimeline.fromLog(o.settings, changes),
     changes,
     managerName: (id) => id === null ? l.unassigned : managers.get(id)?.name ?? `#${id}`,
@@ -530,11 +572,15 @@ function ticketRow(
  * The one scan of storage: every ticket touching the period adds its cycles to `agg` and its
  * detail rows to `rows`.
  */
+/** Where a scan's detail rows go; the previous period's scan keeps none. */
+type RowSink = Pick<DetailRows, "add" | "flush">;
+const NO_ROWS: RowSink = { add: () => Promise.resolve(), flush: () => Promise.resolve() };
+
 async function scanPeriod(
   kv: Deno.Kv,
   ctx: ReportContext,
   agg: ReportAggregator,
-  rows: DetailRows,
+  rows: RowSink,
   summary: ReportSummary,
 ): Promise<ChartData["days"]> {
   const { o } = ctx;
@@ -543,8 +589,9 @@ async function scanPeriod(
   const histories = scanTicketHistories(kv, {
     // A cycle started or a message sent in the period moved the ticket's clocks past `from`;
     // a ticket still open may be part of the backlog at the end without having moved.
+    // a duplicate merged into another ticket is counted once, as that ticket
     select: (t) =>
-      t.createdAt < to &&
+      t.mergedInto === undefined && t.createdAt < to &&
       (Math.max(t.updatedAt, t.lastActivityAt) >= from || t.status !== "closed"),
     onTicket: (seen) => {
       summary.scanned = seen;
@@ -578,7 +625,7 @@ async function scanPeriod(
     const cycles = cycleMetrics(ticket, ctx.timeline, s, now, attributeCycles(ticket, events));
     const inPeriod = cycles.filter((c) => c.startedAt >= from && c.startedAt < to);
     if (inPeriod.length === 0) continue;
-    const url = threadLink(s, ticket);
+    const url = ticketLink(s, ticket);
     const link: SpillCell = url ? [url, `#${ticket.number}`] : null;
     for (const c of inPeriod) {
       agg.addCycle(ticket.topic, c);
@@ -616,7 +663,10 @@ async function openWorkbook(
   const target = typeof out === "string"
     ? (await Deno.open(out, { write: true, create: true, truncate: true })).writable
     : out;
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+  // Loaded once the scan is done: the writer weighs about 25 MB resident, and a heap that is
+  // small while storage is read stays small (V8 sizes the heap to what is alive).
+  const { WorkbookWriter } = await import("./excel_writer.ts");
+  const wb = new WorkbookWriter({
     stream: nodeWritable(target),
     useStyles: true,
     // Deflating the sheet XML is the slowest step of writing; level 1 is several times
@@ -652,6 +702,63 @@ function parameterRows(ctx: ReportContext, zone: ZoneClock, summary: ReportSumma
   ];
 }
 
+/** Row of the Overview sheet where the chart is placed (0-based), below the figures. */
+export const OVERVIEW_CHART_ROW = 12;
+
+/**
+ * The first sheet: the headline figures of the period beside the previous period's, with the
+ * change; the chart goes below them (embedded afterwards, see embed_image.ts).
+ */
+async function writeOverview(
+  wb: ExcelStream.xlsx.WorkbookWriter,
+  ctx: ReportContext,
+  zone: ZoneClock,
+  summary: ReportSummary,
+  sheetOpts: { zone: ZoneClock; yes: string; no: string },
+): Promise<void> {
+  const { l } = ctx;
+  const day = (ms: number) => zone.wallClock(ms).toISOString().slice(0, 10);
+  const span = (from: number, to: number) => `${day(from)} – ${day(to - 1)}`;
+  const p = summary.previous;
+  type Kind = "int" | "duration" | "share";
+  const show = (k: Kind, v: number | null) =>
+    v === null ? "—" : k === "int" ? String(v) : k === "duration" ? formatHm(v) : formatShare(v);
+  const change = (k: Kind, a: number | null, b: number | null | undefined) => {
+    if (a === null || b === null || b === undefined) return "—";
+    const d = a - b;
+    const sign = d > 0 ? "+" : d < 0 ? "−" : "±";
+    if (k === "share") return `${sign}${Math.abs(Math.round(d * 1000) / 10)} pp`;
+    return `${sign}${k === "duration" ? formatHm(Math.abs(d)) : Math.abs(d)}`;
+  };
+  const figures: Array<[string, Kind, keyof Headline]> = [
+    [l.ovTickets, "int", "tickets"],
+    [l.ovFirstReply, "duration", "medianFirstReplyMs"],
+    [l.reactionShare, "share", "reactionShare"],
+    [l.ovResolution, "duration", "medianResolutionMs"],
+    [l.ovCsat, "share", "csat"],
+    [l.ratingCount, "int", "ratings"],
+    [l.ovBreaches, "int", "breaches"],
+    [l.ovBacklog, "int", "backlog"],
+  ];
+  const now = headlineOf(summary);
+  const columns: Column[] = [
+    { header: l.figure, kind: "text" },
+    { header: `${l.thisPeriod} (${span(summary.from, summary.to)})`, kind: "text" },
+    ...(p
+      ? [
+        { header: `${l.previousPeriod} (${span(p.from, p.to)})`, kind: "text" as const },
+        { header: l.change, kind: "text" as const },
+      ]
+      : []),
+  ];
+  const rows: SpillRow[] = figures.map(([label, k, key]) => [
+    label,
+    show(k, now[key]),
+    ...(p ? [show(k, p[key]), change(k, now[key], p[key])] : []),
+  ]);
+  await writeSheet(wb, l.sheetOverview, columns, rows, sheetOpts);
+}
+
 /** Writes every sheet, in tab order, and commits the workbook. */
 async function writeWorkbook(
   ctx: ReportContext,
@@ -681,6 +788,7 @@ async function writeWorkbook(
       { ...sheetOpts, bold: totalRow },
     );
   };
+  await writeOverview(wb, ctx, zone, summary, sheetOpts);
   await summarySheet(l.sheetManagers, l.manager, agg.byManager, managerName);
   await summarySheet(l.sheetTopics, l.topic, agg.byTopic, (t: string) => t);
   const detail = async (name: string, sheet: DetailSheet, columns: Column[]) =>
@@ -699,15 +807,10 @@ async function writeWorkbook(
   await wb.commit();
 }
 
-/**
- * Builds the report for `[from, to)` and writes it to `out`. Reads storage once; memory stays
- * flat whatever the number of tickets and messages.
- */
-export async function buildReport(kv: Deno.Kv, o: ReportOptions): Promise<ReportSummary> {
-  const ctx = await reportContext(kv, o);
-  const summary: ReportSummary = {
-    from: o.from,
-    to: o.to,
+function emptySummary(from: number, to: number): ReportSummary {
+  return {
+    from,
+    to,
     tickets: 0,
     cycles: 0,
     breaches: 0,
@@ -716,9 +819,33 @@ export async function buildReport(kv: Deno.Kv, o: ReportOptions): Promise<Report
     messagesOut: 0,
     medianFirstReplyMs: null,
     reactionShare: null,
+    medianResolutionMs: null,
     csat: null,
     backlog: 0,
   };
+}
+
+/** The previous period's figures: a scan of the same length just before, keeping no rows. */
+async function previousPeriod(kv: Deno.Kv, ctx: ReportContext) {
+  const { o } = ctx;
+  const from = o.from - (o.to - o.from), to = o.from;
+  const prev: ReportContext = { ...ctx, o: { ...o, from, to, onProgress: undefined } };
+  const agg = new ReportAggregator();
+  const summary = emptySummary(from, to);
+  const days = await scanPeriod(kv, prev, agg, NO_ROWS, summary);
+  summary.medianFirstReplyMs = agg.total.reaction.median();
+  summary.reactionShare = agg.total.reactionShare();
+  summary.medianResolutionMs = agg.total.resolution.median();
+  return { summary, agg, days };
+}
+
+/**
+ * Builds the report for `[from, to)` and writes it to `out`. Reads storage once (twice with
+ * `previous`); memory stays flat whatever the number of tickets and messages.
+ */
+export async function buildReport(kv: Deno.Kv, o: ReportOptions): Promise<ReportSummary> {
+  const ctx = await reportContext(kv, o);
+  const summary = emptySummary(o.from, o.to);
   const spills: Spill[] = [];
   try {
     const open = async () => {
@@ -733,18 +860,28 @@ export async function buildReport(kv: Deno.Kv, o: ReportOptions): Promise<Report
     });
     const agg = new ReportAggregator();
     const days = await scanPeriod(kv, ctx, agg, rows, summary);
+    summary.medianFirstReplyMs = agg.total.reaction.median();
+    summary.reactionShare = agg.total.reactionShare();
+    summary.medianResolutionMs = agg.total.resolution.median();
+    const before = o.previous ? await previousPeriod(kv, ctx) : null;
+    if (before) {
+      const p = before.summary;
+      summary.previous = { ...headlineOf(p), from: p.from, to: p.to };
+    }
     if (o.chart) {
       summary.chart = renderChart({
         days,
+        previousDays: before?.days,
         managers: [...agg.byManager.entries()]
           .filter(([id]) => id !== null)
           .sort(([a], [b]) => ctx.managerName(a).localeCompare(ctx.managerName(b)))
-          .map(([, g]) => ({ medianFirstReplyMs: g.reaction.median() })),
+          .map(([id, g]) => ({
+            medianFirstReplyMs: g.reaction.median(),
+            previousMedianFirstReplyMs: before?.agg.byManager.get(id)?.reaction.median() ?? null,
+          })),
         reactionTargetMs: o.settings.reactionTargetMs,
       });
     }
-    summary.medianFirstReplyMs = agg.total.reaction.median();
-    summary.reactionShare = agg.total.reactionShare();
     await writeWorkbook(ctx, agg, rows, summary);
     return summary;
   } finally {

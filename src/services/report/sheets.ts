@@ -51,6 +51,14 @@ const FIXED_WIDTH: Partial<Record<ColumnKind, number>> = {
   decimal: 6,
 };
 
+/**
+ * Sheet XML allowed to wait for the zip before writing pauses. exceljs writes rows into the zip
+ * without backpressure, so a sheet written faster than it is deflated would pile up in memory.
+ */
+const BACKLOG_BYTES = 1 << 20;
+/** Rows between two looks at the backlog. */
+const BACKLOG_EVERY = 64;
+
 const MIN_WIDTH = 6;
 const MAX_WIDTH = 60;
 
@@ -151,9 +159,102 @@ function cellValue(kind: ColumnKind, v: SpillCell, o: SheetOptions): ExcelJS.Cel
   }
 }
 
+/** A stream's buffered bytes, as Node streams and the readable-stream package count them. */
+interface Buffered {
+  _writableState?: { length?: number };
+  _readableState?: { length?: number };
+}
+
+/**
+ * Bytes of the sheet's XML not yet taken by the zip: in exceljs's own buffer (before the zip
+ * reaches the sheet) and in the streams it pipes into.
+ */
+function backlog(ws: ExcelJS.Worksheet): number {
+  const stream = (ws as unknown as {
+    stream?: { buffers?: Array<{ length: number }>; pipes?: Buffered[] };
+  }).stream;
+  let n = 0;
+  for (const b of stream?.buffers ?? []) n += b.length;
+  for (const p of stream?.pipes ?? []) {
+    n += (p._writableState?.length ?? 0) + (p._readableState?.length ?? 0);
+  }
+  return n;
+}
+
+/** Waits until the zip has taken most of the sheet's XML written so far. */
+async function drained(ws: ExcelJS.Worksheet): Promise<void> {
+  while (backlog(ws) > BACKLOG_BYTES) await new Promise((r) => setTimeout(r, 1));
+}
+
+/** exceljs's style registry of the workbook (`wb.styles`): a style's id in styles.xml. */
+interface StyleRegistry {
+  addStyleModel(style: Partial<ExcelJS.Style>, valueType: number): number;
+}
+
+/** exceljs's value type (Enums.ValueType) of each kind's cells, which picks a default format. */
+const VALUE_TYPE: Record<ColumnKind, number> = {
+  text: 3,
+  int: 2,
+  date: 4,
+  duration: 2,
+  share: 2,
+  decimal: 2,
+  link: 6,
+  bool: 3,
+};
+
+/** Spreadsheet column letters of a 0-based index: 0 → A, 25 → Z, 26 → AA. */
+function columnLetter(i: number): string {
+  let s = "";
+  for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) {
+    s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  }
+  return s;
+}
+
+// Control characters are exactly what this pattern looks for.
+// deno-lint-ignore no-control-regex
+const XML_SPECIAL = /[<>&'"\x7F\x00-\x08\x0B-\x0C\x0E-\x1F]/g;
+const XML_ENTITY: Record<string, string> = {
+  "<": "&lt;",
+  ">": "&gt;",
+  "&": "&amp;",
+  "'": "&apos;",
+  '"': "&quot;",
+};
+
+/** Text as XML, as exceljs writes it: the five entities, control characters left out. */
+function xmlText(s: string): string {
+  return s.replace(XML_SPECIAL, (ch) => XML_ENTITY[ch] ?? "");
+}
+
+/** Excel's serial day number of a date (the 1900 system), as exceljs computes it. */
+function excelDate(d: Date): number {
+  return 25569 + d.getTime() / DAY_MS;
+}
+
+/** One cell's XML, as exceljs renders it; an unstyled empty cell is left out. */
+function cellXml(ref: string, style: number, v: ExcelJS.CellValue): string {
+  if ((v === null || v === undefined) && !style) return "";
+  const s = style ? ` s="${style}"` : "";
+  if (v === null || v === undefined) return `<c r="${ref}"${s}/>`;
+  if (typeof v === "number") return `<c r="${ref}"${s}><v>${v}</v></c>`;
+  if (typeof v === "string") return `<c r="${ref}"${s} t="str"><v>${xmlText(v)}</v></c>`;
+  if (typeof v === "boolean") return `<c r="${ref}"${s} t="b"><v>${v ? 1 : 0}</v></c>`;
+  if (v instanceof Date) return `<c r="${ref}"${s}><v>${excelDate(v)}</v></c>`;
+  if (
+    typeof v === "object" && "formula" in v && typeof v.formula === "string" &&
+    typeof v.result === "string"
+  ) {
+    const f = xmlText(v.formula);
+    return `<c r="${ref}"${s} t="str"><f>${f}</f><v>${xmlText(v.result)}</v></c>`;
+  }
+  throw new Error(`A report cell of an unexpected type: ${JSON.stringify(v)}`);
+}
+
 /**
  * Adds a sheet to `wb`, writes the header and every row, and commits it. Rows may be a plain
- * or an async iterable; each is committed as soon as it is written.
+ * or an async iterable; each is written into the sheet's stream as soon as it comes.
  */
 export async function writeSheet(
   wb: ExcelJS.stream.xlsx.WorkbookWriter,
@@ -182,17 +283,28 @@ export async function writeSheet(
   const header = ws.addRow(columns.map((c) => headerOf(c, o.zone)));
   header.eachCell((cell) => cell.style = styleOf("text", "bold"));
   header.commit();
-  // Looks per column, resolved once: a lookup per cell would cost more than the cell itself.
-  const looks = columns.map((c) => ({
-    plain: styleOf(c.kind, "plain"),
-    breach: styleOf(c.kind, "breach"),
-    bold: styleOf(c.kind, "bold"),
-    link: styleOf(c.kind, "link"),
-  }));
+  // Looks per column, resolved once to exceljs's style ids: a lookup per cell would cost more
+  // than the cell itself.
+  const styles = (wb as unknown as { styles: StyleRegistry }).styles;
+  // Registered on first use, in the order exceljs itself would meet them.
+  const looks = columns.map(() => new Map<Look, number>());
+  const styleId = (i: number, look: Look) => {
+    let id = looks[i]!.get(look);
+    if (id === undefined) {
+      const kind = columns[i]!.kind;
+      looks[i]!.set(look, id = styles.addStyleModel(styleOf(kind, look), VALUE_TYPE[kind]));
+    }
+    return id;
+  };
+  const letters = columns.map((_, i) => columnLetter(i));
+  // Data rows go straight into the sheet's XML, as exceljs would write them: its Row and Cell
+  // objects cost several times the writing itself, for rows that are written once.
+  const sheet = (ws as unknown as { stream: { write(xml: string): unknown } }).stream;
   let count = 0;
   for await (const r of list) {
-    const row = ws.addRow(columns.map((c, i) => cellValue(c.kind, r[i] ?? null, o)));
+    const n = count + 2;
     const bold = o.bold?.(r) ?? false;
+    let xml = `<row r="${n}" spans="1:${columns.length}" x14ac:dyDescent="0.25">`;
     columns.forEach((c, i) => {
       const v = r[i] ?? null;
       const look: Look = c.highlight?.(r)
@@ -202,10 +314,11 @@ export async function writeSheet(
         : c.kind === "link" && Array.isArray(v)
         ? "link"
         : "plain";
-      if (v !== null || look !== "plain") row.getCell(i + 1).style = looks[i]![look];
+      const styled = v !== null || look !== "plain";
+      xml += cellXml(`${letters[i]}${n}`, styled ? styleId(i, look) : 0, cellValue(c.kind, v, o));
     });
-    row.commit();
-    count++;
+    sheet.write(xml + "</row>");
+    if (++count % BACKLOG_EVERY === 0) await drained(ws);
   }
   ws.autoFilter = {
     from: { row: 1, column: 1 },

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { BotControl } from "../../runtime/supervisor.ts";
-import type { Helpdesk } from "../relay.ts";
+import type { BotControl } from "../deps.ts";
+import type { Helpdesk } from "../helpdesk.ts";
 
 /** Dependencies of the setup services. */
 export interface SetupDeps extends Helpdesk {

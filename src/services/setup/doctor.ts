@@ -7,7 +7,7 @@
 import type { Api } from "grammy";
 import type { ChatFullInfo, ChatMember } from "grammy/types";
 import type { Settings } from "../../domain/settings.ts";
-import type { BotKind } from "../../runtime/supervisor.ts";
+import type { BotKind } from "../deps.ts";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
 import { followMove, repostUnthreaded } from "../relocate.ts";
 import type { SetupDeps } from "./deps.ts";

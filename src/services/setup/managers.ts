@@ -166,20 +166,80 @@ export async function addManagerByAdmin(
   return { manager, links, delivered };
 }
 
+/** How removing a manager from one of the helpdesk's chats went. */
+export type ChatRemoval =
+  /** removed (an admin our bot had appointed is dismissed first) */
+  | "removed"
+  /** an administrator someone else appointed: Telegram lets only them or the owner dismiss */
+  | "admin"
+  /** the chat's owner, whom nobody can remove */
+  | "owner"
+  /** the manager bot lacks the right, or is missing */
+  | "failed";
+
 /** Outcome of removing a manager. */
 export interface RemoveResult {
   manager: Manager;
   /** Their tickets that were not closed: now unassigned, to be handed to someone else. */
   openTickets: Ticket[];
-  /** Whether both chats removed them (false: the manager bot lacks the right). */
+  /** Whether both chats removed them. */
   removedFromChats: boolean;
+  /** How it went in each chat the helpdesk has. */
+  chats: Array<{ chat: "channel" | "group"; outcome: ChatRemoval }>;
+}
+
+/** Every administrator right false: promoteChatMember with these dismisses an admin. */
+const NO_RIGHTS = {
+  is_anonymous: false,
+  can_manage_chat: false,
+  can_delete_messages: false,
+  can_manage_video_chats: false,
+  can_restrict_members: false,
+  can_promote_members: false,
+  can_change_info: false,
+  can_invite_users: false,
+  can_post_stories: false,
+  can_edit_stories: false,
+  can_delete_stories: false,
+  can_post_messages: false,
+  can_edit_messages: false,
+  can_pin_messages: false,
+  can_manage_topics: false,
+};
+
+/**
+ * Removes a person from a chat: ban + unban (so they could be invited again later). An
+ * administrator is dismissed first when Telegram lets the bot (it appointed them:
+ * can_be_edited); others' admins and the owner are only reported.
+ */
+async function removeFromChat(
+  deps: SetupDeps,
+  api: Api | null,
+  chatId: number,
+  id: number,
+): Promise<ChatRemoval> {
+  if (!api) return "failed";
+  try {
+    const m = await api.getChatMember(chatId, id);
+    if (m.status === "creator") return "owner";
+    if (m.status === "administrator") {
+      if (!m.can_be_edited) return "admin";
+      await api.promoteChatMember(chatId, id, NO_RIGHTS);
+    }
+    await api.banChatMember(chatId, id);
+    await api.unbanChatMember(chatId, id, { only_if_banned: true });
+    return "removed";
+  } catch (e) {
+    deps.log.warn("could not remove a manager from a chat", { chat: chatId, err: e });
+    return "failed";
+  }
 }
 
 /**
  * Removes a manager: rights end at once (active=false), then they are removed from the
- * channel and the group (ban + unban, so they could be invited again later), and their open
- * tickets go back to the team, unassigned, each thread told so (nobody would answer them
- * otherwise: an inactive manager hears of nothing). `by` is the admin.
+ * channel and the group, and their open tickets go back to the team, unassigned, each thread
+ * told so (nobody would answer them otherwise: an inactive manager hears of nothing). `by` is
+ * the admin.
  */
 export async function removeManager(
   deps: SetupDeps,
@@ -192,25 +252,18 @@ export async function removeManager(
   await putManager(deps.kv, manager);
   const s = await getSettings(deps.kv);
   const api = await managerApi(deps);
-  let removedFromChats = true;
-  for (const chatId of [s.channelId, s.groupId]) {
-    if (chatId === null) continue;
-    try {
-      if (!api) throw new Error("no manager bot");
-      await api.banChatMember(chatId, id);
-      await api.unbanChatMember(chatId, id, { only_if_banned: true });
-    } catch (e) {
-      removedFromChats = false;
-      deps.log.warn("could not remove a manager from a chat", { chat: chatId, err: e });
-    }
+  const chats: RemoveResult["chats"] = [];
+  for (const [chat, chatId] of [["channel", s.channelId], ["group", s.groupId]] as const) {
+    if (chatId !== null) chats.push({ chat, outcome: await removeFromChat(deps, api, chatId, id) });
   }
+  const removedFromChats = chats.every((c) => c.outcome === "removed");
   const openTickets = (await ticketsByManager(deps.kv, id)).filter((t) => t.status !== "closed");
   for (const tk of openTickets) {
     const r = await unassignTicket(deps, tk.number, { role: "admin", id: by }, personName(m));
     // a ticket closed or reassigned meanwhile needs nothing more
     if (!r.ok) deps.log.info("ticket not handed back", { ticket: tk.number, reason: r.reason });
   }
-  return { manager, openTickets, removedFromChats };
+  return { manager, openTickets, removedFromChats, chats };
 }
 
 /** Active managers with the number of their tickets that are not closed. */

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { kvState } from "../../storage/kv_state.ts";
 
 /** Something the settings bot should tell the admins. */
 export type SetupSignal =
@@ -14,12 +15,11 @@ export type SetupSignal =
 
 type Listener = (s: SetupSignal) => void | Promise<void>;
 
-const listeners = new WeakMap<Deno.Kv, Set<Listener>>();
+const listeners = kvState((): Set<Listener> => new Set());
 
 /** Subscribes to the signals of the service using `kv`; returns the unsubscribe function. */
 export function onSetupSignal(kv: Deno.Kv, fn: Listener): () => void {
-  let set = listeners.get(kv);
-  if (!set) listeners.set(kv, set = new Set());
+  const set = listeners(kv);
   set.add(fn);
   return () => set.delete(fn);
 }
@@ -30,7 +30,7 @@ export function emitSetupSignal(
   s: SetupSignal,
   onError: (e: unknown) => void,
 ): void {
-  for (const fn of listeners.get(kv) ?? []) {
+  for (const fn of listeners(kv)) {
     try {
       void Promise.resolve(fn(s)).catch(onError);
     } catch (e) {

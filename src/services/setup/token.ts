@@ -6,7 +6,7 @@
  */
 import { Api, GrammyError } from "grammy";
 import type { Settings } from "../../domain/settings.ts";
-import type { BotKind } from "../../runtime/supervisor.ts";
+import type { BotKind } from "../deps.ts";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
 import type { SetupDeps } from "./deps.ts";
 

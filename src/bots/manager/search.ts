@@ -1,0 +1,19 @@
+/**
+ * `/search words`: message text across tickets, with links to the threads.
+ *
+ * @module
+ */
+import { Composer, type Context } from "grammy";
+import { searchScreen } from "../../services/desk/search.ts";
+import type { BotDeps } from "../context.ts";
+import { onCommand, reply } from "./ui.ts";
+
+/** The search command. */
+export function ticketSearch(deps: BotDeps): Composer<Context> {
+  const c = new Composer<Context>();
+  onCommand(c, "search", async (ctx, arg, user) => {
+    const s = await searchScreen(deps, user, arg);
+    await ("keyboard" in s ? reply(ctx, s) : ctx.reply(s.text));
+  });
+  return c;
+}
