@@ -192,6 +192,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       kv,
       now: () => clock.now(),
       onSetAside,
+      scaled: (sec) => pacer.scaled(sec),
     })
     : null;
   const polling = webhook ? null : new PollingSource({

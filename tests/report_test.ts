@@ -302,6 +302,9 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
         medianResolutionMs: 3 * H,
         csat: 0.5,
         backlog: 1,
+        // clients wrote Fri 17:00 (#3), Mon 12:00 (#3 reopened), Tue 10:00 (#4), Thu 16:00
+        // (#5): one each, the first of the week wins
+        busiest: { weekday: 1, hour: 12, messages: 1 },
       },
     );
     assert.equal(progress.at(-1), 5);
@@ -313,6 +316,7 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
       "Overview",
       "Summary by manager",
       "Summary by topic",
+      "Load by hour",
       "Tickets",
       "SLA breaches",
       "Ratings",
@@ -392,6 +396,36 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.equal(fig("CSAT (share of 4–5★)")?.[thisPeriod!], "50%");
     assert.equal(fig("Still open at the end")?.[thisPeriod!], "1");
     assert.ok(!Object.keys(overview[0]!).some((k) => k.startsWith("Previous period")));
+    assert.equal(
+      fig("Busiest hour (client messages)")?.[thisPeriod!],
+      "Mon 12:00–13:00 (Europe/Moscow): 1",
+    );
+    // Load by hour: the four client messages and the four work periods in their local hours
+    const lws = wb.getWorksheet("Load by hour")!;
+    assert.equal(lws.getRow(1).getCell(1).value, "Hour (Europe/Moscow)");
+    const load = records(lws);
+    assert.equal(load.length, 24);
+    const hour = (h: string) => load.find((r) => r["Hour"] === h);
+    assert.deepEqual(
+      ["10:00–11:00", "12:00–13:00", "16:00–17:00", "17:00–18:00"].map((h) => {
+        const r = hour(h);
+        assert.ok(r, h);
+        return [
+          r["Mon"],
+          r["Tue"],
+          r["Thu"],
+          r["Fri"],
+          r["Client messages, all days"],
+          r[
+            "Requests started"
+          ],
+        ];
+      }),
+      [[0, 1, 0, 0, 1, 1], [1, 0, 0, 0, 1, 1], [0, 0, 1, 0, 1, 1], [0, 0, 0, 1, 1, 1]],
+    );
+    const sum = (k: string) => load.reduce((a, r) => a + Number(r[k]), 0);
+    assert.equal(sum("Client messages, all days"), 4);
+    assert.equal(sum("Requests started"), 4);
     // Anna's median reaction (1:30) is over the 15-minute target.
     const mws = wb.getWorksheet("Summary by manager")!;
     assert.equal(fillOf(mws, 2, "Median reaction"), "FFFFC7CE");
@@ -558,6 +592,7 @@ Deno.test("report: to a web stream, in Russian, an empty period", async () => {
       "Обзор",
       "Сводка по менеджерам",
       "Сводка по темам",
+      "Нагрузка по часам",
       "Заявки",
       "Нарушения SLA",
       "Оценки",
@@ -891,5 +926,54 @@ Deno.test("report: settings as they were: hours and targets changed mid-period, 
   } finally {
     kv.close();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("report: the busiest hour is counted on the team's clock", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    await upsertClient(kv, { id: IVAN, firstName: "Ivan", lang: "en" }, 0);
+    /** A ticket whose client wrote at each of `times` (Moscow wall clock). */
+    const wrote = async (times: string[]) => {
+      const at = msk(times[0]!);
+      const r = await createTicket(kv, {
+        topic: "Billing",
+        clientId: IVAN,
+        at,
+        with: (t, nextSeq) => ({
+          messages: times.map((local): MessageRecord => ({
+            ticket: t.number,
+            seq: nextSeq(),
+            at: msk(local),
+            direction: "in",
+            senderId: IVAN,
+            kind: "text",
+            text: "…",
+            source: { chatId: IVAN, messageId: ++messageId },
+            delivery: "sent",
+          })),
+          result: undefined,
+        }),
+      });
+      assert.ok(r.ok);
+    };
+    // Tuesday 10:xx in Moscow is 07:xx UTC: three messages; Monday 09:30 one; a Tuesday
+    // 10:20 of the week before the period is not counted
+    await wrote(["2026-01-06T10:20"]);
+    await wrote(["2026-01-12T09:30"]);
+    await wrote(["2026-01-13T10:15", "2026-01-13T10:40", "2026-01-13T10:59"]);
+    const summary = await buildReport(kv, {
+      from: msk("2026-01-12T00:00"),
+      to: msk("2026-01-19T00:00"),
+      settings: { ...settings, always: true },
+      out: new WritableStream(),
+      now: msk("2026-01-19T00:00"),
+      previous: true,
+    });
+    assert.deepEqual(summary.busiest, { weekday: 2, hour: 10, messages: 3 });
+    assert.ok(summary.previous, "the previous week");
+    assert.deepEqual(summary.previous.busiest, { weekday: 2, hour: 10, messages: 1 });
+  } finally {
+    kv.close();
   }
 });

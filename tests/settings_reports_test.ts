@@ -76,7 +76,9 @@ Deno.test({
             ".*: 0% \\(previous period: 0%\\)",
             "CSAT \\(4–5★\\): — \\(previous period: —\\)",
             ".*: 4 \\(previous period: 1\\)",
-            ".*: 3 \\(previous period: 2\\)$",
+            ".*: 3 \\(previous period: 2\\)",
+            // no client messages in either period: no busiest hour
+            "Busiest hour \\(client messages\\): — \\(previous period: —\\)$",
           ].join("\n"),
         ),
       );

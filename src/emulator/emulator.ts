@@ -3,7 +3,7 @@
  * TypeScript control surface used by tests, benchmarks and the demo.
  */
 import { type Anomaly, AnomalyRecorder } from "./anomalies.ts";
-import { ApiError, E } from "./errors.ts";
+import { ApiError, Described, E } from "./errors.ts";
 import type { Entity } from "./entities.ts";
 import { withAutoEntities } from "./entities.ts";
 import { Faults } from "./faults.ts";
@@ -286,7 +286,7 @@ export class Emulator {
     params: Record<string, unknown>,
     signal?: AbortSignal,
   ): Promise<
-    { ok: true; result: unknown } | {
+    { ok: true; result: unknown; description?: string } | {
       ok: false;
       error_code: number;
       description: string;
@@ -312,6 +312,9 @@ export class Emulator {
       let result = handler({ bot, params: v.params, signal, anomaly });
       if (result instanceof Promise) result = await result;
       this.record(bot, name, params, undefined, unknown);
+      if (result instanceof Described) {
+        return { ok: true, result: result.result, description: result.description };
+      }
       return { ok: true, result };
     } catch (e) {
       let err: ApiError;

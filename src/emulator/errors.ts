@@ -11,6 +11,14 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * A successful result that carries a description too, as Telegram answers e.g. an unchanged
+ * setWebhook: `{ok:true, result:true, description:"Webhook is already set"}`.
+ */
+export class Described {
+  constructor(readonly result: unknown, readonly description: string) {}
+}
+
 /** 400 with the "Bad Request: " prefix Telegram uses. */
 export function badRequest(what: string): ApiError {
   return new ApiError(400, `Bad Request: ${what}`);

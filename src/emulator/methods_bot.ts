@@ -3,13 +3,16 @@
  *
  * @module
  */
-import { badRequest, E } from "./errors.ts";
+import { ApiError, badRequest, Described, E } from "./errors.ts";
 import { LIMITS } from "./rules.ts";
 import { type AdminRights, type BotRec, makeRights } from "./world.ts";
 import { type ApiEnv, type Handler, isActive, num, str, type Tools } from "./methods.ts";
+import type { BotUpdates } from "./updates.ts";
 
 /** Registers the handlers of this group in `h`. */
 export function botMethods(h: Map<string, Handler>, t: Tools, env: ApiEnv): void {
+  /** performance.now() before which a bot's next non-empty setWebhook is refused (429). */
+  const setWebhookAllowedAt = new Map<number, number>();
   const { chatToRead, chatToSend, needRight, rights, w } = t;
   h.set("answerCallbackQuery", ({ bot, params: p }) => {
     const q = w.callbackQueries.get(String(p.callback_query_id));
@@ -153,9 +156,17 @@ export function botMethods(h: Map<string, Handler>, t: Tools, env: ApiEnv): void
   });
   h.set("setWebhook", ({ bot, params: p }) => {
     const url = str(p.url) ?? "";
-    if (url === "") {
-      bot.updates.deleteWebhook(p.drop_pending_updates === true);
-      return true;
+    const drop = p.drop_pending_updates === true;
+    if (url === "") return deleteWebhook(bot.updates, drop);
+    // Why: Client.cpp process_set_webhook_query answers a non-empty setWebhook made within a
+    // second of the previous one with 429 retry_after 1, before looking at what it asks
+    const now = performance.now();
+    if (env.limiter.enabled) {
+      if (now < (setWebhookAllowedAt.get(bot.id) ?? 0)) {
+        env.limiter.tooMany.set(bot.id, (env.limiter.tooMany.get(bot.id) ?? 0) + 1);
+        throw new ApiError(429, "Too Many Requests: retry after 1", { retry_after: 1 });
+      }
+      setWebhookAllowedAt.set(bot.id, now + env.clock.realMs(1));
     }
     // Why: Telegram (WebhookActor.cpp start_up) wants https on 443, 80, 88 or 8443; with
     // webhookPorts "any" plain http to loopback and any port are allowed for test receivers.
@@ -175,16 +186,19 @@ export function botMethods(h: Map<string, Handler>, t: Tools, env: ApiEnv): void
       throw badRequest("bad webhook: secret token contains unallowed characters");
     }
     if (p.allowed_updates !== undefined) bot.updates.setAllowed(p.allowed_updates);
-    bot.updates.setWebhook(
-      { url, secretToken: secret, maxConnections: num(p.max_connections) ?? 40 },
-      p.drop_pending_updates === true,
-    );
+    const wanted = { url, secretToken: secret, maxConnections: num(p.max_connections) ?? 40 };
+    // Why: the same webhook asked for again (same URL, secret and connections, nothing to
+    // drop) is left running — delivery is not restarted (Client.cpp: "Webhook is already set")
+    if (!drop && bot.updates.hasWebhook(wanted)) {
+      return new Described(true, "Webhook is already set");
+    }
+    bot.updates.setWebhook(wanted, drop);
     return true;
   });
-  h.set("deleteWebhook", ({ bot, params: p }) => {
-    bot.updates.deleteWebhook(p.drop_pending_updates === true);
-    return true;
-  });
+  h.set(
+    "deleteWebhook",
+    ({ bot, params: p }) => deleteWebhook(bot.updates, p.drop_pending_updates === true),
+  );
   h.set("getWebhookInfo", ({ bot }) => {
     const wh = bot.updates.webhook;
     const o: Record<string, unknown> = {
@@ -344,4 +358,14 @@ export function botMethods(h: Map<string, Handler>, t: Tools, env: ApiEnv): void
   });
   h.set("logOut", () => true);
   h.set("close", () => true);
+}
+
+/**
+ * deleteWebhook (and setWebhook with an empty URL): true with Telegram's description,
+ * "Webhook was deleted" or "Webhook is already deleted" (Client.cpp do_set_webhook).
+ */
+function deleteWebhook(updates: BotUpdates, drop: boolean): Described {
+  const had = updates.webhook !== undefined;
+  updates.deleteWebhook(drop);
+  return new Described(true, had ? "Webhook was deleted" : "Webhook is already deleted");
 }

@@ -199,6 +199,14 @@ export class BotUpdates {
     p.resolve([]);
   }
 
+  /** Whether the webhook in force is `w` (URL, secret token and connections alike). */
+  hasWebhook(w: Omit<WebhookState, "failures">): boolean {
+    const now = this.webhook;
+    if (!now) return false;
+    const max = Math.min(100, Math.max(1, Math.floor(w.maxConnections) || 40));
+    return now.url === w.url && now.secretToken === w.secretToken && now.maxConnections === max;
+  }
+
   /** setWebhook. */
   setWebhook(w: Omit<WebhookState, "failures">, dropPending: boolean): void {
     if (dropPending) this.dropPending();

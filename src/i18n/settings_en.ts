@@ -338,7 +338,7 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
     "I could not read the dates. Format: 2026-11-01 2026-11-30 (start not after end).",
   s_rep_building: "Building the report…",
   s_rep_caption:
-    "Tickets: {tickets}\nFirst reply (median, working time): {firstReply}\nReplied within target: {share}\nCSAT (4–5★): {csat}\nStill open at the end: {backlog}\nSLA breaches: {breaches}",
+    "Tickets: {tickets}\nFirst reply (median, working time): {firstReply}\nReplied within target: {share}\nCSAT (4–5★): {csat}\nStill open at the end: {backlog}\nSLA breaches: {breaches}\nBusiest hour (client messages): {busiest}",
   s_rep_vs: "{now} (previous period: {before})",
   s_rep_chart:
     "Top: tickets per day (blue) and the median first reply per day (orange; the number at the right is the longest, h:mm). Bottom: each manager's median first reply, green within the target, red over it; the line is the target.",

@@ -295,12 +295,10 @@ export class DurablePoller {
       } catch (e) {
         const retry = isRetryable(e) && attempt < attempts;
         if (attempt === 1 || !retry) {
-          log.error(retry ? "update failed; retrying" : "update failed", {
-            bot: name,
-            update: u.update_id,
-            attempt,
-            err: e,
-          });
+          // a failure that may still pass on a retry is a warning; the last one is the error
+          const fields = { bot: name, update: u.update_id, attempt, err: e };
+          if (retry) log.warn("update failed; retrying", fields);
+          else log.error("update failed", fields);
         }
         if (!isRetryable(e)) return true;
         if (!retry) {

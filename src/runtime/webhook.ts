@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Bot } from "grammy";
+import { type Bot, GrammyError } from "grammy";
 import type { Update } from "grammy/types";
 import { KeyedChain } from "../chain.ts";
 import type { Logger } from "../log.ts";
@@ -60,7 +60,12 @@ export interface WebhookOptions {
   now: () => number;
   /** Told of every update set aside after failing {@linkcode UPDATE_ATTEMPTS} times. */
   onSetAside?: (r: SetAsideUpdate) => void;
+  /** Real ms that `sec` Telegram seconds last (scaled in tests); default: seconds. */
+  scaled?: (sec: number) => number;
 }
+
+/** setWebhook calls a start makes at most when Telegram answers 429. */
+const SET_WEBHOOK_ATTEMPTS = 5;
 
 /** Routes webhook requests to the bots; also an {@linkcode UpdateSource} for the supervisor. */
 export class WebhookServer implements UpdateSource {
@@ -85,19 +90,33 @@ export class WebhookServer implements UpdateSource {
     const { path, token } = await this.secretsOf(kind);
     const url = `${this.#o.baseUrl}${path}`;
     // every instance starts here (on Deno Deploy, at each cold start): a webhook already set
-    // as wanted is left alone; a setWebhook that differs in anything restarts Telegram's
-    // delivery and drops the requests in flight to the other instances (the path carries the
-    // secret, so the same URL means the same secret token)
+    // as wanted is left alone, since Telegram takes one setWebhook per bot a second and many
+    // instances starting at once would queue behind each other (the path carries the secret,
+    // so the same URL means the same secret token)
     const info = await bot.api.getWebhookInfo().catch(() => null);
     const allowed = new Set(info?.allowed_updates ?? []);
     const same = info?.url === url && info.max_connections === 40 &&
       allowed.size === ALLOWED_UPDATES.length && ALLOWED_UPDATES.every((u) => allowed.has(u));
     if (same) return;
-    await bot.api.setWebhook(url, {
-      secret_token: token,
-      allowed_updates: [...ALLOWED_UPDATES],
-      max_connections: 40,
-    });
+    for (let attempt = 1;; attempt++) {
+      try {
+        await bot.api.setWebhook(url, {
+          secret_token: token,
+          allowed_updates: [...ALLOWED_UPDATES],
+          max_connections: 40,
+        });
+        return;
+      } catch (e) {
+        // Telegram takes one setWebhook per bot a second (429 retry after 1): instances
+        // starting together, or a bot restarted at once, wait their turn
+        const after = e instanceof GrammyError && e.error_code === 429
+          ? e.parameters.retry_after
+          : undefined;
+        if (after === undefined || attempt >= SET_WEBHOOK_ATTEMPTS) throw e;
+        const ms = this.#o.scaled?.(after) ?? after * 1000;
+        await new Promise((r) => setTimeout(r, ms));
+      }
+    }
   }
 
   /** Stops serving `kind`; the webhook stays registered (other instances may serve it). */

@@ -116,3 +116,27 @@ Deno.test("faults: injected 500, dropped connections, drop-after executes", asyn
     await emu.close();
   }
 });
+
+Deno.test("setWebhook: a second one within a Telegram second is 429 retry after 1, identical or not", async () => {
+  const { emu, clientBot } = await scenario({ limits: true, timeScale: 0.01, webhookPorts: "any" });
+  try {
+    const set = (secret: string) =>
+      api(emu, clientBot.token, "setWebhook", {
+        url: "http://127.0.0.1:1/hook",
+        secret_token: secret,
+      });
+    assert.equal((await set("a")).ok, true);
+    // Client.cpp process_set_webhook_query: next_allowed_set_webhook_time_ = now + 1
+    const soon = await set("a");
+    assert.equal(soon.error_code, 429);
+    assert.equal(soon.description, "Too Many Requests: retry after 1");
+    assert.equal(soon.parameters?.retry_after, 1);
+    assert.equal((await set("b")).error_code, 429);
+    // removing it is never limited
+    assert.equal((await api(emu, clientBot.token, "deleteWebhook")).ok, true);
+    await new Promise((r) => setTimeout(r, emu.retryAfterMs(1) + 5));
+    assert.equal((await set("b")).ok, true);
+  } finally {
+    await emu.close();
+  }
+});

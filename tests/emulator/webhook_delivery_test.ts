@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { type Emulator, startEmulator } from "../../src/emulator/mod.ts";
-import { ok } from "./helpers.ts";
+import { api, ok } from "./helpers.ts";
 
 // Test code reads deep into Bot API objects; full typings would add nothing here.
 // deno-lint-ignore no-explicit-any
@@ -44,11 +44,13 @@ async function hook(emu: Emulator, answer: (u: Msg) => Promise<Response> | Respo
     }
   });
   const bot = emu.createBot({ username: "hook_bot" });
+  const url = `http://127.0.0.1:${server.addr.port}/`;
   const set = (params: Record<string, unknown> = {}) =>
-    ok(emu, bot.token, "setWebhook", { url: `http://127.0.0.1:${server.addr.port}/`, ...params });
+    ok(emu, bot.token, "setWebhook", { url, ...params });
   await set();
   return {
     bot,
+    url,
     arrived,
     set,
     peak: () => peak,
@@ -267,6 +269,46 @@ Deno.test("webhook: a request unanswered for 60 s fails with Read timeout expire
       return i.pending_update_count === 0 ? i : undefined;
     });
     assert.equal(info.last_error_message, "Read timeout expired");
+  } finally {
+    release.open();
+    await emu.close();
+    await h.close();
+  }
+});
+
+Deno.test("webhook: the same setWebhook again leaves delivery running; a changed one restarts it", async () => {
+  const emu = await startEmulator({ limits: false, timeScale: scale, webhookPorts: "any" });
+  const release = gate();
+  const h = await hook(emu, async (u) => {
+    if (label(u) === "held") await release.promise;
+    return new Response("ok");
+  });
+  try {
+    const ann = emu.createUser({ firstName: "Ann" });
+    emu.userSend(ann.id, h.bot.id, { text: "held" });
+    await emu.waitFor(() => h.arrived.includes("held"), { timeoutMs: 2000 });
+    // Client.cpp: same URL, secret and connections, nothing to drop → "Webhook is already set"
+    const again = await api(emu, h.bot.token, "setWebhook", { url: h.url });
+    assert.equal(again.ok, true);
+    assert.equal(again.description, "Webhook is already set");
+    release.open();
+    await emu.waitFor(async () =>
+      (await ok<Msg>(emu, h.bot.token, "getWebhookInfo")).pending_update_count === 0
+    );
+    await sleep(100);
+    assert.deepEqual(h.arrived, ["held"], "the request in flight was not dropped and resent");
+    // another secret is another webhook: delivery restarts
+    const changed = await api(emu, h.bot.token, "setWebhook", { url: h.url, secret_token: "s2" });
+    assert.equal(changed.ok, true);
+    assert.equal(changed.description, undefined);
+    assert.equal(
+      (await api(emu, h.bot.token, "deleteWebhook")).description,
+      "Webhook was deleted",
+    );
+    assert.equal(
+      (await api(emu, h.bot.token, "deleteWebhook")).description,
+      "Webhook is already deleted",
+    );
   } finally {
     release.open();
     await emu.close();

@@ -12,6 +12,8 @@ import type { ServiceDeps } from "../deps.ts";
 import { type Period, periodOf, ZoneClock } from "./period.ts";
 import { CHART_SIZE } from "./chart.ts";
 import { embedImage } from "./embed_image.ts";
+import { type BusiestHour, hourSpan } from "./load.ts";
+import { LABELS } from "./labels.ts";
 import {
   buildReport,
   formatHm,
@@ -93,7 +95,19 @@ export function reportCaption(lang: Lang, s: ReportSummary): string {
     csat: fig((h) => formatShare(h.csat)),
     backlog: fig((h) => String(h.backlog)),
     breaches: fig((h) => String(h.breaches)),
+    busiest: p
+      ? t(lang, "s_rep_vs", {
+        now: busiestText(lang, s.busiest),
+        before: busiestText(lang, p.busiest),
+      })
+      : busiestText(lang, s.busiest),
   });
+}
+
+/** "Mon 10:00–11:00 · 42" in the workbook's words for `lang`; "—" without client messages. */
+function busiestText(lang: Lang, b: BusiestHour | null): string {
+  if (!b) return "—";
+  return `${LABELS[lang].weekdays[b.weekday - 1]} ${hourSpan(b.hour)} · ${b.messages}`;
 }
 
 /** What the chart's colours mean, as the photo's caption. */

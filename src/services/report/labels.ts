@@ -20,6 +20,12 @@ const en = {
   ovCsat: "CSAT (share of 4–5★)",
   ovBreaches: "SLA breaches",
   ovBacklog: "Still open at the end",
+  ovBusiest: "Busiest hour (client messages)",
+  sheetLoad: "Load by hour",
+  hourOfDay: "Hour",
+  weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+  loadTotal: "Client messages, all days",
+  loadStarts: "Requests started",
   sheetManagers: "Summary by manager",
   sheetTopics: "Summary by topic",
   sheetTickets: "Tickets",
@@ -109,7 +115,9 @@ const en = {
     "automatic closes of quiet tickets and closes by blocking the client are counted apart " +
     "and are never resolved within target. When a manager reopens a ticket themselves, no " +
     "reaction time is counted for that period of work. Within target = not longer than the " +
-    "target; an unanswered or open period counts as a breach once past the target.",
+    "target; an unanswered or open period counts as a breach once past the target. Load " +
+    "by hour: the messages clients wrote in each local hour of each weekday of the period, " +
+    "and the work periods (new requests and reopenings) that started in that hour.",
   none: "none",
   yes: "yes",
   no: "no",
@@ -130,6 +138,12 @@ const ru: typeof en = {
   ovCsat: "CSAT (доля 4–5★)",
   ovBreaches: "Нарушений SLA",
   ovBacklog: "Открыто на конец периода",
+  ovBusiest: "Самый загруженный час (сообщения клиентов)",
+  sheetLoad: "Нагрузка по часам",
+  hourOfDay: "Час",
+  weekdays: ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"],
+  loadTotal: "Сообщений клиентов за все дни",
+  loadStarts: "Начато обращений",
   sheetManagers: "Сводка по менеджерам",
   sheetTopics: "Сводка по темам",
   sheetTickets: "Заявки",
@@ -217,7 +231,9 @@ const ru: typeof en = {
     "когда норма истекла. Закрытия клиентом, автоматические закрытия тихих заявок и " +
     "закрытия блокировкой считаются отдельно и никогда не идут как решённые в норме. Если " +
     "менеджер сам переоткрыл заявку, время реакции для этого периода не считается. В норме " +
-    "= не дольше нормы; период без ответа или открытый — нарушение, как только норма прошла.",
+    "= не дольше нормы; период без ответа или открытый — нарушение, как только норма прошла. " +
+    "Нагрузка по часам: сообщения клиентов за каждый местный час каждого дня недели периода " +
+    "и периоды работы (новые обращения и переоткрытия), начатые в этот час.",
   none: "нет",
   yes: "да",
   no: "нет",

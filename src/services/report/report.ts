@@ -33,6 +33,7 @@ import { LABELS, type Labels, type ReportLang } from "./labels.ts";
 import { ZoneClock } from "./period.ts";
 import { type ChartData, renderChart } from "./chart.ts";
 import { type Column, WidthTracker, writeSheet } from "./sheets.ts";
+import { type BusiestHour, HourlyLoad, hourSpan } from "./load.ts";
 import { openSpill, type Spill, type SpillCell, type SpillRow } from "./spill.ts";
 
 /** Days the chart draws at most (a longer period shows its first ones). */
@@ -115,10 +116,12 @@ export interface ReportSummary {
   backlog: number;
   /** Median working time to resolution (work periods started in the period). */
   medianResolutionMs: number | null;
+  /** The hour of the week with most client messages (team's time zone); null if none. */
+  busiest: BusiestHour | null;
   /** The chart as a PNG, when asked for. */
   chart?: Uint8Array;
   /** The same figures for the period of the same length just before, when asked for. */
-  previous?: Headline & { from: number; to: number };
+  previous?: Headline & { from: number; to: number; busiest: BusiestHour | null };
 }
 
 /** The headline figures of a summary. */
@@ -582,6 +585,7 @@ async function scanPeriod(
   agg: ReportAggregator,
   rows: RowSink,
   summary: ReportSummary,
+  load: HourlyLoad,
 ): Promise<ChartData["days"]> {
   const { o } = ctx;
   const { from, to, settings: s, now } = o;
@@ -607,8 +611,10 @@ async function scanPeriod(
   for await (const { ticket, events, messages } of histories) {
     const count = { in: 0, out: 0 };
     for (const m of messages) {
-      if (m.direction === "in") count.in++;
-      else if (m.direction === "out") {
+      if (m.direction === "in") {
+        count.in++;
+        if (m.at >= from && m.at < to) load.addMessage(m.at);
+      } else if (m.direction === "out") {
         count.out++;
         if (m.at >= from && m.at < to) {
           agg.addMessagesOut(m.senderId, ticket.topic);
@@ -629,6 +635,7 @@ async function scanPeriod(
     const link: SpillCell = url ? [url, `#${ticket.number}`] : null;
     for (const c of inPeriod) {
       agg.addCycle(ticket.topic, c);
+      load.addStart(c.startedAt);
       summary.cycles++;
       const day = days[dayOf(c.startedAt)];
       if (day) {
@@ -651,6 +658,7 @@ async function scanPeriod(
   }
   await rows.flush();
   summary.csat = summary.ratings ? happy / summary.ratings : null;
+  summary.busiest = load.busiest();
   o.onProgress?.(summary.scanned, total);
   return days.map((d) => ({ tickets: d.count, medianFirstReplyMs: d.reply.median() }));
 }
@@ -756,6 +764,13 @@ async function writeOverview(
     show(k, now[key]),
     ...(p ? [show(k, p[key]), change(k, now[key], p[key])] : []),
   ]);
+  const busiest = (b: BusiestHour | null) =>
+    b ? `${l.weekdays[b.weekday - 1]} ${hourSpan(b.hour)} (${zone.timeZone}): ${b.messages}` : "—";
+  rows.push([
+    l.ovBusiest,
+    busiest(summary.busiest),
+    ...(p ? [busiest(p.busiest), "—"] : []),
+  ]);
   await writeSheet(wb, l.sheetOverview, columns, rows, sheetOpts);
 }
 
@@ -765,6 +780,7 @@ async function writeWorkbook(
   agg: ReportAggregator,
   rows: DetailRows,
   summary: ReportSummary,
+  load: HourlyLoad,
 ): Promise<void> {
   const { l, o, cols, managerName } = ctx;
   const zone = new ZoneClock(o.settings.timeZone);
@@ -791,6 +807,13 @@ async function writeWorkbook(
   await writeOverview(wb, ctx, zone, summary, sheetOpts);
   await summarySheet(l.sheetManagers, l.manager, agg.byManager, managerName);
   await summarySheet(l.sheetTopics, l.topic, agg.byTopic, (t: string) => t);
+  const loadColumns: Column[] = [
+    { header: `${l.hourOfDay} (${zone.timeZone})`, kind: "text" },
+    ...l.weekdays.map((d): Column => ({ header: d, kind: "int" })),
+    { header: l.loadTotal, kind: "int" },
+    { header: l.loadStarts, kind: "int" },
+  ];
+  await writeSheet(wb, l.sheetLoad, loadColumns, load.rows(), sheetOpts);
   const detail = async (name: string, sheet: DetailSheet, columns: Column[]) =>
     await writeSheet(wb, name, columns, rows.spills[sheet].rows(), {
       ...sheetOpts,
@@ -822,6 +845,7 @@ function emptySummary(from: number, to: number): ReportSummary {
     medianResolutionMs: null,
     csat: null,
     backlog: 0,
+    busiest: null,
   };
 }
 
@@ -832,7 +856,14 @@ async function previousPeriod(kv: Deno.Kv, ctx: ReportContext) {
   const prev: ReportContext = { ...ctx, o: { ...o, from, to, onProgress: undefined } };
   const agg = new ReportAggregator();
   const summary = emptySummary(from, to);
-  const days = await scanPeriod(kv, prev, agg, NO_ROWS, summary);
+  const days = await scanPeriod(
+    kv,
+    prev,
+    agg,
+    NO_ROWS,
+    summary,
+    new HourlyLoad(new ZoneClock(o.settings.timeZone)),
+  );
   summary.medianFirstReplyMs = agg.total.reaction.median();
   summary.reactionShare = agg.total.reactionShare();
   summary.medianResolutionMs = agg.total.resolution.median();
@@ -859,14 +890,15 @@ export async function buildReport(kv: Deno.Kv, o: ReportOptions): Promise<Report
       ratings: await open(),
     });
     const agg = new ReportAggregator();
-    const days = await scanPeriod(kv, ctx, agg, rows, summary);
+    const load = new HourlyLoad(new ZoneClock(o.settings.timeZone));
+    const days = await scanPeriod(kv, ctx, agg, rows, summary, load);
     summary.medianFirstReplyMs = agg.total.reaction.median();
     summary.reactionShare = agg.total.reactionShare();
     summary.medianResolutionMs = agg.total.resolution.median();
     const before = o.previous ? await previousPeriod(kv, ctx) : null;
     if (before) {
       const p = before.summary;
-      summary.previous = { ...headlineOf(p), from: p.from, to: p.to };
+      summary.previous = { ...headlineOf(p), from: p.from, to: p.to, busiest: p.busiest };
     }
     if (o.chart) {
       summary.chart = renderChart({
@@ -882,7 +914,7 @@ export async function buildReport(kv: Deno.Kv, o: ReportOptions): Promise<Report
         reactionTargetMs: o.settings.reactionTargetMs,
       });
     }
-    await writeWorkbook(ctx, agg, rows, summary);
+    await writeWorkbook(ctx, agg, rows, summary, load);
     return summary;
   } finally {
     await Promise.all(spills.map((sp) => sp.dispose()));
