@@ -2,7 +2,8 @@
  * The Deno Deploy rehearsal as a benchmark (see scripts/deploy_rehearsal.ts): three webhook
  * instances of `main.ts` on one KV file behind a random router, customers and a manager
  * writing both ways, instances SIGKILLed and replaced mid-load, the client bot's token rotated
- * through one of them, the minute job on all at once.
+ * through one of them, the minute job on all at once, the client bot stopped and started again
+ * through one of them.
  *
  * @module
  */
@@ -49,6 +50,11 @@ export async function benchDeploy(quick: boolean): Promise<Figure[]> {
     fig(s, "429 answers", r.r429, "calls"),
     fig(s, "settings bot answered /status", r.settingsAnswered ? 1 : 0, "bool", { op: "==", v: 1 }),
     fig(s, "client bot token rotated mid-load", r.rotated ? 1 : 0, "bool", { op: "==", v: 1 }),
+    fig(s, "stop via one instance held by all", r.stopHeld ? 1 : 0, "bool", {
+      op: "==",
+      v: 1,
+    }),
+    fig(s, "start via one instance, all serve", r.startedAgain ? 1 : 0, "bool", { op: "==", v: 1 }),
     fig(s, "errors logged", r.errors.length, "lines", { op: "==", v: 0 }),
   ];
 }

@@ -60,6 +60,13 @@ export interface DeployResult {
   settingsAnswered: boolean;
   /** The settings bot confirmed the rotated token (when one was asked for). */
   rotated: boolean;
+  /**
+   * The client bot, stopped by the owner through whichever instance served the press, stayed
+   * stopped on every instance: a customer's message written then was not handled.
+   */
+  stopHeld: boolean;
+  /** Started again the same way, every instance served it: the waiting message arrived. */
+  startedAgain: boolean;
   /** 429 answers Telegram gave (instances pace on their own, so some are expected). */
   r429: number;
   /** setWebhook calls of all bots (each instance finds the webhooks already set). */
@@ -250,6 +257,62 @@ export async function runDeployRehearsal(o: DeployOptions): Promise<DeployResult
       ).filter((t) => /^m\d+-\d+$/.test(t)).map((t) => [t]);
     const answerTexts = (i: number): string[] => answers(i).flat();
 
+    /**
+     * The owner stops the client bot in the settings bot (served, like every request, by any
+     * instance), a customer writes, then the owner starts the bot again: the stop must hold on
+     * every instance (the message waits at Telegram) and the start reach all of them.
+     */
+    const stopAndStart = async (): Promise<{ stopHeld: boolean; startedAgain: boolean }> => {
+      const buttons = (m: ViewMessage): string[] =>
+        ((m.replyMarkup as { inline_keyboard?: { callback_data?: string }[][] } | undefined)
+          ?.inline_keyboard ?? []).flat().map((b) => b.callback_data ?? "");
+      const press = async (data: string, after: number) => {
+        let at: ViewMessage | undefined;
+        await until(() => {
+          at = emu.view(owner.id, settingsBot.id).findLast((m) =>
+            m.id > after && !m.outgoing && buttons(m).includes(data)
+          );
+          return at !== undefined;
+        }, `the settings bot's button ${data}`);
+        emu.userPressButton(owner.id, settingsBot.id, at!.id, data);
+      };
+      const shows = (text: string, after: number) =>
+        until(
+          () =>
+            emu.view(owner.id, settingsBot.id).some((m) =>
+              m.id > after && !m.outgoing && m.text?.includes(text)
+            ),
+          `the settings bot showing "${text}"`,
+        );
+      const mark = () => emu.view(owner.id, settingsBot.id).at(-1)?.id ?? 0;
+      const customer = clients[0]!;
+      const arrived = () =>
+        emu.threadView(groupId, roots[0]!).some((m) =>
+          writers.has(m.sender.id) && partsOf(m).includes("s0")
+        );
+      const start = mark();
+      emu.userSend(owner.id, settingsBot.id, { text: "/menu" });
+      await press("s:bots", start);
+      await press("s:stop:client", start);
+      await press("s:stop_yes:client", start);
+      await shows("Бот для клиентов: остановлен", start);
+      // the other instances read the settings again within a second (their cache's life)
+      await sleep(1_200);
+      const answersBefore = view(customer).length;
+      emu.userSend(customer.id, clientBot.id, { text: "s0" });
+      // Telegram redelivers the refused update, to random instances, several times meanwhile
+      await sleep(1_500);
+      const stopHeld = !arrived() && view(customer).length === answersBefore + 1;
+      const again = mark();
+      await press("s:restart:client", start);
+      await shows("Бот для клиентов: работает", again);
+      const startedAgain = await until(arrived, "the message written while stopped").then(
+        () => true,
+        () => false,
+      );
+      return { stopHeld, startedAgain };
+    };
+
     // the two-way load, with the kills spread over it
     const toThreads: string[][] = clients.map(() => []);
     const toCustomers: string[][] = clients.map(() => []);
@@ -327,6 +390,7 @@ export async function runDeployRehearsal(o: DeployOptions): Promise<DeployResult
       );
       settingsAnswered = true;
     } catch { /* reported */ }
+    const { stopHeld, startedAgain } = await stopAndStart();
     // a moment for late repeats to show
     await sleep(500);
     const r429 = bots.reduce((n, b) => n + emu.tooManyRequests(b.id), 0) - r429Before;
@@ -363,6 +427,8 @@ export async function runDeployRehearsal(o: DeployOptions): Promise<DeployResult
       drainMs: Math.round(drainMs),
       settingsAnswered,
       rotated,
+      stopHeld,
+      startedAgain,
       r429,
       setWebhookCalls: bots.reduce(
         (n, b) => n + emu.calls(b.id).filter((c) => c.method === "setWebhook").length,

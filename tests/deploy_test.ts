@@ -31,6 +31,10 @@ Deno.test({
     assert.ok(r.settingsAnswered, "the settings bot answered /status");
     // the owner rotated the client bot's token through one instance: all of them follow
     assert.ok(r.rotated, "the settings bot saved the rotated token");
+    // the owner stopped the client bot through one instance: all held it stopped, then all
+    // served it again once started
+    assert.ok(r.stopHeld, "a customer's message was not handled while the bot was stopped");
+    assert.ok(r.startedAgain, "the message written meanwhile arrived once the bot was started");
     assert.equal(r.cronRuns, 3, "the minute job ran on every instance at once");
     // four instances started, each bot's webhook set once: later instances find it set
     assert.equal(r.setWebhookCalls, 3);

@@ -134,6 +134,9 @@ export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<
     get app() {
       return app;
     },
+    set app(a: App) {
+      app = a;
+    },
     owner,
     settingsBot,
     client,

@@ -27,6 +27,11 @@ export interface Settings {
   groupId: number | null;
   /** Whether the service is open to clients (restored after restarts). */
   open: boolean;
+  /**
+   * Bots an admin stopped: they stay stopped across restarts and on every instance until an
+   * admin starts them again (or gives a new token).
+   */
+  stoppedBots: Array<"client" | "manager">;
   timeZone: string;
   always: boolean;
   week: WeekHours;
@@ -94,6 +99,7 @@ export function defaultSettings(): Settings {
     channelId: null,
     groupId: null,
     open: false,
+    stoppedBots: [],
     timeZone: "Europe/Moscow",
     always: false,
     week: {

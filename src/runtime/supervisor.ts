@@ -51,6 +51,9 @@ export class PollingSource implements UpdateSource {
   }
 }
 
+/** The reason a bot an admin stopped gives. */
+const STOPPED = "stopped by an admin";
+
 interface Running {
   bot: Bot;
   token: string;
@@ -106,6 +109,11 @@ export class Supervisor implements BotControl {
     return this.#serial(async () => {
       await this.#stopNow(kind);
       const settings = await getSettings(this.deps.kv);
+      // an admin's stop holds across restarts (lifted by starting the bot from the settings)
+      if (settings.stoppedBots.includes(kind)) {
+        this.#errors.set(kind, STOPPED);
+        return await this.#statusOf(kind);
+      }
       const token = kind === "client" ? settings.clientBotToken : settings.managerBotToken;
       this.#tried.set(kind, token);
       if (!token) return await this.#statusOf(kind);
@@ -134,9 +142,10 @@ export class Supervisor implements BotControl {
   }
 
   /**
-   * Restarts a bot whose token in the settings is not the one it was started with: another
-   * instance sharing the KV (Deno Deploy) saved a new token, or the first one. Cheap when
-   * nothing changed (the settings are cached); a bot stopped by an admin stays stopped.
+   * Brings the bots in line with the settings another instance sharing the KV (Deno Deploy)
+   * may have changed: a bot an admin stopped there is stopped here, one started there again
+   * is started here, and one whose token is not the one it was started with is restarted.
+   * Cheap when nothing changed (the settings are cached).
    */
   sync(): Promise<void> {
     this.#syncing ??= (async () => {
@@ -144,10 +153,18 @@ export class Supervisor implements BotControl {
         const settings = await getSettings(this.deps.kv);
         for (const kind of ["client", "manager"] as const) {
           const token = kind === "client" ? settings.clientBotToken : settings.managerBotToken;
-          if (!this.#tried.has(kind) || this.#tried.get(kind) === token) continue;
-          if (this.#errors.get(kind) === "stopped by an admin") continue;
-          this.deps.log.info("bot token changed elsewhere: restarting the bot", { bot: kind });
-          await this.restart(kind);
+          const stoppedThere = settings.stoppedBots.includes(kind);
+          const stoppedHere = this.#errors.get(kind) === STOPPED;
+          if (stoppedThere && !stoppedHere) {
+            this.deps.log.info("bot stopped elsewhere: stopping it here", { bot: kind });
+            await this.stop(kind);
+          } else if (!stoppedThere && stoppedHere) {
+            this.deps.log.info("bot started elsewhere: starting it here", { bot: kind });
+            await this.restart(kind);
+          } else if (!stoppedThere && this.#tried.has(kind) && this.#tried.get(kind) !== token) {
+            this.deps.log.info("bot token changed elsewhere: restarting the bot", { bot: kind });
+            await this.restart(kind);
+          }
         }
       } finally {
         this.#syncing = null;
@@ -159,7 +176,7 @@ export class Supervisor implements BotControl {
   stop(kind: BotKind): Promise<void> {
     return this.#serial(async () => {
       await this.#stopNow(kind);
-      this.#errors.set(kind, "stopped by an admin");
+      this.#errors.set(kind, STOPPED);
     });
   }
 
@@ -186,7 +203,7 @@ export class Supervisor implements BotControl {
       ? (r.state === "running" && !settings.open ? "setup" : r.state)
       : !token
       ? "missing"
-      : err === "stopped by an admin"
+      : err === STOPPED
       ? "stopped"
       : "error";
     return {

@@ -5,7 +5,7 @@
  * @module
  */
 import { Composer, InlineKeyboard, InputFile } from "grammy";
-import { closeService, openService, qrPng } from "../../services/setup/open.ts";
+import { closeService, openService, qrPng, startBot, stopBot } from "../../services/setup/open.ts";
 import { btn, kindArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
 import type { SettingsBotDeps } from "./deps.ts";
@@ -68,11 +68,8 @@ export function lifecycle(deps: SettingsBotDeps): Composer<SCtx> {
     const kind = kindArg(k);
     if (!kind) return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
     await ctx.answerCallbackQuery();
-    if (ctx.button?.action === "stop_yes") await deps.control.stop(kind);
-    else {
-      await deps.control.restart(kind);
-      await deps.outbox.resume();
-    }
+    if (ctx.button?.action === "stop_yes") await stopBot(deps, kind, ctx.adminId);
+    else await startBot(deps, kind, ctx.adminId);
     await showBots(deps, ctx);
   });
   return c;

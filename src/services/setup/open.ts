@@ -10,7 +10,8 @@ import QRCode from "qrcode";
 import type { Api } from "grammy";
 import type { Settings } from "../../domain/settings.ts";
 import { type Lang, t } from "../../i18n/mod.ts";
-import { listSettingsChanges, updateSettings } from "../../storage/settings.ts";
+import { getSettings, listSettingsChanges, updateSettings } from "../../storage/settings.ts";
+import type { BotKind, BotStatus } from "../deps.ts";
 import type { SetupDeps } from "./deps.ts";
 import { setCommandMenus } from "./commands.ts";
 import { type DoctorReport, runDoctor } from "./doctor.ts";
@@ -91,6 +92,31 @@ export async function openService(deps: SetupDeps, by: number): Promise<OpenResu
 export async function closeService(deps: SetupDeps, by: number): Promise<void> {
   await updateSettings(deps.kv, by, deps.clock.now(), () => ({ open: false }));
   deps.log.info("service closed", { by });
+}
+
+/**
+ * Stops a bot for good (an admin's stop): recorded first, so that it stays stopped after a
+ * restart and every instance stops it, then stopped here.
+ */
+export async function stopBot(deps: SetupDeps, kind: BotKind, by: number): Promise<void> {
+  await updateSettings(deps.kv, by, deps.clock.now(), (s) => ({
+    stoppedBots: [...new Set([...s.stoppedBots, kind])],
+  }));
+  await deps.control.stop(kind);
+  deps.log.info("bot stopped by an admin", { bot: kind, by });
+}
+
+/** Starts a bot again (an admin's start or restart): the stop is lifted, then it starts. */
+export async function startBot(deps: SetupDeps, kind: BotKind, by: number): Promise<BotStatus> {
+  const s = await getSettings(deps.kv);
+  if (s.stoppedBots.includes(kind)) {
+    await updateSettings(deps.kv, by, deps.clock.now(), (now) => ({
+      stoppedBots: now.stoppedBots.filter((k) => k !== kind),
+    }));
+  }
+  const status = await deps.control.restart(kind);
+  await deps.outbox.resume();
+  return status;
 }
 
 /**

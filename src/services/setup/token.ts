@@ -104,10 +104,12 @@ export async function applyToken(
   token: string,
 ) {
   const f = fields(plan.kind);
-  await updateSettings(deps.kv, by, deps.clock.now(), () => ({
+  await updateSettings(deps.kv, by, deps.clock.now(), (s) => ({
     [f.token]: token.trim(),
     [f.id]: plan.bot.id,
     [f.user]: plan.bot.username,
+    // a new token is given to be used: a bot an admin had stopped starts with it
+    stoppedBots: s.stoppedBots.filter((k) => k !== plan.kind),
   }));
   deps.log.info("bot token changed", { bot: plan.kind, change: plan.type, by });
   const status = await deps.control.restart(plan.kind);

@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { startApp } from "../src/app.ts";
+import { parseConfig } from "../src/config.ts";
+import { createLogger } from "../src/log.ts";
+import { TELEGRAM_LIMITS } from "../src/services/pacer.ts";
+import { getSettings } from "../src/storage/settings.ts";
+import { runningSettings, startSettingsWorld } from "./settings_harness.ts";
+
+const sanitize = { sanitizeOps: false, sanitizeResources: false };
+
+Deno.test({
+  name: "settings: a bot an admin stopped stays stopped after a restart until started again",
+  ...sanitize,
+  fn: async () => {
+    const w = await startSettingsWorld({ readyChats: true, settings: runningSettings });
+    const { emu } = w;
+    try {
+      let at = w.mark();
+      w.send("/menu");
+      await w.waitFor(/open/, at);
+      at = w.mark();
+      w.press("s:bots");
+      await w.waitFor(/The helpdesk's bots/, at);
+      at = w.mark();
+      w.press("s:stop:client");
+      await w.waitFor(/Stop the client bot\?/, at);
+      at = w.mark();
+      w.press("s:stop_yes:client");
+      await w.waitFor(/Client bot: stopped/, at);
+      assert.deepEqual((await getSettings(w.kv)).stoppedBots, ["client"]);
+
+      // the process restarts (a deploy, a crash): the stop holds
+      await w.app.stop();
+      w.app = await startApp(
+        parseConfig({
+          TELEGRAM_API_ROOT: emu.apiRoot,
+          SETTINGS_BOT_TOKEN: w.settingsBot.token,
+          ADMIN_IDS: String(w.owner.id),
+          KV_PATH: ":memory:",
+        }),
+        {
+          log: createLogger("silent"),
+          kv: w.kv,
+          limits: { ...TELEGRAM_LIMITS, timeScale: 0.01 },
+          pollTimeoutSec: 1,
+        },
+      );
+      const client = (await w.app.supervisor.status()).find((s) => s.kind === "client");
+      assert.ok(client, "the client bot's status");
+      assert.equal(client.state, "stopped");
+      // a customer who writes meanwhile waits at Telegram, unanswered
+      const alice = emu.createUser({ firstName: "Alice", languageCode: "en" });
+      emu.userStartBot(alice.id, w.client.id);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(emu.view(alice.id, w.client.id).filter((m) => !m.outgoing).length, 0);
+
+      // the admin starts it again: the waiting customer gets the greeting
+      at = w.mark();
+      w.send("/menu");
+      await w.waitFor(/open/, at);
+      at = w.mark();
+      w.press("s:bots");
+      await w.waitFor(/Client bot: stopped/, at);
+      at = w.mark();
+      w.press("s:restart:client");
+      await w.waitFor(/Client bot: running/, at);
+      assert.deepEqual((await getSettings(w.kv)).stoppedBots, []);
+      await emu.waitForMessage(alice.id, w.client.id, (m) => !m.outgoing);
+    } finally {
+      await w.stop();
+    }
+  },
+});
