@@ -47,6 +47,21 @@ if (import.meta.main) {
     e.preventDefault();
     log.error("uncaught error", { err: e.error });
   });
+  // SIGUSR2 runs the minute job now (rehearsals run it on several instances at once); only the
+  // process's owner can send it, and the job is idempotent like every cron run. Registered
+  // first, so that an early signal never ends the process. (Not SIGUSR1: Deno opens its
+  // inspector on that one, as Node does.)
+  let cronAsked = false;
+  const cronBySignal = (a: App) => {
+    log.info("minute job started by SIGUSR2");
+    void a.cronTick().catch((e) => log.error("cron run failed", { err: e }));
+  };
+  try {
+    // asked while starting: run once started
+    Deno.addSignalListener("SIGUSR2", () => app ? cronBySignal(app) : void (cronAsked = true));
+  } catch {
+    // no signals on serverless platforms: Deno.cron runs the job there
+  }
   // local trouble first: a KV_PATH that cannot be a database is one sentence, before Telegram
   let kv: Deno.Kv;
   try {
@@ -100,6 +115,7 @@ if (import.meta.main) {
     }
     throw e;
   }
+  if (cronAsked) cronBySignal(app);
   // with no admin at all, whoever opens the printed one-time link becomes the first one
   const claim = await issueClaim(app.kv, config.adminIds, Date.now());
   console.log(

@@ -18,6 +18,7 @@ const SCENARIOS: Record<string, (quick: boolean) => Promise<Figure[]>> = {
   emulator: benchEmulator,
   crash: async (q) => (await import("./crash.ts")).benchCrash(q),
   capacity: async (q) => (await import("./capacity.ts")).benchCapacity(q),
+  deploy: async (q) => (await import("./deploy.ts")).benchDeploy(q),
 };
 
 function table(figs: Figure[]): string {

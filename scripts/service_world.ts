@@ -60,8 +60,11 @@ export interface ServiceWorld {
   groupId: number;
   /** The manager registered (a group member), when asked for. */
   manager: { id: number } | null;
-  /** Starts `main.ts` as a process on the world's KV file. */
-  start(): Deno.ChildProcess;
+  /**
+   * Starts `main.ts` as a process on the world's KV file; `env` adds or replaces variables
+   * (webhook mode), `stderr: "piped"` keeps its log for the caller.
+   */
+  start(o?: { env?: Record<string, string>; stderr?: "piped" | "inherit" }): Deno.ChildProcess;
 }
 
 /** The short chat titles of the worlds of process tests. */
@@ -108,7 +111,7 @@ export async function serviceWorld(
     channelId,
     groupId,
     manager: maria,
-    start: () =>
+    start: (so) =>
       new Deno.Command(Deno.execPath(), {
         args: ["run", "-A", "main.ts"],
         env: {
@@ -118,9 +121,10 @@ export async function serviceWorld(
           KV_PATH: o.kvPath,
           LOG_LEVEL: Deno.env.get("TEST_LOG") ? "warn" : "error",
           TELEGRAM_TIME_SCALE: String(o.timeScale),
+          ...so?.env,
         },
         stdout: "null",
-        stderr: "inherit",
+        stderr: so?.stderr ?? "inherit",
       }).spawn(),
   };
 }

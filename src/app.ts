@@ -143,6 +143,9 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     adminIds: config.adminIds,
     defaultLang: config.defaultLang,
     apis: () => supervisor?.apis() ?? { client: null, manager: null },
+    // webhook instances sharing one KV take over a dead one's lanes this soon (scaled in
+    // rehearsals); a polling service is alone (a second poller gets 409) and takes no leases
+    outboxLimits: { leaseMs: config.webhook ? Math.max(3_000, 30_000 * config.timeScale) : null },
     ...(deps.outboxLevers ? { outboxLevers: deps.outboxLevers } : {}),
   };
   // admins hear of messages the outbox gives up on through the notifier made below
@@ -173,15 +176,19 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   const onSetAside = (r: SetAsideUpdate) => alerts.updateSetAside(r);
   const onStorage = (e: StorageTrouble) => alerts.storage(e);
   const timeoutSec = deps.pollTimeoutSec ?? 25;
-  // in webhook mode the first delivery attempt happens before Telegram gets its answer
+  // in webhook mode the first delivery attempt happens before Telegram gets its answer; the
+  // wait is in Telegram time (a rehearsal at a faster clock waits as much less)
+  const settleMs = WEBHOOK_SETTLE_MS * config.timeScale;
   const settle = () =>
-    Promise.race([outbox.idle(), new Promise<void>((r) => setTimeout(r, WEBHOOK_SETTLE_MS))]);
+    Promise.race([outbox.idle(), new Promise<void>((r) => setTimeout(r, settleMs))]);
   const webhook = config.webhook
     ? new WebhookServer({
       baseUrl: config.webhook.url,
       secret: config.webhook.secret,
       log,
       afterUpdate: settle,
+      // another instance may have saved a new token: this one follows before handling
+      beforeUpdate: () => supervisor?.sync() ?? Promise.resolve(),
       kv,
       now: () => clock.now(),
       onSetAside,
@@ -268,6 +275,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     deps: botDeps,
     supervisor,
     async cronTick() {
+      if (webhook) await supervisor!.sync().catch((e) => log.warn("bots not synced", { err: e }));
       await outbox.resume();
       await resumed;
       await albums.flushDue().catch((e) => log.error("album", { err: e }));

@@ -68,6 +68,11 @@ export interface SettingsWorld {
   press(data: string | RegExp, userId?: number): string;
   /** Waits until `cond` holds. */
   until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs?: number): Promise<void>;
+  /**
+   * Stops the service and starts it again on the same KV: nothing kept in memory survives,
+   * as when the next request reaches another Deno Deploy instance.
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -96,23 +101,25 @@ export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<
   }
   const logs: string[] = [];
   const log = createLogger("debug", (line) => logs.push(line));
-  const app = await startApp(
-    parseConfig({
-      TELEGRAM_API_ROOT: emu.apiRoot,
-      SETTINGS_BOT_TOKEN: settingsBot.token,
-      ADMIN_IDS: String(owner.id),
-      KV_PATH: ":memory:",
-      ...o.env,
-    }),
-    {
-      log,
-      kv,
-      limits: { ...TELEGRAM_LIMITS, timeScale: 0.01 },
-      pollTimeoutSec: 1,
-      cronJobs: o.cronJobs,
-      ...(o.clock ? { clock: o.clock } : {}),
-    },
-  );
+  const start = () =>
+    startApp(
+      parseConfig({
+        TELEGRAM_API_ROOT: emu.apiRoot,
+        SETTINGS_BOT_TOKEN: settingsBot.token,
+        ADMIN_IDS: String(owner.id),
+        KV_PATH: ":memory:",
+        ...o.env,
+      }),
+      {
+        log,
+        kv,
+        limits: { ...TELEGRAM_LIMITS, timeScale: 0.01 },
+        pollTimeoutSec: 1,
+        cronJobs: o.cronJobs,
+        ...(o.clock ? { clock: o.clock } : {}),
+      },
+    );
+  let app = await start();
   const view = (userId = owner.id) => {
     try {
       return emu.view(userId, settingsBot.id);
@@ -124,7 +131,12 @@ export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<
   return {
     emu,
     kv,
-    app,
+    get app() {
+      return app;
+    },
+    set app(a: App) {
+      app = a;
+    },
     owner,
     settingsBot,
     client,
@@ -160,6 +172,10 @@ export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<
       throw new Error(`no button ${data} in the settings chat`);
     },
     until,
+    async restart() {
+      await app.stop();
+      app = await start();
+    },
     async stop() {
       await app.stop();
       await emu.close();

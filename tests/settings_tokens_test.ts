@@ -185,3 +185,44 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "settings: a migration's yes is honoured by another instance (nothing kept in memory), once, and its token never rests in KV in the clear",
+  ...sanitize,
+  fn: async () => {
+    const w = await startSettingsWorld({ readyChats: true, settings: runningSettings });
+    const { emu } = w;
+    try {
+      const other = emu.createBot({ username: "desk3_client_bot" });
+      emu.setMember(w.channelId, other.id, { status: "administrator" });
+      emu.setMember(w.groupId, other.id, { status: "administrator" });
+      let at = w.mark();
+      w.send(other.token);
+      await w.waitFor(/Which bot is this token for/, at);
+      at = w.mark();
+      w.press("s:token:client");
+      await w.waitFor(/client bot's token/, at);
+      at = w.mark();
+      w.send(other.token);
+      await w.waitFor(/This is a different bot: @desk3_client_bot instead of @desk_client_bot/, at);
+      const leaks = (await kvDump(w.kv)).filter((r) => r.includes(other.token));
+      assert.deepEqual(leaks.map((r) => r.slice(0, 60)), [], "the pending token is sealed");
+      // the yes reaches a service that did not ask the question (Deploy: another instance)
+      await w.restart();
+      at = w.mark();
+      w.press("s:mig_ok");
+      await w.waitFor(/Client bot @desk3_client_bot is connected/, at);
+      assert.equal((await getSettings(w.kv)).clientBotId, other.id);
+      // a second press of the same yes finds nothing to do (the answer replaces the question)
+      w.press("s:mig_ok");
+      await w.until(
+        () => w.view().some((m) => /The time to confirm has passed/.test(m.text ?? "")),
+        "the second yes refused",
+      );
+      assert.equal((await getSettings(w.kv)).clientBotId, other.id);
+    } finally {
+      await w.stop();
+    }
+  },
+});

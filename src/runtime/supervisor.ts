@@ -65,6 +65,9 @@ interface Running {
 export class Supervisor implements BotControl {
   readonly #running = new Map<BotKind, Running>();
   readonly #errors = new Map<BotKind, string>();
+  /** The token each bot was last started with (or tried), null for none. */
+  readonly #tried = new Map<BotKind, string | null>();
+  #syncing: Promise<void> | null = null;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -112,6 +115,7 @@ export class Supervisor implements BotControl {
         return await this.#statusOf(kind);
       }
       const token = kind === "client" ? settings.clientBotToken : settings.managerBotToken;
+      this.#tried.set(kind, token);
       if (!token) return await this.#statusOf(kind);
       const bot = this.deps.makeBot(kind, token);
       try {
@@ -135,6 +139,38 @@ export class Supervisor implements BotControl {
       await this.deps.onStarted?.(kind, bot);
       return await this.#statusOf(kind);
     });
+  }
+
+  /**
+   * Brings the bots in line with the settings another instance sharing the KV (Deno Deploy)
+   * may have changed: a bot an admin stopped there is stopped here, one started there again
+   * is started here, and one whose token is not the one it was started with is restarted.
+   * Cheap when nothing changed (the settings are cached).
+   */
+  sync(): Promise<void> {
+    this.#syncing ??= (async () => {
+      try {
+        const settings = await getSettings(this.deps.kv);
+        for (const kind of ["client", "manager"] as const) {
+          const token = kind === "client" ? settings.clientBotToken : settings.managerBotToken;
+          const stoppedThere = settings.stoppedBots.includes(kind);
+          const stoppedHere = this.#errors.get(kind) === STOPPED;
+          if (stoppedThere && !stoppedHere) {
+            this.deps.log.info("bot stopped elsewhere: stopping it here", { bot: kind });
+            await this.stop(kind);
+          } else if (!stoppedThere && stoppedHere) {
+            this.deps.log.info("bot started elsewhere: starting it here", { bot: kind });
+            await this.restart(kind);
+          } else if (!stoppedThere && this.#tried.has(kind) && this.#tried.get(kind) !== token) {
+            this.deps.log.info("bot token changed elsewhere: restarting the bot", { bot: kind });
+            await this.restart(kind);
+          }
+        }
+      } finally {
+        this.#syncing = null;
+      }
+    })();
+    return this.#syncing;
   }
 
   stop(kind: BotKind): Promise<void> {

@@ -49,6 +49,11 @@ export interface WebhookOptions {
   log: Logger;
   /** Waits (boundedly) for the delivery attempts the update queued. */
   afterUpdate: () => Promise<void>;
+  /**
+   * Runs before each update: brings the bots in line with the settings other instances may
+   * have changed (a new token); its failure is logged, the update goes on.
+   */
+  beforeUpdate?: () => Promise<void>;
   /** Where failed attempts are counted and failing updates set aside. */
   kv: Deno.Kv;
   /** Time of set-aside records. */
@@ -83,9 +88,19 @@ export class WebhookServer implements UpdateSource {
   async start(kind: WebhookBot, bot: Bot): Promise<void> {
     this.#bots.set(kind, bot);
     const { path, token } = await this.secretsOf(kind);
+    const url = `${this.#o.baseUrl}${path}`;
+    // every instance starts here (on Deno Deploy, at each cold start): a webhook already set
+    // as wanted is left alone, since Telegram takes one setWebhook per bot a second and many
+    // instances starting at once would queue behind each other (the path carries the secret,
+    // so the same URL means the same secret token)
+    const info = await bot.api.getWebhookInfo().catch(() => null);
+    const allowed = new Set(info?.allowed_updates ?? []);
+    const same = info?.url === url && info.max_connections === 40 &&
+      allowed.size === ALLOWED_UPDATES.length && ALLOWED_UPDATES.every((u) => allowed.has(u));
+    if (same) return;
     for (let attempt = 1;; attempt++) {
       try {
-        await bot.api.setWebhook(`${this.#o.baseUrl}${path}`, {
+        await bot.api.setWebhook(url, {
           secret_token: token,
           allowed_updates: [...ALLOWED_UPDATES],
           max_connections: 40,
@@ -121,6 +136,9 @@ export class WebhookServer implements UpdateSource {
     if (!constantTimeEqual(url.pathname, path) || !constantTimeEqual(header, token)) {
       return new Response("Unauthorized", { status: 401 });
     }
+    await this.#o.beforeUpdate?.().catch((e) =>
+      this.#o.log.warn("bots not brought in line with the settings", { err: e })
+    );
     const bot = this.#bots.get(kind);
     if (!bot) return new Response("Service Unavailable", { status: 503 });
     let update: Update;

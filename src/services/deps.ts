@@ -74,10 +74,24 @@ export interface OutboxLimits {
   maxAttempts: number;
   /** Time since the first failed attempt after which the job is set aside (ms). */
   maxAgeMs: number;
+  /**
+   * How long (real ms) a process's hold on a lane or post lasts unrenewed: how soon another
+   * process sharing the KV takes over the work of one that died. Null: this process is the
+   * only one (long polling: Telegram refuses a second poller), so no leases are taken and a
+   * restarted process resumes at once.
+   */
+  leaseMs: number | null;
 }
 
-/** Default retry ceiling: 20 failed attempts (about an hour with backoff) or 24 h. */
-export const OUTBOX_LIMITS: OutboxLimits = { maxAttempts: 20, maxAgeMs: 24 * 3600_000 };
+/**
+ * Default retry ceiling: 20 failed attempts (about an hour with backoff) or 24 h; a dead
+ * process's lanes are taken over after 30 s.
+ */
+export const OUTBOX_LIMITS: OutboxLimits = {
+  maxAttempts: 20,
+  maxAgeMs: 24 * 3600_000,
+  leaseMs: 30_000,
+};
 
 /** Something happened that managers may want to hear about (see the manager bot). */
 export type HelpdeskEvent =

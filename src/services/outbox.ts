@@ -17,6 +17,7 @@ import {
   laneJobs,
   markPostDirty,
   messagesOf,
+  postDirtyEntry,
 } from "../storage/outbox.ts";
 import { getClient, patchClient } from "../storage/people.ts";
 import { getSettings } from "../storage/settings.ts";
@@ -25,6 +26,7 @@ import { type Notifier, OUTBOX_LIMITS, type OutboxLevers, type ServiceDeps } fro
 import { FailurePolicy, type LaneContext, type Outcome } from "./outbox_failure.ts";
 import { coalescable, partsThatFit, Senders } from "./outbox_senders.ts";
 import { PostUpdater } from "./post_updater.ts";
+import { LeaseHolder } from "./leases.ts";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -44,6 +46,10 @@ export class Outbox {
   readonly #senders: Senders;
   readonly #posts: PostUpdater;
   readonly #levers: OutboxLevers;
+  /** Lanes and posts another process works on: looked at again when its lease runs out. */
+  readonly #later = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Null when this process is the only one on the KV (long polling). */
+  readonly #leases: LeaseHolder | null;
   #stopped = false;
 
   /** `notifier`: who hears of messages given up on (the admins' alerts), read when needed. */
@@ -53,10 +59,14 @@ export class Outbox {
       deps.log.error("outbox runner failed", { key, err: e })
     );
     this.#levers = { coalesce: true, secondWriter: true, ...deps.outboxLevers };
+    const limits = { ...OUTBOX_LIMITS, ...deps.outboxLimits };
+    this.#leases = limits.leaseMs === null
+      ? null
+      : new LeaseHolder(deps.kv, limits.leaseMs, deps.log);
     const enqueue = this.enqueue.bind(this);
     this.#failures = new FailurePolicy(
       deps,
-      { ...OUTBOX_LIMITS, ...deps.outboxLimits },
+      limits,
       notifier,
       { enqueue, markUnreachable: this.markUnreachable.bind(this) },
     );
@@ -66,16 +76,77 @@ export class Outbox {
 
   /** Makes sure a runner delivers the lane's jobs. */
   kick(ticket: number, lane: Lane): void {
-    this.#run(`${ticket}:${lane}`, () => this.#runLane(ticket, lane));
+    const key = `${ticket}:${lane}`;
+    this.#run(
+      key,
+      () => this.kick(ticket, lane),
+      () => this.#runLane(ticket, lane, key),
+      async () => (await headJob(this.#deps.kv, ticket, lane)) !== null,
+    );
   }
 
   /** Makes sure the ticket's post gets (re)rendered. */
   kickPost(ticket: number): void {
-    this.#run(`${ticket}:post`, () => this.#posts.run(ticket));
+    const key = `${ticket}:post`;
+    this.#run(
+      key,
+      () => this.kickPost(ticket),
+      () => this.#posts.run(ticket, () => this.#holds(key)),
+      async () => (await postDirtyEntry(this.#deps.kv, ticket)).versionstamp !== null,
+    );
   }
 
-  #run(key: string, fn: () => Promise<void>): void {
-    this.#runners.kick(key, fn, () => this.#stopped);
+  /**
+   * Runs `fn` for `key` unless it runs already: here (then once more after it, see
+   * KeyedRunner), or in another process sharing the KV (its lease; then `kick` again when that
+   * runs out). `fn` resolves to true when it left no work behind; what another process added
+   * meanwhile (it saw our lease and waits for it to run out) is found by `pending` after the
+   * lease is given up.
+   */
+  #run(
+    key: string,
+    kick: () => void,
+    fn: () => Promise<boolean>,
+    pending: () => Promise<boolean>,
+  ): void {
+    const leases = this.#leases;
+    const leased = async () => {
+      if (!leases) {
+        await fn();
+        return;
+      }
+      const lease = await leases.take(key);
+      if (!lease.ok) {
+        this.#retryLater(key, kick, lease.retryInMs);
+        return;
+      }
+      let drained = false;
+      try {
+        drained = await fn();
+      } finally {
+        await leases.release(key);
+      }
+      // a kick while this runner is busy makes it run once more
+      if (drained && !this.#stopped && await pending()) kick();
+    };
+    this.#runners.kick(key, leased, () => this.#stopped);
+  }
+
+  /** Whether this process may go on with `key` (always, when it takes no leases). */
+  #holds(key: string): boolean {
+    return this.#leases?.holds(key) ?? true;
+  }
+
+  /** Looks at `key` again once another process's lease on it ran out (it may have died). */
+  #retryLater(key: string, kick: () => void, ms: number): void {
+    if (this.#later.has(key) || this.#stopped) return;
+    this.#later.set(
+      key,
+      setTimeout(() => {
+        this.#later.delete(key);
+        kick();
+      }, ms),
+    );
   }
 
   /** Marks a ticket's post for re-rendering and renders it. */
@@ -98,6 +169,8 @@ export class Outbox {
   /** Stops taking new work and waits for the runners in hand. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    for (const t of this.#later.values()) clearTimeout(t);
+    this.#later.clear();
     await this.idle();
   }
 
@@ -122,14 +195,15 @@ export class Outbox {
     for (const lane of new Set(jobs.map((j) => j.lane))) this.kick(ticket, lane);
   }
 
-  async #runLane(ticket: number, lane: Lane): Promise<void> {
+  /** Delivers a lane's jobs in order while this process holds its lease; true once empty. */
+  async #runLane(ticket: number, lane: Lane, key: string): Promise<boolean> {
     const { kv } = this.#deps;
     let backlogged = false;
-    while (!this.#stopped) {
+    while (!this.#stopped && this.#holds(key)) {
       const job = await headJob(kv, ticket, lane);
-      if (!job) return;
+      if (!job) return true;
       const ctx = await this.#context(ticket, lane);
-      if (!ctx) return;
+      if (!ctx) return false;
       let outcome: Outcome;
       let also: Deno.KvEntry<OutboxJob>[] = [];
       let bot: "client" | "manager" = "client";
@@ -180,9 +254,10 @@ export class Outbox {
           }
           break;
         case "hold":
-          return;
+          return false;
       }
     }
+    return false;
   }
 
   /**

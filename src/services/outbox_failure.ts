@@ -40,6 +40,8 @@ export interface LaneContext {
 export type Failure =
   | { type: "rate"; retryAfter: number }
   | { type: "blocked"; description: string }
+  /** 401: the bot's token was revoked (a rotation under way); nothing of this bot goes out. */
+  | { type: "unauthorized" }
   | { type: "bad"; description: string }
   | { type: "transient"; description: string };
 
@@ -48,6 +50,7 @@ export function classify(e: unknown): Failure {
   if (e instanceof GrammyError) {
     if (e.error_code === 429) return { type: "rate", retryAfter: e.parameters.retry_after ?? 1 };
     if (e.error_code === 403) return { type: "blocked", description: e.description };
+    if (e.error_code === 401) return { type: "unauthorized" };
     if (e.error_code >= 500) return { type: "transient", description: e.description };
     return { type: "bad", description: e.description };
   }
@@ -131,6 +134,15 @@ export class FailurePolicy {
           ms: pacer.scaled(Math.min(300, 5 * 2 ** failures)),
           reason: `cannot write to the managers' group: ${f.description}`,
           counted: true,
+        };
+      case "unauthorized":
+        // not the job's fault and not for good: it goes out once an admin pastes the new token
+        // (this or another instance restarts the bot with it), so it waits uncounted
+        return {
+          kind: "retry",
+          ms: pacer.scaled(10),
+          reason: "Unauthorized: the bot's token was revoked; waiting for the new one",
+          counted: false,
         };
       case "bad":
         if (/not modified/.test(f.description)) return { kind: "done", copies: [] };

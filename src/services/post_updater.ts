@@ -45,24 +45,28 @@ export class PostUpdater {
     this.#posted = posted;
   }
 
-  /** Renders the ticket's post until its dirty mark stays cleared. */
-  async run(n: number): Promise<void> {
+  /**
+   * Renders the ticket's post until its dirty mark stays cleared (then true) or `holds` says
+   * another process took the post over (its lease, see `leases.ts`); false when it stopped
+   * with the post still dirty.
+   */
+  async run(n: number, holds: () => boolean = () => true): Promise<boolean> {
     const { kv, pacer, log } = this.#deps;
     let failures = 0;
-    while (!this.#stopped()) {
-      if ((await postDirtyEntry(kv, n)).versionstamp === null) return;
+    while (!this.#stopped() && holds()) {
+      if ((await postDirtyEntry(kv, n)).versionstamp === null) return true;
       const channel = (await getSettings(kv)).channelId;
-      if (channel === null) return;
+      if (channel === null) return false;
       // the slot first, then the state: however often the ticket changed while its post waited
       // for the channel's limit, one edit carries its latest state
       const slot = await pacer.reserve(["manager"], channel);
       try {
         const entry = await postDirtyEntry(kv, n);
-        if (entry.versionstamp === null) return;
+        if (entry.versionstamp === null) return true;
         const api = this.#deps.apis().manager;
         const settings = await getSettings(kv);
         const ticket = await getTicket(kv, n);
-        if (!api || settings.channelId === null || !ticket) return;
+        if (!api || settings.channelId === null || !ticket) return false;
         const [client, manager] = await Promise.all([
           getClient(kv, ticket.clientId),
           ticket.managerId !== null ? getManager(kv, ticket.managerId) : null,
@@ -115,18 +119,22 @@ export class PostUpdater {
             continue;
           }
           if (!(f.type === "bad" && /not modified/.test(f.description))) {
-            log.warn("cannot update the ticket post", { ticket: n, description: f.description });
-            if (++failures > 8) return;
+            log.warn("cannot update the ticket post", {
+              ticket: n,
+              description: "description" in f ? f.description : "Unauthorized",
+            });
+            if (++failures > 8) return false;
             await sleep(pacer.scaled(Math.min(60, 0.5 * 2 ** failures)));
             continue;
           }
         }
         if (ticket.duplicates?.length) await this.#renderDuplicates(api, ticket, settings);
-        if (await clearPostDirty(kv, entry)) return;
+        if (await clearPostDirty(kv, entry)) return true;
       } finally {
         slot.release();
       }
     }
+    return false;
   }
 
   /**

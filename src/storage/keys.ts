@@ -178,4 +178,14 @@ export const K = {
    * client card comment of each new ticket and on the cards; never sent to the customer.
    */
   clientNote: (clientId: number) => ["client_note", clientId] as const,
+  /**
+   * ["lease", name] → {owner, until}: the process (owner id) that alone works on `name` (an
+   * outbox lane "n:lane", a post "n:post") until a wall-clock time, across processes on one KV.
+   */
+  lease: (name: string) => ["lease", name] as const,
+  /**
+   * ["pending_migration", adminId] → PendingMigrationRecord: a bot migration waiting for the
+   * admin's yes (its token sealed; expires after 10 minutes).
+   */
+  pendingMigration: (adminId: number) => ["pending_migration", adminId] as const,
 } as const;

@@ -18,26 +18,23 @@ import {
 } from "../../services/setup/token.ts";
 import { runDoctor } from "../../services/setup/doctor.ts";
 import { getSettings } from "../../storage/settings.ts";
+import {
+  dropPendingMigration,
+  putPendingMigration,
+  takePendingMigration,
+} from "../../storage/pending_migration.ts";
+import { seal, unseal } from "../../services/setup/seal.ts";
 import { btn, kindArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
 import type { SettingsBotDeps } from "./deps.ts";
 import { problemLines, showStatus } from "./status.ts";
 import { ask, done, onButton, say } from "./ui.ts";
 
-/** A migration waiting for the admin's yes; kept in memory only, never in KV. */
-interface PendingMigration {
-  kind: BotKind;
-  token: string;
-  bot: BotIdentity;
-  until: number;
-}
-
 const PENDING_MS = 10 * 60_000;
 
 /** Handles token buttons and pasted tokens. */
 export function tokens(deps: SettingsBotDeps): Composer<SCtx> {
   const c = new Composer<SCtx>();
-  const pending = new Map<number, PendingMigration>();
 
   onButton(c, ["token"], async (ctx, [k]) => {
     const kind = kindArg(k);
@@ -132,12 +129,13 @@ export function tokens(deps: SettingsBotDeps): Composer<SCtx> {
     if (plan.type === "migration") {
       await done(ctx, deps.kv);
       if (!await migrationReady(ctx, kind, r.bot, token)) return;
-      pending.set(ctx.adminId, {
+      // in KV, sealed: the yes may reach another instance, or this one restarted
+      await putPendingMigration(deps.kv, ctx.adminId, {
         kind,
-        token,
+        sealed: await seal(ctx.api.token, token),
         bot: r.bot,
         until: deps.clock.now() + PENDING_MS,
-      });
+      }, PENDING_MS);
       const old = kind === "client" ? s.clientBotUsername : s.managerBotUsername;
       await ctx.reply(
         ctx.tr(kind === "client" ? "s_migration_client" : "s_migration_manager", {
@@ -156,18 +154,19 @@ export function tokens(deps: SettingsBotDeps): Composer<SCtx> {
   });
 
   onButton(c, ["mig_ok"], async (ctx) => {
-    const p = pending.get(ctx.adminId);
-    pending.delete(ctx.adminId);
-    if (!p || p.until < deps.clock.now()) {
-      return void await say(ctx, ctx.tr("s_migration_expired"));
-    }
+    const rec = await takePendingMigration(deps.kv, ctx.adminId);
+    const token = rec && rec.until >= deps.clock.now()
+      ? await unseal(ctx.api.token, rec.sealed)
+      : null;
+    if (!rec || token === null) return void await say(ctx, ctx.tr("s_migration_expired"));
+    const p = { kind: rec.kind, bot: rec.bot as BotIdentity, token };
     await ctx.answerCallbackQuery();
     // the chats may have changed since the question: check again before switching
     if (!await migrationReady(ctx, p.kind, p.bot, p.token)) return;
     await save(ctx, p.kind, "migration", p.bot, p.token);
   });
   onButton(c, ["cancel"], async (ctx) => {
-    pending.delete(ctx.adminId);
+    await dropPendingMigration(deps.kv, ctx.adminId);
     await done(ctx, deps.kv);
     await say(ctx, ctx.tr("s_cancelled"));
   });
