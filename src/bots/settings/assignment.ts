@@ -11,10 +11,10 @@ import type { Manager } from "../../domain/records.ts";
 import { personName } from "../../services/post.ts";
 import { listManagers } from "../../storage/people.ts";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
-import { btn, indexArg } from "../../services/callback_data.ts";
+import { btn } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
 import type { SettingsBotDeps } from "./deps.ts";
-import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
+import { backRow, done, onButton, onInput, onTopicButton, say } from "./ui.ts";
 
 const modeArg = z.enum(ASSIGN_MODES as [AssignMode, ...AssignMode[]]);
 /** One member of a group as typed: `@username` or a Telegram id. */
@@ -97,21 +97,13 @@ export function assignment(deps: SettingsBotDeps): Composer<SCtx> {
     await updateSettings(deps.kv, ctx.adminId, deps.clock.now(), () => ({ assignMode: mode.data }));
     await showAssignment(deps, ctx);
   });
-  onButton(c, ["as_grp"], async (ctx, [a]) => {
-    const i = indexArg(a);
-    const s = await getSettings(deps.kv);
-    const topic = i === null ? undefined : s.topics[i];
-    if (topic === undefined) {
-      return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
-    }
-    // the topic by name: the list may be reordered before the answer comes
-    await ask(
-      ctx,
-      deps.kv,
-      { kind: "assign_group", arg: topic },
-      ctx.tr("s_ask_assign_group", { topic }),
-    );
-  });
+  onTopicButton(
+    c,
+    "as_grp",
+    deps.kv,
+    "assign_group",
+    (ctx, topic) => ctx.tr("s_ask_assign_group", { topic }),
+  );
   onInput(c, "assign_group", async (ctx, m, w) => {
     const topic = String(w.arg);
     const s = await getSettings(deps.kv);

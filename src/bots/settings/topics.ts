@@ -10,7 +10,7 @@ import { getSettings, updateSettings } from "../../storage/settings.ts";
 import { btn, indexArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
 import type { SettingsBotDeps } from "./deps.ts";
-import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
+import { ask, backRow, done, onButton, onInput, onTopicButton, say } from "./ui.ts";
 
 /** Most topics offered (the client bot's buttons index them 0…99). */
 const MAX_TOPICS = 30;
@@ -99,43 +99,24 @@ export function topics(deps: SettingsBotDeps): Composer<SCtx> {
       ctx.tr("s_ask_topic_rename", { topic: s.topics[i] }),
     );
   });
-  onButton(c, ["top_lang"], async (ctx, [a]) => {
-    const i = indexArg(a);
-    const s = await getSettings(deps.kv);
-    const topic = i === null ? undefined : s.topics[i];
-    if (topic === undefined) {
-      return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
-    }
-    await ask(
-      ctx,
-      deps.kv,
-      { kind: "topic_lang", arg: topic },
-      ctx.tr("s_ask_topic_lang", { topic }),
-    );
-  });
-  onButton(c, ["top_faq"], async (ctx, [a]) => {
-    const i = indexArg(a);
-    const s = await getSettings(deps.kv);
-    const topic = i === null ? undefined : s.topics[i];
-    if (topic === undefined) {
-      return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
-    }
-    await ask(
-      ctx,
-      deps.kv,
-      { kind: "topic_faq", arg: topic },
-      ctx.tr("s_ask_topic_faq", {
-        topic,
-        max: MAX_FAQ_CHARS,
-        now: [
-          s.faq[topic] ?? "—",
-          ...Object.entries(s.faqLocal[topic] ?? {}).filter(([, v]) => v).map(([l, v]) =>
-            `${l}: ${v}`
-          ),
-        ].join("\n\n"),
-      }),
-    );
-  });
+  onTopicButton(
+    c,
+    "top_lang",
+    deps.kv,
+    "topic_lang",
+    (ctx, topic) => ctx.tr("s_ask_topic_lang", { topic }),
+  );
+  onTopicButton(c, "top_faq", deps.kv, "topic_faq", (ctx, topic, s) =>
+    ctx.tr("s_ask_topic_faq", {
+      topic,
+      max: MAX_FAQ_CHARS,
+      now: [
+        s.faq[topic] ?? "—",
+        ...Object.entries(s.faqLocal[topic] ?? {}).filter(([, v]) => v).map(([l, v]) =>
+          `${l}: ${v}`
+        ),
+      ].join("\n\n"),
+    }));
   onInput(c, "topic_faq", async (ctx, m, w) => {
     const topic = String(w.arg);
     // "en: text" is the version for customers whose Telegram speaks English ("en: -" removes it)

@@ -9,7 +9,9 @@ import { type Composer, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import type { Wait } from "../../storage/setup.ts";
 import { setWait } from "../../storage/setup.ts";
-import { type Action, btn } from "../../services/callback_data.ts";
+import { type Action, btn, indexArg } from "../../services/callback_data.ts";
+import type { Settings } from "../../domain/settings.ts";
+import { getSettings } from "../../storage/settings.ts";
 import type { SCtx } from "./context.ts";
 
 /** Answers a pressed button (once) and sends a new message. */
@@ -75,6 +77,29 @@ export async function ask(
 ): Promise<void> {
   await setWait(kv, ctx.adminId, wait);
   await say(ctx, prompt, new InlineKeyboard().text(ctx.tr("s_btn_cancel"), btn("cancel")));
+}
+
+/**
+ * A button naming a topic by its place in the list (`args[0]`): asks the admin for input about
+ * that topic, remembered by name (the list may be reordered before the answer comes); a stale
+ * place is told. `prompt` gets the topic and the settings.
+ */
+export function onTopicButton(
+  c: Composer<SCtx>,
+  action: Action,
+  kv: Deno.Kv,
+  kind: string,
+  prompt: (ctx: SCtx, topic: string, s: Settings) => string,
+): void {
+  onButton(c, [action], async (ctx, [a]) => {
+    const i = indexArg(a);
+    const s = await getSettings(kv);
+    const topic = i === null ? undefined : s.topics[i];
+    if (topic === undefined) {
+      return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
+    }
+    await ask(ctx, kv, { kind, arg: topic }, prompt(ctx, topic, s));
+  });
 }
 
 /** Forgets the pending input. */
