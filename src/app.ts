@@ -143,6 +143,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     adminIds: config.adminIds,
     defaultLang: config.defaultLang,
     apis: () => supervisor?.apis() ?? { client: null, manager: null },
+    // the notifier is made below, once the bots' deps exist
+    events: () => botDeps.notifier,
     ...(deps.outboxLevers ? { outboxLevers: deps.outboxLevers } : {}),
   };
   // admins hear of messages the outbox gives up on through the notifier made below

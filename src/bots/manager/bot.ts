@@ -16,6 +16,7 @@ import { setupInManagerBot } from "../settings/in_manager_bot.ts";
 import { deskAccess } from "./access.ts";
 import { cannedReplies } from "./canned.ts";
 import { clientDesk } from "./clients.ts";
+import { fastLaneReplies } from "./fast_lane.ts";
 import { deskHelp } from "./help.ts";
 import { historyExport } from "./history.ts";
 import { ticketLists } from "./lists.ts";
@@ -50,6 +51,7 @@ export function createManagerBot(token: string, deps: BotDeps): Bot {
   bot.use(clientDesk(deps));
   bot.use(cannedReplies(deps));
   bot.use(notificationSettings(deps));
+  bot.use(fastLaneReplies(deps));
   bot.use(deskHelp(deps));
   return bot;
 }
