@@ -10,7 +10,7 @@ import type { ViewMessage } from "../src/emulator/mod.ts";
 import { buildReport } from "../src/services/report/report.ts";
 import { getManager, putManager } from "../src/storage/people.ts";
 import { getSettings } from "../src/storage/settings.ts";
-import { getTicket, listEvents, listMessages } from "../src/storage/tickets.ts";
+import { findMessageRef, getTicket, listEvents, listMessages } from "../src/storage/tickets.ts";
 import {
   buttonsOf,
   clientOpensTicket,
@@ -69,7 +69,9 @@ Deno.test({
 
       w.clock.advance(5 * MIN);
       const before = w.clientView(alice.id).length;
-      w.emu.userSend(maria.id, w.managerBot.id, { text: "Уже отправили" }, { replyTo: note.id });
+      const reply = w.emu.userSend(maria.id, w.managerBot.id, { text: "Уже отправили" }, {
+        replyTo: note.id,
+      });
       // the client gets it from the client bot, under the ticket's number, replying to the question
       await w.until(
         () => w.clientView(alice.id).some((m) => m.text === `#${n}\nУже отправили`),
@@ -97,6 +99,10 @@ Deno.test({
       assert.equal(out[0]!.via, "desk");
       assert.equal(out[0]!.delivery, "sent");
       assert.equal(out[0]!.thread?.messageId, thread[a]!.id);
+      // Maria's chat with the manager bot is not indexed: her id is also the id of her chat with
+      // the client bot, should she write there as a customer
+      assert.ok(await findMessageRef(w.kv, w.groupId, thread[a]!.id), "the comment is indexed");
+      assert.equal(await findMessageRef(w.kv, maria.id, reply.messageId), null);
       const tk = (await getTicket(w.kv, n))!;
       assert.equal(tk.managerId, maria.id);
       assert.equal(tk.waitingSince, null);

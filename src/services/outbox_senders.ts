@@ -207,10 +207,11 @@ export class Senders {
   /**
    * A manager's answer given in the manager bot, written into the thread under the manager's
    * name as a reply to the client's message it answers: a text by the client bot, media by
-   * the manager bot, which received them (file_ids and its private chat are its own; any bot
-   * in the group may then copy the comment: tdlib's copy reads any message of a chat the bot
-   * is in, the emulator's `sourceMessage` likewise). Media then go on to the client, copied
-   * by the client bot from this comment.
+   * the manager bot, which received them (file_ids and its private chat are its own). Media
+   * then go on to the client, copied by the client bot from this comment: a bot may copy any
+   * message of a supergroup it is a member of, whoever wrote it (telegram-bot-api Client.cpp:
+   * process_copy_message_query → check_message → have_message_access, then td's getMessage;
+   * the emulator's `sourceMessage` likewise).
    */
   async #mirror(m: MessageRecord, ctx: LaneContext): Promise<Outcome> {
     const { kv } = this.#deps;

@@ -218,6 +218,7 @@ export async function clientMessages(
   const at = deps.clock.now();
   const replies = await replySeqs(deps, ticketNumber, items);
   let flipped = false;
+  let assigned = false;
   let seqs: number[] = [];
   const res = await changeTicket(
     deps.kv,
@@ -230,6 +231,7 @@ export async function clientMessages(
         record(ticket.number, next(), at, "in", clientId, i.message, replies[k])
       );
       seqs = records.map((m) => m.seq);
+      assigned = ticket.managerId !== null;
       // the post shows who the ticket waits for: redrawn when that changes, not per message
       flipped = waitState(ticket) !== waitState(r.ticket);
       return {
@@ -249,8 +251,9 @@ export async function clientMessages(
   if (res.ok) {
     deps.outbox.kick(ticketNumber, "group");
     if (flipped) deps.outbox.kickPost(ticketNumber);
-    // every message: the fast lane carries each to the assigned manager (desk/notifier.ts)
-    deps.notifier?.notify({ type: "client_wrote", ticket: ticketNumber, seqs });
+    // every message of an assigned ticket: the fast lane carries each to its manager
+    // (desk/notifier.ts); an unassigned one was announced as new already
+    if (assigned) deps.notifier?.notify({ type: "client_wrote", ticket: ticketNumber, seqs });
     await offHoursReply(deps, res.ticket);
     return "ok";
   }

@@ -83,7 +83,12 @@ function setMessage(op: Deno.AtomicOperation, m: MessageRecord): void {
     record.textParts = parts.length;
   }
   op.set(K.message(m.ticket, m.seq), record);
-  op.set(K.msgRef(m.source.chatId, m.source.messageId), { ticket: m.ticket, seq: m.seq });
+  // an answer given in the manager bot: its source is in that bot's chat with the manager,
+  // whose id is also the chat id of their chat with the client bot (a manager may be a client
+  // too), so it is not indexed: nothing there is ever looked up
+  if (m.via !== "desk") {
+    op.set(K.msgRef(m.source.chatId, m.source.messageId), { ticket: m.ticket, seq: m.seq });
+  }
   if (m.copy) op.set(K.msgRef(m.copy.chatId, m.copy.messageId), { ticket: m.ticket, seq: m.seq });
 }
 

@@ -143,7 +143,8 @@ async function fastLaneManager(deps: Helpdesk, tk: Ticket): Promise<Manager | nu
  * once (`inGroup` absent), fitted into Telegram's 4,096 characters; anything else is copied
  * from its copy in the discussion group once it is there (`inGroup`: seq → message id there),
  * since the manager bot cannot use the client bot's file_ids but may copy any message of the
- * group it is in. Best effort like every notification: a 403 marks the manager unreachable.
+ * supergroup it is a member of (telegram-bot-api Client.cpp: process_copy_message_query →
+ * check_message → have_message_access). Best effort like every notification: a 403 marks the manager unreachable.
  * Returns how many messages the manager got.
  */
 async function fastLane(
@@ -342,9 +343,12 @@ export class DeskNotifier implements Notifier {
     this.#deps = deps;
   }
 
-  /** Queues the event for delivery. */
+  /**
+   * Queues the event for delivery, in order per ticket; tickets do not wait for each other
+   * (the fast lane sends every client message, paced at about one a second per chat).
+   */
   notify(e: HelpdeskEvent): void {
-    void this.#chain.run("events", () =>
+    void this.#chain.run(`ticket:${e.ticket}`, () =>
       notifyEvent(this.#deps, e)
         .then(() => {}, (err) => this.#deps.log.error("notification failed", { event: e, err })));
   }
