@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import type { Update } from "grammy/types";
 import type { ViewMessage } from "../src/emulator/mod.ts";
 import { buildReport } from "../src/services/report/report.ts";
+import { deleteClient } from "../src/services/setup/privacy.ts";
 import { getManager, putManager } from "../src/storage/people.ts";
 import { getSettings } from "../src/storage/settings.ts";
 import { findMessageRef, getTicket, listEvents, listMessages } from "../src/storage/tickets.ts";
@@ -282,3 +283,56 @@ async function replyRefused(
   await w.notifier.idle();
   assert.equal(clientSends(), sendsBefore, "the client bot sent nothing");
 }
+
+Deno.test({
+  name: "fast lane: a privacy deletion removes its copies in the manager's chat and the thread",
+  ...sanitize,
+  fn: async () => {
+    const w = await startDesk();
+    try {
+      const maria = w.managers[0]!;
+      await w.ask(maria.id, "/start");
+      const alice = await w.newClient("Alice");
+      const n = await clientOpensTicket(w, alice.id, "Оплата", "Платёж завис");
+      await take(w, maria.id, n);
+      w.emu.userSend(alice.id, w.clientBot.id, { photo: {}, caption: "Чек" });
+      const photo = await fastNote(w, maria.id, n, "Чек");
+      const reply = w.emu.userSend(maria.id, w.managerBot.id, { text: "Принято" }, {
+        replyTo: photo.id,
+      });
+      const mirrorText = "↩️ Maria ответил(а) из бота менеджеров:\nПринято";
+      await w.until(async () => (await w.thread(n)).some((m) => m.text === mirrorText), "thread");
+      await w.until(() => w.clientView(alice.id).some((m) => m.text === `#${n}\nПринято`), "sent");
+      const groupId = w.groupId;
+      const threadId = (await getTicket(w.kv, n))!.threadId!;
+      const mirror = (await w.thread(n)).find((m) => m.text === mirrorText)!;
+      await w.deps.outbox.idle();
+      await w.notifier.idle();
+
+      const report = await deleteClient({
+        ...w.deps,
+        apiRoot: w.emu.apiRoot,
+        control: {
+          apis: () => w.deps.apis(),
+          status: () => Promise.resolve([]),
+          restart: () => Promise.reject(new Error("not in this test")),
+          stop: () => Promise.resolve(),
+        },
+      }, alice.id);
+      assert.deepEqual(report.tickets, [n]);
+      assert.deepEqual(report.kept, []);
+      // Maria's chat: the copy of the client's photo and her answer are gone
+      const left = w.mgrView(maria.id).map((m) => m.id);
+      assert.ok(!left.includes(photo.id), "the client's photo");
+      assert.ok(!left.includes(reply.messageId), "Maria's answer");
+      // the thread: the answer's comment is gone with the rest
+      const thread = w.emu.threadView(groupId, threadId).map((m) => m.id);
+      assert.ok(!thread.includes(mirror.id), "the answer in the thread");
+      let refs = 0;
+      for await (const _ of w.kv.list({ prefix: ["fast_lane"] })) refs++;
+      assert.equal(refs, 0);
+    } finally {
+      await w.stop();
+    }
+  },
+});

@@ -123,6 +123,8 @@ export async function nextInRotation(
 export interface FastLaneRef {
   ticket: number;
   seq: number;
+  /** When the notification was sent (bots may delete only messages younger than 48 h). */
+  at?: number;
 }
 
 /** How long a reply to a fast-lane notification still answers the client. */

@@ -62,6 +62,7 @@ export const K = {
    * client (expires after 30 days).
    */
   fastLane: (managerId: number, messageId: number) => ["fast_lane", managerId, messageId] as const,
+  fastLaneAll: () => ["fast_lane"] as const,
   /** ["client", userId] → Client. */
   client: (userId: number) => ["client", userId] as const,
   clients: () => ["client"] as const,

@@ -192,6 +192,7 @@ async function fastLane(
         await saveFastLaneRefs(deps.kv, to.id, [id.message_id], {
           ticket: tk.number,
           seq: ms[i]?.seq ?? ms[0]!.seq,
+          at: deps.clock.now(),
         });
       }
       return ids.length + 1;
@@ -226,7 +227,11 @@ async function fastLane(
         });
         ids.push(head.message_id, r.message_id);
       }
-      await saveFastLaneRefs(deps.kv, to.id, ids, { ticket: tk.number, seq: m.seq });
+      await saveFastLaneRefs(deps.kv, to.id, ids, {
+        ticket: tk.number,
+        seq: m.seq,
+        at: deps.clock.now(),
+      });
       sent += ids.length;
     }
   } catch (e) {
