@@ -92,11 +92,18 @@ export class Senders {
       }
       case "edit": {
         const m = await getMessage(this.#deps.kv, n, a.msgSeq);
-        if (!m?.copy) return { kind: "done", copies: [] };
+        // an answer given in the manager bot: its comment in the thread is edited too
+        const inThread = job.lane === "group" && m?.via === "desk";
+        const target = inThread ? m?.thread : m?.copy;
+        if (!m || !target) return { kind: "done", copies: [] };
         try {
           // only the bot that wrote a message can edit it
-          const api = m.copyBot === "manager" ? ctx.managerApi ?? ctx.api : ctx.api;
-          await this.#edit(m, m.copy, job.lane, { ...ctx, api }, a.media === true);
+          const api = inThread
+            ? (m.kind === "text" ? ctx.api : ctx.managerApi ?? ctx.api)
+            : m.copyBot === "manager"
+            ? ctx.managerApi ?? ctx.api
+            : ctx.api;
+          await this.#edit(m, target, job.lane, { ...ctx, api }, a.media === true);
         } catch (e) {
           const f = classify(e);
           // 429, 5xx and network errors are retried in lane order by the caller
@@ -194,6 +201,14 @@ export class Senders {
     return addr?.messageId;
   }
 
+  /** The line naming the manager above an answer given in the manager bot, in the thread. */
+  async #answerLine(m: MessageRecord, ctx: LaneContext): Promise<string> {
+    const manager = await getManager(this.#deps.kv, m.senderId);
+    return t(ctx.settings.teamLang, "thread_desk_answer", {
+      manager: manager ? personName(manager) : String(m.senderId),
+    });
+  }
+
   /** Tells the fast lane that client messages other than texts are in the thread now. */
   #inThread(ticket: number, done: Outcome): void {
     if (done.kind !== "done" || !done.copies.length) return;
@@ -217,10 +232,7 @@ export class Senders {
     const { kv } = this.#deps;
     const groupId = ctx.settings.groupId!;
     const root = ctx.ticket.threadId!;
-    const manager = await getManager(kv, m.senderId);
-    const prefix = t(ctx.settings.teamLang, "thread_desk_answer", {
-      manager: manager ? personName(manager) : String(m.senderId),
-    });
+    const prefix = await this.#answerLine(m, ctx);
     // only a bot that may use custom emoji could write them
     const entities = ((m.entities ?? []) as MessageEntity[]).filter((e) =>
       e.type !== "custom_emoji"
@@ -484,6 +496,14 @@ ${m.text ?? ""}`),
     }
     let text = m.text ?? "";
     let entities = m.entities as Message["entities"];
+    if (lane === "group" && m.via === "desk") {
+      // the comment keeps the manager's name in front (see #mirror)
+      const p = withPrefix(m.kind, m.text, entities, await this.#answerLine(m, ctx));
+      if (p) {
+        text = p.text;
+        entities = p.entities;
+      }
+    }
     if (lane === "client") {
       const prefix = t(ctx.client?.lang ?? "ru", "ticket_number_prefix", {
         number: ctx.ticket.number,

@@ -27,6 +27,7 @@ import { getSettings } from "../storage/settings.ts";
 import { t } from "../i18n/mod.ts";
 import { threadLink } from "./desk/format.ts";
 import { patchClient } from "../storage/people.ts";
+import { saveFastLaneRefs } from "../storage/desk.ts";
 import type { Helpdesk } from "./helpdesk.ts";
 import { offHoursReply } from "./sla.ts";
 import { contentOf } from "./message_content.ts";
@@ -335,6 +336,7 @@ export async function answerFromDesk(
   // blocking closes the client's tickets: the block is the reason worth telling
   if (client?.blocked) return { ok: false, reason: "blocked" };
   let holder: number | undefined;
+  let answerSeq = 0;
   let reassigned = false;
   let text = false;
   const res = await changeTicket(
@@ -353,6 +355,7 @@ export async function answerFromDesk(
         ...record(ticket.number, next(), at, "out", actor.id, item.message, replyToSeq),
         via: "desk",
       };
+      answerSeq = m.seq;
       text = m.kind === "text";
       reassigned = ticket.managerId !== r.ticket.managerId || ticket.status !== r.ticket.status ||
         waitState(ticket) !== waitState(r.ticket);
@@ -389,10 +392,61 @@ export async function answerFromDesk(
     }
     return { ok: false, reason: "closed" };
   }
+  // the answer itself is known by its message too: an edit of it is relayed, a reply to it
+  // answers the same ticket
+  await saveFastLaneRefs(deps.kv, actor.id, [item.message.message_id], {
+    ticket: ticketNumber,
+    seq: answerSeq,
+    at,
+    own: true,
+  });
   deps.outbox.kick(ticketNumber, "group");
   if (text) deps.outbox.kick(ticketNumber, "client");
   if (reassigned) deps.outbox.kickPost(ticketNumber);
   return { ok: true };
+}
+
+/**
+ * The manager edited an answer given in the manager bot (`seq`): the record follows, and the
+ * client's copy and the thread's comment are edited, in lane order (text and captions; a
+ * replaced photo is not relayed). False when the message is not that manager's answer.
+ */
+export async function editFromDesk(
+  deps: Helpdesk,
+  ticketNumber: number,
+  seq: number,
+  edited: Message,
+  updateId: number,
+): Promise<boolean> {
+  const original = await getMessage(deps.kv, ticketNumber, seq);
+  if (
+    !original || original.via !== "desk" || original.senderId !== edited.from?.id ||
+    original.source.messageId !== edited.message_id
+  ) return false;
+  const at = deps.clock.now();
+  const content = contentOf(edited);
+  const res = await changeTicket(deps.kv, ticketNumber, at, (_t, next) => {
+    const updated: MessageRecord = { ...original, editedAt: at };
+    if (content.text !== undefined) updated.text = content.text;
+    else delete updated.text;
+    if (content.entities) updated.entities = content.entities;
+    else delete updated.entities;
+    const edit = (lane: Lane): OutboxJob => ({
+      ticket: ticketNumber,
+      lane,
+      seq: next(),
+      createdAt: at,
+      attempts: 0,
+      notBefore: 0,
+      action: { type: "edit", msgSeq: seq },
+    });
+    return { messages: [updated], jobs: [edit("group"), edit("client")], result: undefined };
+  }, [{ bot: "manager", updateId }]);
+  if (res.ok) {
+    deps.outbox.kick(ticketNumber, "group");
+    deps.outbox.kick(ticketNumber, "client");
+  }
+  return true;
 }
 
 /**

@@ -125,6 +125,8 @@ export interface FastLaneRef {
   seq: number;
   /** When the notification was sent (bots may delete only messages younger than 48 h). */
   at?: number;
+  /** The message is the manager's own answer `seq` (an edit of it is relayed). */
+  own?: boolean;
 }
 
 /** How long a reply to a fast-lane notification still answers the client. */

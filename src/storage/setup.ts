@@ -286,6 +286,8 @@ export async function deleteClientData(kv: Deno.Kv, clientId: number): Promise<D
   for await (const e of kv.list<FastLaneRef>({ prefix: K.fastLaneAll() })) {
     if (!gone.has(e.value.ticket)) continue;
     fast.push(e.key);
+    // a manager's own answer is deleted as the record's source already
+    if (e.value.own) continue;
     done.traces.push({
       ticket: e.value.ticket,
       chatId: e.key[1] as number,
