@@ -195,6 +195,22 @@ Deno.test({
       const line = fromBot(w, maria.id).find((m) => m.id === sticker.replyTo);
       assert.equal(line?.text, `✉️ #${n} · Оплата · Alice (@alice)`);
 
+      // an album: the line, then its parts copied together, each answerable
+      w.emu.userSendAlbum(alice.id, w.clientBot.id, [
+        { photo: {}, caption: "Коробка" },
+        { photo: {} },
+      ]);
+      await w.until(
+        () => fromBot(w, maria.id).filter((m) => m.mediaGroupId !== undefined).length === 2,
+        "the album",
+      );
+      const parts = fromBot(w, maria.id).filter((m) => m.mediaGroupId !== undefined);
+      assert.equal(parts[0]!.caption, "Коробка");
+      const albumLine = fromBot(w, maria.id).filter((m) =>
+        m.text === `✉️ #${n} · Оплата · Alice (@alice)`
+      );
+      assert.equal(albumLine.length, 2, "the sticker's line and the album's");
+
       // Maria answers the photo with a photo of her own
       const label = w.emu.userSend(maria.id, w.managerBot.id, { photo: {}, caption: "Накладная" }, {
         replyTo: photo.id,

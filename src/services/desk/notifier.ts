@@ -1,7 +1,7 @@
 /**
  * Notifications of managers in their private chat with the manager bot: a new ticket, the
- * client's messages in my ticket (the fast lane: each message itself), a ticket reopened, a ticket transferred to me, SLA warnings, a low rating (1–2) of
- * my ticket. They go to the assigned manager, or to every active manager while the ticket is
+ * client's messages in my ticket (the fast lane: each message itself), a ticket reopened, a
+ * ticket transferred to me, SLA warnings, a low rating (1–2) of my ticket. They go to the assigned manager, or to every active manager while the ticket is
  * unassigned; each kind can be switched off per manager (`Manager.mute`). Texts are in the
  * manager's language.
  *
@@ -144,8 +144,8 @@ async function fastLaneManager(deps: Helpdesk, tk: Ticket): Promise<Manager | nu
  * from its copy in the discussion group once it is there (`inGroup`: seq → message id there),
  * since the manager bot cannot use the client bot's file_ids but may copy any message of the
  * supergroup it is a member of (telegram-bot-api Client.cpp: process_copy_message_query →
- * check_message → have_message_access). Best effort like every notification: a 403 marks the manager unreachable.
- * Returns how many messages the manager got.
+ * check_message → have_message_access). Best effort like every notification: a 403 marks
+ * the manager unreachable. Returns how many messages the manager got.
  */
 async function fastLane(
   deps: Helpdesk,
@@ -187,6 +187,7 @@ async function fastLane(
       await saveFastLaneRefs(deps.kv, to.id, [head.message_id], {
         ticket: tk.number,
         seq: ms[0]!.seq,
+        at: deps.clock.now(),
       });
       for (const [i, id] of ids.entries()) {
         await saveFastLaneRefs(deps.kv, to.id, [id.message_id], {
