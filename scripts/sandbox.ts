@@ -36,6 +36,8 @@ export interface SandboxOptions {
   autoForwardDelay?: { min: number; max: number };
   /** The outbox's capacity levers (default: all on). */
   outboxLevers?: Partial<OutboxLevers>;
+  /** Wraps the KV handle the service gets (a benchmark counting its calls). */
+  wrapKv?: (kv: Deno.Kv) => Deno.Kv;
 }
 
 /** A running sandbox. */
@@ -81,7 +83,8 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     emu.setMember(groupId, u.id, { status: "member" });
     return { id: u.id, firstName: name };
   });
-  const kv = await Deno.openKv(o.kvPath ?? ":memory:");
+  const rawKv = await Deno.openKv(o.kvPath ?? ":memory:");
+  const kv = o.wrapKv ? o.wrapKv(rawKv) : rawKv;
   const now = o.clock?.now() ?? Date.now();
   await updateSettings(kv, owner.id, now, () => ({
     groupId,
@@ -122,7 +125,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     async stop() {
       await app.stop();
       await emu.close();
-      kv.close();
+      rawKv.close();
     },
   };
 }

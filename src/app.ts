@@ -146,6 +146,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     // webhook instances sharing one KV take over a dead one's lanes this soon (scaled in
     // rehearsals); a polling service is alone (a second poller gets 409) and takes no leases
     outboxLimits: { leaseMs: config.webhook ? Math.max(3_000, 30_000 * config.timeScale) : null },
+    // the notifier is made below, once the bots' deps exist
+    events: () => botDeps.notifier,
     ...(deps.outboxLevers ? { outboxLevers: deps.outboxLevers } : {}),
   };
   // admins hear of messages the outbox gives up on through the notifier made below

@@ -133,6 +133,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
     adminIds: [owner.id],
     ...(o.defaultLang ? { defaultLang: o.defaultLang } : {}),
     apis: () => ({ client: bots.client?.api ?? null, manager: bots.manager?.api ?? null }),
+    events: () => deps.notifier,
     ...(o.outboxLimits ? { outboxLimits: o.outboxLimits } : {}),
     ...(o.outboxLevers ? { outboxLevers: o.outboxLevers } : {}),
   };

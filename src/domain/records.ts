@@ -106,6 +106,15 @@ export interface MessageRecord {
   merged?: number[];
   /** The bot that wrote `copy`, when not the client bot (the second writer, text only). */
   copyBot?: "manager";
+  /**
+   * `desk`: a manager's answer written in the manager bot (a reply to a fast-lane
+   * notification), so `source` is in the manager bot's private chat, which the client bot
+   * cannot read: it is written into the thread first ({@linkcode thread}) and, for media,
+   * the client bot copies it from there.
+   */
+  via?: "desk";
+  /** Where an answer written in the manager bot stands in the ticket's thread, once written. */
+  thread?: MsgAddr;
   /** Record seq this message replies to, if it was a reply inside the ticket. */
   replyToSeq?: number;
   editedAt?: number;
@@ -145,6 +154,8 @@ export interface OutboxJob {
       buttons?: "rate";
     }
     | { type: "header" }
+    /** A manager's answer from the manager bot written into the thread (see `via`). */
+    | { type: "mirror"; msgSeq: number }
     | { type: "edit"; msgSeq: number; media?: boolean }
     | { type: "delete"; msgSeq: number };
 }

@@ -116,6 +116,7 @@ export const en: Record<keyof typeof ru, string> = {
   admin_low_rating: "⚠️ Low rating {score} for ticket #{number} ({topic}).",
   thread_deleted: "The message was deleted for the client.",
   thread_delete_failed: "Could not delete the message for the client.",
+  thread_desk_answer: "↩️ {manager} answered from the manager bot:",
   thread_edit_failed:
     "The edit could not be shown to the client: their copy was deleted or is too old to edit.",
   who_client: "client",

@@ -11,7 +11,7 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
     "/clients — clients, /find name|@username|id — search, /client id — a client's card\n" +
     "/block id [reason], /unblock id — block, unblock\n" +
     "/canned — canned answers, /canned_add name text, /canned_del name, /reply 12 name\n" +
-    "/settings — notifications, /away, /back — away and back, /hours — my working hours\n\nIn a ticket's thread: /take /close /reopen /transfer @username /block /canned name /priority urgent /hold reason /unhold /merge 12 /tag billing /untag billing /clientnote text",
+    "/settings — notifications, /away, /back — away and back, /hours — my working hours\n\nReply to a notification carrying a client's message: the answer goes to the client and into the thread.\n\nIn a ticket's thread: /take /close /reopen /transfer @username /block /canned name /priority urgent /hold reason /unhold /merge 12 /tag billing /untag billing /clientnote text",
   desk_bad_button: "This button is outdated or damaged. Open the list again.",
   desk_not_yours: "Ticket #{number} is handled by another manager: you cannot do this.",
   desk_unassigned: "unassigned",
@@ -112,9 +112,16 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
   desk_usage_reply: "Like this: /reply 12 answer_name",
   desk_no_thread: "Ticket #{number} has no thread yet: try again in a minute.",
   desk_n_new: "🆕 New ticket <b>#{number}</b> · {topic}\nClient: {client}",
-  desk_n_wrote: "✉️ {client} wrote in ticket <b>#{number}</b> · {topic}",
   desk_n_reopened_client: "🔄 {client} reopened ticket <b>#{number}</b> · {topic}",
   desk_n_reopened: "🔄 {by} reopened ticket <b>#{number}</b> · {topic}\nClient: {client}",
+  // the fast lane (plain text: the client's own text and entities follow)
+  desk_fast_from: "✉️ #{number} · {topic} · {client}",
+  desk_fast_closed:
+    "Ticket #{number} is closed: the answer was not sent to the client. To answer, reopen it: /reopen {number}",
+  desk_fast_not_yours:
+    "Ticket #{number} is now handled by {manager}: the answer was not sent to the client.",
+  desk_fast_blocked:
+    "The client of ticket #{number} is blocked: the answer was not sent. To unblock: /unblock {client}",
   desk_n_transferred: "➡️ {by} handed you ticket <b>#{number}</b> · {topic}\nClient: {client}",
   desk_n_sla_reaction_warn: "⏰ Ticket <b>#{number}</b> · {topic}: the reaction target is near",
   desk_n_sla_reaction_breach: "🔥 Ticket <b>#{number}</b> · {topic}: the reaction target is missed",

@@ -9,7 +9,7 @@ export const managerRu = {
     "/clients — клиенты, /find имя|@username|id — поиск, /client id — карточка клиента\n" +
     "/block id [причина], /unblock id — заблокировать, разблокировать\n" +
     "/canned — шаблоны ответов, /canned_add имя текст, /canned_del имя, /reply 12 имя\n" +
-    "/settings — уведомления, /away, /back — отсутствую, на месте, /hours — мои часы работы\n\nВ треде обращения: /take /close /reopen /transfer @username /block /canned имя /priority срочный /hold причина /unhold /merge 12 /tag оплата /untag оплата /clientnote текст",
+    "/settings — уведомления, /away, /back — отсутствую, на месте, /hours — мои часы работы\n\nОтветьте (reply) на уведомление с сообщением клиента — ответ уйдёт клиенту и в тред.\n\nВ треде обращения: /take /close /reopen /transfer @username /block /canned имя /priority срочный /hold причина /unhold /merge 12 /tag оплата /untag оплата /clientnote текст",
   desk_bad_button: "Кнопка устарела или повреждена. Откройте список заново.",
   desk_not_yours: "Обращение #{number} ведёт другой менеджер: это действие вам недоступно.",
   desk_unassigned: "не назначен",
@@ -116,9 +116,15 @@ export const managerRu = {
   desk_no_thread: "У обращения #{number} ещё нет треда: попробуйте через минуту.",
   // notifications (HTML)
   desk_n_new: "🆕 Новое обращение <b>#{number}</b> · {topic}\nКлиент: {client}",
-  desk_n_wrote: "✉️ Клиент {client} написал в обращение <b>#{number}</b> · {topic}",
   desk_n_reopened_client: "🔄 Клиент {client} снова открыл обращение <b>#{number}</b> · {topic}",
   desk_n_reopened: "🔄 {by} снова открыл(а) обращение <b>#{number}</b> · {topic}\nКлиент: {client}",
+  // the fast lane (plain text: the client's own text and entities follow)
+  desk_fast_from: "✉️ #{number} · {topic} · {client}",
+  desk_fast_closed:
+    "Обращение #{number} закрыто — ответ клиенту не отправлен. Чтобы ответить, откройте его снова: /reopen {number}",
+  desk_fast_not_yours: "Обращение #{number} теперь ведёт {manager} — ответ клиенту не отправлен.",
+  desk_fast_blocked:
+    "Клиент обращения #{number} заблокирован — ответ не отправлен. Разблокировать: /unblock {client}",
   desk_n_transferred:
     "➡️ {by} передал(а) вам обращение <b>#{number}</b> · {topic}\nКлиент: {client}",
   desk_n_sla_reaction_warn:

@@ -117,6 +117,7 @@ export const ru = {
   admin_low_rating: "⚠️ Низкая оценка {score} по обращению #{number} ({topic}).",
   thread_deleted: "Сообщение удалено у клиента.",
   thread_delete_failed: "Не удалось удалить сообщение у клиента.",
+  thread_desk_answer: "↩️ {manager} ответил(а) из бота менеджеров:",
   thread_edit_failed:
     "Исправление не дошло до клиента: его копия удалена или слишком старая для правки.",
   who_client: "клиент",

@@ -58,6 +58,11 @@ export interface ServiceDeps {
   outboxLimits?: Partial<OutboxLimits>;
   /** The outbox's capacity levers (all on by default; benchmarks measure each alone). */
   outboxLevers?: Partial<OutboxLevers>;
+  /**
+   * The managers' notifier, read when an event happens (the outbox is made before it): how the
+   * outbox's senders tell the fast lane that a client's media reached the thread.
+   */
+  events?: () => Notifier | undefined;
 }
 
 /** What lets the outbox carry more client messages into one group than sends it may make. */
@@ -95,8 +100,15 @@ export const OUTBOX_LIMITS: OutboxLimits = {
 
 /** Something happened that managers may want to hear about (see the manager bot). */
 export type HelpdeskEvent =
-  | { type: "new_ticket"; ticket: number }
-  | { type: "client_wrote"; ticket: number }
+  /** `seqs`: the question's messages (the fast lane carries them to an assigned manager). */
+  | { type: "new_ticket"; ticket: number; seqs?: number[] }
+  /** The client's messages `seqs` were recorded in the ticket (every message, not once a wait). */
+  | { type: "client_wrote"; ticket: number; seqs?: number[] }
+  /**
+   * Client messages other than texts reached the thread: `copies` are their copies there (the
+   * fast lane copies them from the group into the assigned manager's chat).
+   */
+  | { type: "in_thread"; ticket: number; copies: Array<{ seq: number; messageId: number }> }
   | { type: "transferred"; ticket: number; to: number; by: number }
   /** A closed ticket was opened again, by its client (`by` = their id) or by staff. */
   | { type: "reopened"; ticket: number; by: number; byClient: boolean }

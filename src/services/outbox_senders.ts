@@ -19,10 +19,13 @@ import type {
 import type { Lane, MessageRecord, MsgAddr, OutboxJob } from "../domain/records.ts";
 import { topicLabel } from "../domain/settings.ts";
 import { t, type TextKey } from "../i18n/mod.ts";
-import { changeTicket, getMessage } from "../storage/tickets.ts";
+import { getManager } from "../storage/people.ts";
+import { changeTicket, getMessage, setThreadCopy } from "../storage/tickets.ts";
 import { clientButton } from "./callback_data.ts";
 import type { ServiceDeps } from "./deps.ts";
 import { withPrefix } from "./message_content.ts";
+import { personName } from "./post.ts";
+import { fitMessage } from "./text_fit.ts";
 import { classify, type LaneContext, type Outcome } from "./outbox_failure.ts";
 
 type InputMedia = InputMediaPhoto | InputMediaVideo | InputMediaDocument | InputMediaAudio;
@@ -60,9 +63,11 @@ export class Senders {
       case "copy": {
         const m = await getMessage(this.#deps.kv, n, a.msgSeq);
         if (!m || m.deletedAt) return { kind: "done", copies: [] };
-        return job.lane === "group"
-          ? await this.#copyToGroup(m, ctx)
-          : await this.#copyToClient(m, ctx);
+        if (job.lane === "client") return await this.#copyToClient(m, ctx);
+        const done = await this.#copyToGroup(m, ctx);
+        // texts went to the assigned manager at once; anything else now that it is in the group
+        if (m.kind !== "text") this.#inThread(n, done);
+        return done;
       }
       case "album": {
         const ms: MessageRecord[] = [];
@@ -70,7 +75,14 @@ export class Senders {
           const m = await getMessage(this.#deps.kv, n, s);
           if (m) ms.push(m);
         }
-        return await this.#album(ms, job.lane, ctx);
+        const done = await this.#album(ms, job.lane, ctx);
+        if (job.lane === "group") this.#inThread(n, done);
+        return done;
+      }
+      case "mirror": {
+        const m = await getMessage(this.#deps.kv, n, a.msgSeq);
+        if (!m || m.deletedAt) return { kind: "done", copies: [] };
+        return await this.#mirror(m, ctx);
       }
       case "notice":
         return await this.#notice(a.key as TextKey, a.params, a.buttons, job.lane, ctx);
@@ -80,11 +92,18 @@ export class Senders {
       }
       case "edit": {
         const m = await getMessage(this.#deps.kv, n, a.msgSeq);
-        if (!m?.copy) return { kind: "done", copies: [] };
+        // an answer given in the manager bot: its comment in the thread is edited too
+        const inThread = job.lane === "group" && m?.via === "desk";
+        const target = inThread ? m?.thread : m?.copy;
+        if (!m || !target) return { kind: "done", copies: [] };
         try {
           // only the bot that wrote a message can edit it
-          const api = m.copyBot === "manager" ? ctx.managerApi ?? ctx.api : ctx.api;
-          await this.#edit(m, m.copy, job.lane, { ...ctx, api }, a.media === true);
+          const api = inThread
+            ? (m.kind === "text" ? ctx.api : ctx.managerApi ?? ctx.api)
+            : m.copyBot === "manager"
+            ? ctx.managerApi ?? ctx.api
+            : ctx.api;
+          await this.#edit(m, target, job.lane, { ...ctx, api }, a.media === true);
         } catch (e) {
           const f = classify(e);
           // 429, 5xx and network errors are retried in lane order by the caller
@@ -174,10 +193,90 @@ export class Senders {
     const target = await getMessage(this.#deps.kv, m.ticket, m.replyToSeq);
     if (!target) return undefined;
     const fromClient = target.direction === "in";
+    // an answer given in the manager bot stands in the thread as its thread copy
+    const inGroup = target.via === "desk" ? target.thread : target.source;
     const addr = side === "group"
-      ? (fromClient ? target.copy : target.source)
+      ? (fromClient ? target.copy : inGroup)
       : (fromClient ? target.source : target.copy);
     return addr?.messageId;
+  }
+
+  /** The line naming the manager above an answer given in the manager bot, in the thread. */
+  async #answerLine(m: MessageRecord, ctx: LaneContext): Promise<string> {
+    const manager = await getManager(this.#deps.kv, m.senderId);
+    return t(ctx.settings.teamLang, "thread_desk_answer", {
+      manager: manager ? personName(manager) : String(m.senderId),
+    });
+  }
+
+  /** Tells the fast lane that client messages other than texts are in the thread now. */
+  #inThread(ticket: number, done: Outcome): void {
+    if (done.kind !== "done" || !done.copies.length) return;
+    this.#deps.events?.()?.notify({
+      type: "in_thread",
+      ticket,
+      copies: done.copies.map((c) => ({ seq: c.seq, messageId: c.copy.messageId })),
+    });
+  }
+
+  /**
+   * A manager's answer given in the manager bot, written into the thread under the manager's
+   * name as a reply to the client's message it answers: a text by the client bot, media by
+   * the manager bot, which received them (file_ids and its private chat are its own). Media
+   * then go on to the client, copied by the client bot from this comment: a bot may copy any
+   * message of a supergroup it is a member of, whoever wrote it (telegram-bot-api Client.cpp:
+   * process_copy_message_query → check_message → have_message_access, then td's getMessage;
+   * the emulator's `sourceMessage` likewise).
+   */
+  async #mirror(m: MessageRecord, ctx: LaneContext): Promise<Outcome> {
+    const { kv } = this.#deps;
+    const groupId = ctx.settings.groupId!;
+    const root = ctx.ticket.threadId!;
+    const prefix = await this.#answerLine(m, ctx);
+    // only a bot that may use custom emoji could write them
+    const entities = ((m.entities ?? []) as MessageEntity[]).filter((e) =>
+      e.type !== "custom_emoji"
+    );
+    const captioned = withPrefix(m.kind, m.text, entities, prefix);
+    const target = (await this.#replyTarget(m, "group")) ?? root;
+    const send = async (replyTo: number): Promise<{ message_id: number }> => {
+      const reply = { reply_parameters: { message_id: replyTo } };
+      if (m.kind === "text") {
+        const p = captioned ?? {
+          text: fitMessage(`${prefix}
+${m.text ?? ""}`),
+          entities: [],
+        };
+        return await ctx.api.sendMessage(groupId, p.text, { entities: p.entities, ...reply });
+      }
+      const api = ctx.managerApi;
+      if (!api) throw new Error("the manager bot is not running");
+      if (captioned) {
+        return await api.copyMessage(groupId, m.source.chatId, m.source.messageId, {
+          caption: captioned.text,
+          caption_entities: captioned.entities,
+          ...reply,
+        });
+      }
+      // no room for the name in a caption (a sticker, a voice note's long caption…): a line first
+      await ctx.api.sendMessage(groupId, prefix, reply);
+      return await api.copyMessage(groupId, m.source.chatId, m.source.messageId, reply);
+    };
+    let sent: { message_id: number };
+    try {
+      sent = await send(target);
+    } catch (e) {
+      const f = classify(e);
+      if (f.type !== "bad" || target === root || !/replied/.test(f.description)) throw e;
+      sent = await send(root);
+    }
+    const thread = { chatId: groupId, messageId: sent.message_id };
+    await setThreadCopy(kv, m.ticket, m.seq, thread);
+    // (a crash in between posts the comment again on the retry: at least once, as comments)
+    if (m.kind !== "text") {
+      await this.#enqueue(m.ticket, [{ lane: "client", action: { type: "copy", msgSeq: m.seq } }]);
+    }
+    return { kind: "done", copies: [] };
   }
 
   async #copyToGroup(m: MessageRecord, ctx: LaneContext): Promise<Outcome> {
@@ -252,6 +351,11 @@ export class Senders {
       number: ctx.ticket.number,
     });
     const withNumber = withPrefix(m.kind, m.text, m.entities, prefix);
+    // an answer given in the manager bot: the client bot copies its media from the thread
+    const from = m.via === "desk" ? m.thread : m.source;
+    if (!from && m.kind !== "text") {
+      return { kind: "failed", seqs: [m.seq], reason: "the answer is not in the thread" };
+    }
     const replyTo = await this.#replyTarget(m, "client");
     const reply = replyTo !== undefined
       ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }
@@ -269,14 +373,21 @@ export class Senders {
         ...reply,
       });
     } else if (withNumber) {
-      sent = await ctx.api.copyMessage(clientId, m.source.chatId, m.source.messageId, {
+      sent = await ctx.api.copyMessage(clientId, from!.chatId, from!.messageId, {
         caption: withNumber.text,
         caption_entities: withNumber.entities,
         ...reply,
       });
+    } else if (m.via === "desk" && m.kind === "text") {
+      // too long for the number in front, and nothing to copy from yet: the text itself
+      const header = replyTo ?? await this.#header(ctx);
+      sent = await ctx.api.sendMessage(clientId, m.text ?? "", {
+        entities: m.entities as MessageEntity[] | undefined,
+        reply_parameters: { message_id: header, allow_sending_without_reply: true },
+      });
     } else {
       const header = replyTo ?? await this.#header(ctx);
-      sent = await ctx.api.copyMessage(clientId, m.source.chatId, m.source.messageId, {
+      sent = await ctx.api.copyMessage(clientId, from!.chatId, from!.messageId, {
         reply_parameters: { message_id: header, allow_sending_without_reply: true },
       });
     }
@@ -385,6 +496,14 @@ export class Senders {
     }
     let text = m.text ?? "";
     let entities = m.entities as Message["entities"];
+    if (lane === "group" && m.via === "desk") {
+      // the comment keeps the manager's name in front (see #mirror)
+      const p = withPrefix(m.kind, m.text, entities, await this.#answerLine(m, ctx));
+      if (p) {
+        text = p.text;
+        entities = p.entities;
+      }
+    }
     if (lane === "client") {
       const prefix = t(ctx.client?.lang ?? "ru", "ticket_number_prefix", {
         number: ctx.ticket.number,

@@ -20,6 +20,7 @@ import {
   createTicket,
   findMessageRef,
   getMessage,
+  getTicketAndClient,
   ticketsByClient,
 } from "../storage/tickets.ts";
 import { getClientNote } from "../storage/client_notes.ts";
@@ -27,6 +28,7 @@ import { getSettings } from "../storage/settings.ts";
 import { t } from "../i18n/mod.ts";
 import { threadLink } from "./desk/format.ts";
 import { patchClient } from "../storage/people.ts";
+import { saveFastLaneRefs } from "../storage/desk.ts";
 import type { Helpdesk } from "./helpdesk.ts";
 import { offHoursReply } from "./sla.ts";
 import { contentOf } from "./message_content.ts";
@@ -155,6 +157,7 @@ export async function openTicket(
 ): Promise<Ticket | null> {
   const at = deps.clock.now();
   const card = await clientCardComment(deps, clientId);
+  let question: number[] = [];
   const res = await createTicket(deps.kv, {
     topic,
     clientId,
@@ -167,6 +170,7 @@ export async function openTicket(
       const records = items.map((i) =>
         record(ticket.number, next(), at, "in", clientId, i.message, undefined)
       );
+      question = records.map((r) => r.seq);
       const header: OutboxJob = {
         ticket: ticket.number,
         lane: "client",
@@ -204,7 +208,7 @@ export async function openTicket(
   deps.outbox.kick(res.ticket.number, "group");
   // before the announcement: an assigned ticket is announced to its manager only
   await autoAssign(deps, res.ticket);
-  deps.notifier?.notify({ type: "new_ticket", ticket: res.ticket.number });
+  deps.notifier?.notify({ type: "new_ticket", ticket: res.ticket.number, seqs: question });
   await offHoursReply(deps, res.ticket);
   return res.ticket;
 }
@@ -222,19 +226,21 @@ export async function clientMessages(
 ): Promise<"ok" | "duplicate" | "closed" | "not_found"> {
   const at = deps.clock.now();
   const replies = await replySeqs(deps, ticketNumber, items);
-  let answeredBefore = false;
   let flipped = false;
+  let assigned = false;
+  let seqs: number[] = [];
   const res = await changeTicket(
     deps.kv,
     ticketNumber,
     at,
     (ticket, next) => {
-      answeredBefore = ticket.waitingSince === null;
       const r = clientWrote(ticket, clientId, at);
       if (!r.ok) return { refuse: r.reason };
       const records = items.map((i, k) =>
         record(ticket.number, next(), at, "in", clientId, i.message, replies[k])
       );
+      seqs = records.map((m) => m.seq);
+      assigned = ticket.managerId !== null;
       // the post shows who the ticket waits for: redrawn when that changes, not per message
       flipped = waitState(ticket) !== waitState(r.ticket);
       return {
@@ -254,8 +260,9 @@ export async function clientMessages(
   if (res.ok) {
     deps.outbox.kick(ticketNumber, "group");
     if (flipped) deps.outbox.kickPost(ticketNumber);
-    // once per wait: the first message after an answer, not every message of a burst
-    if (answeredBefore) deps.notifier?.notify({ type: "client_wrote", ticket: ticketNumber });
+    // every message of an assigned ticket: the fast lane carries each to its manager
+    // (desk/notifier.ts); an unassigned one was announced as new already
+    if (assigned) deps.notifier?.notify({ type: "client_wrote", ticket: ticketNumber, seqs });
     await offHoursReply(deps, res.ticket);
     return "ok";
   }
@@ -309,6 +316,145 @@ export async function managerMessages(
   if (!note) deps.outbox.kick(ticketNumber, "client");
   if (reassigned) deps.outbox.kickPost(ticketNumber);
   return "ok";
+}
+
+/** Why a manager's answer in the manager bot was not taken. */
+export type DeskAnswerRefusal = "closed" | "not_yours" | "blocked" | "duplicate" | "not_found";
+
+/**
+ * A manager's reply, in the manager bot, to a fast-lane notification of the client's message
+ * `replyToSeq` (see desk/notifier.ts): recorded like a comment in the ticket's thread (the
+ * first reply assigns, the report counts it) in the same atomic operation as the mark that its
+ * update was processed, and queued into the thread (`mirror`) and, a text, to the client at
+ * once. Media reach the client after the thread: the manager bot's file_ids and its chat are
+ * its own, so the manager bot copies the answer into the thread and the client bot copies it
+ * from there (outbox_senders.ts). Refused when the ticket is closed, held by another manager,
+ * or its client is blocked (`holder`: who holds it).
+ */
+export async function answerFromDesk(
+  deps: Helpdesk,
+  ticketNumber: number,
+  replyToSeq: number,
+  actor: Actor,
+  item: Incoming,
+): Promise<{ ok: true } | { ok: false; reason: DeskAnswerRefusal; holder?: number }> {
+  const at = deps.clock.now();
+  const { ticket: before, client } = await getTicketAndClient(deps.kv, ticketNumber);
+  if (!before) return { ok: false, reason: "not_found" };
+  // blocking closes the client's tickets: the block is the reason worth telling
+  if (client?.blocked) return { ok: false, reason: "blocked" };
+  let holder: number | undefined;
+  let answerSeq = 0;
+  let reassigned = false;
+  let text = false;
+  const res = await changeTicket(
+    deps.kv,
+    ticketNumber,
+    at,
+    (ticket, next) => {
+      if (ticket.status === "closed") return { refuse: "closed" };
+      if (ticket.managerId !== null && ticket.managerId !== actor.id) {
+        holder = ticket.managerId;
+        return { refuse: "not_yours" };
+      }
+      const r = managerReplied(ticket, actor, at);
+      if (!r.ok) return { refuse: r.reason };
+      const m: MessageRecord = {
+        ...record(ticket.number, next(), at, "out", actor.id, item.message, replyToSeq),
+        via: "desk",
+      };
+      answerSeq = m.seq;
+      text = m.kind === "text";
+      reassigned = ticket.managerId !== r.ticket.managerId || ticket.status !== r.ticket.status ||
+        waitState(ticket) !== waitState(r.ticket);
+      const job = (lane: Lane, action: OutboxJob["action"]): OutboxJob => ({
+        ticket: ticket.number,
+        lane,
+        seq: next(),
+        createdAt: at,
+        attempts: 0,
+        notBefore: 0,
+        action,
+      });
+      return {
+        ticket: r.ticket,
+        events: [{ ...r.event, seq: next() }],
+        messages: [m],
+        // a text needs nothing of the thread's copy: it goes to the client at once
+        jobs: [
+          job("group", { type: "mirror", msgSeq: m.seq }),
+          ...(text ? [job("client", { type: "copy", msgSeq: m.seq })] : []),
+        ],
+        postDirty: reassigned,
+        result: undefined,
+      };
+    },
+    [{ bot: "manager", updateId: item.updateId }],
+  );
+  if (!res.ok) {
+    if (res.reason === "duplicate" || res.reason === "not_found") {
+      return { ok: false, reason: res.reason };
+    }
+    if (res.reason === "not_yours") {
+      return { ok: false, reason: "not_yours", ...(holder ? { holder } : {}) };
+    }
+    return { ok: false, reason: "closed" };
+  }
+  // the answer itself is known by its message too: an edit of it is relayed, a reply to it
+  // answers the same ticket
+  await saveFastLaneRefs(deps.kv, actor.id, [item.message.message_id], {
+    ticket: ticketNumber,
+    seq: answerSeq,
+    at,
+    own: true,
+  });
+  deps.outbox.kick(ticketNumber, "group");
+  if (text) deps.outbox.kick(ticketNumber, "client");
+  if (reassigned) deps.outbox.kickPost(ticketNumber);
+  return { ok: true };
+}
+
+/**
+ * The manager edited an answer given in the manager bot (`seq`): the record follows, and the
+ * client's copy and the thread's comment are edited, in lane order (text and captions; a
+ * replaced photo is not relayed). False when the message is not that manager's answer.
+ */
+export async function editFromDesk(
+  deps: Helpdesk,
+  ticketNumber: number,
+  seq: number,
+  edited: Message,
+  updateId: number,
+): Promise<boolean> {
+  const original = await getMessage(deps.kv, ticketNumber, seq);
+  if (
+    !original || original.via !== "desk" || original.senderId !== edited.from?.id ||
+    original.source.messageId !== edited.message_id
+  ) return false;
+  const at = deps.clock.now();
+  const content = contentOf(edited);
+  const res = await changeTicket(deps.kv, ticketNumber, at, (_t, next) => {
+    const updated: MessageRecord = { ...original, editedAt: at };
+    if (content.text !== undefined) updated.text = content.text;
+    else delete updated.text;
+    if (content.entities) updated.entities = content.entities;
+    else delete updated.entities;
+    const edit = (lane: Lane): OutboxJob => ({
+      ticket: ticketNumber,
+      lane,
+      seq: next(),
+      createdAt: at,
+      attempts: 0,
+      notBefore: 0,
+      action: { type: "edit", msgSeq: seq },
+    });
+    return { messages: [updated], jobs: [edit("group"), edit("client")], result: undefined };
+  }, [{ bot: "manager", updateId }]);
+  if (res.ok) {
+    deps.outbox.kick(ticketNumber, "group");
+    deps.outbox.kick(ticketNumber, "client");
+  }
+  return true;
 }
 
 /**

@@ -136,3 +136,42 @@ export async function nextInRotation(
     return ok ? next : CONFLICT;
   });
 }
+
+/** What a fast-lane notification carries: the client's message `seq` of ticket `ticket`. */
+export interface FastLaneRef {
+  ticket: number;
+  seq: number;
+  /** When the notification was sent (bots may delete only messages younger than 48 h). */
+  at?: number;
+  /** The message is the manager's own answer `seq` (an edit of it is relayed). */
+  own?: boolean;
+}
+
+/** How long a reply to a fast-lane notification still answers the client. */
+const FAST_LANE_TTL_MS = 30 * 86_400_000;
+
+/**
+ * Remembers that the manager bot's messages `messageIds` in the manager's chat carry `ref`,
+ * so that the manager's reply to any of them answers that client.
+ */
+export async function saveFastLaneRefs(
+  kv: Deno.Kv,
+  managerId: number,
+  messageIds: readonly number[],
+  ref: FastLaneRef,
+): Promise<void> {
+  const op = kv.atomic();
+  for (const id of messageIds) {
+    op.set(K.fastLane(managerId, id), ref, { expireIn: FAST_LANE_TTL_MS });
+  }
+  await op.commit();
+}
+
+/** The client message a fast-lane notification carries, or null for any other message. */
+export async function getFastLaneRef(
+  kv: Deno.Kv,
+  managerId: number,
+  messageId: number,
+): Promise<FastLaneRef | null> {
+  return (await kv.get<FastLaneRef>(K.fastLane(managerId, messageId))).value;
+}

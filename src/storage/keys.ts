@@ -56,6 +56,13 @@ export const K = {
   messageParts: (n: number, seq: number) => ["message_part", n, seq] as const,
   /** ["msg_ref", chatId, messageId] → {ticket, seq}: any Telegram message (source or copy) → its record. */
   msgRef: (chatId: number, messageId: number) => ["msg_ref", chatId, messageId] as const,
+  /**
+   * ["fast_lane", managerId, messageId] → {ticket, seq}: a notification in the manager's chat
+   * with the manager bot that carries the client's message `seq`; a reply to it answers the
+   * client (expires after 30 days).
+   */
+  fastLane: (managerId: number, messageId: number) => ["fast_lane", managerId, messageId] as const,
+  fastLaneAll: () => ["fast_lane"] as const,
   /** ["client", userId] → Client. */
   client: (userId: number) => ["client", userId] as const,
   clients: () => ["client"] as const,

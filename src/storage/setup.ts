@@ -9,6 +9,7 @@ import type { Lang } from "../domain/lang.ts";
 import type { Client } from "../domain/records.ts";
 import type { Ticket, TicketEvent } from "../domain/ticket.ts";
 import type { MessageRecord } from "../domain/records.ts";
+import type { FastLaneRef } from "./desk.ts";
 import { K } from "./keys.ts";
 import { getClient } from "./people.ts";
 import { listEvents, listMessages, ticketsByClient } from "./tickets.ts";
@@ -226,7 +227,20 @@ export async function deleteClientData(kv: Deno.Kv, clientId: number): Promise<D
         if (m.value.direction === "in" && m.value.copy) {
           trace(m.value.copy.chatId, m.value.copy.messageId, "client", m.value.at);
         } else if (m.value.direction === "out" || m.value.direction === "note") {
+          // (an answer given in the manager bot: the manager's message in its chat there)
           trace(m.value.source.chatId, m.value.source.messageId, "manager", m.value.at);
+        }
+        // an answer given in the manager bot stands in the thread as a bot's comment: a text
+        // the client bot's, media the manager bot's (outbox_senders.ts, mirror)
+        const th = m.value.thread;
+        if (th) {
+          trace(
+            th.chatId,
+            th.messageId,
+            m.value.kind === "text" ? "client" : "manager",
+            m.value.at,
+          );
+          body.push(K.msgRef(th.chatId, th.messageId));
         }
         body.push(K.msgRef(m.value.source.chatId, m.value.source.messageId));
         if (m.value.copy) body.push(K.msgRef(m.value.copy.chatId, m.value.copy.messageId));
@@ -270,7 +284,24 @@ export async function deleteClientData(kv: Deno.Kv, clientId: number): Promise<D
       return;
     });
   }
+  // the fast lane's copies of the client's messages in the managers' chats with the manager bot
+  const gone = new Set(done.tickets);
+  const fast: Deno.KvKey[] = [];
+  for await (const e of kv.list<FastLaneRef>({ prefix: K.fastLaneAll() })) {
+    if (!gone.has(e.value.ticket)) continue;
+    fast.push(e.key);
+    // a manager's own answer is deleted as the record's source already
+    if (e.value.own) continue;
+    done.traces.push({
+      ticket: e.value.ticket,
+      chatId: e.key[1] as number,
+      messageId: e.key[2] as number,
+      at: e.value.at ?? 0,
+      by: "manager",
+    });
+  }
   const rest: Deno.KvKey[] = [
+    ...fast,
     K.client(clientId),
     K.draft(clientId),
     K.clientNote(clientId),

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Client, MessageRecord, OutboxJob } from "../domain/records.ts";
+import type { Client, MessageRecord, MsgAddr, OutboxJob } from "../domain/records.ts";
 import {
   newTicket,
   type RejectReason,
@@ -83,7 +83,12 @@ function setMessage(op: Deno.AtomicOperation, m: MessageRecord): void {
     record.textParts = parts.length;
   }
   op.set(K.message(m.ticket, m.seq), record);
-  op.set(K.msgRef(m.source.chatId, m.source.messageId), { ticket: m.ticket, seq: m.seq });
+  // an answer given in the manager bot: its source is in that bot's chat with the manager,
+  // whose id is also the chat id of their chat with the client bot (a manager may be a client
+  // too), so it is not indexed: nothing there is ever looked up
+  if (m.via !== "desk") {
+    op.set(K.msgRef(m.source.chatId, m.source.messageId), { ticket: m.ticket, seq: m.seq });
+  }
   if (m.copy) op.set(K.msgRef(m.copy.chatId, m.copy.messageId), { ticket: m.ticket, seq: m.seq });
 }
 
@@ -504,4 +509,27 @@ export async function getTicketAndClient(
   const ticket = await getTicket(kv, n);
   const client = ticket ? (await kv.get<Client>(K.client(ticket.clientId))).value : null;
   return { ticket, client };
+}
+
+/**
+ * Records where message `seq` stands in the ticket's thread (`MessageRecord.thread`: an answer
+ * given in the manager bot, written there by the outbox), checked against a concurrent change
+ * of the record; a manager's reply to that comment then refers to the record. False when the
+ * record is gone.
+ */
+export async function setThreadCopy(
+  kv: Deno.Kv,
+  n: number,
+  seq: number,
+  thread: MsgAddr,
+): Promise<boolean> {
+  return await retryKv(`record the thread copy of #${n}`, async () => {
+    const entry = await kv.get<MessageRecord>(K.message(n, seq));
+    if (!entry.value) return false;
+    const ok = (await kv.atomic().check(entry)
+      .set(entry.key, { ...entry.value, thread } satisfies MessageRecord)
+      .set(K.msgRef(thread.chatId, thread.messageId), { ticket: n, seq })
+      .commit()).ok;
+    return ok ? true : CONFLICT;
+  });
 }

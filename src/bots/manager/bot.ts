@@ -17,6 +17,7 @@ import { deskAccess } from "./access.ts";
 import { cannedReplies } from "./canned.ts";
 import { clientNotes } from "./client_notes.ts";
 import { clientDesk } from "./clients.ts";
+import { fastLaneReplies } from "./fast_lane.ts";
 import { deskHelp } from "./help.ts";
 import { historyExport } from "./history.ts";
 import { workingHours } from "./hours.ts";
@@ -56,6 +57,7 @@ export function createManagerBot(token: string, deps: BotDeps): Bot {
   bot.use(clientDesk(deps));
   bot.use(cannedReplies(deps));
   bot.use(notificationSettings(deps));
+  bot.use(fastLaneReplies(deps));
   bot.use(deskHelp(deps));
   return bot;
 }

@@ -1,7 +1,7 @@
 /**
- * Notifications of managers in their private chat with the manager bot: a new ticket, a
- * client wrote in my ticket, a ticket reopened, a ticket transferred to me, SLA warnings, a low rating (1–2) of
- * my ticket. They go to the assigned manager, or to every active manager while the ticket is
+ * Notifications of managers in their private chat with the manager bot: a new ticket, the
+ * client's messages in my ticket (the fast lane: each message itself), a ticket reopened, a
+ * ticket transferred to me, SLA warnings, a low rating (1–2) of my ticket. They go to the assigned manager, or to every active manager while the ticket is
  * unassigned; each kind can be switched off per manager (`Manager.mute`). Texts are in the
  * manager's language.
  *
@@ -18,7 +18,13 @@ import type { Manager } from "../../domain/records.ts";
 import { atWork, onShift } from "../../domain/shifts.ts";
 import type { Ticket } from "../../domain/ticket.ts";
 import { t, type TextKey } from "../../i18n/mod.ts";
-import { markManagerUnreachable } from "../../storage/desk.ts";
+import type { InlineKeyboardButton, MessageEntity } from "grammy/types";
+import type { MessageRecord } from "../../domain/records.ts";
+import type { Lang } from "../../i18n/mod.ts";
+import { markManagerUnreachable, saveFastLaneRefs } from "../../storage/desk.ts";
+import { messagesOf } from "../../storage/outbox.ts";
+import { withPrefix } from "../message_content.ts";
+import { fitMessage } from "../text_fit.ts";
 import { getClient, getManager, listManagers } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { getTicket } from "../../storage/tickets.ts";
@@ -97,10 +103,7 @@ async function deliver(
       client: escapeHtml(clientLabel(client, tk.clientId)),
       ...params,
     });
-    const keyboard = [[{
-      text: t(lang, "desk_btn_card"),
-      callback_data: deskButton({ type: "card", ticket: tk.number }),
-    }, ...(link ? [{ text: t(lang, "desk_btn_thread"), url: link }] : [])]];
+    const keyboard = buttons(lang, tk, link);
     try {
       // paced: the manager bot's API has the pacing transformer installed (bots/pacing.ts)
       await api.sendMessage(m.id, text, {
@@ -122,6 +125,139 @@ async function deliver(
       } else {
         deps.log.warn("manager notification failed", { manager: m.id, err: e });
       }
+    }
+  }
+  return sent;
+}
+
+/** The buttons under a notification: the ticket's card and its thread. */
+function buttons(lang: Lang, tk: Ticket, link: string | null): InlineKeyboardButton[][] {
+  return [[{
+    text: t(lang, "desk_btn_card"),
+    callback_data: deskButton({ type: "card", ticket: tk.number }),
+  }, ...(link ? [{ text: t(lang, "desk_btn_thread"), url: link }] : [])]];
+}
+
+/**
+ * The manager the fast lane carries a ticket's client messages to: its assigned, active
+ * manager, unless they switched "client wrote" off.
+ */
+async function fastLaneManager(deps: Helpdesk, tk: Ticket): Promise<Manager | null> {
+  if (tk.managerId === null) return null;
+  const m = await getManager(deps.kv, tk.managerId);
+  return m?.active && !m.mute?.includes("client_wrote") ? m : null;
+}
+
+/**
+ * The fast lane: the client's messages themselves in the assigned manager's chat with the
+ * manager bot, each under a line naming the ticket and the client, with the card and thread
+ * buttons; the manager answers by replying to one (bots/manager/fast_lane.ts). A text goes at
+ * once (`inGroup` absent), fitted into Telegram's 4,096 characters; anything else is copied
+ * from its copy in the discussion group once it is there (`inGroup`: seq → message id there),
+ * since the manager bot cannot use the client bot's file_ids but may copy any message of the
+ * supergroup it is a member of (telegram-bot-api Client.cpp: process_copy_message_query →
+ * check_message → have_message_access). Best effort like every notification: a 403 marks
+ * the manager unreachable. Returns how many messages the manager got.
+ */
+async function fastLane(
+  deps: Helpdesk,
+  tk: Ticket,
+  seqs: readonly number[],
+  inGroup?: ReadonlyMap<number, number>,
+): Promise<number> {
+  const api = deps.apis().manager;
+  if (!api || !seqs.length) return 0;
+  const to = await fastLaneManager(deps, tk);
+  if (!to) return 0;
+  const [client, settings, records] = await Promise.all([
+    getClient(deps.kv, tk.clientId),
+    getSettings(deps.kv),
+    messagesOf(deps.kv, tk.number, [...seqs]),
+  ]);
+  const lang = to.lang;
+  const keyboard = {
+    inline_keyboard: buttons(lang, tk, threadLink(settings.groupId, tk.threadId)),
+  };
+  const prefix = t(lang, "desk_fast_from", {
+    number: tk.number,
+    topic: tk.topic,
+    client: clientLabel(client, tk.clientId),
+  });
+  const ms = records.filter((m): m is MessageRecord =>
+    !!m && m.direction === "in" && (inGroup ? inGroup.has(m.seq) : m.kind === "text")
+  );
+  let sent = 0;
+  try {
+    if (inGroup && ms.length > 1 && settings.groupId !== null) {
+      // an album: one line, then its parts copied together (copyMessages keeps their captions)
+      const head = await api.sendMessage(to.id, prefix, { reply_markup: keyboard });
+      const ids = await api.copyMessages(
+        to.id,
+        settings.groupId,
+        ms.map((m) => inGroup.get(m.seq)!),
+      );
+      await saveFastLaneRefs(deps.kv, to.id, [head.message_id], {
+        ticket: tk.number,
+        seq: ms[0]!.seq,
+        at: deps.clock.now(),
+      });
+      for (const [i, id] of ids.entries()) {
+        await saveFastLaneRefs(deps.kv, to.id, [id.message_id], {
+          ticket: tk.number,
+          seq: ms[i]?.seq ?? ms[0]!.seq,
+          at: deps.clock.now(),
+        });
+      }
+      return ids.length + 1;
+    }
+    for (const m of ms) {
+      const entities = ((m.entities ?? []) as MessageEntity[]).filter((e) =>
+        e.type !== "custom_emoji"
+      );
+      const p = withPrefix(m.kind, m.text, entities, prefix);
+      const ids: number[] = [];
+      const at = inGroup?.get(m.seq);
+      if (at === undefined) {
+        const fitted = p ?? { text: fitMessage(`${prefix}\n${m.text ?? ""}`), entities: [] };
+        const r = await api.sendMessage(to.id, fitted.text, {
+          entities: fitted.entities,
+          reply_markup: keyboard,
+          link_preview_options: { is_disabled: true },
+        });
+        ids.push(r.message_id);
+      } else if (settings.groupId !== null && p) {
+        const r = await api.copyMessage(to.id, settings.groupId, at, {
+          caption: p.text,
+          caption_entities: p.entities,
+          reply_markup: keyboard,
+        });
+        ids.push(r.message_id);
+      } else if (settings.groupId !== null) {
+        // no caption to carry the line (a sticker, a location…): the line, and the copy under it
+        const head = await api.sendMessage(to.id, prefix, { reply_markup: keyboard });
+        const r = await api.copyMessage(to.id, settings.groupId, at, {
+          reply_parameters: { message_id: head.message_id, allow_sending_without_reply: true },
+        });
+        ids.push(head.message_id, r.message_id);
+      }
+      await saveFastLaneRefs(deps.kv, to.id, ids, {
+        ticket: tk.number,
+        seq: m.seq,
+        at: deps.clock.now(),
+      });
+      sent += ids.length;
+    }
+  } catch (e) {
+    if (
+      e instanceof GrammyError && (e.error_code === 403 || /chat not found/.test(e.description))
+    ) {
+      await markManagerUnreachable(deps.kv, to.id, deps.clock.now());
+      deps.log.info("manager not reachable in the manager bot", {
+        manager: to.id,
+        description: e.description,
+      });
+    } else {
+      deps.log.warn("fast lane notification failed", { manager: to.id, err: e });
     }
   }
   return sent;
@@ -152,18 +288,28 @@ export async function notifyEvent(deps: Helpdesk, e: HelpdeskEvent): Promise<num
   const tk = await getTicket(deps.kv, e.ticket);
   if (!tk) return 0;
   switch (e.type) {
-    case "new_ticket":
-      return await deliver(
+    case "new_ticket": {
+      const told = await deliver(
         deps,
         await recipients(deps, tk),
         "new_ticket",
         tk,
         tk.managerId === null ? "desk_n_new" : "desk_n_assigned",
       );
+      // assigned at once: its manager gets the question in the fast lane too
+      return told + await fastLane(deps, tk, e.seqs ?? []);
+    }
     case "client_wrote":
-      // "client wrote in MY ticket": an unassigned ticket was announced as new already
-      if (tk.managerId === null) return 0;
-      return await deliver(deps, await recipients(deps, tk), "client_wrote", tk, "desk_n_wrote");
+      // "client wrote in MY ticket": an unassigned ticket was announced as new already; the
+      // assigned manager gets each message itself (its media once they are in the thread)
+      return await fastLane(deps, tk, e.seqs ?? []);
+    case "in_thread":
+      return await fastLane(
+        deps,
+        tk,
+        e.copies.map((c) => c.seq),
+        new Map(e.copies.map((c) => [c.seq, c.messageId])),
+      );
     case "transferred": {
       if (e.to === e.by) return 0;
       const to = await getManager(deps.kv, e.to);
@@ -215,9 +361,12 @@ export class DeskNotifier implements Notifier {
     this.#deps = deps;
   }
 
-  /** Queues the event for delivery. */
+  /**
+   * Queues the event for delivery, in order per ticket; tickets do not wait for each other
+   * (the fast lane sends every client message, paced at about one a second per chat).
+   */
   notify(e: HelpdeskEvent): void {
-    void this.#chain.run("events", () =>
+    void this.#chain.run(`ticket:${e.ticket}`, () =>
       notifyEvent(this.#deps, e)
         .then(() => {}, (err) => this.#deps.log.error("notification failed", { event: e, err })));
   }

@@ -51,7 +51,8 @@ const MAX_RATE_RETRIES = 5;
 /**
  * Deletes everything stored about a client, then their traces in the managers' chats: the
  * tickets' channel posts and thread roots (which name the client), the copies of the client's
- * messages and the managers' comments in the threads. Telegram lets bots delete only messages
+ * messages and the managers' comments in the threads, and the fast lane's copies in the
+ * managers' chats with the manager bot (with the answers given there). Telegram lets bots delete only messages
  * younger than 48 hours (and others' messages only with the “Delete messages” right), so what
  * stays is reported per ticket with the thread's link, for an admin to delete by hand.
  */
