@@ -17,6 +17,7 @@ import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { type Logger, redact } from "./log.ts";
 import type {
+  BotApis,
   BotKind,
   Notifier,
   OutboxLevers,
@@ -147,6 +148,11 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   // before anything is sent: the last process's sends still count in Telegram's windows
   await pacer.restore().catch((e) => log.warn("pacer state not restored", { err: e }));
   let supervisor: Supervisor | null = null;
+  /**
+   * The bots' APIs as they were when the stop began: updates in hand and queued notifications
+   * still reach Telegram while the supervisor lets go of the bots (they would be dropped).
+   */
+  let stopping: BotApis | null = null;
   const menus = async (bot: MenuBot, api: Api) => {
     try {
       const s = await getSettings(kv);
@@ -165,7 +171,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     pacer,
     adminIds: config.adminIds,
     defaultLang: config.defaultLang,
-    apis: () => supervisor?.apis() ?? { client: null, manager: null },
+    apis: () => stopping ?? supervisor?.apis() ?? { client: null, manager: null },
     // webhook instances sharing one KV take over a dead one's lanes this soon (scaled in
     // rehearsals); a polling service is alone (a second poller gets 409) and takes no leases
     outboxLimits: {
@@ -330,10 +336,11 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     async stop() {
       await server?.shutdown();
       await settingsPoller?.stop();
+      stopping = supervisor!.apis();
       await supervisor!.stopAll();
       await resumed;
       await botDeps.albums.flushAll();
-      // queued notifications become outbox jobs: kept in KV before the outbox stops
+      // the managers hear of what happened before the stop: queued notifications go out first
       await desk.idle();
       await outbox.stop();
       await pacer.flush();
