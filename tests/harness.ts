@@ -76,12 +76,14 @@ export interface WorldOptions {
   bots?: Partial<
     Record<"client" | "manager" | "settings", { username: string; firstName?: string }>
   >;
-  /** The owner's Telegram language (default ru). */
-  ownerLang?: string;
+  /** The owner's Telegram language (default ru; null: their Telegram sends none). */
+  ownerLang?: string | null;
   /** The service's clock (default: a manual clock at Monday 5 January 2026, 09:00 UTC). */
   clock?: Clock;
-  /** Environment besides the variables the world sets. */
-  env?: Record<string, string>;
+  /** Environment besides the variables the world sets (BOT_MODE, bootstrap tokens…). */
+  env?: Record<string, string> | ((w: WorldChats) => Record<string, string>);
+  /** Which webhook URLs the emulator accepts (webhook mode on a local port: "any"). */
+  webhookPorts?: "telegram" | "any";
   /** Periodic jobs run by `app.cronTick()` (none unless given). */
   cronJobs?: CronJob[];
 }
@@ -136,11 +138,12 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
     timeScale,
     limits: o.limits ?? true,
     autoForwardDelay: o.autoForwardDelay ?? { min: 0, max: 5 },
+    ...(o.webhookPorts ? { webhookPorts: o.webhookPorts } : {}),
   });
   const owner = emu.createUser({
     firstName: "Olga",
     username: "owner",
-    languageCode: o.ownerLang ?? "ru",
+    ...(o.ownerLang === null ? {} : { languageCode: o.ownerLang ?? "ru" }),
   });
   const clientBot = emu.createBot(o.bots?.client ?? { username: "help_client_bot" });
   const managerBot = emu.createBot(o.bots?.manager ?? { username: "help_manager_bot" });
@@ -189,7 +192,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
         KV_PATH: ":memory:",
         TELEGRAM_TIME_SCALE: String(timeScale),
         ...(o.defaultLang ? { DEFAULT_LANGUAGE: o.defaultLang } : {}),
-        ...o.env,
+        ...(typeof o.env === "function" ? o.env(chats) : o.env),
         ...env,
       }),
       {
