@@ -96,6 +96,7 @@ export interface TestWorld {
   deps: BotDeps;
   /** The running service. */
   app: App;
+  /** The manual clock the service runs on (unless `clock` was given). */
   clock: ManualClock;
   clientBot: EmuBot;
   managerBot: EmuBot;
