@@ -61,6 +61,8 @@ Deno.test({
       // six minutes: the urgent ticket missed its 5-minute target, the normal one is in time
       w.clock.advance(6 * 60_000);
       await runSlaChecks(w.deps);
+      // the SLA notes reach both managers first: the answers asked for next are the last messages
+      await w.notifier.idle();
       const claimed = async (n: number, th: string) =>
         (await w.kv.get(["sla", n, 0, th])).versionstamp !== null;
       assert.equal(await claimed(n1, "reaction_breach"), true);
