@@ -16,8 +16,15 @@ import { autoOpen } from "./services/setup/open.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { type Logger, redact } from "./log.ts";
-import type { BotKind, OutboxLevers, ServiceDeps } from "./services/deps.ts";
-import type { Api } from "grammy";
+import type {
+  BotApis,
+  BotKind,
+  Notifier,
+  OutboxLevers,
+  OutboxLimits,
+  ServiceDeps,
+} from "./services/deps.ts";
+import type { Api, Bot } from "grammy";
 import { AdminAlerts, fanOut } from "./services/admin_alerts.ts";
 import { watchSetup } from "./services/setup/watch.ts";
 import { DeskNotifier } from "./services/desk/notifier.ts";
@@ -37,6 +44,8 @@ export interface App {
   kv: Deno.Kv;
   deps: BotDeps;
   supervisor: Supervisor;
+  /** The managers' notifications (its `idle()` says when every queued one was handled). */
+  desk: DeskNotifier;
   /** What Deno.cron runs every minute: retries, and the periodic jobs registered in `cronJobs`. */
   cronTick(): Promise<void>;
   /** Finishes work in hand, stops the bots and closes KV (unless it was given). */
@@ -53,6 +62,21 @@ export interface AppDeps {
   limits?: Limits;
   /** The outbox's capacity levers (benchmarks switch them one by one). */
   outboxLevers?: Partial<OutboxLevers>;
+  /** The outbox's retry ceiling (tests reach it in a few attempts); the lease stays the mode's. */
+  outboxLimits?: Partial<Omit<OutboxLimits, "leaseMs">>;
+  /** Attempts of a failing update and the first pause between them (short in tests). */
+  updateRetry?: { attempts: number; baseMs: number };
+  /** Also told of every helpdesk event, besides the managers' and admins' notifiers. */
+  notifier?: Notifier;
+  /** Also told of every update set aside, besides the admins. */
+  onSetAside?: (r: SetAsideUpdate) => void;
+  /** Also told of KV refusing to keep received updates, besides the admins. */
+  onStorage?: (e: StorageTrouble) => void;
+  /**
+   * Told of every bot made, before it starts receiving updates (a bot restarted by the
+   * supervisor is a new one): tests watch its API calls through a transformer.
+   */
+  onBot?: (kind: BotKind | "settings", bot: Bot) => void;
   /** Long-poll timeout in seconds (short in tests so that stopping is quick). */
   pollTimeoutSec?: number;
   albumWindowMs?: number;
@@ -124,6 +148,11 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   // before anything is sent: the last process's sends still count in Telegram's windows
   await pacer.restore().catch((e) => log.warn("pacer state not restored", { err: e }));
   let supervisor: Supervisor | null = null;
+  /**
+   * The bots' APIs as they were when the stop began: updates in hand and queued notifications
+   * still reach Telegram while the supervisor lets go of the bots (they would be dropped).
+   */
+  let stopping: BotApis | null = null;
   const menus = async (bot: MenuBot, api: Api) => {
     try {
       const s = await getSettings(kv);
@@ -142,10 +171,13 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     pacer,
     adminIds: config.adminIds,
     defaultLang: config.defaultLang,
-    apis: () => supervisor?.apis() ?? { client: null, manager: null },
+    apis: () => stopping ?? supervisor?.apis() ?? { client: null, manager: null },
     // webhook instances sharing one KV take over a dead one's lanes this soon (scaled in
     // rehearsals); a polling service is alone (a second poller gets 409) and takes no leases
-    outboxLimits: { leaseMs: config.webhook ? Math.max(3_000, 30_000 * config.timeScale) : null },
+    outboxLimits: {
+      ...deps.outboxLimits,
+      leaseMs: config.webhook ? Math.max(3_000, 30_000 * config.timeScale) : null,
+    },
     // the notifier is made below, once the bots' deps exist
     events: () => botDeps.notifier,
     ...(deps.outboxLevers ? { outboxLevers: deps.outboxLevers } : {}),
@@ -174,9 +206,17 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   let settingsApi: Api | null = null;
   botDeps.adminApi = () => settingsApi;
   const alerts = new AdminAlerts(botDeps, () => settingsApi);
-  botDeps.notifier = fanOut(new DeskNotifier(botDeps), alerts);
-  const onSetAside = (r: SetAsideUpdate) => alerts.updateSetAside(r);
-  const onStorage = (e: StorageTrouble) => alerts.storage(e);
+  const desk = new DeskNotifier(botDeps);
+  botDeps.notifier = fanOut(desk, alerts, ...(deps.notifier ? [deps.notifier] : []));
+  const onSetAside = (r: SetAsideUpdate) => {
+    alerts.updateSetAside(r);
+    deps.onSetAside?.(r);
+  };
+  const onStorage = (e: StorageTrouble) => {
+    alerts.storage(e);
+    deps.onStorage?.(e);
+  };
+  const retry = deps.updateRetry ? { retry: deps.updateRetry } : {};
   const timeoutSec = deps.pollTimeoutSec ?? 25;
   // in webhook mode the first delivery attempt happens before Telegram gets its answer; the
   // wait is in Telegram time (a rehearsal at a faster clock waits as much less)
@@ -204,12 +244,18 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     timeoutSec,
     onSetAside,
     onStorage,
+    ...retry,
   });
   supervisor = new Supervisor({
     kv,
     log,
-    makeBot: (kind: BotKind, token: string) =>
-      kind === "client" ? createClientBot(token, botDeps) : createManagerBot(token, botDeps),
+    makeBot: (kind: BotKind, token: string) => {
+      const bot = kind === "client"
+        ? createClientBot(token, botDeps)
+        : createManagerBot(token, botDeps);
+      deps.onBot?.(kind, bot);
+      return bot;
+    },
     source: webhook ?? polling!,
     // every start, not only on opening: a menu changed by a new version reaches Telegram
     onStarted: (kind, bot) => menus(kind, bot.api),
@@ -243,6 +289,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   // the settings bot: always on, the one place an admin sets everything up
   const settingsBot = createSettingsBot(config.settingsBotToken, settingsDeps);
   installPacing(settingsBot.api, pacer, "settings");
+  deps.onBot?.("settings", settingsBot);
   settingsApi = settingsBot.api;
   let settingsPoller: DurablePoller | null = null;
   try {
@@ -261,6 +308,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
         timeoutSec,
         onSetAside,
         onStorage,
+        ...retry,
         // a pasted token must never rest in KV: the kept copy has it redacted
         scrub: (u) => JSON.parse(redact(JSON.stringify(u))),
       });
@@ -276,6 +324,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     kv,
     deps: botDeps,
     supervisor,
+    desk,
     async cronTick() {
       if (webhook) await supervisor!.sync().catch((e) => log.warn("bots not synced", { err: e }));
       await outbox.resume();
@@ -289,9 +338,12 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     async stop() {
       await server?.shutdown();
       await settingsPoller?.stop();
+      stopping = supervisor!.apis();
       await supervisor!.stopAll();
       await resumed;
       await botDeps.albums.flushAll();
+      // the managers hear of what happened before the stop: queued notifications go out first
+      await desk.idle();
       await outbox.stop();
       await pacer.flush();
       if (!deps.kv) kv.close();

@@ -1,8 +1,4 @@
 import assert from "node:assert/strict";
-import { startApp } from "../src/app.ts";
-import { parseConfig } from "../src/config.ts";
-import { createLogger } from "../src/log.ts";
-import { TELEGRAM_LIMITS } from "../src/services/pacer.ts";
 import { getSettings } from "../src/storage/settings.ts";
 import { runningSettings, startSettingsWorld } from "./settings_harness.ts";
 
@@ -30,21 +26,7 @@ Deno.test({
       assert.deepEqual((await getSettings(w.kv)).stoppedBots, ["client"]);
 
       // the process restarts (a deploy, a crash): the stop holds
-      await w.app.stop();
-      w.app = await startApp(
-        parseConfig({
-          TELEGRAM_API_ROOT: emu.apiRoot,
-          SETTINGS_BOT_TOKEN: w.settingsBot.token,
-          ADMIN_IDS: String(w.owner.id),
-          KV_PATH: ":memory:",
-        }),
-        {
-          log: createLogger("silent"),
-          kv: w.kv,
-          limits: { ...TELEGRAM_LIMITS, timeScale: 0.01 },
-          pollTimeoutSec: 1,
-        },
-      );
+      await w.restart();
       const client = (await w.app.supervisor.status()).find((s) => s.kind === "client");
       assert.ok(client, "the client bot's status");
       assert.equal(client.state, "stopped");

@@ -1,28 +1,44 @@
 /**
- * An end-to-end world for tests: the emulator with a channel, its discussion group, the
- * client and manager bots (real grammY bots polling over HTTP), managers and KV in memory.
+ * The one end-to-end world of the tests: the emulator with a channel, its discussion group,
+ * the client, manager and settings bots, managers, KV in memory, and the whole service started
+ * by `startApp` as `main.ts` starts it (supervisor, durable polling, pacing, the managers' and
+ * admins' notifiers, command menus, the settings bot with the owner as its admin). The settings
+ * and managers' desk worlds are this world with helpers of their own.
  *
  * @module
  */
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
-import { KvAlbumCollector, redispatchAlbum } from "../src/bots/album_collector.ts";
-import { createClientBot } from "../src/bots/client/bot.ts";
+import { type App, startApp } from "../src/app.ts";
 import type { BotDeps } from "../src/bots/context.ts";
-import { createManagerBot } from "../src/bots/manager/bot.ts";
-import { ManualClock } from "../src/clock.ts";
+import { type Clock, ManualClock } from "../src/clock.ts";
+import { parseConfig } from "../src/config.ts";
+import type { Settings } from "../src/domain/settings.ts";
 import { type Emulator, startEmulator, type ViewMessage } from "../src/emulator/mod.ts";
+import type { CronJob } from "../src/jobs.ts";
 import { createLogger, type Logger } from "../src/log.ts";
 import type { Notifier, OutboxLevers, OutboxLimits } from "../src/services/deps.ts";
-import { Outbox } from "../src/services/outbox.ts";
-import { Pacer, TELEGRAM_LIMITS } from "../src/services/pacer.ts";
-import { DurablePoller } from "../src/runtime/poller.ts";
-import { kvPacerStore } from "../src/storage/pacer.ts";
+import { TELEGRAM_LIMITS } from "../src/services/pacer.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import type { SetAsideUpdate, StorageTrouble } from "../src/storage/intake.ts";
 import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
 import { until as untilShared } from "../scripts/until.ts";
 import { helpdeskChats, registerManagers } from "../scripts/service_world.ts";
+
+/** A bot in the emulator. */
+export interface EmuBot {
+  id: number;
+  token: string;
+  username: string;
+}
+
+/** The helpdesk's chats and bots, for settings stored before the service starts. */
+export interface WorldChats {
+  client: EmuBot;
+  manager: EmuBot;
+  channelId: number;
+  groupId: number;
+}
 
 /** Options of {@linkcode startWorld}. */
 export interface WorldOptions {
@@ -44,18 +60,47 @@ export interface WorldOptions {
   outboxLevers?: Partial<OutboxLevers>;
   /** The logger of the service (default: silent unless TEST_LOG is set). */
   log?: Logger;
-  /** Receives the helpdesk's events (there is none by default). */
+  /** Also receives the helpdesk's events (besides the service's own notifiers). */
   notifier?: Notifier;
+  // The settings world's choices (tests/settings_harness.ts); the defaults make an open helpdesk.
+  /**
+   * Settings stored before the service starts; default: an open helpdesk on the world's chats
+   * with `topics`; null: nothing (a fresh install).
+   */
+  settings?: ((w: WorldChats) => Partial<Settings>) | null;
+  /** Link the group to the channel and make both bots admins of both chats (default true). */
+  readyChats?: boolean;
+  /** Register Maria and Ivan as managers (default true). */
+  managers?: boolean;
+  /** Usernames and names of the emulator's bots (default help_client_bot and so on). */
+  bots?: Partial<
+    Record<"client" | "manager" | "settings", { username: string; firstName?: string }>
+  >;
+  /** The owner's Telegram language (default ru; null: their Telegram sends none). */
+  ownerLang?: string | null;
+  /** The service's clock (default: a manual clock at Monday 5 January 2026, 09:00 UTC). */
+  clock?: Clock;
+  /** Environment besides the variables the world sets (BOT_MODE, bootstrap tokens…). */
+  env?: Record<string, string> | ((w: WorldChats) => Record<string, string>);
+  /** Which webhook URLs the emulator accepts (webhook mode on a local port: "any"). */
+  webhookPorts?: "telegram" | "any";
+  /** Periodic jobs run by `app.cronTick()` (none unless given). */
+  cronJobs?: CronJob[];
 }
 
 /** A running world. */
 export interface TestWorld {
   emu: Emulator;
   kv: Deno.Kv;
+  /** The running service's dependencies (a restart makes new ones). */
   deps: BotDeps;
+  /** The running service. */
+  app: App;
+  /** The manual clock the service runs on (unless `clock` was given). */
   clock: ManualClock;
-  clientBot: { id: number; token: string; username: string };
-  managerBot: { id: number; token: string; username: string };
+  clientBot: EmuBot;
+  managerBot: EmuBot;
+  settingsBot: EmuBot;
   owner: { id: number };
   channelId: number;
   groupId: number;
@@ -65,11 +110,16 @@ export interface TestWorld {
   storage: StorageTrouble[];
   /** Every update the client bot received, in order. */
   clientUpdates: Update[];
-  /** The running grammY bots. */
+  /** The running grammY bots (a bot the supervisor restarted is a new one). */
   bots: { client: Bot; manager: Bot };
   /** Registered managers. */
   managers: Array<{ id: number; name: string }>;
-  /** Stops the outbox as a service restart would and starts a new one that resumes from KV. */
+  /**
+   * Stops the service and starts it again on the same KV (`env` adds variables): nothing kept
+   * in memory survives, as after a crash or a deploy.
+   */
+  restart(env?: Record<string, string>): Promise<void>;
+  /** The outbox resumes from KV after a restart of the service: {@linkcode restart}. */
   restartOutbox(): Promise<void>;
   /** A new customer who has pressed /start. */
   newClient(name: string, languageCode?: string): Promise<{ id: number }>;
@@ -82,19 +132,27 @@ export interface TestWorld {
   stop(): Promise<void>;
 }
 
-/** Starts the emulator, the bots and the service around an in-memory KV. */
+/** Starts the emulator and the service (`startApp`) around an in-memory KV. */
 export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
   const timeScale = o.timeScale ?? 0.01;
   const emu = await startEmulator({
     timeScale,
     limits: o.limits ?? true,
     autoForwardDelay: o.autoForwardDelay ?? { min: 0, max: 5 },
+    ...(o.webhookPorts ? { webhookPorts: o.webhookPorts } : {}),
   });
-  const owner = emu.createUser({ firstName: "Olga", username: "owner", languageCode: "ru" });
-  const clientBot = emu.createBot({ username: "help_client_bot" });
-  const managerBot = emu.createBot({ username: "help_manager_bot" });
-  const { channelId, groupId } = helpdeskChats(emu, owner.id, [clientBot, managerBot]);
-  const managers = ["Maria", "Ivan"].map((name) => {
+  const owner = emu.createUser({
+    firstName: "Olga",
+    username: "owner",
+    ...(o.ownerLang === null ? {} : { languageCode: o.ownerLang ?? "ru" }),
+  });
+  const clientBot = emu.createBot(o.bots?.client ?? { username: "help_client_bot" });
+  const managerBot = emu.createBot(o.bots?.manager ?? { username: "help_manager_bot" });
+  const settingsBot = emu.createBot(o.bots?.settings ?? { username: "help_settings_bot" });
+  const { channelId, groupId } = helpdeskChats(emu, owner.id, [clientBot, managerBot], {
+    linked: o.readyChats ?? true,
+  });
+  const managers = o.managers === false ? [] : ["Maria", "Ivan"].map((name) => {
     const u = emu.createUser({ firstName: name, languageCode: "ru" });
     emu.setMember(channelId, u.id, { status: "member" });
     emu.setMember(groupId, u.id, { status: "member" });
@@ -103,80 +161,73 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
 
   const rawKv = await Deno.openKv(":memory:");
   const kv = o.wrapKv ? o.wrapKv(rawKv) : rawKv;
-  const clock = new ManualClock(Date.UTC(2026, 0, 5, 9, 0));
+  const manual = new ManualClock(Date.UTC(2026, 0, 5, 9, 0));
+  const clock = o.clock ?? manual;
   const log = o.log ?? createLogger(Deno.env.get("TEST_LOG") ? "debug" : "silent");
-  await updateSettings(kv, 0, clock.now(), () => ({
-    clientBotToken: clientBot.token,
-    managerBotToken: managerBot.token,
-    clientBotId: clientBot.id,
-    managerBotId: managerBot.id,
-    channelId,
-    groupId,
-    open: true,
-    topics: o.topics ?? [],
-  }));
+  const chats = { client: clientBot, manager: managerBot, channelId, groupId };
+  const settings = o.settings === undefined
+    ? () => ({
+      clientBotToken: clientBot.token,
+      managerBotToken: managerBot.token,
+      clientBotId: clientBot.id,
+      managerBotId: managerBot.id,
+      channelId,
+      groupId,
+      open: true,
+      topics: o.topics ?? [],
+    })
+    : o.settings;
+  if (settings) await updateSettings(kv, 0, clock.now(), () => settings(chats));
   await registerManagers(kv, managers, owner.id, clock.now());
-  const pacer = new Pacer({
-    ...TELEGRAM_LIMITS,
-    timeScale,
-    ...(o.limits === false
-      ? { privatePerWindow: Infinity, groupPerWindow: Infinity, globalPerWindow: Infinity }
-      : {}),
-  }, { store: kvPacerStore(kv) });
-  await pacer.restore();
-  const bots: { client?: Bot; manager?: Bot } = {};
-  const base = {
-    kv,
-    clock,
-    log,
-    pacer,
-    adminIds: [owner.id],
-    ...(o.defaultLang ? { defaultLang: o.defaultLang } : {}),
-    apis: () => ({ client: bots.client?.api ?? null, manager: bots.manager?.api ?? null }),
-    events: () => deps.notifier,
-    ...(o.outboxLimits ? { outboxLimits: o.outboxLimits } : {}),
-    ...(o.outboxLevers ? { outboxLevers: o.outboxLevers } : {}),
-  };
-  const deps: BotDeps = {
-    ...base,
-    outbox: new Outbox(base, () => deps.notifier),
-    ...(o.notifier ? { notifier: o.notifier } : {}),
-    apiRoot: emu.apiRoot,
-    // as in the service (both modes): parts kept in KV until the album is handed on
-    albums: new KvAlbumCollector(kv, {
-      windowMs: o.albumWindowMs ?? 60,
-      onError: (e) => log.error("album", { err: e }),
-      recover: (items) => redispatchAlbum(bots.client!, items),
-    }),
-  };
-  bots.client = createClientBot(clientBot.token, deps);
-  bots.manager = createManagerBot(managerBot.token, deps);
+  await o.beforeStart?.(kv);
+
   const clientUpdates: Update[] = [];
   const setAside: SetAsideUpdate[] = [];
   const storage: StorageTrouble[] = [];
-  bots.client.api.config.use(async (prev, method, payload, signal) => {
-    const res = await prev(method, payload, signal);
-    if (method === "getUpdates" && res.ok) clientUpdates.push(...(res.result as Update[]));
-    return res;
-  });
-  await Promise.all([bots.client.init(), bots.manager.init()]);
-  await o.beforeStart?.(kv);
-  // the same durable poller as the service: updates kept in KV, per-chat order
-  const pollers = (["client", "manager"] as const).map((name) =>
-    new DurablePoller({
-      bot: bots[name]!,
-      name,
-      kv,
-      log,
-      clock,
-      timeoutSec: 1,
-      retry: { attempts: 4, baseMs: 20 },
-      onSetAside: (r) => setAside.push(r),
-      onStorage: (e) => storage.push(e),
-    })
-  );
-  for (const p of pollers) p.start();
-  await Promise.all(pollers.map((p) => p.polling));
+  const start = (env: Record<string, string> = {}) =>
+    startApp(
+      parseConfig({
+        TELEGRAM_API_ROOT: emu.apiRoot,
+        SETTINGS_BOT_TOKEN: settingsBot.token,
+        ADMIN_IDS: String(owner.id),
+        KV_PATH: ":memory:",
+        TELEGRAM_TIME_SCALE: String(timeScale),
+        ...(o.defaultLang ? { DEFAULT_LANGUAGE: o.defaultLang } : {}),
+        ...(typeof o.env === "function" ? o.env(chats) : o.env),
+        ...env,
+      }),
+      {
+        log,
+        clock,
+        kv,
+        limits: {
+          ...TELEGRAM_LIMITS,
+          timeScale,
+          ...(o.limits === false
+            ? { privatePerWindow: Infinity, groupPerWindow: Infinity, globalPerWindow: Infinity }
+            : {}),
+        },
+        pollTimeoutSec: 1,
+        albumWindowMs: o.albumWindowMs ?? 60,
+        updateRetry: { attempts: 4, baseMs: 20 },
+        ...(o.outboxLimits ? { outboxLimits: o.outboxLimits } : {}),
+        ...(o.outboxLevers ? { outboxLevers: o.outboxLevers } : {}),
+        ...(o.notifier ? { notifier: o.notifier } : {}),
+        ...(o.cronJobs ? { cronJobs: o.cronJobs } : {}),
+        onSetAside: (r) => setAside.push(r),
+        onStorage: (e) => storage.push(e),
+        // every update the client bot receives, seen as it arrives from getUpdates
+        onBot: (kind, bot) => {
+          if (kind !== "client") return;
+          bot.api.config.use(async (prev, method, payload, signal) => {
+            const res = await prev(method, payload, signal);
+            if (method === "getUpdates" && res.ok) clientUpdates.push(...(res.result as Update[]));
+            return res;
+          });
+        },
+      },
+    );
+  let app = await start();
 
   const until = (cond: () => boolean | Promise<boolean>, what: string, timeoutMs?: number) =>
     untilShared(cond, what, timeoutMs, {
@@ -194,20 +245,45 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
         ));
       },
     });
+  const running = (kind: "client" | "manager") => {
+    const bot = app.supervisor.bot(kind);
+    if (!bot) throw new Error(`the ${kind} bot is not running`);
+    return bot;
+  };
+  const restart = async (env?: Record<string, string>) => {
+    await app.stop();
+    app = await start(env);
+  };
 
   const { getTicket } = await import("../src/storage/tickets.ts");
   return {
     emu,
     kv,
-    deps,
-    clock,
+    get deps() {
+      return app.deps;
+    },
+    get app() {
+      return app;
+    },
+    set app(a: App) {
+      app = a;
+    },
+    clock: manual,
     clientBot,
     managerBot,
+    settingsBot,
     owner,
     channelId,
     groupId,
     managers,
-    bots: { client: bots.client, manager: bots.manager },
+    bots: {
+      get client() {
+        return running("client");
+      },
+      get manager() {
+        return running("manager");
+      },
+    },
     clientUpdates,
     setAside,
     storage,
@@ -224,16 +300,10 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
       return emu.threadView(groupId, t.threadId).filter((m) => m.id !== t.threadId);
     },
     until,
-    async restartOutbox() {
-      await deps.outbox.stop();
-      deps.outbox = new Outbox(base, () => deps.notifier);
-      await deps.outbox.resume();
-    },
+    restart,
+    restartOutbox: () => restart(),
     async stop() {
-      await deps.albums.flushAll();
-      await Promise.all(pollers.map((p) => p.stop()));
-      await deps.outbox.stop();
-      await pacer.flush();
+      await app.stop();
       await emu.close();
       rawKv.close();
       assertNoAnomalies(emu);

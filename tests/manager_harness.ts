@@ -1,12 +1,12 @@
 /**
- * The managers' desk on top of the end-to-end world of `harness.ts`: the desk notifier wired
- * in, and helpers to talk to the manager bot as a manager would (send a command and wait for
+ * The managers' desk on top of the end-to-end world of `harness.ts` (the service's own desk
+ * notifier, as `startApp` wires it), with helpers to talk to the manager bot as a manager would (send a command and wait for
  * the answer, press a button and read the answer).
  *
  * @module
  */
 import type { ViewMessage } from "../src/emulator/mod.ts";
-import { DeskNotifier } from "../src/services/desk/notifier.ts";
+import type { DeskNotifier } from "../src/services/desk/notifier.ts";
 import { upsertClient } from "../src/storage/people.ts";
 import { createTicket } from "../src/storage/tickets.ts";
 import { startWorld, type TestWorld, type WorldOptions } from "./harness.ts";
@@ -18,6 +18,7 @@ export const sanitize = { sanitizeOps: false, sanitizeResources: false };
 
 /** A world with the desk's notifier. */
 export interface DeskWorld extends TestWorld {
+  /** The running service's desk notifier (`idle()` waits for queued notifications). */
   notifier: DeskNotifier;
   /** What a user sees in their chat with the manager bot. */
   mgrView(userId: number): ViewMessage[];
@@ -34,12 +35,9 @@ export interface DeskWorld extends TestWorld {
   postText(postId: number): string;
 }
 
-/** Starts a world whose services have the desk notifier. */
+/** Starts a world with helpers for the manager bot. */
 export async function startDesk(o: WorldOptions = {}): Promise<DeskWorld> {
   const w = await startWorld(o);
-  const notifier = new DeskNotifier(w.deps);
-  // the bots and services read deps.notifier at each call, so setting it now wires it in
-  w.deps.notifier = notifier;
   const mgrView = (userId: number) => {
     try {
       return w.emu.view(userId, w.managerBot.id);
@@ -48,8 +46,9 @@ export async function startDesk(o: WorldOptions = {}): Promise<DeskWorld> {
     }
   };
   const incoming = (userId: number) => mgrView(userId).filter((m) => !m.outgoing);
-  const world: DeskWorld = Object.assign(w, {
-    notifier,
+  // a getter (Object.assign would copy its value): a restarted service has a new notifier
+  Object.defineProperty(w, "notifier", { get: () => w.app.desk, enumerable: true });
+  const world: DeskWorld = Object.assign(w as TestWorld & Pick<DeskWorld, "notifier">, {
     mgrView,
     async ask(userId: number, text: string, count = 1) {
       const before = incoming(userId).length;
@@ -66,11 +65,6 @@ export async function startDesk(o: WorldOptions = {}): Promise<DeskWorld> {
       return w.emu.view(w.owner.id, w.channelId).find((m) => m.id === postId)?.text ?? "";
     },
   });
-  const stop = w.stop;
-  world.stop = async () => {
-    await notifier.idle();
-    await stop();
-  };
   return world;
 }
 

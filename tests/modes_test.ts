@@ -1,14 +1,10 @@
 import assert from "node:assert/strict";
-import { type App, startApp } from "../src/app.ts";
-import { parseConfig } from "../src/config.ts";
-import { type Emulator, startEmulator } from "../src/emulator/mod.ts";
-import { createLogger } from "../src/log.ts";
-import { TELEGRAM_LIMITS } from "../src/services/pacer.ts";
-import { updateSettings } from "../src/storage/settings.ts";
+import type { App } from "../src/app.ts";
+import { systemClock } from "../src/clock.ts";
+import type { Emulator } from "../src/emulator/mod.ts";
 import { getTicket } from "../src/storage/tickets.ts";
-import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
 import { until } from "../scripts/until.ts";
-import { helpdeskChats, registerManagers, T_G } from "../scripts/service_world.ts";
+import { startWorld } from "./harness.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 const SCALE = 0.01;
@@ -34,57 +30,47 @@ interface Setup {
   stop(): Promise<void>;
 }
 
+/** The one test world (`harness.ts`) in `mode`, its bots' tokens given by the environment. */
 async function setup(mode: "polling" | "webhook"): Promise<Setup> {
-  // Why webhookPorts: the service under test receives its webhook on a random local port.
-  const emu = await startEmulator({ timeScale: SCALE, webhookPorts: "any" });
-  const owner = emu.createUser({ firstName: "Olga" });
-  const clientBot = emu.createBot({ username: `m_${mode}_client_bot` });
-  const managerBot = emu.createBot({ username: `m_${mode}_manager_bot` });
-  const settingsBot = emu.createBot({ username: `m_${mode}_settings_bot` });
-  const { channelId, groupId } = helpdeskChats(emu, owner.id, [clientBot, managerBot], T_G);
-  const maria = emu.createUser({ firstName: "Maria" });
-  emu.setMember(groupId, maria.id, { status: "member" });
-  const kv = await Deno.openKv(":memory:");
-  await updateSettings(kv, 0, Date.now(), () => ({ groupId, open: true, always: true }));
-  await registerManagers(kv, [{ id: maria.id, name: "Maria" }], owner.id, 0);
   const port = freePort();
-  const config = parseConfig({
-    TELEGRAM_API_ROOT: emu.apiRoot,
-    SETTINGS_BOT_TOKEN: settingsBot.token,
-    ADMIN_IDS: String(owner.id),
-    CLIENT_BOT_TOKEN: clientBot.token,
-    MANAGER_BOT_TOKEN: managerBot.token,
-    MANAGERS_CHANNEL: String(channelId),
-    BOT_MODE: mode,
-    PORT: String(port),
-    ...(mode === "webhook"
-      ? { WEBHOOK_URL: `http://127.0.0.1:${port}`, WEBHOOK_SECRET: "s3cret-s3cret-s3cret" }
-      : {}),
-  });
-  const app = await startApp(config, {
-    log: createLogger(Deno.env.get("TEST_LOG") ? "debug" : "silent"),
-    kv,
-    limits: { ...TELEGRAM_LIMITS, timeScale: SCALE },
-    pollTimeoutSec: 1,
+  const w = await startWorld({
+    // Why webhookPorts: the service under test receives its webhook on a random local port.
+    webhookPorts: "any",
+    autoForwardDelay: { min: 0, max: 0 },
+    timeScale: SCALE,
     albumWindowMs: 80,
+    clock: systemClock,
+    // Olga's Telegram sends no language
+    ownerLang: null,
+    bots: {
+      client: { username: `m_${mode}_client_bot` },
+      manager: { username: `m_${mode}_manager_bot` },
+      settings: { username: `m_${mode}_settings_bot` },
+    },
+    settings: (x) => ({ groupId: x.groupId, open: true, always: true }),
+    env: (x) => ({
+      CLIENT_BOT_TOKEN: x.client.token,
+      MANAGER_BOT_TOKEN: x.manager.token,
+      MANAGERS_CHANNEL: String(x.channelId),
+      BOT_MODE: mode,
+      PORT: String(port),
+      ...(mode === "webhook"
+        ? { WEBHOOK_URL: `http://127.0.0.1:${port}`, WEBHOOK_SECRET: "s3cret-s3cret-s3cret" }
+        : {}),
+    }),
   });
   return {
-    emu,
-    app,
-    kv,
-    owner,
-    maria,
-    clientBotId: clientBot.id,
-    settingsBotId: settingsBot.id,
-    channelId,
-    groupId,
+    emu: w.emu,
+    app: w.app,
+    kv: w.kv,
+    owner: w.owner,
+    maria: w.managers[0]!,
+    clientBotId: w.clientBot.id,
+    settingsBotId: w.settingsBot.id,
+    channelId: w.channelId,
+    groupId: w.groupId,
     port,
-    async stop() {
-      await app.stop();
-      await emu.close();
-      kv.close();
-      assertNoAnomalies(emu);
-    },
+    stop: w.stop,
   };
 }
 
@@ -205,22 +191,20 @@ Deno.test({
   name: "modes: a bot whose token is rejected is reported and the others keep running",
   ...sanitize,
   fn: async () => {
-    const emu = await startEmulator({ timeScale: SCALE });
-    const owner = emu.createUser({ firstName: "Olga" });
-    const managerBot = emu.createBot({ username: "r_manager_bot" });
-    const settingsBot = emu.createBot({ username: "r_settings_bot" });
-    const kv = await Deno.openKv(":memory:");
-    const app = await startApp(
-      parseConfig({
-        TELEGRAM_API_ROOT: emu.apiRoot,
-        SETTINGS_BOT_TOKEN: settingsBot.token,
-        ADMIN_IDS: String(owner.id),
+    const w = await startWorld({
+      timeScale: SCALE,
+      settings: null,
+      readyChats: false,
+      managers: false,
+      bots: { manager: { username: "r_manager_bot" }, settings: { username: "r_settings_bot" } },
+      env: (x) => ({
         // a well-formed token Telegram does not know (revoked)
         CLIENT_BOT_TOKEN: "999999999:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-        MANAGER_BOT_TOKEN: managerBot.token,
+        MANAGER_BOT_TOKEN: x.manager.token,
       }),
-      { log: createLogger("silent"), kv, pollTimeoutSec: 1 },
-    );
+    });
+    const { emu, app } = w;
+    const [managerBot, settingsBot] = [w.managerBot, w.settingsBot];
     try {
       const status = await app.supervisor.status();
       const client = status.find((b) => b.kind === "client")!;
@@ -231,10 +215,7 @@ Deno.test({
       assert.ok(["running", "setup"].includes(manager.state), manager.state);
       await until(() => emu.isPolling(managerBot.id) && emu.isPolling(settingsBot.id), "polling");
     } finally {
-      await app.stop();
-      await emu.close();
-      kv.close();
-      assertNoAnomalies(emu);
+      await w.stop();
     }
   },
 });

@@ -1,37 +1,25 @@
 /**
- * A world for the settings bot's end-to-end tests: the emulator with an owner, the settings,
- * client and manager bots (nothing configured unless asked), a channel and a group, and the
- * whole service started with `startApp`. Helpers drive the owner's chat with the settings bot
- * like a person would: send text, press the buttons they see, wait for an answer.
+ * A world for the settings bot's end-to-end tests: the one world of `harness.ts` (the whole
+ * service started with `startApp`) with nothing configured unless asked, and helpers that
+ * drive the owner's chat with the settings bot like a person would: send text, press the
+ * buttons they see, wait for an answer.
  *
  * @module
  */
-import type { Clock } from "../src/clock.ts";
-import { type App, startApp } from "../src/app.ts";
-import { parseConfig } from "../src/config.ts";
+import { type Clock, systemClock } from "../src/clock.ts";
+import type { App } from "../src/app.ts";
 import type { CronJob } from "../src/jobs.ts";
-import { type Emulator, startEmulator, type ViewMessage } from "../src/emulator/mod.ts";
+import type { Emulator, ViewMessage } from "../src/emulator/mod.ts";
 import { createLogger } from "../src/log.ts";
-import { TELEGRAM_LIMITS } from "../src/services/pacer.ts";
 import { type Settings } from "../src/domain/settings.ts";
-import { updateSettings } from "../src/storage/settings.ts";
-import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
-import { until } from "../scripts/until.ts";
-import { helpdeskChats } from "../scripts/service_world.ts";
+import { type EmuBot, startWorld, type WorldChats } from "./harness.ts";
 
-/** A bot in the emulator. */
-export interface EmuBot {
-  id: number;
-  token: string;
-  username: string;
-}
+export type { EmuBot } from "./harness.ts";
 
 /** Options of {@linkcode startSettingsWorld}. */
 export interface SettingsWorldOptions {
   /** Settings stored before the service starts (tokens, channel…). */
-  settings?: (
-    w: { client: EmuBot; manager: EmuBot; channelId: number; groupId: number },
-  ) => Partial<Settings>;
+  settings?: (w: WorldChats) => Partial<Settings>;
   /** Make the channel, link the group and make both bots admins of both chats. */
   readyChats?: boolean;
   /** Environment besides the required variables. */
@@ -69,57 +57,34 @@ export interface SettingsWorld {
   /** Waits until `cond` holds. */
   until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs?: number): Promise<void>;
   /**
-   * Stops the service and starts it again on the same KV: nothing kept in memory survives,
-   * as when the next request reaches another Deno Deploy instance.
+   * Stops the service and starts it again on the same KV (`env` adds variables): nothing kept
+   * in memory survives, as when the next request reaches another Deno Deploy instance.
    */
-  restart(): Promise<void>;
+  restart(env?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** Starts the emulator and the service around an in-memory KV. */
 export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<SettingsWorld> {
-  const emu = await startEmulator({ timeScale: 0.01 });
-  const owner = emu.createUser({
-    firstName: "Olga",
-    username: "owner",
-    languageCode: o.ownerLang ?? "en",
-  });
-  const settingsBot = emu.createBot({ username: "desk_settings_bot" });
-  const client = emu.createBot({ username: "desk_client_bot", firstName: "Desk" });
-  const manager = emu.createBot({ username: "desk_manager_bot", firstName: "Desk team" });
-  const { channelId, groupId } = helpdeskChats(emu, owner.id, [client, manager], {
-    linked: o.readyChats ?? false,
-  });
-  const kv = await Deno.openKv(":memory:");
-  if (o.settings) {
-    await updateSettings(
-      kv,
-      0,
-      Date.now(),
-      () => o.settings!({ client, manager, channelId, groupId }),
-    );
-  }
   const logs: string[] = [];
-  const log = createLogger("debug", (line) => logs.push(line));
-  const start = () =>
-    startApp(
-      parseConfig({
-        TELEGRAM_API_ROOT: emu.apiRoot,
-        SETTINGS_BOT_TOKEN: settingsBot.token,
-        ADMIN_IDS: String(owner.id),
-        KV_PATH: ":memory:",
-        ...o.env,
-      }),
-      {
-        log,
-        kv,
-        limits: { ...TELEGRAM_LIMITS, timeScale: 0.01 },
-        pollTimeoutSec: 1,
-        cronJobs: o.cronJobs,
-        ...(o.clock ? { clock: o.clock } : {}),
-      },
-    );
-  let app = await start();
+  const w = await startWorld({
+    // Telegram forwards a channel post to the discussion group at once here
+    autoForwardDelay: { min: 0, max: 0 },
+    settings: o.settings ?? null,
+    readyChats: o.readyChats ?? false,
+    managers: false,
+    bots: {
+      settings: { username: "desk_settings_bot" },
+      client: { username: "desk_client_bot", firstName: "Desk" },
+      manager: { username: "desk_manager_bot", firstName: "Desk team" },
+    },
+    ownerLang: o.ownerLang ?? "en",
+    clock: o.clock ?? systemClock,
+    log: createLogger("debug", (line) => logs.push(line)),
+    ...(o.env ? { env: o.env } : {}),
+    ...(o.cronJobs ? { cronJobs: o.cronJobs } : {}),
+  });
+  const { emu, owner, settingsBot } = w;
   const view = (userId = owner.id) => {
     try {
       return emu.view(userId, settingsBot.id);
@@ -130,26 +95,26 @@ export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<
   const mark = (userId = owner.id) => view(userId).at(-1)?.id ?? 0;
   return {
     emu,
-    kv,
+    kv: w.kv,
     get app() {
-      return app;
+      return w.app;
     },
     set app(a: App) {
-      app = a;
+      w.app = a;
     },
     owner,
     settingsBot,
-    client,
-    manager,
-    channelId,
-    groupId,
+    client: w.clientBot,
+    manager: w.managerBot,
+    channelId: w.channelId,
+    groupId: w.groupId,
     logs,
     view,
     mark,
     send: (text, userId = owner.id) => emu.userSend(userId, settingsBot.id, { text }).messageId,
     async waitFor(re, after = 0, userId = owner.id) {
       let found: ViewMessage | undefined;
-      await until(() => {
+      await w.until(() => {
         found = view(userId).find((m) =>
           m.id > after && !m.outgoing && re.test(m.text ?? m.caption ?? "")
         );
@@ -171,17 +136,9 @@ export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<
       }
       throw new Error(`no button ${data} in the settings chat`);
     },
-    until,
-    async restart() {
-      await app.stop();
-      app = await start();
-    },
-    async stop() {
-      await app.stop();
-      await emu.close();
-      kv.close();
-      assertNoAnomalies(emu);
-    },
+    until: w.until,
+    restart: w.restart,
+    stop: w.stop,
   };
 }
 

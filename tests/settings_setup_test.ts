@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
 import { getSettings } from "../src/storage/settings.ts";
-import { startApp } from "../src/app.ts";
-import { parseConfig } from "../src/config.ts";
-import { createLogger, silentLogger } from "../src/log.ts";
-import { TELEGRAM_LIMITS } from "../src/services/pacer.ts";
 import { kvDump, startSettingsWorld } from "./settings_harness.ts";
-import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 
@@ -195,32 +190,14 @@ Deno.test({
   ...sanitize,
   fn: async () => {
     const w = await startSettingsWorld({ readyChats: true });
-    const apps = [w.app];
     try {
-      await w.app.stop();
-      const start = async () => {
-        const app = await startApp(
-          parseConfig({
-            TELEGRAM_API_ROOT: w.emu.apiRoot,
-            SETTINGS_BOT_TOKEN: w.settingsBot.token,
-            ADMIN_IDS: String(w.owner.id),
-            KV_PATH: ":memory:",
-            CLIENT_BOT_TOKEN: w.client.token,
-            MANAGER_BOT_TOKEN: w.manager.token,
-            MANAGERS_CHANNEL: String(w.channelId),
-          }),
-          {
-            log: Deno.env.get("TEST_DEBUG") ? createLogger("debug") : silentLogger,
-            kv: w.kv,
-            limits: { ...TELEGRAM_LIMITS, timeScale: 0.01 },
-            pollTimeoutSec: 1,
-          },
-        );
-        apps.push(app);
-        return app;
-      };
       // the same KV, now with the bootstrap variables
-      let app = await start();
+      const env = {
+        CLIENT_BOT_TOKEN: w.client.token,
+        MANAGER_BOT_TOKEN: w.manager.token,
+        MANAGERS_CHANNEL: String(w.channelId),
+      };
+      await w.restart(env);
       let s = await getSettings(w.kv);
       assert.equal(s.open, true);
       assert.equal(s.groupId, w.groupId);
@@ -231,15 +208,11 @@ Deno.test({
       await w.waitFor(/is open/, at);
       w.press("s:close");
       await w.until(async () => !(await getSettings(w.kv)).open, "closed");
-      await app.stop();
-      app = await start();
+      await w.restart(env);
       s = await getSettings(w.kv);
       assert.equal(s.open, false);
     } finally {
-      for (const a of apps) await a.stop();
-      await w.emu.close();
-      w.kv.close();
-      assertNoAnomalies(w.emu);
+      await w.stop();
     }
   },
 });

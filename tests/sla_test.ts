@@ -11,10 +11,9 @@ Deno.test({
   name: "sla: warnings and breaches once per threshold, by moving the clock; the post is marked",
   ...sanitize,
   fn: async () => {
-    const w = await startWorld();
+    const events: HelpdeskEvent[] = [];
+    const w = await startWorld({ notifier: { notify: (e) => void events.push(e) } });
     try {
-      const events: HelpdeskEvent[] = [];
-      w.deps.notifier = { notify: (e) => void events.push(e) };
       const alice = await w.newClient("Alice");
       const n = await clientOpensTicket(w, alice.id, "Срочно", "Помогите");
       const sla = () =>

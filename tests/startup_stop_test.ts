@@ -7,17 +7,10 @@ import { startEmulator } from "../src/emulator/mod.ts";
 import { putManager } from "../src/storage/people.ts";
 import { updateSettings } from "../src/storage/settings.ts";
 import { assertNoAnomalies } from "./emulator/anomaly_check.ts";
+import { until } from "../scripts/until.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 const TOKEN = "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-
-async function until(cond: () => boolean, what: string, timeoutMs = 30_000) {
-  const end = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 Deno.test("a KV_PATH that cannot be a database is one plain sentence and exit code 2", async () => {
   const dir = await Deno.makeTempDir();

@@ -31,6 +31,8 @@ export class PollingSource implements UpdateSource {
       timeoutSec?: number;
       onSetAside?: (r: SetAsideUpdate) => void;
       onStorage?: (e: StorageTrouble) => void;
+      /** Attempts of a failing update and the first pause between them. */
+      retry?: { attempts: number; baseMs: number };
     },
   ) {}
   async start(kind: BotKind, bot: Bot): Promise<void> {
