@@ -39,6 +39,8 @@ export interface App {
   supervisor: Supervisor;
   /** What Deno.cron runs every minute: retries, and the periodic jobs registered in `cronJobs`. */
   cronTick(): Promise<void>;
+  /** Resolves once the outbox and the managers' notifications have nothing in hand (tests). */
+  idle(): Promise<void>;
   /** Finishes work in hand, stops the bots and closes KV (unless it was given). */
   stop(): Promise<void>;
 }
@@ -169,7 +171,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   let settingsApi: Api | null = null;
   botDeps.adminApi = () => settingsApi;
   const alerts = new AdminAlerts(botDeps, () => settingsApi);
-  botDeps.notifier = fanOut(new DeskNotifier(botDeps), alerts);
+  const desk = new DeskNotifier(botDeps);
+  botDeps.notifier = fanOut(desk, alerts);
   const onSetAside = (r: SetAsideUpdate) => alerts.updateSetAside(r);
   const onStorage = (e: StorageTrouble) => alerts.storage(e);
   const timeoutSec = deps.pollTimeoutSec ?? 25;
@@ -274,6 +277,10 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
         await job(botDeps).catch((e) => log.error("cron job failed", { err: e }));
       }
       await Promise.race([outbox.idle(), new Promise<void>((r) => setTimeout(r, CRON_SETTLE_MS))]);
+    },
+    async idle() {
+      await desk.idle();
+      await outbox.idle();
     },
     async stop() {
       await server?.shutdown();

@@ -74,6 +74,17 @@ const REGRESSIONS: Array<{ name: string; steps: Step[] }> = [
       { k: "send", c: 0, kind: "text" },
     ],
   },
+  {
+    // defect: an edit was relayed without asking who edited; a manager removed by the admin,
+    // back in the group by an old link, could rewrite an answer the customer already had
+    name: "a removed manager's edit of an answer they sent on the team does not reach the customer",
+    steps: [
+      { k: "open", c: 0, topic: 0 },
+      { k: "comment", m: 0, t: 0, note: false },
+      { k: "admin", act: "removeManager", arg: 0 },
+      { k: "mgrEdit", m: 0, back: 0 },
+    ],
+  },
 ];
 
 for (const r of REGRESSIONS) {

@@ -10,12 +10,15 @@ import { renderPost } from "../../src/services/post.ts";
 import { getClient, getManager } from "../../src/storage/people.ts";
 import { getSettings } from "../../src/storage/settings.ts";
 import { listMessages } from "../../src/storage/tickets.ts";
+import { ru } from "../../src/i18n/ru.ts";
 import type { RunRecord } from "./runner.ts";
 
 /** All invariants; the violations found. */
 export async function checkAll(r: RunRecord): Promise<string[]> {
   const { w } = r;
   const out: string[] = [];
+  // the documented at-least-once window: a lost answer or a kill may repeat one message each
+  const repeats = r.lostAnswers + w.kills();
   const tickets: Ticket[] = [];
   for await (const e of w.kv.list<Ticket>({ prefix: ["ticket"] })) tickets.push(e.value);
   const msgs = new Map<number, MessageRecord[]>();
@@ -85,7 +88,7 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
       }
     }
     for (const [mk, c] of seen) {
-      if (c > 1 + r.lostAnswers && !r.fromManagers.some((x) => x.marker === mk)) {
+      if (c > 1 + repeats && !r.fromManagers.some((x) => x.marker === mk)) {
         out.push(`#${n}: ${mk} appears ${c} times in the thread`);
       }
     }
@@ -104,6 +107,18 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
       m.source.chatId === w.groupId && m.source.messageId === s.messageId
     );
     const tk = tickets.find((t) => t.number === s.ticket)!;
+    const times = byClientChat.get(tk.clientId)?.filter((x) => x.includes(s.marker)).length ?? 0;
+    if (s.refused) {
+      // someone who is no manager: never relayed, never recorded as the ticket's
+      if (times > 0) out.push(`a comment of a non-manager (step ${s.step}) reached the customer`);
+      if (rec) {
+        out.push(`a comment of a non-manager (step ${s.step}) was recorded as ${rec.direction}`);
+      }
+      continue;
+    }
+    if (byClientChat.get(tk.clientId)?.some((x) => x.includes(`${s.marker} hijacked`))) {
+      out.push(`a removed manager's edit of their comment (step ${s.step}) reached the customer`);
+    }
     if (s.note) {
       if (rec && rec.direction !== "note") {
         out.push(`a note (step ${s.step}) was recorded as ${rec.direction}`);
@@ -118,10 +133,9 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
       }
       continue;
     }
-    const times = byClientChat.get(tk.clientId)?.filter((x) => x.includes(s.marker)).length ?? 0;
     if (s.deleted) {
       // `/delete` removes the customer's copy (a repeat from a lost answer may stay)
-      if (times > r.lostAnswers) {
+      if (times > repeats) {
         out.push(`manager comment (step ${s.step}) was /deleted but the customer still has it`);
       }
       continue;
@@ -139,7 +153,7 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
     ) {
       out.push(`the edit of manager comment (step ${s.step}) did not reach the customer`);
     }
-    if (times < 1 || times > 1 + r.lostAnswers) {
+    if (times < 1 || times > 1 + repeats) {
       out.push(`manager comment (step ${s.step}) reached the customer ${times} times`);
     }
   }
@@ -156,6 +170,30 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
           `#${a.s.ticket}: manager comments of steps ${a.s.step} and ${b.s.step} reached the customer out of order`,
         );
       }
+    }
+  }
+
+  // a non-manager's comment in a thread is refused there: one notice per sender and ticket
+  for (const t of tickets) {
+    const senders = new Set(
+      r.fromManagers.filter((s) => s.refused && s.ticket === t.number).map((s) => s.manager),
+    );
+    if (!senders.size) continue;
+    const notices = (await w.thread(t.number)).filter((m) =>
+      m.text?.includes(ru.thread_not_manager)
+    ).length;
+    if (notices < senders.size) {
+      out.push(
+        `#${t.number}: ${senders.size} non-manager(s) commented, the thread told ${notices}`,
+      );
+    }
+  }
+
+  // a removed manager keeps no open ticket: theirs went back to the team
+  for (const t of tickets) {
+    if (t.status === "closed" || t.managerId === null) continue;
+    if (!(await getManager(w.kv, t.managerId))?.active) {
+      out.push(`open #${t.number} is still assigned to inactive manager ${t.managerId}`);
     }
   }
 
@@ -227,8 +265,9 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
 
   // the emulator saw nothing Telegram would read differently; nothing set aside; no error
   for (const a of w.emu.anomalies()) out.push(`anomaly: ${a.method} ${a.kind} ${a.field}`);
-  for (const s of w.setAside) out.push(`update set aside: ${JSON.stringify(s).slice(0, 200)}`);
-  for (const s of w.storage) out.push(`storage trouble: ${JSON.stringify(s).slice(0, 200)}`);
+  for await (const e of w.kv.list({ prefix: ["set_aside"] })) {
+    out.push(`update set aside: ${JSON.stringify(e.value).slice(0, 200)}`);
+  }
   for (const l of r.logs) {
     if (/"level":"error"/.test(l) && !injected(l)) out.push(`error logged: ${l.slice(0, 400)}`);
   }
