@@ -73,11 +73,18 @@ const d = await chaos({
   mode,
   ...(args.steps ? { maxSteps: Number(args.steps) } : {}),
   ...(args.path ? { path: args.path } : {}),
+  onFirstFailure: (e) => {
+    console.log(`first failure, shrinking it now:\n${e.message}`);
+  },
   onRun: (s) => {
     done++;
     for (const k of Object.keys(total) as Array<keyof RunStats>) total[k] += s[k];
     if (args.verbose || done % 10 === 0) {
-      console.log(`  ${done} passed (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+      console.log(
+        `  ${done} passed (shrinking included) (${
+          ((performance.now() - started) / 1000).toFixed(0)
+        } s)`,
+      );
     }
   },
 });

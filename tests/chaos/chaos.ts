@@ -66,13 +66,22 @@ export interface ChaosOptions {
   path?: string;
   /** receives the figures of each sequence that passed */
   onRun?: (s: RunStats) => void;
+  /** receives the first failure at once, before fast-check shrinks it (which takes a while) */
+  onFirstFailure?: (e: Error) => void;
 }
 
 /** Runs `runs` sequences from `seed`; fast-check shrinks a failing one to a minimal sequence. */
 export async function chaos(o: ChaosOptions): Promise<fc.RunDetails<[Step[]]>> {
+  let failedOnce = false;
   return await fc.check(
     fc.asyncProperty(sequenceArb(o.maxSteps), async (steps) => {
-      o.onRun?.(await runAndCheck(steps, o.mode));
+      try {
+        o.onRun?.(await runAndCheck(steps, o.mode));
+      } catch (e) {
+        if (!failedOnce) o.onFirstFailure?.(e as Error);
+        failedOnce = true;
+        throw e;
+      }
     }),
     { numRuns: o.runs, seed: o.seed, ...(o.path ? { path: o.path } : {}) },
   );

@@ -4,20 +4,82 @@ import { chaos, runAndCheck } from "./chaos.ts";
 import type { Step } from "./model.ts";
 import { checkAll } from "./invariants.ts";
 import { runSequence } from "./runner.ts";
+import type { Mode } from "./world.ts";
 
-// A fixed seed set that CI runs (the full suite is `deno task chaos`): fast-check derives the
-// same sequences from the same seed, so a failure here replays with `--seed S`.
-const SEEDS = [1, 2, 3, 4, 5, 6];
+// A fixed seed set that CI runs in each mode (the full suite is `deno task chaos`): fast-check
+// derives the same sequences from the same seed, so a failure here replays with
+// `deno task chaos --mode M --seed S`.
+const SEEDS: Array<{ mode: Mode; seed: number }> = [
+  { mode: "polling", seed: 1 },
+  { mode: "polling", seed: 2 },
+  { mode: "polling", seed: 3 },
+  { mode: "polling", seed: 4 },
+  { mode: "webhook", seed: 5 },
+  { mode: "webhook", seed: 6 },
+  { mode: "webhook", seed: 7 },
+  { mode: "webhook", seed: 8 },
+];
 
-for (const seed of SEEDS) {
+for (const { mode, seed } of SEEDS) {
   Deno.test({
-    name: `chaos: generated sequences of seed ${seed} keep every invariant`,
+    name: `chaos: generated sequences of seed ${seed} keep every invariant (${mode})`,
     ...sanitize,
     fn: async () => {
       let passed = 0;
-      const d = await chaos({ runs: 5, seed, maxSteps: 12, onRun: () => passed++ });
+      const d = await chaos({ runs: 5, seed, mode, maxSteps: 12, onRun: () => passed++ });
       assert.equal(d.failed, false, d.failed ? String(d.errorInstance) : "");
       assert.equal(passed, 5);
+    },
+  });
+}
+
+// Every admin action, both kinds of stop and a kill mid-work, whatever the seeds draw: in
+// both modes, so that each new step kind runs in CI every time.
+const EVERY_KIND: Step[] = [
+  { k: "open", c: 0, topic: 0 },
+  { k: "comment", m: 0, t: 0, note: false },
+  { k: "admin", act: "removeManager", arg: 0 },
+  { k: "comment", m: 0, t: 0, note: false },
+  { k: "stranger", t: 0, press: false },
+  { k: "admin", act: "hours", arg: 0 },
+  { k: "admin", act: "target", arg: 0 },
+  { k: "admin", act: "target", arg: 1 },
+  { k: "admin", act: "topic", arg: 0 },
+  { k: "open", c: 1, topic: 2 },
+  { k: "admin", act: "text", arg: 1 },
+  { k: "admin", act: "bot", arg: 0 },
+  { k: "send", c: 0, kind: "text" },
+  { k: "comment", m: 1, t: 0, note: false },
+  { k: "admin", act: "bot", arg: 1 },
+  { k: "admin", act: "report", arg: 0 },
+  { k: "admin", act: "addManager", arg: 0 },
+  { k: "comment", m: 0, t: 0, note: false },
+  { k: "flood", c: 1, n: 5 },
+  { k: "kill", delay: 10 },
+  { k: "send", c: 1, kind: "photo" },
+  { k: "kill", delay: 0 },
+];
+
+for (const mode of ["polling", "webhook"] as const) {
+  Deno.test({
+    name: `chaos: every admin action, stopped bots and kills keep every invariant (${mode})`,
+    ...sanitize,
+    fn: async () => {
+      const r = await runSequence(EVERY_KIND, mode);
+      try {
+        assert.deepEqual(r.errors, []);
+        assert.equal(r.skipped, 0, "every step found something to act on");
+        assert.equal(r.w.kills(), 2);
+        // the removed manager's comment and the stranger's were both refused in the thread
+        assert.equal(r.fromManagers.filter((x) => x.refused).length, 2);
+        // the updates came the mode's way: by webhook, or by getUpdates
+        const methods = new Set(r.w.emu.calls(r.w.clientBot.id).map((c) => c.method));
+        assert.equal(methods.has("setWebhook"), mode === "webhook");
+        assert.equal(methods.has("getUpdates"), mode === "polling");
+        assert.deepEqual(await checkAll(r), []);
+      } finally {
+        await r.w.stop();
+      }
     },
   });
 }

@@ -87,10 +87,16 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
         seen.set(mk, (seen.get(mk) ?? 0) + 1);
       }
     }
+    let extra = 0;
     for (const [mk, c] of seen) {
-      if (c > 1 + repeats && !r.fromManagers.some((x) => x.marker === mk)) {
-        out.push(`#${n}: ${mk} appears ${c} times in the thread`);
-      }
+      if (r.fromManagers.some((x) => x.marker === mk)) continue;
+      if (c > 1 + repeats) out.push(`#${n}: ${mk} appears ${c} times in the thread`);
+      extra += c - 1;
+    }
+    // the window is per lost answer and per kill, not per message: the repeats of a thread
+    // together stay within it
+    if (extra > repeats) {
+      out.push(`#${n}: ${extra} repeated messages in the thread, more than ${repeats} allowed`);
     }
   }
 
@@ -159,6 +165,13 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
   }
   for (const c of r.customers) {
     const chat = byClientChat.get(c.id)!;
+    const extra = r.fromManagers.filter((s) => !s.note && !s.refused).reduce(
+      (sum, s) => sum + Math.max(0, chat.filter((x) => x.includes(s.marker)).length - 1),
+      0,
+    );
+    if (extra > repeats) {
+      out.push(`customer ${c.id} got ${extra} repeated answers, more than ${repeats} allowed`);
+    }
     const order = r.fromManagers.filter((s) => !s.note).map((s) => ({
       s,
       at: chat.findIndex((x) => x.includes(s.marker)),
@@ -276,11 +289,12 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
 
 /**
  * An error line about a Telegram fault the run injected (a dropped connection, a 5xx, a 429)
- * while handling an update that is then retried: the retry is the handling, and a final
- * failure shows as a set-aside update, which is checked on its own.
+ * while handling an update that is then retried (by the poller, or by Telegram redelivering a
+ * webhook request): the retry is the handling, and a final failure shows as a set-aside
+ * update, which is checked on its own.
  */
 function injected(line: string): boolean {
-  return /"msg":"(update failed; retrying|client bot update failed|manager bot update failed)"/
+  return /"msg":"(update failed; retrying|client bot update failed|manager bot update failed|webhook update failed; Telegram will redeliver it)"/
     .test(line) &&
     /HttpError|Network request for|failed! \((429|5\d\d)[:)]|"error_code":(429|5\d\d)/.test(line);
 }

@@ -84,7 +84,19 @@ export async function settle(
   const bots = [w.clientBot, w.managerBot, w.settingsBot];
   while (stable < 3) {
     if (performance.now() > end) {
-      throw new Error(`the world did not settle in ${timeoutMs} ms (${last})`);
+      // what a person needs to see why: the jobs left and each bot's last calls
+      const jobs: string[] = [];
+      for await (const e of w.kv.list({ prefix: ["outbox"] })) {
+        jobs.push(`${JSON.stringify(e.key)} ${JSON.stringify(e.value).slice(0, 300)}`);
+      }
+      const calls = bots.map((b) =>
+        w.emu.calls(b.id).filter((c) => c.method !== "getUpdates").slice(-4)
+          .map((c) => `${c.method} ${c.ok ? "ok" : `${c.errorCode} ${c.description}`}`).join(", ")
+      );
+      throw new Error(
+        `the world did not settle in ${timeoutMs} ms (${last}); jobs: ${jobs.join("; ")}; ` +
+          `last calls (client, manager, settings): ${calls.join(" | ")}`,
+      );
     }
     await sleep(20);
     await w.idle();
