@@ -10,6 +10,7 @@ import { KvAlbumCollector, redispatchAlbum } from "./bots/album_collector.ts";
 import { createClientBot } from "./bots/client/bot.ts";
 import type { BotDeps } from "./bots/context.ts";
 import { installPacing } from "./bots/pacing.ts";
+import { tolerateExpiredQueries } from "./bots/expired_queries.ts";
 import { createManagerBot } from "./bots/manager/bot.ts";
 import { createSettingsBot } from "./bots/settings/bot.ts";
 import { autoOpen } from "./services/setup/open.ts";
@@ -236,6 +237,10 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   // the settings bot: always on, the one place an admin sets everything up
   const settingsBot = createSettingsBot(config.settingsBotToken, settingsDeps);
   installPacing(settingsBot.api, pacer, "settings");
+  tolerateExpiredQueries(
+    settingsBot.api,
+    () => log.info("a button press was answered too late", { bot: "settings" }),
+  );
   settingsApi = settingsBot.api;
   let settingsPoller: DurablePoller | null = null;
   try {

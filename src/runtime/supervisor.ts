@@ -7,7 +7,12 @@
 import { type Bot, GrammyError } from "grammy";
 import type { Logger } from "../log.ts";
 import type { BotApis, BotControl, BotKind, BotStatus } from "../services/deps.ts";
-import { getBotState, type SetAsideUpdate, type StorageTrouble } from "../storage/intake.ts";
+import {
+  getBotState,
+  patchBotState,
+  type SetAsideUpdate,
+  type StorageTrouble,
+} from "../storage/intake.ts";
 import { getSettings } from "../storage/settings.ts";
 import type { Clock } from "../clock.ts";
 import { DurablePoller } from "./poller.ts";
@@ -51,6 +56,9 @@ export class PollingSource implements UpdateSource {
   }
 }
 
+/** The last error of a bot an admin stopped (what its status reads as "stopped"). */
+const STOPPED_BY_ADMIN = "stopped by an admin";
+
 interface Running {
   bot: Bot;
   token: string;
@@ -89,7 +97,19 @@ export class Supervisor implements BotControl {
 
   /** Starts every bot that has a token; a bad token is reported, the others keep running. */
   async startAll(): Promise<void> {
-    await Promise.all((["client", "manager"] as const).map((k) => this.restart(k)));
+    await Promise.all((["client", "manager"] as const).map(async (k) => {
+      // an admin's stop outlives the process: a restart, a redeploy or a new instance keeps
+      // the bot stopped (and, in webhook mode, does not set its webhook again)
+      const state = await getBotState(this.deps.kv, k).catch((e) => {
+        this.deps.log.warn("bot state not read; starting the bot", { bot: k, err: e });
+        return null;
+      });
+      if (state?.stoppedByAdmin) {
+        this.#errors.set(k, STOPPED_BY_ADMIN);
+        return;
+      }
+      await this.restart(k);
+    }));
   }
 
   /** Serializes lifecycle changes so two commands never race. */
@@ -102,6 +122,9 @@ export class Supervisor implements BotControl {
   restart(kind: BotKind): Promise<BotStatus> {
     return this.#serial(async () => {
       await this.#stopNow(kind);
+      if ((await getBotState(this.deps.kv, kind)).stoppedByAdmin) {
+        await patchBotState(this.deps.kv, kind, { stoppedByAdmin: false });
+      }
       const settings = await getSettings(this.deps.kv);
       const token = kind === "client" ? settings.clientBotToken : settings.managerBotToken;
       if (!token) return await this.#statusOf(kind);
@@ -132,7 +155,8 @@ export class Supervisor implements BotControl {
   stop(kind: BotKind): Promise<void> {
     return this.#serial(async () => {
       await this.#stopNow(kind);
-      this.#errors.set(kind, "stopped by an admin");
+      await patchBotState(this.deps.kv, kind, { stoppedByAdmin: true });
+      this.#errors.set(kind, STOPPED_BY_ADMIN);
     });
   }
 
@@ -159,7 +183,7 @@ export class Supervisor implements BotControl {
       ? (r.state === "running" && !settings.open ? "setup" : r.state)
       : !token
       ? "missing"
-      : err === "stopped by an admin"
+      : err === STOPPED_BY_ADMIN
       ? "stopped"
       : "error";
     return {

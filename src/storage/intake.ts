@@ -200,6 +200,8 @@ export interface BotState {
   lastUpdateAt: number | null;
   lastError: string | null;
   lastErrorAt: number | null;
+  /** an admin stopped the bot: it stays stopped across restarts until they start it */
+  stoppedByAdmin?: boolean;
 }
 
 /** Reads a bot's health record. */

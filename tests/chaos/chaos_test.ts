@@ -85,7 +85,7 @@ for (const mode of ["polling", "webhook"] as const) {
 }
 
 // Shrunk sequences the suite found, kept as regular cases (see the README's chaos section).
-const REGRESSIONS: Array<{ name: string; steps: Step[] }> = [
+const REGRESSIONS: Array<{ name: string; steps: Step[]; mode?: Mode }> = [
   {
     // defect: the draft was set before the question was sent; the retried update found the
     // message held and returned, the customer never saw the question and the message stayed held
@@ -147,6 +147,21 @@ const REGRESSIONS: Array<{ name: string; steps: Step[] }> = [
       { k: "mgrEdit", m: 0, back: 0 },
     ],
   },
+  ...(["polling", "webhook"] as const).flatMap((mode) =>
+    [0, 1].map((arg) => ({
+      // defect: the admin's stop lived in the process's memory; a restart (a crash, a deploy)
+      // started the bot again, and in webhook mode set its webhook again
+      name: `a bot the admin stopped stays stopped after a restart (${
+        arg ? "manager" : "client"
+      }, ${mode})`,
+      mode,
+      steps: [
+        { k: "admin", act: "bot", arg },
+        { k: "kill", delay: 0 },
+        { k: "send", c: 0, kind: "text" },
+      ] as Step[],
+    }))
+  ),
 ];
 
 for (const r of REGRESSIONS) {
@@ -154,7 +169,7 @@ for (const r of REGRESSIONS) {
     name: `chaos regression: ${r.name}`,
     ...sanitize,
     fn: async () => {
-      const s = await runAndCheck(r.steps);
+      const s = await runAndCheck(r.steps, r.mode);
       assert.equal(s.steps, r.steps.length);
     },
   });

@@ -213,11 +213,18 @@ export async function startChaosWorld(o: ChaosWorldOptions): Promise<ChaosWorld>
       if (!life) return new Response("no such service", { status: 404 });
       if (life.dead) return await dead();
       const body = req.method === "GET" ? undefined : await req.arrayBuffer();
+      // a request the service gave up on (a stopped poll) is given up at Telegram too
       const res = await fetch(`${emu.apiRoot}/${rest.join("/")}${url.search}`, {
         method: req.method,
         headers: req.headers,
+        signal: req.signal,
         ...(body ? { body } : {}),
-      });
+      }).catch(() => null);
+      if (!res) {
+        if (life.dead) return await dead();
+        // nobody reads the answer of a request its sender gave up on
+        return req.signal.aborted ? new Response(null, { status: 499 }) : broken();
+      }
       let out: ArrayBuffer;
       try {
         out = await res.arrayBuffer();
