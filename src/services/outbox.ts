@@ -86,7 +86,10 @@ export class Outbox {
           this.#deps.log.error("outbox runner failed", { key, err: e });
         }
       } while (this.#again.has(key) && !this.#stopped);
-    })().finally(() => this.#running.delete(key));
+      // in the same step as the last look for a kick: deleted in a later `finally`, a kick
+      // landing in between found the runner still marked, was left to it, and was lost
+      this.#running.delete(key);
+    })();
     this.#running.set(key, p);
   }
 

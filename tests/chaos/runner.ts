@@ -75,6 +75,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export async function settle(
   w: ChaosWorld,
   stopped: ReadonlySet<WorldBot> = new Set(),
+  logs: readonly string[] = [],
   timeoutMs = 30_000,
 ): Promise<void> {
   const end = performance.now() + timeoutMs;
@@ -94,6 +95,15 @@ export async function settle(
           .map((c) => `${c.method} ${c.ok ? "ok" : `${c.errorCode} ${c.description}`}`).join(", ")
       );
       const states = (await w.app().supervisor.status()).map((b) => `${b.kind} ${b.state}`);
+      const tickets: string[] = [];
+      for await (
+        const e of w.kv.list<{ number: number; postId?: number; threadId?: number }>({
+          prefix: ["ticket"],
+        })
+      ) {
+        tickets.push(`#${e.value.number} post ${e.value.postId} thread ${e.value.threadId}`);
+      }
+      jobs.push(`tickets: ${tickets.join(", ")}`, `log: ${logs.slice(-5).join("\n")}`);
       throw new Error(
         `the world did not settle in ${timeoutMs} ms (${last}); jobs: ${jobs.join("; ")}; ` +
           `last calls (client, manager, settings): ${calls.join(" | ")}; bots: ${
@@ -233,7 +243,7 @@ export async function runSequence(steps: Step[], mode: Mode = "polling"): Promis
         step: cur,
       });
     };
-    const calm = () => settle(w, stopped);
+    const calm = () => settle(w, stopped, logs);
     for (const [i, s] of steps.entries()) {
       cur++;
       w.clock.advance(5_000);
