@@ -147,6 +147,17 @@ const REGRESSIONS: Array<{ name: string; steps: Step[]; mode?: Mode }> = [
       { k: "mgrEdit", m: 0, back: 0 },
     ],
   },
+  ...(["polling", "webhook"] as const).map((mode) => ({
+    // the harness ran the service at Telegram's full time scale: an album whose hand-on lost
+    // the topic question's answer waited 30 s (the unscaled lease) for its retry
+    name: `an album's hand-on that lost an answer is retried within its scaled lease (${mode})`,
+    mode,
+    steps: [
+      { k: "fault", bot: "client", method: "sendMessage", fault: "drop-after", count: 1 },
+      { k: "album", c: 0, n: 2 },
+      { k: "send", c: 0, kind: "text" },
+    ] as Step[],
+  })),
   ...(["polling", "webhook"] as const).flatMap((mode) =>
     [0, 1].map((arg) => ({
       // defect: the admin's stop lived in the process's memory; a restart (a crash, a deploy)

@@ -290,11 +290,11 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
 /**
  * An error line about a Telegram fault the run injected (a dropped connection, a 5xx, a 429)
  * while handling an update that is then retried (by the poller, or by Telegram redelivering a
- * webhook request): the retry is the handling, and a final failure shows as a set-aside
- * update, which is checked on its own.
+ * webhook request, or an album's hand-on by the cron): the retry is the handling, and a final
+ * failure shows as a set-aside update or as work the world never settles, both checked.
  */
 function injected(line: string): boolean {
-  return /"msg":"(update failed; retrying|client bot update failed|manager bot update failed|webhook update failed; Telegram will redeliver it)"/
+  return /"msg":"(update failed; retrying|client bot update failed|manager bot update failed|webhook update failed; Telegram will redeliver it|album)"/
     .test(line) &&
     /HttpError|Network request for|failed! \((429|5\d\d)[:)]|"error_code":(429|5\d\d)/.test(line);
 }

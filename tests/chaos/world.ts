@@ -283,6 +283,8 @@ export async function startChaosWorld(o: ChaosWorldOptions): Promise<ChaosWorld>
       ADMIN_IDS: String(owner.id),
       KV_PATH: ":memory:",
       BOT_MODE: o.mode,
+      // Telegram's seconds as the emulator counts them (leases and waits scale with them)
+      TELEGRAM_TIME_SCALE: String(SCALE),
       PORT: String(life.port),
       ...(hook
         ? {
