@@ -147,6 +147,18 @@ const REGRESSIONS: Array<{ name: string; steps: Step[]; mode?: Mode }> = [
       { k: "mgrEdit", m: 0, back: 0 },
     ],
   },
+  {
+    // defect: the rating's comment invitation replaced the client's draft; a message written
+    // after /new and held for its topic then waited for a topic question nobody asked again
+    name: "rating an old ticket while a new question waits for its topic keeps the question",
+    steps: [
+      { k: "open", c: 0, topic: 1 },
+      { k: "post", m: 1, t: 0, action: "close" },
+      { k: "new", c: 0 },
+      { k: "send", c: 0, kind: "photo" },
+      { k: "press", c: 0, prefix: "c:rate", pick: 2 },
+    ],
+  },
   ...(["polling", "webhook"] as const).map((mode) => ({
     // the harness ran the service at Telegram's full time scale: an album whose hand-on lost
     // the topic question's answer waited 30 s (the unscaled lease) for its retry
