@@ -159,6 +159,17 @@ const REGRESSIONS: Array<{ name: string; steps: Step[]; mode?: Mode }> = [
       { k: "press", c: 0, prefix: "c:rate", pick: 2 },
     ],
   },
+  {
+    // the same with the reopen-or-new question: the message after the close was held for it
+    name: "rating a closed ticket while reopen-or-new is asked keeps the question",
+    steps: [
+      { k: "open", c: 0, topic: 0 },
+      { k: "post", m: 0, t: 0, action: "close" },
+      { k: "live", c: 0, moves: 1, stop: false },
+      { k: "press", c: 0, prefix: "c:rate", pick: 0 },
+      { k: "send", c: 1, kind: "text" },
+    ],
+  },
   ...(["polling", "webhook"] as const).map((mode) => ({
     // the harness ran the service at Telegram's full time scale: an album whose hand-on lost
     // the topic question's answer waited 30 s (the unscaled lease) for its retry
