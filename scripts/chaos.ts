@@ -8,6 +8,7 @@
  */
 import { chaos, runAndCheck, type RunStats } from "../tests/chaos/chaos.ts";
 import { describeAll } from "../tests/chaos/model.ts";
+import type { Mode } from "../tests/chaos/world.ts";
 
 /** `--name value` and `--flag` pairs of the command line. */
 function parseArgs(argv: string[]): Record<string, string | true> {
@@ -34,16 +35,17 @@ const args = {
   replay: raw.replay === true,
   verbose: raw.verbose === true,
 };
-if (args.mode !== "polling") {
-  console.error(`Cannot run in mode ${args.mode}: only polling is implemented so far`);
+if (args.mode !== "polling" && args.mode !== "webhook") {
+  console.error(`Cannot run in mode ${args.mode}: give --mode polling or --mode webhook`);
   Deno.exit(2);
 }
+const mode = args.mode as Mode;
 if (str("sequence")) {
   // one exact sequence, as printed on a failure (JSON)
   const steps = JSON.parse(str("sequence")!);
   console.log(describeAll(steps));
   try {
-    console.log(JSON.stringify(await runAndCheck(steps)));
+    console.log(JSON.stringify(await runAndCheck(steps, mode)));
     console.log("ok: the sequence keeps every invariant");
     Deno.exit(0);
   } catch (e) {
@@ -61,26 +63,36 @@ const total: RunStats = {
   clientMessages: 0,
   managerComments: 0,
   presses: 0,
+  kills: 0,
 };
 let done = 0;
 console.log(`chaos: seed ${seed}, ${runs} sequence(s), mode ${args.mode}`);
 const d = await chaos({
   runs,
   seed,
+  mode,
   ...(args.steps ? { maxSteps: Number(args.steps) } : {}),
   ...(args.path ? { path: args.path } : {}),
+  onFirstFailure: (e) => {
+    console.log(`first failure, shrinking it now:\n${e.message}`);
+  },
   onRun: (s) => {
     done++;
     for (const k of Object.keys(total) as Array<keyof RunStats>) total[k] += s[k];
     if (args.verbose || done % 10 === 0) {
-      console.log(`  ${done} passed (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+      console.log(
+        `  ${done} passed (shrinking included) (${
+          ((performance.now() - started) / 1000).toFixed(0)
+        } s)`,
+      );
     }
   },
 });
 const secs = ((performance.now() - started) / 1000).toFixed(1);
 console.log(
   `steps ${total.steps} (skipped ${total.skipped}), tickets ${total.tickets}, customer messages ` +
-    `${total.clientMessages}, manager comments ${total.managerComments}, presses ${total.presses}`,
+    `${total.clientMessages}, manager comments ${total.managerComments}, presses ${total.presses}, ` +
+    `kills ${total.kills}`,
 );
 if (d.failed) {
   console.log(
@@ -91,7 +103,7 @@ if (d.failed) {
   console.log(JSON.stringify(d.counterexample?.[0]));
   console.log(String(d.errorInstance).split("\nsteps:")[0]);
   console.log(
-    `replay: deno task chaos --seed ${d.seed} --path ${d.counterexamplePath} --replay`,
+    `replay: deno task chaos --mode ${mode} --seed ${d.seed} --path ${d.counterexamplePath} --replay`,
   );
   Deno.exit(1);
 }

@@ -10,6 +10,7 @@ import { KvAlbumCollector, redispatchAlbum } from "./bots/album_collector.ts";
 import { createClientBot } from "./bots/client/bot.ts";
 import type { BotDeps } from "./bots/context.ts";
 import { installPacing } from "./bots/pacing.ts";
+import { tolerateExpiredQueries } from "./bots/expired_queries.ts";
 import { createManagerBot } from "./bots/manager/bot.ts";
 import { createSettingsBot } from "./bots/settings/bot.ts";
 import { autoOpen } from "./services/setup/open.ts";
@@ -48,6 +49,8 @@ export interface App {
   desk: DeskNotifier;
   /** What Deno.cron runs every minute: retries, and the periodic jobs registered in `cronJobs`. */
   cronTick(): Promise<void>;
+  /** Resolves once the outbox and the managers' notifications have nothing in hand (tests). */
+  idle(): Promise<void>;
   /** Finishes work in hand, stops the bots and closes KV (unless it was given). */
   stop(): Promise<void>;
 }
@@ -290,6 +293,10 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   const settingsBot = createSettingsBot(config.settingsBotToken, settingsDeps);
   installPacing(settingsBot.api, pacer, "settings");
   deps.onBot?.("settings", settingsBot);
+  tolerateExpiredQueries(
+    settingsBot.api,
+    () => log.info("a button press was answered too late", { bot: "settings" }),
+  );
   settingsApi = settingsBot.api;
   let settingsPoller: DurablePoller | null = null;
   try {
@@ -334,6 +341,10 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
         await job(botDeps).catch((e) => log.error("cron job failed", { err: e }));
       }
       await Promise.race([outbox.idle(), new Promise<void>((r) => setTimeout(r, CRON_SETTLE_MS))]);
+    },
+    async idle() {
+      await desk.idle();
+      await outbox.idle();
     },
     async stop() {
       await server?.shutdown();

@@ -33,6 +33,7 @@ import type { Helpdesk } from "./helpdesk.ts";
 import { offHoursReply } from "./sla.ts";
 import { contentOf } from "./message_content.ts";
 import { autoAssign } from "./desk/assign.ts";
+import { staffRole } from "./roles.ts";
 
 /** A received Telegram message with the id of the update that brought it. */
 export interface Incoming {
@@ -470,6 +471,11 @@ export async function relayEdit(
   if (!ref || ref.seq === 0) return false;
   const original = await getMessage(deps.kv, ref.ticket, ref.seq);
   if (!original || original.source.messageId !== edited.message_id) return false;
+  // a team message edited by someone no longer on the team (a removed manager back in the group
+  // by an old link): their rights ended with the removal, so the client's copy stays as it was
+  if (original.direction !== "in" && !(edited.from && await staffRole(deps, edited.from.id))) {
+    return false;
+  }
   const at = deps.clock.now();
   const content = contentOf(edited);
   const lane: Lane | null = original.direction === "in"

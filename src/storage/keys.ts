@@ -111,7 +111,7 @@ export const K = {
   offHours: (n: number, cycle: number) => ["off_hours", n, cycle] as const,
   /** ["report_sent", schedule, periodStart] → at: the scheduled report of that period went out. */
   reportSent: (schedule: string, from: number) => ["report_sent", schedule, from] as const,
-  /** ["bot_state", bot] → BotState: last update time and last error of a bot. */
+  /** ["bot_state", bot] → BotState: last update time, last error, stopped by an admin. */
   botState: (bot: string) => ["bot_state", bot] as const,
   /** ["outbox", number, lane, seq] → OutboxJob: a message to send, in per-ticket, per-lane order. */
   outbox: (n: number, lane: string, seq: number) => ["outbox", n, lane, seq] as const,

@@ -5,7 +5,7 @@
  * @module
  */
 import fc from "fast-check";
-import type { ClientButton, ContentKind, FaultKind, Step } from "./model.ts";
+import type { AdminAct, ClientButton, ContentKind, FaultKind, Step } from "./model.ts";
 
 /** Sizes of the generated world. */
 export const CUSTOMERS = 3;
@@ -40,8 +40,36 @@ const button = fc.constantFrom<ClientButton>(
 );
 const fault = fc.constantFrom<FaultKind>("429", "500", "drop", "drop-after");
 
+const adminAct = fc.constantFrom<AdminAct>(
+  "removeManager",
+  "removeManager",
+  "addManager",
+  "hours",
+  "target",
+  "topic",
+  "text",
+  "bot",
+  "bot",
+  "report",
+);
+
+/** What the admin does. */
+export const adminArb: fc.Arbitrary<Step> = fc.record({
+  k: fc.constant("admin" as const),
+  act: adminAct,
+  arg: fc.nat({ max: 5 }),
+});
+
+/** A kill at a random point of the previous step's work. */
+export const killArb: fc.Arbitrary<Step> = fc.record({
+  k: fc.constant("kill" as const),
+  delay: fc.nat({ max: 150 }),
+});
+
 /** One step. */
 export const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 2, arbitrary: adminArb },
+  { weight: 1, arbitrary: killArb },
   {
     weight: 8,
     arbitrary: fc.record({

@@ -9,10 +9,11 @@ import { sequenceArb } from "./arbitraries.ts";
 import { checkAll } from "./invariants.ts";
 import { describeAll, type Step } from "./model.ts";
 import { runSequence } from "./runner.ts";
+import type { Mode } from "./world.ts";
 
 /** Runs one sequence; throws with the violations and the readable steps if any invariant broke. */
-export async function runAndCheck(steps: Step[]): Promise<RunStats> {
-  const r = await runSequence(steps);
+export async function runAndCheck(steps: Step[], mode: Mode = "polling"): Promise<RunStats> {
+  const r = await runSequence(steps, mode);
   let tickets = 0;
   for await (const _ of r.w.kv.list({ prefix: ["ticket"] })) tickets++;
   const stats = {
@@ -22,6 +23,7 @@ export async function runAndCheck(steps: Step[]): Promise<RunStats> {
     clientMessages: r.fromClients.length,
     managerComments: r.fromManagers.length,
     presses: r.queries.length,
+    kills: r.w.kills(),
   };
   let violations: string[] = [...r.errors];
   try {
@@ -50,6 +52,7 @@ export interface RunStats {
   clientMessages: number;
   managerComments: number;
   presses: number;
+  kills: number;
 }
 
 /** Options of {@linkcode chaos}. */
@@ -57,17 +60,28 @@ export interface ChaosOptions {
   runs: number;
   seed: number;
   maxSteps?: number;
+  /** how updates reach the service (default polling) */
+  mode?: Mode;
   /** fast-check's path of a failing case: replays exactly that case */
   path?: string;
   /** receives the figures of each sequence that passed */
   onRun?: (s: RunStats) => void;
+  /** receives the first failure at once, before fast-check shrinks it (which takes a while) */
+  onFirstFailure?: (e: Error) => void;
 }
 
 /** Runs `runs` sequences from `seed`; fast-check shrinks a failing one to a minimal sequence. */
 export async function chaos(o: ChaosOptions): Promise<fc.RunDetails<[Step[]]>> {
+  let failedOnce = false;
   return await fc.check(
     fc.asyncProperty(sequenceArb(o.maxSteps), async (steps) => {
-      o.onRun?.(await runAndCheck(steps));
+      try {
+        o.onRun?.(await runAndCheck(steps, o.mode));
+      } catch (e) {
+        if (!failedOnce) o.onFirstFailure?.(e as Error);
+        failedOnce = true;
+        throw e;
+      }
     }),
     { numRuns: o.runs, seed: o.seed, ...(o.path ? { path: o.path } : {}) },
   );

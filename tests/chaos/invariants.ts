@@ -10,12 +10,15 @@ import { renderPost } from "../../src/services/post.ts";
 import { getClient, getManager } from "../../src/storage/people.ts";
 import { getSettings } from "../../src/storage/settings.ts";
 import { listMessages } from "../../src/storage/tickets.ts";
+import { ru } from "../../src/i18n/ru.ts";
 import type { RunRecord } from "./runner.ts";
 
 /** All invariants; the violations found. */
 export async function checkAll(r: RunRecord): Promise<string[]> {
   const { w } = r;
   const out: string[] = [];
+  // the documented at-least-once window: a lost answer or a kill may repeat one message each
+  const repeats = r.lostAnswers + w.kills();
   const tickets: Ticket[] = [];
   for await (const e of w.kv.list<Ticket>({ prefix: ["ticket"] })) tickets.push(e.value);
   const msgs = new Map<number, MessageRecord[]>();
@@ -84,10 +87,16 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
         seen.set(mk, (seen.get(mk) ?? 0) + 1);
       }
     }
+    let extra = 0;
     for (const [mk, c] of seen) {
-      if (c > 1 + r.lostAnswers && !r.fromManagers.some((x) => x.marker === mk)) {
-        out.push(`#${n}: ${mk} appears ${c} times in the thread`);
-      }
+      if (r.fromManagers.some((x) => x.marker === mk)) continue;
+      if (c > 1 + repeats) out.push(`#${n}: ${mk} appears ${c} times in the thread`);
+      extra += c - 1;
+    }
+    // the window is per lost answer and per kill, not per message: the repeats of a thread
+    // together stay within it
+    if (extra > repeats) {
+      out.push(`#${n}: ${extra} repeated messages in the thread, more than ${repeats} allowed`);
     }
   }
 
@@ -104,6 +113,18 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
       m.source.chatId === w.groupId && m.source.messageId === s.messageId
     );
     const tk = tickets.find((t) => t.number === s.ticket)!;
+    const times = byClientChat.get(tk.clientId)?.filter((x) => x.includes(s.marker)).length ?? 0;
+    if (s.refused) {
+      // someone who is no manager: never relayed, never recorded as the ticket's
+      if (times > 0) out.push(`a comment of a non-manager (step ${s.step}) reached the customer`);
+      if (rec) {
+        out.push(`a comment of a non-manager (step ${s.step}) was recorded as ${rec.direction}`);
+      }
+      continue;
+    }
+    if (byClientChat.get(tk.clientId)?.some((x) => x.includes(`${s.marker} hijacked`))) {
+      out.push(`a removed manager's edit of their comment (step ${s.step}) reached the customer`);
+    }
     if (s.note) {
       if (rec && rec.direction !== "note") {
         out.push(`a note (step ${s.step}) was recorded as ${rec.direction}`);
@@ -118,10 +139,9 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
       }
       continue;
     }
-    const times = byClientChat.get(tk.clientId)?.filter((x) => x.includes(s.marker)).length ?? 0;
     if (s.deleted) {
       // `/delete` removes the customer's copy (a repeat from a lost answer may stay)
-      if (times > r.lostAnswers) {
+      if (times > repeats) {
         out.push(`manager comment (step ${s.step}) was /deleted but the customer still has it`);
       }
       continue;
@@ -139,12 +159,19 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
     ) {
       out.push(`the edit of manager comment (step ${s.step}) did not reach the customer`);
     }
-    if (times < 1 || times > 1 + r.lostAnswers) {
+    if (times < 1 || times > 1 + repeats) {
       out.push(`manager comment (step ${s.step}) reached the customer ${times} times`);
     }
   }
   for (const c of r.customers) {
     const chat = byClientChat.get(c.id)!;
+    const extra = r.fromManagers.filter((s) => !s.note && !s.refused).reduce(
+      (sum, s) => sum + Math.max(0, chat.filter((x) => x.includes(s.marker)).length - 1),
+      0,
+    );
+    if (extra > repeats) {
+      out.push(`customer ${c.id} got ${extra} repeated answers, more than ${repeats} allowed`);
+    }
     const order = r.fromManagers.filter((s) => !s.note).map((s) => ({
       s,
       at: chat.findIndex((x) => x.includes(s.marker)),
@@ -156,6 +183,30 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
           `#${a.s.ticket}: manager comments of steps ${a.s.step} and ${b.s.step} reached the customer out of order`,
         );
       }
+    }
+  }
+
+  // a non-manager's comment in a thread is refused there: one notice per sender and ticket
+  for (const t of tickets) {
+    const senders = new Set(
+      r.fromManagers.filter((s) => s.refused && s.ticket === t.number).map((s) => s.manager),
+    );
+    if (!senders.size) continue;
+    const notices = (await w.thread(t.number)).filter((m) =>
+      m.text?.includes(ru.thread_not_manager)
+    ).length;
+    if (notices < senders.size) {
+      out.push(
+        `#${t.number}: ${senders.size} non-manager(s) commented, the thread told ${notices}`,
+      );
+    }
+  }
+
+  // a removed manager keeps no open ticket: theirs went back to the team
+  for (const t of tickets) {
+    if (t.status === "closed" || t.managerId === null) continue;
+    if (!(await getManager(w.kv, t.managerId))?.active) {
+      out.push(`open #${t.number} is still assigned to inactive manager ${t.managerId}`);
     }
   }
 
@@ -227,8 +278,9 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
 
   // the emulator saw nothing Telegram would read differently; nothing set aside; no error
   for (const a of w.emu.anomalies()) out.push(`anomaly: ${a.method} ${a.kind} ${a.field}`);
-  for (const s of w.setAside) out.push(`update set aside: ${JSON.stringify(s).slice(0, 200)}`);
-  for (const s of w.storage) out.push(`storage trouble: ${JSON.stringify(s).slice(0, 200)}`);
+  for await (const e of w.kv.list({ prefix: ["set_aside"] })) {
+    out.push(`update set aside: ${JSON.stringify(e.value).slice(0, 200)}`);
+  }
   for (const l of r.logs) {
     if (/"level":"error"/.test(l) && !injected(l)) out.push(`error logged: ${l.slice(0, 400)}`);
   }
@@ -237,11 +289,12 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
 
 /**
  * An error line about a Telegram fault the run injected (a dropped connection, a 5xx, a 429)
- * while handling an update that is then retried: the retry is the handling, and a final
- * failure shows as a set-aside update, which is checked on its own.
+ * while handling an update that is then retried (by the poller, or by Telegram redelivering a
+ * webhook request, or an album's hand-on by the cron): the retry is the handling, and a final
+ * failure shows as a set-aside update or as work the world never settles, both checked.
  */
 function injected(line: string): boolean {
-  return /"msg":"(update failed; retrying|client bot update failed|manager bot update failed)"/
+  return /"msg":"(update failed; retrying|client bot update failed|manager bot update failed|webhook update failed; Telegram will redeliver it|album)"/
     .test(line) &&
     /HttpError|Network request for|failed! \((429|5\d\d)[:)]|"error_code":(429|5\d\d)/.test(line);
 }

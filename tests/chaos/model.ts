@@ -59,7 +59,30 @@ export type Step =
   /** manager `m` types a thread command in ticket `t` (transfer goes to the other manager) */
   | { k: "cmd"; m: number; t: number; cmd: "take" | "close" | "reopen" | "transfer" }
   /** the next `count` calls of `method` by the `bot` fail with `fault` */
-  | { k: "fault"; bot: "client" | "manager"; method: string; fault: FaultKind; count: number };
+  | { k: "fault"; bot: "client" | "manager"; method: string; fault: FaultKind; count: number }
+  /** the admin does `act` in the settings bot, as a person taps and types (`arg` picks) */
+  | { k: "admin"; act: AdminAct; arg: number }
+  /** the service is killed `delay` ms into the previous step's work and started again */
+  | { k: "kill"; delay: number };
+
+/** What an admin does in the settings bot. */
+export type AdminAct =
+  /** removes manager `arg` (Maria or Ivan) */
+  | "removeManager"
+  /** adds manager `arg` back (by id) */
+  | "addManager"
+  /** sets the working week (one of two) */
+  | "hours"
+  /** sets the reaction target (one value is refused: no unit) */
+  | "target"
+  /** adds a topic, or removes the one added */
+  | "topic"
+  /** changes the greeting (ru or en) */
+  | "text"
+  /** stops the client (`arg` even) or manager bot, or starts it again when stopped */
+  | "bot"
+  /** asks for this month's report */
+  | "report";
 
 /** Client button kinds a customer can press. */
 export type ClientButton =
@@ -115,8 +138,23 @@ export function describe(s: Step): string {
       return `manager ${s.m} types /${s.cmd} in ticket slot ${s.t}`;
     case "fault":
       return `Telegram fails the next ${s.count} ${s.method} of the ${s.bot} bot with ${s.fault}`;
+    case "admin":
+      return `the admin: ${ADMIN_LINES[s.act](s.arg)}`;
+    case "kill":
+      return `the service is killed ${s.delay} ms into that and started again on the same KV`;
   }
 }
+
+const ADMIN_LINES: Record<AdminAct, (arg: number) => string> = {
+  removeManager: (a) => `removes manager ${a}`,
+  addManager: (a) => `adds manager ${a} back`,
+  hours: (a) => `sets working week ${a % 2}`,
+  target: (a) => `sets reaction target ${a % 3} (0 has no unit)`,
+  topic: () => "adds a topic, or removes the added one",
+  text: (a) => `changes the ${a % 2 ? "en" : "ru"} greeting`,
+  bot: (a) => `stops the ${a % 2 ? "manager" : "client"} bot, or starts it when stopped`,
+  report: () => "asks for this month's report",
+};
 
 /** A sequence as numbered readable lines. */
 export function describeAll(steps: Step[]): string {

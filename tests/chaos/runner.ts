@@ -10,13 +10,13 @@
  * @module
  */
 import type { UserContent } from "../../src/emulator/mod.ts";
-import { createLogger } from "../../src/log.ts";
 import { getDraft, listHeld } from "../../src/storage/drafts.ts";
 import { getClient } from "../../src/storage/people.ts";
 import { getTicket } from "../../src/storage/tickets.ts";
-import { type DeskWorld, startDesk } from "../manager_harness.ts";
+import { until } from "../../scripts/until.ts";
 import { CUSTOMERS } from "./arbitraries.ts";
-import type { ContentKind, Step } from "./model.ts";
+import type { AdminAct, ContentKind, Step } from "./model.ts";
+import { type ChaosWorld, type Mode, startChaosWorld, type WorldBot } from "./world.ts";
 
 /** A customer's message and what it was meant to be when sent. */
 export interface SentByClient {
@@ -43,11 +43,13 @@ export interface SentByManager {
   edited?: boolean;
   /** `/delete`d by its manager later: the customer's copy must be gone */
   deleted?: boolean;
+  /** written by someone who is no manager (removed, or a stranger): refused in the thread */
+  refused?: boolean;
 }
 
 /** What a run leaves for the invariants. */
 export interface RunRecord {
-  w: DeskWorld;
+  w: ChaosWorld;
   customers: Array<{ id: number }>;
   fromClients: SentByClient[];
   fromManagers: SentByManager[];
@@ -63,30 +65,66 @@ export interface RunRecord {
   errors: string[];
   /** steps that could not run (no such button or ticket yet): skipped, not a failure */
   skipped: number;
+  /** managers removed by the admin and not added back (their ids) */
+  removed: Set<number>;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Waits until nothing moves: no update waiting, no job, album or post left, no new call. */
-export async function settle(w: DeskWorld, timeoutMs = 30_000): Promise<void> {
+export async function settle(
+  w: ChaosWorld,
+  stopped: ReadonlySet<WorldBot> = new Set(),
+  logs: readonly string[] = [],
+  timeoutMs = 30_000,
+): Promise<void> {
   const end = performance.now() + timeoutMs;
   let last = "";
   let stable = 0;
   let seen: unknown[] = [];
+  const bots = [w.clientBot, w.managerBot, w.settingsBot];
   while (stable < 3) {
     if (performance.now() > end) {
-      throw new Error(`the world did not settle in ${timeoutMs} ms (${last})`);
+      // what a person needs to see why: the jobs left and each bot's last calls
+      const jobs: string[] = [];
+      for await (const e of w.kv.list({ prefix: ["outbox"] })) {
+        jobs.push(`${JSON.stringify(e.key)} ${JSON.stringify(e.value).slice(0, 300)}`);
+      }
+      const calls = bots.map((b) =>
+        w.emu.calls(b.id).filter((c) => c.method !== "getUpdates").slice(-4)
+          .map((c) => `${c.method} ${c.ok ? "ok" : `${c.errorCode} ${c.description}`}`).join(", ")
+      );
+      const states = (await w.app().supervisor.status()).map((b) => `${b.kind} ${b.state}`);
+      const tickets: string[] = [];
+      for await (
+        const e of w.kv.list<{ number: number; postId?: number; threadId?: number }>({
+          prefix: ["ticket"],
+        })
+      ) {
+        tickets.push(`#${e.value.number} post ${e.value.postId} thread ${e.value.threadId}`);
+      }
+      jobs.push(`tickets: ${tickets.join(", ")}`, `log: ${logs.slice(-5).join("\n")}`);
+      throw new Error(
+        `the world did not settle in ${timeoutMs} ms (${last}); jobs: ${jobs.join("; ")}; ` +
+          `last calls (client, manager, settings): ${calls.join(" | ")}; bots: ${
+            states.join(", ")
+          }`,
+      );
     }
     await sleep(20);
-    await w.notifier.idle();
-    await w.deps.outbox.idle();
+    await w.idle();
     const left: string[] = [];
-    for (const prefix of [["intake"], ["album"], ["post_dirty"]]) {
+    // while a bot is stopped, posts, threads and the copies that need them may wait for it
+    // (both bots write in the channel and the group): parked until the admin starts it, after
+    // which the run settles completely before anything is checked
+    const parked = stopped.size > 0;
+    for (const prefix of [["intake"], ["album"], ...(parked ? [] : [["post_dirty"]])]) {
       for await (const e of w.kv.list({ prefix }, { limit: 1 })) left.push(JSON.stringify(e.key));
     }
     // jobs to a customer who blocked the bot wait for the unblock: parked, not moving
     for await (const e of w.kv.list({ prefix: ["outbox"] })) {
       const [, n, lane] = e.key as [string, number, string];
+      if (parked) continue;
       const tk = lane === "client" ? await getTicket(w.kv, n) : null;
       if (tk && (await getClient(w.kv, tk.clientId))?.unreachable) continue;
       left.push(JSON.stringify(e.key));
@@ -94,12 +132,12 @@ export async function settle(w: DeskWorld, timeoutMs = 30_000): Promise<void> {
     }
     // the newest call that is not a poll, by identity (polls run every few ms at this scale)
     const lastCall = (id: number) => w.emu.calls(id).findLast((x) => x.method !== "getUpdates");
-    const calls = [lastCall(w.clientBot.id), lastCall(w.managerBot.id)];
-    const polling = w.emu.isPolling(w.clientBot.id) && w.emu.isPolling(w.managerBot.id);
-    const fp = `${left.join()}|${polling}|${calls.map((c) => c?.method).join()}`;
-    const same = calls[0] === seen[0] && calls[1] === seen[1];
+    const calls = bots.map((b) => lastCall(b.id));
+    const drained = bots.every((b) => stopped.has(b) || w.drained(b));
+    const fp = `${left.join()}|${drained}|${calls.map((c) => c?.method).join()}`;
+    const same = calls.every((c, i) => c === seen[i]);
     seen = calls;
-    if (left.length === 0 && polling && same) stable++;
+    if (left.length === 0 && drained && same) stable++;
     else stable = 0;
     last = fp;
   }
@@ -133,11 +171,12 @@ const dataOf = (markup: unknown): string[] =>
     ?.inline_keyboard ?? []).flat().map((b) => b.callback_data ?? "").filter(Boolean);
 
 /** Starts a world, runs `steps`, resolves open questions, settles; the caller checks and stops. */
-export async function runSequence(steps: Step[]): Promise<RunRecord> {
+export async function runSequence(steps: Step[], mode: Mode = "polling"): Promise<RunRecord> {
   const logs: string[] = [];
-  const w = await startDesk({
+  const w = await startChaosWorld({
+    mode,
     topics: ["Оплата", "Доставка"],
-    log: createLogger("warn", (line) => logs.push(line)),
+    log: (line) => logs.push(line),
   });
   const rec: RunRecord = {
     w,
@@ -149,10 +188,15 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
     skipped: 0,
     errors: [],
     lostAnswers: 0,
+    removed: new Set(),
   };
   let cur = 0;
   let faults = 0;
   const blocked: boolean[] = [];
+  /** bots the admin stopped: their updates wait at Telegram */
+  const stopped = new Set<WorldBot>();
+  /** topics the admin added */
+  let added = false;
   try {
     await drive();
   } catch (e) {
@@ -179,7 +223,10 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
       return all.length ? all[slot % all.length]! : null;
     };
     const press = (userId: number, chatId: number, msgId: number, data: string, forged = false) => {
-      rec.queries.push(w.emu.userPressButton(userId, chatId, msgId, data, { forged }));
+      const q = w.emu.userPressButton(userId, chatId, msgId, data, { forged });
+      // a press to a stopped bot expires at Telegram before the bot can answer it
+      const by = chatId === w.channelId ? w.managerBot : w.clientBot;
+      if (!stopped.has(by)) rec.queries.push(q);
     };
     const clientSend = async (ci: number, c: UserContent, marker?: string, replyTo?: number) => {
       const id = rec.customers[ci]!.id;
@@ -196,19 +243,26 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
         step: cur,
       });
     };
-    for (const s of steps) {
+    const calm = () => settle(w, stopped, logs);
+    for (const [i, s] of steps.entries()) {
       cur++;
       w.clock.advance(5_000);
       const ran = await runStep(s);
       if (!ran) rec.skipped++;
-      await settle(w);
+      // a kill next strikes while this step's work is in hand
+      if (steps[i + 1]?.k !== "kill") await calm();
     }
+    // the admin starts the bots they stopped: what waited at Telegram is handled now
+    for (const b of [...stopped]) {
+      await admin("bot", b === w.clientBot ? 0 : 1);
+    }
+    await calm();
     // the customers unblock the bot: what waited for them must arrive now
     for (const [ci, cu] of rec.customers.entries()) {
       if (blocked[ci]) w.emu.userUnblockBot(cu.id, bot);
       blocked[ci] = false;
     }
-    await settle(w);
+    await calm();
     // answer what the service still asks, so every content message has a ticket to go to
     for (let round = 0; round < 3; round++) {
       let asked = false;
@@ -234,15 +288,140 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
           asked = true; // the next message opens the ticket with the held ones
           await clientSend(ci, { text: `${mark()} question` }, `MK${markers}Z`);
         }
-        if (asked) await settle(w);
+        if (asked) await calm();
       }
       if (!asked) break;
     }
-    await settle(w);
+    await calm();
+
+    /**
+     * A removed manager writes in the group again: they came back by an old invite link (the
+     * removal took them out of the chats). True when they are no manager now.
+     */
+    function rejoin(id: number): boolean {
+      if (!rec.removed.has(id)) return false;
+      w.emu.setMember(w.groupId, id, { status: "member" });
+      return true;
+    }
+
+    /** The owner's chat with the settings bot: taps a button they see, or types. */
+    async function say(what: { press?: string; send?: string }, expect: RegExp | "document") {
+      const me = w.owner.id;
+      const at = w.settingsView(me).at(-1)?.id ?? 0;
+      if (what.press) {
+        const want = what.press;
+        const m = w.settingsView(me).findLast((v) => dataOf(v.replyMarkup).some((d) => d === want));
+        if (!m) throw new Error(`the admin sees no button ${want} in the settings bot`);
+        rec.queries.push(w.emu.userPressButton(me, w.settingsBot.id, m.id, want));
+      }
+      if (what.send) w.emu.userSend(me, w.settingsBot.id, { text: what.send });
+      await until(
+        () =>
+          w.settingsView(me).some((v) =>
+            v.id > at && !v.outgoing &&
+            (expect === "document" ? v.kind === "document" : expect.test(v.text ?? v.caption ?? ""))
+          ),
+        `the settings bot's answer ${expect} (last: ${w.settingsView(me).at(-1)?.text})`,
+        15_000,
+      );
+    }
+
+    /** What the admin does, as a person in the settings bot; false when there is nothing to do. */
+    async function admin(act: AdminAct, arg: number): Promise<boolean> {
+      await say({ send: "/menu" }, /open|closed/i);
+      switch (act) {
+        case "removeManager": {
+          const m = w.managers[arg % w.managers.length]!;
+          if (rec.removed.has(m.id)) return false;
+          await say({ press: "s:managers" }, /Managers/);
+          await say({ press: `s:mgr_rm:${m.id}` }, /Remove the manager/);
+          await say({ press: `s:mgr_rm_ok:${m.id}` }, /is no longer a manager/);
+          rec.removed.add(m.id);
+          return true;
+        }
+        case "addManager": {
+          const m = w.managers.find((x) => rec.removed.has(x.id));
+          if (!m) return false;
+          await say({ press: "s:managers" }, /Managers/);
+          await say({ press: "s:mgr_add" }, /Forward any message/);
+          await say({ send: String(m.id) }, /is now a manager/);
+          // they follow the links the manager bot sends them
+          w.emu.setMember(w.channelId, m.id, { status: "member" });
+          w.emu.setMember(w.groupId, m.id, { status: "member" });
+          rec.removed.delete(m.id);
+          return true;
+        }
+        case "hours":
+          await say({ press: "s:hours" }, /Working time/);
+          await say({ press: "s:set:week" }, /./);
+          await say(
+            { send: arg % 2 ? "mon-fri 10:00-19:00" : "mon-fri 09:00-18:00; sat 10-14" },
+            /Saved/,
+          );
+          return true;
+        case "target": {
+          await say({ press: "s:hours" }, /Working time/);
+          await say({ press: "s:set:react" }, /./);
+          // a number without a unit is refused with a hint, in the admin's language
+          const [text, answer] = [["15", /Add a unit/], ["2h", /Saved/], ["30m", /Saved/]][
+            arg % 3
+          ] as [string, RegExp];
+          await say({ send: text }, answer);
+          return true;
+        }
+        case "topic":
+          await say({ press: "s:topics" }, /Topics/);
+          if (added) await say({ press: "s:top_rm:2" }, /Topics/);
+          else {
+            await say({ press: "s:top_add" }, /name of the new topic/);
+            await say({ send: "Возврат" }, /3\. Возврат/);
+          }
+          added = !added;
+          return true;
+        case "text": {
+          const lang = arg % 2 ? "en" : "ru";
+          await say({ press: "s:texts" }, /Texts for clients/);
+          await say({ press: `s:text:greeting:${lang}` }, /./);
+          await say({ send: `Chaos greeting ${cur}` }, /Saved/);
+          return true;
+        }
+        case "bot": {
+          const b = arg % 2 ? w.managerBot : w.clientBot;
+          const kind = b === w.clientBot ? "client" : "manager";
+          const name = kind === "client" ? "Client" : "Manager";
+          await say({ press: "s:bots" }, /The helpdesk's bots/);
+          if (stopped.has(b)) {
+            await say({ press: `s:restart:${kind}` }, new RegExp(`${name} bot: running`));
+            stopped.delete(b);
+          } else {
+            await say({ press: `s:stop:${kind}` }, new RegExp(`Stop the ${kind} bot\\?`));
+            await say({ press: `s:stop_yes:${kind}` }, new RegExp(`${name} bot: stopped`));
+            stopped.add(b);
+          }
+          return true;
+        }
+        case "report":
+          await say({ press: "s:reports" }, /Excel/);
+          await say({ press: "s:rep:this_month" }, "document");
+          return true;
+      }
+    }
 
     async function runStep(s: Step): Promise<boolean> {
       // a customer who blocked the bot cannot write to it (Telegram asks to unblock first)
       if ("c" in s && blocked[s.c] && s.k !== "block") return false;
+      // while the client bot is stopped its updates wait at Telegram and are handled in order
+      // on the start; what would change a dialogue or a ticket meanwhile by another way (a
+      // button, a command, a post's button) would make the model guess what each waiting
+      // message meant, so it is not generated then. Presses to a stopped bot are dropped by
+      // Telegram after 150 s: not generated either.
+      const clientOff = stopped.has(w.clientBot), managerOff = stopped.has(w.managerBot);
+      if (
+        (clientOff &&
+          ["new", "open", "press", "forged", "rateComment", "cmd", "post", "stranger"]
+            .includes(s.k)) ||
+        (managerOff && (s.k === "post" || (s.k === "stranger" && s.press)))
+      ) return false;
       switch (s.k) {
         case "send": {
           const mk = mark();
@@ -291,13 +470,14 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
         case "open": {
           const id = rec.customers[s.c]!.id;
           w.emu.userSend(id, bot, { text: "/new" });
-          await settle(w);
+          await calm();
           const q = w.clientView(id).findLast((m) =>
             dataOf(m.replyMarkup).some((x) => x.startsWith("c:topic:"))
           );
           if (!q) return false;
-          press(id, bot, q.id, `c:topic:${s.topic}`);
-          await settle(w);
+          const offered = dataOf(q.replyMarkup).filter((x) => x.startsWith("c:topic:"));
+          press(id, bot, q.id, offered[s.topic % offered.length]!);
+          await calm();
           const mk = mark();
           await clientSend(s.c, { text: `${mk} question` }, mk);
           return true;
@@ -350,6 +530,7 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
           const m = w.managers[s.m]!;
           const mk = mark();
           const text = s.note ? `// ${mk} note` : `${mk} answer`;
+          const refused = rejoin(m.id);
           const ref = w.emu.userSend(m.id, w.groupId, { text }, { replyTo: tk.threadId });
           rec.fromManagers.push({
             manager: m.id,
@@ -359,6 +540,7 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
             note: s.note,
             closed: tk.status === "closed",
             step: cur,
+            ...(refused ? { refused } : {}),
           });
           return true;
         }
@@ -367,13 +549,15 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
           const mine = rec.fromManagers.filter((x) => x.manager === id);
           const m = mine[mine.length - 1 - (s.back % Math.max(1, mine.length))];
           if (!m) return false;
+          // a removed manager's edit of an earlier answer must not reach the customer
+          const word = rejoin(id) ? "hijacked" : "fixed";
           w.emu.userEdit(
             id,
             w.groupId,
             m.messageId,
-            m.note ? `// ${m.marker} fixed` : `${m.marker} fixed`,
+            m.note ? `// ${m.marker} ${word}` : `${m.marker} ${word}`,
           );
-          m.edited = true;
+          if (word === "fixed") m.edited = true;
           return true;
         }
         case "post": {
@@ -403,9 +587,22 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
           const data = `p:close:${tk.number}`;
           if (s.press) {
             press(st.id, w.channelId, tk.postId, data, !dataOf(post?.replyMarkup).includes(data));
-          } else {w.emu.userSend(st.id, w.groupId, { text: "hi from a stranger" }, {
+          } else {
+            const mk = mark();
+            const ref = w.emu.userSend(st.id, w.groupId, { text: `${mk} from a stranger` }, {
               replyTo: tk.threadId,
-            });}
+            });
+            rec.fromManagers.push({
+              manager: st.id,
+              ticket: tk.number,
+              messageId: ref.messageId,
+              marker: mk,
+              note: false,
+              closed: tk.status === "closed",
+              step: cur,
+              refused: true,
+            });
+          }
           return true;
         }
         case "flood": {
@@ -427,7 +624,7 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
           // a location sent when a typed topic is asked for is no topic: asked again
           const role: SentByClient["role"] = d?.stage === "topic_text" ? "topic" : "content";
           rec.fromClients.push({ client: id, messageId: ref.messageId, role, step: cur });
-          await settle(w);
+          await calm();
           for (let i = 1; i <= s.moves; i++) {
             w.clock.advance(20_000);
             w.emu.userMoveLiveLocation(id, bot, ref.messageId, {
@@ -445,8 +642,10 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
           if (!target) return false;
           const tk = await getTicket(w.kv, target.ticket);
           if (!tk?.threadId) return false;
+          // a removed manager's /delete is refused: the customer keeps the answer
+          const refused = rejoin(m.id);
           w.emu.userSend(m.id, w.groupId, { text: "/delete" }, { replyTo: target.messageId });
-          target.deleted = true;
+          if (!refused) target.deleted = true;
           return true;
         }
         case "cmd": {
@@ -455,7 +654,30 @@ export async function runSequence(steps: Step[]): Promise<RunRecord> {
           if (!tk?.threadId) return false;
           const other = w.managers[(s.m + 1) % w.managers.length]!;
           const text = s.cmd === "transfer" ? `/transfer ${other.id}` : `/${s.cmd}`;
+          rejoin(w.managers[s.m]!.id);
           w.emu.userSend(w.managers[s.m]!.id, w.groupId, { text }, { replyTo: tk.threadId });
+          return true;
+        }
+        case "admin":
+          return await admin(s.act, s.arg);
+        case "kill": {
+          await sleep(s.delay);
+          const at = Date.now();
+          await w.kill();
+          await calm();
+          // a bot the admin stopped stays stopped in the new process: it calls Telegram no more
+          for (const b of stopped) {
+            // (a poll the stop gave up on may still be answered late: polls count while waiting)
+            const what = w.emu.calls(b.id).filter((c) => c.time > at && c.method !== "getUpdates")
+              .map((c) => c.method);
+            if (w.emu.isPolling(b.id)) what.push("getUpdates");
+            if (what.length) {
+              rec.errors.push(
+                `step ${cur}: the ${b.username} the admin stopped started again after the ` +
+                  `restart (${[...new Set(what)].join(", ")})`,
+              );
+            }
+          }
           return true;
         }
         case "fault":

@@ -7,6 +7,7 @@
 import { Bot } from "grammy";
 import type { BotDeps } from "../context.ts";
 import { installPacing } from "../pacing.ts";
+import { tolerateExpiredQueries } from "../expired_queries.ts";
 import { rememberStaffNames } from "../people.ts";
 import { managersGroup } from "./managers_group.ts";
 import { membership } from "./membership.ts";
@@ -17,6 +18,10 @@ import { privateMessages } from "./private_messages.ts";
 export function createClientBot(token: string, deps: BotDeps): Bot {
   const bot = new Bot(token, { client: { apiRoot: deps.apiRoot } });
   installPacing(bot.api, deps.pacer, "client");
+  tolerateExpiredQueries(
+    bot.api,
+    () => deps.log.info("a button press was answered too late", { bot: "client" }),
+  );
   // first: a manager's comment names them before anything reads their record
   bot.use(rememberStaffNames(deps));
   bot.use(membership(deps));

@@ -246,6 +246,11 @@ export function menu(deps: BotDeps): Composer<Context> {
         const r = await rateTicket(deps, tk.number, cl.id, action.score);
         if (!r.ok) return void await refuse(r.reason);
         await ctx.answerCallbackQuery({ text: "★".repeat(action.score) });
+        // a dialogue in progress (a new question waiting for its topic, messages held) keeps
+        // the client's draft: the comment invitation would replace it, and what they wrote
+        // would wait for a topic nobody asks for any more
+        const current = await getDraft(deps.kv, cl.id);
+        if (current && current.stage !== "rate_comment") return;
         // the comment is a reply to this prompt: anything else the client writes is a message
         const prompt = await ctx.reply(t(lang, "rate_thanks"), {
           reply_markup: { force_reply: true, input_field_placeholder: t(lang, "rate_placeholder") },

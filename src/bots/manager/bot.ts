@@ -11,6 +11,7 @@ import { deskUser } from "../../services/desk/access.ts";
 import { clearManagerUnreachable } from "../../storage/desk.ts";
 import type { BotDeps } from "../context.ts";
 import { installPacing } from "../pacing.ts";
+import { tolerateExpiredQueries } from "../expired_queries.ts";
 import { rememberStaffNames } from "../people.ts";
 import { setupInManagerBot } from "../settings/in_manager_bot.ts";
 import { deskAccess } from "./access.ts";
@@ -32,6 +33,10 @@ import { ticketActions } from "./tickets.ts";
 export function createManagerBot(token: string, deps: BotDeps): Bot {
   const bot = new Bot(token, { client: { apiRoot: deps.apiRoot } });
   installPacing(bot.api, deps.pacer, "manager");
+  tolerateExpiredQueries(
+    bot.api,
+    () => deps.log.info("a button press was answered too late", { bot: "manager" }),
+  );
   bot.use(rememberStaffNames(deps));
   bot.use(postButtons(deps));
   bot.use(setupInManagerBot(deps));
