@@ -29,11 +29,10 @@ import { listSettingsChanges, type SettingsChange } from "../../storage/settings
 import { listManagers } from "../../storage/people.ts";
 import { lastTicketNumber, readClients, scanTicketHistories } from "../../storage/report_scan.ts";
 import { faqSolvedIn } from "../../storage/faq.ts";
-import { postLink, threadLink } from "../desk/format.ts";
-import { hashtags } from "../post.ts";
+import { hashtags, postLink, threadLink } from "../links.ts";
 import { LABELS, type Labels, type ReportLang } from "./labels.ts";
 import { ZoneClock } from "./period.ts";
-import { type ChartData, renderChart } from "./chart.ts";
+import type { ChartData } from "./chart.ts";
 import { type Column, WidthTracker, writeSheet } from "./sheets.ts";
 import { type BusiestHour, HourlyLoad, hourSpan } from "./load.ts";
 import { openSpill, type Spill, type SpillCell, type SpillRow } from "./spill.ts";
@@ -949,6 +948,8 @@ export async function buildReport(kv: Deno.Kv, o: ReportOptions): Promise<Report
       summary.previous = { ...headlineOf(p), from: p.from, to: p.to, busiest: p.busiest };
     }
     if (o.chart) {
+      // Loaded only for a chart: its font and drawing code weigh ~6 MB resident.
+      const { renderChart } = await import("./chart.ts");
       summary.chart = renderChart({
         days,
         previousDays: before?.days,
