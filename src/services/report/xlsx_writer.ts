@@ -6,8 +6,8 @@
  * loading exceljs and its zip stack: those cost ~25 MB resident, a tenth of the report's peak.
  *
  * The zip (PKWARE APPNOTE 6.3: local headers with data descriptors, then the central directory)
- * deflates each chunk of a part on its own with a sync flush, so the chunks' outputs join into
- * one deflate stream (RFC 1951: byte-aligned blocks), ended by an empty final block.
+ * deflates each part as it comes (node:zlib, level 1: several times faster than the default for
+ * a file about a fifth larger), a sync flush after each chunk of XML, so that nothing waits.
  *
  * @module
  */
@@ -24,7 +24,6 @@ export interface CellStyle {
 const BUILTIN_FORMATS: Record<string, number> = { "General": 0, "0.00": 2, "[h]:mm:ss": 46 };
 /** Sheet XML gathered before it is deflated. */
 const CHUNK_CHARS = 1 << 16;
-const DEFLATE = { level: 1, finishFlush: zlib.constants.Z_SYNC_FLUSH };
 
 const FONTS = [
   '<font><color theme="1"/><family val="2"/><scheme val="minor"/><sz val="11"/>' +
@@ -95,6 +94,10 @@ class ZipOut {
   readonly #stamp = dosTime(new Date());
   #offset = 0;
   #open: Entry | null = null;
+  #raw = new Uint8Array(0);
+  #deflate: zlib.DeflateRaw | null = null;
+  /** Deflated bytes not yet written. */
+  #out: Uint8Array[] = [];
 
   constructor(out: WritableStream<Uint8Array>) {
     this.#writer = out.getWriter();
@@ -118,27 +121,55 @@ class ZipOut {
     h.setUint16(12, this.#stamp.date, true);
     h.setUint16(26, n.length, true);
     this.#open = { name: n, crc: 0, compressed: 0, size: 0, offset: this.#offset };
+    const z = zlib.createDeflateRaw({ level: 1 });
+    z.on("data", (chunk: Uint8Array) => void this.#out.push(chunk));
+    this.#deflate = z;
     await this.#put(new Uint8Array(h.buffer));
     await this.#put(n);
   }
 
-  /** Deflates and writes a piece of the open entry. */
+  /**
+   * Deflates and writes a piece of the open entry. The text is encoded into one reused buffer
+   * and deflated by the entry's one deflate stream: a fresh buffer or deflate context per
+   * chunk is memory outside the JS heap, which comes back late.
+   */
   async data(text: string): Promise<void> {
     const e = this.#open!;
-    const raw = this.#encoder.encode(text);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit
+    if (this.#raw.length < text.length * 3) this.#raw = new Uint8Array(text.length * 3);
+    const raw = this.#raw.subarray(0, this.#encoder.encodeInto(text, this.#raw).written);
     e.crc = crc32(raw, e.crc);
     e.size += raw.length;
-    const z = zlib.deflateRawSync(raw, DEFLATE);
-    e.compressed += z.length;
-    await this.#put(z);
+    const z = this.#deflate!;
+    await new Promise<void>((resolve, reject) =>
+      z.write(raw, (err) => err ? reject(err) : resolve())
+    );
+    // a sync flush hands out everything taken so far (the buffer is then free to reuse)
+    await new Promise<void>((resolve) => z.flush(zlib.constants.Z_SYNC_FLUSH, () => resolve()));
+    await this.#drain();
+  }
+
+  /** Writes the deflated bytes gathered so far. */
+  async #drain(): Promise<void> {
+    const e = this.#open!;
+    while (this.#out.length) {
+      const chunk = this.#out.shift()!;
+      e.compressed += chunk.length;
+      await this.#put(chunk);
+    }
   }
 
   /** Ends the open entry: the final deflate block and the data descriptor. */
   async end(): Promise<void> {
     const e = this.#open!;
-    const z = zlib.deflateRawSync(new Uint8Array(0), { level: 1 });
-    e.compressed += z.length;
-    await this.#put(z);
+    const z = this.#deflate!;
+    await new Promise<void>((resolve, reject) => {
+      z.once("end", () => resolve());
+      z.once("error", reject);
+      z.end();
+    });
+    await this.#drain();
+    this.#deflate = null;
     const d = new DataView(new ArrayBuffer(16));
     d.setUint32(0, 0x08074b50, true);
     d.setUint32(4, e.crc, true);
