@@ -10,6 +10,7 @@ import type { Settings } from "../domain/settings.ts";
 import { priorityOf, type Ticket, waitState } from "../domain/ticket.ts";
 import { type Lang, locales, t } from "../i18n/mod.ts";
 import { postButton } from "./callback_data.ts";
+import { hashtags } from "./links.ts";
 import { cleanTyped, isolateTyped } from "../domain/names.ts";
 
 /** Formats an instant in the team's time zone, e.g. `2026-01-05 12:00`. */
@@ -38,13 +39,7 @@ export function personName(p: { firstName?: string; lastName?: string; name?: st
   return chars.length > 64 ? `${chars.slice(0, 63).join("")}…` : clean;
 }
 
-/**
- * Tags as hashtags, `#billing #refund`: in the channel, the group and the manager bot Telegram
- * makes each one a link that finds the other messages carrying it.
- */
-export function hashtags(tags: readonly string[]): string {
-  return tags.map((x) => `#${x}`).join(" ");
-}
+export { hashtags };
 
 /** Everything the post shows. */
 export interface PostView {

@@ -8,41 +8,15 @@ import type { Ticket } from "../../domain/ticket.ts";
 import { type Lang, t } from "../../i18n/mod.ts";
 import { personName } from "../post.ts";
 
+// The links live in ../links.ts, which the report loads without the bots' modules.
+export { postLink, threadLink } from "../links.ts";
+
 /** Escapes text for Telegram's HTML parse mode (and for the history file). */
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
     /"/g,
     "&quot;",
   );
-}
-
-/**
- * Link that opens a ticket's comment thread. The discussion group is a private supergroup
- * (no username is stored), so the `t.me/c/` form is used: the group id without its `-100`
- * prefix, the thread root as message id, and `?thread=` so that Telegram opens the thread
- * rather than the group at that message. Members of the group can open it; others cannot.
- * Null while the ticket has no thread yet.
- */
-export function threadLink(groupId: number | null, threadId: number | null): string | null {
-  const group = internalId(groupId);
-  if (group === null || threadId === null) return null;
-  return `https://t.me/c/${group}/${threadId}?thread=${threadId}`;
-}
-
-/** Link to a channel post, `https://t.me/c/<channel>/<post>`; null as for {@linkcode threadLink}. */
-export function postLink(channelId: number | null, postId: number | null): string | null {
-  const channel = internalId(channelId);
-  if (channel === null || postId === null) return null;
-  return `https://t.me/c/${channel}/${postId}`;
-}
-
-/**
- * The id `t.me/c/` links use: a supergroup's or channel's id without its `-100`. Other chats
- * (basic groups, private chats) have no such links: null.
- */
-function internalId(chatId: number | null): string | null {
-  const s = chatId === null ? "" : String(chatId);
-  return s.startsWith("-100") ? s.slice(4) : null;
 }
 
 /** A duration in the reader's language, at most two units: "2 ч 5 мин", "3 d 4 h". */

@@ -9,8 +9,6 @@
  *
  * @module
  */
-import type { stream as ExcelStream } from "exceljs";
-import { Writable } from "node:stream";
 import { formatWeekHours } from "../../domain/durations.ts";
 import {
   attributeCycles,
@@ -29,12 +27,12 @@ import { listSettingsChanges, type SettingsChange } from "../../storage/settings
 import { listManagers } from "../../storage/people.ts";
 import { lastTicketNumber, readClients, scanTicketHistories } from "../../storage/report_scan.ts";
 import { faqSolvedIn } from "../../storage/faq.ts";
-import { postLink, threadLink } from "../desk/format.ts";
-import { hashtags } from "../post.ts";
+import { hashtags, postLink, threadLink } from "../links.ts";
 import { LABELS, type Labels, type ReportLang } from "./labels.ts";
 import { ZoneClock } from "./period.ts";
-import { type ChartData, renderChart } from "./chart.ts";
+import type { ChartData } from "./chart.ts";
 import { type Column, WidthTracker, writeSheet } from "./sheets.ts";
+import { XlsxWriter } from "./xlsx_writer.ts";
 import { type BusiestHour, HourlyLoad, hourSpan } from "./load.ts";
 import { openSpill, type Spill, type SpillCell, type SpillRow } from "./spill.ts";
 
@@ -378,19 +376,6 @@ function summaryRow(name: string, g: GroupStats): SpillRow {
   ];
 }
 
-/** Adapts a web stream to the Node stream exceljs writes to. */
-function nodeWritable(stream: WritableStream<Uint8Array>): Writable {
-  const writer = stream.getWriter();
-  return new Writable({
-    write(chunk: Uint8Array, _enc, done) {
-      writer.write(new Uint8Array(chunk)).then(() => done(), done);
-    },
-    final(done) {
-      writer.close().then(() => done(), done);
-    },
-  });
-}
-
 /** What every part of one report needs: its options, texts, columns and names. */
 interface ReportContext {
   o: ReportOptions;
@@ -687,23 +672,11 @@ async function scanPeriod(
 }
 
 /** A streaming workbook writing to `out` (a path or a web stream). */
-async function openWorkbook(
-  out: string | WritableStream<Uint8Array>,
-): Promise<ExcelStream.xlsx.WorkbookWriter> {
-  // A file is opened with Deno rather than by exceljs: node:fs asks for --allow-sys.
+async function openWorkbook(out: string | WritableStream<Uint8Array>): Promise<XlsxWriter> {
   const target = typeof out === "string"
     ? (await Deno.open(out, { write: true, create: true, truncate: true })).writable
     : out;
-  // Loaded once the scan is done: the writer weighs about 25 MB resident, and a heap that is
-  // small while storage is read stays small (V8 sizes the heap to what is alive).
-  const { WorkbookWriter } = await import("./excel_writer.ts");
-  const wb = new WorkbookWriter({
-    stream: nodeWritable(target),
-    useStyles: true,
-    // Deflating the sheet XML is the slowest step of writing; level 1 is several times
-    // faster than the default and the file grows by about a fifth.
-    zip: { zlib: { level: 1 } },
-  });
+  const wb = new XlsxWriter(target);
   wb.creator = "helpdesk";
   return wb;
 }
@@ -750,7 +723,7 @@ export const OVERVIEW_CHART_ROW = 12;
  * change; the chart goes below them (embedded afterwards, see embed_image.ts).
  */
 async function writeOverview(
-  wb: ExcelStream.xlsx.WorkbookWriter,
+  wb: XlsxWriter,
   ctx: ReportContext,
   zone: ZoneClock,
   summary: ReportSummary,
@@ -949,6 +922,8 @@ export async function buildReport(kv: Deno.Kv, o: ReportOptions): Promise<Report
       summary.previous = { ...headlineOf(p), from: p.from, to: p.to, busiest: p.busiest };
     }
     if (o.chart) {
+      // Loaded only for a chart: its font and drawing code weigh ~6 MB resident.
+      const { renderChart } = await import("./chart.ts");
       summary.chart = renderChart({
         days,
         previousDays: before?.days,

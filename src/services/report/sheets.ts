@@ -6,6 +6,7 @@
  * @module
  */
 import type ExcelJS from "exceljs";
+import type { CellStyle, XlsxWriter } from "./xlsx_writer.ts";
 import type { SpillCell, SpillRow } from "./spill.ts";
 import type { ZoneClock } from "./period.ts";
 
@@ -51,48 +52,21 @@ const FIXED_WIDTH: Partial<Record<ColumnKind, number>> = {
   decimal: 6,
 };
 
-/**
- * Sheet XML allowed to wait for the zip before writing pauses. exceljs writes rows into the zip
- * without backpressure, so a sheet written faster than it is deflated would pile up in memory.
- */
-const BACKLOG_BYTES = 1 << 20;
-/** Rows between two looks at the backlog. */
-const BACKLOG_EVERY = 64;
-
 const MIN_WIDTH = 6;
 const MAX_WIDTH = 60;
-
-/** Red fill of a breach, as Excel's "light red" conditional style. */
-export const BREACH_FILL: ExcelJS.Fill = {
-  type: "pattern",
-  pattern: "solid",
-  fgColor: { argb: "FFFFC7CE" },
-};
 
 /** Cell look: plain, breach (red fill), bold (header, totals), link (blue, underlined). */
 type Look = "plain" | "breach" | "bold" | "link";
 
-/**
- * One frozen style object per kind and look. exceljs caches a style's id by object identity,
- * so sharing these objects spares it from serializing a style for every cell; they are never
- * mutated (no `cell.fill = …` setters, which would write into the shared object).
- */
-const STYLES = new Map<string, Partial<ExcelJS.Style>>();
-
-function styleOf(kind: ColumnKind, look: Look): Partial<ExcelJS.Style> {
-  const key = `${kind}:${look}`;
-  let style = STYLES.get(key);
-  if (!style) {
-    const numFmt = NUM_FMT[kind];
-    style = Object.freeze({
-      ...(numFmt ? { numFmt } : {}),
-      ...(look === "breach" ? { fill: BREACH_FILL } : {}),
-      ...(look === "bold" ? { font: { bold: true } } : {}),
-      ...(look === "link" ? { font: { color: { argb: "FF0563C1" }, underline: true } } : {}),
-    });
-    STYLES.set(key, style);
-  }
-  return style;
+/** A kind's look as the workbook's style registry takes it. */
+function styleOf(kind: ColumnKind, look: Look): CellStyle {
+  const numFmt = NUM_FMT[kind];
+  return {
+    ...(numFmt ? { numFmt } : {}),
+    ...(look === "breach" ? { fill: true } : {}),
+    ...(look === "bold" ? { font: "bold" as const } : {}),
+    ...(look === "link" ? { font: "link" as const } : {}),
+  };
 }
 
 /** Tracks the widest value of each column while rows stream past (numbers only). */
@@ -159,50 +133,6 @@ function cellValue(kind: ColumnKind, v: SpillCell, o: SheetOptions): ExcelJS.Cel
   }
 }
 
-/** A stream's buffered bytes, as Node streams and the readable-stream package count them. */
-interface Buffered {
-  _writableState?: { length?: number };
-  _readableState?: { length?: number };
-}
-
-/**
- * Bytes of the sheet's XML not yet taken by the zip: in exceljs's own buffer (before the zip
- * reaches the sheet) and in the streams it pipes into.
- */
-function backlog(ws: ExcelJS.Worksheet): number {
-  const stream = (ws as unknown as {
-    stream?: { buffers?: Array<{ length: number }>; pipes?: Buffered[] };
-  }).stream;
-  let n = 0;
-  for (const b of stream?.buffers ?? []) n += b.length;
-  for (const p of stream?.pipes ?? []) {
-    n += (p._writableState?.length ?? 0) + (p._readableState?.length ?? 0);
-  }
-  return n;
-}
-
-/** Waits until the zip has taken most of the sheet's XML written so far. */
-async function drained(ws: ExcelJS.Worksheet): Promise<void> {
-  while (backlog(ws) > BACKLOG_BYTES) await new Promise((r) => setTimeout(r, 1));
-}
-
-/** exceljs's style registry of the workbook (`wb.styles`): a style's id in styles.xml. */
-interface StyleRegistry {
-  addStyleModel(style: Partial<ExcelJS.Style>, valueType: number): number;
-}
-
-/** exceljs's value type (Enums.ValueType) of each kind's cells, which picks a default format. */
-const VALUE_TYPE: Record<ColumnKind, number> = {
-  text: 3,
-  int: 2,
-  date: 4,
-  duration: 2,
-  share: 2,
-  decimal: 2,
-  link: 6,
-  bool: 3,
-};
-
 /** Spreadsheet column letters of a 0-based index: 0 → A, 25 → Z, 26 → AA. */
 function columnLetter(i: number): string {
   let s = "";
@@ -257,7 +187,7 @@ function cellXml(ref: string, style: number, v: ExcelJS.CellValue): string {
  * or an async iterable; each is written into the sheet's stream as soon as it comes.
  */
 export async function writeSheet(
-  wb: ExcelJS.stream.xlsx.WorkbookWriter,
+  wb: XlsxWriter,
   name: string,
   columns: readonly Column[],
   rows: Iterable<SpillRow> | AsyncIterable<SpillRow>,
@@ -274,42 +204,39 @@ export async function writeSheet(
     widths = tracker.widths;
     list = all;
   }
-  const ws = wb.addWorksheet(name, { views: [{ state: "frozen", ySplit: 1 }] });
-  ws.columns = columns.map((_, i) => ({
-    key: `c${i}`,
-    width: Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, (widths[i] ?? 0) + 2)),
-  }));
+  const shown = columns.map((_, i) =>
+    Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, (widths[i] ?? 0) + 2))
+  );
+  const sheet = await wb.addSheet(name, shown);
+  const letters = columns.map((_, i) => columnLetter(i));
+  const span = `spans="1:${columns.length}" x14ac:dyDescent="0.25"`;
   // Local times say which clock they are read on.
-  const header = ws.addRow(columns.map((c) => headerOf(c, o.zone)));
-  header.eachCell((cell) => cell.style = styleOf("text", "bold"));
-  header.commit();
-  // Looks per column, resolved once to exceljs's style ids: a lookup per cell would cost more
-  // than the cell itself.
-  const styles = (wb as unknown as { styles: StyleRegistry }).styles;
-  // Registered on first use, in the order exceljs itself would meet them.
+  const bold = wb.styleId(styleOf("text", "bold"));
+  await sheet.write(
+    `<row r="1" ${span}>` +
+      columns.map((c, i) => cellXml(`${letters[i]}1`, bold, headerOf(c, o.zone))).join("") +
+      "</row>",
+  );
+  // Looks per column, resolved once to style ids: a lookup per cell would cost more than the
+  // cell itself. Registered on first use, in the order exceljs itself would meet them.
   const looks = columns.map(() => new Map<Look, number>());
   const styleId = (i: number, look: Look) => {
     let id = looks[i]!.get(look);
-    if (id === undefined) {
-      const kind = columns[i]!.kind;
-      looks[i]!.set(look, id = styles.addStyleModel(styleOf(kind, look), VALUE_TYPE[kind]));
-    }
+    if (id === undefined) looks[i]!.set(look, id = wb.styleId(styleOf(columns[i]!.kind, look)));
     return id;
   };
-  const letters = columns.map((_, i) => columnLetter(i));
-  // Data rows go straight into the sheet's XML, as exceljs would write them: its Row and Cell
-  // objects cost several times the writing itself, for rows that are written once.
-  const sheet = (ws as unknown as { stream: { write(xml: string): unknown } }).stream;
+  // Rows are written as XML straight away: objects per row and cell would cost several times
+  // the writing itself, for rows that are written once.
   let count = 0;
   for await (const r of list) {
     const n = count + 2;
-    const bold = o.bold?.(r) ?? false;
-    let xml = `<row r="${n}" spans="1:${columns.length}" x14ac:dyDescent="0.25">`;
+    const boldRow = o.bold?.(r) ?? false;
+    let xml = `<row r="${n}" ${span}>`;
     columns.forEach((c, i) => {
       const v = r[i] ?? null;
       const look: Look = c.highlight?.(r)
         ? "breach"
-        : bold
+        : boldRow
         ? "bold"
         : c.kind === "link" && Array.isArray(v)
         ? "link"
@@ -317,13 +244,9 @@ export async function writeSheet(
       const styled = v !== null || look !== "plain";
       xml += cellXml(`${letters[i]}${n}`, styled ? styleId(i, look) : 0, cellValue(c.kind, v, o));
     });
-    sheet.write(xml + "</row>");
-    if (++count % BACKLOG_EVERY === 0) await drained(ws);
+    await sheet.write(xml + "</row>");
+    count++;
   }
-  ws.autoFilter = {
-    from: { row: 1, column: 1 },
-    to: { row: count + 1, column: columns.length },
-  };
-  ws.commit();
+  await wb.endSheet(sheet, `A1:${letters[columns.length - 1]}${count + 1}`);
   return count;
 }
