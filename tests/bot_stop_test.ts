@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { getClient } from "../src/storage/people.ts";
 import { getSettings } from "../src/storage/settings.ts";
 import { runningSettings, startSettingsWorld } from "./settings_harness.ts";
 
@@ -48,6 +49,52 @@ Deno.test({
       await w.waitFor(/Client bot: running/, at);
       assert.deepEqual((await getSettings(w.kv)).stoppedBots, []);
       await emu.waitForMessage(alice.id, w.client.id, (m) => !m.outgoing);
+    } finally {
+      await w.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "client bot: a customer who blocked it while their message waited is marked unreachable, no failure",
+  ...sanitize,
+  fn: async () => {
+    const w = await startSettingsWorld({ readyChats: true, settings: runningSettings });
+    const { emu } = w;
+    try {
+      const alice = emu.createUser({ firstName: "Alice", languageCode: "en" });
+      emu.userStartBot(alice.id, w.client.id);
+      await emu.waitForMessage(alice.id, w.client.id, (m) => !m.outgoing);
+      let at = w.mark();
+      w.send("/menu");
+      await w.waitFor(/open/, at);
+      at = w.mark();
+      w.press("s:bots");
+      await w.waitFor(/The helpdesk's bots/, at);
+      at = w.mark();
+      w.press("s:stop:client");
+      await w.waitFor(/Stop the client bot\?/, at);
+      at = w.mark();
+      w.press("s:stop_yes:client");
+      await w.waitFor(/Client bot: stopped/, at);
+      // while it is stopped Alice asks, then blocks the bot (found by the chaos suite, seed 3004)
+      emu.userSend(alice.id, w.client.id, { text: "Where is my parcel?" });
+      emu.userBlockBot(alice.id, w.client.id);
+      const before = w.logs.length;
+      at = w.mark();
+      w.press("s:restart:client");
+      await w.waitFor(/Client bot: running/, at);
+      await w.until(
+        async () => (await getClient(w.kv, alice.id))?.unreachable === true,
+        "Alice marked unreachable",
+      );
+      await w.until(
+        () => w.logs.slice(before).some((l) => l.includes("blocked the bot before the answer")),
+        "the refusal taken as the customer gone",
+      );
+      const failures = w.logs.slice(before).filter((l) => /"level":"error"/.test(l));
+      assert.deepEqual(failures, [], "no update failed");
     } finally {
       await w.stop();
     }

@@ -9,6 +9,7 @@ import type { BotDeps } from "../context.ts";
 import { installPacing } from "../pacing.ts";
 import { tolerateExpiredQueries } from "../expired_queries.ts";
 import { rememberStaffNames } from "../people.ts";
+import { blockedMeanwhile } from "./blocked_meanwhile.ts";
 import { managersGroup } from "./managers_group.ts";
 import { membership } from "./membership.ts";
 import { menu } from "./menu.ts";
@@ -22,6 +23,8 @@ export function createClientBot(token: string, deps: BotDeps): Bot {
     bot.api,
     () => deps.log.info("a button press was answered too late", { bot: "client" }),
   );
+  // outermost: a customer gone meanwhile is an outcome, not a failed update
+  bot.use(blockedMeanwhile(deps));
   // first: a manager's comment names them before anything reads their record
   bot.use(rememberStaffNames(deps));
   bot.use(membership(deps));

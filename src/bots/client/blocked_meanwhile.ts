@@ -1,0 +1,35 @@
+/**
+ * A customer who blocked the client bot while their update waited (the bot stopped, a backlog,
+ * a restart): the bot's answer to them is refused with 403. That refusal is the answer to the
+ * question "can we reach them?", not a failure of the update: the customer is marked
+ * unreachable (their threads are told, deliveries wait) and the update counts as handled; what
+ * it recorded stays, and a held message is asked about once they write again.
+ *
+ * @module
+ */
+import { type Context, GrammyError, type MiddlewareFn } from "grammy";
+import type { BotDeps } from "../context.ts";
+
+const GONE = /bot was blocked by the user|user is deactivated/;
+
+/** Whether `e` is Telegram refusing a message to the private chat `chatId` for good. */
+function refusedBy(e: unknown, chatId: number): boolean {
+  if (!(e instanceof GrammyError) || e.error_code !== 403 || !GONE.test(e.description)) {
+    return false;
+  }
+  return (e.payload as { chat_id?: unknown }).chat_id === chatId;
+}
+
+/** The boundary around the client bot's handling of a customer's private update. */
+export function blockedMeanwhile(deps: BotDeps): MiddlewareFn<Context> {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (e) {
+      const chat = ctx.chat;
+      if (chat?.type !== "private" || !refusedBy(e, chat.id)) throw e;
+      deps.log.info("the customer blocked the bot before the answer", { user: chat.id });
+      await deps.outbox.markUnreachable(chat.id, true);
+    }
+  };
+}
