@@ -95,6 +95,17 @@ Deno.test({
       );
       const failures = w.logs.slice(before).filter((l) => /"level":"error"/.test(l));
       assert.deepEqual(failures, [], "no update failed");
+      // back: the held question is asked now, and her answer opens the ticket with it
+      const seen = emu.view(alice.id, w.client.id).length;
+      emu.userUnblockBot(alice.id, w.client.id);
+      await w.until(
+        () =>
+          emu.view(alice.id, w.client.id).slice(seen).some((m) =>
+            !m.outgoing && /topic/i.test(m.text ?? "")
+          ),
+        "the topic question after she came back",
+      );
+      assert.equal((await getClient(w.kv, alice.id))?.unreachable, false);
     } finally {
       await w.stop();
     }

@@ -6,9 +6,28 @@
  * @module
  */
 import { Composer, type Context } from "grammy";
+import { getDraft, listHeld } from "../../storage/drafts.ts";
+import { getClient } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
+import { askTopic } from "./menu.ts";
 import type { BotDeps } from "../context.ts";
 import { ownedByOurAdmin, watchMembership } from "../settings/in_manager_bot.ts";
+
+/**
+ * A customer back after blocking the bot: messages of theirs held for a question they never got
+ * (they blocked the bot before it was asked) are asked about now, instead of waiting for them
+ * to write again.
+ */
+async function askHeldAgain(deps: BotDeps, ctx: Context, clientId: number): Promise<void> {
+  const [held, draft, client, settings] = await Promise.all([
+    listHeld(deps.kv, clientId),
+    getDraft(deps.kv, clientId),
+    getClient(deps.kv, clientId),
+    getSettings(deps.kv),
+  ]);
+  if (!held.length || draft || !client || client.blocked || !settings.open) return;
+  await askTopic(deps, ctx, client.lang);
+}
 
 /** Handles `my_chat_member` updates of the client bot. */
 export function membership(deps: BotDeps): Composer<Context> {
@@ -17,7 +36,9 @@ export function membership(deps: BotDeps): Composer<Context> {
     const upd = ctx.myChatMember;
     const status = upd.new_chat_member.status;
     if (upd.chat.type === "private") {
-      await deps.outbox.markUnreachable(upd.chat.id, status === "kicked");
+      const gone = status === "kicked";
+      await deps.outbox.markUnreachable(upd.chat.id, gone);
+      if (!gone) await askHeldAgain(deps, ctx, upd.chat.id);
       return;
     }
     watchMembership(deps, upd.chat.id);
