@@ -69,6 +69,23 @@ export async function listHeld(kv: Deno.Kv, clientId: number): Promise<HeldMessa
   return out;
 }
 
+/**
+ * A held message edited before it reached a ticket (the customer corrected it while asked
+ * for the topic): the held copy takes the edited content, so the ticket gets what the
+ * customer sees. False when no held message is that one.
+ */
+export async function editHeld(kv: Deno.Kv, clientId: number, edited: Message): Promise<boolean> {
+  for await (const e of kv.list<HeldMessage>({ prefix: K.heldPrefix(clientId) })) {
+    if (e.value.message.message_id !== edited.message_id) continue;
+    const updated: HeldMessage = { ...e.value, message: edited };
+    const ok = await kv.atomic().check(e).set(e.key, updated, { expireIn: DRAFT_TTL_MS })
+      .commit();
+    // held meanwhile into a ticket (the record is then edited instead) or changed: told false
+    return ok.ok;
+  }
+  return false;
+}
+
 /** Deletes held messages once they were committed to a ticket. */
 export async function dropHeld(kv: Deno.Kv, clientId: number, updateIds: number[]): Promise<void> {
   const op = kv.atomic();

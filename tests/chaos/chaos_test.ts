@@ -87,6 +87,16 @@ for (const mode of ["polling", "webhook"] as const) {
 // Shrunk sequences the suite found, kept as regular cases (see the README's chaos section).
 const REGRESSIONS: Array<{ name: string; steps: Step[]; mode?: Mode }> = [
   {
+    // seed 4101: a message edited while held for the topic kept its first text in the ticket
+    // (the edit found no record and was dropped; the coalesced comment wrote the held text)
+    name: "a message edited while held for the topic reaches the thread edited",
+    steps: [
+      { k: "fault", bot: "client", method: "copyMessage", fault: "429", count: 1 },
+      { k: "flood", c: 1, n: 3 },
+      { k: "edit", c: 1, back: 0 },
+    ],
+  },
+  {
     // defect: the draft was set before the question was sent; the retried update found the
     // message held and returned, the customer never saw the question and the message stayed held
     name: "the topic question lost to a dropped connection is asked again on the retry",

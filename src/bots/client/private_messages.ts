@@ -10,7 +10,14 @@ import { t } from "../../i18n/mod.ts";
 import { clientButton } from "../../services/callback_data.ts";
 import { commentTicketRating } from "../../services/lifecycle.ts";
 import { clientMessages, type Incoming, openTicket, relayEdit } from "../../services/relay.ts";
-import { getDraft, holdMessage, holdOnce, listHeld, setDraft } from "../../storage/drafts.ts";
+import {
+  editHeld,
+  getDraft,
+  holdMessage,
+  holdOnce,
+  listHeld,
+  setDraft,
+} from "../../storage/drafts.ts";
 import { upsertClient } from "../../storage/people.ts";
 import { claimClosedNotice, countClientMessage } from "../../storage/sla.ts";
 import { releaseClosedHold } from "../../services/closed_hold.ts";
@@ -45,7 +52,10 @@ export function privateMessages(deps: BotDeps): Composer<Context> {
   });
 
   pm.on("edited_message", async (ctx) => {
-    await relayEdit(deps, ctx.editedMessage as Message, ctx.update.update_id);
+    const edited = ctx.editedMessage as Message;
+    if (await relayEdit(deps, edited, ctx.update.update_id)) return;
+    // not in a ticket yet: held while the customer is asked for the topic
+    await editHeld(deps.kv, edited.chat.id, edited);
   });
   return c;
 }
