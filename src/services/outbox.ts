@@ -339,6 +339,8 @@ export class Outbox {
     if (!before || before.unreachable === unreachable) return;
     await patchClient(kv, clientId, () => ({ unreachable }));
     for (const tk of await ticketsByClient(kv, clientId)) {
+      // what waited for them goes out, a closed ticket's too (its close notice, the rating)
+      if (!unreachable) this.kick(tk.number, "client");
       if (tk.status === "closed") continue;
       await this.enqueue(tk.number, [{
         lane: "group",
@@ -349,7 +351,6 @@ export class Outbox {
         },
       }]);
       await this.markPost(tk.number);
-      if (!unreachable) this.kick(tk.number, "client");
     }
   }
 }
