@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { getClient } from "../src/storage/people.ts";
 import { getSettings } from "../src/storage/settings.ts";
-import { runningSettings, startSettingsWorld } from "./settings_harness.ts";
+import { runningSettings, startSettingsWorld, stopClientBot } from "./settings_harness.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 
@@ -12,18 +12,8 @@ Deno.test({
     const w = await startSettingsWorld({ readyChats: true, settings: runningSettings });
     const { emu } = w;
     try {
+      await stopClientBot(w);
       let at = w.mark();
-      w.send("/menu");
-      await w.waitFor(/open/, at);
-      at = w.mark();
-      w.press("s:bots");
-      await w.waitFor(/The helpdesk's bots/, at);
-      at = w.mark();
-      w.press("s:stop:client");
-      await w.waitFor(/Stop the client bot\?/, at);
-      at = w.mark();
-      w.press("s:stop_yes:client");
-      await w.waitFor(/Client bot: stopped/, at);
       assert.deepEqual((await getSettings(w.kv)).stoppedBots, ["client"]);
 
       // the process restarts (a deploy, a crash): the stop holds
@@ -66,18 +56,8 @@ Deno.test({
       const alice = emu.createUser({ firstName: "Alice", languageCode: "en" });
       emu.userStartBot(alice.id, w.client.id);
       await emu.waitForMessage(alice.id, w.client.id, (m) => !m.outgoing);
+      await stopClientBot(w);
       let at = w.mark();
-      w.send("/menu");
-      await w.waitFor(/open/, at);
-      at = w.mark();
-      w.press("s:bots");
-      await w.waitFor(/The helpdesk's bots/, at);
-      at = w.mark();
-      w.press("s:stop:client");
-      await w.waitFor(/Stop the client bot\?/, at);
-      at = w.mark();
-      w.press("s:stop_yes:client");
-      await w.waitFor(/Client bot: stopped/, at);
       // while it is stopped Alice asks, then blocks the bot (found by the chaos suite, seed 3004)
       emu.userSend(alice.id, w.client.id, { text: "Where is my parcel?" });
       emu.userBlockBot(alice.id, w.client.id);

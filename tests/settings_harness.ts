@@ -168,3 +168,19 @@ export function runningSettings(
     open: true,
   };
 }
+
+/** The owner opens the Bots menu and stops the client bot, confirming it, as a person does. */
+export async function stopClientBot(w: SettingsWorld): Promise<void> {
+  let at = w.mark();
+  w.send("/menu");
+  await w.waitFor(/open/, at);
+  at = w.mark();
+  w.press("s:bots");
+  await w.waitFor(/The helpdesk's bots/, at);
+  at = w.mark();
+  w.press("s:stop:client");
+  await w.waitFor(/Stop the client bot\? Customers will get no answer/, at);
+  at = w.mark();
+  w.press("s:stop_yes:client");
+  await w.waitFor(/Client bot: stopped/, at);
+}
