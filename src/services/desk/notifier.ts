@@ -113,18 +113,7 @@ async function deliver(
       });
       sent++;
     } catch (e) {
-      if (
-        e instanceof GrammyError && (e.error_code === 403 || /chat not found/.test(e.description))
-      ) {
-        // the manager has not started the bot (or blocked it): nothing to retry
-        await markManagerUnreachable(deps.kv, m.id, deps.clock.now());
-        deps.log.info("manager not reachable in the manager bot", {
-          manager: m.id,
-          description: e.description,
-        });
-      } else {
-        deps.log.warn("manager notification failed", { manager: m.id, err: e });
-      }
+      await sendFailed(deps, m.id, e, "manager notification failed");
     }
   }
   return sent;
@@ -248,19 +237,32 @@ async function fastLane(
       sent += ids.length;
     }
   } catch (e) {
-    if (
-      e instanceof GrammyError && (e.error_code === 403 || /chat not found/.test(e.description))
-    ) {
-      await markManagerUnreachable(deps.kv, to.id, deps.clock.now());
-      deps.log.info("manager not reachable in the manager bot", {
-        manager: to.id,
-        description: e.description,
-      });
-    } else {
-      deps.log.warn("fast lane notification failed", { manager: to.id, err: e });
-    }
+    await sendFailed(deps, to.id, e, "fast lane notification failed");
   }
   return sent;
+}
+
+/**
+ * A message to a manager in the manager bot failed: a manager who has not started the bot (or
+ * blocked it) is marked unreachable, there is nothing to retry; anything else is logged.
+ */
+async function sendFailed(
+  deps: Helpdesk,
+  managerId: number,
+  e: unknown,
+  what: string,
+): Promise<void> {
+  if (
+    e instanceof GrammyError && (e.error_code === 403 || /chat not found/.test(e.description))
+  ) {
+    await markManagerUnreachable(deps.kv, managerId, deps.clock.now());
+    deps.log.info("manager not reachable in the manager bot", {
+      manager: managerId,
+      description: e.description,
+    });
+  } else {
+    deps.log.warn(what, { manager: managerId, err: e });
+  }
 }
 
 const SLA_KEYS: Record<SlaThreshold, TextKey> = {
