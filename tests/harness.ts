@@ -68,6 +68,8 @@ export interface WorldOptions {
    * with `topics`; null: nothing (a fresh install).
    */
   settings?: ((w: WorldChats) => Partial<Settings>) | null;
+  /** When those settings were stored, so in force since (default: the clock's now). */
+  settingsAt?: number;
   /** Link the group to the channel and make both bots admins of both chats (default true). */
   readyChats?: boolean;
   /** Register Maria and Ivan as managers (default true). */
@@ -177,7 +179,9 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
       topics: o.topics ?? [],
     })
     : o.settings;
-  if (settings) await updateSettings(kv, 0, clock.now(), () => settings(chats));
+  if (settings) {
+    await updateSettings(kv, 0, o.settingsAt ?? clock.now(), () => settings(chats));
+  }
   await registerManagers(kv, managers, owner.id, clock.now());
   await o.beforeStart?.(kv);
 

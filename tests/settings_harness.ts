@@ -20,6 +20,8 @@ export type { EmuBot } from "./harness.ts";
 export interface SettingsWorldOptions {
   /** Settings stored before the service starts (tokens, channel…). */
   settings?: (w: WorldChats) => Partial<Settings>;
+  /** When those settings were stored, so in force since (default: now). */
+  settingsAt?: number;
   /** Make the channel, link the group and make both bots admins of both chats. */
   readyChats?: boolean;
   /** Environment besides the required variables. */
@@ -71,6 +73,7 @@ export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<
     // Telegram forwards a channel post to the discussion group at once here
     autoForwardDelay: { min: 0, max: 0 },
     settings: o.settings ?? null,
+    settingsAt: o.settingsAt,
     readyChats: o.readyChats ?? false,
     managers: false,
     bots: {

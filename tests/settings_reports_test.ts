@@ -14,12 +14,14 @@ Deno.test({
   name: "settings: a report on demand arrives as an Excel file; the schedule sends one per period",
   ...sanitize,
   fn: async () => {
+    const now = Date.now();
     const w = await startSettingsWorld({
       readyChats: true,
       settings: (x) => ({ ...runningSettings(x), always: true }),
+      // 24/7 since before this period's tickets, whatever the time of day the test runs at
+      settingsAt: now - 2 * 3_600_000,
     });
     try {
-      const now = Date.now();
       for (let i = 0; i < 3; i++) {
         const r = await createTicket(w.kv, {
           topic: "Оплата",
@@ -34,7 +36,7 @@ Deno.test({
       }
       // one ticket of the previous period (the month's length just before it), answered in 2:00
       const month = periodOf("this_month", now, "Europe/Moscow");
-      // its settings are the defaults then (the test's were stored just now): a Wednesday at
+      // its settings are the defaults then (the test's were stored two hours ago): a Wednesday at
       // 12:00 in Moscow is working time (mon-fri 09:00-18:00)
       let earlier = month.from - (month.to - month.from) + 86_400_000;
       while (new Date(earlier).getUTCDay() !== 3) earlier += 86_400_000;
