@@ -8,6 +8,7 @@ import { type Composer, type Context, GrammyError } from "grammy";
 import type { DeskUser } from "../../services/desk/access.ts";
 import type { DeskButton } from "../../services/callback_data.ts";
 import type { Screen } from "../../services/desk/format.ts";
+import { onButton as routeButton } from "../buttons.ts";
 
 /**
  * What the access gate adds to the context of a desk update, as the settings bot's gate adds
@@ -40,11 +41,13 @@ export function onButton<T extends DeskButton["type"]>(
   type: T,
   fn: (ctx: Context, b: Extract<DeskButton, { type: T }>, user: DeskUser) => Promise<void>,
 ): void {
-  c.on("callback_query:data", async (ctx, next) => {
-    const b = (ctx as Context & DeskFlavor).deskButton;
-    if (!b || b.type !== type) return await next();
-    await fn(ctx, b as Extract<DeskButton, { type: T }>, userOf(ctx));
-  });
+  routeButton(
+    c,
+    (ctx: Context) => (ctx as Context & DeskFlavor).deskButton,
+    "type",
+    [type],
+    (ctx, b) => fn(ctx, b as Extract<DeskButton, { type: T }>, userOf(ctx)),
+  );
 }
 
 /** Handles desk commands in the private chat; `arg` is the text after the command. */
