@@ -1,11 +1,16 @@
 /**
- * The emulator: HTTP server (Bot API, file downloads, control surface) and the
- * TypeScript control surface used by tests, benchmarks and the demo.
+ * The emulator: the TypeScript control surface used by tests, benchmarks and the demo (the
+ * world's setup, what users do, what they see), and the dispatcher of Bot API calls. Its HTTP
+ * front is `http.ts`, what users send and see `user_content.ts`, the Bot API methods
+ * `methods*.ts`. It stays one file over 400 lines because it is one class, the control
+ * surface itself: every method is one thing a test can make a user or the world do (and
+ * `CONTROL_METHODS` exposes them over HTTP by name).
  */
 import { type Anomaly, AnomalyRecorder } from "./anomalies.ts";
 import { ApiError, Described, E } from "./errors.ts";
 import { withAutoEntities } from "./entities.ts";
 import { Faults } from "./faults.ts";
+import { CONTROL_METHODS, handle, record } from "./http.ts";
 import {
   type FileSpec,
   type UserContent,
@@ -15,7 +20,7 @@ import {
 } from "./user_content.ts";
 import { makeHandlers } from "./handlers.ts";
 import type { Api, AutoForwardDelay } from "./methods.ts";
-import { Clock, LIMITS, RateLimiter } from "./rules.ts";
+import { Clock, RateLimiter } from "./rules.ts";
 import { validateCall } from "./schema.ts";
 import { Timers } from "./updates.ts";
 import {
@@ -23,7 +28,6 @@ import {
   type BotRec,
   type CallLogEntry,
   type ChatRec,
-  type FileRec,
   makeRights,
   type MemberStatus,
   type MsgKind,
@@ -33,6 +37,7 @@ import {
 } from "./world.ts";
 
 export type { FileSpec, UserContent, ViewMessage };
+export { CONTROL_METHODS };
 
 /** Options of startEmulator. */
 export interface EmulatorOptions {
@@ -82,7 +87,6 @@ export interface SentRef {
   mediaGroupId?: string;
 }
 
-const JSON_HEADERS = { "content-type": "application/json" };
 /** The running emulator. */
 export class Emulator {
   readonly world: World;
@@ -149,7 +153,7 @@ export class Emulator {
           this.apiRoot = `http://127.0.0.1:${addr.port}`;
           resolve();
         },
-      }, (req) => this.handle(req));
+      }, (req) => handle(this, req));
     });
   }
 
@@ -158,56 +162,6 @@ export class Emulator {
     this.timers.clear();
     for (const b of this.world.bots.values()) b.updates.stop();
     await this.server?.shutdown();
-  }
-
-  // ------------------------------------------------------------------ HTTP
-
-  private async handle(req: Request): Promise<Response> {
-    const url = new URL(req.url);
-    const path = url.pathname;
-    if (path.startsWith("/bot")) return await this.handleApi(req, url, path);
-    if (path.startsWith("/file/bot")) return await this.handleFile(path);
-    if (path.startsWith("/_emulator/")) return await this.handleControl(req, path.slice(11));
-    return json(404, { ok: false, error_code: 404, description: E.notFound });
-  }
-
-  private async handleApi(req: Request, url: URL, path: string): Promise<Response> {
-    const slash = path.indexOf("/", 4);
-    if (slash < 0) return json(404, { ok: false, error_code: 404, description: E.notFound });
-    const bot = this.world.botsByToken.get(decodeURIComponent(path.slice(4, slash)));
-    if (!bot) return json(401, { ok: false, error_code: 401, description: E.unauthorized });
-    const method = path.slice(slash + 1);
-    let params: Record<string, unknown>;
-    try {
-      params = await readParams(req, url);
-    } catch {
-      return json(400, {
-        ok: false,
-        error_code: 400,
-        description: "Bad Request: can't parse request body",
-      });
-    }
-    const chat = Number(params.chat_id);
-    const fault = this.faults.take(bot.id, method, Number.isFinite(chat) ? chat : undefined);
-    if (fault?.kind === "500") {
-      this.record(bot, method, params, new ApiError(500, "Internal Server Error"));
-      return json(500, { ok: false, error_code: 500, description: "Internal Server Error" });
-    }
-    if (fault?.kind === "drop") {
-      this.record(bot, method, params, new ApiError(0, "connection dropped"));
-      return dropped();
-    }
-    if (fault?.kind === "429") {
-      const n = fault.retryAfter ?? 1;
-      const err = new ApiError(429, `Too Many Requests: retry after ${n}`, { retry_after: n });
-      this.limiter.tooMany.set(bot.id, (this.limiter.tooMany.get(bot.id) ?? 0) + 1);
-      this.record(bot, method, params, err);
-      return errorResponse(err);
-    }
-    // Why no req.signal: an abandoned long poll is ended by the next getUpdates or close().
-    const r = await this.call(bot, method, params);
-    if (fault?.kind === "drop-after") return dropped();
-    return json(r.ok ? 200 : r.error_code, r);
   }
 
   /** Runs one Bot API call for a bot (also used for webhook replies). */
@@ -242,7 +196,7 @@ export class Emulator {
         this.anomalyLog.record({ method: canonical, botId: bot.id, kind, field });
       let result = handler({ bot, params: v.params, signal, anomaly });
       if (result instanceof Promise) result = await result;
-      this.record(bot, name, params, undefined, unknown);
+      record(this.world, bot, name, params, undefined, unknown);
       if (result instanceof Described) {
         return { ok: true, result: result.result, description: result.description };
       }
@@ -254,7 +208,7 @@ export class Emulator {
         this.log(`internal error in ${name}: ${e instanceof Error ? e.stack : String(e)}`);
         err = new ApiError(500, "Internal Server Error");
       }
-      this.record(bot, name, params, err, unknown);
+      record(this.world, bot, name, params, err, unknown);
       const body: {
         ok: false;
         error_code: number;
@@ -263,53 +217,6 @@ export class Emulator {
       } = { ok: false, error_code: err.code, description: err.description };
       if (err.parameters) body.parameters = err.parameters;
       return body;
-    }
-  }
-
-  private record(
-    bot: BotRec,
-    method: string,
-    params: Record<string, unknown>,
-    err?: ApiError,
-    unknownFields?: string[],
-  ): void {
-    const e: CallLogEntry = { method, params, ok: !err, time: Date.now() };
-    if (err) {
-      e.errorCode = err.code;
-      e.description = err.description;
-    }
-    if (unknownFields) e.unknownFields = unknownFields;
-    this.world.logCall(bot, e);
-  }
-
-  private async handleFile(path: string): Promise<Response> {
-    const rest = path.slice(9);
-    const slash = rest.indexOf("/");
-    const bot = slash > 0 ? this.world.botsByToken.get(rest.slice(0, slash)) : undefined;
-    if (!bot) return json(401, { ok: false, error_code: 401, description: E.unauthorized });
-    const f = this.world.filePaths.get(decodeURIComponent(rest.slice(slash + 1)));
-    if (!f || !bot.fileIds.has(f.uid) || f.size > LIMITS.downloadMaxBytes) {
-      return json(404, { ok: false, error_code: 404, description: E.notFound });
-    }
-    const bytes = f.bytes ?? (f.blob ? new Uint8Array(await f.blob.arrayBuffer()) : synthetic(f));
-    return new Response(bytes as Uint8Array<ArrayBuffer>, {
-      headers: { "content-type": f.mimeType ?? "application/octet-stream" },
-    });
-  }
-
-  private async handleControl(req: Request, name: string): Promise<Response> {
-    if (!CONTROL_METHODS.has(name)) {
-      return json(404, { ok: false, description: `unknown control method ${name}` });
-    }
-    try {
-      const text = req.method === "GET" ? "" : await req.text();
-      const body = text ? JSON.parse(text) : [];
-      const args = Array.isArray(body) ? body : [body];
-      const fn = (this as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!;
-      const result = await fn.apply(this, args);
-      return json(200, { ok: true, result: result ?? true });
-    } catch (e) {
-      return json(400, { ok: false, description: e instanceof Error ? e.message : String(e) });
     }
   }
 
@@ -1058,117 +965,9 @@ export class Emulator {
   }
 }
 
-/** Control-surface methods reachable over HTTP at /_emulator/<name> (JSON array of args). */
-export const CONTROL_METHODS: ReadonlySet<string> = new Set([
-  "createBot",
-  "setPrivacy",
-  "createUser",
-  "createChannel",
-  "createGroup",
-  "linkDiscussion",
-  "setMember",
-  "userStartBot",
-  "userSend",
-  "userSendAlbum",
-  "userComment",
-  "userEdit",
-  "userDelete",
-  "userSendLiveLocation",
-  "userMoveLiveLocation",
-  "userStopLiveLocation",
-  "userReplaceMedia",
-  "userClearChat",
-  "memberDelete",
-  "userPressButton",
-  "callbackAnswer",
-  "userBlockBot",
-  "userUnblockBot",
-  "userJoinByLink",
-  "userLeave",
-  "userForward",
-  "userReact",
-  "unlinkDiscussion",
-  "setProtectedContent",
-  "setForum",
-  "setChatUsername",
-  "view",
-  "threadView",
-  "calls",
-  "tooManyRequests",
-  "setLimits",
-  "setAutoForwardDelay",
-  "failNext",
-  "threadRootOf",
-  "anomalies",
-  "clearAnomalies",
-]);
-
 /** Starts an emulator listening on 127.0.0.1. */
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const emu = new Emulator(opts);
   await emu.listen(opts.port ?? 0);
   return emu;
-}
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
-}
-
-function errorResponse(e: ApiError): Response {
-  const body: Record<string, unknown> = {
-    ok: false,
-    error_code: e.code,
-    description: e.description,
-  };
-  if (e.parameters) body.parameters = e.parameters;
-  return json(e.code, body);
-}
-
-/** A response whose body fails: the client sees the connection break. */
-function dropped(): Response {
-  return new Response(
-    new ReadableStream({
-      start(c) {
-        c.error(new Error("connection dropped by emulator fault"));
-      },
-    }),
-    { headers: JSON_HEADERS },
-  );
-}
-
-async function readParams(req: Request, url: URL): Promise<Record<string, unknown>> {
-  const params: Record<string, unknown> = {};
-  for (const [k, v] of url.searchParams) params[k] = v;
-  if (req.method !== "POST" || !req.body) return params;
-  // Why: an empty body is not parsed whatever its content type (node-telegram-bot-api sends
-  // sendMediaGroup by file_id as multipart with Content-Length 0, the fields in the query). The
-  // server skips the body when there is no transfer-encoding and content_length <= 0 (tdlib
-  // tdnet/td/net/HttpReader.cpp do_read_next, State::ReadHeaders).
-  if (req.headers.get("content-length") === "0" && !req.headers.has("transfer-encoding")) {
-    return params;
-  }
-  const type = req.headers.get("content-type") ?? "";
-  if (type.includes("application/json")) {
-    const text = await req.text();
-    if (text) Object.assign(params, JSON.parse(text));
-  } else if (type.includes("multipart/form-data")) {
-    const form = await req.formData();
-    for (const [k, v] of form) params[k] = v;
-  } else {
-    const text = await req.text();
-    for (const [k, v] of new URLSearchParams(text)) params[k] = v;
-  }
-  return params;
-}
-
-function synthetic(f: FileRec): Uint8Array {
-  // Deterministic bytes so a download can be compared with its file_unique_id.
-  const out = new Uint8Array(f.size);
-  let x = 0;
-  for (let i = 0; i < f.uid.length; i++) x = (x * 31 + f.uid.charCodeAt(i)) | 0;
-  for (let i = 0; i < out.length; i++) {
-    x = (x * 1103515245 + 12345) | 0;
-    out[i] = x >>> 24;
-  }
-  return out;
 }
