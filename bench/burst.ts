@@ -9,7 +9,7 @@
  * @module
  */
 import { startSandbox } from "../scripts/sandbox.ts";
-import { fig, type Figure, until } from "./common.ts";
+import { deliveryCounts, fig, type Figure, until } from "./common.ts";
 import { openTickets } from "./relay.ts";
 
 /** Runs the scenario. */
@@ -59,16 +59,7 @@ export async function benchBurst(quick: boolean): Promise<Figure[]> {
     await new Promise((r) => setTimeout(r, 60_000 * scale));
     stop();
     const minMs = Math.floor((total - 1) / 20) * 60_000 * scale;
-    let lost = 0, dup = 0, disorder = 0;
-    for (const c of clients) {
-      const want = expected.get(c)!;
-      const have = got.get(c)!;
-      const uniq = new Set(have);
-      lost += want.filter((t) => !uniq.has(t)).length;
-      dup += have.length - uniq.size;
-      const pos = have.map((t) => want.indexOf(t));
-      for (let i = 1; i < pos.length; i++) if (pos[i]! < pos[i - 1]!) disorder++;
-    }
+    const { lost, dup, disorder } = deliveryCounts(clients, expected, got);
     const r429 = s.emu.tooManyRequests() - before429;
     return [
       fig("burst", "messages / tickets", total, `msgs / ${tickets}`),

@@ -13,7 +13,7 @@
  * @module
  */
 import { startSandbox } from "../scripts/sandbox.ts";
-import { fig, type Figure, percentile } from "./common.ts";
+import { deliveryCounts, fig, type Figure, percentile } from "./common.ts";
 import { openTickets } from "./relay.ts";
 import type { OutboxLevers } from "../src/services/deps.ts";
 
@@ -134,16 +134,7 @@ export async function capacityStep(
     while (seen < total && performance.now() < drainEnd) await sleep(20);
     await sleep(minMs / 6);
     stop();
-    let lost = 0, dup = 0, disorder = 0;
-    for (const c of clients) {
-      const want = expected.get(c)!;
-      const have = got.get(c)!;
-      const uniq = new Set(have);
-      lost += want.filter((t) => !uniq.has(t)).length;
-      dup += have.length - uniq.size;
-      const pos = have.map((t) => want.indexOf(t));
-      for (let k = 1; k < pos.length; k++) if (pos[k]! < pos[k - 1]!) disorder++;
-    }
+    const { lost, dup, disorder } = deliveryCounts(clients, expected, got);
     return {
       rate,
       sent: total,

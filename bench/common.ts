@@ -52,3 +52,25 @@ export function fig(
     : value === target.v;
   return { scenario, name, value, unit, target: `${target.op} ${target.v}`, ok };
 }
+
+/**
+ * What arrived against what was sent, per writer (`clients`): texts lost, texts that arrived
+ * again, and adjacent arrivals in the reverse of the order written.
+ */
+export function deliveryCounts(
+  clients: readonly number[],
+  expected: Map<number, string[]>,
+  got: Map<number, string[]>,
+): { lost: number; dup: number; disorder: number } {
+  let lost = 0, dup = 0, disorder = 0;
+  for (const c of clients) {
+    const want = expected.get(c)!;
+    const have = got.get(c)!;
+    const uniq = new Set(have);
+    lost += want.filter((t) => !uniq.has(t)).length;
+    dup += have.length - uniq.size;
+    const pos = have.map((t) => want.indexOf(t));
+    for (let i = 1; i < pos.length; i++) if (pos[i]! < pos[i - 1]!) disorder++;
+  }
+  return { lost, dup, disorder };
+}

@@ -7,7 +7,7 @@
  * @module
  */
 import { loadKvPath } from "../src/config.ts";
-import { MissingKvError, openExistingKv } from "../src/startup.ts";
+import { openKv } from "./cli_kv.ts";
 import { encryptBackup, exportAll } from "../src/storage/backup.ts";
 
 function arg(name: string): string | undefined {
@@ -47,15 +47,4 @@ if (import.meta.main) {
       tokens ? "bot tokens included" : "bot tokens left out"
     }${passphrase ? ", encrypted" : ""})`,
   );
-}
-
-/** The KV at `path`; a missing or unreadable one is one sentence and exit code 1. */
-async function openKv(path: string): Promise<Deno.Kv> {
-  try {
-    return await openExistingKv(path);
-  } catch (e) {
-    if (!(e instanceof MissingKvError)) throw e;
-    console.error(e.message);
-    Deno.exit(1);
-  }
 }

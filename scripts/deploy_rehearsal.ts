@@ -10,6 +10,9 @@
  * lost, repeated or reordered in each direction. Used by tests/deploy_test.ts and the
  * `deploy` benchmark; `deno run -A scripts/deploy_rehearsal.ts` prints one run.
  *
+ * It stays one file over 400 lines: it is one scenario run from top to bottom (start, write, kill,
+ * restart, rotate, count), its steps sharing the instances and the counts.
+ *
  * @module
  */
 import { serviceWorld } from "./service_world.ts";

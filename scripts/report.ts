@@ -9,7 +9,7 @@
  * @module
  */
 import { loadKvPath } from "../src/config.ts";
-import { MissingKvError, openExistingKv } from "../src/startup.ts";
+import { openKv } from "./cli_kv.ts";
 import { buildReport } from "../src/services/report/report.ts";
 import type { ReportLang } from "../src/services/report/labels.ts";
 import {
@@ -99,16 +99,5 @@ if (import.meta.main) {
     );
   } finally {
     kv.close();
-  }
-}
-
-/** The KV at `path`; a missing or unreadable one is one sentence and exit code 1. */
-async function openKv(path: string): Promise<Deno.Kv> {
-  try {
-    return await openExistingKv(path);
-  } catch (e) {
-    if (!(e instanceof MissingKvError)) throw e;
-    console.error(e.message);
-    Deno.exit(1);
   }
 }

@@ -240,15 +240,9 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       scaled: (sec) => pacer.scaled(sec),
     })
     : null;
-  const polling = webhook ? null : new PollingSource({
-    kv,
-    log,
-    clock,
-    timeoutSec,
-    onSetAside,
-    onStorage,
-    ...retry,
-  });
+  // what a long poll needs, the same for the two bots' source and the settings bot's poller
+  const pollDeps = { kv, log, clock, timeoutSec, onSetAside, onStorage, ...retry };
+  const polling = webhook ? null : new PollingSource(pollDeps);
   supervisor = new Supervisor({
     kv,
     log,
@@ -309,13 +303,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       settingsPoller = new DurablePoller({
         bot: settingsBot,
         name: "settings",
-        kv,
-        log,
-        clock,
-        timeoutSec,
-        onSetAside,
-        onStorage,
-        ...retry,
+        ...pollDeps,
         // a pasted token must never rest in KV: the kept copy has it redacted
         scrub: (u) => JSON.parse(redact(JSON.stringify(u))),
       });

@@ -9,8 +9,6 @@ import type { AlbumSink } from "./album_collector.ts";
 
 /** Dependencies of the client and manager bots. */
 export interface BotDeps extends Helpdesk {
-  /** Bot API server (the emulator in tests). */
-  apiRoot: string;
   /** The settings bot's API: how admins are written to (alerts, scheduled reports). */
   adminApi?: () => Api | null;
   /** Collects album parts before they are relayed together. */

@@ -5,6 +5,10 @@
  * returns either the changed ticket with the event that records the change, or a
  * reason code that the bots turn into the user's language.
  *
+ * It stays one file over 400 lines: it is the one state machine of a ticket; every transition runs
+ * the same who-may checks (`isStaff`, `mayChange`) and the private cycle bookkeeping
+ * (`withCycle`, `resumed`), which no other module may use to change a ticket around them.
+ *
  * @module
  */
 

@@ -1,3 +1,5 @@
+// It stays one file over 400 lines: one suite of the working-time math, its cases grouped by
+// function over the same schedules and zones.
 import assert from "node:assert/strict";
 import {
   addWorkingMs,

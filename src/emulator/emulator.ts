@@ -1,15 +1,26 @@
 /**
- * The emulator: HTTP server (Bot API, file downloads, control surface) and the
- * TypeScript control surface used by tests, benchmarks and the demo.
+ * The emulator: the TypeScript control surface used by tests, benchmarks and the demo (the
+ * world's setup, what users do, what they see), and the dispatcher of Bot API calls. Its HTTP
+ * front is `http.ts`, what users send and see `user_content.ts`, the Bot API methods
+ * `methods*.ts`. It stays one file over 400 lines because it is one class, the control
+ * surface itself: every method is one thing a test can make a user or the world do (and
+ * `CONTROL_METHODS` exposes them over HTTP by name).
  */
 import { type Anomaly, AnomalyRecorder } from "./anomalies.ts";
 import { ApiError, Described, E } from "./errors.ts";
-import type { Entity } from "./entities.ts";
 import { withAutoEntities } from "./entities.ts";
 import { Faults } from "./faults.ts";
+import { CONTROL_METHODS, handle, record } from "./http.ts";
+import {
+  type FileSpec,
+  type UserContent,
+  userContent,
+  type ViewMessage,
+  viewOf,
+} from "./user_content.ts";
 import { makeHandlers } from "./handlers.ts";
 import type { Api, AutoForwardDelay } from "./methods.ts";
-import { Clock, LIMITS, RateLimiter } from "./rules.ts";
+import { Clock, RateLimiter } from "./rules.ts";
 import { validateCall } from "./schema.ts";
 import { Timers } from "./updates.ts";
 import {
@@ -17,8 +28,6 @@ import {
   type BotRec,
   type CallLogEntry,
   type ChatRec,
-  type FileKind,
-  type FileRec,
   makeRights,
   type MemberStatus,
   type MsgKind,
@@ -26,6 +35,9 @@ import {
   type UserRec,
   World,
 } from "./world.ts";
+
+export type { FileSpec, UserContent, ViewMessage };
+export { CONTROL_METHODS };
 
 /** Options of startEmulator. */
 export interface EmulatorOptions {
@@ -49,46 +61,6 @@ export interface EmulatorOptions {
   webhookPorts?: "telegram" | "any";
 }
 
-/** Content a user can send. Sizes are bytes; files are synthetic. */
-export type UserContent =
-  | { text: string; entities?: Entity[] }
-  | (
-    & { caption?: string }
-    & (
-      | { photo: { sizeBytes?: number; width?: number; height?: number; fileUniqueId?: string } }
-      | { video: FileSpec }
-      | { animation: FileSpec }
-      | { audio: FileSpec & { performer?: string; title?: string } }
-      | { voice: FileSpec }
-      | { video_note: FileSpec }
-      | { document: FileSpec }
-    )
-  )
-  | { sticker: { emoji?: string; fileUniqueId?: string } }
-  | { location: { latitude: number; longitude: number } }
-  | { contact: { phone_number: string; first_name: string; last_name?: string; user_id?: number } }
-  | { poll: { question: string; options: string[] } }
-  /** paid media (a channel post or a user's message); bots see only its preview */
-  | { paid_media: { star_count: number; width?: number; height?: number; caption?: string } }
-  /** a giveaway post, sent (or forwarded) from a channel */
-  | { giveaway: { winner_count: number; winners_selection_date?: number } }
-  | {
-    invoice: { title: string; description: string; currency: string; total_amount: number };
-  }
-  /** a forwarded story of a chat (default: the user's own) */
-  | { story: { chatId?: number; id?: number } };
-
-/** A synthetic file a user sends (or fileUniqueId to re-send a known one). */
-export interface FileSpec {
-  sizeBytes?: number;
-  fileName?: string;
-  mimeType?: string;
-  duration?: number;
-  width?: number;
-  height?: number;
-  fileUniqueId?: string;
-}
-
 /** Options of a user's message. */
 export interface UserSendOptions {
   /** message id in the same chat to reply to */
@@ -108,49 +80,12 @@ export type ForwardOriginSpec =
   | { type: "chat"; chatId: number; authorSignature?: string; date?: number }
   | { type: "channel"; chatId: number; messageId: number; authorSignature?: string; date?: number };
 
-/** A message as a human sees it. */
-export interface ViewMessage {
-  id: number;
-  date: number;
-  sender: { type: "user" | "bot" | "chat"; id: number; name: string; username?: string };
-  /** sent by the viewing user */
-  outgoing: boolean;
-  kind: MsgKind;
-  text?: string;
-  caption?: string;
-  entities?: Entity[];
-  fileUniqueId?: string;
-  fileName?: string;
-  fileSize?: number;
-  replyTo?: number;
-  threadId?: number;
-  mediaGroupId?: string;
-  replyMarkup?: unknown;
-  edited: boolean;
-  isAutomaticForward?: boolean;
-  forwardOrigin?: Record<string, unknown>;
-  /** location / contact / poll payload */
-  extra?: Record<string, unknown>;
-}
-
 /** Reference to a message created through the control surface. */
 export interface SentRef {
   chatId: number;
   messageId: number;
   mediaGroupId?: string;
 }
-
-const JSON_HEADERS = { "content-type": "application/json" };
-const KINDS: FileKind[] = [
-  "photo",
-  "video",
-  "animation",
-  "audio",
-  "voice",
-  "video_note",
-  "document",
-  "sticker",
-];
 
 /** The running emulator. */
 export class Emulator {
@@ -218,7 +153,7 @@ export class Emulator {
           this.apiRoot = `http://127.0.0.1:${addr.port}`;
           resolve();
         },
-      }, (req) => this.handle(req));
+      }, (req) => handle(this, req));
     });
   }
 
@@ -227,56 +162,6 @@ export class Emulator {
     this.timers.clear();
     for (const b of this.world.bots.values()) b.updates.stop();
     await this.server?.shutdown();
-  }
-
-  // ------------------------------------------------------------------ HTTP
-
-  private async handle(req: Request): Promise<Response> {
-    const url = new URL(req.url);
-    const path = url.pathname;
-    if (path.startsWith("/bot")) return await this.handleApi(req, url, path);
-    if (path.startsWith("/file/bot")) return await this.handleFile(path);
-    if (path.startsWith("/_emulator/")) return await this.handleControl(req, path.slice(11));
-    return json(404, { ok: false, error_code: 404, description: E.notFound });
-  }
-
-  private async handleApi(req: Request, url: URL, path: string): Promise<Response> {
-    const slash = path.indexOf("/", 4);
-    if (slash < 0) return json(404, { ok: false, error_code: 404, description: E.notFound });
-    const bot = this.world.botsByToken.get(decodeURIComponent(path.slice(4, slash)));
-    if (!bot) return json(401, { ok: false, error_code: 401, description: E.unauthorized });
-    const method = path.slice(slash + 1);
-    let params: Record<string, unknown>;
-    try {
-      params = await readParams(req, url);
-    } catch {
-      return json(400, {
-        ok: false,
-        error_code: 400,
-        description: "Bad Request: can't parse request body",
-      });
-    }
-    const chat = Number(params.chat_id);
-    const fault = this.faults.take(bot.id, method, Number.isFinite(chat) ? chat : undefined);
-    if (fault?.kind === "500") {
-      this.record(bot, method, params, new ApiError(500, "Internal Server Error"));
-      return json(500, { ok: false, error_code: 500, description: "Internal Server Error" });
-    }
-    if (fault?.kind === "drop") {
-      this.record(bot, method, params, new ApiError(0, "connection dropped"));
-      return dropped();
-    }
-    if (fault?.kind === "429") {
-      const n = fault.retryAfter ?? 1;
-      const err = new ApiError(429, `Too Many Requests: retry after ${n}`, { retry_after: n });
-      this.limiter.tooMany.set(bot.id, (this.limiter.tooMany.get(bot.id) ?? 0) + 1);
-      this.record(bot, method, params, err);
-      return errorResponse(err);
-    }
-    // Why no req.signal: an abandoned long poll is ended by the next getUpdates or close().
-    const r = await this.call(bot, method, params);
-    if (fault?.kind === "drop-after") return dropped();
-    return json(r.ok ? 200 : r.error_code, r);
   }
 
   /** Runs one Bot API call for a bot (also used for webhook replies). */
@@ -311,7 +196,7 @@ export class Emulator {
         this.anomalyLog.record({ method: canonical, botId: bot.id, kind, field });
       let result = handler({ bot, params: v.params, signal, anomaly });
       if (result instanceof Promise) result = await result;
-      this.record(bot, name, params, undefined, unknown);
+      record(this.world, bot, name, params, undefined, unknown);
       if (result instanceof Described) {
         return { ok: true, result: result.result, description: result.description };
       }
@@ -323,7 +208,7 @@ export class Emulator {
         this.log(`internal error in ${name}: ${e instanceof Error ? e.stack : String(e)}`);
         err = new ApiError(500, "Internal Server Error");
       }
-      this.record(bot, name, params, err, unknown);
+      record(this.world, bot, name, params, err, unknown);
       const body: {
         ok: false;
         error_code: number;
@@ -332,53 +217,6 @@ export class Emulator {
       } = { ok: false, error_code: err.code, description: err.description };
       if (err.parameters) body.parameters = err.parameters;
       return body;
-    }
-  }
-
-  private record(
-    bot: BotRec,
-    method: string,
-    params: Record<string, unknown>,
-    err?: ApiError,
-    unknownFields?: string[],
-  ): void {
-    const e: CallLogEntry = { method, params, ok: !err, time: Date.now() };
-    if (err) {
-      e.errorCode = err.code;
-      e.description = err.description;
-    }
-    if (unknownFields) e.unknownFields = unknownFields;
-    this.world.logCall(bot, e);
-  }
-
-  private async handleFile(path: string): Promise<Response> {
-    const rest = path.slice(9);
-    const slash = rest.indexOf("/");
-    const bot = slash > 0 ? this.world.botsByToken.get(rest.slice(0, slash)) : undefined;
-    if (!bot) return json(401, { ok: false, error_code: 401, description: E.unauthorized });
-    const f = this.world.filePaths.get(decodeURIComponent(rest.slice(slash + 1)));
-    if (!f || !bot.fileIds.has(f.uid) || f.size > LIMITS.downloadMaxBytes) {
-      return json(404, { ok: false, error_code: 404, description: E.notFound });
-    }
-    const bytes = f.bytes ?? (f.blob ? new Uint8Array(await f.blob.arrayBuffer()) : synthetic(f));
-    return new Response(bytes as Uint8Array<ArrayBuffer>, {
-      headers: { "content-type": f.mimeType ?? "application/octet-stream" },
-    });
-  }
-
-  private async handleControl(req: Request, name: string): Promise<Response> {
-    if (!CONTROL_METHODS.has(name)) {
-      return json(404, { ok: false, description: `unknown control method ${name}` });
-    }
-    try {
-      const text = req.method === "GET" ? "" : await req.text();
-      const body = text ? JSON.parse(text) : [];
-      const args = Array.isArray(body) ? body : [body];
-      const fn = (this as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!;
-      const result = await fn.apply(this, args);
-      return json(200, { ok: true, result: result ?? true });
-    } catch (e) {
-      return json(400, { ok: false, description: e instanceof Error ? e.message : String(e) });
     }
   }
 
@@ -554,7 +392,7 @@ export class Emulator {
    */
   userSend(userId: number, chatId: number, content: UserContent, o: UserSendOptions = {}): SentRef {
     const chat = this.userChat(userId, chatId, true);
-    const m = this.userPost(userId, chat, this.userContent(content, chat, userId), o);
+    const m = this.userPost(userId, chat, userContent(this.world, content, chat, userId), o);
     this.world.dispatchMessage(m);
     this.api.afterPosts([m]);
     return { chatId: chat.type === "private" ? chat.botId! : chat.id, messageId: m.id };
@@ -571,7 +409,7 @@ export class Emulator {
     const chat = this.userChat(userId, chatId, true);
     const group = this.world.newMediaGroupId();
     const msgs = items.map((it) =>
-      this.userPost(userId, chat, { ...this.userContent(it), mediaGroupId: group }, o)
+      this.userPost(userId, chat, { ...userContent(this.world, it), mediaGroupId: group }, o)
     );
     for (const m of msgs) this.world.dispatchMessage(m);
     this.api.afterPosts(msgs);
@@ -681,7 +519,7 @@ export class Emulator {
     if (!m || m.authorId !== userId) throw new Error("message not found or not the user's");
     const MEDIA: MsgKind[] = ["photo", "video", "animation", "audio", "document"];
     if (!MEDIA.includes(m.kind)) throw new Error("only a photo, video or file can be replaced");
-    const body = this.userContent(content);
+    const body = userContent(this.world, content);
     if (!MEDIA.includes(body.kind!)) {
       throw new Error("the new media must be a photo, video or file");
     }
@@ -834,7 +672,10 @@ export class Emulator {
         throw new Error("unknown origin type");
     }
     const chat = this.userChat(userId, chatId, true);
-    const m = this.userPost(userId, chat, { ...this.userContent(content), forwardOrigin: fo }, {});
+    const m = this.userPost(userId, chat, {
+      ...userContent(this.world, content),
+      forwardOrigin: fo,
+    }, {});
     w.dispatchMessage(m);
     this.api.afterPosts([m]);
     return { chatId: chat.type === "private" ? chat.botId! : chat.id, messageId: m.id };
@@ -883,7 +724,7 @@ export class Emulator {
   view(userId: number, chatId: number): ViewMessage[] {
     const chat = this.userChat(userId, chatId, false);
     const out: ViewMessage[] = [];
-    for (const m of chat.messages.values()) if (!m.deleted) out.push(this.viewOf(m, userId));
+    for (const m of chat.messages.values()) if (!m.deleted) out.push(viewOf(this.world, m, userId));
     return out;
   }
 
@@ -892,7 +733,9 @@ export class Emulator {
     const chat = this.chat(groupId);
     const out: ViewMessage[] = [];
     for (const m of chat.messages.values()) {
-      if (!m.deleted && (m.id === rootId || m.threadId === rootId)) out.push(this.viewOf(m, 0));
+      if (!m.deleted && (m.id === rootId || m.threadId === rootId)) {
+        out.push(viewOf(this.world, m, 0));
+      }
     }
     return out;
   }
@@ -1093,111 +936,6 @@ export class Emulator {
     return ch.id;
   }
 
-  private userContent(c: UserContent, chat?: ChatRec, userId?: number): Partial<MsgRec> {
-    const w = this.world;
-    // Bot API PaidMediaInfo: a bot that has not bought the media sees a PaidMediaPreview.
-    if ("paid_media" in c) {
-      const p = c.paid_media;
-      const body: Partial<MsgRec> = {
-        kind: "paid_media",
-        extra: {
-          paid_media: {
-            star_count: p.star_count,
-            paid_media: [{ type: "preview", width: p.width ?? 1280, height: p.height ?? 960 }],
-          },
-        },
-      };
-      if (p.caption) {
-        body.caption = p.caption;
-        body.captionEntities = withAutoEntities(p.caption, []);
-      }
-      return body;
-    }
-    if ("giveaway" in c) {
-      const g = c.giveaway;
-      const chats = chat && chat.type !== "private" ? [w.chatJson(chat)] : [];
-      return {
-        kind: "giveaway",
-        extra: {
-          giveaway: {
-            chats,
-            winners_selection_date: g.winners_selection_date ?? w.now() + 86400,
-            winner_count: g.winner_count,
-          },
-        },
-      };
-    }
-    if ("invoice" in c) {
-      return { kind: "invoice", extra: { invoice: { ...c.invoice, start_parameter: "" } } };
-    }
-    if ("story" in c) {
-      const of = c.story.chatId !== undefined ? w.chats.get(c.story.chatId) : undefined;
-      const u = userId !== undefined ? w.users.get(userId) : undefined;
-      const storyChat = of
-        ? w.chatJson(of)
-        : { id: userId, type: "private", first_name: u?.firstName ?? "" };
-      return { kind: "story", extra: { story: { chat: storyChat, id: c.story.id ?? 1 } } };
-    }
-    if ("text" in c) {
-      if (c.text.length === 0 || c.text.length > LIMITS.textMax) {
-        throw new Error("text must be 1-4096 characters");
-      }
-      return { kind: "text", text: c.text, entities: withAutoEntities(c.text, c.entities ?? []) };
-    }
-    if ("location" in c) return { kind: "location", extra: { location: c.location } };
-    if ("contact" in c) return { kind: "contact", extra: { contact: c.contact } };
-    if ("poll" in c) {
-      return {
-        kind: "poll",
-        extra: {
-          poll: {
-            id: String(Math.floor(Math.random() * 1e15)),
-            question: c.poll.question,
-            options: c.poll.options.map((t, i) => ({
-              persistent_id: String(i),
-              text: t,
-              voter_count: 0,
-            })),
-            total_voter_count: 0,
-            is_closed: false,
-            is_anonymous: true,
-            type: "regular",
-            allows_multiple_answers: false,
-            allows_revoting: true,
-            members_only: false,
-          },
-        },
-      };
-    }
-    const rec = c as Record<string, unknown>;
-    const kind = KINDS.find((k) => k in rec);
-    if (!kind) throw new Error("unknown content");
-    const spec = (rec[kind] ?? {}) as FileSpec & {
-      emoji?: string;
-      performer?: string;
-      title?: string;
-    };
-    let file: FileRec | undefined;
-    if (spec.fileUniqueId) {
-      file = w.files.get(spec.fileUniqueId);
-      if (!file || file.kind !== kind) throw new Error(`no ${kind} file ${spec.fileUniqueId}`);
-      if (file.sizes) file = file.sizes[file.sizes.length - 1];
-    } else if (kind === "photo") {
-      file = w.addPhoto(spec.sizeBytes ?? 150_000, undefined, spec.width, spec.height);
-    } else {
-      const { sizeBytes, fileUniqueId: _u, ...meta } = spec;
-      file = w.addFile(kind, { size: sizeBytes ?? 100_000, ...meta });
-    }
-    const body: Partial<MsgRec> = { kind, file };
-    const cap = rec.caption;
-    if (typeof cap === "string" && cap.length > 0) {
-      if (cap.length > LIMITS.captionMax) throw new Error("caption must be 0-1024 characters");
-      body.caption = cap;
-      body.captionEntities = withAutoEntities(cap, []);
-    }
-    return body;
-  }
-
   /** The user's own live location in a chat that is still live. */
   private ownLive(userId: number, chatId: number, messageId: number): MsgRec {
     const chat = this.userChat(userId, chatId, false);
@@ -1225,161 +963,11 @@ export class Emulator {
       new_chat_member: blocked ? kicked : member,
     });
   }
-
-  private viewOf(m: MsgRec, viewerId: number): ViewMessage {
-    const w = this.world;
-    let sender: ViewMessage["sender"];
-    const sc = m.senderChatId !== undefined ? w.chats.get(m.senderChatId) : undefined;
-    if (sc) sender = { type: "chat", id: sc.id, name: sc.title ?? "", username: sc.username };
-    else {
-      const a = w.actor(m.authorId);
-      sender = a?.kind === "bot"
-        ? { type: "bot", id: a.id, name: a.firstName, username: a.username }
-        : {
-          type: "user",
-          id: m.authorId,
-          name: a ? [a.firstName, (a as UserRec).lastName].filter(Boolean).join(" ") : "",
-          username: a?.username,
-        };
-    }
-    const v: ViewMessage = {
-      id: m.id,
-      date: m.date,
-      sender,
-      outgoing: m.authorId === viewerId,
-      kind: m.kind,
-      edited: m.editDate !== undefined,
-    };
-    if (m.text !== undefined) v.text = m.text;
-    if (m.caption !== undefined) v.caption = m.caption;
-    if (m.entities?.length) v.entities = m.entities;
-    if (m.file) {
-      v.fileUniqueId = m.file.uid;
-      v.fileSize = m.file.size;
-      if (m.file.fileName) v.fileName = m.file.fileName;
-    }
-    if (m.replyToId !== undefined) v.replyTo = m.replyToId;
-    if (m.threadId !== undefined) v.threadId = m.threadId;
-    if (m.mediaGroupId) v.mediaGroupId = m.mediaGroupId;
-    if (m.replyMarkup) v.replyMarkup = m.replyMarkup;
-    if (m.isAutomaticForward) v.isAutomaticForward = true;
-    if (m.forwardOrigin) v.forwardOrigin = m.forwardOrigin;
-    if (m.extra) v.extra = m.extra;
-    return v;
-  }
 }
-
-/** Control-surface methods reachable over HTTP at /_emulator/<name> (JSON array of args). */
-export const CONTROL_METHODS: ReadonlySet<string> = new Set([
-  "createBot",
-  "setPrivacy",
-  "createUser",
-  "createChannel",
-  "createGroup",
-  "linkDiscussion",
-  "setMember",
-  "userStartBot",
-  "userSend",
-  "userSendAlbum",
-  "userComment",
-  "userEdit",
-  "userDelete",
-  "userSendLiveLocation",
-  "userMoveLiveLocation",
-  "userStopLiveLocation",
-  "userReplaceMedia",
-  "userClearChat",
-  "memberDelete",
-  "userPressButton",
-  "callbackAnswer",
-  "userBlockBot",
-  "userUnblockBot",
-  "userJoinByLink",
-  "userLeave",
-  "userForward",
-  "userReact",
-  "unlinkDiscussion",
-  "setProtectedContent",
-  "setForum",
-  "setChatUsername",
-  "view",
-  "threadView",
-  "calls",
-  "tooManyRequests",
-  "setLimits",
-  "setAutoForwardDelay",
-  "failNext",
-  "threadRootOf",
-  "anomalies",
-  "clearAnomalies",
-]);
 
 /** Starts an emulator listening on 127.0.0.1. */
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const emu = new Emulator(opts);
   await emu.listen(opts.port ?? 0);
   return emu;
-}
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
-}
-
-function errorResponse(e: ApiError): Response {
-  const body: Record<string, unknown> = {
-    ok: false,
-    error_code: e.code,
-    description: e.description,
-  };
-  if (e.parameters) body.parameters = e.parameters;
-  return json(e.code, body);
-}
-
-/** A response whose body fails: the client sees the connection break. */
-function dropped(): Response {
-  return new Response(
-    new ReadableStream({
-      start(c) {
-        c.error(new Error("connection dropped by emulator fault"));
-      },
-    }),
-    { headers: JSON_HEADERS },
-  );
-}
-
-async function readParams(req: Request, url: URL): Promise<Record<string, unknown>> {
-  const params: Record<string, unknown> = {};
-  for (const [k, v] of url.searchParams) params[k] = v;
-  if (req.method !== "POST" || !req.body) return params;
-  // Why: an empty body is not parsed whatever its content type (node-telegram-bot-api sends
-  // sendMediaGroup by file_id as multipart with Content-Length 0, the fields in the query). The
-  // server skips the body when there is no transfer-encoding and content_length <= 0 (tdlib
-  // tdnet/td/net/HttpReader.cpp do_read_next, State::ReadHeaders).
-  if (req.headers.get("content-length") === "0" && !req.headers.has("transfer-encoding")) {
-    return params;
-  }
-  const type = req.headers.get("content-type") ?? "";
-  if (type.includes("application/json")) {
-    const text = await req.text();
-    if (text) Object.assign(params, JSON.parse(text));
-  } else if (type.includes("multipart/form-data")) {
-    const form = await req.formData();
-    for (const [k, v] of form) params[k] = v;
-  } else {
-    const text = await req.text();
-    for (const [k, v] of new URLSearchParams(text)) params[k] = v;
-  }
-  return params;
-}
-
-function synthetic(f: FileRec): Uint8Array {
-  // Deterministic bytes so a download can be compared with its file_unique_id.
-  const out = new Uint8Array(f.size);
-  let x = 0;
-  for (let i = 0; i < f.uid.length; i++) x = (x * 31 + f.uid.charCodeAt(i)) | 0;
-  for (let i = 0; i < out.length; i++) {
-    x = (x * 1103515245 + 12345) | 0;
-    out[i] = x >>> 24;
-  }
-  return out;
 }

@@ -4,6 +4,10 @@
  * methods_*.ts by method group and put together by handlers.ts. Each handler gets already
  * validated and coerced parameters (see schema.ts) and returns the `result` or throws ApiError.
  *
+ * It stays one file over 400 lines: the tools are one closure over the call's environment
+ * (`makeTools`), each built on the others (access checks, content, sending, copies, edits); cutting
+ * the closure apart would pass the environment through every helper.
+ *
  * @module
  */
 import type { AnomalyKind } from "./anomalies.ts";

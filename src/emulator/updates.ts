@@ -3,6 +3,9 @@
  * confirms, timeout waits, a newer poller terminates the older with 409) or webhook
  * delivery (per chat/user queues in order, queues in parallel up to max_connections,
  * each redelivered with backoff on failure; see WebhookActor.cpp).
+ *
+ * It stays one file over 400 lines (by a few): it is one delivery state machine per bot, getUpdates
+ * and webhook delivery being two ends of the same queue, with the timers they share.
  */
 import { ApiError, E } from "./errors.ts";
 import { Clock, DEFAULT_EXCLUDED_UPDATES } from "./rules.ts";

@@ -2,6 +2,10 @@
  * The emulated Telegram world: users, bots, chats, messages, files, memberships, and the
  * rendering of messages as each bot sees them (file_ids are per bot). Everything is kept in
  * maps by id so a call costs O(1) lookups.
+ *
+ * It stays one file over 400 lines: the record types and the World class that keeps them are one
+ * model, and the class is the only code that creates or links records (ids, memberships, files), so
+ * its invariants are read in one place.
  */
 import type { Entity } from "./entities.ts";
 import { botSeesMessage, Clock, LIMITS } from "./rules.ts";

@@ -2,6 +2,9 @@
  * World files: a small JSON description of the emulator's bots, users and chats (see the
  * "Use it for your own bot" section of docs/emulator.md). `parseWorld` validates (pure),
  * `applyWorld` creates the world in a running emulator, `loadWorldFile` reads a file.
+ *
+ * It stays one file over 400 lines: it is one file format, from its schema through the checks with
+ * their messages to applying it and printing what was made; each part follows the schema's fields.
  */
 import { z } from "zod";
 import type { Emulator } from "./emulator.ts";

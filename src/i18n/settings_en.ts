@@ -1,3 +1,6 @@
+// It stays one file over 400 lines: it is one table, the settings bot's every text in one
+// language, keyed like its twin file; split by feature, a missing or stray key would be harder
+// to see.
 import type { settingsRu } from "./settings_ru.ts";
 
 /** English texts of the settings bot; exactly the keys of the Russian file. */

@@ -2,6 +2,10 @@
  * Tickets, their events and messages, and every index over them. Each change of a ticket is
  * one atomic operation that checks what it read, so concurrent writers never lose updates.
  *
+ * It stays one file over 400 lines: every key of a ticket (its record, its indexes, posts, threads,
+ * messages, events) is written here, through `changeTicket` and its index diff, so that no write
+ * can miss an index.
+ *
  * @module
  */
 import type { Client, MessageRecord, MsgAddr, OutboxJob } from "../domain/records.ts";

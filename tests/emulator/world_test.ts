@@ -1,3 +1,5 @@
+// It stays one file over 400 lines: one suite of the emulated world (chats, members, forwards,
+// threads), its scenarios sharing the helpers of helpers.ts.
 import assert from "node:assert/strict";
 import { startEmulator, TELEGRAM_USER_ID } from "../../src/emulator/mod.ts";
 import { api, drain, ok, scenario } from "./helpers.ts";

@@ -6,6 +6,7 @@
  */
 import { Bot } from "grammy";
 import type { BotDeps } from "../context.ts";
+import type { CCtx } from "./context.ts";
 import { installPacing } from "../pacing.ts";
 import { tolerateExpiredQueries } from "../expired_queries.ts";
 import { rememberStaffNames } from "../people.ts";
@@ -16,8 +17,8 @@ import { menu } from "./menu.ts";
 import { privateMessages } from "./private_messages.ts";
 
 /** Builds the client bot; it does not start it. */
-export function createClientBot(token: string, deps: BotDeps): Bot {
-  const bot = new Bot(token, { client: { apiRoot: deps.apiRoot } });
+export function createClientBot(token: string, deps: BotDeps): Bot<CCtx> {
+  const bot = new Bot<CCtx>(token, { client: { apiRoot: deps.apiRoot } });
   installPacing(bot.api, deps.pacer, "client");
   tolerateExpiredQueries(
     bot.api,

@@ -7,7 +7,7 @@
  */
 import { claimStrangerNotice } from "../../storage/sla.ts";
 import { mayChange } from "../../domain/ticket.ts";
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
 import type { Message } from "grammy/types";
 import { closeTicket, reopenTicket, takeTicket } from "../../services/lifecycle.ts";
 import {
@@ -25,6 +25,7 @@ import { threadCommand } from "../../services/desk/thread.ts";
 import type { TextKey } from "../../i18n/mod.ts";
 import { recoveredAlbum } from "../album_collector.ts";
 import type { BotDeps } from "../context.ts";
+import type { CCtx } from "./context.ts";
 
 const COMMAND =
   /^\/(close|reopen|take|delete|block|unblock|transfer|canned|priority|hold|unhold|merge|tag|untag|clientnote)(@\w+)?(\s|$)/;
@@ -33,8 +34,8 @@ const COMMAND =
 const STRANGER_NOTICE_MS = 3_600_000;
 
 /** Handles the managers' discussion group. */
-export function managersGroup(deps: BotDeps): Composer<Context> {
-  const c = new Composer<Context>();
+export function managersGroup(deps: BotDeps): Composer<CCtx> {
+  const c = new Composer<CCtx>();
   const group = c.chatType("supergroup");
 
   group.on("message", async (ctx) => {

@@ -11,6 +11,7 @@ import { getClient } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { askTopic } from "./menu.ts";
 import type { BotDeps } from "../context.ts";
+import type { CCtx } from "./context.ts";
 import { ownedByOurAdmin, watchMembership } from "../settings/in_manager_bot.ts";
 
 /**
@@ -30,8 +31,8 @@ async function askHeldAgain(deps: BotDeps, ctx: Context, clientId: number): Prom
 }
 
 /** Handles `my_chat_member` updates of the client bot. */
-export function membership(deps: BotDeps): Composer<Context> {
-  const c = new Composer<Context>();
+export function membership(deps: BotDeps): Composer<CCtx> {
+  const c = new Composer<CCtx>();
   c.on("my_chat_member", async (ctx) => {
     const upd = ctx.myChatMember;
     const status = upd.new_chat_member.status;

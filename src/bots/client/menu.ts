@@ -9,7 +9,11 @@ import { Composer, type Context, InlineKeyboard, Keyboard } from "grammy";
 import type { Client } from "../../domain/records.ts";
 import { faqFor, topicLabel } from "../../domain/settings.ts";
 import { type Lang, langOf, locales, t, type TextKey } from "../../i18n/mod.ts";
-import { clientButton, parseClientButton } from "../../services/callback_data.ts";
+import {
+  type ClientAction,
+  clientButton,
+  parseClientButton,
+} from "../../services/callback_data.ts";
 import { closeTicket, rateTicket, reopenTicket } from "../../services/lifecycle.ts";
 import { clientMessages, openTicket } from "../../services/relay.ts";
 import { dropHeld, getDraft, listHeld, setDraft } from "../../storage/drafts.ts";
@@ -18,6 +22,8 @@ import { getClient, patchClient, upsertClient } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { getTicket, ticketsByClient } from "../../storage/tickets.ts";
 import type { BotDeps } from "../context.ts";
+import { onButton } from "../buttons.ts";
+import { type CCtx, customerOf } from "./context.ts";
 
 /** The client's profile as Telegram shows it. */
 export function profileOf(
@@ -129,8 +135,8 @@ async function showTickets(deps: BotDeps, ctx: Context, client: Client): Promise
 }
 
 /** Commands, menu buttons and inline buttons of the client bot. */
-export function menu(deps: BotDeps): Composer<Context> {
-  const c = new Composer<Context>();
+export function menu(deps: BotDeps): Composer<CCtx> {
+  const c = new Composer<CCtx>();
   const pm = c.chatType("private");
 
   const client = (ctx: Context) =>
@@ -164,6 +170,7 @@ export function menu(deps: BotDeps): Composer<Context> {
   pm.command("tickets", tickets);
   pm.hears(anyLang("btn_my_tickets"), tickets);
 
+  // the gate of every press: forged or stale data, or a presser we do not know, is told so
   c.on("callback_query:data", async (ctx, next) => {
     const action = parseClientButton(ctx.callbackQuery.data);
     const from = ctx.from;
@@ -173,36 +180,48 @@ export function menu(deps: BotDeps): Composer<Context> {
       await ctx.answerCallbackQuery({ text: t(lang, "unknown_action") });
       return;
     }
-    if (action.type === "topic") {
-      const s = await getSettings(deps.kv);
-      const topic = s.topics[action.index];
-      const draft = await getDraft(deps.kv, cl.id);
-      if (!topic || draft?.stage !== "topic") {
-        await ctx.answerCallbackQuery({ text: t(lang, "unknown_action") });
-        return;
-      }
-      await ctx.answerCallbackQuery();
-      await topicChosen(deps, ctx, topic, lang);
+    ctx.customer = cl;
+    ctx.clientButton = action;
+    await next();
+  });
+  const onPress = <T extends ClientAction["type"]>(
+    types: T[],
+    fn: (ctx: CCtx, action: Extract<ClientAction, { type: T }>, cl: Client) => Promise<void>,
+  ) =>
+    onButton(c, (ctx: CCtx) => ctx.clientButton, "type", types, async (ctx, action) => {
+      await fn(ctx, action as Extract<ClientAction, { type: T }>, customerOf(ctx));
+    });
+  onPress(["topic"], async (ctx, action, cl) => {
+    const lang = cl.lang;
+    const s = await getSettings(deps.kv);
+    const topic = s.topics[action.index];
+    const draft = await getDraft(deps.kv, cl.id);
+    if (!topic || draft?.stage !== "topic") {
+      await ctx.answerCallbackQuery({ text: t(lang, "unknown_action") });
       return;
     }
-    if (action.type === "faq_ok" || action.type === "faq_more") {
-      const draft = await getDraft(deps.kv, cl.id);
-      // a stale press: the dialogue has moved on (solved already, or a ticket opened)
-      if (draft?.stage !== "faq") {
-        return void await ctx.answerCallbackQuery({ text: t(lang, "unknown_action") });
-      }
-      await ctx.answerCallbackQuery();
-      if (action.type === "faq_more") return await askQuestion(deps, ctx, draft.topic, lang);
-      if (await solveByFaq(deps.kv, cl.id, deps.clock.now())) {
-        await ctx.reply(t(lang, "faq_solved"), { reply_markup: mainKeyboard(lang) });
-      }
-      return;
+    await ctx.answerCallbackQuery();
+    await topicChosen(deps, ctx, topic, lang);
+  });
+  onPress(["faq_ok", "faq_more"], async (ctx, action, cl) => {
+    const lang = cl.lang;
+    const draft = await getDraft(deps.kv, cl.id);
+    // a stale press: the dialogue has moved on (solved already, or a ticket opened)
+    if (draft?.stage !== "faq") {
+      return void await ctx.answerCallbackQuery({ text: t(lang, "unknown_action") });
     }
-    if (action.type === "held_new") {
-      await ctx.answerCallbackQuery();
-      await askTopic(deps, ctx, lang);
-      return;
+    await ctx.answerCallbackQuery();
+    if (action.type === "faq_more") return await askQuestion(deps, ctx, draft.topic, lang);
+    if (await solveByFaq(deps.kv, cl.id, deps.clock.now())) {
+      await ctx.reply(t(lang, "faq_solved"), { reply_markup: mainKeyboard(lang) });
     }
+  });
+  onPress(["held_new"], async (ctx, _action, cl) => {
+    await ctx.answerCallbackQuery();
+    await askTopic(deps, ctx, cl.lang);
+  });
+  onPress(["current", "close", "reopen", "held_reopen", "rate"], async (ctx, action, cl) => {
+    const lang = cl.lang;
     const tk = await getTicket(deps.kv, action.ticket);
     if (!tk || tk.clientId !== cl.id) {
       await ctx.answerCallbackQuery({ text: t(lang, "not_yours") });
@@ -263,7 +282,6 @@ export function menu(deps: BotDeps): Composer<Context> {
         return;
       }
     }
-    await next();
   });
   return c;
 }

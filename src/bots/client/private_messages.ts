@@ -25,6 +25,7 @@ import { getSettings } from "../../storage/settings.ts";
 import { findMessageRef, getTicket, markProcessed } from "../../storage/tickets.ts";
 import { recoveredAlbum } from "../album_collector.ts";
 import type { BotDeps } from "../context.ts";
+import type { CCtx } from "./context.ts";
 import { askTopic, profileOf, topicChosen } from "./menu.ts";
 
 /** How often a customer writing to a closed helpdesk is told that their messages are kept. */
@@ -34,8 +35,8 @@ const CLOSED_NOTICE_MS = 12 * 3_600_000;
 export const FLOOD_PER_MINUTE = 30;
 
 /** Handles the client's messages and edits in the private chat. */
-export function privateMessages(deps: BotDeps): Composer<Context> {
-  const c = new Composer<Context>();
+export function privateMessages(deps: BotDeps): Composer<CCtx> {
+  const c = new Composer<CCtx>();
   const pm = c.chatType("private");
 
   pm.on("message", async (ctx) => {

@@ -6,17 +6,18 @@
  *
  * @module
  */
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
 import { langOf, t } from "../../i18n/mod.ts";
 import { deskUser } from "../../services/desk/access.ts";
 import { isDeskData, parseDeskButton } from "../../services/callback_data.ts";
 import { clearManagerUnreachable } from "../../storage/desk.ts";
 import type { BotDeps } from "../context.ts";
+import type { DeskCtx } from "./context.ts";
 import { answer, setDesk } from "./ui.ts";
 
 /** Lets managers and admins through to the desk. */
-export function deskAccess(deps: BotDeps): Composer<Context> {
-  const c = new Composer<Context>();
+export function deskAccess(deps: BotDeps): Composer<DeskCtx> {
+  const c = new Composer<DeskCtx>();
   c.on("callback_query:data", async (ctx, next) => {
     const data = ctx.callbackQuery.data;
     if (!isDeskData(data)) return await next();

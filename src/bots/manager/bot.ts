@@ -10,6 +10,7 @@ import { langOf, t } from "../../i18n/mod.ts";
 import { deskUser } from "../../services/desk/access.ts";
 import { clearManagerUnreachable } from "../../storage/desk.ts";
 import type { BotDeps } from "../context.ts";
+import type { DeskCtx } from "./context.ts";
 import { installPacing } from "../pacing.ts";
 import { tolerateExpiredQueries } from "../expired_queries.ts";
 import { rememberStaffNames } from "../people.ts";
@@ -30,8 +31,8 @@ import { ticketTags } from "./tags.ts";
 import { ticketActions } from "./tickets.ts";
 
 /** Builds the manager bot; it does not start it. */
-export function createManagerBot(token: string, deps: BotDeps): Bot {
-  const bot = new Bot(token, { client: { apiRoot: deps.apiRoot } });
+export function createManagerBot(token: string, deps: BotDeps): Bot<DeskCtx> {
+  const bot = new Bot<DeskCtx>(token, { client: { apiRoot: deps.apiRoot } });
   installPacing(bot.api, deps.pacer, "manager");
   tolerateExpiredQueries(
     bot.api,

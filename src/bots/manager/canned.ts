@@ -5,15 +5,16 @@
  *
  * @module
  */
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
 import { t } from "../../i18n/mod.ts";
 import { cannedScreen, removeCanned, saveCanned, sendCanned } from "../../services/desk/canned.ts";
 import type { BotDeps } from "../context.ts";
+import type { DeskCtx } from "./context.ts";
 import { answer, onButton, onCommand, reply, ticketNumber } from "./ui.ts";
 
 /** Canned answers. */
-export function cannedReplies(deps: BotDeps): Composer<Context> {
-  const c = new Composer<Context>();
+export function cannedReplies(deps: BotDeps): Composer<DeskCtx> {
+  const c = new Composer<DeskCtx>();
   onCommand(c, "canned", async (ctx, _arg, user) => {
     await reply(ctx, await cannedScreen(deps, user));
   });

@@ -5,15 +5,16 @@
  *
  * @module
  */
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
 import { t } from "../../i18n/mod.ts";
 import { clientNoteByArg } from "../../services/desk/client_notes.ts";
 import type { BotDeps } from "../context.ts";
+import type { DeskCtx } from "./context.ts";
 import { onCommand, ticketNumber } from "./ui.ts";
 
 /** Setting, clearing and showing the note on a ticket's customer. */
-export function clientNotes(deps: BotDeps): Composer<Context> {
-  const c = new Composer<Context>();
+export function clientNotes(deps: BotDeps): Composer<DeskCtx> {
+  const c = new Composer<DeskCtx>();
   onCommand(c, "clientnote", async (ctx, arg, user) => {
     const n = ticketNumber(arg);
     if (n === null) return void await ctx.reply(t(user.lang, "desk_usage_note"));

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
 import { t } from "../../i18n/mod.ts";
 import {
   blockFromDesk,
@@ -16,11 +16,12 @@ import {
   unblockFromDesk,
 } from "../../services/desk/clients.ts";
 import type { BotDeps } from "../context.ts";
+import type { DeskCtx } from "./context.ts";
 import { answer, onButton, onCommand, reply, showInPlace } from "./ui.ts";
 
 /** The clients part of the desk. */
-export function clientDesk(deps: BotDeps): Composer<Context> {
-  const c = new Composer<Context>();
+export function clientDesk(deps: BotDeps): Composer<DeskCtx> {
+  const c = new Composer<DeskCtx>();
   onCommand(c, "clients", async (ctx, _arg, user) => {
     await reply(ctx, await clientListScreen(deps, user, 0));
   });

@@ -5,17 +5,18 @@
  *
  * @module
  */
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
 import { deskUser } from "../../services/desk/access.ts";
 import { answerInDesk } from "../../services/desk/fast_lane.ts";
 import { editFromDesk } from "../../services/relay.ts";
 import { getFastLaneRef } from "../../storage/desk.ts";
 import type { BotDeps } from "../context.ts";
+import type { DeskCtx } from "./context.ts";
 import { userOf } from "./ui.ts";
 
 /** Replies to fast-lane notifications. */
-export function fastLaneReplies(deps: BotDeps): Composer<Context> {
-  const c = new Composer<Context>();
+export function fastLaneReplies(deps: BotDeps): Composer<DeskCtx> {
+  const c = new Composer<DeskCtx>();
   c.chatType("private").on("message", async (ctx, next) => {
     const to = ctx.message.reply_to_message;
     if (!to || ctx.message.text?.startsWith("/")) return await next();

@@ -5,14 +5,15 @@
  *
  * @module
  */
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
 import { langOf, t } from "../../i18n/mod.ts";
 import type { BotDeps } from "../context.ts";
+import type { DeskCtx } from "./context.ts";
 import { answer, onCommand, userOf } from "./ui.ts";
 
 /** Help and the last-resort answers. */
-export function deskHelp(_deps: BotDeps): Composer<Context> {
-  const c = new Composer<Context>();
+export function deskHelp(_deps: BotDeps): Composer<DeskCtx> {
+  const c = new Composer<DeskCtx>();
   onCommand(c, "help", async (ctx, _arg, user) => {
     await ctx.reply(t(user.lang, "desk_help"));
   });

@@ -8,11 +8,12 @@ import { t } from "../../i18n/mod.ts";
 import type { DeskUser } from "../../services/desk/access.ts";
 import { historyFile } from "../../services/desk/history.ts";
 import type { BotDeps } from "../context.ts";
+import type { DeskCtx } from "./context.ts";
 import { answer, onButton, onCommand, ticketNumber } from "./ui.ts";
 
 /** History export. */
-export function historyExport(deps: BotDeps): Composer<Context> {
-  const c = new Composer<Context>();
+export function historyExport(deps: BotDeps): Composer<DeskCtx> {
+  const c = new Composer<DeskCtx>();
   const send = async (ctx: Context, user: DeskUser, n: number): Promise<boolean> => {
     const file = await historyFile(deps, n, user.lang);
     if (!file) return false;

@@ -4,14 +4,15 @@
  *
  * @module
  */
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
 import { hoursByArg } from "../../services/desk/shifts.ts";
 import type { BotDeps } from "../context.ts";
+import type { DeskCtx } from "./context.ts";
 import { onCommand } from "./ui.ts";
 
 /** Setting and showing one's working hours. */
-export function workingHours(deps: BotDeps): Composer<Context> {
-  const c = new Composer<Context>();
+export function workingHours(deps: BotDeps): Composer<DeskCtx> {
+  const c = new Composer<DeskCtx>();
   onCommand(c, "hours", async (ctx, arg, user) => {
     await ctx.reply((await hoursByArg(deps, user, arg)).text);
   });

@@ -4,12 +4,13 @@
  *
  * @module
  */
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
 import { t } from "../../i18n/mod.ts";
 import type { DeskView } from "../../services/callback_data.ts";
 import { ticketListScreen } from "../../services/desk/lists.ts";
 import { parseTag } from "../../services/desk/tags.ts";
 import type { BotDeps } from "../context.ts";
+import type { DeskCtx } from "./context.ts";
 import { answer, onButton, onCommand, reply, showInPlace } from "./ui.ts";
 
 const COMMANDS: Record<string, DeskView> = {
@@ -24,8 +25,8 @@ const COMMANDS: Record<string, DeskView> = {
 };
 
 /** Lists of open tickets. */
-export function ticketLists(deps: BotDeps): Composer<Context> {
-  const c = new Composer<Context>();
+export function ticketLists(deps: BotDeps): Composer<DeskCtx> {
+  const c = new Composer<DeskCtx>();
   for (const [name, view] of Object.entries(COMMANDS)) {
     onCommand(c, name, async (ctx, arg, user) => {
       const tag = arg ? parseTag(arg) : undefined;

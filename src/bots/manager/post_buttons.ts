@@ -11,13 +11,14 @@ import { closeTicket, reopenTicket, takeTicket } from "../../services/lifecycle.
 import { staffRole } from "../../services/roles.ts";
 import { getSettings } from "../../storage/settings.ts";
 import type { BotDeps } from "../context.ts";
+import type { DeskCtx } from "./context.ts";
+import { onButton } from "../buttons.ts";
 
 /** Handles presses of the post buttons. */
-export function postButtons(deps: BotDeps): Composer<Context> {
-  const c = new Composer<Context>();
-  c.on("callback_query:data", async (ctx, next) => {
-    const action = parsePostButton(ctx.callbackQuery.data);
-    if (!action) return await next();
+export function postButtons(deps: BotDeps): Composer<DeskCtx> {
+  const c = new Composer<DeskCtx>();
+  const read = (ctx: Context) => parsePostButton(ctx.callbackQuery?.data ?? "");
+  onButton(c, read, "action", ["take", "close", "reopen"], async (ctx, action) => {
     const lang = langOf(ctx.from.language_code);
     const role = await staffRole(deps, ctx.from.id);
     if (!role) {

@@ -3,14 +3,15 @@
  *
  * @module
  */
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
 import { searchScreen } from "../../services/desk/search.ts";
 import type { BotDeps } from "../context.ts";
+import type { DeskCtx } from "./context.ts";
 import { onCommand, reply } from "./ui.ts";
 
 /** The search command. */
-export function ticketSearch(deps: BotDeps): Composer<Context> {
-  const c = new Composer<Context>();
+export function ticketSearch(deps: BotDeps): Composer<DeskCtx> {
+  const c = new Composer<DeskCtx>();
   onCommand(c, "search", async (ctx, arg, user) => {
     const s = await searchScreen(deps, user, arg);
     await ("keyboard" in s ? reply(ctx, s) : ctx.reply(s.text));

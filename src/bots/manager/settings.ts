@@ -4,13 +4,14 @@
  *
  * @module
  */
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
 import type { Manager } from "../../domain/records.ts";
 import { type Lang, t } from "../../i18n/mod.ts";
 import { deskButton, NOTIFY_KINDS } from "../../services/callback_data.ts";
 import type { Screen } from "../../services/desk/format.ts";
 import { setManagerAway, setManagerMute } from "../../storage/desk.ts";
 import type { BotDeps } from "../context.ts";
+import type { DeskCtx } from "./context.ts";
 import { answer, onButton, onCommand, reply, showInPlace } from "./ui.ts";
 
 /** The settings menu of one manager: away or here, then the notification switches. */
@@ -35,8 +36,8 @@ export function settingsScreen(lang: Lang, m: Manager): Screen {
 }
 
 /** Notification settings. */
-export function notificationSettings(deps: BotDeps): Composer<Context> {
-  const c = new Composer<Context>();
+export function notificationSettings(deps: BotDeps): Composer<DeskCtx> {
+  const c = new Composer<DeskCtx>();
   onCommand(c, "settings", async (ctx, _arg, user) => {
     if (!user.manager) return void await ctx.reply(t(user.lang, "desk_settings_not_manager"));
     await reply(ctx, settingsScreen(user.lang, user.manager));

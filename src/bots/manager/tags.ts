@@ -4,15 +4,16 @@
  *
  * @module
  */
-import { Composer, type Context } from "grammy";
+import { Composer } from "grammy";
 import { t } from "../../i18n/mod.ts";
 import { retagByArg } from "../../services/desk/tags.ts";
 import type { BotDeps } from "../context.ts";
+import type { DeskCtx } from "./context.ts";
 import { onCommand, ticketNumber } from "./ui.ts";
 
 /** Adding and removing tags of a ticket. */
-export function ticketTags(deps: BotDeps): Composer<Context> {
-  const c = new Composer<Context>();
+export function ticketTags(deps: BotDeps): Composer<DeskCtx> {
+  const c = new Composer<DeskCtx>();
   for (const [name, change] of [["tag", "add"], ["untag", "remove"]] as const) {
     onCommand(c, name, async (ctx, arg, user) => {
       const n = ticketNumber(arg);

@@ -22,11 +22,12 @@ import {
   transferTo,
 } from "../../services/desk/tickets.ts";
 import type { BotDeps } from "../context.ts";
+import type { DeskCtx } from "./context.ts";
 import { answer, onButton, onCommand, reply, showInPlace, ticketNumber } from "./ui.ts";
 
 /** Ticket cards and actions. */
-export function ticketActions(deps: BotDeps): Composer<Context> {
-  const c = new Composer<Context>();
+export function ticketActions(deps: BotDeps): Composer<DeskCtx> {
+  const c = new Composer<DeskCtx>();
 
   const card = async (ctx: Context, user: DeskUser, n: number, inPlace: boolean) => {
     const s = await ticketCard(deps, user, n);

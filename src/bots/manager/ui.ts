@@ -8,50 +8,42 @@ import { type Composer, type Context, GrammyError } from "grammy";
 import type { DeskUser } from "../../services/desk/access.ts";
 import type { DeskButton } from "../../services/callback_data.ts";
 import type { Screen } from "../../services/desk/format.ts";
-
-/**
- * What the access gate adds to the context of a desk update, as the settings bot's gate adds
- * its `SettingsFlavor`: context fields, typed, written once before any feature runs.
- */
-export interface DeskFlavor {
-  /** Who the user is to the desk. */
-  desk?: DeskUser;
-  /** The pressed desk button, validated. */
-  deskButton?: DeskButton;
-}
+import { onButton as routeButton } from "../buttons.ts";
+import type { DeskCtx } from "./context.ts";
 
 /** Remembers the desk user (and the parsed button) of an update; called by the access gate. */
-export function setDesk(ctx: Context, user: DeskUser, button?: DeskButton): void {
-  const f: DeskFlavor = ctx as Context & DeskFlavor;
-  f.desk = user;
-  if (button) f.deskButton = button;
+export function setDesk(ctx: DeskCtx, user: DeskUser, button?: DeskButton): void {
+  ctx.desk = user;
+  if (button) ctx.deskButton = button;
 }
 
 /** The desk user of an update that passed the access gate. */
-export function userOf(ctx: Context): DeskUser {
-  const u = (ctx as Context & DeskFlavor).desk;
+export function userOf(ctx: DeskCtx): DeskUser {
+  const u = ctx.desk;
   if (!u) throw new Error("Cannot find the desk user: the access gate did not run");
   return u;
 }
 
 /** Handles presses of desk buttons of one type; other presses go on. */
 export function onButton<T extends DeskButton["type"]>(
-  c: Composer<Context>,
+  c: Composer<DeskCtx>,
   type: T,
-  fn: (ctx: Context, b: Extract<DeskButton, { type: T }>, user: DeskUser) => Promise<void>,
+  fn: (ctx: DeskCtx, b: Extract<DeskButton, { type: T }>, user: DeskUser) => Promise<void>,
 ): void {
-  c.on("callback_query:data", async (ctx, next) => {
-    const b = (ctx as Context & DeskFlavor).deskButton;
-    if (!b || b.type !== type) return await next();
-    await fn(ctx, b as Extract<DeskButton, { type: T }>, userOf(ctx));
-  });
+  routeButton(
+    c,
+    (ctx: DeskCtx) => ctx.deskButton,
+    "type",
+    [type],
+    (ctx, b) => fn(ctx, b as Extract<DeskButton, { type: T }>, userOf(ctx)),
+  );
 }
 
 /** Handles desk commands in the private chat; `arg` is the text after the command. */
 export function onCommand(
-  c: Composer<Context>,
+  c: Composer<DeskCtx>,
   names: string | string[],
-  fn: (ctx: Context, arg: string, user: DeskUser) => Promise<void>,
+  fn: (ctx: DeskCtx, arg: string, user: DeskUser) => Promise<void>,
 ): void {
   c.chatType("private").command(names, async (ctx) => {
     await fn(ctx, String(ctx.match ?? "").trim(), userOf(ctx));

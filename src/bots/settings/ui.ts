@@ -13,6 +13,7 @@ import { type Action, btn, indexArg } from "../../services/callback_data.ts";
 import type { Settings } from "../../domain/settings.ts";
 import { getSettings } from "../../storage/settings.ts";
 import type { SCtx } from "./context.ts";
+import { onButton as routeButton } from "../buttons.ts";
 
 /** Answers a pressed button (once) and sends a new message. */
 export async function say(ctx: SCtx, text: string, kb?: InlineKeyboard): Promise<void> {
@@ -42,17 +43,13 @@ export function mainMenu(ctx: SCtx, open: boolean): InlineKeyboard {
     .text(ctx.tr("s_btn_bots"), btn("bots"));
 }
 
-/** Registers a handler for buttons with one of `actions`. */
+/** Registers a handler for buttons with one of `actions` (routed by `bots/buttons.ts`). */
 export function onButton(
   c: Composer<SCtx>,
   actions: Action[],
   fn: (ctx: SCtx, args: string[]) => Promise<void>,
 ): void {
-  c.on("callback_query:data", async (ctx, next) => {
-    const b = ctx.button;
-    if (!b || !actions.includes(b.action)) return await next();
-    await fn(ctx, b.args);
-  });
+  routeButton(c, (ctx: SCtx) => ctx.button, "action", actions, (ctx, b) => fn(ctx, b.args));
 }
 
 /** Registers a handler for the admin's next message while they are asked for `kind`. */
