@@ -1,6 +1,6 @@
 /**
  * The detail sheets' rows (tickets, SLA breaches, ratings) built while scanning, named with
- * their clients in batches, and spilled until the workbook reaches their sheet.
+ * their clients in batches, and spilled as the sheet's XML until the workbook reaches it.
  *
  * @module
  */
@@ -11,8 +11,10 @@ import { priorityOf, type Ticket } from "../../domain/ticket.ts";
 import { readClients } from "../../storage/report_scan.ts";
 import { hashtags } from "../links.ts";
 import type { ReportContext } from "./context.ts";
-import { WidthTracker } from "./sheets.ts";
+import { ZoneClock } from "./period.ts";
+import { RowXml, WidthTracker } from "./sheets.ts";
 import type { Spill, SpillCell, SpillRow } from "./spill.ts";
+import type { StyleRegistry } from "./xlsx_writer.ts";
 
 /** Clients whose names are kept between tickets; a client's tickets are often close together. */
 const CLIENT_CACHE = 10_000;
@@ -62,6 +64,7 @@ export type DetailSheet = "tickets" | "breaches" | "ratings";
 export class DetailRows {
   readonly spills: Record<DetailSheet, Spill>;
   readonly widths: Record<DetailSheet, WidthTracker>;
+  readonly #xml: Record<DetailSheet, RowXml>;
   readonly #clients = new Lru<number, ClientView>(CLIENT_CACHE);
   #pending: Array<{ sheet: DetailSheet; row: SpillRow }> = [];
   #pendingClients = new Set<number>();
@@ -70,6 +73,8 @@ export class DetailRows {
     readonly kv: Deno.Kv,
     readonly ctx: ReportContext,
     spills: Record<DetailSheet, Spill>,
+    /** The workbook's styles: the rows are written before the workbook is. */
+    readonly styles: StyleRegistry,
   ) {
     const { cols, l } = ctx;
     this.spills = spills;
@@ -77,6 +82,12 @@ export class DetailRows {
       tickets: new WidthTracker(cols.tickets, [l.yes, l.no]),
       breaches: new WidthTracker(cols.breaches),
       ratings: new WidthTracker(cols.ratings),
+    };
+    const o = { zone: new ZoneClock(ctx.o.settings.timeZone), yes: l.yes, no: l.no };
+    this.#xml = {
+      tickets: new RowXml(styles, cols.tickets, o),
+      breaches: new RowXml(styles, cols.breaches, o),
+      ratings: new RowXml(styles, cols.ratings, o),
     };
   }
 
@@ -111,7 +122,9 @@ export class DetailRows {
       // The Tickets sheet shows the username beside the name.
       if (sheet === "tickets") row[T.username] = view.username;
       this.widths[sheet].see(row);
-      await this.spills[sheet].push(row);
+      // written as the sheet's XML at once: rows below the header start at row 2
+      const spill = this.spills[sheet];
+      await spill.push(this.#xml[sheet].row(spill.count + 2, row));
     }
     this.#pending = [];
     this.#pendingClients = new Set();

@@ -3,8 +3,8 @@
  * breaches, ratings with comments, and the parameters the figures were computed with.
  *
  * One scan of storage (tickets with their events and messages, in number order) computes the
- * metrics; aggregates keep numbers only, and detail rows are spilled to temporary files
- * (see spill.ts) until the streaming workbook reaches their sheet. Sheets are then written one
+ * metrics; aggregates keep numbers only, and detail rows are written as sheet XML, deflated and
+ * spilled to temporary files (see spill.ts) until the streaming workbook reaches their sheet. Sheets are then written one
  * after the other in tab order, each row committed as soon as it is written.
  *
  * The parts: context.ts (what every part needs), scan_period.ts (the scan), detail_rows.ts and
@@ -29,6 +29,7 @@ import {
   sumOf,
 } from "./summary.ts";
 import { writeWorkbook } from "./workbook.ts";
+import { StyleRegistry } from "./xlsx_writer.ts";
 
 export { ticketLink } from "./context.ts";
 export { OVERVIEW_CHART_ROW } from "./workbook.ts";
@@ -81,7 +82,7 @@ export async function buildReport(kv: Deno.Kv, o: ReportOptions): Promise<Report
       tickets: await open(),
       breaches: await open(),
       ratings: await open(),
-    });
+    }, new StyleRegistry());
     const agg = new ReportAggregator();
     const load = new HourlyLoad(new ZoneClock(o.settings.timeZone));
     const days = await scanPeriod(kv, ctx, agg, rows, summary, load);

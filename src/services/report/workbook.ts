@@ -11,7 +11,7 @@ import type { ReportContext } from "./context.ts";
 import type { DetailRows, DetailSheet } from "./detail_rows.ts";
 import { type BusiestHour, type HourlyLoad, hourSpan } from "./load.ts";
 import { ZoneClock } from "./period.ts";
-import { type Column, writeSheet } from "./sheets.ts";
+import { type Column, writeSheet, writeSplicedSheet } from "./sheets.ts";
 import type { SpillRow } from "./spill.ts";
 import {
   formatHm,
@@ -21,7 +21,7 @@ import {
   headlineOf,
   type ReportSummary,
 } from "./summary.ts";
-import { XlsxWriter } from "./xlsx_writer.ts";
+import { type StyleRegistry, XlsxWriter } from "./xlsx_writer.ts";
 
 /** Settings fields whose changes the Parameters sheet lists. */
 const MEASURING = [
@@ -35,11 +35,14 @@ const MEASURING = [
 ];
 
 /** A streaming workbook writing to `out` (a path or a web stream). */
-async function openWorkbook(out: string | WritableStream<Uint8Array>): Promise<XlsxWriter> {
+async function openWorkbook(
+  out: string | WritableStream<Uint8Array>,
+  styles: StyleRegistry,
+): Promise<XlsxWriter> {
   const target = typeof out === "string"
     ? (await Deno.open(out, { write: true, create: true, truncate: true })).writable
     : out;
-  const wb = new XlsxWriter(target);
+  const wb = new XlsxWriter(target, styles);
   wb.creator = "helpdesk";
   return wb;
 }
@@ -154,7 +157,7 @@ export async function writeWorkbook(
   const { l, o, cols, managerName } = ctx;
   const zone = new ZoneClock(o.settings.timeZone);
   const sheetOpts = { zone, yes: l.yes, no: l.no };
-  const wb = await openWorkbook(o.out);
+  const wb = await openWorkbook(o.out, rows.styles);
   const totalRow = (r: SpillRow) => r[0] === l.total;
   const summarySheet = async <K>(
     name: string,
@@ -194,8 +197,11 @@ export async function writeWorkbook(
     { header: l.loadStarts, kind: "int" },
   ];
   await writeSheet(wb, l.sheetLoad, loadColumns, load.rows(), sheetOpts);
+  // The workbook's own file is done with a chunk once it is written, a caller's stream may
+  // keep it: only the first can be handed one buffer for every chunk.
+  const reuse = typeof o.out === "string";
   const detail = async (name: string, sheet: DetailSheet, columns: Column[]) =>
-    await writeSheet(wb, name, columns, rows.spills[sheet].rows(), {
+    await writeSplicedSheet(wb, name, columns, await rows.spills[sheet].finish({ reuse }), {
       ...sheetOpts,
       widths: rows.widths[sheet].widths,
     });
