@@ -387,10 +387,57 @@ export function ticketMetrics(ticket: Ticket, cycles: readonly CycleMetrics[]): 
 // ---------------------------------------------------------------------------------------------
 // Aggregates
 
-/** A growable list of durations, 8 bytes each, for medians. */
-export class DurationList {
+/** Durations of a group, for means, medians and percentiles. */
+export interface Durations {
+  /** Number of values. */
+  readonly size: number;
+  /** Appends a value. */
+  push(ms: number): void;
+  /** Sum of the values (0 when empty). */
+  sum(): number;
+  /** The `i`-th smallest value (0-based); `i` must be below {@link size}. */
+  kth(i: number): number;
+  /** Mean, or null when empty. */
+  mean(): number | null;
+  /** The `q` quantile (nearest rank: the smallest value with at least q of all at or below it). */
+  quantile(q: number): number | null;
+  /** Median (mean of the two middle values for an even count), or null when empty. */
+  median(): number | null;
+}
+
+/** Mean, quantile and median from a list's size, sum and ranks. */
+abstract class RankedDurations implements Durations {
+  abstract readonly size: number;
+  abstract push(ms: number): void;
+  abstract sum(): number;
+  abstract kth(i: number): number;
+
+  mean(): number | null {
+    return this.size === 0 ? null : this.sum() / this.size;
+  }
+
+  quantile(q: number): number | null {
+    const n = this.size;
+    if (n === 0) return null;
+    return this.kth(Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1)));
+  }
+
+  median(): number | null {
+    const n = this.size;
+    if (n === 0) return null;
+    const mid = n >> 1;
+    return n % 2 ? this.kth(mid) : (this.kth(mid - 1) + this.kth(mid)) / 2;
+  }
+}
+
+/**
+ * A growable list of durations, 8 bytes each, for medians. Ranks sort the list in place, once
+ * until the next push: a sorted copy per median would be as large as the list, every time.
+ */
+export class DurationList extends RankedDurations {
   #data = new Float64Array(16);
   #size = 0;
+  #sorted = true;
 
   /** Number of values. */
   get size(): number {
@@ -405,31 +452,72 @@ export class DurationList {
       this.#data = grown;
     }
     this.#data[this.#size++] = ms;
+    this.#sorted = false;
   }
 
-  /** Mean, or null when empty. */
-  mean(): number | null {
-    if (this.#size === 0) return null;
+  sum(): number {
     let sum = 0;
     for (let i = 0; i < this.#size; i++) sum += this.#data[i]!;
-    return sum / this.#size;
+    return sum;
   }
 
-  /** The `q` quantile (nearest rank: the smallest value with at least q of all at or below it). */
-  quantile(q: number): number | null {
-    const n = this.#size;
-    if (n === 0) return null;
-    const sorted = this.#data.slice(0, n).sort();
-    return sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))]!;
+  /** The values in ascending order (a view of the list itself). */
+  sorted(): Float64Array {
+    const values = this.#data.subarray(0, this.#size);
+    if (!this.#sorted) {
+      values.sort();
+      this.#sorted = true;
+    }
+    return values;
   }
 
-  /** Median (mean of the two middle values for an even count), or null when empty. */
-  median(): number | null {
-    const n = this.#size;
-    if (n === 0) return null;
-    const sorted = this.#data.slice(0, n).sort();
-    const mid = n >> 1;
-    return n % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  kth(i: number): number {
+    return this.sorted()[i]!;
+  }
+}
+
+/**
+ * The durations of several lists taken together, without a copy of them: the overall figures
+ * are those of the per-topic lists (every cycle is in exactly one topic). Values are pushed
+ * into the parts, so {@link push} does nothing here.
+ */
+export class DurationUnion extends RankedDurations {
+  constructor(readonly parts: () => Iterable<DurationList>) {
+    super();
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const p of this.parts()) n += p.size;
+    return n;
+  }
+
+  /** Does nothing: the values are the parts' own. */
+  push(_ms: number): void {}
+
+  sum(): number {
+    let sum = 0;
+    for (const p of this.parts()) sum += p.sum();
+    return sum;
+  }
+
+  /** Walks the sorted parts side by side (a merge) up to rank `i`. */
+  kth(i: number): number {
+    const lists = [...this.parts()].map((p) => p.sorted()).filter((l) => l.length > 0);
+    const at = lists.map(() => 0);
+    for (let rank = 0;; rank++) {
+      let best = -1;
+      for (let j = 0; j < lists.length; j++) {
+        if (
+          at[j]! < lists[j]!.length && (best < 0 || lists[j]![at[j]!]! < lists[best]![at[best]!]!)
+        ) {
+          best = j;
+        }
+      }
+      if (best < 0) throw new RangeError(`rank ${i} of ${rank} durations`);
+      if (rank === i) return lists[best]![at[best]!]!;
+      at[best]!++;
+    }
   }
 }
 
@@ -452,10 +540,10 @@ export class GroupStats {
   /** Breaches charged to the group (the holder when the target was crossed). */
   reactionBreaches = 0;
   resolutionBreaches = 0;
-  readonly reaction = new DurationList();
+  readonly reaction: Durations;
   reactionWithin = 0;
   reactionJudged = 0;
-  readonly resolution = new DurationList();
+  readonly resolution: Durations;
   resolutionWithin = 0;
   resolutionJudged = 0;
   ratingSum = 0;
@@ -464,6 +552,12 @@ export class GroupStats {
   readonly ratingScores = [0, 0, 0, 0, 0];
   /** Messages sent to clients (direction "out") within the period. */
   messagesOut = 0;
+
+  /** A group keeps its own durations unless given others (the total, its topics' ones). */
+  constructor(durations?: { reaction: Durations; resolution: Durations }) {
+    this.reaction = durations?.reaction ?? new DurationList();
+    this.resolution = durations?.resolution ?? new DurationList();
+  }
 
   /** Counts every figure of the cycle (topics and the total). */
   addCycle(c: CycleMetrics): void {
@@ -543,7 +637,18 @@ export class GroupStats {
 export class ReportAggregator {
   readonly byManager = new Map<number | null, GroupStats>();
   readonly byTopic = new Map<string, GroupStats>();
-  readonly total = new GroupStats();
+  /** Every cycle is in one topic: the total's durations are the topics' lists taken together. */
+  readonly total = new GroupStats({
+    reaction: new DurationUnion(() => this.#topicLists("reaction")),
+    resolution: new DurationUnion(() => this.#topicLists("resolution")),
+  });
+
+  *#topicLists(kind: "reaction" | "resolution"): Iterable<DurationList> {
+    for (const g of this.byTopic.values()) {
+      const list = g[kind];
+      if (list instanceof DurationList) yield list;
+    }
+  }
 
   #group<K>(map: Map<K, GroupStats>, key: K): GroupStats {
     let g = map.get(key);

@@ -3,6 +3,7 @@ import {
   attributeCycles,
   cycleMetrics,
   DurationList,
+  DurationUnion,
   ReportAggregator,
   ticketMetrics,
 } from "./metrics.ts";
@@ -160,6 +161,37 @@ Deno.test("metrics: duration list mean and median", () => {
   for (const v of [4, 1, 3, 2]) even.push(v);
   assert.equal(even.median(), 2.5);
   assert.equal(even.mean(), 2.5);
+});
+
+Deno.test("metrics: a duration list ranked, then pushed to, ranks its new values too", () => {
+  const list = new DurationList();
+  for (const v of [5, 1, 3]) list.push(v);
+  assert.equal(list.median(), 3);
+  list.push(0);
+  list.push(-1);
+  assert.equal(list.median(), 1);
+  assert.equal(list.quantile(0.9), 5);
+  assert.equal(list.mean(), 8 / 5);
+});
+
+Deno.test("metrics: a union of duration lists ranks as one list of all their values", () => {
+  const parts = [[7, 1, 4], [], [2, 9], [3, 3, 8, 0]].map((vs) => {
+    const l = new DurationList();
+    vs.forEach((v) => l.push(v));
+    return l;
+  });
+  const union = new DurationUnion(() => parts);
+  const all = new DurationList();
+  for (const v of [7, 1, 4, 2, 9, 3, 3, 8, 0]) all.push(v);
+  union.push(100); // the parts hold the values: nothing is added
+  assert.equal(union.size, 9);
+  assert.equal(union.median(), 3);
+  assert.equal(union.median(), all.median());
+  for (const q of [0, 0.1, 0.5, 0.9, 1]) assert.equal(union.quantile(q), all.quantile(q));
+  assert.equal(union.mean(), all.mean());
+  parts[1]!.push(10);
+  assert.equal(union.median(), 3.5, "an even count: the mean of the two middle values");
+  assert.equal(new DurationUnion(() => []).median(), null);
 });
 
 Deno.test("metrics: aggregates per manager and topic", () => {

@@ -6,7 +6,7 @@
  * @module
  */
 import type ExcelJS from "exceljs";
-import type { CellStyle, XlsxWriter } from "./xlsx_writer.ts";
+import type { CellStyle, Deflated, StyleRegistry, XlsxWriter } from "./xlsx_writer.ts";
 import type { SpillCell, SpillRow } from "./spill.ts";
 import type { ZoneClock } from "./period.ts";
 
@@ -183,6 +183,79 @@ function cellXml(ref: string, style: number, v: ExcelJS.CellValue): string {
 }
 
 /**
+ * A sheet's rows as XML: the header row and each data row. Looks are resolved to style ids once
+ * per column (a lookup per cell would cost more than the cell itself), registered on first use.
+ * Rows become XML straight away: objects per row and cell would cost several times the writing
+ * itself, for rows that are written once.
+ */
+export class RowXml {
+  readonly #letters: string[];
+  readonly #span: string;
+  readonly #looks: Array<Map<Look, number>>;
+
+  constructor(
+    readonly styles: Pick<StyleRegistry, "styleId">,
+    readonly columns: readonly Column[],
+    readonly o: Pick<SheetOptions, "zone" | "yes" | "no" | "bold">,
+  ) {
+    this.#letters = columns.map((_, i) => columnLetter(i));
+    this.#span = `spans="1:${columns.length}" x14ac:dyDescent="0.25"`;
+    this.#looks = columns.map(() => new Map<Look, number>());
+  }
+
+  /** The header row (row 1); local times say which clock they are read on. */
+  header(): string {
+    const bold = this.styles.styleId(styleOf("text", "bold"));
+    return `<row r="1" ${this.#span}>` +
+      this.columns.map((c, i) => cellXml(`${this.#letters[i]}1`, bold, headerOf(c, this.o.zone)))
+        .join("") +
+      "</row>";
+  }
+
+  /** Row `n` (1-based, data from 2) of values `r`. */
+  row(n: number, r: SpillRow): string {
+    const boldRow = this.o.bold?.(r) ?? false;
+    let xml = `<row r="${n}" ${this.#span}>`;
+    this.columns.forEach((c, i) => {
+      const v = r[i] ?? null;
+      const look: Look = c.highlight?.(r)
+        ? "breach"
+        : boldRow
+        ? "bold"
+        : c.kind === "link" && Array.isArray(v)
+        ? "link"
+        : "plain";
+      const styled = v !== null || look !== "plain";
+      xml += cellXml(
+        `${this.#letters[i]}${n}`,
+        styled ? this.#styleId(i, look) : 0,
+        cellValue(c.kind, v, this.o),
+      );
+    });
+    return xml + "</row>";
+  }
+
+  /** The autofilter's range over the header and `count` rows. */
+  range(count: number): string {
+    return `A1:${this.#letters[this.columns.length - 1]}${count + 1}`;
+  }
+
+  #styleId(i: number, look: Look): number {
+    const looks = this.#looks[i]!;
+    let id = looks.get(look);
+    if (id === undefined) {
+      looks.set(look, id = this.styles.styleId(styleOf(this.columns[i]!.kind, look)));
+    }
+    return id;
+  }
+}
+
+/** Widths as shown: two characters of margin, within bounds. */
+function shownWidths(columns: readonly Column[], widths: readonly number[]): number[] {
+  return columns.map((_, i) => Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, (widths[i] ?? 0) + 2)));
+}
+
+/**
  * Adds a sheet to `wb`, writes the header and every row, and commits it. Rows may be a plain
  * or an async iterable; each is written into the sheet's stream as soon as it comes.
  */
@@ -204,49 +277,33 @@ export async function writeSheet(
     widths = tracker.widths;
     list = all;
   }
-  const shown = columns.map((_, i) =>
-    Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, (widths[i] ?? 0) + 2))
-  );
-  const sheet = await wb.addSheet(name, shown);
-  const letters = columns.map((_, i) => columnLetter(i));
-  const span = `spans="1:${columns.length}" x14ac:dyDescent="0.25"`;
-  // Local times say which clock they are read on.
-  const bold = wb.styleId(styleOf("text", "bold"));
-  await sheet.write(
-    `<row r="1" ${span}>` +
-      columns.map((c, i) => cellXml(`${letters[i]}1`, bold, headerOf(c, o.zone))).join("") +
-      "</row>",
-  );
-  // Looks per column, resolved once to style ids: a lookup per cell would cost more than the
-  // cell itself. Registered on first use, in the order exceljs itself would meet them.
-  const looks = columns.map(() => new Map<Look, number>());
-  const styleId = (i: number, look: Look) => {
-    let id = looks[i]!.get(look);
-    if (id === undefined) looks[i]!.set(look, id = wb.styleId(styleOf(columns[i]!.kind, look)));
-    return id;
-  };
-  // Rows are written as XML straight away: objects per row and cell would cost several times
-  // the writing itself, for rows that are written once.
+  const sheet = await wb.addSheet(name, shownWidths(columns, widths));
+  const xml = new RowXml(wb, columns, o);
+  await sheet.write(xml.header());
   let count = 0;
   for await (const r of list) {
-    const n = count + 2;
-    const boldRow = o.bold?.(r) ?? false;
-    let xml = `<row r="${n}" ${span}>`;
-    columns.forEach((c, i) => {
-      const v = r[i] ?? null;
-      const look: Look = c.highlight?.(r)
-        ? "breach"
-        : boldRow
-        ? "bold"
-        : c.kind === "link" && Array.isArray(v)
-        ? "link"
-        : "plain";
-      const styled = v !== null || look !== "plain";
-      xml += cellXml(`${letters[i]}${n}`, styled ? styleId(i, look) : 0, cellValue(c.kind, v, o));
-    });
-    await sheet.write(xml + "</row>");
+    await sheet.write(xml.row(count + 2, r));
     count++;
   }
-  await wb.endSheet(sheet, `A1:${letters[columns.length - 1]}${count + 1}`);
+  await wb.endSheet(sheet, xml.range(count));
   return count;
+}
+
+/**
+ * Adds a sheet whose rows were written as XML and deflated beforehand (`body`, `count` rows
+ * from row 2, by a {@link RowXml} of the same columns), with its header, and commits it.
+ */
+export async function writeSplicedSheet(
+  wb: XlsxWriter,
+  name: string,
+  columns: readonly Column[],
+  body: Deflated & { readonly count: number },
+  o: SheetOptions & { widths: readonly number[] },
+): Promise<number> {
+  const sheet = await wb.addSheet(name, shownWidths(columns, o.widths));
+  const xml = new RowXml(wb, columns, o);
+  await sheet.write(xml.header());
+  await sheet.splice(body);
+  await wb.endSheet(sheet, xml.range(body.count));
+  return body.count;
 }

@@ -1,17 +1,20 @@
 /**
  * A streaming .xlsx writer of just what the report writes: sheets one after the other, each
  * with a frozen header row, column widths and an autofilter, cells styled by number format,
- * fill and font. It writes the same parts, XML and style ids that exceljs's streaming
+ * fill and font. It writes the same parts and XML that exceljs's streaming
  * WorkbookWriter wrote for the report before (tests read the workbook back with exceljs), without
  * loading exceljs and its zip stack: those cost ~25 MB resident, a tenth of the report's peak.
  *
  * The zip (PKWARE APPNOTE 6.3: local headers with data descriptors, then the central directory)
  * deflates each part as it comes (node:zlib, level 1: several times faster than the default for
  * a file about a fifth larger), a sync flush after each chunk of XML, so that nothing waits.
+ * A part may also take pieces deflated beforehand ({@link SheetOut.splice}): the report's detail
+ * rows, deflated while it scans. Style ids are then numbered in the order looks are first met,
+ * the detail sheets' first, and no longer as exceljs numbered them; the cells are the same.
  *
  * @module
  */
-import zlib from "node:zlib";
+import { crc32Combine, Deflater } from "./deflate.ts";
 
 /** The look of a cell: its number format, the breach fill, a bold or link font. */
 export interface CellStyle {
@@ -44,24 +47,6 @@ const NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 const NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships";
 const CT = "application/vnd.openxmlformats-officedocument";
 
-/** CRC-32 (ISO 3309), by table where node:zlib has no crc32 (older Deno). */
-const crcTable = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-const zlibCrc = (zlib as unknown as { crc32?: (d: Uint8Array, v?: number) => number }).crc32;
-function crc32(data: Uint8Array, value = 0): number {
-  if (zlibCrc) return zlibCrc(data, value);
-  let c = (value ^ 0xffffffff) >>> 0;
-  for (let i = 0; i < data.length; i++) c = crcTable[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 /** XML attribute text. */
 function attr(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
@@ -76,6 +61,15 @@ function dosTime(d: Date): { time: number; date: number } {
     time: (d.getHours() << 11) | (d.getMinutes() << 5) | (d.getSeconds() >> 1),
     date: ((d.getFullYear() - 1980) << 9) | ((d.getMonth() + 1) << 5) | d.getDate(),
   };
+}
+
+/** A piece of a part deflated beforehand (see deflate.ts), to be spliced into the part. */
+export interface Deflated {
+  /** CRC-32 and length of its text as UTF-8. */
+  readonly crc: number;
+  readonly size: number;
+  /** Its compressed bytes, byte-aligned, with no final block. */
+  chunks(): AsyncIterable<Uint8Array>;
 }
 
 interface Entry {
@@ -94,10 +88,7 @@ class ZipOut {
   readonly #stamp = dosTime(new Date());
   #offset = 0;
   #open: Entry | null = null;
-  #raw = new Uint8Array(0);
-  #deflate: zlib.DeflateRaw | null = null;
-  /** Deflated bytes not yet written. */
-  #out: Uint8Array[] = [];
+  #deflate: Deflater | null = null;
 
   constructor(out: WritableStream<Uint8Array>) {
     this.#writer = out.getWriter();
@@ -121,39 +112,41 @@ class ZipOut {
     h.setUint16(12, this.#stamp.date, true);
     h.setUint16(26, n.length, true);
     this.#open = { name: n, crc: 0, compressed: 0, size: 0, offset: this.#offset };
-    const z = zlib.createDeflateRaw({ level: 1 });
-    z.on("data", (chunk: Uint8Array) => void this.#out.push(chunk));
-    this.#deflate = z;
+    this.#deflate = new Deflater();
     await this.#put(new Uint8Array(h.buffer));
     await this.#put(n);
   }
 
-  /**
-   * Deflates and writes a piece of the open entry. The text is encoded into one reused buffer
-   * and deflated by the entry's one deflate stream: a fresh buffer or deflate context per
-   * chunk is memory outside the JS heap, which comes back late.
-   */
+  /** Deflates and writes a piece of the open entry. */
   async data(text: string): Promise<void> {
-    const e = this.#open!;
-    // UTF-8 takes at most 3 bytes per UTF-16 unit
-    if (this.#raw.length < text.length * 3) this.#raw = new Uint8Array(text.length * 3);
-    const raw = this.#raw.subarray(0, this.#encoder.encodeInto(text, this.#raw).written);
-    e.crc = crc32(raw, e.crc);
-    e.size += raw.length;
-    const z = this.#deflate!;
-    await new Promise<void>((resolve, reject) =>
-      z.write(raw, (err) => err ? reject(err) : resolve())
-    );
-    // a sync flush hands out everything taken so far (the buffer is then free to reuse)
-    await new Promise<void>((resolve) => z.flush(zlib.constants.Z_SYNC_FLUSH, () => resolve()));
-    await this.#drain();
+    await this.#write(await this.#deflate!.push(text));
   }
 
-  /** Writes the deflated bytes gathered so far. */
-  async #drain(): Promise<void> {
+  /**
+   * Writes a piece of the open entry deflated before, by another stream (see deflate.ts):
+   * `chunks` are its compressed bytes, `crc` and `size` those of its text. What follows is
+   * deflated by a fresh stream, which cannot refer back into bytes it did not write.
+   */
+  async splice(part: Deflated): Promise<void> {
     const e = this.#open!;
-    while (this.#out.length) {
-      const chunk = this.#out.shift()!;
+    this.#fold();
+    this.#deflate!.close();
+    this.#deflate = new Deflater();
+    for await (const chunk of part.chunks()) await this.#write([chunk]);
+    e.crc = crc32Combine(e.crc, part.crc, part.size);
+    e.size += part.size;
+  }
+
+  /** Takes the open stream's CRC and length into the entry's. */
+  #fold(): void {
+    const e = this.#open!, d = this.#deflate!;
+    e.crc = e.size === 0 ? d.crc : crc32Combine(e.crc, d.crc, d.size);
+    e.size += d.size;
+  }
+
+  async #write(chunks: Uint8Array[]): Promise<void> {
+    const e = this.#open!;
+    for (const chunk of chunks) {
       e.compressed += chunk.length;
       await this.#put(chunk);
     }
@@ -162,13 +155,8 @@ class ZipOut {
   /** Ends the open entry: the final deflate block and the data descriptor. */
   async end(): Promise<void> {
     const e = this.#open!;
-    const z = this.#deflate!;
-    await new Promise<void>((resolve, reject) => {
-      z.once("end", () => resolve());
-      z.once("error", reject);
-      z.end();
-    });
-    await this.#drain();
+    await this.#write(await this.#deflate!.finish());
+    this.#fold();
     this.#deflate = null;
     const d = new DataView(new ArrayBuffer(16));
     d.setUint32(0, 0x08074b50, true);
@@ -236,22 +224,23 @@ export class SheetOut {
     this.#buf = "";
     await this.zip.data(text);
   }
+
+  /** Appends XML deflated beforehand (rows spilled while scanning). */
+  async splice(part: Deflated): Promise<void> {
+    await this.flush();
+    await this.zip.splice(part);
+  }
 }
 
-/** The workbook: sheets in tab order, then the parts that list them. */
-export class XlsxWriter {
-  readonly #zip: ZipOut;
-  readonly #sheets: string[] = [];
-  readonly #numFmts: string[] = [];
-  readonly #xfs: string[] = [DEFAULT_XF];
+/**
+ * The cell styles of a workbook, by id: each look registered on first use. Apart from the
+ * writer, so that rows can be written before the workbook is (the spilled detail rows).
+ */
+export class StyleRegistry {
+  readonly numFmts: string[] = [];
+  readonly xfs: string[] = [DEFAULT_XF];
   /** Style ids by their XML: a look without format, font or fill is the default style 0. */
-  readonly #styleIds = new Map<string, number>([[DEFAULT_XF, 0]]);
-  /** Shown as the workbook's author. */
-  creator = "helpdesk";
-
-  constructor(out: WritableStream<Uint8Array>) {
-    this.#zip = new ZipOut(out);
-  }
+  readonly #ids = new Map<string, number>([[DEFAULT_XF, 0]]);
 
   /** The style id (`s` of a cell) of a look, registered on first use as exceljs numbers them. */
   styleId(style: CellStyle): number {
@@ -262,10 +251,10 @@ export class XlsxWriter {
       `xfId="0"${numFmtId ? ' applyNumberFormat="1"' : ""}${fontId ? ' applyFont="1"' : ""}${
         fillId ? ' applyFill="1"' : ""
       }/>`;
-    let id = this.#styleIds.get(xf);
+    let id = this.#ids.get(xf);
     if (id === undefined) {
-      id = this.#xfs.push(xf) - 1;
-      this.#styleIds.set(xf, id);
+      id = this.xfs.push(xf) - 1;
+      this.#ids.set(xf, id);
     }
     return id;
   }
@@ -273,9 +262,28 @@ export class XlsxWriter {
   #numFmtId(format: string): number {
     const builtin = BUILTIN_FORMATS[format];
     if (builtin !== undefined) return builtin;
-    let i = this.#numFmts.indexOf(format);
-    if (i < 0) i = this.#numFmts.push(format) - 1;
+    let i = this.numFmts.indexOf(format);
+    if (i < 0) i = this.numFmts.push(format) - 1;
     return 164 + i;
+  }
+}
+
+/** The workbook: sheets in tab order, then the parts that list them. */
+export class XlsxWriter {
+  readonly #zip: ZipOut;
+  readonly #sheets: string[] = [];
+  readonly styles: StyleRegistry;
+  /** Shown as the workbook's author. */
+  creator = "helpdesk";
+
+  constructor(out: WritableStream<Uint8Array>, styles = new StyleRegistry()) {
+    this.#zip = new ZipOut(out);
+    this.styles = styles;
+  }
+
+  /** The style id of a look (see {@link StyleRegistry.styleId}). */
+  styleId(style: CellStyle): number {
+    return this.styles.styleId(style);
   }
 
   /**
@@ -411,9 +419,10 @@ export class XlsxWriter {
   }
 
   #stylesXml(): string {
-    const numFmts = this.#numFmts.length
-      ? `<numFmts count="${this.#numFmts.length}">` +
-        this.#numFmts.map((f, i) => `<numFmt numFmtId="${164 + i}" formatCode="${attr(f)}"/>`)
+    const { numFmts: formats, xfs } = this.styles;
+    const numFmts = formats.length
+      ? `<numFmts count="${formats.length}">` +
+        formats.map((f, i) => `<numFmt numFmtId="${164 + i}" formatCode="${attr(f)}"/>`)
           .join("") +
         "</numFmts>"
       : "";
@@ -427,7 +436,7 @@ export class XlsxWriter {
       `<fills count="${FILLS.length}">${FILLS.join("")}</fills>` +
       '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
       '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>' +
-      `</cellStyleXfs><cellXfs count="${this.#xfs.length}">${this.#xfs.join("")}</cellXfs>` +
+      `</cellStyleXfs><cellXfs count="${xfs.length}">${xfs.join("")}</cellXfs>` +
       '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>' +
       '<dxfs count="0"/><tableStyles count="0" defaultTableStyle="TableStyleMedium2" ' +
       'defaultPivotStyle="PivotStyleLight16"/><extLst>' +

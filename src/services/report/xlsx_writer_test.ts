@@ -3,6 +3,7 @@ import type { FillPattern } from "exceljs";
 import JSZip from "jszip";
 import ExcelJS from "./excel.ts";
 import { XlsxWriter } from "./xlsx_writer.ts";
+import { openSpill } from "./spill.ts";
 
 /** Collects what a writer sends to its stream. */
 function sink(): { stream: WritableStream<Uint8Array>; bytes: () => Uint8Array } {
@@ -74,3 +75,40 @@ Deno.test("xlsx writer: sheets, styles, widths and a sheet larger than one defla
   assert.ok(sheet2 !== undefined && sheet2.endsWith("</worksheet>"));
   assert.ok(sheet2.length > 3 * (1 << 16), "the sheet spans several chunks");
 });
+
+for (const memory of [false, true]) {
+  Deno.test(`xlsx writer: rows deflated beforehand into a ${memory ? "memory" : "file"} spill are spliced into their sheet and read back`, async () => {
+    const out = sink();
+    const wb = new XlsxWriter(out.stream);
+    const spill = await openSpill(memory);
+    try {
+      const rows = 4000; // ~300,000 characters: several pieces deflated apart
+      for (let r = 2; r <= rows + 1; r++) {
+        await spill.push(
+          `<row r="${r}"><c r="A${r}" t="str"><v>клиент ${r} ${"y".repeat(60)}</v></c></row>`,
+        );
+      }
+      const body = await spill.finish({ reuse: !memory });
+      assert.equal(body.count, rows);
+      const sheet = await wb.addSheet("Spliced", [30]);
+      await sheet.write('<row r="1"><c r="A1" t="str"><v>Name</v></c></row>');
+      await sheet.splice(body);
+      await wb.endSheet(sheet, `A1:A${rows + 1}`);
+      await wb.commit();
+    } finally {
+      await spill.dispose();
+    }
+    const bytes = out.bytes();
+    const zip = await JSZip.loadAsync(bytes, { checkCRC32: true });
+    const xml = await zip.file("xl/worksheets/sheet1.xml")?.async("string");
+    assert.ok(xml !== undefined && xml.endsWith("</worksheet>"));
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(bytes.buffer as ArrayBuffer);
+    const ws = book.getWorksheet("Spliced");
+    assert.ok(ws);
+    assert.equal(ws.rowCount, 4001);
+    assert.equal(ws.getCell("A1").value, "Name");
+    assert.equal(ws.getCell("A2").value, `клиент 2 ${"y".repeat(60)}`);
+    assert.equal(ws.getCell("A4001").value, `клиент 4001 ${"y".repeat(60)}`);
+  });
+}

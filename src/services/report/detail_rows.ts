@@ -1,0 +1,254 @@
+/**
+ * The detail sheets' rows (tickets, SLA breaches, ratings) built while scanning, named with
+ * their clients in batches, and spilled as the sheet's XML until the workbook reaches it.
+ *
+ * @module
+ */
+import type { CycleMetrics } from "../../domain/metrics.ts";
+import { ticketMetrics } from "../../domain/metrics.ts";
+import type { Client } from "../../domain/records.ts";
+import { priorityOf, type Ticket } from "../../domain/ticket.ts";
+import { readClients } from "../../storage/report_scan.ts";
+import { hashtags } from "../links.ts";
+import type { ReportContext } from "./context.ts";
+import { ZoneClock } from "./period.ts";
+import { RowXml, WidthTracker } from "./sheets.ts";
+import type { Spill, SpillCell, SpillRow } from "./spill.ts";
+import type { StyleRegistry } from "./xlsx_writer.ts";
+
+/** Clients whose names are kept between tickets; a client's tickets are often close together. */
+const CLIENT_CACHE = 10_000;
+/** Tickets whose rows wait for one batched lookup of their clients' names. */
+const PENDING_TICKETS = 200;
+
+/** A name → value cache that forgets the least recently used entry beyond `limit`. */
+class Lru<K, V> {
+  readonly #map = new Map<K, V>();
+  constructor(readonly limit: number) {}
+  get(key: K): V | undefined {
+    const v = this.#map.get(key);
+    if (v !== undefined) {
+      this.#map.delete(key);
+      this.#map.set(key, v);
+    }
+    return v;
+  }
+  set(key: K, value: V): void {
+    this.#map.delete(key);
+    this.#map.set(key, value);
+    if (this.#map.size > this.limit) this.#map.delete(this.#map.keys().next().value as K);
+  }
+}
+
+/** A client as the workbook shows it. */
+interface ClientView {
+  name: string;
+  username: string | null;
+}
+
+function clientView(c: Client | undefined, id: number): ClientView {
+  if (!c) return { name: `#${id}`, username: null };
+  return {
+    name: [c.firstName, c.lastName].filter(Boolean).join(" "),
+    username: c.username ? `@${c.username}` : null,
+  };
+}
+
+/** The three detail sheets' spilled rows and their column widths. */
+export type DetailSheet = "tickets" | "breaches" | "ratings";
+
+/**
+ * Detail rows on their way to the spills. A row carries its client's id in the client column
+ * until one batched lookup gives the names of many clients at once.
+ */
+export class DetailRows {
+  readonly spills: Record<DetailSheet, Spill>;
+  readonly widths: Record<DetailSheet, WidthTracker>;
+  readonly #xml: Record<DetailSheet, RowXml>;
+  readonly #clients = new Lru<number, ClientView>(CLIENT_CACHE);
+  #pending: Array<{ sheet: DetailSheet; row: SpillRow }> = [];
+  #pendingClients = new Set<number>();
+
+  constructor(
+    readonly kv: Deno.Kv,
+    readonly ctx: ReportContext,
+    spills: Record<DetailSheet, Spill>,
+    /** The workbook's styles: the rows are written before the workbook is. */
+    readonly styles: StyleRegistry,
+  ) {
+    const { cols, l } = ctx;
+    this.spills = spills;
+    this.widths = {
+      tickets: new WidthTracker(cols.tickets, [l.yes, l.no]),
+      breaches: new WidthTracker(cols.breaches),
+      ratings: new WidthTracker(cols.ratings),
+    };
+    const o = { zone: new ZoneClock(ctx.o.settings.timeZone), yes: l.yes, no: l.no };
+    this.#xml = {
+      tickets: new RowXml(styles, cols.tickets, o),
+      breaches: new RowXml(styles, cols.breaches, o),
+      ratings: new RowXml(styles, cols.ratings, o),
+    };
+  }
+
+  /** Queues a row whose client column holds `clientId`. */
+  async add(sheet: DetailSheet, row: SpillRow, clientId: number): Promise<void> {
+    this.#pending.push({ sheet, row });
+    this.#pendingClients.add(clientId);
+    if (
+      this.#pendingClients.size >= PENDING_TICKETS || this.#pending.length >= PENDING_TICKETS * 4
+    ) {
+      await this.flush();
+    }
+  }
+
+  /** Names the queued rows' clients and spills the rows. */
+  async flush(): Promise<void> {
+    const clients = this.#clients;
+    const missing = [...this.#pendingClients].filter((id) => clients.get(id) === undefined);
+    const found = missing.length ? await readClients(this.kv, missing) : new Map<number, Client>();
+    for (const id of missing) clients.set(id, clientView(found.get(id), id));
+    const { T, B, R } = this.ctx.cols;
+    const clientCol: Record<DetailSheet, number> = {
+      tickets: T.client,
+      breaches: B.client,
+      ratings: R.client,
+    };
+    for (const { sheet, row } of this.#pending) {
+      const col = clientCol[sheet];
+      const id = row[col] as number;
+      const view = clients.get(id) ?? clientView(undefined, id);
+      row[col] = view.name;
+      // The Tickets sheet shows the username beside the name.
+      if (sheet === "tickets") row[T.username] = view.username;
+      this.widths[sheet].see(row);
+      // written as the sheet's XML at once: rows below the header start at row 2
+      const spill = this.spills[sheet];
+      await spill.push(this.#xml[sheet].row(spill.count + 2, row));
+    }
+    this.#pending = [];
+    this.#pendingClients = new Set();
+  }
+}
+
+/** Rows of the SLA breaches sheet for one cycle, charged to the holder at the crossing. */
+export function breachRows(
+  ctx: ReportContext,
+  ticket: Ticket,
+  link: SpillCell,
+  c: CycleMetrics,
+): SpillRow[] {
+  const { l, managerName } = ctx;
+  const row = (
+    kind: string,
+    ms: number,
+    target: number,
+    endedAt: number | null,
+    who: number | null,
+  ) => [
+    ticket.number,
+    link,
+    c.index + 1,
+    kind,
+    c.startedAt,
+    endedAt,
+    ms,
+    target,
+    ms - target,
+    managerName(who),
+    ticket.topic,
+    ticket.clientId,
+  ];
+  const rows: SpillRow[] = [];
+  if (c.reactionOk === false) {
+    rows.push(
+      row(
+        l.kindReaction,
+        c.reactionElapsedMs,
+        c.reactionTargetMs,
+        c.firstReplyAt,
+        c.reactionBreachManagerId,
+      ),
+    );
+  }
+  if (c.resolutionOk === false) {
+    rows.push(
+      row(
+        l.kindResolution,
+        c.resolutionElapsedMs,
+        c.closeTargetMs,
+        c.closedAt,
+        c.resolutionBreachManagerId,
+      ),
+    );
+  }
+  return rows;
+}
+
+/** The Ratings sheet's row of a rated cycle. */
+export function ratingRow(
+  ctx: ReportContext,
+  ticket: Ticket,
+  link: SpillCell,
+  c: CycleMetrics,
+): SpillRow {
+  return [
+    ticket.number,
+    link,
+    c.index + 1,
+    c.rating,
+    c.ratingComment,
+    c.ratedAt,
+    c.closedAt,
+    ctx.managerName(c.managerId),
+    ticket.topic,
+    ticket.clientId,
+  ];
+}
+
+/** The Tickets sheet's row of a ticket with a cycle in the period. */
+export function ticketRow(
+  ctx: ReportContext,
+  ticket: Ticket,
+  link: SpillCell,
+  cycles: readonly CycleMetrics[],
+  inPeriod: number,
+  messages: { in: number; out: number },
+): SpillRow {
+  const { l } = ctx;
+  const tm = ticketMetrics(ticket, cycles);
+  const first = cycles[0];
+  const status = ticket.status === "closed"
+    ? l.closedStatus
+    : ticket.status === "open"
+    ? l.open
+    : l.in_progress;
+  return [
+    ticket.number,
+    link,
+    ticket.topic,
+    status,
+    ticket.clientId,
+    null,
+    ticket.clientId,
+    ctx.managerName(ticket.managerId),
+    ticket.createdAt,
+    first?.firstReplyAt ?? null,
+    cycles.at(-1)?.closedAt ?? null,
+    cycles.length,
+    inPeriod,
+    tm.reopenCount,
+    tm.firstReactionMs,
+    first?.reactionOk ?? null,
+    tm.resolutionMs,
+    tm.reactionBreaches,
+    tm.resolutionBreaches,
+    tm.ratingAvg,
+    tm.ratingCount,
+    messages.in,
+    messages.out,
+    ticket.lastActivityAt,
+    ticket.tags?.length ? hashtags(ticket.tags) : null,
+    l[`prio_${priorityOf(ticket)}`],
+  ];
+}
