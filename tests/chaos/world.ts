@@ -55,6 +55,13 @@ export interface ChaosWorld {
   kills(): number;
   /** Kills the service (see the module) and starts a new one on the same KV. */
   kill(): Promise<void>;
+  /**
+   * Revokes `bot`'s token as @BotFather's /revoke does: Telegram refuses the old token at once
+   * and knows the bot by a new one, which becomes `bot.token`.
+   */
+  rotateToken(bot: WorldBot): void;
+  /** Every token revoked so far: none may appear anywhere, the settings included. */
+  revokedTokens: string[];
   /** Resolves when the running service has nothing in hand (outbox, notifications). */
   idle(): Promise<void>;
   /** Whether Telegram holds no update of `bot` the service could take now. */
@@ -307,6 +314,7 @@ export async function startChaosWorld(o: ChaosWorldOptions): Promise<ChaosWorld>
   await start();
 
   const current = () => lives.at(-1)!;
+  const revokedTokens: string[] = [];
   const clientView = (userId: number) => emu.view(userId, clientBot.id);
   return {
     mode: o.mode,
@@ -322,6 +330,16 @@ export async function startChaosWorld(o: ChaosWorldOptions): Promise<ChaosWorld>
     managers,
     app: () => current().app!,
     kills: () => lives.length - 1,
+    revokedTokens,
+    rotateToken(bot) {
+      const rec = emu.world.bots.get(bot.id)!;
+      const token = `${bot.id}:BB${crypto.randomUUID().replaceAll("-", "").slice(0, 33)}`;
+      revokedTokens.push(rec.token);
+      emu.world.botsByToken.delete(rec.token);
+      rec.token = token;
+      emu.world.botsByToken.set(token, rec);
+      bot.token = token;
+    },
     async kill() {
       const life = current();
       life.dead = true;
