@@ -7,14 +7,14 @@
  */
 import { until } from "../../scripts/until.ts";
 import type { AdminAct } from "./model.ts";
-import type { RunRecord } from "./runner.ts";
 import { dataOf } from "./settle.ts";
 import type { ChaosWorld, WorldBot } from "./world.ts";
 
 /** What the admin's steps share with the rest of a run. */
 export interface AdminContext {
   w: ChaosWorld;
-  rec: RunRecord;
+  /** the run's record (a `RunRecord`): the admin's presses, removed managers, rotations */
+  rec: { queries: string[]; removed: Set<number>; rotations: number };
   /** bots the admin stopped: their updates wait at Telegram */
   stopped: Set<WorldBot>;
   /**
