@@ -180,6 +180,17 @@ const REGRESSIONS: Array<{ name: string; steps: Step[]; mode?: Mode }> = [
       { k: "send", c: 1, kind: "text" },
     ],
   },
+  {
+    // seed 602 (webhook; polling too): the close notice found the customer gone and the post
+    // said so; after the unblock the post of the closed ticket still said so (only the posts
+    // of open tickets were updated on coming back)
+    name: "the post of a closed ticket stops saying the customer blocked the bot once they unblock",
+    steps: [
+      { k: "open", c: 2, topic: 0 },
+      { k: "block", c: 2, on: true },
+      { k: "post", m: 0, t: 0, action: "close" },
+    ],
+  },
   ...(["polling", "webhook"] as const).map((mode) => ({
     // the harness ran the service at Telegram's full time scale: an album whose hand-on lost
     // the topic question's answer waited 30 s (the unscaled lease) for its retry
