@@ -12,8 +12,12 @@ import { runSequence } from "./runner.ts";
 import type { Mode } from "./world.ts";
 
 /** Runs one sequence; throws with the violations and the readable steps if any invariant broke. */
-export async function runAndCheck(steps: Step[], mode: Mode = "polling"): Promise<RunStats> {
-  const r = await runSequence(steps, mode);
+export async function runAndCheck(
+  steps: Step[],
+  mode: Mode = "polling",
+  o: { process?: boolean } = {},
+): Promise<RunStats> {
+  const r = await runSequence(steps, mode, o);
   let tickets = 0;
   for await (const _ of r.w.kv.list({ prefix: ["ticket"] })) tickets++;
   const stats = {
@@ -24,6 +28,7 @@ export async function runAndCheck(steps: Step[], mode: Mode = "polling"): Promis
     managerComments: r.fromManagers.length,
     presses: r.queries.length,
     kills: r.w.kills(),
+    rotations: r.rotations,
   };
   let violations: string[] = [...r.errors];
   try {
@@ -53,6 +58,8 @@ export interface RunStats {
   managerComments: number;
   presses: number;
   kills: number;
+  /** tokens revoked and replaced through the settings bot */
+  rotations: number;
 }
 
 /** Options of {@linkcode chaos}. */
@@ -62,6 +69,8 @@ export interface ChaosOptions {
   maxSteps?: number;
   /** how updates reach the service (default polling) */
   mode?: Mode;
+  /** the service runs as `main.ts` in a child process, killed with SIGKILL */
+  process?: boolean;
   /** fast-check's path of a failing case: replays exactly that case */
   path?: string;
   /** receives the figures of each sequence that passed */
@@ -76,7 +85,7 @@ export async function chaos(o: ChaosOptions): Promise<fc.RunDetails<[Step[]]>> {
   return await fc.check(
     fc.asyncProperty(sequenceArb(o.maxSteps), async (steps) => {
       try {
-        o.onRun?.(await runAndCheck(steps, o.mode));
+        o.onRun?.(await runAndCheck(steps, o.mode, { process: o.process === true }));
       } catch (e) {
         if (!failedOnce) o.onFirstFailure?.(e as Error);
         failedOnce = true;

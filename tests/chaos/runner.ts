@@ -99,10 +99,15 @@ function content(kind: ContentKind, marker: string): { c: UserContent; marked: b
 }
 
 /** Starts a world, runs `steps`, resolves open questions, settles; the caller checks and stops. */
-export async function runSequence(steps: Step[], mode: Mode = "polling"): Promise<RunRecord> {
+export async function runSequence(
+  steps: Step[],
+  mode: Mode = "polling",
+  o: { process?: boolean } = {},
+): Promise<RunRecord> {
   const logs: string[] = [];
   const w = await startChaosWorld({
     mode,
+    process: o.process === true,
     topics: ["Оплата", "Доставка"],
     log: (line) => logs.push(line),
   });

@@ -40,7 +40,9 @@ export async function settle(
         w.emu.calls(b.id).filter((c) => c.method !== "getUpdates").slice(-4)
           .map((c) => `${c.method} ${c.ok ? "ok" : `${c.errorCode} ${c.description}`}`).join(", ")
       );
-      const states = (await w.app().supervisor.status()).map((b) => `${b.kind} ${b.state}`);
+      const states = ((await w.app()?.supervisor.status()) ?? []).map((b) =>
+        `${b.kind} ${b.state}`
+      );
       const tickets: string[] = [];
       for await (
         const e of w.kv.list<{ number: number; postId?: number; threadId?: number }>({
@@ -64,7 +66,20 @@ export async function settle(
     // (both bots write in the channel and the group): parked until the admin starts it, after
     // which the run settles completely before anything is checked
     const parked = stopped.size > 0;
-    for (const prefix of [["intake"], ["album"], ...(parked ? [] : [["post_dirty"]])]) {
+    // what a bot received and has not handled yet waits while it is off (stopped, or its
+    // token revoked and the service restarted meanwhile): handled once it runs again
+    const intakes = ([["client", w.clientBot], ["manager", w.managerBot]] as const)
+      .filter(([, b]) => !stopped.has(b)).map(([name]) => ["intake", name]);
+    for (
+      const prefix of [
+        ...intakes,
+        ["intake", "settings"],
+        ["album"],
+        ...(parked ? [] : [[
+          "post_dirty",
+        ]]),
+      ]
+    ) {
       for await (const e of w.kv.list({ prefix }, { limit: 1 })) left.push(JSON.stringify(e.key));
     }
     // a post whose automatic forward Telegram has not delivered yet (a late one): its thread
