@@ -236,6 +236,19 @@ const REGRESSIONS: Array<{ name: string; steps: Step[]; mode?: Mode }> = [
       { k: "post", m: 0, t: 0, action: "close" },
     ],
   },
+  {
+    // seed 802 (webhook): while the client bot's token was revoked, Telegram redelivered a
+    // customer's message, each attempt failed with 401 and counted; the sixth set it aside
+    // before the admin gave the new token: the message never reached a ticket
+    name: "a customer's message during a token rotation waits for the new token (webhook)",
+    mode: "webhook",
+    steps: [
+      { k: "open", c: 1, topic: 1 },
+      { k: "rotate", bot: "client", gap: 2 },
+      { k: "send", c: 1, kind: "text" },
+      { k: "send", c: 0, kind: "video" },
+    ],
+  },
   ...(["polling", "webhook"] as const).map((mode) => ({
     // the harness ran the service at Telegram's full time scale: an album whose hand-on lost
     // the topic question's answer waited 30 s (the unscaled lease) for its retry

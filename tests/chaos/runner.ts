@@ -102,7 +102,7 @@ function content(kind: ContentKind, marker: string): { c: UserContent; marked: b
 export async function runSequence(
   steps: Step[],
   mode: Mode = "polling",
-  o: { process?: boolean } = {},
+  o: { process?: boolean; progress?: (at: string) => void } = {},
 ): Promise<RunRecord> {
   const logs: string[] = [];
   const w = await startChaosWorld({
@@ -184,6 +184,7 @@ export async function runSequence(
     const calm = () => settle(w, off(), logs);
     for (const [i, s] of steps.entries()) {
       cur++;
+      o.progress?.(`step ${cur} (${s.k})`);
       w.clock.advance(5_000);
       const ran = await runStep(s);
       if (!ran) rec.skipped++;
@@ -194,6 +195,7 @@ export async function runSequence(
         if (s.k !== "rotate") await adm.tick();
       }
     }
+    o.progress?.("the final phase (bots started, customers unblocked, questions answered)");
     // the admin gives the new tokens still in hand and starts the bots they stopped: what
     // waited at Telegram is handled now
     await adm.tick(true);

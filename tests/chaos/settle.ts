@@ -60,7 +60,9 @@ export async function settle(
       );
     }
     await sleep(20);
-    await w.idle();
+    // bounded: while a bot's token is revoked the outbox keeps a job of it in hand, retrying
+    // until the new token is in (webhook mode takes the updates that make such jobs)
+    await Promise.race([w.idle(), sleep(1_000)]);
     const left: string[] = [];
     // while a bot is stopped, posts, threads and the copies that need them may wait for it
     // (both bots write in the channel and the group): parked until the admin starts it, after
