@@ -1,7 +1,7 @@
 /**
  * The chaos suite from the command line: `deno task chaos [--runs N] [--seed S] [--steps M]
- * [--replay]` or `--sequence '<json>'`. Runs N generated sequences against fresh worlds on the emulator and checks the
- * invariants after each; on a failure prints the seed and the shrunk minimal sequence as
+ * [--replay] [--verbose]` or `--sequence '<json>'`. Runs N generated sequences against fresh
+ * worlds on the emulator and checks the invariants after each; on a failure prints the seed and the shrunk minimal sequence as
  * readable steps. `--replay` reruns exactly the failing case of `--seed S` (and its path).
  *
  * @module
@@ -24,6 +24,58 @@ function parseArgs(argv: string[]): Record<string, string | true> {
   }
   return out;
 }
+/** Set in the batch's own process when a parent filters its output. */
+const CHILD = "CHAOS_QUIET_CHILD";
+
+/**
+ * The trace Deno's HTTP server prints (natively, past any console override) for every
+ * response whose body breaks: the dropped connections the run injects on purpose, in the
+ * emulator and in the world's proxies. Hundreds of them buried a batch's failures.
+ */
+const DROPPED = /^Error: (the connection broke|connection dropped by emulator fault)$/;
+/** Deno's notice about the proxies' use of `request.signal`, once per process. */
+const NOTICE = /^Deno\.serve: request\.signal aborts on successful responses/;
+
+/**
+ * Runs this batch again as a child process and passes its output through without the traces
+ * of injected dropped connections (counted in one line at the end); everything else, the
+ * failures and the summary included, goes through unchanged. `--verbose` shows all.
+ */
+async function quietly(): Promise<number> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", import.meta.filename!, ...Deno.args],
+    env: { [CHILD]: "1" },
+    stdout: "inherit",
+    stderr: "piped",
+  }).spawn();
+  let hidden = 0;
+  let skipping = false;
+  const out = new TextEncoder();
+  let rest = "";
+  const pass = (line: string) => {
+    if (DROPPED.test(line)) {
+      hidden++;
+      skipping = true;
+      return;
+    }
+    if (skipping && /^\s+at /.test(line)) return;
+    skipping = false;
+    if (NOTICE.test(line)) return;
+    Deno.stderr.writeSync(out.encode(line + "\n"));
+  };
+  for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+    const lines = (rest + chunk).split("\n");
+    rest = lines.pop()!;
+    lines.forEach(pass);
+  }
+  if (rest) pass(rest);
+  const { code } = await child.status;
+  if (hidden) {
+    console.log(`(${hidden} traces of injected dropped connections hidden; --verbose shows them)`);
+  }
+  return code;
+}
+
 const raw = parseArgs(Deno.args);
 const str = (k: string) => typeof raw[k] === "string" ? raw[k] as string : undefined;
 const args = {
@@ -34,18 +86,25 @@ const args = {
   mode: str("mode") ?? "polling",
   replay: raw.replay === true,
   verbose: raw.verbose === true,
+  kill: str("kill") ?? "stop",
 };
+if (!args.verbose && !Deno.env.get(CHILD)) Deno.exit(await quietly());
 if (args.mode !== "polling" && args.mode !== "webhook") {
   console.error(`Cannot run in mode ${args.mode}: give --mode polling or --mode webhook`);
   Deno.exit(2);
 }
 const mode = args.mode as Mode;
+if (args.kill !== "stop" && args.kill !== "process") {
+  console.error(`Cannot kill by ${args.kill}: give --kill stop (in-process) or --kill process`);
+  Deno.exit(2);
+}
+const process = args.kill === "process";
 if (str("sequence")) {
   // one exact sequence, as printed on a failure (JSON)
   const steps = JSON.parse(str("sequence")!);
   console.log(describeAll(steps));
   try {
-    console.log(JSON.stringify(await runAndCheck(steps, mode)));
+    console.log(JSON.stringify(await runAndCheck(steps, mode, { process })));
     console.log("ok: the sequence keeps every invariant");
     Deno.exit(0);
   } catch (e) {
@@ -64,13 +123,15 @@ const total: RunStats = {
   managerComments: 0,
   presses: 0,
   kills: 0,
+  rotations: 0,
 };
 let done = 0;
-console.log(`chaos: seed ${seed}, ${runs} sequence(s), mode ${args.mode}`);
+console.log(`chaos: seed ${seed}, ${runs} sequence(s), mode ${args.mode}, kill ${args.kill}`);
 const d = await chaos({
   runs,
   seed,
   mode,
+  process,
   ...(args.steps ? { maxSteps: Number(args.steps) } : {}),
   ...(args.path ? { path: args.path } : {}),
   onFirstFailure: (e) => {
@@ -92,7 +153,7 @@ const secs = ((performance.now() - started) / 1000).toFixed(1);
 console.log(
   `steps ${total.steps} (skipped ${total.skipped}), tickets ${total.tickets}, customer messages ` +
     `${total.clientMessages}, manager comments ${total.managerComments}, presses ${total.presses}, ` +
-    `kills ${total.kills}`,
+    `kills ${total.kills}, token rotations ${total.rotations}`,
 );
 if (d.failed) {
   console.log(
@@ -103,7 +164,7 @@ if (d.failed) {
   console.log(JSON.stringify(d.counterexample?.[0]));
   console.log(String(d.errorInstance).split("\nsteps:")[0]);
   console.log(
-    `replay: deno task chaos --mode ${mode} --seed ${d.seed} --path ${d.counterexamplePath} --replay`,
+    `replay: deno task chaos --mode ${mode} --kill ${args.kill} --seed ${d.seed} --path ${d.counterexamplePath} --replay`,
   );
   Deno.exit(1);
 }

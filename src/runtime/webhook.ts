@@ -11,7 +11,7 @@ import type { Update } from "grammy/types";
 import { KeyedChain } from "../chain.ts";
 import type { Logger } from "../log.ts";
 import { countUpdateFailure, type SetAsideUpdate, setAsideUpdate } from "../storage/intake.ts";
-import { isRetryable } from "../services/update_failure.ts";
+import { isRetryable, isUnauthorized } from "../services/update_failure.ts";
 import { ALLOWED_UPDATES, chatKeyOf, failureReason, UPDATE_ATTEMPTS } from "./poller.ts";
 import type { BotKind } from "../services/deps.ts";
 import type { UpdateSource } from "./supervisor.ts";
@@ -168,6 +168,13 @@ export class WebhookServer implements UpdateSource {
     if (!isRetryable(e)) {
       log.error("webhook update failed", { bot: kind, update: id, err: e });
       return new Response("ok");
+    }
+    // the bot's token is revoked (a rotation under way): Telegram redelivers the update until
+    // the new token is in, uncounted, or a rotation that takes the admin a minute would set a
+    // customer's messages aside
+    if (isUnauthorized(e)) {
+      log.warn("webhook update waits for the bot's new token", { bot: kind, update: id });
+      return new Response("Service Unavailable", { status: 503 });
     }
     try {
       const attempts = await countUpdateFailure(kv, kind, id);

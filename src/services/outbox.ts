@@ -341,15 +341,18 @@ export class Outbox {
     for (const tk of await ticketsByClient(kv, clientId)) {
       // what waited for them goes out, a closed ticket's too (its close notice, the rating)
       if (!unreachable) this.kick(tk.number, "client");
-      if (tk.status === "closed") continue;
-      await this.enqueue(tk.number, [{
-        lane: "group",
-        action: {
-          type: "notice",
-          key: unreachable ? "thread_client_unreachable" : "thread_client_back",
-          params: {},
-        },
-      }]);
+      if (tk.status !== "closed") {
+        await this.enqueue(tk.number, [{
+          lane: "group",
+          action: {
+            type: "notice",
+            key: unreachable ? "thread_client_unreachable" : "thread_client_back",
+            params: {},
+          },
+        }]);
+      }
+      // every post shows whether the client is reachable, a closed ticket's too (its close
+      // notice may be what found them gone): the threads of closed tickets are not told
       await this.markPost(tk.number);
     }
   }

@@ -16,3 +16,13 @@ export function isRetryable(err: unknown): boolean {
   const e = err instanceof BotError ? err.error : err;
   return !(e instanceof GrammyError && (e.error_code === 400 || e.error_code === 403));
 }
+
+/**
+ * Whether an update failed because Telegram refused the bot's own token (401): it was revoked
+ * in @BotFather and the admin has not given the new one yet. Not the update's fault and not
+ * for good: it passes once the bot runs with the new token.
+ */
+export function isUnauthorized(err: unknown): boolean {
+  const e = err instanceof BotError ? err.error : err;
+  return e instanceof GrammyError && e.error_code === 401;
+}

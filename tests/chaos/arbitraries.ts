@@ -66,10 +66,26 @@ export const killArb: fc.Arbitrary<Step> = fc.record({
   delay: fc.nat({ max: 150 }),
 });
 
+/** A token rotation: revoked in @BotFather, the new one given now or a few steps later. */
+export const rotateArb: fc.Arbitrary<Step> = fc.record({
+  k: fc.constant("rotate" as const),
+  bot: fc.constantFrom("client" as const, "client" as const, "manager" as const),
+  gap: fc.nat({ max: 2 }),
+});
+
+/** Automatic forwards early or late from now on. */
+export const forwardsArb: fc.Arbitrary<Step> = fc.record({
+  k: fc.constant("forwards" as const),
+  when: fc.constantFrom("early" as const, "late" as const, "late" as const),
+  ms: fc.integer({ min: 20, max: 300 }),
+});
+
 /** One step. */
 export const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: adminArb },
   { weight: 1, arbitrary: killArb },
+  { weight: 1, arbitrary: rotateArb },
+  { weight: 1, arbitrary: forwardsArb },
   {
     weight: 8,
     arbitrary: fc.record({

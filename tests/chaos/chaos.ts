@@ -11,9 +11,50 @@ import { describeAll, type Step } from "./model.ts";
 import { runSequence } from "./runner.ts";
 import type { Mode } from "./world.ts";
 
-/** Runs one sequence; throws with the violations and the readable steps if any invariant broke. */
-export async function runAndCheck(steps: Step[], mode: Mode = "polling"): Promise<RunStats> {
-  const r = await runSequence(steps, mode);
+/** Real time one sequence may take, teardown included, before it counts as hung. */
+const HUNG_MS = 120_000;
+
+/**
+ * Runs one sequence; throws with the violations and the readable steps if any invariant broke,
+ * or if the run hung (every wait of the runner has its own timeout, so a hang is something
+ * awaited forever: a failure to shrink like any other, instead of a batch that stalls).
+ */
+export async function runAndCheck(
+  steps: Step[],
+  mode: Mode = "polling",
+  o: { process?: boolean } = {},
+): Promise<RunStats> {
+  let where = "starting the world";
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `1 invariant(s) broke:\n- the run hung for ${HUNG_MS / 1000} s at ${where}\n` +
+              `steps:\n${describeAll(steps)}`,
+          ),
+        ),
+      HUNG_MS,
+    );
+  });
+  try {
+    return await Promise.race([
+      checked(steps, mode, { ...o, progress: (at) => (where = at) }),
+      hung,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function checked(
+  steps: Step[],
+  mode: Mode,
+  o: { process?: boolean; progress: (at: string) => void },
+): Promise<RunStats> {
+  const r = await runSequence(steps, mode, o);
+  o.progress("checking the invariants");
   let tickets = 0;
   for await (const _ of r.w.kv.list({ prefix: ["ticket"] })) tickets++;
   const stats = {
@@ -24,11 +65,13 @@ export async function runAndCheck(steps: Step[], mode: Mode = "polling"): Promis
     managerComments: r.fromManagers.length,
     presses: r.queries.length,
     kills: r.w.kills(),
+    rotations: r.rotations,
   };
   let violations: string[] = [...r.errors];
   try {
     if (!violations.length) violations = await checkAll(r);
   } finally {
+    o.progress("stopping the world");
     try {
       await r.w.stop();
     } catch (e) {
@@ -53,6 +96,8 @@ export interface RunStats {
   managerComments: number;
   presses: number;
   kills: number;
+  /** tokens revoked and replaced through the settings bot */
+  rotations: number;
 }
 
 /** Options of {@linkcode chaos}. */
@@ -62,6 +107,8 @@ export interface ChaosOptions {
   maxSteps?: number;
   /** how updates reach the service (default polling) */
   mode?: Mode;
+  /** the service runs as `main.ts` in a child process, killed with SIGKILL */
+  process?: boolean;
   /** fast-check's path of a failing case: replays exactly that case */
   path?: string;
   /** receives the figures of each sequence that passed */
@@ -76,7 +123,7 @@ export async function chaos(o: ChaosOptions): Promise<fc.RunDetails<[Step[]]>> {
   return await fc.check(
     fc.asyncProperty(sequenceArb(o.maxSteps), async (steps) => {
       try {
-        o.onRun?.(await runAndCheck(steps, o.mode));
+        o.onRun?.(await runAndCheck(steps, o.mode, { process: o.process === true }));
       } catch (e) {
         if (!failedOnce) o.onFirstFailure?.(e as Error);
         failedOnce = true;

@@ -63,7 +63,18 @@ export type Step =
   /** the admin does `act` in the settings bot, as a person taps and types (`arg` picks) */
   | { k: "admin"; act: AdminAct; arg: number }
   /** the service is killed `delay` ms into the previous step's work and started again */
-  | { k: "kill"; delay: number };
+  | { k: "kill"; delay: number }
+  /**
+   * the admin revokes the `bot`'s token in @BotFather (the old one stops working at once) and
+   * gives the new one to the settings bot `gap` steps later (0: at once)
+   */
+  | { k: "rotate"; bot: "client" | "manager"; gap: number }
+  /**
+   * from now on Telegram's automatic forwards of channel posts into the discussion group come
+   * `early` (before the posting call returns) or `late` (`ms` to 2×`ms` real ms after it,
+   * behind later updates of other chats)
+   */
+  | { k: "forwards"; when: "early" | "late"; ms: number };
 
 /** What an admin does in the settings bot. */
 export type AdminAct =
@@ -142,6 +153,13 @@ export function describe(s: Step): string {
       return `the admin: ${ADMIN_LINES[s.act](s.arg)}`;
     case "kill":
       return `the service is killed ${s.delay} ms into that and started again on the same KV`;
+    case "rotate":
+      return `the admin revokes the ${s.bot} bot's token in @BotFather and gives the new one ` +
+        (s.gap ? `to the settings bot ${s.gap} step(s) later` : "to the settings bot at once");
+    case "forwards":
+      return `Telegram's automatic forwards of posts come ${
+        s.when === "early" ? "before the posting call returns" : `${s.ms}-${s.ms * 2} ms late`
+      } from now on`;
   }
 }
 

@@ -1,7 +1,11 @@
 /**
  * Runs one chaos sequence against the real service on the emulator and collects what the
- * invariants need. The runner is the model's reactive half: before each customer message it
- * reads the customer's dialogue state (settled after the previous step) to know what the
+ * invariants need. The admin's steps are in `admin_steps.ts`, waiting for a settled world in
+ * `settle.ts`; the customers', managers' and Telegram's steps stay here in one `runStep`
+ * because each reads and writes the same run state (the model of who sent what, blocked
+ * customers, stopped and rotating bots) that the final phase and the invariants use.
+ *
+ * The runner is the model's reactive half: before each customer message it reads the customer's dialogue state (settled after the previous step) to know what the
  * message is meant to be — a ticket's content, a typed topic, a rating comment — and before
  * each manager comment whether the ticket was open. After the last step it answers every
  * question the service left open to the customers (topic, reopen-or-new), so that each
@@ -11,11 +15,11 @@
  */
 import type { UserContent } from "../../src/emulator/mod.ts";
 import { getDraft, listHeld } from "../../src/storage/drafts.ts";
-import { getClient } from "../../src/storage/people.ts";
 import { getTicket } from "../../src/storage/tickets.ts";
-import { until } from "../../scripts/until.ts";
+import { adminSteps } from "./admin_steps.ts";
 import { CUSTOMERS } from "./arbitraries.ts";
-import type { AdminAct, ContentKind, Step } from "./model.ts";
+import type { ContentKind, Step } from "./model.ts";
+import { dataOf, settle, sleep } from "./settle.ts";
 import { type ChaosWorld, type Mode, startChaosWorld, type WorldBot } from "./world.ts";
 
 /** A customer's message and what it was meant to be when sent. */
@@ -67,80 +71,8 @@ export interface RunRecord {
   skipped: number;
   /** managers removed by the admin and not added back (their ids) */
   removed: Set<number>;
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Waits until nothing moves: no update waiting, no job, album or post left, no new call. */
-export async function settle(
-  w: ChaosWorld,
-  stopped: ReadonlySet<WorldBot> = new Set(),
-  logs: readonly string[] = [],
-  timeoutMs = 30_000,
-): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  let last = "";
-  let stable = 0;
-  let seen: unknown[] = [];
-  const bots = [w.clientBot, w.managerBot, w.settingsBot];
-  while (stable < 3) {
-    if (performance.now() > end) {
-      // what a person needs to see why: the jobs left and each bot's last calls
-      const jobs: string[] = [];
-      for await (const e of w.kv.list({ prefix: ["outbox"] })) {
-        jobs.push(`${JSON.stringify(e.key)} ${JSON.stringify(e.value).slice(0, 300)}`);
-      }
-      const calls = bots.map((b) =>
-        w.emu.calls(b.id).filter((c) => c.method !== "getUpdates").slice(-4)
-          .map((c) => `${c.method} ${c.ok ? "ok" : `${c.errorCode} ${c.description}`}`).join(", ")
-      );
-      const states = (await w.app().supervisor.status()).map((b) => `${b.kind} ${b.state}`);
-      const tickets: string[] = [];
-      for await (
-        const e of w.kv.list<{ number: number; postId?: number; threadId?: number }>({
-          prefix: ["ticket"],
-        })
-      ) {
-        tickets.push(`#${e.value.number} post ${e.value.postId} thread ${e.value.threadId}`);
-      }
-      jobs.push(`tickets: ${tickets.join(", ")}`, `log: ${logs.slice(-5).join("\n")}`);
-      throw new Error(
-        `the world did not settle in ${timeoutMs} ms (${last}); jobs: ${jobs.join("; ")}; ` +
-          `last calls (client, manager, settings): ${calls.join(" | ")}; bots: ${
-            states.join(", ")
-          }`,
-      );
-    }
-    await sleep(20);
-    await w.idle();
-    const left: string[] = [];
-    // while a bot is stopped, posts, threads and the copies that need them may wait for it
-    // (both bots write in the channel and the group): parked until the admin starts it, after
-    // which the run settles completely before anything is checked
-    const parked = stopped.size > 0;
-    for (const prefix of [["intake"], ["album"], ...(parked ? [] : [["post_dirty"]])]) {
-      for await (const e of w.kv.list({ prefix }, { limit: 1 })) left.push(JSON.stringify(e.key));
-    }
-    // jobs to a customer who blocked the bot wait for the unblock: parked, not moving
-    for await (const e of w.kv.list({ prefix: ["outbox"] })) {
-      const [, n, lane] = e.key as [string, number, string];
-      if (parked) continue;
-      const tk = lane === "client" ? await getTicket(w.kv, n) : null;
-      if (tk && (await getClient(w.kv, tk.clientId))?.unreachable) continue;
-      left.push(JSON.stringify(e.key));
-      break;
-    }
-    // the newest call that is not a poll, by identity (polls run every few ms at this scale)
-    const lastCall = (id: number) => w.emu.calls(id).findLast((x) => x.method !== "getUpdates");
-    const calls = bots.map((b) => lastCall(b.id));
-    const drained = bots.every((b) => stopped.has(b) || w.drained(b));
-    const fp = `${left.join()}|${drained}|${calls.map((c) => c?.method).join()}`;
-    const same = calls.every((c, i) => c === seen[i]);
-    seen = calls;
-    if (left.length === 0 && drained && same) stable++;
-    else stable = 0;
-    last = fp;
-  }
+  /** tokens the admin revoked in @BotFather (and gave the new one to the settings bot) */
+  rotations: number;
 }
 
 function content(kind: ContentKind, marker: string): { c: UserContent; marked: boolean } {
@@ -166,15 +98,16 @@ function content(kind: ContentKind, marker: string): { c: UserContent; marked: b
   }
 }
 
-const dataOf = (markup: unknown): string[] =>
-  ((markup as { inline_keyboard?: Array<Array<{ callback_data?: string }>> } | undefined)
-    ?.inline_keyboard ?? []).flat().map((b) => b.callback_data ?? "").filter(Boolean);
-
 /** Starts a world, runs `steps`, resolves open questions, settles; the caller checks and stops. */
-export async function runSequence(steps: Step[], mode: Mode = "polling"): Promise<RunRecord> {
+export async function runSequence(
+  steps: Step[],
+  mode: Mode = "polling",
+  o: { process?: boolean; progress?: (at: string) => void } = {},
+): Promise<RunRecord> {
   const logs: string[] = [];
   const w = await startChaosWorld({
     mode,
+    process: o.process === true,
     topics: ["Оплата", "Доставка"],
     log: (line) => logs.push(line),
   });
@@ -189,14 +122,18 @@ export async function runSequence(steps: Step[], mode: Mode = "polling"): Promis
     errors: [],
     lostAnswers: 0,
     removed: new Set(),
+    rotations: 0,
   };
   let cur = 0;
   let faults = 0;
   const blocked: boolean[] = [];
   /** bots the admin stopped: their updates wait at Telegram */
   const stopped = new Set<WorldBot>();
-  /** topics the admin added */
-  let added = false;
+  /** bots whose token was revoked, until the admin gives the new one */
+  const rotating = new Map<WorldBot, number>();
+  /** bots that take no update now: stopped, or their token revoked */
+  const off = () => new Set([...stopped, ...rotating.keys()]);
+  const adm = adminSteps({ w, rec, stopped, rotating, step: () => cur });
   try {
     await drive();
   } catch (e) {
@@ -224,9 +161,10 @@ export async function runSequence(steps: Step[], mode: Mode = "polling"): Promis
     };
     const press = (userId: number, chatId: number, msgId: number, data: string, forged = false) => {
       const q = w.emu.userPressButton(userId, chatId, msgId, data, { forged });
-      // a press to a stopped bot expires at Telegram before the bot can answer it
+      // a press to a stopped bot (or one whose token is revoked) expires at Telegram before
+      // the bot can answer it
       const by = chatId === w.channelId ? w.managerBot : w.clientBot;
-      if (!stopped.has(by)) rec.queries.push(q);
+      if (!off().has(by)) rec.queries.push(q);
     };
     const clientSend = async (ci: number, c: UserContent, marker?: string, replyTo?: number) => {
       const id = rec.customers[ci]!.id;
@@ -243,18 +181,26 @@ export async function runSequence(steps: Step[], mode: Mode = "polling"): Promis
         step: cur,
       });
     };
-    const calm = () => settle(w, stopped, logs);
+    const calm = () => settle(w, off(), logs);
     for (const [i, s] of steps.entries()) {
       cur++;
+      o.progress?.(`step ${cur} (${s.k})`);
       w.clock.advance(5_000);
       const ran = await runStep(s);
       if (!ran) rec.skipped++;
       // a kill next strikes while this step's work is in hand
-      if (steps[i + 1]?.k !== "kill") await calm();
+      if (steps[i + 1]?.k !== "kill") {
+        await calm();
+        // the admin, back from @BotFather, gives the settings bot a new token
+        if (s.k !== "rotate") await adm.tick();
+      }
     }
-    // the admin starts the bots they stopped: what waited at Telegram is handled now
+    o.progress?.("the final phase (bots started, customers unblocked, questions answered)");
+    // the admin gives the new tokens still in hand and starts the bots they stopped: what
+    // waited at Telegram is handled now
+    await adm.tick(true);
     for (const b of [...stopped]) {
-      await admin("bot", b === w.clientBot ? 0 : 1);
+      await adm.act("bot", b === w.clientBot ? 0 : 1);
     }
     await calm();
     // the customers unblock the bot: what waited for them must arrive now
@@ -304,109 +250,6 @@ export async function runSequence(steps: Step[], mode: Mode = "polling"): Promis
       return true;
     }
 
-    /** The owner's chat with the settings bot: taps a button they see, or types. */
-    async function say(what: { press?: string; send?: string }, expect: RegExp | "document") {
-      const me = w.owner.id;
-      const at = w.settingsView(me).at(-1)?.id ?? 0;
-      if (what.press) {
-        const want = what.press;
-        const m = w.settingsView(me).findLast((v) => dataOf(v.replyMarkup).some((d) => d === want));
-        if (!m) throw new Error(`the admin sees no button ${want} in the settings bot`);
-        rec.queries.push(w.emu.userPressButton(me, w.settingsBot.id, m.id, want));
-      }
-      if (what.send) w.emu.userSend(me, w.settingsBot.id, { text: what.send });
-      await until(
-        () =>
-          w.settingsView(me).some((v) =>
-            v.id > at && !v.outgoing &&
-            (expect === "document" ? v.kind === "document" : expect.test(v.text ?? v.caption ?? ""))
-          ),
-        `the settings bot's answer ${expect} (last: ${w.settingsView(me).at(-1)?.text})`,
-        15_000,
-      );
-    }
-
-    /** What the admin does, as a person in the settings bot; false when there is nothing to do. */
-    async function admin(act: AdminAct, arg: number): Promise<boolean> {
-      await say({ send: "/menu" }, /open|closed/i);
-      switch (act) {
-        case "removeManager": {
-          const m = w.managers[arg % w.managers.length]!;
-          if (rec.removed.has(m.id)) return false;
-          await say({ press: "s:managers" }, /Managers/);
-          await say({ press: `s:mgr_rm:${m.id}` }, /Remove the manager/);
-          await say({ press: `s:mgr_rm_ok:${m.id}` }, /is no longer a manager/);
-          rec.removed.add(m.id);
-          return true;
-        }
-        case "addManager": {
-          const m = w.managers.find((x) => rec.removed.has(x.id));
-          if (!m) return false;
-          await say({ press: "s:managers" }, /Managers/);
-          await say({ press: "s:mgr_add" }, /Forward any message/);
-          await say({ send: String(m.id) }, /is now a manager/);
-          // they follow the links the manager bot sends them
-          w.emu.setMember(w.channelId, m.id, { status: "member" });
-          w.emu.setMember(w.groupId, m.id, { status: "member" });
-          rec.removed.delete(m.id);
-          return true;
-        }
-        case "hours":
-          await say({ press: "s:hours" }, /Working time/);
-          await say({ press: "s:set:week" }, /./);
-          await say(
-            { send: arg % 2 ? "mon-fri 10:00-19:00" : "mon-fri 09:00-18:00; sat 10-14" },
-            /Saved/,
-          );
-          return true;
-        case "target": {
-          await say({ press: "s:hours" }, /Working time/);
-          await say({ press: "s:set:react" }, /./);
-          // a number without a unit is refused with a hint, in the admin's language
-          const [text, answer] = [["15", /Add a unit/], ["2h", /Saved/], ["30m", /Saved/]][
-            arg % 3
-          ] as [string, RegExp];
-          await say({ send: text }, answer);
-          return true;
-        }
-        case "topic":
-          await say({ press: "s:topics" }, /Topics/);
-          if (added) await say({ press: "s:top_rm:2" }, /Topics/);
-          else {
-            await say({ press: "s:top_add" }, /name of the new topic/);
-            await say({ send: "Возврат" }, /3\. Возврат/);
-          }
-          added = !added;
-          return true;
-        case "text": {
-          const lang = arg % 2 ? "en" : "ru";
-          await say({ press: "s:texts" }, /Texts for clients/);
-          await say({ press: `s:text:greeting:${lang}` }, /./);
-          await say({ send: `Chaos greeting ${cur}` }, /Saved/);
-          return true;
-        }
-        case "bot": {
-          const b = arg % 2 ? w.managerBot : w.clientBot;
-          const kind = b === w.clientBot ? "client" : "manager";
-          const name = kind === "client" ? "Client" : "Manager";
-          await say({ press: "s:bots" }, /The helpdesk's bots/);
-          if (stopped.has(b)) {
-            await say({ press: `s:restart:${kind}` }, new RegExp(`${name} bot: running`));
-            stopped.delete(b);
-          } else {
-            await say({ press: `s:stop:${kind}` }, new RegExp(`Stop the ${kind} bot\\?`));
-            await say({ press: `s:stop_yes:${kind}` }, new RegExp(`${name} bot: stopped`));
-            stopped.add(b);
-          }
-          return true;
-        }
-        case "report":
-          await say({ press: "s:reports" }, /Excel/);
-          await say({ press: "s:rep:this_month" }, "document");
-          return true;
-      }
-    }
-
     async function runStep(s: Step): Promise<boolean> {
       // a customer who blocked the bot cannot write to it (Telegram asks to unblock first)
       if ("c" in s && blocked[s.c] && s.k !== "block") return false;
@@ -415,7 +258,7 @@ export async function runSequence(steps: Step[], mode: Mode = "polling"): Promis
       // button, a command, a post's button) would make the model guess what each waiting
       // message meant, so it is not generated then. Presses to a stopped bot are dropped by
       // Telegram after 150 s: not generated either.
-      const clientOff = stopped.has(w.clientBot), managerOff = stopped.has(w.managerBot);
+      const clientOff = off().has(w.clientBot), managerOff = off().has(w.managerBot);
       if (
         (clientOff &&
           ["new", "open", "press", "forged", "rateComment", "cmd", "post", "stranger"]
@@ -659,7 +502,16 @@ export async function runSequence(steps: Step[], mode: Mode = "polling"): Promis
           return true;
         }
         case "admin":
-          return await admin(s.act, s.arg);
+          return await adm.act(s.act, s.arg);
+        case "rotate":
+          return await adm.rotate(s.bot === "client" ? w.clientBot : w.managerBot, s.gap);
+        case "forwards":
+          // from now on Telegram forwards channel posts into the group early (before the
+          // posting call returns) or late (after later updates of other chats)
+          w.emu.setAutoForwardDelay(
+            s.when === "early" ? "before-return" : { min: s.ms, max: s.ms * 2 },
+          );
+          return true;
         case "kill": {
           await sleep(s.delay);
           const at = Date.now();

@@ -10,6 +10,10 @@
  * of it is flushed, stopped or awaited: its timers fire into operations that never return. A
  * new service then starts on the same KV, as a restarted process would.
  *
+ * With `process`, the service is `main.ts` itself in a child process on a KV file (the world
+ * reads the same file), straight against the emulator, and a kill is a SIGKILL of that process
+ * followed by a new one on the same file; it runs on the real clock.
+ *
  * @module
  */
 import { type App, startApp } from "../../src/app.ts";
@@ -49,12 +53,21 @@ export interface ChaosWorld {
   groupId: number;
   /** Managers registered at the start (Maria, Ivan). */
   managers: Array<{ id: number; name: string }>;
-  /** The service running now. */
-  app(): App;
+  /** The service running now (null when it runs as a process). */
+  app(): App | null;
+  /** Why a service process ended that nobody killed (with `process`): its last log lines. */
+  exits: string[];
   /** How many times the service was killed. */
   kills(): number;
   /** Kills the service (see the module) and starts a new one on the same KV. */
   kill(): Promise<void>;
+  /**
+   * Revokes `bot`'s token as @BotFather's /revoke does: Telegram refuses the old token at once
+   * and knows the bot by a new one, which becomes `bot.token`.
+   */
+  rotateToken(bot: WorldBot): void;
+  /** Every token revoked so far: none may appear anywhere, the settings included. */
+  revokedTokens: string[];
   /** Resolves when the running service has nothing in hand (outbox, notifications). */
   idle(): Promise<void>;
   /** Whether Telegram holds no update of `bot` the service could take now. */
@@ -77,6 +90,8 @@ export interface ChaosWorldOptions {
   topics: string[];
   /** Receives the log lines of every service started (at level warn). */
   log: (line: string) => void;
+  /** Runs the service as `main.ts` in a child process (kills are SIGKILLs) instead of in-process. */
+  process?: boolean;
 }
 
 const SCALE = 0.01;
@@ -85,6 +100,8 @@ const SECRET = "chaos-secret-chaos-secret";
 /** One started service and what cuts it off. */
 interface Life {
   app: App | null;
+  /** the service's process (with `process`) */
+  proc?: Deno.ChildProcess;
   dead: boolean;
   /** the port its webhook server listens on */
   port: number;
@@ -184,7 +201,9 @@ export async function startChaosWorld(o: ChaosWorldOptions): Promise<ChaosWorld>
     emu.userStartBot(u.id, managerBot.id);
     return { id: u.id, name };
   });
-  const kv = await Deno.openKv(":memory:");
+  const dir = o.process ? await Deno.makeTempDir({ prefix: "chaos_" }) : null;
+  const kvPath = dir ? `${dir}/kv.sqlite` : ":memory:";
+  const kv = await Deno.openKv(kvPath);
   const clock = new ManualClock(Date.UTC(2026, 0, 5, 9, 0));
   await updateSettings(kv, 0, clock.now(), () => ({
     clientBotToken: clientBot.token,
@@ -249,7 +268,7 @@ export async function startChaosWorld(o: ChaosWorldOptions): Promise<ChaosWorld>
   const hook = o.mode === "webhook"
     ? Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, async (req) => {
       const life = lives.at(-1);
-      if (!life || life.dead || !life.app) {
+      if (!life || life.dead || !(life.app || life.proc)) {
         return new Response("the service is down", { status: 502 });
       }
       const url = new URL(req.url);
@@ -268,6 +287,67 @@ export async function startChaosWorld(o: ChaosWorldOptions): Promise<ChaosWorld>
     })
     : null;
 
+  const hookEnv: Record<string, string> = hook
+    ? {
+      WEBHOOK_URL: `http://127.0.0.1:${(hook.addr as Deno.NetAddr).port}`,
+      WEBHOOK_SECRET: SECRET,
+    }
+    : {};
+  const exits: string[] = [];
+  /** `main.ts` as a process on the KV file; resolves once it takes updates. */
+  const spawn = async (life: Life) => {
+    const proc = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("../../main.ts", import.meta.url).pathname],
+      env: {
+        TELEGRAM_API_ROOT: emu.apiRoot,
+        SETTINGS_BOT_TOKEN: settingsBot.token,
+        ADMIN_IDS: String(owner.id),
+        KV_PATH: kvPath,
+        BOT_MODE: o.mode,
+        LOG_LEVEL: "warn",
+        TELEGRAM_TIME_SCALE: String(SCALE),
+        PORT: String(life.port),
+        ...hookEnv,
+      },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    life.proc = proc;
+    const last: string[] = [];
+    // its log, line by line, until it dies
+    const reading = (async () => {
+      let rest = "";
+      for await (const chunk of proc.stderr.pipeThrough(new TextDecoderStream())) {
+        const lines = (rest + chunk).split("\n");
+        rest = lines.pop()!;
+        for (const l of lines) {
+          if (life.dead) continue;
+          o.log(l);
+          last.push(l);
+          if (last.length > 5) last.shift();
+        }
+      }
+    })();
+    void proc.status.then(async (st) => {
+      await reading.catch(() => {});
+      if (!life.dead && !closing) {
+        exits.push(`the service exited with ${st.code} unasked: ${last.join("\n")}`);
+      }
+    });
+    // it takes updates once the settings bot polls, or its webhook server answers
+    await until(
+      async () => {
+        if (o.mode === "polling") return emu.isPolling(settingsBot.id);
+        return await fetch(`http://127.0.0.1:${life.port}/`).then(async (r) => {
+          await r.body?.cancel();
+          return true;
+        }, () => false);
+      },
+      "the service process taking updates",
+      30_000,
+    );
+  };
   const start = async () => {
     const life: Life = {
       app: null,
@@ -277,6 +357,7 @@ export async function startChaosWorld(o: ChaosWorldOptions): Promise<ChaosWorld>
     };
     lives.push(life);
     const i = lives.length - 1;
+    if (o.process) return await spawn(life);
     const config = parseConfig({
       TELEGRAM_API_ROOT: apiRoot(i),
       SETTINGS_BOT_TOKEN: settingsBot.token,
@@ -286,12 +367,7 @@ export async function startChaosWorld(o: ChaosWorldOptions): Promise<ChaosWorld>
       // Telegram's seconds as the emulator counts them (leases and waits scale with them)
       TELEGRAM_TIME_SCALE: String(SCALE),
       PORT: String(life.port),
-      ...(hook
-        ? {
-          WEBHOOK_URL: `http://127.0.0.1:${(hook.addr as Deno.NetAddr).port}`,
-          WEBHOOK_SECRET: SECRET,
-        }
-        : {}),
+      ...hookEnv,
     });
     life.app = await startApp(config, {
       log: createLogger("warn", (line) => {
@@ -307,6 +383,7 @@ export async function startChaosWorld(o: ChaosWorldOptions): Promise<ChaosWorld>
   await start();
 
   const current = () => lives.at(-1)!;
+  const revokedTokens: string[] = [];
   const clientView = (userId: number) => emu.view(userId, clientBot.id);
   return {
     mode: o.mode,
@@ -320,12 +397,27 @@ export async function startChaosWorld(o: ChaosWorldOptions): Promise<ChaosWorld>
     channelId,
     groupId,
     managers,
-    app: () => current().app!,
+    app: () => current().app,
+    exits,
     kills: () => lives.length - 1,
+    revokedTokens,
+    rotateToken(bot) {
+      const rec = emu.world.bots.get(bot.id)!;
+      const token = `${bot.id}:BB${crypto.randomUUID().replaceAll("-", "").slice(0, 33)}`;
+      revokedTokens.push(rec.token);
+      emu.world.botsByToken.delete(rec.token);
+      rec.token = token;
+      emu.world.botsByToken.set(token, rec);
+      bot.token = token;
+    },
     async kill() {
       const life = current();
       life.dead = true;
       life.requests.abort();
+      if (life.proc) {
+        life.proc.kill("SIGKILL");
+        await life.proc.status;
+      }
       await start();
     },
     async idle() {
@@ -357,11 +449,18 @@ export async function startChaosWorld(o: ChaosWorldOptions): Promise<ChaosWorld>
     async stop() {
       await current().app?.stop();
       closing = true;
+      const proc = current().proc;
+      if (proc) {
+        // the run is over and checked: nothing of the process is needed any more
+        proc.kill("SIGKILL");
+        await proc.status;
+      }
       stopRequests.abort();
       await hook?.shutdown();
       await api.shutdown();
       await emu.close();
       kv.close();
+      if (dir) await Deno.remove(dir, { recursive: true });
     },
   };
 }
