@@ -36,6 +36,12 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 const MAX_PARTS = 10;
 
+/**
+ * Jobs a lane run lists at once: every further job of a list saves a read, and a shorter
+ * list tells that the lane is drained (see `#runLane`).
+ */
+const LANE_BATCH = 8;
+
 /** The durable, paced, ordered delivery worker. */
 export class Outbox {
   readonly #deps: ServiceDeps;
@@ -195,15 +201,32 @@ export class Outbox {
     for (const lane of new Set(jobs.map((j) => j.lane))) this.kick(ticket, lane);
   }
 
-  /** Delivers a lane's jobs in order while this process holds its lease; true once empty. */
+  /**
+   * Delivers a lane's jobs in order while this process holds its lease; true once empty.
+   *
+   * The lane is listed {@linkcode LANE_BATCH} jobs at a time and the context read once per
+   * list: jobs of one ticket are committed in the order of their seqs (every change of a
+   * ticket checks its sequence), so what is committed after a list comes after it in the
+   * lane, and it is always followed by a kick, which runs the lane once more (KeyedRunner;
+   * another process's: `pending` after the lease). A list shorter than the batch is thus the
+   * lane drained, without one more read. Anything but a delivered job lists again.
+   */
   async #runLane(ticket: number, lane: Lane, key: string): Promise<boolean> {
     const { kv } = this.#deps;
     let backlogged = false;
+    let listed: Deno.KvEntry<OutboxJob>[] = [];
+    let more = true;
+    let ctx: LaneContext | null = null;
     while (!this.#stopped && this.#holds(key)) {
-      const job = await headJob(kv, ticket, lane);
-      if (!job) return true;
-      const ctx = await this.#context(ticket, lane);
+      if (!listed.length) {
+        if (!more) return true;
+        listed = await laneJobs(kv, ticket, lane, LANE_BATCH);
+        more = listed.length === LANE_BATCH;
+        if (!listed.length) return true;
+        ctx = await this.#context(ticket, lane);
+      }
       if (!ctx) return false;
+      const job = listed[0]!;
       let outcome: Outcome;
       let also: Deno.KvEntry<OutboxJob>[] = [];
       let bot: "client" | "manager" = "client";
@@ -219,7 +242,12 @@ export class Outbox {
           // bot's slot then comes free first
           backlogged ||= r.waited;
           const run = await this.#pending(job, ctx, backlogged);
-          if (!run) continue; // the head went meanwhile (finally gives the slot back)
+          if (!run) {
+            // the head went meanwhile (finally gives the slot back): list again
+            listed = [];
+            more = true;
+            continue;
+          }
           also = run.jobs.slice(1);
           outcome = run.texts.length
             ? await this.#senders.textsToGroup(run.texts, ctx, bot)
@@ -236,15 +264,23 @@ export class Outbox {
       } finally {
         reserved?.release();
       }
+      if (outcome.kind === "done") {
+        await completeJobBatched(kv, {
+          job,
+          ...(also.length ? { also } : {}),
+          copies: outcome.copies,
+          ...(outcome.headerId !== undefined ? { headerId: outcome.headerId } : {}),
+          ...(outcome.read ? { read: outcome.read } : {}),
+        });
+        // the coalesced jobs went with it (they are the ones right behind it in the lane)
+        const gone = new Set([job, ...also].map((j) => j.key[3]));
+        listed = listed.filter((j) => !gone.has(j.key[3]));
+        continue;
+      }
+      // the job is still there, changed, or set aside: the lane and its context read again
+      listed = [];
+      more = true;
       switch (outcome.kind) {
-        case "done":
-          await completeJobBatched(kv, {
-            job,
-            ...(also.length ? { also } : {}),
-            copies: outcome.copies,
-            ...(outcome.headerId !== undefined ? { headerId: outcome.headerId } : {}),
-          });
-          break;
         case "failed":
           await this.#failures.failed(job, outcome.seqs, outcome.reason);
           break;

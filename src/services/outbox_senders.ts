@@ -21,6 +21,7 @@ import { topicLabel } from "../domain/settings.ts";
 import { t, type TextKey } from "../i18n/mod.ts";
 import { getManager } from "../storage/people.ts";
 import { changeTicket, getMessage, setThreadCopy } from "../storage/tickets.ts";
+import { messageForJob } from "../storage/outbox.ts";
 import { clientButton } from "./callback_data.ts";
 import type { ServiceDeps } from "./deps.ts";
 import { withPrefix } from "./message_content.ts";
@@ -61,13 +62,15 @@ export class Senders {
     const n = ctx.ticket.number;
     switch (a.type) {
       case "copy": {
-        const m = await getMessage(this.#deps.kv, n, a.msgSeq);
+        const { entry, message: m } = await messageForJob(this.#deps.kv, n, a.msgSeq);
         if (!m || m.deletedAt) return { kind: "done", copies: [] };
-        if (job.lane === "client") return await this.#copyToClient(m, ctx);
-        const done = await this.#copyToGroup(m, ctx);
+        const done = job.lane === "client"
+          ? await this.#copyToClient(m, ctx)
+          : await this.#copyToGroup(m, ctx);
         // texts went to the assigned manager at once; anything else now that it is in the group
-        if (m.kind !== "text") this.#inThread(n, done);
-        return done;
+        if (job.lane === "group" && m.kind !== "text") this.#inThread(n, done);
+        // the completion checks the record as read here instead of reading it again
+        return done.kind === "done" ? { ...done, read: [entry] } : done;
       }
       case "album": {
         const ms: MessageRecord[] = [];
