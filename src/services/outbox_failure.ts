@@ -40,6 +40,11 @@ export interface LaneContext {
   api: Api;
   /** The manager bot's (the second writer of text comments), when it runs. */
   managerApi: Api | null;
+  /**
+   * Message records by seq as a change of this process just committed them (see
+   * `LaneHint`): the senders use them as read.
+   */
+  known?: ReadonlyMap<number, Deno.KvEntry<MessageRecord>>;
 }
 
 /** Telegram's failure, classified for retrying. */

@@ -62,7 +62,10 @@ export class Senders {
     const n = ctx.ticket.number;
     switch (a.type) {
       case "copy": {
-        const { entry, message: m } = await messageForJob(this.#deps.kv, n, a.msgSeq);
+        const known = ctx.known?.get(a.msgSeq);
+        const { entry, message: m } = known && !known.value.textParts
+          ? { entry: known, message: known.value }
+          : await messageForJob(this.#deps.kv, n, a.msgSeq);
         if (!m || m.deletedAt) return { kind: "done", copies: [] };
         const done = job.lane === "client"
           ? await this.#copyToClient(m, ctx)

@@ -30,6 +30,8 @@ import { threadLink } from "./desk/format.ts";
 import { patchClient } from "../storage/people.ts";
 import { saveFastLaneRefs } from "../storage/desk.ts";
 import type { Helpdesk } from "./helpdesk.ts";
+import type { LaneHint } from "./outbox.ts";
+import { committedRecords } from "../storage/outbox.ts";
 import { offHoursReply } from "./sla.ts";
 import { contentOf } from "./message_content.ts";
 import { autoAssign } from "./desk/assign.ts";
@@ -63,6 +65,11 @@ function record(
     // the copy of a live location starts the throttle window of its moves
     ...(m.location?.live_period ? { liveRelayedAt: Date.now() } : {}),
   };
+}
+
+/** What a change committed, for the lane runner to use instead of reading it back. */
+function hintOf(ticket: Ticket, records: MessageRecord[], versionstamp: string): LaneHint {
+  return { ticket, records: committedRecords(records, versionstamp) };
 }
 
 /** Telegram seconds between two relayed positions of one live location (see README). */
@@ -230,6 +237,7 @@ export async function clientMessages(
   let flipped = false;
   let assigned = false;
   let seqs: number[] = [];
+  let written: MessageRecord[] = [];
   const res = await changeTicket(
     deps.kv,
     ticketNumber,
@@ -241,6 +249,7 @@ export async function clientMessages(
         record(ticket.number, next(), at, "in", clientId, i.message, replies[k])
       );
       seqs = records.map((m) => m.seq);
+      written = records;
       assigned = ticket.managerId !== null;
       // the post shows who the ticket waits for: redrawn when that changes, not per message
       flipped = waitState(ticket) !== waitState(r.ticket);
@@ -259,7 +268,7 @@ export async function clientMessages(
     })),
   );
   if (res.ok) {
-    deps.outbox.kick(ticketNumber, "group");
+    deps.outbox.kick(ticketNumber, "group", hintOf(res.ticket, written, res.versionstamp));
     if (flipped) deps.outbox.kickPost(ticketNumber);
     // every message of an assigned ticket: the fast lane carries each to its manager
     // (desk/notifier.ts); an unassigned one was announced as new already

@@ -68,6 +68,27 @@ export async function messageForJob(
   return { entry, message };
 }
 
+/** Longest text (UTF-16 units) surely stored inline in its record (see `setMessage`). */
+const INLINE_TEXT_UNITS = 8_000;
+
+/**
+ * Message records just committed (by `changeTicket`, whose result gives `versionstamp`) as
+ * the entries a read would return, by seq; a long text may be stored in parts, so such a
+ * record is left out (it is read).
+ */
+export function committedRecords(
+  records: MessageRecord[],
+  versionstamp: string,
+): Map<number, Deno.KvEntry<MessageRecord>> {
+  const out = new Map<number, Deno.KvEntry<MessageRecord>>();
+  for (const m of records) {
+    // 3 bytes of UTF-8 at most per UTF-16 unit: under tickets.ts's 24,000 inline bytes
+    if ((m.text?.length ?? 0) > INLINE_TEXT_UNITS) continue;
+    out.set(m.seq, { key: K.message(m.ticket, m.seq), value: m, versionstamp });
+  }
+  return out;
+}
+
 /** Every lane that has work, as `[ticket, lane]` pairs. */
 export async function busyLanes(kv: Deno.Kv): Promise<Array<[number, Lane]>> {
   const seen = new Set<string>();
