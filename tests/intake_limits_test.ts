@@ -79,6 +79,37 @@ Deno.test("intake: an update over 64 KiB is kept in parts, read back whole and f
   kv.close();
 });
 
+Deno.test("intake: told which updates are in parts, forgetting finds their parts and reads no other", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const long = cyrillic(4096, 5);
+  const big = {
+    update_id: 7,
+    message: {
+      message_id: 1,
+      date: 0,
+      chat: { id: 1, type: "private", first_name: "U" },
+      text: long,
+      entities: Array.from({ length: 2000 }, (_, i) => ({ type: "bold", offset: i, length: 1 })),
+      reply_to_message: { message_id: 0, date: 0, chat: { id: 1, type: "private" }, text: long },
+    },
+  } as unknown as Update;
+  const small = (id: number) =>
+    ({ update_id: id, message: { ...big.message!, text: "hi", entities: [] } }) as Update;
+  const parted = await saveIntake(kv, "client", [small(6), big, small(8)]);
+  assert.deepEqual([...parted], [7], "the big update is the one kept in parts");
+  const keys = async () => {
+    const out: Deno.KvKey[] = [];
+    for await (const e of kv.list({ prefix: ["intake", "client"] })) out.push(e.key);
+    return out;
+  };
+  assert.ok((await keys()).length > 3, "the big update has parts of its own");
+  await dropIntake(kv, "client", [6, 7], parted);
+  assert.deepEqual(await keys(), [["intake", "client", 8]], "the parts went with their update");
+  await dropIntake(kv, "client", [8], new Set());
+  assert.deepEqual(await keys(), [], "a small update goes without a read");
+  kv.close();
+});
+
 /** A real KV whose atomic commits fail `n` times first, like a locked or full database. */
 function failingKv(kv: Deno.Kv, n: number): { kv: Deno.Kv; failed: () => number } {
   let failed = 0;

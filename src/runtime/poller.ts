@@ -173,6 +173,7 @@ export class DurablePoller {
     }
     if (signal.aborted) return;
     let offset = 0;
+    for (const u of leftovers) this.#parted.add(u.update_id);
     for (const u of leftovers) {
       offset = Math.max(offset, u.update_id + 1);
       await this.#dispatch(u);
@@ -214,7 +215,7 @@ export class DurablePoller {
       let told = false;
       for (let attempt = 0; !signal.aborted; attempt++) {
         try {
-          await saveIntake(kv, name, kept);
+          for (const id of await saveIntake(kv, name, kept)) this.#parted.add(id);
           if (told) {
             log.info("received updates are stored again", { bot: name });
             this.#o.onStorage({ bot: name, since, reason: "", resolved: true });
@@ -257,6 +258,11 @@ export class DurablePoller {
 
   #done: number[] = [];
   #flushing: Promise<void> | null = null;
+  /**
+   * Kept updates that may be stored in parts: the large ones saved, and every leftover of a
+   * former run (not known); forgetting the others needs no read.
+   */
+  readonly #parted = new Set<number>();
 
   /**
    * Processed updates are forgotten in batches: one KV write per batch instead of one per
@@ -270,7 +276,8 @@ export class DurablePoller {
       while (this.#done.length) {
         const ids = this.#done.splice(0);
         try {
-          await dropIntake(this.#o.kv, this.#o.name, ids);
+          await dropIntake(this.#o.kv, this.#o.name, ids, this.#parted);
+          for (const id of ids) this.#parted.delete(id);
         } catch (e) {
           // handled updates are idempotent: kept ones are only handled again after a restart
           this.#o.log.warn("cannot forget handled updates", { bot: this.#o.name, err: e });

@@ -9,6 +9,7 @@
  */
 import { KeyedRunner } from "../chain.ts";
 import type { Lane, MessageRecord, OutboxJob } from "../domain/records.ts";
+import type { Ticket } from "../domain/ticket.ts";
 import {
   busyLanes,
   completeJobBatched,
@@ -36,12 +37,31 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 const MAX_PARTS = 10;
 
+/**
+ * Jobs a lane run lists at once: every further job of a list saves a read, and a shorter
+ * list tells that the lane is drained (see `#runLane`).
+ */
+const LANE_BATCH = 8;
+
+/**
+ * What a change of a ticket just committed for one of its lanes, handed to the lane's
+ * runner with the kick so that it is not read back from KV: the ticket as committed, and the
+ * message records written (as stored, with the commit's versionstamp: the completion checks
+ * them as read).
+ */
+export interface LaneHint {
+  ticket: Ticket;
+  records: Map<number, Deno.KvEntry<MessageRecord>>;
+}
+
 /** The durable, paced, ordered delivery worker. */
 export class Outbox {
   readonly #deps: ServiceDeps;
   readonly #runners: KeyedRunner;
   /** Client of each ticket seen, so that a lane reads ticket and client at once. */
   readonly #clientOf = new Map<number, number>();
+  /** What changes committed for lanes whose runner has not listed them since (by lane key). */
+  readonly #fresh = new Map<string, LaneHint>();
   readonly #failures: FailurePolicy;
   readonly #senders: Senders;
   readonly #posts: PostUpdater;
@@ -74,9 +94,13 @@ export class Outbox {
     this.#posts = new PostUpdater(deps, () => this.#stopped, (n) => this.kick(n, "group"));
   }
 
-  /** Makes sure a runner delivers the lane's jobs. */
-  kick(ticket: number, lane: Lane): void {
+  /**
+   * Makes sure a runner delivers the lane's jobs. `fresh`: what the change that queued them
+   * just committed, so that the runner need not read it back (see {@linkcode LaneHint}).
+   */
+  kick(ticket: number, lane: Lane, fresh?: LaneHint): void {
     const key = `${ticket}:${lane}`;
+    if (fresh) this.#remember(key, fresh);
     this.#run(
       key,
       () => this.kick(ticket, lane),
@@ -195,15 +219,35 @@ export class Outbox {
     for (const lane of new Set(jobs.map((j) => j.lane))) this.kick(ticket, lane);
   }
 
-  /** Delivers a lane's jobs in order while this process holds its lease; true once empty. */
+  /**
+   * Delivers a lane's jobs in order while this process holds its lease; true once empty.
+   *
+   * The lane is listed {@linkcode LANE_BATCH} jobs at a time and the context read once per
+   * list: jobs of one ticket are committed in the order of their seqs (every change of a
+   * ticket checks its sequence), so what is committed after a list comes after it in the
+   * lane, and it is always followed by a kick, which runs the lane once more (KeyedRunner;
+   * another process's: `pending` after the lease). A list shorter than the batch is thus the
+   * lane drained, without one more read. Anything but a delivered job lists again.
+   */
   async #runLane(ticket: number, lane: Lane, key: string): Promise<boolean> {
     const { kv } = this.#deps;
     let backlogged = false;
+    let listed: Deno.KvEntry<OutboxJob>[] = [];
+    let more = true;
+    let ctx: LaneContext | null = null;
     while (!this.#stopped && this.#holds(key)) {
-      const job = await headJob(kv, ticket, lane);
-      if (!job) return true;
-      const ctx = await this.#context(ticket, lane);
+      if (!listed.length) {
+        if (!more) return true;
+        // taken before the list: what it holds is at most as new as what the list shows
+        const fresh = this.#fresh.get(key);
+        this.#fresh.delete(key);
+        listed = await laneJobs(kv, ticket, lane, LANE_BATCH);
+        more = listed.length === LANE_BATCH;
+        if (!listed.length) return true;
+        ctx = await this.#context(ticket, lane, fresh);
+      }
       if (!ctx) return false;
+      const job = listed[0]!;
       let outcome: Outcome;
       let also: Deno.KvEntry<OutboxJob>[] = [];
       let bot: "client" | "manager" = "client";
@@ -219,7 +263,12 @@ export class Outbox {
           // bot's slot then comes free first
           backlogged ||= r.waited;
           const run = await this.#pending(job, ctx, backlogged);
-          if (!run) continue; // the head went meanwhile (finally gives the slot back)
+          if (!run) {
+            // the head went meanwhile (finally gives the slot back): list again
+            listed = [];
+            more = true;
+            continue;
+          }
           also = run.jobs.slice(1);
           outcome = run.texts.length
             ? await this.#senders.textsToGroup(run.texts, ctx, bot)
@@ -236,15 +285,23 @@ export class Outbox {
       } finally {
         reserved?.release();
       }
+      if (outcome.kind === "done") {
+        await completeJobBatched(kv, {
+          job,
+          ...(also.length ? { also } : {}),
+          copies: outcome.copies,
+          ...(outcome.headerId !== undefined ? { headerId: outcome.headerId } : {}),
+          ...(outcome.read ? { read: outcome.read } : {}),
+        });
+        // the coalesced jobs went with it (they are the ones right behind it in the lane)
+        const gone = new Set([job, ...also].map((j) => j.key[3]));
+        listed = listed.filter((j) => !gone.has(j.key[3]));
+        continue;
+      }
+      // the job is still there, changed, or set aside: the lane and its context read again
+      listed = [];
+      more = true;
       switch (outcome.kind) {
-        case "done":
-          await completeJobBatched(kv, {
-            job,
-            ...(also.length ? { also } : {}),
-            copies: outcome.copies,
-            ...(outcome.headerId !== undefined ? { headerId: outcome.headerId } : {}),
-          });
-          break;
         case "failed":
           await this.#failures.failed(job, outcome.seqs, outcome.reason);
           break;
@@ -312,11 +369,41 @@ export class Outbox {
     return { ...ctx, api: ctx.managerApi ?? ctx.api };
   }
 
-  async #context(ticket: number, lane: Lane): Promise<LaneContext | null> {
+  /** Keeps what a change committed for the lane's runner, the records merged with earlier. */
+  #remember(key: string, fresh: LaneHint): void {
+    const before = this.#fresh.get(key);
+    // a lane kicked but never run (stopped meanwhile) must not keep its hints for good
+    if (!before && this.#fresh.size > 10_000) this.#fresh.clear();
+    this.#fresh.set(key, {
+      ticket: fresh.ticket,
+      records: new Map([...(before?.records ?? []), ...fresh.records]),
+    });
+  }
+
+  /**
+   * What the lane's jobs are delivered with. The group lane takes the ticket a change of
+   * this process just committed (`fresh`) instead of reading it: of it, the lane needs only
+   * what does not change once the thread is there (its number, client and thread), and it
+   * needs nothing of the client; a ticket without its thread yet is read, as the thread may
+   * have come since.
+   */
+  async #context(ticket: number, lane: Lane, fresh?: LaneHint): Promise<LaneContext | null> {
     const { kv } = this.#deps;
     const apis = this.#deps.apis();
     const api = apis.client;
     if (!api) return null;
+    if (lane === "group" && fresh && fresh.ticket.threadId !== null) {
+      const settings = await getSettings(kv);
+      if (settings.groupId === null) return null;
+      return {
+        ticket: fresh.ticket,
+        client: null,
+        settings,
+        api,
+        managerApi: apis.manager,
+        known: fresh.records,
+      };
+    }
     const [{ ticket: t, client }, settings] = await Promise.all([
       getTicketAndClient(kv, ticket, this.#clientOf.get(ticket)),
       getSettings(kv),
@@ -326,7 +413,13 @@ export class Outbox {
     this.#clientOf.set(ticket, t.clientId);
     if (lane === "group" && (t.threadId === null || settings.groupId === null)) return null;
     if (lane === "client" && client?.unreachable) return null;
-    return { ticket: t, client, settings, api, managerApi: apis.manager };
+    return {
+      ticket: t,
+      client,
+      settings,
+      api,
+      managerApi: apis.manager,
+    };
   }
 
   /**

@@ -8,7 +8,7 @@
  * @module
  */
 import { GrammyError, HttpError } from "grammy";
-import type { Lane, MsgAddr, OutboxJob } from "../domain/records.ts";
+import type { Lane, MessageRecord, MsgAddr, OutboxJob } from "../domain/records.ts";
 import type { Settings } from "../domain/settings.ts";
 import type { Ticket } from "../domain/ticket.ts";
 import type { Client } from "../domain/records.ts";
@@ -19,7 +19,13 @@ import type { Notifier, OutboxLimits, ServiceDeps } from "./deps.ts";
 
 /** What delivering a job came to. */
 export type Outcome =
-  | { kind: "done"; copies: Array<{ seq: number; copy: MsgAddr }>; headerId?: number }
+  | {
+    kind: "done";
+    copies: Array<{ seq: number; copy: MsgAddr }>;
+    headerId?: number;
+    /** The records of `copies` as read for the sending (see `Completion.read`). */
+    read?: Deno.KvEntryMaybe<MessageRecord>[];
+  }
   | { kind: "failed"; seqs: number[]; reason: string }
   /** Try again after `ms`; `counted`: the attempt counts towards the attempt ceiling. */
   | { kind: "retry"; ms: number; reason: string; counted: boolean }
@@ -34,6 +40,11 @@ export interface LaneContext {
   api: Api;
   /** The manager bot's (the second writer of text comments), when it runs. */
   managerApi: Api | null;
+  /**
+   * Message records by seq as a change of this process just committed them (see
+   * `LaneHint`): the senders use them as read.
+   */
+  known?: ReadonlyMap<number, Deno.KvEntry<MessageRecord>>;
 }
 
 /** Telegram's failure, classified for retrying. */

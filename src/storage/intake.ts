@@ -21,9 +21,15 @@ const OP_MUTATIONS = 500;
 /**
  * Writes received updates (idempotent per update id) within KV's limits whatever their size
  * and number: operations are split by size, and an update over one value's limit is kept in
- * parts. Resolves only once all of them are stored, so the caller may confirm the offset.
+ * parts. Resolves only once all of them are stored, so the caller may confirm the offset, to
+ * the ids of the updates kept in parts (what {@linkcode dropIntake} must look for).
  */
-export async function saveIntake(kv: Deno.Kv, bot: string, updates: Update[]): Promise<void> {
+export async function saveIntake(
+  kv: Deno.Kv,
+  bot: string,
+  updates: Update[],
+): Promise<Set<number>> {
+  const parted = new Set<number>();
   let op = kv.atomic();
   let bytes = 0;
   let mutations = 0;
@@ -40,6 +46,7 @@ export async function saveIntake(kv: Deno.Kv, bot: string, updates: Update[]): P
     const chunks: string[] = [];
     if (json.length > PART_CHARS) {
       for (let i = 0; i < json.length; i += PART_CHARS) chunks.push(json.slice(i, i + PART_CHARS));
+      parted.add(u.update_id);
     }
     const size = (chunks.length ? 64 : json.length * 2) + chunks.length * PART_CHARS * 2;
     if (bytes + size > OP_BYTES || mutations + chunks.length + 1 > OP_MUTATIONS) await flush();
@@ -56,6 +63,7 @@ export async function saveIntake(kv: Deno.Kv, bot: string, updates: Update[]): P
     mutations++;
   }
   await flush();
+  return parted;
 }
 
 function isParted(v: unknown): v is Parted {
@@ -173,19 +181,36 @@ export async function countUpdateFailure(
   return Infinity;
 }
 
-/** Forgets processed updates (and the parts of large ones). */
-export async function dropIntake(kv: Deno.Kv, bot: string, updateIds: number[]): Promise<void> {
+/**
+ * Forgets processed updates (and the parts of large ones). `parted`: the ids among them that
+ * may be kept in parts (see {@linkcode saveIntake}); the others are deleted without a read.
+ * Without it every record in the ids' range is listed to find the parts.
+ */
+export async function dropIntake(
+  kv: Deno.Kv,
+  bot: string,
+  updateIds: number[],
+  parted?: ReadonlySet<number>,
+): Promise<void> {
   if (updateIds.length === 0) return;
   const ids = new Set(updateIds);
-  const min = Math.min(...updateIds);
-  const max = Math.max(...updateIds);
   const keys: Deno.KvKey[] = [];
-  for await (
-    const e of kv.list({ start: K.intake(bot, min), end: K.intake(bot, max + 1) }, {
-      batchSize: 500,
-    })
-  ) {
-    if (ids.has(e.key[2] as number)) keys.push(e.key);
+  if (parted) {
+    // Why: listing the range read back (and deserialized) every update just handled
+    for (const id of ids) {
+      if (!parted.has(id)) continue;
+      for await (const e of kv.list({ prefix: K.intake(bot, id) })) keys.push(e.key);
+    }
+  } else {
+    const min = Math.min(...updateIds);
+    const max = Math.max(...updateIds);
+    for await (
+      const e of kv.list({ start: K.intake(bot, min), end: K.intake(bot, max + 1) }, {
+        batchSize: 500,
+      })
+    ) {
+      if (ids.has(e.key[2] as number)) keys.push(e.key);
+    }
   }
   for (const id of ids) keys.push(K.intake(bot, id));
   for (let i = 0; i < keys.length; i += OP_MUTATIONS) {

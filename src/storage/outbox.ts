@@ -7,6 +7,7 @@ import type { Lane, MessageRecord, MsgAddr, OutboxJob } from "../domain/records.
 import type { Ticket } from "../domain/ticket.ts";
 import { groupCommit } from "./commit_batcher.ts";
 import { K } from "./keys.ts";
+import { getMessage } from "./tickets.ts";
 import { CONFLICT, retryKv } from "./retry.ts";
 
 /** The first job waiting in a lane, with its versionstamp. */
@@ -48,6 +49,42 @@ export async function messagesOf(
       seqs.slice(i, i + 10).map((s) => K.message(ticket, s)),
     );
     out.push(...got.map((e) => e.value));
+  }
+  return out;
+}
+
+/**
+ * A message record as stored, with its versionstamp (what a completion may check instead of
+ * reading it again), and the record with its full text (a long text's parts joined).
+ */
+export async function messageForJob(
+  kv: Deno.Kv,
+  ticket: number,
+  seq: number,
+): Promise<{ entry: Deno.KvEntryMaybe<MessageRecord>; message: MessageRecord | null }> {
+  const entry = await kv.get<MessageRecord>(K.message(ticket, seq));
+  // a long text is stored in parts: only then a second read
+  const message = entry.value?.textParts ? await getMessage(kv, ticket, seq) : entry.value;
+  return { entry, message };
+}
+
+/** Longest text (UTF-16 units) surely stored inline in its record (see `setMessage`). */
+const INLINE_TEXT_UNITS = 8_000;
+
+/**
+ * Message records just committed (by `changeTicket`, whose result gives `versionstamp`) as
+ * the entries a read would return, by seq; a long text may be stored in parts, so such a
+ * record is left out (it is read).
+ */
+export function committedRecords(
+  records: MessageRecord[],
+  versionstamp: string,
+): Map<number, Deno.KvEntry<MessageRecord>> {
+  const out = new Map<number, Deno.KvEntry<MessageRecord>>();
+  for (const m of records) {
+    // 3 bytes of UTF-8 at most per UTF-16 unit: under tickets.ts's 24,000 inline bytes
+    if ((m.text?.length ?? 0) > INLINE_TEXT_UNITS) continue;
+    out.set(m.seq, { key: K.message(m.ticket, m.seq), value: m, versionstamp });
   }
   return out;
 }
@@ -121,6 +158,12 @@ export interface Completion {
   headerId?: number;
   /** The job is set aside in the quarantine instead of just removed. */
   quarantine?: QuarantinedJob;
+  /**
+   * Records of `copies` as the job's sender read them: checked as read instead of read again
+   * (one read less per message; a change meanwhile fails the check and the completion is
+   * recorded again from fresh reads).
+   */
+  read?: Deno.KvEntryMaybe<MessageRecord>[];
 }
 
 /** Reads what a completion checks and returns the mutations that record it. */
@@ -128,11 +171,16 @@ async function prepare(kv: Deno.Kv, c: Completion): Promise<(op: Deno.AtomicOper
   const n = c.job.value.ticket;
   const failed = c.failed ?? [];
   const keys = [...c.copies, ...failed].map((x) => K.message(n, x.seq));
-  const records: Deno.KvEntryMaybe<MessageRecord>[] = [];
+  const known = new Map<string, Deno.KvEntryMaybe<MessageRecord>>();
+  for (const e of c.read ?? []) if (e.value) known.set(String(e.value.seq), e);
+  const missing = keys.filter((k) => !known.has(String(k[2])));
+  const got: Deno.KvEntryMaybe<MessageRecord>[] = [];
   // getMany takes at most 10 keys (a coalesced comment can carry more messages)
-  for (let i = 0; i < keys.length; i += 10) {
-    records.push(...await kv.getMany<MessageRecord[]>(keys.slice(i, i + 10)));
+  for (let i = 0; i < missing.length; i += 10) {
+    got.push(...await kv.getMany<MessageRecord[]>(missing.slice(i, i + 10)));
   }
+  for (const e of got) known.set(String(e.key[2]), e);
+  const records = keys.map((k) => known.get(String(k[2]))!);
   const ticketEntry = c.headerId !== undefined ? await kv.get<Ticket>(K.ticket(n)) : null;
   return (op) => {
     op.check(c.job).delete(c.job.key);
@@ -185,8 +233,10 @@ async function prepare(kv: Deno.Kv, c: Completion): Promise<(op: Deno.AtomicOper
  * copy → record index), in one atomic operation.
  */
 export async function completeJob(kv: Deno.Kv, c: Completion): Promise<void> {
+  // fresh reads on every attempt: what the sender read may be what failed the check
+  const fresh: Completion = { ...c, read: undefined };
   return await retryKv(`complete job ${c.job.key.join("/")}`, async () => {
-    const apply = await prepare(kv, c);
+    const apply = await prepare(kv, fresh);
     const op = kv.atomic();
     apply(op);
     if ((await op.commit()).ok) return;

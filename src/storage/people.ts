@@ -22,9 +22,13 @@ export async function upsertClient(
   profile: Pick<Client, "id" | "firstName" | "lastName" | "username" | "lang">,
   at: number,
   patch: (c: Client) => Partial<Client> = () => ({}),
+  /** The record as just read (see client_inputs.ts): the first attempt reads nothing. */
+  known?: Deno.KvEntryMaybe<Client>,
 ): Promise<Client> {
+  let first = known;
   return await retryKv(`update client ${profile.id}`, async () => {
-    const entry = await kv.get<Client>(K.client(profile.id));
+    const entry = first ?? await kv.get<Client>(K.client(profile.id));
+    first = undefined;
     const base: Client = entry.value ?? {
       ...profile,
       createdAt: at,

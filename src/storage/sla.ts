@@ -81,6 +81,12 @@ async function claimPeriodic(
   return res.ok;
 }
 
+/** The flood guard's meter of a client: messages in their current window. */
+export interface FloodMeter {
+  minute: number;
+  count: number;
+}
+
 /**
  * Counts one message of a client in the current window (a Telegram minute: `windowMs` real
  * ms) and returns the count so far (an album counts once): the flood guard's meter. One
@@ -91,11 +97,13 @@ export async function countClientMessage(
   clientId: number,
   at: number,
   windowMs = 60_000,
+  /** The meter as just read (see client_inputs.ts): the first attempt reads nothing. */
+  known?: Deno.KvEntryMaybe<FloodMeter>,
 ): Promise<number> {
   const key = K.flood(clientId);
   const minute = Math.floor(at / windowMs);
   for (let i = 0; i < 20; i++) {
-    const cur = await kv.get<{ minute: number; count: number }>(key);
+    const cur = (i === 0 ? known : undefined) ?? await kv.get<FloodMeter>(key);
     const count = cur.value?.minute === minute ? cur.value.count + 1 : 1;
     // group-committed: on every client message's path, and commits are serialized (alone it
     // was one commit per message, most of a relayed message's write cost)

@@ -17,7 +17,7 @@ import {
   type TicketStatus,
 } from "../domain/ticket.ts";
 import { NotFoundError } from "../errors.ts";
-import { groupCommit } from "./commit_batcher.ts";
+import { groupCommitStamped } from "./commit_batcher.ts";
 import { KeyedChain } from "../chain.ts";
 import { K } from "./keys.ts";
 import { kvState } from "./kv_state.ts";
@@ -51,7 +51,8 @@ export type ChangeFn<R> = (
 
 /** Outcome of {@linkcode changeTicket}. */
 export type ChangeResult<R> =
-  | { ok: true; ticket: Ticket; result: R }
+  /** `versionstamp`: of everything the change wrote (the ticket, its messages, its jobs). */
+  | { ok: true; ticket: Ticket; result: R; versionstamp: string }
   | { ok: false; reason: RejectReason | "not_found" }
   | { ok: false; reason: "duplicate" };
 
@@ -183,12 +184,14 @@ export async function changeTicket<R>(
     const decided = fn(ticket, () => ++seq);
     if ("refuse" in decided) return { ok: false, reason: decided.refuse };
     let after = ticket;
-    const committed = await groupCommit(kv, `ticket:${n}`, (op) => {
+    const stamp = await groupCommitStamped(kv, `ticket:${n}`, (op) => {
       op.check(tEntry).check(sEntry);
       markInbox(op, inbox, at);
       after = applyChange(op, ticket, ticket, decided, seq, at);
     });
-    return committed ? { ok: true, ticket: after, result: decided.result } : CONFLICT;
+    return stamp !== null
+      ? { ok: true, ticket: after, result: decided.result, versionstamp: stamp }
+      : CONFLICT;
   });
 }
 

@@ -10,15 +10,9 @@ import { t } from "../../i18n/mod.ts";
 import { clientButton } from "../../services/callback_data.ts";
 import { commentTicketRating } from "../../services/lifecycle.ts";
 import { clientMessages, type Incoming, openTicket, relayEdit } from "../../services/relay.ts";
-import {
-  editHeld,
-  getDraft,
-  holdMessage,
-  holdOnce,
-  listHeld,
-  setDraft,
-} from "../../storage/drafts.ts";
+import { editHeld, holdMessage, holdOnce, listHeld, setDraft } from "../../storage/drafts.ts";
 import { upsertClient } from "../../storage/people.ts";
+import { readClientInputs } from "../../storage/client_inputs.ts";
 import { claimClosedNotice, countClientMessage } from "../../storage/sla.ts";
 import { releaseClosedHold } from "../../services/closed_hold.ts";
 import { getSettings } from "../../storage/settings.ts";
@@ -80,12 +74,19 @@ async function firstTime(deps: BotDeps, items: Incoming[]): Promise<boolean> {
 }
 
 async function handle(deps: BotDeps, ctx: Context, items: Incoming[]): Promise<void> {
-  // independent reads, at once: they are on every message's path
-  const [client, draft, settings] = await Promise.all([
-    upsertClient(deps.kv, profileOf(ctx, deps.defaultLang), deps.clock.now()),
-    getDraft(deps.kv, ctx.from!.id),
+  // on every message's path: the client's records in one read, the settings meanwhile
+  const [inputs, settings] = await Promise.all([
+    readClientInputs(deps.kv, ctx.from!.id),
     getSettings(deps.kv),
   ]);
+  const client = await upsertClient(
+    deps.kv,
+    profileOf(ctx, deps.defaultLang),
+    deps.clock.now(),
+    undefined,
+    inputs.client,
+  );
+  const draft = inputs.draft;
   const lang = client.lang;
   const first = items[0]!.message;
   if (client.blocked) {
@@ -112,6 +113,7 @@ async function handle(deps: BotDeps, ctx: Context, items: Incoming[]): Promise<v
     client.id,
     deps.clock.now(),
     60_000 * deps.pacer.limits.timeScale,
+    inputs.flood,
   );
   if (count > FLOOD_PER_MINUTE) {
     if (!(await firstTime(deps, items))) return;
