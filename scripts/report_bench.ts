@@ -7,6 +7,9 @@
  * peak memory taken from the kernel's high-water mark. `--quick` is 10k / 100k; `--kv` reuses
  * a file filled before (with `--keep`).
  *
+ * It stays one file over 400 lines: the generator, the scan and the report runs are one command
+ * whose child processes re-enter this file by flag and share its data shapes.
+ *
  * @module
  */
 import type { Client, Manager, MessageRecord } from "../src/domain/records.ts";

@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: each test is one scripted history with its hand-computed figures read
+// back cell by cell, and they share the small history builders at the top of this file.
 import assert from "node:assert/strict";
 import type { CellValue, Worksheet } from "exceljs";
 import ExcelJS from "../src/services/report/excel.ts";

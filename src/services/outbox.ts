@@ -5,6 +5,9 @@
  * quarantine are the failure policy's (outbox_failure.ts); channel posts are the post
  * updater's (post_updater.ts). Every send is paced by the bots' APIs (bots/pacing.ts).
  *
+ * It stays one file over 400 lines: the Outbox class is one scheduler (lanes, their runners,
+ * kicks, leases and the idle/stop handshake) whose parts share the same per-lane state.
+ *
  * @module
  */
 import { KeyedRunner } from "../chain.ts";

@@ -14,6 +14,9 @@
  * reads the same file), straight against the emulator, and a kill is a SIGKILL of that process
  * followed by a new one on the same file; it runs on the real clock.
  *
+ * It stays one file over 400 lines: the in-process and the child-process worlds share one
+ * interface, the emulator and the KV, and their kills differ only in what is cut.
+ *
  * @module
  */
 import { type App, startApp } from "../../src/app.ts";

@@ -12,6 +12,9 @@
  * rows, deflated while it scans. Style ids are then numbered in the order looks are first met,
  * the detail sheets' first, and no longer as exceljs numbered them; the cells are the same.
  *
+ * It stays one file over 400 lines: the zip container, the sheet XML and the styles are written
+ * by one streaming pass whose parts share offsets, checksums and style ids.
+ *
  * @module
  */
 import { crc32Combine, Deflater } from "./deflate.ts";
