@@ -33,7 +33,7 @@ export interface SettingsEpoch {
 }
 
 /** Fields that change how a report measures. */
-const MEASURING = [
+export const MEASURING = [
   "timeZone",
   "always",
   "week",

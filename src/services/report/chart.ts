@@ -13,6 +13,7 @@
  * @module
  */
 import { deflateSync } from "node:zlib";
+import { crc32 } from "./deflate.ts";
 
 /** What the chart shows. */
 export interface ChartData {
@@ -150,22 +151,6 @@ export function renderChart(d: ChartData): Uint8Array {
     r.rect(b.x - 2, b.y + b.h, b.w + 2, 2, AXIS);
   }
   return encodePng(r);
-}
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 function chunk(type: string, data: Uint8Array): Uint8Array {

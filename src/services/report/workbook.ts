@@ -6,6 +6,7 @@
  */
 import { formatWeekHours } from "../../domain/durations.ts";
 import { GroupStats, type ReportAggregator } from "../../domain/metrics.ts";
+import { MEASURING } from "../../domain/settings_timeline.ts";
 import { summaryColumns, summaryRow } from "./columns.ts";
 import type { ReportContext } from "./context.ts";
 import type { DetailRows, DetailSheet } from "./detail_rows.ts";
@@ -22,17 +23,6 @@ import {
   type ReportSummary,
 } from "./summary.ts";
 import { type StyleRegistry, XlsxWriter } from "./xlsx_writer.ts";
-
-/** Settings fields whose changes the Parameters sheet lists. */
-const MEASURING = [
-  "timeZone",
-  "always",
-  "week",
-  "holidays",
-  "reactionTargetMs",
-  "closeTargetMs",
-  "priorityTargets",
-];
 
 /** A streaming workbook writing to `out` (a path or a web stream). */
 async function openWorkbook(
