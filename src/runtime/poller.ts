@@ -9,7 +9,7 @@ import { type Bot, BotError, GrammyError } from "grammy";
 import type { Update } from "grammy/types";
 import { KeyedChain } from "../chain.ts";
 import type { Clock } from "../clock.ts";
-import { isRetryable } from "../services/update_failure.ts";
+import { isRetryable, isUnauthorized } from "../services/update_failure.ts";
 import { type Logger, redact } from "../log.ts";
 import {
   dropIntake,
@@ -295,11 +295,24 @@ export class DurablePoller {
   async #handle(u: Update): Promise<boolean> {
     const { attempts, baseMs } = this.#o.retry;
     const { log, name } = this.#o;
+    let waits = 0;
     for (let attempt = 1;; attempt++) {
       try {
         await this.#o.bot.handleUpdate(u);
         return true;
       } catch (e) {
+        if (isUnauthorized(e)) {
+          // the token was revoked (a rotation under way): not the update's fault, so it waits
+          // uncounted until the bot is restarted with the new token, whose poller takes it from
+          // the inbox; counted, a rotation that takes the admin a minute would set it aside
+          if (waits++ === 0) {
+            log.warn("update waits for the bot's new token", { bot: name, update: u.update_id });
+          }
+          await pause(Math.min(30_000, baseMs * 2 ** Math.min(waits, 6)), this.#abort?.signal);
+          if (this.#abort?.signal.aborted) return false;
+          attempt--;
+          continue;
+        }
         const retry = isRetryable(e) && attempt < attempts;
         if (attempt === 1 || !retry) {
           // a failure that may still pass on a retry is a warning; the last one is the error
