@@ -194,7 +194,9 @@ export class KvAlbumCollector extends TimedAlbums<KvPending> {
       // a refusal by Telegram is final (as for any update); anything else is tried again once
       // the lease is over (here, or by flushDue elsewhere), the parts being still in KV
       if (isRetryable(e)) {
-        this.#retryAt(p, this.#now() + this.#leaseMs);
+        // through the bot running then: this one may be gone meanwhile (a token revoked and
+        // replaced restarts the bot; the parts' context would keep calling with the old token)
+        this.#retryAt({ ...p, flush: this.#recover }, this.#now() + this.#leaseMs);
         throw e;
       }
       this.onError(e);

@@ -249,6 +249,19 @@ const REGRESSIONS: Array<{ name: string; steps: Step[]; mode?: Mode }> = [
       { k: "send", c: 0, kind: "video" },
     ],
   },
+  {
+    // seed 5001 (webhook, the 1,000-sequence run): an album sent while the client bot's token
+    // was revoked was handed on by the context of the bot that received it; its retries kept
+    // calling with the revoked token after the new one was in, and the album never reached a
+    // ticket. A retried hand-on now goes through the bot running then.
+    name: "an album sent during a token rotation reaches its ticket with the new token (webhook)",
+    mode: "webhook",
+    steps: [
+      { k: "rotate", bot: "client", gap: 1 },
+      { k: "album", c: 0, n: 2 },
+      { k: "post", m: 0, t: 0, action: "take" },
+    ],
+  },
   ...(["polling", "webhook"] as const).map((mode) => ({
     // the harness ran the service at Telegram's full time scale: an album whose hand-on lost
     // the topic question's answer waited 30 s (the unscaled lease) for its retry

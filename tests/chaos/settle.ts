@@ -76,7 +76,8 @@ export async function settle(
       const prefix of [
         ...intakes,
         ["intake", "settings"],
-        ["album"],
+        // an album is handed on by the client bot: while it is off, its albums wait for it
+        ...(stopped.has(w.clientBot) ? [] : [["album"]]),
         ...(parked ? [] : [[
           "post_dirty",
         ]]),
