@@ -224,8 +224,13 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
   // in webhook mode the first delivery attempt happens before Telegram gets its answer; the
   // wait is in Telegram time (a rehearsal at a faster clock waits as much less)
   const settleMs = WEBHOOK_SETTLE_MS * config.timeScale;
-  const settle = () =>
-    Promise.race([outbox.idle(), new Promise<void>((r) => setTimeout(r, settleMs))]);
+  // an alert raised by the update is stored before Telegram gets its answer (on Deno Deploy
+  // the instance may end with the request)
+  const settle = async () =>
+    void await Promise.race([
+      Promise.all([outbox.idle(), alerts.idle()]),
+      new Promise<void>((r) => setTimeout(r, settleMs)),
+    ]);
   const webhook = config.webhook
     ? new WebhookServer({
       baseUrl: config.webhook.url,
@@ -292,6 +297,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     () => log.info("a button press was answered too late", { bot: "settings" }),
   );
   settingsApi = settingsBot.api;
+  // alerts left unsent by a stop or a crash, or raised before the settings bot was up
+  void alerts.resume();
   let settingsPoller: DurablePoller | null = null;
   try {
     await settingsBot.init();
@@ -328,11 +335,16 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       for (const job of deps.cronJobs ?? []) {
         await job(botDeps).catch((e) => log.error("cron job failed", { err: e }));
       }
-      await Promise.race([outbox.idle(), new Promise<void>((r) => setTimeout(r, CRON_SETTLE_MS))]);
+      await alerts.resume();
+      await Promise.race([
+        Promise.all([outbox.idle(), alerts.idle()]),
+        new Promise<void>((r) => setTimeout(r, CRON_SETTLE_MS)),
+      ]);
     },
     async idle() {
       await desk.idle();
       await outbox.idle();
+      await alerts.idle();
     },
     async stop() {
       await server?.shutdown();
@@ -344,6 +356,9 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       // the managers hear of what happened before the stop: queued notifications go out first
       await desk.idle();
       await outbox.stop();
+      // alerts raised up to here (the outbox's last give-ups among them) are stored; those not
+      // sent yet go out after the next start
+      await alerts.idle();
       await pacer.flush();
       if (!deps.kv) kv.close();
     },

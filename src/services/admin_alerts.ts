@@ -7,6 +7,14 @@
  */
 import type { Api } from "grammy";
 import { type Lang, t } from "../i18n/mod.ts";
+import {
+  type AlertEntry,
+  claimAdminAlert,
+  dropAdminAlert,
+  failedAdminAlert,
+  queueAdminAlerts,
+  unclaimedAdminAlerts,
+} from "../storage/admin_alerts.ts";
 import type { SetAsideUpdate, StorageTrouble } from "../storage/intake.ts";
 import { listAdmins } from "../storage/people.ts";
 import { seenAdmins } from "../storage/setup.ts";
@@ -14,56 +22,98 @@ import { getSettings } from "../storage/settings.ts";
 import { getTicket } from "../storage/tickets.ts";
 import type { HelpdeskEvent, Notifier, ServiceDeps } from "./deps.ts";
 import type { Helpdesk } from "./helpdesk.ts";
+import { classify } from "./outbox_failure.ts";
 import type { Problem } from "./setup/doctor.ts";
 import type { TextKey } from "../i18n/mod.ts";
 
 /**
- * The one way to write to every admin (ADMIN_IDS and those added in the settings bot), each in
- * the language they use the settings bot in (the team's until then). `send` writes to one;
- * its failure goes to `failed` and the others are still written to: an admin who never
- * opened the settings bot cannot be written to.
+ * Every admin (ADMIN_IDS and those added in the settings bot) with the language they use the
+ * settings bot in (the team's until then).
+ */
+export async function adminRecipients(
+  deps: Pick<ServiceDeps, "kv" | "adminIds">,
+): Promise<Array<[id: number, lang: Lang]>> {
+  const [settings, added, seen] = await Promise.all([
+    getSettings(deps.kv),
+    listAdmins(deps.kv),
+    seenAdmins(deps.kv),
+  ]);
+  return [...new Set([...deps.adminIds, ...added])].map((id) => [
+    id,
+    seen.get(id) ?? settings.teamLang,
+  ]);
+}
+
+/**
+ * The one way to write to every admin, each in their language (see {@linkcode adminRecipients}).
+ * `send` writes to one; its failure goes to `failed` and the others are still written to: an
+ * admin who never opened the settings bot cannot be written to.
  */
 export async function tellAdmins(
   deps: Pick<ServiceDeps, "kv" | "adminIds">,
   send: (id: number, lang: Lang) => Promise<unknown>,
   failed: (id: number, e: unknown) => void = () => {},
 ): Promise<void> {
-  const [settings, added, seen] = await Promise.all([
-    getSettings(deps.kv),
-    listAdmins(deps.kv),
-    seenAdmins(deps.kv),
-  ]);
-  for (const id of new Set([...deps.adminIds, ...added])) {
-    await send(id, seen.get(id) ?? settings.teamLang).catch((e) => failed(id, e));
+  for (const [id, lang] of await adminRecipients(deps)) {
+    await send(id, lang).catch((e) => failed(id, e));
   }
 }
 
-/** Sends admins a message for every low rating and undeliverable message; never throws. */
+/** How long a sender holds an alert it is sending (then another may take it). */
+const CLAIM_MS = 2 * 60_000;
+/** Attempts before an alert that keeps failing is given up (logged). */
+const MAX_ALERT_ATTEMPTS = 10;
+/** Wait after the first failed attempt; doubled after each, at most an hour. */
+const FIRST_RETRY_MS = 60_000;
+
+/**
+ * Sends admins a message for every low rating, undeliverable message, update set aside, storage
+ * trouble and broken setup; never throws. Each alert is stored before it is sent and retried
+ * (at start, on every cron tick) until Telegram takes it or answers that it never will.
+ */
 export class AdminAlerts implements Notifier {
   constructor(readonly deps: Helpdesk, readonly api: () => Api | null) {}
+
+  /** Alerts being raised or sent by this process: {@linkcode idle} waits for them. */
+  readonly #work = new Set<Promise<void>>();
+
+  /** Resolves once every alert this process raised is stored and its sending ended. */
+  async idle(): Promise<void> {
+    while (this.#work.size) await Promise.all([...this.#work]);
+  }
+
+  /** Sends the stored alerts no one is sending (left by a stop, a crash or a failure). */
+  resume(): Promise<void> {
+    return this.#track((async () => {
+      for (const e of await unclaimedAdminAlerts(this.deps.kv, this.deps.clock.now())) {
+        const mine = await claimAdminAlert(this.deps.kv, e, this.deps.clock.now() + CLAIM_MS);
+        if (mine) await this.#deliver(mine);
+      }
+    })());
+  }
 
   notify(e: HelpdeskEvent): void {
     if (e.type === "undeliverable") {
       // a client message that could not reach the thread (an answer that could not reach the
       // client is told in the thread instead)
       if (e.lane !== "group") return;
-      void this.#undeliverable(e.ticket, e.reason).catch((err) =>
-        this.deps.log.warn("admin alert failed", { err })
-      );
+      void this.#track(this.#undeliverable(e.ticket, e.reason));
       return;
     }
     if (e.type !== "rated") return;
-    void (async () => {
+    void this.#track((async () => {
       if (e.score > (await getSettings(this.deps.kv)).lowRating) return;
       await this.#send(e.ticket, e.score);
-    })().catch((err) => this.deps.log.warn("admin alert failed", { err }));
+    })());
   }
 
   /** Tells the admins that an update failed every attempt and was set aside; never throws. */
   updateSetAside(r: SetAsideUpdate): void {
-    void this.#tell((lang) =>
-      t(lang, "admin_update_set_aside", { bot: r.bot, id: r.updateId, reason: r.reason })
-    ).catch((err) => this.deps.log.warn("admin alert failed", { err }));
+    void this.#track(
+      this.#tell((lang) =>
+        t(lang, "admin_update_set_aside", { bot: r.bot, id: r.updateId, reason: r.reason })
+      ),
+    );
   }
 
   /**
@@ -77,9 +127,7 @@ export class AdminAlerts implements Notifier {
     const now = this.#inTrouble.size;
     if ((was === 0) === (now === 0)) return;
     const key = now ? "admin_storage_trouble" : "admin_storage_ok";
-    void this.#tell((lang) => t(lang, key, { reason: e.reason })).catch((err) =>
-      this.deps.log.warn("admin alert failed", { err })
-    );
+    void this.#track(this.#tell((lang) => t(lang, key, { reason: e.reason })));
   }
   readonly #inTrouble = new Set<string>();
 
@@ -120,10 +168,50 @@ export class AdminAlerts implements Notifier {
     );
   }
 
+  /** Stores the alert for every admin, then sends it (claimed, so no one else does meanwhile). */
   async #tell(text: (lang: Lang) => string): Promise<void> {
+    const at = this.deps.clock.now();
+    const to = await adminRecipients(this.deps);
+    // with no settings bot yet the alerts wait unclaimed for `resume`
+    const claim = this.api() ? at + CLAIM_MS : at;
+    const stored = await queueAdminAlerts(
+      this.deps.kv,
+      to.map(([id, lang]) => ({ to: id, text: text(lang) })),
+      at,
+      claim,
+    );
+    if (claim > at) { for (const e of stored) await this.#deliver(e); }
+  }
+
+  /** One attempt at a stored alert this process holds. */
+  async #deliver(e: AlertEntry): Promise<void> {
     const api = this.api();
-    if (!api) return;
-    await tellAdmins(this.deps, (id, lang) => api.sendMessage(id, text(lang)));
+    if (!api) return; // the claim runs out and a later `resume` sends it
+    try {
+      await api.sendMessage(e.value.to, e.value.text);
+    } catch (err) {
+      const f = classify(err);
+      const attempts = e.value.attempts + 1;
+      // blocked, never opened the bot, or a text Telegram refuses: it never will be sent
+      if (f.type === "blocked" || f.type === "bad" || attempts >= MAX_ALERT_ATTEMPTS) {
+        this.deps.log.warn("admin alert not delivered", { admin: e.value.to, attempts, err });
+        await dropAdminAlert(this.deps.kv, e);
+        return;
+      }
+      const wait = f.type === "rate"
+        ? f.retryAfter * 1000
+        : Math.min(FIRST_RETRY_MS * 2 ** e.value.attempts, 3_600_000);
+      await failedAdminAlert(this.deps.kv, e, this.deps.clock.now() + wait);
+      return;
+    }
+    await dropAdminAlert(this.deps.kv, e);
+  }
+
+  #track(p: Promise<void>): Promise<void> {
+    const run = p.catch((err) => this.deps.log.warn("admin alert failed", { err }));
+    this.#work.add(run);
+    void run.finally(() => this.#work.delete(run));
+    return run;
   }
 }
 

@@ -72,6 +72,12 @@ export const K = {
   /** ["admin", userId] → Admin added in the settings bot (ADMIN_IDS are not stored). */
   admin: (userId: number) => ["admin", userId] as const,
   admins: () => ["admin"] as const,
+  /**
+   * ["admin_alert", at, id] → AdminAlert: a message to one admin through the settings bot,
+   * written before it is sent and deleted once delivered (`at` keeps each admin's in order).
+   */
+  adminAlert: (at: number, id: string) => ["admin_alert", at, id] as const,
+  adminAlerts: () => ["admin_alert"] as const,
   /** ["inbox", bot, updateId] → at: the update was processed (expires after a week). */
   inbox: (bot: string, updateId: number) => ["inbox", bot, updateId] as const,
   /**
