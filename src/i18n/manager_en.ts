@@ -128,6 +128,10 @@ export const managerEn: Record<keyof typeof managerRu, string> = {
   desk_n_sla_close_warn: "⏰ Ticket <b>#{number}</b> · {topic}: the resolution target is near",
   desk_n_sla_close_breach: "🔥 Ticket <b>#{number}</b> · {topic}: the resolution target is missed",
   desk_n_low_rating: "⚠️ Low rating {score} for ticket <b>#{number}</b> · {topic}",
+  desk_n_answer_undelivered:
+    "⚠️ Your answer in ticket <b>#{number}</b> did not reach the client: it could not be put in the ticket's thread ({reason}). Please answer again.",
+  desk_n_answer_not_in_thread:
+    "⚠️ Your answer in ticket <b>#{number}</b> reached the client but could not be put in the ticket's thread ({reason}).",
   desk_settings_head: "Notifications (press to switch on or off):",
   desk_setting_on: "🔔 {what}",
   desk_setting_off: "🔕 {what}",

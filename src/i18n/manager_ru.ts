@@ -134,6 +134,10 @@ export const managerRu = {
   desk_n_sla_close_warn: "⏰ Обращение <b>#{number}</b> · {topic}: скоро истечёт срок решения",
   desk_n_sla_close_breach: "🔥 Обращение <b>#{number}</b> · {topic}: срок решения истёк",
   desk_n_low_rating: "⚠️ Низкая оценка {score} по обращению <b>#{number}</b> · {topic}",
+  desk_n_answer_undelivered:
+    "⚠️ Ваш ответ по обращению <b>#{number}</b> не дошёл до клиента: его не удалось поместить в тред обращения ({reason}). Ответьте, пожалуйста, ещё раз.",
+  desk_n_answer_not_in_thread:
+    "⚠️ Ваш ответ по обращению <b>#{number}</b> дошёл до клиента, но его не удалось поместить в тред обращения ({reason}).",
   // settings
   desk_settings_head: "Уведомления (нажмите, чтобы включить или выключить):",
   desk_setting_on: "🔔 {what}",

@@ -96,7 +96,9 @@ export class AdminAlerts implements Notifier {
     if (e.type === "undeliverable") {
       // a client message that could not reach the thread (an answer that could not reach the
       // client is told in the thread instead)
-      if (e.lane !== "group") return;
+      // (and an answer from the manager bot that could not be put in the thread is told to
+      // its manager)
+      if (e.lane !== "group" || e.answerBy !== undefined) return;
       void this.#track(this.#undeliverable(e.ticket, e.reason));
       return;
     }

@@ -114,8 +114,19 @@ export type HelpdeskEvent =
   | { type: "reopened"; ticket: number; by: number; byClient: boolean }
   | { type: "rated"; ticket: number; score: number }
   | { type: "sla"; ticket: number; threshold: SlaThreshold }
-  /** The outbox gave up on a message of the ticket (see `services/outbox.ts`). */
-  | { type: "undeliverable"; ticket: number; lane: Lane; reason: string };
+  /**
+   * The outbox gave up on a message of the ticket (see `services/outbox.ts`). `answerBy`: it
+   * was the answer this manager gave in the manager bot, which could not be put in the thread
+   * (`reachedClient`: a text, which went to the client by itself).
+   */
+  | {
+    type: "undeliverable";
+    ticket: number;
+    lane: Lane;
+    reason: string;
+    answerBy?: number;
+    reachedClient?: boolean;
+  };
 
 /** Receives helpdesk events; must not throw and must not block the caller for long. */
 export interface Notifier {

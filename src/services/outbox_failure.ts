@@ -15,6 +15,7 @@ import type { Client } from "../domain/records.ts";
 import type { Api } from "grammy";
 import { redact } from "../log.ts";
 import { completeJobBatched, saveAttempt } from "../storage/outbox.ts";
+import { getMessage } from "../storage/tickets.ts";
 import type { Notifier, OutboxLimits, ServiceDeps } from "./deps.ts";
 
 /** What delivering a job came to. */
@@ -73,7 +74,9 @@ export function classify(e: unknown): Failure {
 export function seqsOf(job: OutboxJob): number[] {
   const a = job.action;
   if (a.type === "album") return a.msgSeqs;
-  if (a.type === "copy" || a.type === "edit" || a.type === "delete") return [a.msgSeq];
+  if (a.type === "copy" || a.type === "edit" || a.type === "delete" || a.type === "mirror") {
+    return [a.msgSeq];
+  }
   return [];
 }
 
@@ -252,10 +255,17 @@ export class FailurePolicy {
       reason: f.reason,
       attempts: f.attempts,
     });
+    // a manager's answer from the manager bot that could not be put in the thread: a text
+    // went to the client by itself (its delivery stays as the client lane makes it), media
+    // would have been copied from the thread, so they never reach the client
+    const answer = j.action.type === "mirror"
+      ? await getMessage(kv, j.ticket, j.action.msgSeq)
+      : null;
+    const seqs = answer?.kind === "text" ? [] : f.seqs;
     await completeJobBatched(kv, {
       job,
       copies: [],
-      failed: f.seqs.map((seq) => ({ seq, reason: f.reason })),
+      failed: seqs.map((seq) => ({ seq, reason: f.reason })),
       quarantine: {
         job: j,
         reason: f.reason,
@@ -293,11 +303,14 @@ export class FailurePolicy {
         }]);
       }
     }
+    // a manager's answer from the manager bot: they are told there, since the thread is not
+    // where they wrote it and may be what fails
     this.#notifier()?.notify({
       type: "undeliverable",
       ticket: j.ticket,
       lane: j.lane,
       reason: f.reason,
+      ...(answer ? { answerBy: answer.senderId, reachedClient: answer.kind === "text" } : {}),
     });
   }
 }

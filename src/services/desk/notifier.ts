@@ -81,7 +81,8 @@ async function slaRecipients(deps: Helpdesk, tk: Ticket): Promise<Manager[]> {
 async function deliver(
   deps: Helpdesk,
   to: readonly Manager[],
-  kind: NotifyKind,
+  /** What a manager may mute it as (null: not mutable, it is about their own answer). */
+  kind: NotifyKind | null,
   tk: Ticket,
   key: TextKey,
   params: Record<string, string | number> = {},
@@ -95,7 +96,7 @@ async function deliver(
   const link = threadLink(settings.groupId, tk.threadId);
   let sent = 0;
   for (const m of to) {
-    if (m.mute?.includes(kind)) continue;
+    if (kind && m.mute?.includes(kind)) continue;
     const lang = m.lang;
     const text = t(lang, key, {
       number: tk.number,
@@ -345,9 +346,20 @@ export async function notifyEvent(deps: Helpdesk, e: HelpdeskEvent): Promise<num
       );
     case "sla":
       return await notifySla(deps, tk, e.threshold);
-    case "undeliverable":
-      // admins hear of it (admin_alerts.ts); the thread or the client is told by the outbox
-      return 0;
+    case "undeliverable": {
+      // admins hear of the rest (admin_alerts.ts); the thread or the client is told by the outbox
+      if (e.answerBy === undefined) return 0;
+      const m = await getManager(deps.kv, e.answerBy);
+      if (!m) return 0;
+      return await deliver(
+        deps,
+        [m],
+        null,
+        tk,
+        e.reachedClient ? "desk_n_answer_not_in_thread" : "desk_n_answer_undelivered",
+        { reason: escapeHtml(e.reason) },
+      );
+    }
   }
 }
 
