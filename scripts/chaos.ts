@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { DroppedTraceFilter } from "./chaos_filter.ts";
 import { chaos, runAndCheck, type RunStats } from "../tests/chaos/chaos.ts";
 import { describeAll } from "../tests/chaos/model.ts";
 import type { Mode } from "../tests/chaos/world.ts";
@@ -28,15 +29,6 @@ function parseArgs(argv: string[]): Record<string, string | true> {
 const CHILD = "CHAOS_QUIET_CHILD";
 
 /**
- * The trace Deno's HTTP server prints (natively, past any console override) for every
- * response whose body breaks: the dropped connections the run injects on purpose, in the
- * emulator and in the world's proxies. Hundreds of them buried a batch's failures.
- */
-const DROPPED = /^Error: (the connection broke|connection dropped by emulator fault)$/;
-/** Deno's notice about the proxies' use of `request.signal`, once per process. */
-const NOTICE = /^Deno\.serve: request\.signal aborts on successful responses/;
-
-/**
  * Runs this batch again as a child process and passes its output through without the traces
  * of injected dropped connections (counted in one line at the end); everything else, the
  * failures and the summary included, goes through unchanged. `--verbose` shows all.
@@ -48,20 +40,11 @@ async function quietly(): Promise<number> {
     stdout: "inherit",
     stderr: "piped",
   }).spawn();
-  let hidden = 0;
-  let skipping = false;
+  const filter = new DroppedTraceFilter();
   const out = new TextEncoder();
   let rest = "";
   const pass = (line: string) => {
-    if (DROPPED.test(line)) {
-      hidden++;
-      skipping = true;
-      return;
-    }
-    if (skipping && /^\s+at /.test(line)) return;
-    skipping = false;
-    if (NOTICE.test(line)) return;
-    Deno.stderr.writeSync(out.encode(line + "\n"));
+    if (filter.pass(line)) Deno.stderr.writeSync(out.encode(line + "\n"));
   };
   for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
     const lines = (rest + chunk).split("\n");
@@ -70,8 +53,10 @@ async function quietly(): Promise<number> {
   }
   if (rest) pass(rest);
   const { code } = await child.status;
-  if (hidden) {
-    console.log(`(${hidden} traces of injected dropped connections hidden; --verbose shows them)`);
+  if (filter.hidden) {
+    console.log(
+      `(${filter.hidden} traces of injected dropped connections hidden; --verbose shows them)`,
+    );
   }
   return code;
 }
