@@ -15,6 +15,7 @@ import { getSettings } from "../../storage/settings.ts";
 import { dropOffer, putOffer } from "../../storage/setup.ts";
 import type { BotDeps } from "../context.ts";
 import type { Lang } from "../../i18n/mod.ts";
+import { deskOfChannel, deskOfGroup } from "../../domain/settings.ts";
 
 /** The welcome a new manager gets, with their personal links to the team's chats. */
 export function joinText(lang: Lang, links: JoinLinks): string {
@@ -46,7 +47,7 @@ export async function ownedByOurAdmin(
 export function watchMembership(deps: BotDeps, chatId: number): void {
   void (async () => {
     const s = await getSettings(deps.kv);
-    if (chatId !== s.channelId && chatId !== s.groupId) return;
+    if (deskOfChannel(s, chatId) === null && deskOfGroup(s, chatId) === null) return;
     await deps.checkSetup?.();
   })().catch((e) => deps.log.warn("setup check failed", { err: e }));
 }
