@@ -209,3 +209,67 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "desks: a manager gets the links of every desk and answers a second desk's ticket there",
+  ...sanitize,
+  fn: async () => {
+    const w = await startSettingsWorld({
+      readyChats: true,
+      settings: (x) => ({ ...runningSettings(x), topics: ["Billing", "Delivery"] }),
+    });
+    const { emu } = w;
+    try {
+      const second = makeDesk(w, "Desk 2");
+      let at = w.mark();
+      await addDesk(w, second.channel, /Desk 1 “Desk 2” added/);
+      await w.waitFor(/Topics of desk 1 “Desk 2”/, at);
+      at = w.mark();
+      w.press("s:dk_tp:1:0");
+      await w.waitFor(/Topics of desk 1/, at);
+
+      // Maria's invitation brings links to the main chats and to desk 2's
+      await step(w, null, "/menu", /open/);
+      await step(w, "s:managers", null, /Nobody yet/);
+      const inv = await step(w, "s:invite", null, /one-time link/);
+      const payload = /https:\/\/t\.me\/desk_manager_bot\?start=(\S+)/.exec(inv.text!)![1]!;
+      const maria = emu.createUser({ firstName: "Maria", languageCode: "en" });
+      emu.userStartBot(maria.id, w.manager.id, payload);
+      const welcome = await emu.waitForMessage(
+        maria.id,
+        w.manager.id,
+        (m) => /Welcome to the support team/.test(m.text ?? ""),
+      );
+      const links = /Desk 1 “Desk 2”: channel (\S+) · group (\S+)/.exec(welcome.text!);
+      assert.ok(links, `desk 2's links in ${welcome.text}`);
+      assert.ok(/Channel: \S+/.test(welcome.text!) && /Group: \S+/.test(welcome.text!));
+      assert.equal(emu.userJoinByLink(maria.id, links[1]!).chatId, second.channel);
+      assert.equal(emu.userJoinByLink(maria.id, links[2]!).chatId, second.group);
+
+      // Alice's Billing ticket: Maria answers in desk 2's group, Alice gets it
+      const alice = await openTicket(w, "Alice", 0, "Card declined");
+      const tk = await inThread(w, alice.n, second.group!, /^Card declined$/);
+      emu.userSend(maria.id, second.group!, { text: "Try another card" }, {
+        replyTo: tk.threadId!,
+      });
+      await w.until(() => clientSees(w, alice.id, /Try another card/), "Maria's answer");
+      await w.until(async () => (await getTicket(w.kv, alice.n))?.managerId === maria.id, "hers");
+
+      // her list in the manager bot links the thread in desk 2's group
+      at = emu.view(maria.id, w.manager.id).at(-1)?.id ?? 0;
+      emu.userSend(maria.id, w.manager.id, { text: "/my" });
+      const mine = await emu.waitForMessage(
+        maria.id,
+        w.manager.id,
+        (m) => m.id > at && new RegExp(`#${alice.n}\\b[\\s\\S]*Billing`).test(m.text ?? ""),
+      );
+      const internal = String(second.group).slice(4);
+      assert.match(
+        JSON.stringify(mine),
+        new RegExp(`t\\.me/c/${internal}/${tk.threadId}\\?thread=${tk.threadId}`),
+      );
+    } finally {
+      await w.stop();
+    }
+  },
+});

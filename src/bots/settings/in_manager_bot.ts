@@ -23,7 +23,20 @@ export function joinText(lang: Lang, links: JoinLinks): string {
     t(lang, "s_mgr_joined"),
     links.channel ? t(lang, "s_mgr_link_channel", { link: links.channel }) : "",
     links.group ? t(lang, "s_mgr_link_group", { link: links.group }) : "",
+    ...deskLinkLines(lang, links),
   ].filter(Boolean).join("\n");
+}
+
+/** A line per further desk with the links to its channel and group. */
+export function deskLinkLines(lang: Lang, links: JoinLinks): string[] {
+  return (links.desks ?? []).map((d) =>
+    t(lang, "s_desk_links", {
+      id: d.id,
+      title: d.title,
+      channel: d.channel ?? "—",
+      group: d.group ?? "—",
+    })
+  );
 }
 
 /** Whether one of the helpdesk's admins is the creator or an administrator of `chatId`. */

@@ -20,6 +20,7 @@ import type { ChatRef } from "./channel.ts";
 import { type Problem, runDoctor } from "./doctor.ts";
 import type { SetupDeps } from "./deps.ts";
 import { apiFor } from "./token.ts";
+import { setCommandMenus } from "./commands.ts";
 
 /** Most further desks (each is one more set of chats the doctor checks every few minutes). */
 export const MAX_DESKS = 9;
@@ -89,7 +90,24 @@ export async function addDesk(deps: SetupDeps, by: number, ref: ChatRef): Promis
   });
   if (!added) return { ok: false, reason: "taken" };
   await dropOffer(deps.kv, info.id);
+  await threadMenus(deps);
   return { ok: true, desk: added };
+}
+
+/** The client bot's thread commands for the admins of every desk's group (best effort). */
+async function threadMenus(deps: SetupDeps): Promise<void> {
+  const s = await getSettings(deps.kv);
+  const api = deps.control.apis().client;
+  if (!api) return;
+  try {
+    await setCommandMenus(api, "client", {
+      fallback: deps.defaultLang ?? "en",
+      groupId: s.groupId,
+      desks: s.desks.map((d) => d.groupId),
+    });
+  } catch (e) {
+    deps.log.warn("command menus not set", { bot: "client", err: e });
+  }
 }
 
 /**
