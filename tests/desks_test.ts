@@ -273,3 +273,59 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "desks: a move of the main channel re-posts the main desk's tickets only",
+  ...sanitize,
+  fn: async () => {
+    const w = await startSettingsWorld({
+      readyChats: true,
+      settings: (x) => ({ ...runningSettings(x), topics: ["Billing", "Delivery"] }),
+    });
+    const { emu } = w;
+    try {
+      const second = makeDesk(w, "Desk 2");
+      let at = w.mark();
+      await addDesk(w, second.channel, /Desk 1 “Desk 2” added/);
+      await w.waitFor(/Topics of desk 1 “Desk 2”/, at);
+      at = w.mark();
+      w.press("s:dk_tp:1:0");
+      await w.waitFor(/Topics of desk 1/, at);
+      const alice = await openTicket(w, "Alice", 0, "Card declined");
+      const aliceTk = await inThread(w, alice.n, second.group!, /^Card declined$/);
+      const bob = await openTicket(w, "Bob", 1, "Where is my parcel?");
+      const bobTk = await inThread(w, bob.n, w.groupId, /^Where is my parcel\?$/);
+
+      // a desk's channel cannot become the main one
+      await step(w, null, "/status", /Channel/);
+      await step(w, "s:channel", null, /To choose the channel/);
+      await step(w, null, String(second.channel), /is a further desk/);
+      // the main desk moves to new chats
+      const moved = makeDesk(w, "New main");
+      await step(w, null, String(moved.channel), /Move it to “New main”\?/);
+      await step(w, `s:ch_yes:${moved.channel}`, null, /Channel “New main” chosen/);
+
+      // Bob's ticket continues in the new main chats; Alice's stays where it was
+      const bobNow = await inThread(w, bob.n, moved.group!, /^🔁 .*#\d+/);
+      assert.notEqual(bobNow.postId, null);
+      assert.ok(
+        emu.view(w.owner.id, moved.channel).some((m) => m.id === bobNow.postId),
+        "Bob's new post in the new main channel",
+      );
+      const aliceNow = (await getTicket(w.kv, alice.n))!;
+      assert.equal(aliceNow.desk, 1);
+      assert.equal(aliceNow.postId, aliceTk.postId);
+      assert.equal(aliceNow.threadId, aliceTk.threadId);
+      assert.notEqual(bobTk.threadId, null);
+      // and Alice's thread still works both ways
+      emu.userSend(w.owner.id, second.group!, { text: "Still here" }, {
+        replyTo: aliceTk.threadId!,
+      });
+      await w.until(() => clientSees(w, alice.id, /Still here/), "the answer on desk 2");
+      emu.userSend(alice.id, w.client.id, { text: "Good" });
+      await inThread(w, alice.n, second.group!, /^Good$/);
+    } finally {
+      await w.stop();
+    }
+  },
+});

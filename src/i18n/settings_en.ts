@@ -199,6 +199,8 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
     "The helpdesk is open, and “{title}” is not ready for it yet: nothing was changed. Fix this in the new channel and its group, then choose it again:",
   s_btn_switch_channel: "Move to this channel",
   s_channel_chosen: "Channel “{title}” chosen.",
+  s_channel_is_desk:
+    "This channel (or its group) is a further desk. Remove that desk in “Desks” first, or choose another channel.",
   // open, bots
   s_open_refused: "The helpdesk cannot be opened yet: fix what is listed below first.",
   s_opened:
