@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { getClient } from "../src/storage/people.ts";
-import { getSettings } from "../src/storage/settings.ts";
+import { getSettings, updateSettings } from "../src/storage/settings.ts";
 import { getTicket } from "../src/storage/tickets.ts";
 import type { Ticket } from "../src/domain/ticket.ts";
 import { runningSettings, type SettingsWorld, startSettingsWorld } from "./settings_harness.ts";
@@ -324,6 +324,39 @@ Deno.test({
       await w.until(() => clientSees(w, alice.id, /Still here/), "the answer on desk 2");
       emu.userSend(alice.id, w.client.id, { text: "Good" });
       await inThread(w, alice.n, second.group!, /^Good$/);
+    } finally {
+      await w.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "desks: a ticket left on a removed desk (a removal it raced with) moves to the main desk",
+  ...sanitize,
+  fn: async () => {
+    const w = await startSettingsWorld({
+      readyChats: true,
+      settings: (x) => ({ ...runningSettings(x), topics: ["Billing", "Delivery"] }),
+    });
+    try {
+      const second = makeDesk(w, "Desk 2");
+      let at = w.mark();
+      await addDesk(w, second.channel, /Desk 1 “Desk 2” added/);
+      await w.waitFor(/Topics of desk 1 “Desk 2”/, at);
+      at = w.mark();
+      w.press("s:dk_tp:1:0");
+      await w.waitFor(/Topics of desk 1/, at);
+      const alice = await openTicket(w, "Alice", 0, "Card declined");
+      await inThread(w, alice.n, second.group!, /^Card declined$/);
+      // another process removed the desk and moved its tickets before this one was opened
+      // there (its settings were a second old): the desk is gone, the ticket still on it
+      await updateSettings(w.kv, w.owner.id, Date.now(), () => ({ desks: [] }));
+      // the doctor (here /status; also the periodic check) finds it and moves it
+      await step(w, null, "/status", /Channel: “Tickets”/);
+      const moved = await inThread(w, alice.n, w.groupId, /^🔁 .*#\d+/);
+      assert.equal(moved.desk, undefined);
+      w.emu.userSend(w.owner.id, w.groupId, { text: "Found you" }, { replyTo: moved.threadId! });
+      await w.until(() => clientSees(w, alice.id, /Found you/), "the answer on the main desk");
     } finally {
       await w.stop();
     }

@@ -5,9 +5,11 @@
  *
  * @module
  */
+import type { Settings } from "../domain/settings.ts";
 import {
   dropPostIndexes,
   repostTicket,
+  ticketsOnGoneDesks,
   ticketsWithoutThread,
   ticketsWithPosts,
 } from "../storage/relocate.ts";
@@ -52,6 +54,34 @@ export async function followMove(
   }
   deps.log.info("tickets re-posted in the new chats", { tickets: open.length });
   return open.length;
+}
+
+/**
+ * Open tickets on a desk that was removed (opened by a process that had not seen the removal
+ * yet, whose settings are cached for a second) move to desk 0 like the removed desk's others,
+ * without a link (its group is no longer known). Returns how many.
+ */
+export async function rehomeOrphans(
+  deps: Helpdesk,
+  s: Pick<Settings, "desks" | "deskSeq">,
+): Promise<number> {
+  const at = deps.clock.now();
+  const known = new Set(s.desks.map((d) => d.id));
+  let count = 0;
+  for (const t of await ticketsOnGoneDesks(deps.kv, known, s.deskSeq)) {
+    const ok = await repostTicket(deps.kv, t.number, at, {
+      postId: t.postId,
+      noticeKey: "thread_moved_nolink",
+      link: "",
+      toDesk: 0,
+    });
+    if (ok) {
+      count++;
+      deps.outbox.kickPost(t.number);
+    }
+  }
+  if (count) deps.log.info("tickets of a removed desk moved to the main desk", { tickets: count });
+  return count;
 }
 
 /**

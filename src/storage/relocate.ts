@@ -123,6 +123,28 @@ export async function ticketsWithoutThread(
 }
 
 /**
+ * Tickets that are not closed and are on a desk not in `desks` (a ticket opened on a desk by a
+ * process that had not yet seen its removal): they are moved to desk 0.
+ */
+export async function ticketsOnGoneDesks(
+  kv: Deno.Kv,
+  desks: ReadonlySet<number>,
+  /** The last desk id handed out as the caller knows it: a newer desk is not gone. */
+  seq: number,
+): Promise<Array<Pick<Ticket, "number" | "postId" | "threadId" | "desk">>> {
+  const out: Array<Pick<Ticket, "number" | "postId" | "threadId" | "desk">> = [];
+  for (const status of ["open", "in_progress"] as const) {
+    for await (const e of kv.list({ prefix: K.byStatusPrefix(status) })) {
+      const t = (await kv.get<Ticket>(K.ticket(e.key[2] as number))).value;
+      if (t?.desk && t.desk <= seq && !desks.has(t.desk)) {
+        out.push({ number: t.number, postId: t.postId, threadId: t.threadId, desk: t.desk });
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * Drops every post and thread index of desk `desk`: their ids mean other messages in the new
  * chats (those of the other desks stay: their chats did not move).
  */

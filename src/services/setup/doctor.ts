@@ -9,7 +9,7 @@ import type { ChatFullInfo, ChatMember } from "grammy/types";
 import type { Settings } from "../../domain/settings.ts";
 import type { BotKind } from "../deps.ts";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
-import { followMove, repostUnthreaded } from "../relocate.ts";
+import { followMove, rehomeOrphans, repostUnthreaded } from "../relocate.ts";
 import type { SetupDeps } from "./deps.ts";
 import { apiFor, type BotIdentity, checkToken } from "./token.ts";
 
@@ -122,6 +122,8 @@ export async function runDoctor(
     channel = main.channel;
     group = main.group;
   }
+  // a ticket opened on a desk as it was being removed follows the desk's others to desk 0
+  if (!proposed && s.deskSeq > 0) await rehomeOrphans(deps, s);
   // every further desk the same way, each problem naming its desk; a desk's chats never
   // change, so a group linked since is a problem to fix, not a move to follow
   for (const d of s.desks ?? []) {
