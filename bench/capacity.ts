@@ -58,9 +58,12 @@ export async function capacityStep(
     scale: number;
     answerEvery: number;
     levers?: Partial<OutboxLevers>;
+    /** Desks (1 or more): the tickets' topics are routed to them in turn. */
+    desks?: number;
   },
 ): Promise<StepResult> {
   const { rate, minutes, tickets, scale } = o;
+  const desks = o.desks ?? 1;
   const minMs = 60_000 * scale;
   const dir = await Deno.makeTempDir();
   const s = await startSandbox({
@@ -68,14 +71,26 @@ export async function capacityStep(
     timeScale: scale,
     kvPath: `${dir}/kv.sqlite`,
     ...(o.levers ? { outboxLevers: o.levers } : {}),
+    // ticket i has the topic `Topic i` (bench/relay.ts): desk d takes every i with i % desks = d
+    ...(desks > 1
+      ? {
+        desks: Array.from({ length: desks - 1 }, (_, d) => ({
+          topics: Array.from({ length: tickets }, (_, i) => i)
+            .filter((i) => i % desks === d + 1).map((i) => `Topic ${i}`),
+        })),
+      }
+      : {}),
   });
   try {
-    const roots = await openTickets(s, tickets);
+    const groupOf = new Map<number, number>();
+    const roots = await openTickets(s, tickets, groupOf);
     await s.app.deps.outbox.idle();
     // start with every window empty
     await sleep(minMs + 50);
     const clients = [...roots.keys()];
-    const rootToClient = new Map([...roots].map(([c, r]) => [r, c]));
+    // thread ids are per group: a thread is known by its group and root
+    const rootToClient = new Map([...roots].map(([c, r]) => [`${groupOf.get(c)}:${r}`, c]));
+    const groups = new Set(groupOf.values());
     const writers = new Set([s.bots.client.id, s.bots.manager.id]);
     const got = new Map<number, string[]>(clients.map((c) => [c, []]));
     const expected = new Map<number, string[]>(clients.map((c) => [c, []]));
@@ -86,8 +101,8 @@ export async function capacityStep(
     let stopAt = Infinity;
     let deliveredInWindow = 0;
     const stop = s.emu.onMessage((m) => {
-      if (m.chatId !== s.groupId || !writers.has(m.authorId) || m.threadId === undefined) return;
-      const c = rootToClient.get(m.threadId);
+      if (!groups.has(m.chatId) || !writers.has(m.authorId) || m.threadId === undefined) return;
+      const c = rootToClient.get(`${m.chatId}:${m.threadId}`);
       if (c === undefined || !m.text) return;
       const tokens = m.text.match(TOKEN) ?? [];
       if (!tokens.length) return;
@@ -119,7 +134,7 @@ export async function capacityStep(
         // managers answer in the thread now and then (their answers go to the client)
         if (i % o.answerEvery === o.answerEvery - 1) {
           const m = managers[answers++ % managers.length]!;
-          s.emu.userSend(m.id, s.groupId, { text: `answer ${answers}` }, {
+          s.emu.userSend(m.id, groupOf.get(c)!, { text: `answer ${answers}` }, {
             replyTo: roots.get(c)!,
           });
         }
@@ -154,10 +169,19 @@ export async function capacityStep(
   }
 }
 
-/** Runs the scenario: the rates stepped up, one desk. */
+/**
+ * Runs the scenario: the rates stepped up, one desk, then two desks (the 50 tickets' topics
+ * routed to them in turn) at 100 and 200 a minute. `CAPACITY_DESKS=1` or `2` runs one part.
+ */
 export async function benchCapacity(quick: boolean): Promise<Figure[]> {
   const only = Deno.env.get("CAPACITY_RATES");
   const rates = only ? only.split(",").map(Number) : quick ? [20, 100] : [20, 50, 100, 200];
+  const deskRates = only ? rates : quick ? [200] : [100, 200];
+  const onlyDesks = Deno.env.get("CAPACITY_DESKS");
+  const steps = [
+    ...(onlyDesks === "2" ? [] : rates.map((rate) => ({ rate, desks: 1 }))),
+    ...(onlyDesks === "1" ? [] : deskRates.map((rate) => ({ rate, desks: 2 }))),
+  ];
   const minutes = quick ? 5 : 10;
   const scale = 0.05;
   // CAPACITY_LEVERS=none|coalesce|second|all (default all): each lever measured on its own
@@ -168,11 +192,21 @@ export async function benchCapacity(quick: boolean): Promise<Figure[]> {
   };
   const label = which === "all" ? "" : ` (${which})`;
   const figs: Figure[] = [];
-  for (const rate of rates) {
-    console.error(`  capacity${label}: ${rate} client messages a minute…`);
-    const r = await capacityStep({ rate, minutes, tickets: 50, scale, answerEvery: 4, levers });
-    const sc = `capacity ${rate}/min${label}`;
-    const target = rate <= 100;
+  for (const { rate, desks } of steps) {
+    const on = desks > 1 ? `, ${desks} desks` : "";
+    console.error(`  capacity${label}: ${rate} client messages a minute${on}…`);
+    const r = await capacityStep({
+      rate,
+      minutes,
+      tickets: 50,
+      scale,
+      answerEvery: 4,
+      levers,
+      desks,
+    });
+    const sc = `capacity ${rate}/min${on}${label}`;
+    // the targets: one desk 100 a minute, two desks 200
+    const target = rate <= 100 * desks;
     figs.push(
       fig(sc, "delivered per minute", r.deliveredPerMin, "msgs/min"),
       fig(sc, "delay p50", r.p50Sec, "s"),

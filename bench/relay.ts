@@ -18,7 +18,12 @@ import { fig, type Figure, percentile, until } from "./common.ts";
 import { countingKv } from "./kv_count.ts";
 
 /** Opens one ticket per client through the client bot; returns thread roots by client id. */
-export async function openTickets(s: Sandbox, n: number): Promise<Map<number, number>> {
+export async function openTickets(
+  s: Sandbox,
+  n: number,
+  /** Filled with each client's thread group (the group of the desk its topic went to). */
+  groupOf?: Map<number, number>,
+): Promise<Map<number, number>> {
   const { emu } = s;
   const bot = s.bots.client.id;
   const clients = Array.from({ length: n }, (_, i) => emu.createUser({ firstName: `Client${i}` }));
@@ -50,7 +55,9 @@ export async function openTickets(s: Sandbox, n: number): Promise<Map<number, nu
         const t = n ? await getTicket(s.kv, n) : null;
         if (!t?.threadId) return false;
         roots.set(c.id, t.threadId);
-        return emu.threadView(s.groupId, t.threadId).length >= 2;
+        const group = s.desks[t.desk ?? 0]!.groupId;
+        groupOf?.set(c.id, group);
+        return emu.threadView(group, t.threadId).length >= 2;
       },
       "ticket thread",
       600_000,

@@ -38,6 +38,8 @@ export interface SandboxOptions {
   outboxLevers?: Partial<OutboxLevers>;
   /** Wraps the KV handle the service gets (a benchmark counting its calls). */
   wrapKv?: (kv: Deno.Kv) => Deno.Kv;
+  /** Further desks: a channel + linked group each (bots admins, managers members), with the topics routed to it. */
+  desks?: Array<{ topics: string[] }>;
 }
 
 /** A running sandbox. */
@@ -50,6 +52,8 @@ export interface Sandbox {
   bots: Record<"client" | "manager" | "settings", { id: number; token: string; username: string }>;
   channelId: number;
   groupId: number;
+  /** Every desk's chats, the main one first (its id is the index). */
+  desks: Array<{ channelId: number; groupId: number }>;
   stop(): Promise<void>;
 }
 
@@ -77,10 +81,21 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     settings: emu.createBot({ username: "helpdesk_settings_bot", firstName: "Helpdesk Settings" }),
   };
   const { channelId, groupId } = helpdeskChats(emu, owner.id, [bots.client, bots.manager]);
+  const desks = [
+    { channelId, groupId },
+    ...(o.desks ?? []).map((_, i) =>
+      helpdeskChats(emu, owner.id, [bots.client, bots.manager], {
+        channel: `Tickets ${i + 2}`,
+        group: `Tickets ${i + 2} chat`,
+      })
+    ),
+  ];
   const managers = (o.managers ?? ["Maria", "Ivan"]).map((name) => {
     const u = emu.createUser({ firstName: name, username: name.toLowerCase(), languageCode: "ru" });
-    emu.setMember(channelId, u.id, { status: "member" });
-    emu.setMember(groupId, u.id, { status: "member" });
+    for (const d of desks) {
+      emu.setMember(d.channelId, u.id, { status: "member" });
+      emu.setMember(d.groupId, u.id, { status: "member" });
+    }
     return { id: u.id, firstName: name };
   });
   const rawKv = await Deno.openKv(o.kvPath ?? ":memory:");
@@ -91,6 +106,18 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     open: true,
     always: true,
     topics: o.topics ?? [],
+    ...(o.desks?.length
+      ? {
+        desks: o.desks.map((d, i) => ({
+          id: i + 1,
+          channelId: desks[i + 1]!.channelId,
+          groupId: desks[i + 1]!.groupId,
+          title: `Tickets ${i + 2}`,
+          topics: d.topics,
+        })),
+        deskSeq: o.desks.length,
+      }
+      : {}),
     ...o.settings,
   }));
   await registerManagers(kv, managers.map((m) => ({ id: m.id, name: m.firstName })), owner.id, now);
@@ -122,6 +149,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     bots,
     channelId,
     groupId,
+    desks,
     async stop() {
       await app.stop();
       await emu.close();

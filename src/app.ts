@@ -162,6 +162,7 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
       await setCommandMenus(api, bot, {
         fallback: bot === "client" ? config.defaultLang : s.teamLang,
         groupId: s.groupId,
+        desks: s.desks.map((d) => d.groupId),
       });
     } catch (e) {
       log.warn("command menus not set", { bot, err: e });

@@ -22,9 +22,17 @@ export interface Settings {
   managerBotId: number | null;
   clientBotUsername: string | null;
   managerBotUsername: string | null;
-  /** The managers' channel and its discussion group. */
+  /** The managers' channel and its discussion group: desk 0, the main desk. */
   channelId: number | null;
   groupId: number | null;
+  /**
+   * Further desks (channel + discussion group pairs), each with the topics routed to it; a
+   * topic routed nowhere goes to desk 0. Each desk multiplies the room Telegram gives (20
+   * messages a minute per bot and chat).
+   */
+  desks: Desk[];
+  /** The last desk id handed out: ids are never reused (they key the post and thread indexes). */
+  deskSeq: number;
   /** Whether the service is open to clients (restored after restarts). */
   open: boolean;
   /**
@@ -69,6 +77,69 @@ export interface Settings {
   updatedAt: number;
 }
 
+/**
+ * A further desk: its own channel and linked discussion group, where the tickets of its topics
+ * are posted and discussed. Its chats never change (to use other chats, an admin removes the
+ * desk and adds another), so its id stands for them in the indexes.
+ */
+export interface Desk {
+  /** 1, 2, …: desk 0 is the main pair (`Settings.channelId` / `groupId`). */
+  id: number;
+  channelId: number;
+  groupId: number;
+  /** The channel's title when it was added, to name the desk to admins and managers. */
+  title: string;
+  /** Topics (by their own name) whose new tickets go to this desk. */
+  topics: string[];
+}
+
+/** A desk's two chats; nulls while the main desk has none (or for a desk that is gone). */
+export interface DeskChats {
+  desk: number;
+  channelId: number | null;
+  groupId: number | null;
+}
+
+/** The desk a new ticket of `topic` goes to: the first desk routed that topic, else 0. */
+export function deskForTopic(s: Pick<Settings, "desks">, topic: string): number {
+  return s.desks.find((d) => d.topics.includes(topic))?.id ?? 0;
+}
+
+/**
+ * The chats of desk `desk` (a ticket's `desk`; absent on tickets made before desks, which
+ * are on desk 0). A removed desk has none: its tickets wait until they are moved to desk 0.
+ */
+export function deskChats(
+  s: Pick<Settings, "channelId" | "groupId"> & { desks?: readonly Desk[] },
+  desk = 0,
+): DeskChats {
+  if (desk === 0) return { desk, channelId: s.channelId, groupId: s.groupId };
+  // settings kept by the report's timeline may predate desks
+  const d = (s.desks ?? []).find((x) => x.id === desk);
+  return { desk, channelId: d?.channelId ?? null, groupId: d?.groupId ?? null };
+}
+
+/** The desk whose discussion group is `chatId`, or null when it is none of ours. */
+export function deskOfGroup(s: Pick<Settings, "groupId" | "desks">, chatId: number): number | null {
+  if (s.groupId !== null && chatId === s.groupId) return 0;
+  return s.desks.find((d) => d.groupId === chatId)?.id ?? null;
+}
+
+/** The desk whose channel is `chatId`, or null when it is none of ours. */
+export function deskOfChannel(
+  s: Pick<Settings, "channelId" | "desks">,
+  chatId: number,
+): number | null {
+  if (s.channelId !== null && chatId === s.channelId) return 0;
+  return s.desks.find((d) => d.channelId === chatId)?.id ?? null;
+}
+
+/** Every desk's chats, desk 0 first (only a main desk that has a channel). */
+export function allDesks(s: Pick<Settings, "channelId" | "groupId" | "desks">): DeskChats[] {
+  const main: DeskChats[] = s.channelId === null ? [] : [deskChats(s, 0)];
+  return [...main, ...s.desks.map((d) => deskChats(s, d.id))];
+}
+
 /** A reaction and a close target, in working time. */
 export interface SlaTargets {
   reactionTargetMs: number;
@@ -103,6 +174,8 @@ export function defaultSettings(): Settings {
     managerBotUsername: null,
     channelId: null,
     groupId: null,
+    desks: [],
+    deskSeq: 0,
     open: false,
     stoppedBots: [],
     timeZone: "Europe/Moscow",

@@ -103,6 +103,11 @@ export interface Ticket {
   mergedFrom?: number[];
   /** The team's labels (normalised: lower case, no `#`), in the order they were added. */
   tags?: string[];
+  /**
+   * The desk (channel + group pair, `Settings.desks`) the ticket was posted on, chosen by its
+   * topic at creation and kept; absent: desk 0, the main one.
+   */
+  desk?: number;
 }
 
 /** Who a ticket waits for: the team, the customer (answered last), or on hold by hand. */
@@ -215,6 +220,8 @@ export interface NewTicket {
   topic: string;
   clientId: number;
   createdAt: number;
+  /** The desk of its topic; 0 or absent: the main desk. */
+  desk?: number;
 }
 
 /** Builds a fresh open ticket and its "created" event. */
@@ -234,6 +241,7 @@ export function newTicket(input: NewTicket): { ticket: Ticket; event: TicketEven
     clientHeaderId: null,
     waitingSince: input.createdAt,
     lastActivityAt: input.createdAt,
+    ...(input.desk ? { desk: input.desk } : {}),
   };
   return {
     ticket,

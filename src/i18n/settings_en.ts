@@ -33,6 +33,40 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_btn_tickets: "🎫 Tickets",
   s_btn_clients: "🙍 Clients",
   s_btn_bots: "🤖 Bots",
+  s_btn_desks: "🗂 Desks",
+  s_btn_desk_add: "➕ Add a desk",
+  s_btn_desk_topics: "🏷 Topics of desk {id}",
+  s_btn_desk_remove: "🗑 Remove desk {id}",
+  s_btn_desk_remove_yes: "Remove it",
+  s_desks_title:
+    "Desks: each is a channel with its discussion group where tickets are posted and answered. Telegram lets a bot write about 20 messages a minute into one chat, so each desk adds that much room. New tickets go to the desk their topic is routed to; a ticket stays on its desk.",
+  s_desk_main: "Desk 0 (main), channel {channel}: {topics}",
+  s_desk_line: "Desk {id} “{title}”: {topics}",
+  s_desks_none: "No further desks.",
+  s_ask_desk_channel:
+    "To add a desk: create a private channel with a discussion group (topics off, content protection off), make both the manager bot and the client bot administrators of both (posting and editing in the channel), then forward a post of the channel here, or send its @username or id.",
+  s_desk_no_manager_bot: "Connect the manager bot first: the channel is checked through it.",
+  s_desk_not_found:
+    "The manager bot cannot see this channel. Make it an administrator of the channel and try again.",
+  s_desk_not_channel: "This is not a channel. A channel with a discussion group is needed.",
+  s_desk_no_group:
+    "This channel has no discussion group. Link one in the channel's settings → Discussion, then try again.",
+  s_desk_main_channel:
+    "These are the main desk's chats. A further desk needs a channel and group of its own.",
+  s_desk_taken: "This channel (or its group) is a desk already.",
+  s_desk_too_many: "There are as many desks as can be. Remove one first.",
+  s_desk_doctor_failed:
+    "“{title}” is not ready to be a desk: nothing was changed. Fix this, then try again:",
+  s_desk_added: "Desk {id} “{title}” added. Route topics to it: press a topic below.",
+  s_desk_routing:
+    "Topics of desk {id} “{title}”: ✅ routed here, →N to desk N, · to the main desk. Press one to route it here or back to the main desk. Tickets opened before stay where they are.",
+  s_desk_gone: "There is no such desk any more.",
+  s_desk_no_topics: "There are no topics yet: add them in “Topics” first.",
+  s_desk_remove_confirm:
+    "Remove desk {id} “{title}”? Its topics go back to the main desk, and its tickets move there: open ones are posted again in the main channel with a link to their old thread, closed ones when reopened.",
+  s_desk_removed: "Desk {id} removed; {moved} open tickets moved to the main desk.",
+  s_desk_problem: "Desk {id} “{title}”: {problem}",
+  s_desk_links: "Desk {id} “{title}”: channel {channel} · group {group}",
   s_btn_token_client: "🔑 Client bot token",
   s_btn_token_manager: "🔑 Manager bot token",
   s_btn_unhook: "Remove the webhook: {bot}",
@@ -165,6 +199,8 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
     "The helpdesk is open, and “{title}” is not ready for it yet: nothing was changed. Fix this in the new channel and its group, then choose it again:",
   s_btn_switch_channel: "Move to this channel",
   s_channel_chosen: "Channel “{title}” chosen.",
+  s_channel_is_desk:
+    "This channel (or its group) is a further desk. Remove that desk in “Desks” first, or choose another channel.",
   // open, bots
   s_open_refused: "The helpdesk cannot be opened yet: fix what is listed below first.",
   s_opened:

@@ -146,9 +146,15 @@ export class AdminAlerts implements Notifier {
             : p.bot === "manager"
             ? s.managerBotUsername
             : null;
-          return "• " + t(lang, `s_p_${p.code}` as TextKey, {
+          const problem = t(lang, `s_p_${p.code}` as TextKey, {
             bot: user ? `${name} @${user}` : name,
           });
+          // a further desk's gap names the desk
+          const desk = p.desk ? s.desks.find((d) => d.id === p.desk) : undefined;
+          return "• " +
+            (desk
+              ? t(lang, "s_desk_problem", { id: desk.id, title: desk.title, problem })
+              : problem);
         }),
       ].join("\n")
     );

@@ -269,6 +269,13 @@ export const ACTIONS = [
   "as_mode",
   "as_grp",
   "top_faq",
+  "desks",
+  "dk_add",
+  "dk_ch",
+  "dk_top",
+  "dk_tp",
+  "dk_rm",
+  "dk_rm_ok",
 ] as const;
 
 /** A button's action. */

@@ -31,7 +31,7 @@ import { t, type TextKey } from "../i18n/mod.ts";
 import { getAdmin, getManager, patchClient } from "../storage/people.ts";
 import { getSettings } from "../storage/settings.ts";
 import { changeTicket, getTicket } from "../storage/tickets.ts";
-import { threadLink } from "./desk/format.ts";
+import { ticketThreadLink } from "./desk/format.ts";
 import { hashtags, personName } from "./post.ts";
 import type { Helpdesk } from "./helpdesk.ts";
 
@@ -252,7 +252,7 @@ export async function mergeTickets(
 ): Promise<ActionResult> {
   const [into, settings] = await Promise.all([getTicket(deps.kv, target), getSettings(deps.kv)]);
   if (!into) return { ok: false, reason: "not_found" };
-  const link = (tk: Ticket) => threadLink(settings.groupId, tk.threadId) ?? "";
+  const link = (tk: Ticket) => ticketThreadLink(settings, tk) ?? "";
   const r = await act(deps, dup, (tk, at) => mergeAway(tk, into, actor, at), (before) => {
     const notices: Notice[] = [
       { lane: "group", key: "thread_merged_into", params: { other: target, link: link(into) } },

@@ -1,10 +1,12 @@
 /**
  * Links to a ticket's thread and post, and its tags as hashtags: the pieces the report shares
- * with the desk. Kept apart with no imports, so that the report (which may run in a process of
- * its own) loads neither the bots' modules nor zod for them.
+ * with the desk. Kept apart with no imports but the pure settings rules, so that the report
+ * (which may run in a process of its own) loads neither the bots' modules nor zod for them.
  *
  * @module
  */
+import { deskChats, type Settings } from "../domain/settings.ts";
+import type { Ticket } from "../domain/ticket.ts";
 
 /**
  * Link that opens a ticket's comment thread. The discussion group is a private supergroup
@@ -17,6 +19,14 @@ export function threadLink(groupId: number | null, threadId: number | null): str
   const group = internalId(groupId);
   if (group === null || threadId === null) return null;
   return `https://t.me/c/${group}/${threadId}?thread=${threadId}`;
+}
+
+/** The link of a ticket's thread in the group of its desk; null as for {@linkcode threadLink}. */
+export function ticketThreadLink(
+  s: Pick<Settings, "channelId" | "groupId" | "desks">,
+  tk: Pick<Ticket, "desk" | "threadId">,
+): string | null {
+  return threadLink(deskChats(s, tk.desk).groupId, tk.threadId);
 }
 
 /** Link to a channel post, `https://t.me/c/<channel>/<post>`; null as for {@linkcode threadLink}. */

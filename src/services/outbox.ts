@@ -13,6 +13,7 @@
 import { KeyedRunner } from "../chain.ts";
 import type { Lane, MessageRecord, OutboxJob } from "../domain/records.ts";
 import type { Ticket } from "../domain/ticket.ts";
+import { deskChats } from "../domain/settings.ts";
 import {
   busyLanes,
   completeJobBatched,
@@ -259,7 +260,7 @@ export class Outbox {
         const writers = lane === "group" ? await this.#textWriters(job.value, ctx) : [];
         if (writers.length) {
           // the slot first, then what goes in it: what waited meanwhile goes out together
-          const r = await this.#deps.pacer.reserve(writers, ctx.settings.groupId!);
+          const r = await this.#deps.pacer.reserve(writers, ctx.groupId!);
           reserved = r;
           bot = r.bot as "client" | "manager";
           // once the lane has waited for the limit it coalesces until it is drained, whichever
@@ -397,11 +398,13 @@ export class Outbox {
     if (!api) return null;
     if (lane === "group" && fresh && fresh.ticket.threadId !== null) {
       const settings = await getSettings(kv);
-      if (settings.groupId === null) return null;
+      const groupId = deskChats(settings, fresh.ticket.desk).groupId;
+      if (groupId === null) return null;
       return {
         ticket: fresh.ticket,
         client: null,
         settings,
+        groupId,
         api,
         managerApi: apis.manager,
         known: fresh.records,
@@ -414,12 +417,14 @@ export class Outbox {
     if (!t) return null;
     if (this.#clientOf.size > 10_000) this.#clientOf.clear();
     this.#clientOf.set(ticket, t.clientId);
-    if (lane === "group" && (t.threadId === null || settings.groupId === null)) return null;
+    const groupId = deskChats(settings, t.desk).groupId;
+    if (lane === "group" && (t.threadId === null || groupId === null)) return null;
     if (lane === "client" && client?.unreachable) return null;
     return {
       ticket: t,
       client,
       settings,
+      groupId,
       api,
       managerApi: apis.manager,
     };

@@ -37,6 +37,8 @@ export interface LaneContext {
   ticket: Ticket;
   client: Client | null;
   settings: Settings;
+  /** The discussion group of the ticket's desk (`deskChats`): where its thread is. */
+  groupId: number | null;
   /** The client bot's API. */
   api: Api;
   /** The manager bot's (the second writer of text comments), when it runs. */
@@ -128,7 +130,7 @@ export class FailurePolicy {
     const f = classify(e);
     const failures = job.attempts;
     const { pacer } = this.#deps;
-    const chatId = job.lane === "group" ? ctx.settings.groupId! : ctx.ticket.clientId;
+    const chatId = job.lane === "group" ? ctx.groupId! : ctx.ticket.clientId;
     switch (f.type) {
       case "rate":
         // Telegram's pacing, not the job's fault: counts towards the age ceiling only

@@ -167,7 +167,7 @@ export class Senders {
   ): Promise<Outcome> {
     const api = bot === "manager" ? ctx.managerApi : ctx.api;
     if (!api) throw new Error("the manager bot is not running");
-    const groupId = ctx.settings.groupId!;
+    const groupId = ctx.groupId!;
     const root = ctx.ticket.threadId!;
     const only = ms.length === 1 ? ms[0]! : null;
     let sent: { message_id: number };
@@ -240,7 +240,7 @@ export class Senders {
    */
   async #mirror(m: MessageRecord, ctx: LaneContext): Promise<Outcome> {
     const { kv } = this.#deps;
-    const groupId = ctx.settings.groupId!;
+    const groupId = ctx.groupId!;
     const root = ctx.ticket.threadId!;
     const prefix = await this.#answerLine(m, ctx);
     // only a bot that may use custom emoji could write them
@@ -290,7 +290,7 @@ ${m.text ?? ""}`),
   }
 
   async #copyToGroup(m: MessageRecord, ctx: LaneContext): Promise<Outcome> {
-    const groupId = ctx.settings.groupId!;
+    const groupId = ctx.groupId!;
     const root = ctx.ticket.threadId!;
     const target = (await this.#replyTarget(m, "group")) ?? root;
     const send = (replyTo: number) =>
@@ -410,7 +410,7 @@ ${m.text ?? ""}`),
   async #album(ms: MessageRecord[], lane: Lane, ctx: LaneContext): Promise<Outcome> {
     if (ms.length === 0) return { kind: "done", copies: [] };
     const toGroup = lane === "group";
-    const chatId = toGroup ? ctx.settings.groupId! : ctx.ticket.clientId;
+    const chatId = toGroup ? ctx.groupId! : ctx.ticket.clientId;
     const prefix = t(ctx.client?.lang ?? "ru", "ticket_number_prefix", {
       number: ctx.ticket.number,
     });
@@ -456,7 +456,7 @@ ${m.text ?? ""}`),
     ctx: LaneContext,
   ): Promise<Outcome> {
     if (lane === "group") {
-      await ctx.api.sendMessage(ctx.settings.groupId!, t(ctx.settings.teamLang, key, params), {
+      await ctx.api.sendMessage(ctx.groupId!, t(ctx.settings.teamLang, key, params), {
         reply_parameters: { message_id: ctx.ticket.threadId! },
       });
       return { kind: "done", copies: [] };

@@ -7,7 +7,7 @@
  * @module
  */
 import { type Api, HttpError } from "grammy";
-import type { Settings } from "../domain/settings.ts";
+import { deskChats, type Settings } from "../domain/settings.ts";
 import type { Ticket } from "../domain/ticket.ts";
 import { t } from "../i18n/mod.ts";
 import { clearPostDirty, postDirtyEntry } from "../storage/outbox.ts";
@@ -55,7 +55,12 @@ export class PostUpdater {
     let failures = 0;
     while (!this.#stopped() && holds()) {
       if ((await postDirtyEntry(kv, n)).versionstamp === null) return true;
-      const channel = (await getSettings(kv)).channelId;
+      const before = await getSettings(kv);
+      // the ticket's desk names the channel whose limit to wait for (read only when there are
+      // further desks: with one desk every post goes to its channel)
+      const channel = before.desks.length
+        ? deskChats(before, (await getTicket(kv, n))?.desk).channelId
+        : before.channelId;
       if (channel === null) return false;
       // the slot first, then the state: however often the ticket changed while its post waited
       // for the channel's limit, one edit carries its latest state
@@ -66,7 +71,10 @@ export class PostUpdater {
         const api = this.#deps.apis().manager;
         const settings = await getSettings(kv);
         const ticket = await getTicket(kv, n);
-        if (!api || settings.channelId === null || !ticket) return false;
+        const chats = deskChats(settings, ticket?.desk);
+        // moved to another desk since the slot was taken: the next round takes that one's
+        if (ticket && chats.channelId !== channel) continue;
+        if (!api || chats.channelId === null || !ticket) return false;
         const [client, manager] = await Promise.all([
           getClient(kv, ticket.clientId),
           ticket.managerId !== null ? getManager(kv, ticket.managerId) : null,
@@ -79,13 +87,13 @@ export class PostUpdater {
         );
         const { text, markup } = renderPost({ ticket, client, manager, settings, overdue });
         try {
-          const channelId = settings.channelId;
+          const channelId = chats.channelId;
           if (ticket.postId === null) {
             // durable before the send: if its answer is lost, the post's automatic forward is
             // recognised as this ticket's (see setThreadRoot) instead of being orphaned
             await notePostAttempt(kv, n, this.#deps.clock.now());
             const sent = await api.sendMessage(channelId, text, { reply_markup: markup });
-            await setPostId(kv, n, sent.message_id, this.#deps.clock.now());
+            await setPostId(kv, n, sent.message_id, this.#deps.clock.now(), chats.desk);
             this.#posted(n);
           } else {
             const postId = ticket.postId;
@@ -100,7 +108,7 @@ export class PostUpdater {
             continue;
           }
           if (f.type === "rate") {
-            await sleep(pacer.backOff("manager", settings.channelId, f.retryAfter));
+            await sleep(pacer.backOff("manager", chats.channelId, f.retryAfter));
             continue;
           }
           if (
@@ -112,7 +120,7 @@ export class PostUpdater {
             await repostTicket(kv, n, this.#deps.clock.now(), {
               postId: ticket.postId,
               noticeKey: "thread_post_deleted",
-              link: threadLink(settings.groupId, ticket.threadId) ?? "—",
+              link: threadLink(chats.groupId, ticket.threadId) ?? "—",
               closed: true,
             });
             failures = 0;
@@ -158,11 +166,13 @@ export class PostUpdater {
     const text = renderDuplicatePost({
       ticket,
       settings,
-      link: threadLink(settings.groupId, ticket.threadId),
+      link: threadLink(deskChats(settings, ticket.desk).groupId, ticket.threadId),
     });
+    const channelId = deskChats(settings, ticket.desk).channelId;
+    if (channelId === null) return;
     for (const d of ticket.duplicates ?? []) {
       try {
-        await api.editMessageText(settings.channelId!, d.postId, text, {
+        await api.editMessageText(channelId, d.postId, text, {
           reply_markup: { inline_keyboard: [] },
         });
       } catch (e) {

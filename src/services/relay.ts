@@ -12,6 +12,7 @@
  */
 import type { Message } from "grammy/types";
 import type { Lane, MessageRecord, OutboxJob } from "../domain/records.ts";
+import { deskForTopic } from "../domain/settings.ts";
 import {
   type Actor,
   clientWrote,
@@ -31,7 +32,7 @@ import {
 import { getClientNote } from "../storage/client_notes.ts";
 import { getSettings } from "../storage/settings.ts";
 import { t } from "../i18n/mod.ts";
-import { threadLink } from "./desk/format.ts";
+import { ticketThreadLink } from "./desk/format.ts";
 import { patchClient } from "../storage/people.ts";
 import { saveFastLaneRefs } from "../storage/desk.ts";
 import type { Helpdesk } from "./helpdesk.ts";
@@ -142,7 +143,7 @@ async function clientCardComment(deps: Helpdesk, clientId: number): Promise<stri
   if (note) parts.push(t(lang, "thread_client_note", { note: note.text }));
   if (all.length) {
     const lines = all.slice(0, EARLIER_SHOWN).map((tk) => {
-      const link = threadLink(settings.groupId, tk.threadId);
+      const link = ticketThreadLink(settings, tk);
       return t(lang, "thread_earlier_line", {
         number: tk.number,
         topic: tk.topic,
@@ -169,10 +170,15 @@ export async function openTicket(
   heldIds: number[] = [],
 ): Promise<Ticket | null> {
   const at = deps.clock.now();
-  const card = await clientCardComment(deps, clientId);
+  const [card, settings] = await Promise.all([
+    clientCardComment(deps, clientId),
+    getSettings(deps.kv),
+  ]);
   let question: number[] = [];
   const res = await createTicket(deps.kv, {
     topic,
+    // the desk its topic is routed to, kept for the ticket's life
+    desk: deskForTopic(settings, topic),
     clientId,
     at,
     inbox: items.filter((i) => !heldIds.includes(i.updateId)).map((i) => ({

@@ -29,15 +29,29 @@ export const K = {
   /** ["by_status", status, number] → null. */
   byStatus: (status: string, n: number) => ["by_status", status, n] as const,
   byStatusPrefix: (status: string) => ["by_status", status] as const,
-  /** ["by_post", channelPostId] → number. */
-  byPost: (postId: number) => ["by_post", postId] as const,
-  byPostAll: () => ["by_post"] as const,
-  /** ["by_thread", threadRootId] → number (root = automatic forward's id in the group). */
-  byThread: (threadId: number) => ["by_thread", threadId] as const,
-  byThreadAll: () => ["by_thread"] as const,
-  /** ["root_early", channelPostId] → threadRootId: a root that arrived before its post id was stored. */
-  rootEarly: (postId: number) => ["root_early", postId] as const,
-  rootEarlyAll: () => ["root_early"] as const,
+  /**
+   * ["by_post", channelPostId] → number: a post of the main desk. Telegram numbers messages per
+   * chat, so the posts of a further desk `d` (1, 2, …) are indexed apart, by desk: ["desk_post",
+   * d, channelPostId] → number.
+   */
+  byPost: (postId: number, desk = 0) =>
+    desk === 0 ? ["by_post", postId] as const : ["desk_post", desk, postId] as const,
+  byPostAll: (desk = 0) => desk === 0 ? ["by_post"] as const : ["desk_post", desk] as const,
+  /**
+   * ["by_thread", threadRootId] → number (root = automatic forward's id in the group); a further
+   * desk's: ["desk_thread", d, threadRootId] → number.
+   */
+  byThread: (threadId: number, desk = 0) =>
+    desk === 0 ? ["by_thread", threadId] as const : ["desk_thread", desk, threadId] as const,
+  byThreadAll: (desk = 0) => desk === 0 ? ["by_thread"] as const : ["desk_thread", desk] as const,
+  /**
+   * ["root_early", channelPostId] → threadRootId: a root that arrived before its post id was
+   * stored; a further desk's: ["desk_root_early", d, channelPostId] → threadRootId.
+   */
+  rootEarly: (postId: number, desk = 0) =>
+    desk === 0 ? ["root_early", postId] as const : ["desk_root_early", desk, postId] as const,
+  rootEarlyAll: (desk = 0) =>
+    desk === 0 ? ["root_early"] as const : ["desk_root_early", desk] as const,
   /**
    * ["post_attempt", number] → at: a channel post of the ticket was sent (its answer may be
    * lost); an automatic forward naming the ticket is then adopted as its post (expires).

@@ -27,7 +27,15 @@ export async function repostTicket(
   kv: Deno.Kv,
   n: number,
   at: number,
-  o: { postId?: number | null; noticeKey: string; link: string; send?: boolean; closed?: boolean },
+  o: {
+    postId?: number | null;
+    noticeKey: string;
+    link: string;
+    send?: boolean;
+    closed?: boolean;
+    /** Moves the ticket to this desk as well (its desk was removed). */
+    toDesk?: number;
+  },
 ): Promise<boolean> {
   const res = await changeTicket<undefined>(
     kv,
@@ -47,6 +55,10 @@ export async function repostTicket(
         updatedAt: Math.max(tk.updatedAt, at),
       };
       delete ticket.duplicates;
+      if (o.toDesk !== undefined) {
+        if (o.toDesk === 0) delete ticket.desk;
+        else ticket.desk = o.toDesk;
+      }
       const jobs: OutboxJob[] = open
         ? [{
           ticket: n,
@@ -64,14 +76,20 @@ export async function repostTicket(
   return res.ok;
 }
 
-/** Every ticket number with a post or a thread, with its post and thread. */
+/**
+ * Every ticket number of desk `desk` with a post or a thread, with its post and thread; with
+ * `all`, also the desk's tickets without either (a removed desk's: each moves to desk 0).
+ */
 export async function ticketsWithPosts(
   kv: Deno.Kv,
+  desk = 0,
+  all = false,
 ): Promise<Array<Pick<Ticket, "number" | "postId" | "threadId" | "status">>> {
   const out: Array<Pick<Ticket, "number" | "postId" | "threadId" | "status">> = [];
   for await (const e of kv.list<Ticket>({ prefix: K.tickets() })) {
     const t = e.value;
-    if (t.postId !== null || t.threadId !== null || t.duplicates?.length) {
+    if ((t.desk ?? 0) !== desk) continue;
+    if (all || t.postId !== null || t.threadId !== null || t.duplicates?.length) {
       out.push({ number: t.number, postId: t.postId, threadId: t.threadId, status: t.status });
     }
   }
@@ -104,9 +122,34 @@ export async function ticketsWithoutThread(
   return out;
 }
 
-/** Drops every post and thread index: their ids mean other messages in the new chats. */
-export async function dropPostIndexes(kv: Deno.Kv): Promise<void> {
-  for (const prefix of [K.byPostAll(), K.byThreadAll(), K.rootEarlyAll()]) {
+/**
+ * Tickets that are not closed and are on a desk not in `desks` (a ticket opened on a desk by a
+ * process that had not yet seen its removal): they are moved to desk 0.
+ */
+export async function ticketsOnGoneDesks(
+  kv: Deno.Kv,
+  desks: ReadonlySet<number>,
+  /** The last desk id handed out as the caller knows it: a newer desk is not gone. */
+  seq: number,
+): Promise<Array<Pick<Ticket, "number" | "postId" | "threadId" | "desk">>> {
+  const out: Array<Pick<Ticket, "number" | "postId" | "threadId" | "desk">> = [];
+  for (const status of ["open", "in_progress"] as const) {
+    for await (const e of kv.list({ prefix: K.byStatusPrefix(status) })) {
+      const t = (await kv.get<Ticket>(K.ticket(e.key[2] as number))).value;
+      if (t?.desk && t.desk <= seq && !desks.has(t.desk)) {
+        out.push({ number: t.number, postId: t.postId, threadId: t.threadId, desk: t.desk });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Drops every post and thread index of desk `desk`: their ids mean other messages in the new
+ * chats (those of the other desks stay: their chats did not move).
+ */
+export async function dropPostIndexes(kv: Deno.Kv, desk = 0): Promise<void> {
+  for (const prefix of [K.byPostAll(desk), K.byThreadAll(desk), K.rootEarlyAll(desk)]) {
     let keys: Deno.KvKey[] = [];
     for await (const e of kv.list({ prefix })) {
       keys.push(e.key);

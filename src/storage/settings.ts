@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { defaultSettings, type Settings } from "../domain/settings.ts";
+import { z } from "zod";
+import { defaultSettings, type Desk, type Settings } from "../domain/settings.ts";
 import { K } from "./keys.ts";
 import { kvState } from "./kv_state.ts";
 import { CONFLICT, retryKv } from "./retry.ts";
@@ -19,12 +20,32 @@ export interface SettingsChange {
 
 const SECRET_FIELDS = new Set(["clientBotToken", "managerBotToken"]);
 
+/** The further desks as stored: every entry whole, or none is trusted. */
+const desksSchema = z.array(z.object({
+  id: z.number().int().positive(),
+  channelId: z.number().int(),
+  groupId: z.number().int(),
+  title: z.string(),
+  topics: z.array(z.string()),
+}));
+
+/**
+ * A stored record with the defaults of fields it lacks (older records); desks that do not
+ * parse are dropped (with none, tickets go to the main desk) rather than trusted.
+ */
+function withDefaults(stored: Partial<Settings> | null): Settings {
+  const value = { ...defaultSettings(), ...(stored ?? {}) };
+  const desks = desksSchema.safeParse(value.desks);
+  value.desks = desks.success ? desks.data satisfies Desk[] : [];
+  return value;
+}
+
 /** Reads the settings, filling fields missing from older records with defaults. */
 export async function getSettings(kv: Deno.Kv): Promise<Settings> {
   const cached = cache(kv);
   if (cached.value && performance.now() - cached.at < CACHE_MS) return cached.value;
   const stored = (await kv.get<Partial<Settings>>(K.settings())).value;
-  const value = { ...defaultSettings(), ...(stored ?? {}) };
+  const value = withDefaults(stored);
   Object.assign(cached, { value, at: performance.now() });
   return value;
 }
@@ -49,7 +70,7 @@ export async function updateSettings(
 ): Promise<Settings> {
   return await retryKv("update the settings", async () => {
     const entry = await kv.get<Partial<Settings>>(K.settings());
-    const current = { ...defaultSettings(), ...(entry.value ?? {}) };
+    const current = withDefaults(entry.value);
     const changes = patch(current);
     const fields = Object.keys(changes).filter((f) =>
       JSON.stringify(changes[f as keyof Settings]) !== JSON.stringify(current[f as keyof Settings])

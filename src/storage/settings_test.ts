@@ -34,3 +34,19 @@ Deno.test("settings: every change is logged with who and when, tokens never in t
     kv.close();
   }
 });
+
+Deno.test("settings: desks are read as stored when whole, and none are trusted when not", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    assert.deepEqual((await getSettings(kv)).desks, [], "no desks on a fresh install");
+    const desk = { id: 1, channelId: -1003, groupId: -1004, title: "Sales", topics: ["A"] };
+    await updateSettings(kv, 7, 1, () => ({ desks: [desk], deskSeq: 1 }));
+    assert.deepEqual((await getSettings(kv)).desks, [desk]);
+    // a record damaged outside the service (a desk without its group): read as no desks
+    const stored = (await kv.get<Record<string, unknown>>(["settings"])).value!;
+    await kv.set(["settings"], { ...stored, desks: [{ id: 1, channelId: -1003 }] });
+    assert.deepEqual((await updateSettings(kv, 7, 2, () => ({}))).desks, []);
+  } finally {
+    kv.close();
+  }
+});

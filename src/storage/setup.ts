@@ -189,7 +189,9 @@ export interface DeletedClient {
    */
   traces: ClientTrace[];
   /** The tickets' channel posts and thread roots (the post's copy in the group). */
-  posts: Array<{ ticket: number; postId: number | null; threadId: number | null; at: number }>;
+  posts: Array<
+    { ticket: number; postId: number | null; threadId: number | null; at: number; desk?: number }
+  >;
 }
 
 /** Keys under a prefix. */
@@ -258,13 +260,13 @@ export async function deleteClientData(kv: Deno.Kv, clientId: number): Promise<D
         K.byClient(t.clientId, n),
         K.byStatus(t.status, n),
         ...(t.managerId !== null ? [K.byManager(t.managerId, n)] : []),
-        ...(t.postId !== null ? [K.byPost(t.postId), K.rootEarly(t.postId)] : []),
-        ...(t.threadId !== null ? [K.byThread(t.threadId)] : []),
+        ...(t.postId !== null ? [K.byPost(t.postId, t.desk), K.rootEarly(t.postId, t.desk)] : []),
+        ...(t.threadId !== null ? [K.byThread(t.threadId, t.desk)] : []),
         K.postAttempt(n),
         ...(t.duplicates ?? []).flatMap((d) => [
-          K.byPost(d.postId),
-          K.rootEarly(d.postId),
-          ...(d.threadId !== null ? [K.byThread(d.threadId)] : []),
+          K.byPost(d.postId, t.desk),
+          K.rootEarly(d.postId, t.desk),
+          ...(d.threadId !== null ? [K.byThread(d.threadId, t.desk)] : []),
         ]),
       ];
       // all but the last batch go first; the last one carries the ticket and its indexes
@@ -278,9 +280,12 @@ export async function deleteClientData(kv: Deno.Kv, clientId: number): Promise<D
       if (!(await op.commit()).ok) return CONFLICT;
       done.tickets.push(n);
       done.traces.push(...traces);
-      done.posts.push({ ticket: n, postId: t.postId, threadId: t.threadId, at: t.createdAt });
+      const desk = t.desk;
+      done.posts.push({ ticket: n, postId: t.postId, threadId: t.threadId, at: t.createdAt, desk });
       // duplicate posts name the client as well
-      for (const d of t.duplicates ?? []) done.posts.push({ ticket: n, ...d, at: t.createdAt });
+      for (const d of t.duplicates ?? []) {
+        done.posts.push({ ticket: n, ...d, at: t.createdAt, desk });
+      }
       return;
     });
   }

@@ -108,9 +108,11 @@ function indexDiff(op: Deno.AtomicOperation, before: Ticket | null, after: Ticke
     if (after.managerId !== null) op.set(K.byManager(after.managerId, n), null);
   }
   if (!before) op.set(K.byClient(after.clientId, n), null);
-  if (after.postId !== null && before?.postId !== after.postId) op.set(K.byPost(after.postId), n);
+  if (after.postId !== null && before?.postId !== after.postId) {
+    op.set(K.byPost(after.postId, after.desk), n);
+  }
   if (after.threadId !== null && before?.threadId !== after.threadId) {
-    op.set(K.byThread(after.threadId), n);
+    op.set(K.byThread(after.threadId, after.desk), n);
   }
 }
 
@@ -201,6 +203,8 @@ const creations = kvState(() => new KeyedChain());
 /** Input of {@linkcode createTicket}. */
 export interface CreateTicket<R> {
   topic: string;
+  /** The desk of its topic (`deskForTopic`); 0 or absent: the main desk. */
+  desk?: number;
   clientId: number;
   at: number;
   /** Records to write with the new ticket (its first messages, jobs…). */
@@ -234,6 +238,7 @@ async function createNow<R>(
       topic: input.topic,
       clientId: input.clientId,
       createdAt: input.at,
+      desk: input.desk,
     });
     let seq = 0;
     const nextSeq = () => ++seq;
@@ -294,14 +299,18 @@ export function ticketsByStatus(kv: Deno.Kv, status: TicketStatus): Promise<Tick
   return ticketsOf(kv, K.byStatusPrefix(status));
 }
 
-/** The ticket whose channel post has this id. */
-export async function ticketByPost(kv: Deno.Kv, postId: number): Promise<number | null> {
-  return (await kv.get<number>(K.byPost(postId))).value;
+/** The ticket whose post in the channel of desk `desk` has this id. */
+export async function ticketByPost(kv: Deno.Kv, postId: number, desk = 0): Promise<number | null> {
+  return (await kv.get<number>(K.byPost(postId, desk))).value;
 }
 
-/** The ticket whose discussion thread has this root. */
-export async function ticketByThread(kv: Deno.Kv, threadId: number): Promise<number | null> {
-  return (await kv.get<number>(K.byThread(threadId))).value;
+/** The ticket whose discussion thread in the group of desk `desk` has this root. */
+export async function ticketByThread(
+  kv: Deno.Kv,
+  threadId: number,
+  desk = 0,
+): Promise<number | null> {
+  return (await kv.get<number>(K.byThread(threadId, desk))).value;
 }
 
 /**
@@ -328,17 +337,24 @@ function withDuplicate(ticket: Ticket, postId: number, threadId: number | null, 
  * forward can come before the post id is stored), the root is attached in the same operation.
  * A ticket that has a post already (adopted from the forward of a send whose answer was lost)
  * keeps it: this one is recorded as a duplicate whose thread maps to the ticket as well.
+ * `desk`: the desk whose channel got the post.
  */
 export async function setPostId(
   kv: Deno.Kv,
   n: number,
   postId: number,
   at: number,
+  desk = 0,
 ): Promise<Ticket> {
   return await retryKv(`record the post of ticket #${n}`, async () => {
-    const [tEntry, early] = await kv.getMany<[Ticket, number]>([K.ticket(n), K.rootEarly(postId)]);
+    const [tEntry, early] = await kv.getMany<[Ticket, number]>([
+      K.ticket(n),
+      K.rootEarly(postId, desk),
+    ]);
     const ticket = tEntry.value;
     if (!ticket) throw new NotFoundError(`Cannot record the post of ticket #${n}: no such ticket`);
+    // posted on another desk than the ticket is on now (it was moved meanwhile): not its post
+    if ((ticket.desk ?? 0) !== desk) return ticket;
     if (ticket.postId === postId && (early.value === null || ticket.threadId !== null)) {
       return ticket;
     }
@@ -356,10 +372,10 @@ export async function setPostId(
     const op = kv.atomic().check(tEntry).check(early).set(K.ticket(n), after);
     indexDiff(op, ticket, after);
     if (duplicate) {
-      op.set(K.byPost(postId), n);
-      if (early.value !== null) op.set(K.byThread(early.value), n);
+      op.set(K.byPost(postId, desk), n);
+      if (early.value !== null) op.set(K.byThread(early.value, desk), n);
     }
-    if (early.value !== null) op.delete(K.rootEarly(postId));
+    if (early.value !== null) op.delete(K.rootEarly(postId, desk));
     return (await op.commit()).ok ? after : CONFLICT;
   });
 }
@@ -372,7 +388,7 @@ export async function setPostId(
  * was attempted ({@linkcode notePostAttempt}), the post is adopted at once: as the ticket's
  * post when it has none (the send's answer was lost), else as a duplicate, so that comments
  * under it reach the client too. A ticket whose returned `postId` differs from `postId` got a
- * duplicate.
+ * duplicate. `desk`: the desk whose group got the automatic forward (post ids are per channel).
  */
 export async function setThreadRoot(
   kv: Deno.Kv,
@@ -380,16 +396,17 @@ export async function setThreadRoot(
   rootId: number,
   at: number,
   claimed?: number,
+  desk = 0,
 ): Promise<Ticket | null> {
   return await retryKv(`record the thread of post ${postId}`, async () => {
-    const byPost = await kv.get<number>(K.byPost(postId));
+    const byPost = await kv.get<number>(K.byPost(postId, desk));
     if (byPost.value === null) {
       const adopted = claimed !== undefined
-        ? await adoptPost(kv, byPost, claimed, postId, rootId, at)
+        ? await adoptPost(kv, byPost, claimed, postId, rootId, at, desk)
         : "none";
       if (adopted === "busy") return CONFLICT;
       if (adopted !== "none") return adopted;
-      const op = kv.atomic().check(byPost).set(K.rootEarly(postId), rootId, {
+      const op = kv.atomic().check(byPost).set(K.rootEarly(postId, desk), rootId, {
         expireIn: 7 * 24 * 3_600_000,
       });
       return (await op.commit()).ok ? null : CONFLICT;
@@ -410,7 +427,7 @@ export async function setThreadRoot(
     }
     const op = kv.atomic().check(tEntry).set(K.ticket(ticket.number), after);
     indexDiff(op, ticket, after);
-    if (ticket.postId !== postId) op.set(K.byThread(rootId), ticket.number);
+    if (ticket.postId !== postId) op.set(K.byThread(rootId, desk), ticket.number);
     return (await op.commit()).ok ? after : CONFLICT;
   });
 }
@@ -426,10 +443,12 @@ async function adoptPost(
   postId: number,
   rootId: number,
   at: number,
+  desk: number,
 ): Promise<Ticket | "none" | "busy"> {
   const [tEntry, tried] = await kv.getMany<[Ticket, number]>([K.ticket(n), K.postAttempt(n)]);
   const ticket = tEntry.value;
-  if (!ticket || tried.value === null) return "none";
+  // a post in another desk's channel than the ticket's is not one of its posts
+  if (!ticket || tried.value === null || (ticket.desk ?? 0) !== desk) return "none";
   const duplicate = ticket.postId !== null;
   const after: Ticket = duplicate ? withDuplicate(ticket, postId, rootId, at) : {
     ...ticket,
@@ -439,7 +458,7 @@ async function adoptPost(
   };
   const op = kv.atomic().check(byPost).check(tEntry).set(K.ticket(n), after);
   indexDiff(op, ticket, after);
-  op.set(K.byPost(postId), n).set(K.byThread(rootId), n);
+  op.set(K.byPost(postId, desk), n).set(K.byThread(rootId, desk), n);
   return (await op.commit()).ok ? after : "busy";
 }
 

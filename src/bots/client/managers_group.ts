@@ -19,6 +19,7 @@ import {
 import { postTicketNumber } from "../../services/post.ts";
 import { staffRole } from "../../services/roles.ts";
 import { getSettings } from "../../storage/settings.ts";
+import { deskChats, deskOfGroup } from "../../domain/settings.ts";
 import { getTicket, markProcessed, setThreadRoot, ticketByThread } from "../../storage/tickets.ts";
 import { blockClient, unblockClient } from "../../services/clients.ts";
 import { threadCommand } from "../../services/desk/thread.ts";
@@ -41,10 +42,12 @@ export function managersGroup(deps: BotDeps): Composer<CCtx> {
   group.on("message", async (ctx) => {
     const m = ctx.message as Message;
     const settings = await getSettings(deps.kv);
-    if (m.chat.id !== settings.groupId) return;
+    // one of our desks' groups (message ids are per group: every lookup names the desk)
+    const desk = deskOfGroup(settings, m.chat.id);
+    if (desk === null) return;
     const origin = m.forward_origin;
     if (m.is_automatic_forward && origin?.type === "channel") {
-      if (origin.chat.id !== settings.channelId) return;
+      if (origin.chat.id !== deskChats(settings, desk).channelId) return;
       // the ticket the post names: adopts a post whose send lost its answer (no post id stored)
       const claimed = postTicketNumber(m.text ?? m.caption);
       const tk = await setThreadRoot(
@@ -53,6 +56,7 @@ export function managersGroup(deps: BotDeps): Composer<CCtx> {
         m.message_id,
         deps.clock.now(),
         claimed,
+        desk,
       );
       if (!tk) return;
       deps.outbox.kick(tk.number, "group");
@@ -62,7 +66,7 @@ export function managersGroup(deps: BotDeps): Composer<CCtx> {
     }
     const threadId = m.message_thread_id;
     if (threadId === undefined) return;
-    const n = await ticketByThread(deps.kv, threadId);
+    const n = await ticketByThread(deps.kv, threadId, desk);
     if (n === null) return;
     const item: Incoming = { updateId: ctx.update.update_id, message: m };
     /** Tells the thread; `marked` when the update was already marked processed by the caller. */

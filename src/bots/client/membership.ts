@@ -13,6 +13,7 @@ import { askTopic } from "./menu.ts";
 import type { BotDeps } from "../context.ts";
 import type { CCtx } from "./context.ts";
 import { ownedByOurAdmin, watchMembership } from "../settings/in_manager_bot.ts";
+import { deskOfChannel, deskOfGroup } from "../../domain/settings.ts";
 
 /**
  * A customer back after blocking the bot: messages of theirs held for a question they never got
@@ -45,7 +46,7 @@ export function membership(deps: BotDeps): Composer<CCtx> {
     watchMembership(deps, upd.chat.id);
     if (status !== "member" && status !== "administrator") return;
     const s = await getSettings(deps.kv);
-    if (upd.chat.id === s.groupId || upd.chat.id === s.channelId) return;
+    if (deskOfGroup(s, upd.chat.id) !== null || deskOfChannel(s, upd.chat.id) !== null) return;
     // during setup the admin may add the bot before the settings know the chats: stay
     if (s.channelId === null || s.groupId === null) return;
     // moving a live helpdesk to new chats starts with adding the bots there: stay in chats

@@ -13,6 +13,7 @@ import { getSettings } from "../../storage/settings.ts";
 import type { BotDeps } from "../context.ts";
 import type { DeskCtx } from "./context.ts";
 import { onButton } from "../buttons.ts";
+import { deskOfChannel, deskOfGroup } from "../../domain/settings.ts";
 
 /** Handles presses of the post buttons. */
 export function postButtons(deps: BotDeps): Composer<DeskCtx> {
@@ -28,7 +29,10 @@ export function postButtons(deps: BotDeps): Composer<DeskCtx> {
     // the buttons live on the ticket's post: the same data pressed anywhere else is forged
     const settings = await getSettings(deps.kv);
     const where = ctx.callbackQuery.message?.chat.id;
-    if (where === undefined || (where !== settings.channelId && where !== settings.groupId)) {
+    if (
+      where === undefined ||
+      (deskOfChannel(settings, where) === null && deskOfGroup(settings, where) === null)
+    ) {
       await ctx.answerCallbackQuery({ text: t(lang, "mgr_button_elsewhere"), show_alert: true });
       return;
     }

@@ -23,6 +23,7 @@ import { reports } from "./reports.ts";
 import { status } from "./status.ts";
 import { texts } from "./texts.ts";
 import { topics } from "./topics.ts";
+import { desks } from "./desks.ts";
 import { tickets } from "./tickets.ts";
 import { tokens } from "./tokens.ts";
 
@@ -40,6 +41,7 @@ export function createSettingsBot(token: string, deps: SettingsBotDeps): Bot {
   f.use(admins(deps));
   f.use(hours(deps));
   f.use(topics(deps));
+  f.use(desks(deps));
   f.use(assignment(deps));
   f.use(texts(deps));
   f.use(tickets(deps));

@@ -15,6 +15,7 @@ import { getSettings } from "../../storage/settings.ts";
 import { dropOffer, putOffer } from "../../storage/setup.ts";
 import type { BotDeps } from "../context.ts";
 import type { Lang } from "../../i18n/mod.ts";
+import { deskOfChannel, deskOfGroup } from "../../domain/settings.ts";
 
 /** The welcome a new manager gets, with their personal links to the team's chats. */
 export function joinText(lang: Lang, links: JoinLinks): string {
@@ -22,7 +23,20 @@ export function joinText(lang: Lang, links: JoinLinks): string {
     t(lang, "s_mgr_joined"),
     links.channel ? t(lang, "s_mgr_link_channel", { link: links.channel }) : "",
     links.group ? t(lang, "s_mgr_link_group", { link: links.group }) : "",
+    ...deskLinkLines(lang, links),
   ].filter(Boolean).join("\n");
+}
+
+/** A line per further desk with the links to its channel and group. */
+export function deskLinkLines(lang: Lang, links: JoinLinks): string[] {
+  return (links.desks ?? []).map((d) =>
+    t(lang, "s_desk_links", {
+      id: d.id,
+      title: d.title,
+      channel: d.channel ?? "—",
+      group: d.group ?? "—",
+    })
+  );
 }
 
 /** Whether one of the helpdesk's admins is the creator or an administrator of `chatId`. */
@@ -46,7 +60,7 @@ export async function ownedByOurAdmin(
 export function watchMembership(deps: BotDeps, chatId: number): void {
   void (async () => {
     const s = await getSettings(deps.kv);
-    if (chatId !== s.channelId && chatId !== s.groupId) return;
+    if (deskOfChannel(s, chatId) === null && deskOfGroup(s, chatId) === null) return;
     await deps.checkSetup?.();
   })().catch((e) => deps.log.warn("setup check failed", { err: e }));
 }

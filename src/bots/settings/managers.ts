@@ -21,7 +21,7 @@ import { getManager } from "../../storage/people.ts";
 import { btn, intArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
 import type { SettingsBotDeps } from "./deps.ts";
-import { joinText } from "./in_manager_bot.ts";
+import { deskLinkLines, joinText } from "./in_manager_bot.ts";
 import { ask, backRow, done, onButton, onInput, say } from "./ui.ts";
 
 /** A person named by a forwarded message or a numeric id; null when it names nobody. */
@@ -104,10 +104,15 @@ export function managers(deps: SettingsBotDeps): Composer<SCtx> {
     const r = await addManagerByAdmin(deps, ctx.adminId, p, (links) => joinText(p.lang, links));
     await ctx.reply(ctx.tr("s_manager_added", { name: personName(r.manager) }));
     if (!r.delivered) {
-      await ctx.reply(ctx.tr("s_manager_links_for_admin", {
-        channel: r.links.channel ?? "—",
-        group: r.links.group ?? "—",
-      }));
+      await ctx.reply(
+        [
+          ctx.tr("s_manager_links_for_admin", {
+            channel: r.links.channel ?? "—",
+            group: r.links.group ?? "—",
+          }),
+          ...deskLinkLines(ctx.lang, r.links),
+        ].join("\n"),
+      );
     }
     await showManagers(deps, ctx);
   });

@@ -90,18 +90,33 @@ export async function showStatus(deps: SettingsBotDeps, ctx: SCtx): Promise<void
 export function problemLines(
   ctx: SCtx,
   problems: readonly Problem[],
-  s: Pick<Settings, "clientBotUsername" | "managerBotUsername">,
+  s: Pick<Settings, "clientBotUsername" | "managerBotUsername"> & Partial<Pick<Settings, "desks">>,
 ): string[] {
   return problems.map((p) => {
-    const bot = p.bot ? ctx.tr(p.bot === "client" ? "s_bot_client" : "s_bot_manager", {}) : "";
-    const username = p.bot === "client"
-      ? s.clientBotUsername
-      : p.bot === "manager"
-      ? s.managerBotUsername
-      : null;
-    return "• " + ctx.tr(`s_p_${p.code}` as TextKey, {
-      bot: username ? `${bot} @${username}` : bot,
-    });
+    const line = problemLine(ctx, p, s);
+    if (!p.desk) return line;
+    // a further desk's gap names the desk (the same fix, in that desk's chats)
+    const desk = s.desks?.find((d) => d.id === p.desk);
+    // a desk being added is named by the message that lists its gaps
+    if (!desk) return line;
+    const title = desk.title;
+    return "• " + ctx.tr("s_desk_problem", { id: p.desk, title, problem: line.slice(2) });
+  });
+}
+
+function problemLine(
+  ctx: SCtx,
+  p: Problem,
+  s: Pick<Settings, "clientBotUsername" | "managerBotUsername">,
+): string {
+  const bot = p.bot ? ctx.tr(p.bot === "client" ? "s_bot_client" : "s_bot_manager", {}) : "";
+  const username = p.bot === "client"
+    ? s.clientBotUsername
+    : p.bot === "manager"
+    ? s.managerBotUsername
+    : null;
+  return "• " + ctx.tr(`s_p_${p.code}` as TextKey, {
+    bot: username ? `${bot} @${username}` : bot,
   });
 }
 

@@ -40,6 +40,7 @@ export function mainMenu(ctx: SCtx, open: boolean): InlineKeyboard {
     .text(ctx.tr("s_btn_tickets"), btn("tickets"))
     .text(ctx.tr("s_btn_clients"), btn("clients")).row()
     .text(ctx.tr("s_btn_reports"), btn("reports"))
+    .text(ctx.tr("s_btn_desks"), btn("desks"))
     .text(ctx.tr("s_btn_bots"), btn("bots"));
 }
 

@@ -22,6 +22,7 @@ import {
 } from "../../storage/desk.ts";
 import { getClient, getManager } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
+import { deskChats } from "../../domain/settings.ts";
 import {
   alreadyProcessed,
   changeTicket,
@@ -153,7 +154,9 @@ export async function sendCanned(
   }
   if (tk.status === "closed") return { ok: false, text: t(lang, "reason_closed", { number: n }) };
   const api = deps.apis().manager;
-  if (tk.threadId === null || settings.groupId === null || !api) {
+  // the thread is in the group of the ticket's desk
+  const groupId = deskChats(settings, tk.desk).groupId;
+  if (tk.threadId === null || groupId === null || !api) {
     return { ok: false, text: t(lang, "desk_no_thread", { number: n }) };
   }
   if (inbox && await alreadyProcessed(deps.kv, [inbox])) {
@@ -168,7 +171,7 @@ export async function sendCanned(
   // the team sees the answer in the thread; the record's source is that message, so a client
   // reply to the copy lands as a reply to it, like for any comment
   const posted = await api.sendMessage(
-    settings.groupId,
+    groupId,
     t(settings.teamLang, "desk_canned_thread", { name: author, canned: canned.name }) + "\n\n" +
       text,
     { reply_parameters: { message_id: tk.threadId } },
@@ -187,7 +190,7 @@ export async function sendCanned(
       senderId: user.actor.id,
       kind: "text",
       text,
-      source: { chatId: settings.groupId!, messageId: posted.message_id },
+      source: { chatId: groupId, messageId: posted.message_id },
       delivery: "pending",
     };
     return {

@@ -9,7 +9,7 @@ import { type Lang, t } from "../../i18n/mod.ts";
 import { personName } from "../post.ts";
 
 // The links live in ../links.ts, which the report loads without the bots' modules.
-export { postLink, threadLink } from "../links.ts";
+export { postLink, threadLink, ticketThreadLink } from "../links.ts";
 
 /** Escapes text for Telegram's HTML parse mode (and for the history file). */
 export function escapeHtml(s: string): string {

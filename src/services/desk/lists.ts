@@ -21,7 +21,7 @@ import {
   formatWait,
   type Screen,
   statusText,
-  threadLink,
+  ticketThreadLink,
 } from "./format.ts";
 
 /** Tickets (or clients) per page. */
@@ -96,7 +96,7 @@ export function ticketLine(
   settings: Settings,
   now: number,
 ): string {
-  const link = threadLink(settings.groupId, tk.threadId);
+  const link = ticketThreadLink(settings, tk);
   return [
     (priorityOf(tk) === "normal" ? "" : t(lang, `prio_mark_${priorityOf(tk)}`) + " ") +
     t(lang, "desk_line", {

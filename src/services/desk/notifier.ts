@@ -17,6 +17,7 @@ import type { SlaThreshold } from "../../domain/sla.ts";
 import type { Manager } from "../../domain/records.ts";
 import { atWork, onShift } from "../../domain/shifts.ts";
 import type { Ticket } from "../../domain/ticket.ts";
+import { deskChats } from "../../domain/settings.ts";
 import { t, type TextKey } from "../../i18n/mod.ts";
 import type { InlineKeyboardButton, MessageEntity } from "grammy/types";
 import type { MessageRecord } from "../../domain/records.ts";
@@ -32,7 +33,7 @@ import type { HelpdeskEvent, Notifier } from "../deps.ts";
 import type { Helpdesk } from "../helpdesk.ts";
 import { personName } from "../post.ts";
 import { deskButton, type NotifyKind } from "../callback_data.ts";
-import { clientLabel, escapeHtml, threadLink } from "./format.ts";
+import { clientLabel, escapeHtml, ticketThreadLink } from "./format.ts";
 
 /**
  * Who hears about a ticket: its manager, or every active manager while unassigned or while
@@ -93,7 +94,7 @@ async function deliver(
     getClient(deps.kv, tk.clientId),
     getSettings(deps.kv),
   ]);
-  const link = threadLink(settings.groupId, tk.threadId);
+  const link = ticketThreadLink(settings, tk);
   let sent = 0;
   for (const m of to) {
     if (kind && m.mute?.includes(kind)) continue;
@@ -166,8 +167,10 @@ async function fastLane(
   ]);
   const lang = to.lang;
   const keyboard = {
-    inline_keyboard: buttons(lang, tk, threadLink(settings.groupId, tk.threadId)),
+    inline_keyboard: buttons(lang, tk, ticketThreadLink(settings, tk)),
   };
+  // the copies come from the group of the ticket's desk
+  const groupId = deskChats(settings, tk.desk).groupId;
   const prefix = t(lang, "desk_fast_from", {
     number: tk.number,
     topic: tk.topic,
@@ -178,12 +181,12 @@ async function fastLane(
   );
   let sent = 0;
   try {
-    if (inGroup && ms.length > 1 && settings.groupId !== null) {
+    if (inGroup && ms.length > 1 && groupId !== null) {
       // an album: one line, then its parts copied together (copyMessages keeps their captions)
       const head = await api.sendMessage(to.id, prefix, { reply_markup: keyboard });
       const ids = await api.copyMessages(
         to.id,
-        settings.groupId,
+        groupId,
         ms.map((m) => inGroup.get(m.seq)!),
       );
       await saveFastLaneRefs(deps.kv, to.id, [head.message_id], {
@@ -215,17 +218,17 @@ async function fastLane(
           link_preview_options: { is_disabled: true },
         });
         ids.push(r.message_id);
-      } else if (settings.groupId !== null && p) {
-        const r = await api.copyMessage(to.id, settings.groupId, at, {
+      } else if (groupId !== null && p) {
+        const r = await api.copyMessage(to.id, groupId, at, {
           caption: p.text,
           caption_entities: p.entities,
           reply_markup: keyboard,
         });
         ids.push(r.message_id);
-      } else if (settings.groupId !== null) {
+      } else if (groupId !== null) {
         // no caption to carry the line (a sticker, a location…): the line, and the copy under it
         const head = await api.sendMessage(to.id, prefix, { reply_markup: keyboard });
-        const r = await api.copyMessage(to.id, settings.groupId, at, {
+        const r = await api.copyMessage(to.id, groupId, at, {
           reply_parameters: { message_id: head.message_id, allow_sending_without_reply: true },
         });
         ids.push(head.message_id, r.message_id);

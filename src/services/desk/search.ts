@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import type { MessageRecord } from "../../domain/records.ts";
+import { deskChats } from "../../domain/settings.ts";
 import { t } from "../../i18n/mod.ts";
 import { scanMessages } from "../../storage/search.ts";
 import { getSettings } from "../../storage/settings.ts";
@@ -14,7 +15,7 @@ import { getTicket } from "../../storage/tickets.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { DeskUser } from "./access.ts";
 import { deskButton } from "../callback_data.ts";
-import { escapeHtml, type Screen, threadLink } from "./format.ts";
+import { escapeHtml, type Screen, ticketThreadLink } from "./format.ts";
 import type { Outcome } from "./tickets.ts";
 
 /** Tickets shown for one search. */
@@ -79,8 +80,8 @@ export async function searchScreen(
   for (const [n, m] of hits) {
     const tk = await getTicket(deps.kv, n);
     if (!tk) continue;
-    const thread = threadLink(settings.groupId, tk.threadId);
-    const at = groupMessageId(m, settings.groupId);
+    const thread = ticketThreadLink(settings, tk);
+    const at = groupMessageId(m, deskChats(settings, tk.desk).groupId);
     // the message itself in its thread when it is known there, else the thread
     const link = thread && at !== null
       ? `${thread.replace(/\/\d+\?thread=/, `/${at}?thread=`)}`

@@ -40,7 +40,7 @@ import {
   managerLabel,
   type Screen,
   statusText,
-  threadLink,
+  ticketThreadLink,
 } from "./format.ts";
 
 /** What the desk tells the user after an action: plain text (not HTML), and whether it was done. */
@@ -65,7 +65,7 @@ export async function ticketCard(
     getClientNote(deps.kv, tk.clientId),
   ]);
   const now = deps.clock.now();
-  const link = threadLink(settings.groupId, tk.threadId);
+  const link = ticketThreadLink(settings, tk);
   const lines = [
     t(lang, "desk_card_title", { number: tk.number, topic: escapeHtml(tk.topic) }),
     t(lang, "desk_card_status", { status: statusText(lang, tk) }),

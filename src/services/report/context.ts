@@ -5,7 +5,7 @@
  * @module
  */
 import type { Manager } from "../../domain/records.ts";
-import type { Settings } from "../../domain/settings.ts";
+import { deskChats, type Settings } from "../../domain/settings.ts";
 import type { Ticket } from "../../domain/ticket.ts";
 import { SettingsTimeline } from "../../domain/settings_timeline.ts";
 import { listSettingsChanges, type SettingsChange } from "../../storage/settings.ts";
@@ -22,11 +22,11 @@ import type { ReportOptions } from "./summary.ts";
  * supergroups and channels (ids starting -100) have such links; null otherwise.
  */
 export function ticketLink(
-  settings: Pick<Settings, "groupId" | "channelId">,
-  ticket: Pick<Ticket, "threadId" | "postId">,
+  settings: Pick<Settings, "groupId" | "channelId"> & Partial<Pick<Settings, "desks">>,
+  ticket: Pick<Ticket, "threadId" | "postId" | "desk">,
 ): string | null {
-  return threadLink(settings.groupId, ticket.threadId) ??
-    postLink(settings.channelId, ticket.postId);
+  const chats = deskChats(settings, ticket.desk);
+  return threadLink(chats.groupId, ticket.threadId) ?? postLink(chats.channelId, ticket.postId);
 }
 
 /** What every part of one report needs: its options, texts, columns and names. */

@@ -32,7 +32,10 @@ export function channelRefOf(m: Pick<Message, "forward_origin" | "text">): ChatR
 /** Outcome of choosing a channel. */
 export type ChannelChoice =
   | { ok: true; channelId: number; title: string; groupId: number | null }
-  | { ok: false; reason: "no_manager_bot" | "not_found" | "not_channel" | "no_group_live" }
+  | {
+    ok: false;
+    reason: "no_manager_bot" | "not_found" | "not_channel" | "no_group_live" | "is_desk";
+  }
   | { ok: false; reason: "confirm_switch"; channelId: number; title: string }
   | { ok: false; reason: "doctor_failed"; title: string; problems: Problem[] };
 
@@ -58,6 +61,10 @@ export async function chooseChannel(
   }
   if (info.type !== "channel") return { ok: false, reason: "not_channel" };
   const groupId = info.linked_chat_id ?? null;
+  // a further desk's chats cannot be the main desk's too (remove that desk first)
+  if (s.desks.some((d) => d.channelId === info.id || d.groupId === groupId)) {
+    return { ok: false, reason: "is_desk" };
+  }
   // a live helpdesk is never switched by one tap, and never to a channel that cannot work
   const live = s.open && s.channelId !== null && s.channelId !== info.id;
   if (live && groupId === null) return { ok: false, reason: "no_group_live" };

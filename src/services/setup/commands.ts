@@ -90,12 +90,13 @@ export const THREAD_MENU: Menu = [
  * Sets `bot`'s menus: for every language we speak and, without a language, in `fallback`
  * (whom Telegram shows it to: people whose app speaks something else). The client bot also
  * gets the thread menu for the administrators of `groupId` (the managers are its admins only
- * if made so; members still can type the commands). Throws on the first refusal.
+ * if made so; members still can type the commands), and of every further desk's group in
+ * `desks`. Throws on the first refusal.
  */
 export async function setCommandMenus(
   api: Api,
   bot: MenuBot,
-  opts: { fallback: Lang; groupId: number | null },
+  opts: { fallback: Lang; groupId: number | null; desks?: readonly number[] },
 ): Promise<void> {
   const lists: Array<[BotCommandScope, Menu]> = [[
     { type: "all_private_chats" },
@@ -103,6 +104,11 @@ export async function setCommandMenus(
   ]];
   if (bot === "client" && opts.groupId !== null) {
     lists.push([{ type: "chat_administrators", chat_id: opts.groupId }, THREAD_MENU]);
+  }
+  if (bot === "client") {
+    for (const g of opts.desks ?? []) {
+      lists.push([{ type: "chat_administrators", chat_id: g }, THREAD_MENU]);
+    }
   }
   for (const [scope, menu] of lists) {
     const cmds = (lang: Lang) =>

@@ -9,7 +9,7 @@ import type { ChatFullInfo, ChatMember } from "grammy/types";
 import type { Settings } from "../../domain/settings.ts";
 import type { BotKind } from "../deps.ts";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
-import { followMove, repostUnthreaded } from "../relocate.ts";
+import { followMove, rehomeOrphans, repostUnthreaded } from "../relocate.ts";
 import type { SetupDeps } from "./deps.ts";
 import { apiFor, type BotIdentity, checkToken } from "./token.ts";
 
@@ -40,6 +40,8 @@ export type ProblemCode =
 export interface Problem {
   code: ProblemCode;
   bot?: BotKind;
+  /** The further desk (`Settings.desks`) whose chats have the gap; absent: the main desk. */
+  desk?: number;
   severity: "blocker" | "warning";
 }
 
@@ -108,41 +110,29 @@ export async function runDoctor(
   let group: DoctorReport["group"] = null;
   if (s.channelId === null) block("channel_missing");
   else {
-    // either bot may read the channel; the manager bot first, it posts there
-    let info: ChatFullInfo | null = null;
-    for (const kind of ["manager", "client"] as const) {
-      const api = apis[kind];
-      if (!info && api) info = await tryCall(() => api.getChat(s.channelId!));
-    }
-    if (!info) block("channel_unreachable");
-    else if (info.type !== "channel") block("not_a_channel");
-    else {
-      channel = { id: info.id, title: info.title ?? "" };
-      if (info.username) block("channel_public");
-      if (info.has_protected_content) block("channel_protected");
-      await checkMembers(apis, bots, info.id, "channel", block, warn);
-      const linked = info.linked_chat_id;
-      if (linked === undefined) block("group_missing");
-      else {
+    const main = await checkPair(apis, bots, s.channelId, block, warn, {
+      linked: async (linked) => {
         if (linked !== s.groupId && !proposed) await followRelink(deps, by, linked);
-        let ginfo: ChatFullInfo | null = null;
-        for (const kind of ["manager", "client"] as const) {
-          const api = apis[kind];
-          if (!ginfo && api) ginfo = await tryCall(() => api.getChat(linked));
-        }
-        if (!ginfo) {
-          for (const kind of KINDS) if (apis[kind]) block("not_admin_group", kind);
-        } else {
-          group = { id: ginfo.id, title: ginfo.title ?? "" };
-          if (ginfo.linked_chat_id !== info.id) block("group_not_linked");
-          // posts sent while no group was linked were never forwarded: they get new posts
-          else if (!proposed) await repostUnthreaded(deps);
-          if (ginfo.is_forum) block("group_forum");
-          if (ginfo.has_protected_content) block("group_protected");
-          await checkMembers(apis, bots, ginfo.id, "group", block, warn);
-        }
-      }
-    }
+      },
+      // posts sent while no group was linked were never forwarded: they get new posts
+      threaded: async () => {
+        if (!proposed) await repostUnthreaded(deps);
+      },
+    });
+    channel = main.channel;
+    group = main.group;
+  }
+  // a ticket opened on a desk as it was being removed follows the desk's others to desk 0
+  if (!proposed && s.deskSeq > 0) await rehomeOrphans(deps, s);
+  // every further desk the same way, each problem naming its desk; a desk's chats never
+  // change, so a group linked since is a problem to fix, not a move to follow
+  for (const d of s.desks ?? []) {
+    const tag = (f: typeof block) => (code: ProblemCode, bot?: BotKind) => {
+      const before = problems.length;
+      f(code, bot);
+      for (const p of problems.slice(before)) p.desk = d.id;
+    };
+    await checkPair(apis, bots, d.channelId, tag(block), tag(warn), { group: d.groupId });
   }
   return { problems, ok: !problems.some((p) => p.severity === "blocker"), bots, channel, group };
 }
@@ -160,6 +150,64 @@ async function followRelink(deps: Omit<SetupDeps, "control">, by: number, linked
   });
   if (old === undefined) return;
   if (old !== null) await followMove(deps, old);
+}
+
+/**
+ * Checks one desk's channel and its discussion group: readable, private, unprotected, linked
+ * both ways (to `expect.group` when the desk knows its group), and both bots their admins
+ * with the rights they need. `expect.linked` hears the channel's group, `expect.threaded`
+ * that the link holds.
+ */
+async function checkPair(
+  apis: Partial<Record<BotKind, Api>>,
+  bots: Partial<Record<BotKind, BotIdentity>>,
+  channelId: number,
+  block: (code: ProblemCode, bot?: BotKind) => void,
+  warn: (code: ProblemCode, bot?: BotKind) => void,
+  expect: {
+    group?: number;
+    linked?: (id: number) => Promise<void>;
+    threaded?: () => Promise<void>;
+  },
+): Promise<Pick<DoctorReport, "channel" | "group">> {
+  let channel: DoctorReport["channel"] = null;
+  let group: DoctorReport["group"] = null;
+  // either bot may read the channel; the manager bot first, it posts there
+  let info: ChatFullInfo | null = null;
+  for (const kind of ["manager", "client"] as const) {
+    const api = apis[kind];
+    if (!info && api) info = await tryCall(() => api.getChat(channelId));
+  }
+  if (!info) block("channel_unreachable");
+  else if (info.type !== "channel") block("not_a_channel");
+  else {
+    channel = { id: info.id, title: info.title ?? "" };
+    if (info.username) block("channel_public");
+    if (info.has_protected_content) block("channel_protected");
+    await checkMembers(apis, bots, info.id, "channel", block, warn);
+    const linked = info.linked_chat_id;
+    if (linked === undefined) block("group_missing");
+    else if (expect.group !== undefined && linked !== expect.group) block("group_not_linked");
+    else {
+      await expect.linked?.(linked);
+      let ginfo: ChatFullInfo | null = null;
+      for (const kind of ["manager", "client"] as const) {
+        const api = apis[kind];
+        if (!ginfo && api) ginfo = await tryCall(() => api.getChat(linked));
+      }
+      if (!ginfo) {
+        for (const kind of KINDS) if (apis[kind]) block("not_admin_group", kind);
+      } else {
+        group = { id: ginfo.id, title: ginfo.title ?? "" };
+        if (ginfo.linked_chat_id !== info.id) block("group_not_linked");
+        else await expect.threaded?.();
+        if (ginfo.is_forum) block("group_forum");
+        if (ginfo.has_protected_content) block("group_protected");
+        await checkMembers(apis, bots, ginfo.id, "group", block, warn);
+      }
+    }
+  }
+  return { channel, group };
 }
 
 async function checkMembers(

@@ -8,6 +8,7 @@
 import type { Api } from "grammy";
 import type { Manager } from "../../domain/records.ts";
 import type { Ticket } from "../../domain/ticket.ts";
+import { allDesks } from "../../domain/settings.ts";
 import type { Lang } from "../../i18n/mod.ts";
 import { getManager, listManagers, putManager } from "../../storage/people.ts";
 import { unassignTicket } from "../lifecycle.ts";
@@ -74,6 +75,8 @@ export async function addManager(
 export interface JoinLinks {
   channel: string | null;
   group: string | null;
+  /** The same for every further desk (managers work on every desk). */
+  desks?: Array<{ id: number; title: string; channel: string | null; group: string | null }>;
 }
 
 /** Creates single-use links to the managers' chats with the manager bot's API. */
@@ -98,7 +101,16 @@ export async function joinLinks(
       return null;
     }
   };
-  return { channel: await make(s.channelId), group: await make(s.groupId) };
+  const desks = [];
+  for (const d of s.desks) {
+    desks.push({
+      id: d.id,
+      title: d.title,
+      channel: await make(d.channelId),
+      group: await make(d.groupId),
+    });
+  }
+  return { channel: await make(s.channelId), group: await make(s.groupId), desks };
 }
 
 /** Outcome of accepting an invite in the manager bot. */
@@ -253,8 +265,13 @@ export async function removeManager(
   const s = await getSettings(deps.kv);
   const api = await managerApi(deps);
   const chats: RemoveResult["chats"] = [];
-  for (const [chat, chatId] of [["channel", s.channelId], ["group", s.groupId]] as const) {
-    if (chatId !== null) chats.push({ chat, outcome: await removeFromChat(deps, api, chatId, id) });
+  // the chats of every desk
+  for (const d of allDesks(s)) {
+    for (const [chat, chatId] of [["channel", d.channelId], ["group", d.groupId]] as const) {
+      if (chatId !== null) {
+        chats.push({ chat, outcome: await removeFromChat(deps, api, chatId, id) });
+      }
+    }
   }
   const removedFromChats = chats.every((c) => c.outcome === "removed");
   const openTickets = (await ticketsByManager(deps.kv, id)).filter((t) => t.status !== "closed");

@@ -33,7 +33,7 @@ async function setInterface(
   api: Api,
   kind: "client" | "manager",
   name: string,
-  menus: { fallback: Lang; groupId: number | null },
+  menus: { fallback: Lang; groupId: number | null; desks: number[] },
 ) {
   await setCommandMenus(api, kind, menus);
   for (const lang of LANGS) {
@@ -64,6 +64,7 @@ export async function setInterfaces(deps: SetupDeps, s: Settings): Promise<void>
       await setInterface(api, kind, me.first_name, {
         fallback: kind === "client" ? deps.defaultLang ?? "en" : s.teamLang,
         groupId: s.groupId,
+        desks: s.desks.map((d) => d.groupId),
       });
     } catch (e) {
       deps.log.warn("could not set the bot's interface", { bot: kind, err: e });

@@ -6,6 +6,7 @@
  */
 import { type Api, GrammyError } from "grammy";
 import { getSettings } from "../../storage/settings.ts";
+import { deskChats } from "../../domain/settings.ts";
 import { type ClientTrace, collectClientData, deleteClientData } from "../../storage/setup.ts";
 import { threadLink } from "../desk/format.ts";
 import type { SetupDeps } from "./deps.ts";
@@ -62,19 +63,21 @@ export async function deleteClient(deps: SetupDeps, clientId: number): Promise<D
   const apis = { client: deps.apis().client, manager: await managerApi(deps) };
   const targets: ClientTrace[] = [...done.traces];
   for (const p of done.posts) {
-    if (p.postId !== null && s.channelId !== null) {
+    // the chats of the ticket's desk
+    const chats = deskChats(s, p.desk);
+    if (p.postId !== null && chats.channelId !== null) {
       targets.push({
         ticket: p.ticket,
-        chatId: s.channelId,
+        chatId: chats.channelId,
         messageId: p.postId,
         at: p.at,
         by: "manager",
       });
     }
-    if (p.threadId !== null && s.groupId !== null) {
+    if (p.threadId !== null && chats.groupId !== null) {
       targets.push({
         ticket: p.ticket,
-        chatId: s.groupId,
+        chatId: chats.groupId,
         messageId: p.threadId,
         at: p.at,
         by: "manager",
@@ -83,7 +86,9 @@ export async function deleteClient(deps: SetupDeps, clientId: number): Promise<D
   }
   const report: DeletionReport = { tickets: done.tickets, deleted: 0, kept: [] };
   const kept = new Map<string, KeptMessages>();
-  const threads = new Map(done.posts.map((p) => [p.ticket, threadLink(s.groupId, p.threadId)]));
+  const threads = new Map(
+    done.posts.map((p) => [p.ticket, threadLink(deskChats(s, p.desk).groupId, p.threadId)]),
+  );
   for (const tr of targets) {
     const api = apis[tr.by];
     const outcome = api ? await deleteOne(deps, api, tr) : "no_bot";

@@ -16,7 +16,8 @@ export interface SetupAlerts {
   setupWhole(): Promise<void>;
 }
 
-const keyOf = (p: Problem) => p.bot ? `${p.code}:${p.bot}` : p.code;
+const keyOf = (p: Problem) =>
+  (p.bot ? `${p.code}:${p.bot}` : p.code) + (p.desk ? `@desk${p.desk}` : "");
 
 /**
  * Checks an open helpdesk's setup; alerts the admins about problems not alerted yet, and once
