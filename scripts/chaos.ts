@@ -104,6 +104,7 @@ const total: RunStats = {
   steps: 0,
   skipped: 0,
   tickets: 0,
+  secondDesk: 0,
   clientMessages: 0,
   managerComments: 0,
   presses: 0,
@@ -136,7 +137,8 @@ const d = await chaos({
 });
 const secs = ((performance.now() - started) / 1000).toFixed(1);
 console.log(
-  `steps ${total.steps} (skipped ${total.skipped}), tickets ${total.tickets}, customer messages ` +
+  `steps ${total.steps} (skipped ${total.skipped}), tickets ${total.tickets} (second desk ${total.secondDesk}), ` +
+    `customer messages ` +
     `${total.clientMessages}, manager comments ${total.managerComments}, presses ${total.presses}, ` +
     `kills ${total.kills}, token rotations ${total.rotations}`,
 );

@@ -103,8 +103,10 @@ export function adminSteps(x: AdminContext): AdminSteps {
         await say({ press: "s:mgr_add" }, /Forward any message/);
         await say({ send: String(m.id) }, /is now a manager/);
         // they follow the links the manager bot sends them
-        w.emu.setMember(w.channelId, m.id, { status: "member" });
-        w.emu.setMember(w.groupId, m.id, { status: "member" });
+        for (const d of w.desks) {
+          w.emu.setMember(d.channelId, m.id, { status: "member" });
+          w.emu.setMember(d.groupId, m.id, { status: "member" });
+        }
         rec.removed.delete(m.id);
         return true;
       }

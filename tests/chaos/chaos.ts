@@ -56,11 +56,16 @@ async function checked(
   const r = await runSequence(steps, mode, o);
   o.progress("checking the invariants");
   let tickets = 0;
-  for await (const _ of r.w.kv.list({ prefix: ["ticket"] })) tickets++;
+  let secondDesk = 0;
+  for await (const e of r.w.kv.list<{ desk?: number }>({ prefix: ["ticket"] })) {
+    tickets++;
+    if (e.value.desk === 1) secondDesk++;
+  }
   const stats = {
     steps: steps.length,
     skipped: r.skipped,
     tickets,
+    secondDesk,
     clientMessages: r.fromClients.length,
     managerComments: r.fromManagers.length,
     presses: r.queries.length,
@@ -92,6 +97,8 @@ export interface RunStats {
   steps: number;
   skipped: number;
   tickets: number;
+  /** of them on the second desk (the second topic's) */
+  secondDesk: number;
   clientMessages: number;
   managerComments: number;
   presses: number;

@@ -111,10 +111,10 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
     );
   }
   for (const s of r.fromManagers) {
-    const rec = msgs.get(s.ticket)?.find((m) =>
-      m.source.chatId === w.groupId && m.source.messageId === s.messageId
-    );
     const tk = tickets.find((t) => t.number === s.ticket)!;
+    const rec = msgs.get(s.ticket)?.find((m) =>
+      m.source.chatId === w.chatsOf(tk).groupId && m.source.messageId === s.messageId
+    );
     const times = byClientChat.get(tk.clientId)?.filter((x) => x.includes(s.marker)).length ?? 0;
     if (s.refused) {
       // someone who is no manager: never relayed, never recorded as the ticket's
@@ -222,7 +222,7 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
     const client = await getClient(w.kv, t.clientId);
     const manager = t.managerId === null ? null : await getManager(w.kv, t.managerId);
     const want = renderPost({ ticket: t, client, manager, settings });
-    const post = w.emu.view(w.owner.id, w.channelId).find((m) => m.id === t.postId);
+    const post = w.emu.view(w.owner.id, w.chatsOf(t).channelId).find((m) => m.id === t.postId);
     if (post?.text !== want.text) {
       out.push(`#${t.number}'s post shows\n${post?.text}\n  instead of\n${want.text}`);
     }
@@ -231,25 +231,25 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
     }
   }
 
-  // KV indexes agree with the records
+  // KV indexes agree with the records (a further desk's posts and threads indexed by desk)
   const idx = new Set<string>();
-  for (const pre of ["by_client", "by_manager", "by_status", "by_post", "by_thread"]) {
+  const valued = ["by_post", "by_thread", "desk_post", "desk_thread"];
+  for (const pre of ["by_client", "by_manager", "by_status", ...valued]) {
     for await (const e of w.kv.list({ prefix: [pre] })) {
-      idx.add(
-        JSON.stringify(e.key) + (pre === "by_post" || pre === "by_thread" ? `=${e.value}` : ""),
-      );
+      idx.add(JSON.stringify(e.key) + (valued.includes(pre) ? `=${e.value}` : ""));
     }
   }
   const want = new Set<string>();
   for (const t of tickets) {
+    const desk = t.desk ?? 0;
     want.add(JSON.stringify(["by_client", t.clientId, t.number]));
     want.add(JSON.stringify(["by_status", t.status, t.number]));
     if (t.managerId !== null) want.add(JSON.stringify(["by_manager", t.managerId, t.number]));
-    if (t.postId) want.add(JSON.stringify(["by_post", t.postId]) + `=${t.number}`);
-    if (t.threadId) want.add(JSON.stringify(["by_thread", t.threadId]) + `=${t.number}`);
+    if (t.postId) want.add(JSON.stringify(K.byPost(t.postId, desk)) + `=${t.number}`);
+    if (t.threadId) want.add(JSON.stringify(K.byThread(t.threadId, desk)) + `=${t.number}`);
     for (const d of t.duplicates ?? []) {
-      want.add(JSON.stringify(["by_post", d.postId]) + `=${t.number}`);
-      if (d.threadId) want.add(JSON.stringify(["by_thread", d.threadId]) + `=${t.number}`);
+      want.add(JSON.stringify(K.byPost(d.postId, desk)) + `=${t.number}`);
+      if (d.threadId) want.add(JSON.stringify(K.byThread(d.threadId, desk)) + `=${t.number}`);
     }
   }
   for (const k of want) if (!idx.has(k)) out.push(`index entry missing: ${k}`);
@@ -289,11 +289,10 @@ export async function checkAll(r: RunRecord): Promise<string[]> {
       out.push(`a token in KV under ${JSON.stringify(e.key)}`);
     }
   }
-  const chats = [
-    ...r.customers.map((c) => w.clientView(c.id)),
-    w.emu.view(w.owner.id, w.channelId),
-    w.emu.view(w.owner.id, w.groupId),
-  ];
+  const chats = r.customers.map((c) => w.clientView(c.id));
+  for (const d of w.desks) {
+    chats.push(w.emu.view(w.owner.id, d.channelId), w.emu.view(w.owner.id, d.groupId));
+  }
   for (const v of chats.flat()) if (leaks(JSON.stringify(v))) out.push(`a token in a message`);
 
   // the service never ended unless killed

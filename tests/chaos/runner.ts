@@ -163,7 +163,7 @@ export async function runSequence(
       const q = w.emu.userPressButton(userId, chatId, msgId, data, { forged });
       // a press to a stopped bot (or one whose token is revoked) expires at Telegram before
       // the bot can answer it
-      const by = chatId === w.channelId ? w.managerBot : w.clientBot;
+      const by = w.desks.some((d) => d.channelId === chatId) ? w.managerBot : w.clientBot;
       if (!off().has(by)) rec.queries.push(q);
     };
     const clientSend = async (ci: number, c: UserContent, marker?: string, replyTo?: number) => {
@@ -246,7 +246,7 @@ export async function runSequence(
      */
     function rejoin(id: number): boolean {
       if (!rec.removed.has(id)) return false;
-      w.emu.setMember(w.groupId, id, { status: "member" });
+      for (const d of w.desks) w.emu.setMember(d.groupId, id, { status: "member" });
       return true;
     }
 
@@ -374,7 +374,9 @@ export async function runSequence(
           const mk = mark();
           const text = s.note ? `// ${mk} note` : `${mk} answer`;
           const refused = rejoin(m.id);
-          const ref = w.emu.userSend(m.id, w.groupId, { text }, { replyTo: tk.threadId });
+          const ref = w.emu.userSend(m.id, w.chatsOf(tk).groupId, { text }, {
+            replyTo: tk.threadId,
+          });
           rec.fromManagers.push({
             manager: m.id,
             ticket: tk.number,
@@ -394,9 +396,11 @@ export async function runSequence(
           if (!m) return false;
           // a removed manager's edit of an earlier answer must not reach the customer
           const word = rejoin(id) ? "hijacked" : "fixed";
+          const tk = await getTicket(w.kv, m.ticket);
+          if (!tk) return false;
           w.emu.userEdit(
             id,
-            w.groupId,
+            w.chatsOf(tk).groupId,
             m.messageId,
             m.note ? `// ${m.marker} ${word}` : `${m.marker} ${word}`,
           );
@@ -408,11 +412,12 @@ export async function runSequence(
           const tk = n === null ? null : await getTicket(w.kv, n);
           if (!tk?.postId) return false;
           const data = `p:${s.action}:${tk.number}`;
-          const post = w.emu.view(w.owner.id, w.channelId).find((m) => m.id === tk.postId);
+          const { channelId } = w.chatsOf(tk);
+          const post = w.emu.view(w.owner.id, channelId).find((m) => m.id === tk.postId);
           // a button the post no longer shows: the tap of a client with a stale keyboard
           press(
             w.managers[s.m]!.id,
-            w.channelId,
+            channelId,
             tk.postId,
             data,
             !dataOf(post?.replyMarkup).includes(data),
@@ -424,15 +429,16 @@ export async function runSequence(
           const tk = n === null ? null : await getTicket(w.kv, n);
           if (!tk?.postId || !tk.threadId) return false;
           const st = w.emu.createUser({ firstName: "Stan", languageCode: "en" });
-          w.emu.setMember(w.channelId, st.id, { status: "member" });
-          w.emu.setMember(w.groupId, st.id, { status: "member" });
-          const post = w.emu.view(w.owner.id, w.channelId).find((m) => m.id === tk.postId);
+          const { channelId, groupId } = w.chatsOf(tk);
+          w.emu.setMember(channelId, st.id, { status: "member" });
+          w.emu.setMember(groupId, st.id, { status: "member" });
+          const post = w.emu.view(w.owner.id, channelId).find((m) => m.id === tk.postId);
           const data = `p:close:${tk.number}`;
           if (s.press) {
-            press(st.id, w.channelId, tk.postId, data, !dataOf(post?.replyMarkup).includes(data));
+            press(st.id, channelId, tk.postId, data, !dataOf(post?.replyMarkup).includes(data));
           } else {
             const mk = mark();
-            const ref = w.emu.userSend(st.id, w.groupId, { text: `${mk} from a stranger` }, {
+            const ref = w.emu.userSend(st.id, groupId, { text: `${mk} from a stranger` }, {
               replyTo: tk.threadId,
             });
             rec.fromManagers.push({
@@ -487,7 +493,9 @@ export async function runSequence(
           if (!tk?.threadId) return false;
           // a removed manager's /delete is refused: the customer keeps the answer
           const refused = rejoin(m.id);
-          w.emu.userSend(m.id, w.groupId, { text: "/delete" }, { replyTo: target.messageId });
+          w.emu.userSend(m.id, w.chatsOf(tk).groupId, { text: "/delete" }, {
+            replyTo: target.messageId,
+          });
           if (!refused) target.deleted = true;
           return true;
         }
@@ -498,7 +506,9 @@ export async function runSequence(
           const other = w.managers[(s.m + 1) % w.managers.length]!;
           const text = s.cmd === "transfer" ? `/transfer ${other.id}` : `/${s.cmd}`;
           rejoin(w.managers[s.m]!.id);
-          w.emu.userSend(w.managers[s.m]!.id, w.groupId, { text }, { replyTo: tk.threadId });
+          w.emu.userSend(w.managers[s.m]!.id, w.chatsOf(tk).groupId, { text }, {
+            replyTo: tk.threadId,
+          });
           return true;
         }
         case "admin":

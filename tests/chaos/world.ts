@@ -52,8 +52,16 @@ export interface ChaosWorld {
   settingsBot: WorldBot;
   /** The owner: the helpdesk's admin, creator of the channel and the group. */
   owner: { id: number };
+  /** The main desk's chats. */
   channelId: number;
   groupId: number;
+  /**
+   * Every desk's chats by desk id (0: the main one); desk 1 takes the tickets of the second
+   * topic (see {@linkcode ChaosWorldOptions.topics}).
+   */
+  desks: Array<{ channelId: number; groupId: number }>;
+  /** The chats of the desk ticket `t` is on. */
+  chatsOf(t: { desk?: number }): { channelId: number; groupId: number };
   /** Managers registered at the start (Maria, Ivan). */
   managers: Array<{ id: number; name: string }>;
   /** The service running now (null when it runs as a process). */
@@ -90,6 +98,7 @@ export interface ChaosWorld {
 /** Options of {@linkcode startChaosWorld}. */
 export interface ChaosWorldOptions {
   mode: Mode;
+  /** The topics; the second, when there is one, is routed to a second desk. */
   topics: string[];
   /** Receives the log lines of every service started (at level warn). */
   log: (line: string) => void;
@@ -196,10 +205,20 @@ export async function startChaosWorld(o: ChaosWorldOptions): Promise<ChaosWorld>
   const managerBot = emu.createBot({ username: "chaos_manager_bot" });
   const settingsBot = emu.createBot({ username: "chaos_settings_bot" });
   const { channelId, groupId } = helpdeskChats(emu, owner.id, [clientBot, managerBot]);
+  const desks = [
+    { channelId, groupId },
+    helpdeskChats(emu, owner.id, [clientBot, managerBot], {
+      channel: "Delivery tickets",
+      group: "Delivery chat",
+    }),
+  ];
+  const chatsOf = (t: { desk?: number }) => desks[t.desk ?? 0] ?? desks[0]!;
   const managers = ["Maria", "Ivan"].map((name) => {
     const u = emu.createUser({ firstName: name, languageCode: "ru" });
-    emu.setMember(channelId, u.id, { status: "member" });
-    emu.setMember(groupId, u.id, { status: "member" });
+    for (const d of desks) {
+      emu.setMember(d.channelId, u.id, { status: "member" });
+      emu.setMember(d.groupId, u.id, { status: "member" });
+    }
     // they use the manager bot (an admin can add back only someone who started it)
     emu.userStartBot(u.id, managerBot.id);
     return { id: u.id, name };
@@ -219,6 +238,12 @@ export async function startChaosWorld(o: ChaosWorldOptions): Promise<ChaosWorld>
     groupId,
     open: true,
     topics: o.topics,
+    desks: o.topics[1] === undefined ? [] : [{
+      id: 1,
+      ...desks[1]!,
+      title: "Delivery tickets",
+      topics: [o.topics[1]],
+    }],
   }));
   await registerManagers(kv, managers, owner.id, clock.now());
 
@@ -399,6 +424,8 @@ export async function startChaosWorld(o: ChaosWorldOptions): Promise<ChaosWorld>
     owner,
     channelId,
     groupId,
+    desks,
+    chatsOf,
     managers,
     app: () => current().app,
     exits,
@@ -447,7 +474,7 @@ export async function startChaosWorld(o: ChaosWorldOptions): Promise<ChaosWorld>
     async thread(n) {
       const t = await getTicket(kv, n);
       if (!t?.threadId) return [];
-      return emu.threadView(groupId, t.threadId).filter((m) => m.id !== t.threadId);
+      return emu.threadView(chatsOf(t).groupId, t.threadId).filter((m) => m.id !== t.threadId);
     },
     async stop() {
       await current().app?.stop();
