@@ -181,7 +181,9 @@ Deno.test({
       );
       const healthy = w.view().find((m) => m.id > at2 && /Channel: “Tickets”/.test(m.text ?? ""));
       assert.ok(healthy);
-      assert.doesNotMatch(healthy.text!, /Desk 1/);
+      // the desk is listed with its topics, and no problem names it
+      assert.match(healthy.text!, /Desk 1 “Desk 2”: Billing/);
+      assert.doesNotMatch(healthy.text!, /• Desk 1/);
 
       // removal: Alice's ticket moves to the main desk with a link to its old thread
       await step(w, null, "/menu", /open/);

@@ -53,6 +53,14 @@ export async function showStatus(deps: SettingsBotDeps, ctx: SCtx): Promise<void
     ),
   );
   if (report.group) lines.push(ctx.tr("s_group_line", { title: report.group.title }));
+  // further desks, each with its topics (their gaps are among the problems below)
+  for (const d of s.desks) {
+    lines.push(ctx.tr("s_desk_line", {
+      id: d.id,
+      title: d.title,
+      topics: d.topics.length ? d.topics.join(", ") : "—",
+    }));
+  }
   lines.push("");
   // "passed" only when the setup is right and both bots run: a stopped bot answers nobody
   const down = states.filter((st) => st.state !== "running" && st.state !== "setup")
