@@ -7,7 +7,7 @@ import type { Lane, MessageRecord, MsgAddr, OutboxJob } from "../domain/records.
 import type { Ticket } from "../domain/ticket.ts";
 import { groupCommit } from "./commit_batcher.ts";
 import { K } from "./keys.ts";
-import { getMessage } from "./tickets.ts";
+import { getMessage, ticketWrittenElsewhere } from "./tickets.ts";
 import { CONFLICT, retryKv } from "./retry.ts";
 
 /** The first job waiting in a lane, with its versionstamp. */
@@ -182,6 +182,7 @@ async function prepare(kv: Deno.Kv, c: Completion): Promise<(op: Deno.AtomicOper
   for (const e of got) known.set(String(e.key[2]), e);
   const records = keys.map((k) => known.get(String(k[2]))!);
   const ticketEntry = c.headerId !== undefined ? await kv.get<Ticket>(K.ticket(n)) : null;
+  if (ticketEntry) ticketWrittenElsewhere(kv, n);
   return (op) => {
     op.check(c.job).delete(c.job.key);
     for (const j of c.also ?? []) op.check(j).delete(j.key);
