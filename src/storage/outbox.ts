@@ -89,6 +89,15 @@ export function committedRecords(
   return out;
 }
 
+/**
+ * Jobs just committed (by `changeTicket`, whose result gives `versionstamp`) as the entries a
+ * list of their lane would return, in lane order.
+ */
+export function committedJobs(jobs: OutboxJob[], versionstamp: string): Deno.KvEntry<OutboxJob>[] {
+  return jobs.map((j) => ({ key: K.outbox(j.ticket, j.lane, j.seq), value: j, versionstamp }))
+    .sort((a, b) => a.value.seq - b.value.seq);
+}
+
 /** Every lane that has work, as `[ticket, lane]` pairs. */
 export async function busyLanes(kv: Deno.Kv): Promise<Array<[number, Lane]>> {
   const seen = new Set<string>();
