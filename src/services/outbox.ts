@@ -56,6 +56,16 @@ const LANE_BATCH = 8;
 export interface LaneHint {
   ticket: Ticket;
   records: Map<number, Deno.KvEntry<MessageRecord>>;
+  /**
+   * Every job the change queued into the lane (as committed), and the ticket's sequence
+   * before (`after`) and after it (`through`): the change's commit checked that sequence, and
+   * every job of a ticket is written by such a change, so no other job of the ticket came
+   * between. A lane known to be empty through `after` then holds exactly `jobs` (see
+   * {@linkcode Outbox}'s `#drained`).
+   */
+  jobs?: Deno.KvEntry<OutboxJob>[];
+  after?: number;
+  through?: number;
 }
 
 /** The durable, paced, ordered delivery worker. */
@@ -66,6 +76,18 @@ export class Outbox {
   readonly #clientOf = new Map<number, number>();
   /** What changes committed for lanes whose runner has not listed them since (by lane key). */
   readonly #fresh = new Map<string, LaneHint>();
+  /**
+   * Lanes delivered through a ticket sequence (every job of the lane up to it is done), by
+   * lane key: a hint that follows on from there is the lane's whole content, so the runner
+   * takes it instead of listing the lane. Only kept when this process is the only one on the
+   * KV (long polling, no leases): with several, another's runner may have sent a hinted job.
+   */
+  readonly #drained = new Map<string, number>();
+  /**
+   * Lanes kicked without a hint since their runner last listed them: something this process
+   * does not know of was queued there, so the next run lists the lane, hints or not.
+   */
+  readonly #unhinted = new Set<string>();
   readonly #failures: FailurePolicy;
   readonly #senders: Senders;
   readonly #posts: PostUpdater;
@@ -104,7 +126,9 @@ export class Outbox {
    */
   kick(ticket: number, lane: Lane, fresh?: LaneHint): void {
     const key = `${ticket}:${lane}`;
+    // (a lane's entry goes at its next list, which this kick brings about)
     if (fresh) this.#remember(key, fresh);
+    else this.#unhinted.add(key);
     this.#run(
       key,
       () => this.kick(ticket, lane),
@@ -239,15 +263,38 @@ export class Outbox {
     let listed: Deno.KvEntry<OutboxJob>[] = [];
     let more = true;
     let ctx: LaneContext | null = null;
+    // the ticket sequence through which what was listed (or hinted) is the whole lane, and the
+    // last job delivered: once the lane is drained, every job up to either is done (a job
+    // before the last one delivered was committed before it, so it was listed with it), and a
+    // hint taken from there holds no job delivered already
+    let through: number | undefined;
+    let last: number | undefined;
+    const drained = () => {
+      const upTo = Math.max(through ?? -1, last ?? -1);
+      if (upTo >= 0 && !this.#leases) {
+        if (this.#drained.size > 10_000) this.#drained.clear();
+        this.#drained.set(key, upTo);
+      }
+      return true;
+    };
     while (!this.#stopped && this.#holds(key)) {
       if (!listed.length) {
-        if (!more) return true;
+        if (!more) return drained();
         // taken before the list: what it holds is at most as new as what the list shows
         const fresh = this.#fresh.get(key);
         this.#fresh.delete(key);
-        listed = await laneJobs(kv, ticket, lane, LANE_BATCH);
-        more = listed.length === LANE_BATCH;
-        if (!listed.length) return true;
+        const known = this.#unhinted.delete(key) ? undefined : this.#drained.get(key);
+        // set again only once this run has delivered what it takes
+        this.#drained.delete(key);
+        if (fresh?.jobs && fresh.after !== undefined && fresh.after === known) {
+          listed = fresh.jobs;
+          more = false;
+        } else {
+          listed = await laneJobs(kv, ticket, lane, LANE_BATCH);
+          more = listed.length === LANE_BATCH;
+        }
+        through = more ? undefined : fresh?.through ?? through;
+        if (!listed.length) return drained();
         ctx = await this.#context(ticket, lane, fresh);
       }
       if (!ctx) return false;
@@ -297,6 +344,7 @@ export class Outbox {
           ...(outcome.headerId !== undefined ? { headerId: outcome.headerId } : {}),
           ...(outcome.read ? { read: outcome.read } : {}),
         });
+        last = Math.max(last ?? -1, job.value.seq, ...also.map((j) => j.value.seq));
         // the coalesced jobs went with it (they are the ones right behind it in the lane)
         const gone = new Set([job, ...also].map((j) => j.key[3]));
         listed = listed.filter((j) => !gone.has(j.key[3]));
@@ -305,6 +353,7 @@ export class Outbox {
       // the job is still there, changed, or set aside: the lane and its context read again
       listed = [];
       more = true;
+      through = undefined;
       switch (outcome.kind) {
         case "failed":
           await this.#failures.failed(job, outcome.seqs, outcome.reason);
@@ -373,14 +422,23 @@ export class Outbox {
     return { ...ctx, api: ctx.managerApi ?? ctx.api };
   }
 
-  /** Keeps what a change committed for the lane's runner, the records merged with earlier. */
+  /**
+   * Keeps what a change committed for the lane's runner, the records merged with earlier; the
+   * jobs too while each change follows on from the one before (else the lane is listed).
+   */
   #remember(key: string, fresh: LaneHint): void {
     const before = this.#fresh.get(key);
     // a lane kicked but never run (stopped meanwhile) must not keep its hints for good
     if (!before && this.#fresh.size > 10_000) this.#fresh.clear();
+    const chained = !before ||
+      (before.jobs && before.through !== undefined && before.through === fresh.after);
     this.#fresh.set(key, {
       ticket: fresh.ticket,
       records: new Map([...(before?.records ?? []), ...fresh.records]),
+      ...(chained && fresh.jobs && fresh.after !== undefined
+        ? { jobs: [...(before?.jobs ?? []), ...fresh.jobs], after: before?.after ?? fresh.after }
+        : {}),
+      ...(fresh.through !== undefined ? { through: fresh.through } : {}),
     });
   }
 

@@ -37,7 +37,7 @@ import { patchClient } from "../storage/people.ts";
 import { saveFastLaneRefs } from "../storage/desk.ts";
 import type { Helpdesk } from "./helpdesk.ts";
 import type { LaneHint } from "./outbox.ts";
-import { committedRecords } from "../storage/outbox.ts";
+import { committedJobs, committedRecords } from "../storage/outbox.ts";
 import { offHoursReply } from "./sla.ts";
 import { contentOf } from "./message_content.ts";
 import { autoAssign } from "./desk/assign.ts";
@@ -73,9 +73,25 @@ function record(
   };
 }
 
-/** What a change committed, for the lane runner to use instead of reading it back. */
-function hintOf(ticket: Ticket, records: MessageRecord[], versionstamp: string): LaneHint {
-  return { ticket, records: committedRecords(records, versionstamp) };
+/**
+ * What a change committed, for the lane runner to use instead of reading it back: `jobs`, all
+ * it queued into the lane, and the seqs it took (the first is the ticket's sequence before it
+ * plus one: `changeTicket` allocates from there, and its commit checked that sequence).
+ */
+function hintOf(
+  ticket: Ticket,
+  records: MessageRecord[],
+  jobs: OutboxJob[],
+  versionstamp: string,
+): LaneHint {
+  const seqs = [...records, ...jobs].map((x) => x.seq);
+  return {
+    ticket,
+    records: committedRecords(records, versionstamp),
+    jobs: committedJobs(jobs, versionstamp),
+    after: Math.min(...seqs) - 1,
+    through: Math.max(...seqs),
+  };
 }
 
 /** Telegram seconds between two relayed positions of one live location (see README). */
@@ -249,6 +265,7 @@ export async function clientMessages(
   let assigned = false;
   let seqs: number[] = [];
   let written: MessageRecord[] = [];
+  let queued: OutboxJob[] = [];
   const res = await changeTicket(
     deps.kv,
     ticketNumber,
@@ -264,10 +281,11 @@ export async function clientMessages(
       assigned = ticket.managerId !== null;
       // the post shows who the ticket waits for: redrawn when that changes, not per message
       flipped = waitState(ticket) !== waitState(r.ticket);
+      queued = jobsFor(records, "group", at, next);
       return {
         ticket: r.ticket,
         messages: records,
-        jobs: jobsFor(records, "group", at, next),
+        jobs: queued,
         postDirty: flipped,
         ...(heldIds.length ? { dropHeld: { clientId, updateIds: heldIds } } : {}),
         result: undefined,
@@ -279,7 +297,7 @@ export async function clientMessages(
     })),
   );
   if (res.ok) {
-    deps.outbox.kick(ticketNumber, "group", hintOf(res.ticket, written, res.versionstamp));
+    deps.outbox.kick(ticketNumber, "group", hintOf(res.ticket, written, queued, res.versionstamp));
     if (flipped) deps.outbox.kickPost(ticketNumber);
     // every message of an assigned ticket: the fast lane carries each to its manager
     // (desk/notifier.ts); an unassigned one was announced as new already

@@ -7,7 +7,7 @@ import type { Lane, MessageRecord, MsgAddr, OutboxJob } from "../domain/records.
 import type { Ticket } from "../domain/ticket.ts";
 import { groupCommit } from "./commit_batcher.ts";
 import { K } from "./keys.ts";
-import { getMessage } from "./tickets.ts";
+import { getMessage, ticketWrittenElsewhere } from "./tickets.ts";
 import { CONFLICT, retryKv } from "./retry.ts";
 
 /** The first job waiting in a lane, with its versionstamp. */
@@ -87,6 +87,15 @@ export function committedRecords(
     out.set(m.seq, { key: K.message(m.ticket, m.seq), value: m, versionstamp });
   }
   return out;
+}
+
+/**
+ * Jobs just committed (by `changeTicket`, whose result gives `versionstamp`) as the entries a
+ * list of their lane would return, in lane order.
+ */
+export function committedJobs(jobs: OutboxJob[], versionstamp: string): Deno.KvEntry<OutboxJob>[] {
+  return jobs.map((j) => ({ key: K.outbox(j.ticket, j.lane, j.seq), value: j, versionstamp }))
+    .sort((a, b) => a.value.seq - b.value.seq);
 }
 
 /** Every lane that has work, as `[ticket, lane]` pairs. */
@@ -182,6 +191,7 @@ async function prepare(kv: Deno.Kv, c: Completion): Promise<(op: Deno.AtomicOper
   for (const e of got) known.set(String(e.key[2]), e);
   const records = keys.map((k) => known.get(String(k[2]))!);
   const ticketEntry = c.headerId !== undefined ? await kv.get<Ticket>(K.ticket(n)) : null;
+  if (ticketEntry) ticketWrittenElsewhere(kv, n);
   return (op) => {
     op.check(c.job).delete(c.job.key);
     for (const j of c.also ?? []) op.check(j).delete(j.key);

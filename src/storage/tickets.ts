@@ -168,33 +168,87 @@ export async function changeTicket<R>(
   fn: ChangeFn<R>,
   inbox: InboxMark[] = [],
 ): Promise<ChangeResult<R>> {
+  const cache = lastChanges(kv);
+  let known = cache.get(n);
   return await retryKv(`change ticket #${n}`, async () => {
-    // one read for the ticket, its sequence and the inbox marks
-    const entries = await kv.getMany<unknown[]>([
-      K.ticket(n),
-      K.ticketSeq(n),
-      ...inbox.map((m) => K.inbox(m.bot, m.updateId)),
-    ]);
-    const tEntry = entries[0] as Deno.KvEntryMaybe<Ticket>;
-    const sEntry = entries[1] as Deno.KvEntryMaybe<number>;
-    if (entries.slice(2).some((e) => e.versionstamp !== null)) {
-      return { ok: false, reason: "duplicate" };
+    let tEntry: Deno.KvEntryMaybe<Ticket>;
+    let sEntry: Deno.KvEntryMaybe<number>;
+    const guess = known;
+    known = undefined;
+    if (guess) {
+      // what this process's last change of the ticket committed, checked by the commit as if
+      // read; the inbox marks are checked there too: a duplicate fails it and is read below
+      [tEntry, sEntry] = guess;
+    } else {
+      // one read for the ticket, its sequence and the inbox marks
+      const entries = await kv.getMany<unknown[]>([
+        K.ticket(n),
+        K.ticketSeq(n),
+        ...inbox.map((m) => K.inbox(m.bot, m.updateId)),
+      ]);
+      tEntry = entries[0] as Deno.KvEntryMaybe<Ticket>;
+      sEntry = entries[1] as Deno.KvEntryMaybe<number>;
+      if (entries.slice(2).some((e) => e.versionstamp !== null)) {
+        return { ok: false, reason: "duplicate" };
+      }
     }
     const ticket = tEntry.value;
     if (!ticket) return { ok: false, reason: "not_found" };
     let seq = sEntry.value ?? 0;
     const decided = fn(ticket, () => ++seq);
-    if ("refuse" in decided) return { ok: false, reason: decided.refuse };
+    // a refusal is never taken from a guess: nothing would check it
+    if ("refuse" in decided) return guess ? CONFLICT : { ok: false, reason: decided.refuse };
     let after = ticket;
     const stamp = await groupCommitStamped(kv, `ticket:${n}`, (op) => {
       op.check(tEntry).check(sEntry);
       markInbox(op, inbox, at);
       after = applyChange(op, ticket, ticket, decided, seq, at);
     });
-    return stamp !== null
-      ? { ok: true, ticket: after, result: decided.result, versionstamp: stamp }
-      : CONFLICT;
+    if (stamp === null) {
+      cache.delete(n);
+      return CONFLICT;
+    }
+    cache.remember(n, after, seq, stamp);
+    return { ok: true, ticket: after, result: decided.result, versionstamp: stamp };
   });
+}
+
+/**
+ * What this process's last change of each ticket committed (the ticket and its sequence, as
+ * entries with the commit's versionstamp). The next change of the ticket takes them instead of
+ * reading them (one read less per relayed message); its commit checks them like a read, so a
+ * write of the ticket by anything else (another process, another function here) only fails
+ * that first attempt, which then reads. Bounded: forgotten in bulk past `max` tickets.
+ */
+class LastChanges {
+  readonly #entries = new Map<number, [Deno.KvEntry<Ticket>, Deno.KvEntry<number>]>();
+  constructor(readonly max = 10_000) {}
+
+  get(n: number): [Deno.KvEntry<Ticket>, Deno.KvEntry<number>] | undefined {
+    return this.#entries.get(n);
+  }
+
+  remember(n: number, ticket: Ticket, seq: number, versionstamp: string): void {
+    if (this.#entries.size >= this.max && !this.#entries.has(n)) this.#entries.clear();
+    this.#entries.set(n, [
+      { key: K.ticket(n), value: ticket, versionstamp },
+      { key: K.ticketSeq(n), value: seq, versionstamp },
+    ]);
+  }
+
+  delete(n: number): void {
+    this.#entries.delete(n);
+  }
+}
+
+const lastChanges = kvState(() => new LastChanges());
+
+/**
+ * Tells that ticket `n` is about to be written other than by `changeTicket` (see
+ * `LastChanges`): its next change reads it instead of failing a combined commit with a guess.
+ */
+export function ticketWrittenElsewhere(kv: Deno.Kv, n: number): void {
+  lastChanges(kv).delete(n);
 }
 
 /** Serializes ticket creation per KV handle, so one process does not fight itself. */
@@ -369,6 +423,7 @@ export async function setPostId(
         threadId: ticket.threadId ?? early.value ?? null,
         updatedAt: Math.max(ticket.updatedAt, at),
       };
+    ticketWrittenElsewhere(kv, n);
     const op = kv.atomic().check(tEntry).check(early).set(K.ticket(n), after);
     indexDiff(op, ticket, after);
     if (duplicate) {
@@ -425,6 +480,7 @@ export async function setThreadRoot(
       }
       after = withDuplicate(ticket, postId, rootId, at);
     }
+    ticketWrittenElsewhere(kv, ticket.number);
     const op = kv.atomic().check(tEntry).set(K.ticket(ticket.number), after);
     indexDiff(op, ticket, after);
     if (ticket.postId !== postId) op.set(K.byThread(rootId, desk), ticket.number);

@@ -257,3 +257,61 @@ Deno.test("storage: a post adopted from its forward keeps the ticket; a second o
     kv.close();
   }
 });
+
+Deno.test("storage: a change after another process's write of the ticket sees that write, never its own older copy", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/kv.sqlite`;
+  const a = await Deno.openKv(path);
+  const b = await Deno.openKv(path);
+  const closeBy = (kv: Deno.Kv, at: number) =>
+    changeTicket(kv, 1, at, (t) => {
+      const r = close(t, manager, at);
+      return r.ok ? { ticket: r.ticket, result: undefined } : { refuse: r.reason };
+    });
+  const reopenBy = (kv: Deno.Kv, at: number) =>
+    changeTicket(kv, 1, at, (t) => {
+      const r = reopen(t, manager, at);
+      return r.ok ? { ticket: r.ticket, result: undefined } : { refuse: r.reason };
+    });
+  const write = (kv: Deno.Kv, text: string, updateId: number) =>
+    changeTicket(
+      kv,
+      1,
+      5,
+      (_t, next) => ({ messages: [msg(1, next(), text, 42, updateId)], result: undefined }),
+      [{ bot: "client", updateId }],
+    );
+  try {
+    await createTicket(a, { topic: "T", clientId: 42, at: 1 });
+    // `a` changes the ticket (and keeps what it committed), then `b` closes it
+    assert.equal((await write(a, "one", 1)).ok, true);
+    assert.equal((await closeBy(b, 2)).ok, true);
+    // `a` still holds the ticket open: closing it again must be refused from the fresh read
+    assert.deepEqual(await closeBy(a, 3), { ok: false, reason: "already_closed" });
+    // `a` writes into the closed ticket (and keeps it closed), `b` reopens it: `a` closing it
+    // must not be refused from what `a` last committed
+    assert.equal((await write(a, "two", 2)).ok, true);
+    assert.equal((await reopenBy(b, 4)).ok, true);
+    assert.equal((await closeBy(a, 5)).ok, true, "closed by a: it was open");
+    assert.equal((await write(b, "three", 3)).ok, true);
+    assert.equal((await write(a, "four", 4)).ok, true);
+    // the same update again through the handle that knows the ticket: still a duplicate
+    assert.deepEqual(await write(a, "four", 4), { ok: false, reason: "duplicate" });
+    const t = await getTicket(a, 1);
+    assert.ok(t);
+    assert.equal(t.status, "closed");
+    const seqs = (await listMessages(a, 1)).map((m) => m.seq);
+    assert.equal(seqs.length, 4);
+    assert.equal(new Set(seqs).size, 4, "no sequence number given twice");
+    assert.deepEqual((await listMessages(a, 1)).map((m) => m.text), [
+      "one",
+      "two",
+      "three",
+      "four",
+    ]);
+  } finally {
+    a.close();
+    b.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
