@@ -185,7 +185,8 @@ export class DetailRows {
       this.widths[sheet].see(row);
       // written as the sheet's XML at once: rows below the header start at row 2
       const spill = this.spills[sheet];
-      await spill.push(this.#xml[sheet].row(spill.count + 2, row));
+      const deflating = spill.push(this.#xml[sheet].row(spill.count + 2, row));
+      if (deflating) await deflating;
     }
   }
 }
