@@ -57,9 +57,21 @@ function clientView(c: Client | undefined, id: number): ClientView {
 /** The three detail sheets' spilled rows and their column widths. */
 export type DetailSheet = "tickets" | "breaches" | "ratings";
 
+/** Rows waiting for their clients' names, and the lookup of those not yet known. */
+interface Batch {
+  rows: Array<{ sheet: DetailSheet; row: SpillRow }>;
+  /** Clients asked for (those neither cached nor asked for by the batch before). */
+  asked: number[];
+  /** Their records; an unknown id is left out. */
+  lookup: Promise<Map<number, Client>>;
+}
+
 /**
  * Detail rows on their way to the spills. A row carries its client's id in the client column
- * until one batched lookup gives the names of many clients at once.
+ * until one batched lookup gives the names of many clients at once. The lookup of a batch runs
+ * while the scan goes on to the next one, and the batch is written when that one is full: the
+ * KV answers the lookups while the report decodes and computes, instead of the scan waiting for
+ * them (they were ~2 s of the report's time over a plain scan, at 100,000 tickets).
  */
 export class DetailRows {
   readonly spills: Record<DetailSheet, Spill>;
@@ -68,6 +80,10 @@ export class DetailRows {
   readonly #clients = new Lru<number, ClientView>(CLIENT_CACHE);
   #pending: Array<{ sheet: DetailSheet; row: SpillRow }> = [];
   #pendingClients = new Set<number>();
+  /** The batch whose names are being looked up, written once the next batch is full. */
+  #asked: Batch | null = null;
+  /** Clients the batch in {@link #asked} looks up. */
+  #askedClients = new Set<number>();
 
   constructor(
     readonly kv: Deno.Kv,
@@ -98,23 +114,68 @@ export class DetailRows {
     if (
       this.#pendingClients.size >= PENDING_TICKETS || this.#pending.length >= PENDING_TICKETS * 4
     ) {
-      await this.flush();
+      await this.#rotate();
     }
   }
 
-  /** Names the queued rows' clients and spills the rows. */
+  /** Names the queued rows' clients and spills every row queued. */
   async flush(): Promise<void> {
+    await this.#rotate();
+    await this.#rotate();
+  }
+
+  /**
+   * Starts the lookup of the queued rows' unknown clients, then writes the batch asked for
+   * before (its lookup has had the time of a whole batch to come back).
+   */
+  async #rotate(): Promise<void> {
+    const before = this.#asked;
+    if (this.#pending.length) {
+      const clients = this.#clients;
+      const asked = this.#askedClients;
+      // a client the batch before asks for is cached by the time this batch is written
+      const missing = [...this.#pendingClients].filter((id) =>
+        !asked.has(id) && clients.get(id) === undefined
+      );
+      const lookup = missing.length
+        ? readClients(this.kv, missing)
+        : Promise.resolve(new Map<number, Client>());
+      // awaited when the batch is written; a failure in between is not left unhandled
+      lookup.catch(() => {});
+      this.#asked = { rows: this.#pending, asked: missing, lookup };
+      this.#askedClients = new Set(missing);
+      this.#pending = [];
+      this.#pendingClients = new Set();
+    } else {
+      this.#asked = null;
+      this.#askedClients = new Set();
+    }
+    if (before) await this.#write(before);
+  }
+
+  /** Names a batch's rows and spills them, in the order they came. */
+  async #write(batch: Batch): Promise<void> {
     const clients = this.#clients;
-    const missing = [...this.#pendingClients].filter((id) => clients.get(id) === undefined);
-    const found = missing.length ? await readClients(this.kv, missing) : new Map<number, Client>();
-    for (const id of missing) clients.set(id, clientView(found.get(id), id));
+    const found = await batch.lookup;
+    for (const id of batch.asked) clients.set(id, clientView(found.get(id), id));
     const { T, B, R } = this.ctx.cols;
     const clientCol: Record<DetailSheet, number> = {
       tickets: T.client,
       breaches: B.client,
       ratings: R.client,
     };
-    for (const { sheet, row } of this.#pending) {
+    // Clients evicted from the cache since the batch was asked for (in theory: the cache
+    // holds far more than two batches): one more lookup of exactly those.
+    const unnamed = new Set<number>();
+    for (const { sheet, row } of batch.rows) {
+      const id = row[clientCol[sheet]] as number;
+      if (clients.get(id) === undefined) unnamed.add(id);
+    }
+    if (unnamed.size) {
+      const late = await readClients(this.kv, [...unnamed]);
+      for (const id of unnamed) clients.set(id, clientView(late.get(id), id));
+    }
+    for (const { sheet, row } of batch.rows) {
       const col = clientCol[sheet];
       const id = row[col] as number;
       const view = clients.get(id) ?? clientView(undefined, id);
@@ -124,10 +185,9 @@ export class DetailRows {
       this.widths[sheet].see(row);
       // written as the sheet's XML at once: rows below the header start at row 2
       const spill = this.spills[sheet];
-      await spill.push(this.#xml[sheet].row(spill.count + 2, row));
+      const deflating = spill.push(this.#xml[sheet].row(spill.count + 2, row));
+      if (deflating) await deflating;
     }
-    this.#pending = [];
-    this.#pendingClients = new Set();
   }
 }
 

@@ -117,7 +117,7 @@ function cellValue(kind: ColumnKind, v: SpillCell, o: SheetOptions): ExcelJS.Cel
   if (v === null) return null;
   switch (kind) {
     case "date":
-      return typeof v === "number" ? o.zone.wallClock(v) : null;
+      return typeof v === "number" ? excelSerial(v + o.zone.offsetAt(v)) : null;
     case "duration":
       return typeof v === "number" ? v / DAY_MS : null;
     case "bool":
@@ -161,6 +161,16 @@ function xmlText(s: string): string {
 /** Excel's serial day number of a date (the 1900 system), as exceljs computes it. */
 function excelDate(d: Date): number {
   return 25569 + d.getTime() / DAY_MS;
+}
+
+/**
+ * The serial number of the wall clock `local` (ms) reads, the same as {@link excelDate} of a
+ * `Date` of it without making one per cell (a `Date` keeps whole milliseconds in range).
+ */
+function excelSerial(local: number): number | Date {
+  return Number.isInteger(local) && Math.abs(local) <= 8.64e15
+    ? 25569 + local / DAY_MS
+    : new Date(local);
 }
 
 /** One cell's XML, as exceljs renders it; an unstyled empty cell is left out. */
@@ -216,7 +226,9 @@ export class RowXml {
   row(n: number, r: SpillRow): string {
     const boldRow = this.o.bold?.(r) ?? false;
     let xml = `<row r="${n}" ${this.#span}>`;
-    this.columns.forEach((c, i) => {
+    const columns = this.columns, letters = this.#letters;
+    for (let i = 0; i < columns.length; i++) {
+      const c = columns[i]!;
       const v = r[i] ?? null;
       const look: Look = c.highlight?.(r)
         ? "breach"
@@ -227,11 +239,11 @@ export class RowXml {
         : "plain";
       const styled = v !== null || look !== "plain";
       xml += cellXml(
-        `${this.#letters[i]}${n}`,
+        letters[i]! + n,
         styled ? this.#styleId(i, look) : 0,
         cellValue(c.kind, v, this.o),
       );
-    });
+    }
     return xml + "</row>";
   }
 

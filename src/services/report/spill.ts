@@ -33,8 +33,11 @@ export interface SpilledRows extends Deflated {
 export interface Spill {
   /** Rows appended so far. */
   readonly count: number;
-  /** Appends one row's XML. */
-  push(rowXml: string): Promise<void>;
+  /**
+   * Appends one row's XML; hands back a promise only when the rows gathered are deflated then
+   * (one row in hundreds), so that the other rows cost no await.
+   */
+  push(rowXml: string): Promise<void> | undefined;
   /**
    * Ends the appending; the rows can then be read (once). With `reuse`, every chunk read is
    * the same buffer, refilled: for a reader done with each chunk before it asks the next.
@@ -53,10 +56,10 @@ abstract class DeflatingSpill implements Spill {
   protected abstract store(chunks: Uint8Array[]): Promise<void>;
   protected abstract read(reuse: boolean): AsyncIterable<Uint8Array>;
 
-  async push(rowXml: string): Promise<void> {
+  push(rowXml: string): Promise<void> | undefined {
     this.count++;
     this.#buf += rowXml;
-    if (this.#buf.length >= FLUSH_CHARS) await this.#flush();
+    return this.#buf.length >= FLUSH_CHARS ? this.#flush() : undefined;
   }
 
   async #flush(): Promise<void> {
