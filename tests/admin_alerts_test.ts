@@ -45,26 +45,36 @@ async function openSettings(w: TestWorld): Promise<void> {
 const alertsSeen = (w: TestWorld, n: number) =>
   w.emu.view(w.owner.id, w.settingsBot.id).filter((m) => m.text === alertOf(n)).length;
 
+/**
+ * The owner opens the settings bot, Bob opens a ticket, the settings bot's next send to the
+ * owner fails as `fault` says, and Bob's next message cannot reach the thread: an alert follows,
+ * kept after its failed attempt. Returns the ticket's number.
+ */
+async function alertThatFailedOnce(w: TestWorld, fault: "500" | "drop"): Promise<number> {
+  await openSettings(w);
+  const bob = await w.newClient("Bob", "en");
+  const n = await clientOpensTicket(w, bob.id, "Refund", "Where is my refund?");
+  w.emu.failNext({
+    method: "sendMessage",
+    botId: w.settingsBot.id,
+    chatId: w.owner.id,
+    kind: fault,
+  });
+  failAClientMessage(w, bob.id);
+  await w.until(
+    async () => (await storedAlerts(w)).some((a) => a.attempts === 1),
+    "the alert kept after its failed attempt",
+  );
+  return n;
+}
+
 Deno.test({
   name: "admin alerts: one the settings bot could not send is kept and sent on a later tick",
   ...sanitize,
   fn: async () => {
     const w = await startWorld({ outboxLimits: { maxAttempts: 4 } });
     try {
-      await openSettings(w);
-      const bob = await w.newClient("Bob", "en");
-      const n = await clientOpensTicket(w, bob.id, "Refund", "Where is my refund?");
-      w.emu.failNext({
-        method: "sendMessage",
-        botId: w.settingsBot.id,
-        chatId: w.owner.id,
-        kind: "500",
-      });
-      failAClientMessage(w, bob.id);
-      await w.until(
-        async () => (await storedAlerts(w)).some((a) => a.attempts === 1),
-        "the alert kept after its failed attempt",
-      );
+      const n = await alertThatFailedOnce(w, "500");
       assert.equal(alertsSeen(w, n), 0);
       // not before its retry time
       await w.app.cronTick();
@@ -87,20 +97,7 @@ Deno.test({
   fn: async () => {
     const w = await startWorld({ outboxLimits: { maxAttempts: 4 } });
     try {
-      await openSettings(w);
-      const bob = await w.newClient("Bob", "en");
-      const n = await clientOpensTicket(w, bob.id, "Refund", "Where is my refund?");
-      w.emu.failNext({
-        method: "sendMessage",
-        botId: w.settingsBot.id,
-        chatId: w.owner.id,
-        kind: "drop",
-      });
-      failAClientMessage(w, bob.id);
-      await w.until(
-        async () => (await storedAlerts(w)).some((a) => a.attempts === 1),
-        "the alert stored after its failed attempt",
-      );
+      const n = await alertThatFailedOnce(w, "drop");
       w.clock.advance(61_000);
       await w.restart();
       await w.until(() => alertsSeen(w, n) === 1, "the alert delivered after the restart");
