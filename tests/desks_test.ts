@@ -191,7 +191,12 @@ Deno.test({
       await step(w, "s:dk_rm:1", null, /Remove desk 1 “Desk 2”\?/);
       await step(w, "s:dk_rm_ok:1", null, /Desk 1 removed; 1 open tickets moved/);
       assert.deepEqual((await getSettings(w.kv)).desks, []);
-      const moved: Ticket = await inThread(w, alice.n, w.groupId, /^🔁 .*#\d+/);
+      const moved: Ticket = await inThread(
+        w,
+        alice.n,
+        w.groupId,
+        /^🔁 (Стол обращения|The desk of ticket) #\d+/,
+      );
       assert.equal(moved.desk, undefined);
       assert.notEqual(moved.threadId, aliceTk.threadId);
       // a comment in the removed desk's group reaches nobody; one in the new thread does
@@ -308,7 +313,12 @@ Deno.test({
       await step(w, `s:ch_yes:${moved.channel}`, null, /Channel “New main” chosen/);
 
       // Bob's ticket continues in the new main chats; Alice's stays where it was
-      const bobNow = await inThread(w, bob.n, moved.group!, /^🔁 .*#\d+/);
+      const bobNow = await inThread(
+        w,
+        bob.n,
+        moved.group!,
+        /^🔁 (Служба поддержки переехала|The helpdesk moved)/,
+      );
       assert.notEqual(bobNow.postId, null);
       assert.ok(
         emu.view(w.owner.id, moved.channel).some((m) => m.id === bobNow.postId),
@@ -355,7 +365,12 @@ Deno.test({
       await updateSettings(w.kv, w.owner.id, Date.now(), () => ({ desks: [] }));
       // the doctor (here /status; also the periodic check) finds it and moves it
       await step(w, null, "/status", /Channel: “Tickets”/);
-      const moved = await inThread(w, alice.n, w.groupId, /^🔁 .*#\d+/);
+      const moved = await inThread(
+        w,
+        alice.n,
+        w.groupId,
+        /^🔁 (Стол обращения|The desk of ticket) #\d+/,
+      );
       assert.equal(moved.desk, undefined);
       w.emu.userSend(w.owner.id, w.groupId, { text: "Found you" }, { replyTo: moved.threadId! });
       await w.until(() => clientSees(w, alice.id, /Found you/), "the answer on the main desk");

@@ -89,6 +89,10 @@ export const en: Record<keyof typeof ru, string> = {
   thread_moved:
     "🔁 The helpdesk moved to a new channel: ticket #{number} continues here. The earlier conversation: {link}",
   thread_moved_nolink: "🔁 The helpdesk moved to a new channel: ticket #{number} continues here.",
+  thread_desk_removed:
+    "🔁 The desk of ticket #{number} was removed: it continues here, on the main desk. The earlier conversation: {link}",
+  thread_desk_removed_nolink:
+    "🔁 The desk of ticket #{number} was removed: it continues here, on the main desk.",
   thread_no_group_before:
     "🔁 Ticket #{number} was created while the channel had no discussion group, so it is posted again; the client's messages follow here.",
   thread_post_deleted:

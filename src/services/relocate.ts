@@ -40,7 +40,9 @@ export async function followMove(
   for (const t of tickets) {
     const link = threadLink(oldGroupId, t.threadId) ?? "";
     await repostTicket(deps.kv, t.number, at, {
-      noticeKey: link ? "thread_moved" : "thread_moved_nolink",
+      noticeKey: removed === undefined
+        ? (link ? "thread_moved" : "thread_moved_nolink")
+        : (link ? "thread_desk_removed" : "thread_desk_removed_nolink"),
       link,
       send: false,
       ...(removed !== undefined ? { toDesk: 0 } : {}),
@@ -71,7 +73,7 @@ export async function rehomeOrphans(
   for (const t of await ticketsOnGoneDesks(deps.kv, known, s.deskSeq)) {
     const ok = await repostTicket(deps.kv, t.number, at, {
       postId: t.postId,
-      noticeKey: "thread_moved_nolink",
+      noticeKey: "thread_desk_removed_nolink",
       link: "",
       toDesk: 0,
     });
