@@ -189,7 +189,12 @@ Deno.test({
       await step(w, null, "/menu", /open/);
       await step(w, "s:desks", null, /Desk 1 “Desk 2”: Billing/);
       await step(w, "s:dk_rm:1", null, /Remove desk 1 “Desk 2”\?/);
-      await step(w, "s:dk_rm_ok:1", null, /Desk 1 removed; 1 open tickets moved/);
+      await step(
+        w,
+        "s:dk_rm_ok:1",
+        null,
+        /Desk 1 removed; open tickets moved to the main desk: 1\./,
+      );
       assert.deepEqual((await getSettings(w.kv)).desks, []);
       const moved: Ticket = await inThread(
         w,

@@ -64,7 +64,7 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_desk_no_topics: "There are no topics yet: add them in “Topics” first.",
   s_desk_remove_confirm:
     "Remove desk {id} “{title}”? Its topics go back to the main desk, and its tickets move there: open ones are posted again in the main channel with a link to their old thread, closed ones when reopened.",
-  s_desk_removed: "Desk {id} removed; {moved} open tickets moved to the main desk.",
+  s_desk_removed: "Desk {id} removed; open tickets moved to the main desk: {moved}.",
   s_desk_problem: "Desk {id} “{title}”: {problem}",
   s_desk_links: "Desk {id} “{title}”: channel {channel} · group {group}",
   s_btn_token_client: "🔑 Client bot token",
