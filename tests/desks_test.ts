@@ -384,3 +384,61 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "desks: a non-admin's presses and forged or stale desk buttons change nothing",
+  ...sanitize,
+  fn: async () => {
+    const w = await startSettingsWorld({
+      readyChats: true,
+      settings: (x) => ({ ...runningSettings(x), topics: ["Billing", "Delivery"] }),
+    });
+    const { emu } = w;
+    try {
+      const second = makeDesk(w, "Desk 2");
+      await addDesk(w, second.channel, /Topics of desk 1 “Desk 2”/);
+      await step(w, "s:dk_tp:1:0", null, /Topics of desk 1/);
+      const before = JSON.stringify((await getSettings(w.kv)).desks);
+      assert.match(before, /"topics":\["Billing"\]/);
+
+      // someone who is no admin presses the desk buttons (forged into their own chat)
+      const eve = emu.createUser({ firstName: "Eve", languageCode: "en" });
+      emu.userStartBot(eve.id, w.settingsBot.id);
+      await w.until(() => emu.view(eve.id, w.settingsBot.id).some((m) => !m.outgoing), "answer");
+      const anchor = emu.view(eve.id, w.settingsBot.id).find((m) => !m.outgoing)!.id;
+      const evePresses = ["s:dk_rm_ok:1", "s:dk_tp:1:1", "s:dk_ch:" + second.channel, "s:dk_add"]
+        .map((data) =>
+          emu.userPressButton(eve.id, w.settingsBot.id, anchor, data, { forged: true })
+        );
+      await w.until(
+        () => evePresses.every((q) => emu.callbackAnswer(q) !== undefined),
+        "Eve's presses answered",
+      );
+
+      // the owner's forged and stale ones: a desk that is not there, a topic index past the
+      // list, a positive chat id, a negative desk id
+      for (
+        const data of ["s:dk_rm_ok:9", "s:dk_tp:1:99", "s:dk_tp:9:0", "s:dk_ch:5", "s:dk_rm_ok:-1"]
+      ) {
+        const q = emu.userPressButton(w.owner.id, w.settingsBot.id, anchor, data, { forged: true });
+        await w.until(() => emu.callbackAnswer(q) !== undefined, `${data} answered`);
+        assert.match(String(emu.callbackAnswer(q)?.text ?? ""), /out of date/, data);
+      }
+      assert.equal(JSON.stringify((await getSettings(w.kv)).desks), before, "desks unchanged");
+
+      // the desk removed, its old buttons are stale: a second removal or routing changes nothing
+      await step(w, "s:desks", null, /Desks:/);
+      await step(w, "s:dk_rm:1", null, /Remove desk 1/);
+      await step(w, "s:dk_rm_ok:1", null, /Desk 1 removed/);
+      for (const data of ["s:dk_rm_ok:1", "s:dk_tp:1:0", "s:dk_top:1", "s:dk_rm:1"]) {
+        const q = emu.userPressButton(w.owner.id, w.settingsBot.id, anchor, data, { forged: true });
+        await w.until(() => emu.callbackAnswer(q) !== undefined, `${data} answered`);
+      }
+      assert.deepEqual((await getSettings(w.kv)).desks, []);
+      const s = await getSettings(w.kv);
+      assert.equal(s.deskSeq, 1, "the id is not handed out again");
+    } finally {
+      await w.stop();
+    }
+  },
+});
