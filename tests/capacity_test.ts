@@ -113,6 +113,12 @@ Deno.test({
       // a comment written by the manager bot is edited by the manager bot (only its author can)
       const last = byManagerBot.at(-1)!;
       const k = thread.indexOf(last) - 1;
+      // the record is completed after Telegram's answer: the comment may be seen before it
+      await w.until(
+        async () =>
+          (await listMessages(w.kv, n)).find((r) => r.text === texts[k])?.delivery === "sent",
+        "the comment's record completed",
+      );
       const records = await listMessages(w.kv, n);
       const rec = records.find((r) => r.text === texts[k]);
       assert.equal(rec?.copyBot, "manager");
