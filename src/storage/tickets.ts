@@ -81,7 +81,11 @@ function splitText(text: string): string[] {
 
 function setMessage(op: Deno.AtomicOperation, m: MessageRecord): void {
   const record: MessageRecord = { ...m };
-  if (m.text !== undefined && textBytes(m.text) > INLINE_TEXT_BYTES) {
+  // a UTF-16 unit is at most 3 bytes of UTF-8: a short text needs no encoding to know it fits
+  if (
+    m.text !== undefined && m.text.length * 3 > INLINE_TEXT_BYTES &&
+    textBytes(m.text) > INLINE_TEXT_BYTES
+  ) {
     const parts = splitText(m.text);
     parts.forEach((p, i) => op.set(K.messagePart(m.ticket, m.seq, i), p));
     delete record.text;
