@@ -12,9 +12,22 @@ import { workingMs, type WorkingSchedule } from "./working_time.ts";
 /** A threshold of a cycle. */
 export type SlaThreshold = "reaction_warn" | "reaction_breach" | "close_warn" | "close_breach";
 
+/**
+ * The schedule of each settings object: the same object for the same settings, so that the
+ * working-time module's compiled rules (cached per schedule) are reused, not rebuilt on every
+ * message (`offHoursReply` asks for every relayed one). Settings objects are replaced, never
+ * changed in place (storage/settings.ts).
+ */
+const schedules = new WeakMap<Settings, WorkingSchedule>();
+
 /** The schedule part of the settings as the working-time module wants it. */
 export function scheduleOf(s: Settings): WorkingSchedule {
-  return { timeZone: s.timeZone, always: s.always, week: s.week, holidays: s.holidays };
+  let w = schedules.get(s);
+  if (!w) {
+    w = { timeZone: s.timeZone, always: s.always, week: s.week, holidays: s.holidays };
+    schedules.set(s, w);
+  }
+  return w;
 }
 
 /** Thresholds the current cycle of `t` has reached at `now` (none for a closed ticket). */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { dueThresholds } from "./sla.ts";
+import { dueThresholds, scheduleOf } from "./sla.ts";
+import { isWorkingTime } from "./working_time.ts";
 import { defaultSettings } from "./settings.ts";
 import { clientWrote, managerReplied, newTicket, putOnHold, releaseHold } from "./ticket.ts";
 
@@ -50,4 +51,19 @@ Deno.test("sla: on hold before any reply the reaction clock pauses; resumed it r
   // 10 minutes before the hold + 37 after: 47 < 48 (80% of an hour)
   assert.deepEqual(dueThresholds(back.ticket, s, mon9 + 157 * min), []);
   assert.deepEqual(dueThresholds(back.ticket, s, mon9 + 158 * min), ["reaction_warn"]);
+});
+
+Deno.test("sla: scheduleOf gives one schedule per settings object, and other settings their own", () => {
+  const a = scheduleOf(s);
+  assert.ok(a);
+  // the same object: the working-time rules compiled for it are reused
+  assert.equal(scheduleOf(s), a);
+  const always = { ...s, always: true };
+  const b = scheduleOf(always);
+  assert.notEqual(b, a);
+  assert.equal(b.always, true);
+  // Sunday noon: off in the default week, on with `always`
+  const sunNoon = Date.UTC(2026, 0, 4, 12, 0);
+  assert.equal(isWorkingTime(a, sunNoon), false);
+  assert.equal(isWorkingTime(b, sunNoon), true);
 });

@@ -39,6 +39,7 @@ import type { Helpdesk } from "./helpdesk.ts";
 import type { LaneHint } from "./outbox.ts";
 import { committedJobs, committedRecords } from "../storage/outbox.ts";
 import { offHoursReply } from "./sla.ts";
+import type { FloodStep } from "../storage/sla.ts";
 import { contentOf } from "./message_content.ts";
 import { autoAssign } from "./desk/assign.ts";
 import { staffRole } from "./roles.ts";
@@ -258,6 +259,8 @@ export async function clientMessages(
   clientId: number,
   items: Incoming[],
   heldIds: number[] = [],
+  /** The client's flood meter for these messages, written with the change when it can be. */
+  meter?: FloodStep,
 ): Promise<"ok" | "duplicate" | "closed" | "not_found"> {
   const at = deps.clock.now();
   const replies = await replySeqs(deps, ticketNumber, items);
@@ -295,6 +298,7 @@ export async function clientMessages(
       bot: "client",
       updateId: i.updateId,
     })),
+    meter,
   );
   if (res.ok) {
     deps.outbox.kick(ticketNumber, "group", hintOf(res.ticket, written, queued, res.versionstamp));

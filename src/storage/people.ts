@@ -14,6 +14,29 @@ export async function getClient(kv: Deno.Kv, id: number): Promise<Client | null>
 }
 
 /**
+ * Whether two records hold the same fields and values: a record unchanged by a refresh is not
+ * written again (every client message refreshes the profile). Field by field instead of
+ * comparing two JSON strings of the whole record on every message; nested values (`blocked`)
+ * are compared as JSON.
+ */
+function sameFields(a: object, b: object): boolean {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return false;
+  for (const k of keys) {
+    // an own field missing on the other side (even an undefined one) is a difference
+    if (!Object.hasOwn(y, k)) return false;
+    const u = x[k];
+    const v = y[k];
+    if (u === v) continue;
+    if (typeof u !== "object" || typeof v !== "object" || u === null || v === null) return false;
+    if (JSON.stringify(u) !== JSON.stringify(v)) return false;
+  }
+  return true;
+}
+
+/**
  * Creates the client on first contact or refreshes name, username and language, keeping
  * everything else; `patch` may change further fields. Atomic with a check.
  */
@@ -40,7 +63,7 @@ export async function upsertClient(
     if (profile.lastName === undefined) delete refreshed.lastName;
     if (profile.username === undefined) delete refreshed.username;
     const next = { ...refreshed, ...patch(refreshed) };
-    if (entry.value && JSON.stringify(next) === JSON.stringify(entry.value)) return next;
+    if (entry.value && sameFields(next, entry.value)) return next;
     return (await kv.atomic().check(entry).set(K.client(profile.id), next).commit()).ok
       ? next
       : CONFLICT;

@@ -88,6 +88,39 @@ export interface FloodMeter {
 }
 
 /**
+ * One message counted on the meter as just read, not written yet: `write` goes into another
+ * operation (the ticket's change that relays the message, tickets.ts `also`) instead of a
+ * commit of its own; `done` tells whether that operation committed it. Not committed (its
+ * check or the change's failed, or the message took another path), the caller counts it with
+ * {@linkcode countClientMessage}.
+ */
+export interface FloodStep {
+  count: number;
+  write: (op: Deno.AtomicOperation) => void;
+  checks: number;
+  done: boolean;
+}
+
+/** The count `known` (the meter as read) gives one more message at `at`, and its write. */
+export function floodStep(
+  clientId: number,
+  at: number,
+  windowMs: number,
+  known: Deno.KvEntryMaybe<FloodMeter>,
+): FloodStep {
+  const minute = Math.floor(at / windowMs);
+  const count = known.value?.minute === minute ? known.value.count + 1 : 1;
+  return {
+    count,
+    checks: 1,
+    done: false,
+    write: (op) => {
+      op.check(known).set(K.flood(clientId), { minute, count }, { expireIn: 3_600_000 });
+    },
+  };
+}
+
+/**
  * Counts one message of a client in the current window (a Telegram minute: `windowMs` real
  * ms) and returns the count so far (an album counts once): the flood guard's meter. One
  * record per client, kept an hour.

@@ -81,7 +81,11 @@ function splitText(text: string): string[] {
 
 function setMessage(op: Deno.AtomicOperation, m: MessageRecord): void {
   const record: MessageRecord = { ...m };
-  if (m.text !== undefined && textBytes(m.text) > INLINE_TEXT_BYTES) {
+  // a UTF-16 unit is at most 3 bytes of UTF-8: a short text needs no encoding to know it fits
+  if (
+    m.text !== undefined && m.text.length * 3 > INLINE_TEXT_BYTES &&
+    textBytes(m.text) > INLINE_TEXT_BYTES
+  ) {
     const parts = splitText(m.text);
     parts.forEach((p, i) => op.set(K.messagePart(m.ticket, m.seq, i), p));
     delete record.text;
@@ -167,10 +171,19 @@ export async function changeTicket<R>(
   at: number,
   fn: ChangeFn<R>,
   inbox: InboxMark[] = [],
+  /**
+   * A write of another record committed with the change's first attempt only (its checks
+   * may be what failed it); `done` is set when it was committed. Why: the flood meter of the
+   * relayed message in the same operation, one commit member less per message.
+   */
+  also?: { write: (op: Deno.AtomicOperation) => void; checks: number; done: boolean },
 ): Promise<ChangeResult<R>> {
   const cache = lastChanges(kv);
   let known = cache.get(n);
+  let extra = also;
   return await retryKv(`change ticket #${n}`, async () => {
+    const ride = extra;
+    extra = undefined;
     let tEntry: Deno.KvEntryMaybe<Ticket>;
     let sEntry: Deno.KvEntryMaybe<number>;
     const guess = known;
@@ -203,12 +216,16 @@ export async function changeTicket<R>(
       op.check(tEntry).check(sEntry);
       markInbox(op, inbox, at);
       after = applyChange(op, ticket, ticket, decided, seq, at);
-    });
+      ride?.write(op);
+    }, 4 + (ride?.checks ?? 0));
     if (stamp === null) {
       cache.delete(n);
       return CONFLICT;
     }
-    cache.remember(n, after, seq, stamp);
+    if (ride) ride.done = true;
+    // a change that leaves the ticket as it was (only messages, jobs…) does not write it: its
+    // entry keeps the versionstamp it had, or the next change's check would fail on it
+    cache.remember(n, after, seq, stamp, decided.ticket ? stamp : tEntry.versionstamp!);
     return { ok: true, ticket: after, result: decided.result, versionstamp: stamp };
   });
 }
@@ -228,10 +245,17 @@ class LastChanges {
     return this.#entries.get(n);
   }
 
-  remember(n: number, ticket: Ticket, seq: number, versionstamp: string): void {
+  remember(
+    n: number,
+    ticket: Ticket,
+    seq: number,
+    versionstamp: string,
+    /** The ticket's own, when the commit did not write it. */
+    ticketStamp = versionstamp,
+  ): void {
     if (this.#entries.size >= this.max && !this.#entries.has(n)) this.#entries.clear();
     this.#entries.set(n, [
-      { key: K.ticket(n), value: ticket, versionstamp },
+      { key: K.ticket(n), value: ticket, versionstamp: ticketStamp },
       { key: K.ticketSeq(n), value: seq, versionstamp },
     ]);
   }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { MessageRecord } from "../domain/records.ts";
 import { close, managerReplied, reopen, take, transfer } from "../domain/ticket.ts";
 import { K } from "./keys.ts";
+import { type FloodMeter, floodStep } from "./sla.ts";
 import {
   changeTicket,
   createTicket,
@@ -313,5 +314,39 @@ Deno.test("storage: a change after another process's write of the ticket sees th
     a.close();
     b.close();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("storage: a write riding on a ticket's change commits with it, or is left to its caller when its check fails", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const created = await createTicket(kv, { topic: "t", clientId: 42, at: 1 });
+    assert.ok(created.ok);
+    const n = created.ticket.number;
+    const change = (text: string) => (_t: unknown, next: () => number) => ({
+      messages: [msg(n, next(), text)],
+      result: undefined,
+    });
+    // the meter as read, then written by someone else before the change commits
+    const stale = await kv.get<FloodMeter>(K.flood(42));
+    await kv.set(K.flood(42), { minute: 0, count: 5 });
+    const late = floodStep(42, 1_000, 60_000, stale);
+    const first = await changeTicket(kv, n, 1_000, change("a"), [], late);
+    // the change went in (retried without the ride), the other writer's meter stays
+    assert.ok(first.ok);
+    assert.equal(late.done, false);
+    assert.equal((await listMessages(kv, n)).length, 1);
+    assert.deepEqual((await kv.get(K.flood(42))).value, { minute: 0, count: 5 });
+    // as read: written in the same operation as the change
+    const fresh = floodStep(42, 1_000, 60_000, await kv.get<FloodMeter>(K.flood(42)));
+    assert.equal(fresh.count, 6);
+    const second = await changeTicket(kv, n, 1_000, change("b"), [], fresh);
+    assert.ok(second.ok);
+    assert.equal(fresh.done, true);
+    const meter = await kv.get<FloodMeter>(K.flood(42));
+    assert.deepEqual(meter.value, { minute: 0, count: 6 });
+    assert.equal(meter.versionstamp, second.versionstamp);
+  } finally {
+    kv.close();
   }
 });
