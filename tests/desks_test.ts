@@ -11,7 +11,12 @@ import { getClient } from "../src/storage/people.ts";
 import { getSettings, updateSettings } from "../src/storage/settings.ts";
 import { getTicket } from "../src/storage/tickets.ts";
 import type { Ticket } from "../src/domain/ticket.ts";
-import { runningSettings, type SettingsWorld, startSettingsWorld } from "./settings_harness.ts";
+import {
+  inThread,
+  runningSettings,
+  type SettingsWorld,
+  startSettingsWorld,
+} from "./settings_harness.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 
@@ -35,16 +40,6 @@ async function openTicket(w: SettingsWorld, name: string, index: number, questio
     return n > 0;
   }, `${name}'s ticket`);
   return { id: u.id, n };
-}
-
-/** Waits until ticket `n` has a thread in `groupId` showing a message matching `re`. */
-async function inThread(w: SettingsWorld, n: number, groupId: number, re: RegExp) {
-  await w.until(async () => {
-    const t = await getTicket(w.kv, n);
-    if (!t?.threadId) return false;
-    return w.emu.threadView(groupId, t.threadId).some((m) => re.test(m.text ?? ""));
-  }, `ticket #${n}'s thread in ${groupId} showing ${re}`);
-  return (await getTicket(w.kv, n))!;
 }
 
 /** A channel with its linked group, owned by the owner; both bots admins unless `bots` says. */
@@ -82,6 +77,24 @@ async function addDesk(w: SettingsWorld, channel: number, re: RegExp) {
   return await step(w, null, String(channel), re);
 }
 
+/** A world whose helpdesk is open with the topics Billing and Delivery. */
+function startBilling(): Promise<SettingsWorld> {
+  return startSettingsWorld({
+    readyChats: true,
+    settings: (x) => ({ ...runningSettings(x), topics: ["Billing", "Delivery"] }),
+  });
+}
+
+/** The owner adds the channel "Desk 2" as desk 1 and routes Billing to it. */
+async function secondDeskForBilling(w: SettingsWorld) {
+  const second = makeDesk(w, "Desk 2");
+  const at = w.mark();
+  await addDesk(w, second.channel, /Desk 1 “Desk 2” added/);
+  await w.waitFor(/Topics of desk 1 “Desk 2”/, at);
+  await step(w, "s:dk_tp:1:0", null, /Topics of desk 1/);
+  return second;
+}
+
 /** Whether the client's chat with the client bot shows a message matching `re`. */
 function clientSees(w: SettingsWorld, clientId: number, re: RegExp): boolean {
   return w.emu.view(clientId, w.client.id).some((m) => !m.outgoing && re.test(m.text ?? ""));
@@ -91,10 +104,7 @@ Deno.test({
   name: "desks: a second desk routed by topic carries its tickets both ways, none confused",
   ...sanitize,
   fn: async () => {
-    const w = await startSettingsWorld({
-      readyChats: true,
-      settings: (x) => ({ ...runningSettings(x), topics: ["Billing", "Delivery"] }),
-    });
+    const w = await startBilling();
     const { emu } = w;
     try {
       // refused: the main channel, a channel without a group, a desk whose client bot is not
@@ -226,19 +236,10 @@ Deno.test({
   name: "desks: a manager gets the links of every desk and answers a second desk's ticket there",
   ...sanitize,
   fn: async () => {
-    const w = await startSettingsWorld({
-      readyChats: true,
-      settings: (x) => ({ ...runningSettings(x), topics: ["Billing", "Delivery"] }),
-    });
+    const w = await startBilling();
     const { emu } = w;
     try {
-      const second = makeDesk(w, "Desk 2");
-      let at = w.mark();
-      await addDesk(w, second.channel, /Desk 1 “Desk 2” added/);
-      await w.waitFor(/Topics of desk 1 “Desk 2”/, at);
-      at = w.mark();
-      w.press("s:dk_tp:1:0");
-      await w.waitFor(/Topics of desk 1/, at);
+      const second = await secondDeskForBilling(w);
 
       // Maria's invitation brings links to the main chats and to desk 2's
       await step(w, null, "/menu", /open/);
@@ -268,7 +269,7 @@ Deno.test({
       await w.until(async () => (await getTicket(w.kv, alice.n))?.managerId === maria.id, "hers");
 
       // her list in the manager bot links the thread in desk 2's group
-      at = emu.view(maria.id, w.manager.id).at(-1)?.id ?? 0;
+      const at = emu.view(maria.id, w.manager.id).at(-1)?.id ?? 0;
       emu.userSend(maria.id, w.manager.id, { text: "/my" });
       const mine = await emu.waitForMessage(
         maria.id,
@@ -290,19 +291,10 @@ Deno.test({
   name: "desks: a move of the main channel re-posts the main desk's tickets only",
   ...sanitize,
   fn: async () => {
-    const w = await startSettingsWorld({
-      readyChats: true,
-      settings: (x) => ({ ...runningSettings(x), topics: ["Billing", "Delivery"] }),
-    });
+    const w = await startBilling();
     const { emu } = w;
     try {
-      const second = makeDesk(w, "Desk 2");
-      let at = w.mark();
-      await addDesk(w, second.channel, /Desk 1 “Desk 2” added/);
-      await w.waitFor(/Topics of desk 1 “Desk 2”/, at);
-      at = w.mark();
-      w.press("s:dk_tp:1:0");
-      await w.waitFor(/Topics of desk 1/, at);
+      const second = await secondDeskForBilling(w);
       const alice = await openTicket(w, "Alice", 0, "Card declined");
       const aliceTk = await inThread(w, alice.n, second.group!, /^Card declined$/);
       const bob = await openTicket(w, "Bob", 1, "Where is my parcel?");
@@ -351,18 +343,9 @@ Deno.test({
   name: "desks: a ticket left on a removed desk (a removal it raced with) moves to the main desk",
   ...sanitize,
   fn: async () => {
-    const w = await startSettingsWorld({
-      readyChats: true,
-      settings: (x) => ({ ...runningSettings(x), topics: ["Billing", "Delivery"] }),
-    });
+    const w = await startBilling();
     try {
-      const second = makeDesk(w, "Desk 2");
-      let at = w.mark();
-      await addDesk(w, second.channel, /Desk 1 “Desk 2” added/);
-      await w.waitFor(/Topics of desk 1 “Desk 2”/, at);
-      at = w.mark();
-      w.press("s:dk_tp:1:0");
-      await w.waitFor(/Topics of desk 1/, at);
+      const second = await secondDeskForBilling(w);
       const alice = await openTicket(w, "Alice", 0, "Card declined");
       await inThread(w, alice.n, second.group!, /^Card declined$/);
       // another process removed the desk and moved its tickets before this one was opened
@@ -389,10 +372,7 @@ Deno.test({
   name: "desks: a non-admin's presses and forged or stale desk buttons change nothing",
   ...sanitize,
   fn: async () => {
-    const w = await startSettingsWorld({
-      readyChats: true,
-      settings: (x) => ({ ...runningSettings(x), topics: ["Billing", "Delivery"] }),
-    });
+    const w = await startBilling();
     const { emu } = w;
     try {
       const second = makeDesk(w, "Desk 2");

@@ -10,7 +10,12 @@ import { ManualClock } from "../src/clock.ts";
 import { defaultCronJobs } from "../src/jobs.ts";
 import { getClient } from "../src/storage/people.ts";
 import { getTicket } from "../src/storage/tickets.ts";
-import { runningSettings, type SettingsWorld, startSettingsWorld } from "./settings_harness.ts";
+import {
+  inThread,
+  runningSettings,
+  type SettingsWorld,
+  startSettingsWorld,
+} from "./settings_harness.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 
@@ -30,16 +35,6 @@ async function openTicket(w: SettingsWorld, name: string, question: string) {
     return n > 0;
   }, `${name}'s ticket`);
   return { id: u.id, n };
-}
-
-/** Waits until ticket `n` has a thread in `groupId` holding a message matching `re`. */
-async function inThread(w: SettingsWorld, n: number, groupId: number, re: RegExp) {
-  await w.until(async () => {
-    const t = await getTicket(w.kv, n);
-    if (!t?.threadId) return false;
-    return w.emu.threadView(groupId, t.threadId).some((m) => re.test(m.text ?? ""));
-  }, `ticket #${n}'s thread in ${groupId} showing ${re}`);
-  return (await getTicket(w.kv, n))!;
 }
 
 Deno.test({

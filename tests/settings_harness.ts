@@ -13,6 +13,8 @@ import type { Emulator, ViewMessage } from "../src/emulator/mod.ts";
 import { createLogger } from "../src/log.ts";
 import { type Settings } from "../src/domain/settings.ts";
 import { type EmuBot, startWorld, type WorldChats } from "./harness.ts";
+import type { Ticket } from "../src/domain/ticket.ts";
+import { getTicket } from "../src/storage/tickets.ts";
 
 export type { EmuBot } from "./harness.ts";
 
@@ -186,4 +188,19 @@ export async function stopClientBot(w: SettingsWorld): Promise<void> {
   at = w.mark();
   w.press("s:stop_yes:client");
   await w.waitFor(/Client bot: stopped/, at);
+}
+
+/** Waits until ticket `n` has a thread in `groupId` holding a message matching `re`; the ticket. */
+export async function inThread(
+  w: SettingsWorld,
+  n: number,
+  groupId: number,
+  re: RegExp,
+): Promise<Ticket> {
+  await w.until(async () => {
+    const t = await getTicket(w.kv, n);
+    if (!t?.threadId) return false;
+    return w.emu.threadView(groupId, t.threadId).some((m) => re.test(m.text ?? ""));
+  }, `ticket #${n}'s thread in ${groupId} showing ${re}`);
+  return (await getTicket(w.kv, n))!;
 }
