@@ -30,6 +30,29 @@ export function channelRefOf(m: Pick<Message, "forward_origin" | "text">): ChatR
 }
 
 /** Outcome of choosing a channel. */
+/**
+ * The channel `ref` names, as the manager bot sees it (it was made an admin of the channel),
+ * or why it cannot be a helpdesk's channel: no manager bot yet, not found, not a channel.
+ */
+export async function lookUpChannel(
+  deps: SetupDeps,
+  managerBotToken: string | null,
+  ref: ChatRef,
+): Promise<
+  | { ok: true; info: { id: number; title?: string; linked_chat_id?: number } }
+  | { ok: false; reason: "no_manager_bot" | "not_found" | "not_channel" }
+> {
+  if (!managerBotToken) return { ok: false, reason: "no_manager_bot" };
+  let info;
+  try {
+    info = await apiFor(deps, managerBotToken).getChat(ref);
+  } catch {
+    return { ok: false, reason: "not_found" };
+  }
+  if (info.type !== "channel") return { ok: false, reason: "not_channel" };
+  return { ok: true, info };
+}
+
 export type ChannelChoice =
   | { ok: true; channelId: number; title: string; groupId: number | null }
   | {
@@ -52,14 +75,9 @@ export async function chooseChannel(
   o: { confirmed?: boolean } = {},
 ): Promise<ChannelChoice> {
   const s = await getSettings(deps.kv);
-  if (!s.managerBotToken) return { ok: false, reason: "no_manager_bot" };
-  let info;
-  try {
-    info = await apiFor(deps, s.managerBotToken).getChat(ref);
-  } catch {
-    return { ok: false, reason: "not_found" };
-  }
-  if (info.type !== "channel") return { ok: false, reason: "not_channel" };
+  const found = await lookUpChannel(deps, s.managerBotToken, ref);
+  if (!found.ok) return found;
+  const { info } = found;
   const groupId = info.linked_chat_id ?? null;
   // a further desk's chats cannot be the main desk's too (remove that desk first)
   if (s.desks.some((d) => d.channelId === info.id || d.groupId === groupId)) {

@@ -16,10 +16,9 @@ import type { Desk } from "../../domain/settings.ts";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
 import { dropOffer } from "../../storage/setup.ts";
 import { followMove } from "../relocate.ts";
-import type { ChatRef } from "./channel.ts";
+import { type ChatRef, lookUpChannel } from "./channel.ts";
 import { type Problem, runDoctor } from "./doctor.ts";
 import type { SetupDeps } from "./deps.ts";
-import { apiFor } from "./token.ts";
 import { setCommandMenus } from "./commands.ts";
 
 /** Most further desks (each is one more set of chats the doctor checks every few minutes). */
@@ -51,13 +50,9 @@ export async function addDesk(deps: SetupDeps, by: number, ref: ChatRef): Promis
   const s = await getSettings(deps.kv);
   if (!s.managerBotToken) return { ok: false, reason: "no_manager_bot" };
   if (s.desks.length >= MAX_DESKS) return { ok: false, reason: "too_many" };
-  let info;
-  try {
-    info = await apiFor(deps, s.managerBotToken).getChat(ref);
-  } catch {
-    return { ok: false, reason: "not_found" };
-  }
-  if (info.type !== "channel") return { ok: false, reason: "not_channel" };
+  const found = await lookUpChannel(deps, s.managerBotToken, ref);
+  if (!found.ok) return found;
+  const { info } = found;
   const groupId = info.linked_chat_id;
   if (info.id === s.channelId || (groupId !== undefined && groupId === s.groupId)) {
     return { ok: false, reason: "main_channel" };
