@@ -18,6 +18,7 @@ import {
   close,
   managerReplied,
   newTicket,
+  type OpenerName,
   rate,
   reopen,
   take,
@@ -131,6 +132,7 @@ async function generate(
     op.set(key, value);
     if (++mutations >= BATCH_MUTATIONS) await flush();
   };
+  const openers: OpenerName[] = [];
   for (let c = 1; c <= clients; c++) {
     const client: Client = {
       id: 10_000_000 + c,
@@ -144,6 +146,12 @@ async function generate(
       unreachable: false,
     };
     await add(K.client(client.id), client);
+    // as the client bot keeps it on a ticket it opens (the name Telegram gave)
+    openers.push({
+      firstName: client.firstName,
+      ...(client.lastName ? { lastName: client.lastName } : {}),
+      ...(client.username ? { username: client.username } : {}),
+    });
   }
   let messagesLeft = messages;
   const started = performance.now();
@@ -158,6 +166,7 @@ async function generate(
       topic: TOPICS[n % TOPICS.length]!,
       clientId,
       createdAt,
+      opener: openers[clientId - 10_000_001],
     });
     let t = made.ticket;
     const evs: TicketEvent[] = [made.event];

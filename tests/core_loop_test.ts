@@ -25,6 +25,8 @@ Deno.test({
       await w.until(async () => (await w.thread(1)).length >= 1, "the first comment");
       const ticket = (await getTicket(w.kv, 1))!;
       assert.equal(ticket.topic, "Доставка");
+      // the client's name as Telegram gave it, kept for the report's rows
+      assert.deepEqual(ticket.opener, { firstName: "Alice", username: "alice" });
       const post = w.emu.view(w.owner.id, w.channelId).find((m) => m.id === ticket.postId);
       assert.match(post?.text ?? "", /#1/);
       assert.match(post?.text ?? "", /Alice/);

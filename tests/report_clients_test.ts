@@ -85,3 +85,63 @@ Deno.test("report: every detail row names its client across overlapping lookups"
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("report: a ticket that kept its client's name shows it, in order among looked-up rows", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const dir = await Deno.makeTempDir();
+  try {
+    // the client's record names them as they are now; tickets that kept the name at the
+    // opening show that one, older tickets without it show the record's
+    await upsertClient(
+      kv,
+      { id: 30_001, firstName: "Renamed", username: "new_name", lang: "en" },
+      FROM,
+    );
+    const total = 450;
+    for (let n = 1; n <= total; n++) {
+      const kept = n % 3 !== 0;
+      const r = await createTicket(kv, {
+        topic: "Other",
+        clientId: kept ? 30_000 + (n % 7) + 1 : 30_001,
+        ...(kept
+          ? { opener: { firstName: `Opener${n}`, ...(n % 2 ? { username: `op${n}` } : {}) } }
+          : {}),
+        at: FROM + n * 60_000,
+        with: () => ({ messages: [], result: undefined }),
+      });
+      assert.ok(r.ok);
+      assert.equal(r.ticket.opener !== undefined, kept);
+    }
+    const out = `${dir}/r.xlsx`;
+    await buildReport(kv, {
+      from: FROM,
+      to: FROM + 7 * DAY,
+      settings: { ...defaultSettings(), timeZone: "UTC" },
+      out,
+      now: FROM + 7 * DAY,
+    });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await Deno.readFile(out)).buffer);
+    const ws = wb.getWorksheet("Tickets");
+    assert.ok(ws);
+    const header = (ws.getRow(1).values as unknown[]).map(String);
+    const [ticket, client, username] = ["Ticket", "Client", "Username"].map((h) => {
+      const i = header.indexOf(h);
+      assert.ok(i > 0, `no column ${h}`);
+      return i;
+    });
+    assert.equal(ws.rowCount, total + 1);
+    for (let r = 2; r <= ws.rowCount; r++) {
+      const row = ws.getRow(r);
+      const n = row.getCell(ticket!).value as number;
+      assert.equal(n, r - 1, "rows in ticket order");
+      const kept = n % 3 !== 0;
+      assert.equal(row.getCell(client!).value, kept ? `Opener${n}` : "Renamed", `ticket ${n}`);
+      const user = kept ? (n % 2 ? `@op${n}` : null) : "@new_name";
+      assert.equal(row.getCell(username!).value ?? null, user, `ticket ${n}`);
+    }
+  } finally {
+    kv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -91,6 +91,11 @@ export interface Ticket {
   waitingSince: number | null;
   /** Last message from either side, for "newest activity first" lists. */
   lastActivityAt: number;
+  /**
+   * The client's name when they opened the ticket, as reports show it (absent on older
+   * records: those read the client's record).
+   */
+  opener?: OpenerName;
   /** Absent on older records and new tickets: normal. */
   priority?: Priority;
   /** Since when the ticket waits for the customer (or is on hold): the SLA clocks are paused. */
@@ -214,6 +219,13 @@ export type Transition =
   | { ok: true; ticket: Ticket; event: TicketEvent }
   | { ok: false; reason: RejectReason };
 
+/** A client's name and username as Telegram gave them (`User.first_name`…). */
+export interface OpenerName {
+  firstName: string;
+  lastName?: string;
+  username?: string;
+}
+
 /** Fields a new ticket needs. */
 export interface NewTicket {
   number: number;
@@ -222,6 +234,8 @@ export interface NewTicket {
   createdAt: number;
   /** The desk of its topic; 0 or absent: the main desk. */
   desk?: number;
+  /** The client's name at the opening. */
+  opener?: OpenerName;
 }
 
 /** Builds a fresh open ticket and its "created" event. */
@@ -242,6 +256,7 @@ export function newTicket(input: NewTicket): { ticket: Ticket; event: TicketEven
     waitingSince: input.createdAt,
     lastActivityAt: input.createdAt,
     ...(input.desk ? { desk: input.desk } : {}),
+    ...(input.opener ? { opener: input.opener } : {}),
   };
   return {
     ticket,

@@ -17,6 +17,7 @@ import {
   type Actor,
   clientWrote,
   managerReplied,
+  type OpenerName,
   type Ticket,
   waitState,
 } from "../domain/ticket.ts";
@@ -175,6 +176,17 @@ async function clientCardComment(deps: Helpdesk, clientId: number): Promise<stri
   return parts.length ? parts.join("\n\n") : null;
 }
 
+/** The client's name as Telegram gave it with their first message of the ticket. */
+function openerOf(items: readonly Incoming[]): OpenerName | undefined {
+  const from = items.find((i) => i.message.from)?.message.from;
+  if (!from) return undefined;
+  return {
+    firstName: from.first_name,
+    ...(from.last_name ? { lastName: from.last_name } : {}),
+    ...(from.username ? { username: from.username } : {}),
+  };
+}
+
 /**
  * Opens a new ticket whose question is `items` (one message, or an album, or messages held
  * while the client chose a topic). Returns the ticket, or null for a duplicate delivery.
@@ -197,6 +209,7 @@ export async function openTicket(
     // the desk its topic is routed to, kept for the ticket's life
     desk: deskForTopic(settings, topic),
     clientId,
+    opener: openerOf(items),
     at,
     inbox: items.filter((i) => !heldIds.includes(i.updateId)).map((i) => ({
       bot: "client",

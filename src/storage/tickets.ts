@@ -11,6 +11,7 @@
 import type { Client, MessageRecord, MsgAddr, OutboxJob } from "../domain/records.ts";
 import {
   newTicket,
+  type OpenerName,
   type RejectReason,
   type Ticket,
   type TicketEvent,
@@ -284,6 +285,8 @@ export interface CreateTicket<R> {
   /** The desk of its topic (`deskForTopic`); 0 or absent: the main desk. */
   desk?: number;
   clientId: number;
+  /** The client's name at the opening, kept on the ticket for reports. */
+  opener?: OpenerName;
   at: number;
   /** Records to write with the new ticket (its first messages, jobs…). */
   with?: ChangeFn<R>;
@@ -317,6 +320,7 @@ async function createNow<R>(
       clientId: input.clientId,
       createdAt: input.at,
       desk: input.desk,
+      opener: input.opener,
     });
     let seq = 0;
     const nextSeq = () => ++seq;

@@ -46,7 +46,10 @@ interface ClientView {
   username: string | null;
 }
 
-function clientView(c: Client | undefined, id: number): ClientView {
+function clientView(
+  c: Pick<Client, "firstName" | "lastName" | "username"> | undefined,
+  id: number,
+): ClientView {
   if (!c) return { name: `#${id}`, username: null };
   return {
     name: [c.firstName, c.lastName].filter(Boolean).join(" "),
@@ -57,9 +60,16 @@ function clientView(c: Client | undefined, id: number): ClientView {
 /** The three detail sheets' spilled rows and their column widths. */
 export type DetailSheet = "tickets" | "breaches" | "ratings";
 
+/** A detail row on its way; `view` when its ticket kept its client's name. */
+interface PendingRow {
+  sheet: DetailSheet;
+  row: SpillRow;
+  view?: ClientView;
+}
+
 /** Rows waiting for their clients' names, and the lookup of those not yet known. */
 interface Batch {
-  rows: Array<{ sheet: DetailSheet; row: SpillRow }>;
+  rows: PendingRow[];
   /** Clients asked for (those neither cached nor asked for by the batch before). */
   asked: number[];
   /** Their records; an unknown id is left out. */
@@ -78,7 +88,9 @@ export class DetailRows {
   readonly widths: Record<DetailSheet, WidthTracker>;
   readonly #xml: Record<DetailSheet, RowXml>;
   readonly #clients = new Lru<number, ClientView>(CLIENT_CACHE);
-  #pending: Array<{ sheet: DetailSheet; row: SpillRow }> = [];
+  /** The client column of each detail sheet. */
+  readonly #clientCol: Record<DetailSheet, number>;
+  #pending: PendingRow[] = [];
   #pendingClients = new Set<number>();
   /** The batch whose names are being looked up, written once the next batch is full. */
   #asked: Batch | null = null;
@@ -94,6 +106,7 @@ export class DetailRows {
   ) {
     const { cols, l } = ctx;
     this.spills = spills;
+    this.#clientCol = { tickets: cols.T.client, breaches: cols.B.client, ratings: cols.R.client };
     this.widths = {
       tickets: new WidthTracker(cols.tickets, [l.yes, l.no]),
       breaches: new WidthTracker(cols.breaches),
@@ -107,10 +120,23 @@ export class DetailRows {
     };
   }
 
-  /** Queues a row whose client column holds `clientId`. */
-  async add(sheet: DetailSheet, row: SpillRow, clientId: number): Promise<void> {
-    this.#pending.push({ sheet, row });
-    this.#pendingClients.add(clientId);
+  /**
+   * Queues a row whose client column holds its ticket's client id. A ticket that kept its
+   * client's name at the opening is named at once; the others wait for a batched lookup.
+   */
+  async add(
+    sheet: DetailSheet,
+    row: SpillRow,
+    ticket: Pick<Ticket, "clientId" | "opener">,
+  ): Promise<void> {
+    const view = ticket.opener ? clientView(ticket.opener, ticket.clientId) : undefined;
+    if (view && !this.#pending.length && !this.#asked) {
+      // nothing waits before it: written now, the order of the rows is kept
+      await this.#spill({ sheet, row, view });
+      return;
+    }
+    this.#pending.push({ sheet, row, view });
+    if (!view) this.#pendingClients.add(ticket.clientId);
     if (
       this.#pendingClients.size >= PENDING_TICKETS || this.#pending.length >= PENDING_TICKETS * 4
     ) {
@@ -158,36 +184,32 @@ export class DetailRows {
     const clients = this.#clients;
     const found = await batch.lookup;
     for (const id of batch.asked) clients.set(id, clientView(found.get(id), id));
-    const { T, B, R } = this.ctx.cols;
-    const clientCol: Record<DetailSheet, number> = {
-      tickets: T.client,
-      breaches: B.client,
-      ratings: R.client,
-    };
     // Clients evicted from the cache since the batch was asked for (in theory: the cache
     // holds far more than two batches): one more lookup of exactly those.
     const unnamed = new Set<number>();
-    for (const { sheet, row } of batch.rows) {
-      const id = row[clientCol[sheet]] as number;
-      if (clients.get(id) === undefined) unnamed.add(id);
+    for (const { sheet, row, view } of batch.rows) {
+      const id = row[this.#clientCol[sheet]] as number;
+      if (!view && clients.get(id) === undefined) unnamed.add(id);
     }
     if (unnamed.size) {
       const late = await readClients(this.kv, [...unnamed]);
       for (const id of unnamed) clients.set(id, clientView(late.get(id), id));
     }
-    for (const { sheet, row } of batch.rows) {
-      const col = clientCol[sheet];
-      const id = row[col] as number;
-      const view = clients.get(id) ?? clientView(undefined, id);
-      row[col] = view.name;
-      // The Tickets sheet shows the username beside the name.
-      if (sheet === "tickets") row[T.username] = view.username;
-      this.widths[sheet].see(row);
-      // written as the sheet's XML at once: rows below the header start at row 2
-      const spill = this.spills[sheet];
-      const deflating = spill.push(this.#xml[sheet].row(spill.count + 2, row));
-      if (deflating) await deflating;
+    for (const p of batch.rows) {
+      const id = p.row[this.#clientCol[p.sheet]] as number;
+      await this.#spill({ ...p, view: p.view ?? clients.get(id) ?? clientView(undefined, id) });
     }
+  }
+
+  /** Writes one named row as its sheet's XML (rows below the header start at row 2). */
+  async #spill({ sheet, row, view }: PendingRow & { view: ClientView }): Promise<void> {
+    row[this.#clientCol[sheet]] = view.name;
+    // The Tickets sheet shows the username beside the name.
+    if (sheet === "tickets") row[this.ctx.cols.T.username] = view.username;
+    this.widths[sheet].see(row);
+    const spill = this.spills[sheet];
+    const deflating = spill.push(this.#xml[sheet].row(spill.count + 2, row));
+    if (deflating) await deflating;
   }
 }
 

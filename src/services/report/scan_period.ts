@@ -93,17 +93,17 @@ export async function scanPeriod(
       }
       for (const row of breachRows(ctx, ticket, link, c)) {
         summary.breaches++;
-        await rows.add("breaches", row, ticket.clientId);
+        await rows.add("breaches", row, ticket);
       }
       if (c.rating !== null) {
         summary.ratings++;
         if (c.rating >= 4) happy++;
-        await rows.add("ratings", ratingRow(ctx, ticket, link, c), ticket.clientId);
+        await rows.add("ratings", ratingRow(ctx, ticket, link, c), ticket);
       }
     }
     summary.tickets++;
     const row = ticketRow(ctx, ticket, link, cycles, inPeriod.length, count);
-    await rows.add("tickets", row, ticket.clientId);
+    await rows.add("tickets", row, ticket);
   }
   await rows.flush();
   summary.csat = summary.ratings ? happy / summary.ratings : null;
