@@ -111,7 +111,14 @@ export async function playDemoDay(
     view(u).findLast((m) => JSON.stringify(m.replyMarkup ?? "").includes(data));
   const press = async (u: { id: number }, data: string) => {
     await until(() => lastButton(u, data) !== undefined, `button ${data}`);
-    emu.userPressButton(u.id, bot, lastButton(u, data)!.id, data);
+    // the button's whole data: a topic's carries its name's mark after the prefix
+    const m = lastButton(u, data)!;
+    const rows = (m.replyMarkup as { inline_keyboard?: { callback_data?: string }[][] })
+      .inline_keyboard ?? [];
+    const full = rows.flat().map((b) => b.callback_data ?? "").find((d) =>
+      d === data || d.startsWith(`${data}:`)
+    );
+    emu.userPressButton(u.id, bot, m.id, full ?? data);
   };
   const rootOf = async (n: number) => {
     await until(async () => (await getTicket(s.kv, n))?.threadId != null, `thread of #${n}`);

@@ -7,6 +7,7 @@
  * tickets to the main desk.
  */
 import assert from "node:assert/strict";
+import { buttonData } from "./harness.ts";
 import { getClient } from "../src/storage/people.ts";
 import { getSettings, updateSettings } from "../src/storage/settings.ts";
 import { getTicket } from "../src/storage/tickets.ts";
@@ -31,7 +32,7 @@ async function openTicket(w: SettingsWorld, name: string, index: number, questio
     w.client.id,
     (m) => /Choose the topic/.test(m.text ?? ""),
   );
-  emu.userPressButton(u.id, w.client.id, choose.id, `c:topic:${index}`);
+  emu.userPressButton(u.id, w.client.id, choose.id, buttonData(choose, `c:topic:${index}`));
   await emu.waitForMessage(u.id, w.client.id, (m) => /describe/.test(m.text ?? ""));
   emu.userSend(u.id, w.client.id, { text: question });
   let n = 0;

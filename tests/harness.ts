@@ -315,6 +315,21 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
   };
 }
 
+/**
+ * The callback data of the button of `message` whose data is `prefix` or starts with
+ * `prefix:` (a topic button carries its name's mark after its place: `c:topic:0:1x2y3z`).
+ */
+export function buttonData(message: { replyMarkup?: unknown }, prefix: string): string {
+  const rows = (message.replyMarkup as
+    | { inline_keyboard?: Array<Array<{ callback_data?: string }>> }
+    | undefined)?.inline_keyboard ?? [];
+  const data = rows.flat().map((b) => b.callback_data ?? "").find((d) =>
+    d === prefix || d.startsWith(`${prefix}:`)
+  );
+  if (data === undefined) throw new Error(`no button ${prefix} on the message`);
+  return data;
+}
+
 /** The client opens a ticket: writes the question, then types the topic when asked. */
 export async function clientOpensTicket(
   w: TestWorld,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { buttonData } from "./harness.ts";
 import { getClient } from "../src/storage/people.ts";
 import { getSettings, listSettingsChanges } from "../src/storage/settings.ts";
 import { ticketsByClient } from "../src/storage/tickets.ts";
@@ -78,7 +79,7 @@ Deno.test({
       await emu.waitForMessage(bob.id, w.client.id, (m) => m.text === "Hi from Acme support!");
 
       // privacy: Alice opens a ticket, then asks for her data and for its deletion
-      emu.userPressButton(alice.id, w.client.id, choose.id, "c:topic:0");
+      emu.userPressButton(alice.id, w.client.id, choose.id, buttonData(choose, "c:topic:0"));
       await emu.waitForMessage(alice.id, w.client.id, (m) => /describe/.test(m.text ?? ""));
       emu.userSend(alice.id, w.client.id, { text: "My secret address is 1 Main St" });
       let n = 0;

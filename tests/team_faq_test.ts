@@ -4,6 +4,7 @@
  * no ticket and is counted in the report; the other answer (or writing) opens the ticket.
  */
 import assert from "node:assert/strict";
+import { buttonData } from "./harness.ts";
 import ExcelJS from "../src/services/report/excel.ts";
 import { getClient } from "../src/storage/people.ts";
 import { getSettings } from "../src/storage/settings.ts";
@@ -59,8 +60,16 @@ Deno.test({
         return { id: u.id, topics };
       };
       const view = (id: number) => w.emu.view(id, w.client.id).filter((m) => !m.outgoing);
-      const pick = async (c: { id: number; topics: { id: number } }, index: number) => {
-        w.emu.userPressButton(c.id, w.client.id, c.topics.id, `c:topic:${index}`);
+      const pick = async (
+        c: { id: number; topics: { id: number; replyMarkup?: unknown } },
+        index: number,
+      ) => {
+        w.emu.userPressButton(
+          c.id,
+          w.client.id,
+          c.topics.id,
+          buttonData(c.topics, `c:topic:${index}`),
+        );
         await w.until(() => view(c.id).length > 2, "after the topic");
       };
       const alice = await customer("Alice");

@@ -4,6 +4,7 @@
  * the team and the report. Renaming keeps the names; removing drops them.
  */
 import assert from "node:assert/strict";
+import { buttonData } from "./harness.ts";
 import { getSettings } from "../src/storage/settings.ts";
 import { ticketsByClient } from "../src/storage/tickets.ts";
 import { runningSettings, startSettingsWorld } from "./settings_harness.ts";
@@ -51,7 +52,7 @@ Deno.test({
       const buttons = JSON.stringify(choose.replyMarkup);
       assert.match(buttons, /"text":"Payment"/);
       assert.doesNotMatch(buttons, /Оплата/);
-      emu.userPressButton(alice.id, w.client.id, choose.id, "c:topic:0");
+      emu.userPressButton(alice.id, w.client.id, choose.id, buttonData(choose, "c:topic:0"));
       await emu.waitForMessage(
         alice.id,
         w.client.id,

@@ -221,6 +221,36 @@ export function faqFor(
   return s.faqLocal?.[topic]?.[lang] || s.faq[topic];
 }
 
+/**
+ * A short fingerprint of a topic's name (FNV-1a, base 36) that a button carries beside the
+ * topic's place in the list: a button drawn before the list changed still names its topic.
+ */
+export function topicMark(topic: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < topic.length; i++) {
+    h ^= topic.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}
+
+/**
+ * The topic a button drawn as (`index`, `mark`) names in `topics` now: at its place while it is
+ * still there, else wherever it moved; undefined once it is gone (renamed or removed). A button
+ * without a mark (drawn before buttons had one) names the topic at its place.
+ */
+export function topicOfButton(
+  topics: readonly string[],
+  index: number,
+  mark: string | undefined,
+): string | undefined {
+  const at = topics[index];
+  if (mark === undefined) return at;
+  if (at !== undefined && topicMark(at) === mark) return at;
+  const moved = topics.filter((x) => topicMark(x) === mark);
+  return moved.length === 1 ? moved[0] : undefined;
+}
+
 /** A topic as a client of `lang` sees it: its name in that language when an admin gave one. */
 export function topicLabel(
   s: Pick<Settings, "topicNames">,

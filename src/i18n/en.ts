@@ -52,6 +52,7 @@ export const en: Record<keyof typeof ru, string> = {
   off_hours:
     "We are out of working hours now. We have your message and will answer during working hours.",
   custom_text: "{text}",
+  topic_gone: "This topic is no longer offered: here are the topics as they are now.",
   unknown_action: "This action is no longer available.",
   not_yours: "This is not your request.",
   message_too_long: "The message is too long.",

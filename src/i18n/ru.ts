@@ -50,6 +50,7 @@ export const ru = {
   ticket_number_prefix: "#{number}",
   off_hours: "Сейчас нерабочее время. Мы получили ваше сообщение и ответим в рабочие часы.",
   custom_text: "{text}",
+  topic_gone: "Этой темы больше нет — вот темы, какие есть сейчас.",
   unknown_action: "Это действие больше недоступно.",
   not_yours: "Это не ваше обращение.",
   message_too_long: "Сообщение слишком длинное.",

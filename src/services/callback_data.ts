@@ -39,7 +39,8 @@ export function parsePostButton(data: string): { action: PostAction; ticket: num
 
 /** Actions of the client bot's buttons. */
 export type ClientAction =
-  | { type: "topic"; index: number }
+  /** `mark`: the topic's `topicMark` (domain/settings.ts); absent on buttons drawn before. */
+  | { type: "topic"; index: number; mark?: string }
   | { type: "current"; ticket: number }
   | { type: "close"; ticket: number }
   | { type: "reopen"; ticket: number }
@@ -53,7 +54,7 @@ export type ClientAction =
 export function clientButton(a: ClientAction): string {
   switch (a.type) {
     case "topic":
-      return `c:topic:${a.index}`;
+      return a.mark === undefined ? `c:topic:${a.index}` : `c:topic:${a.index}:${a.mark}`;
     case "rate":
       return `c:rate:${a.ticket}:${a.score}`;
     case "held_new":
@@ -68,6 +69,12 @@ export function clientButton(a: ClientAction): string {
 const clientSchema = z.union([
   z.tuple([z.literal("c"), z.literal("topic"), z.coerce.number().int().min(0).max(99)])
     .transform(([, , index]) => ({ type: "topic" as const, index })),
+  z.tuple([
+    z.literal("c"),
+    z.literal("topic"),
+    z.coerce.number().int().min(0).max(99),
+    z.string().regex(/^[0-9a-z]{1,7}$/),
+  ]).transform(([, , index, mark]) => ({ type: "topic" as const, index, mark })),
   z.tuple([z.literal("c"), z.enum(["current", "close", "reopen", "held_reopen"]), id])
     .transform(([, type, ticket]) => ({ type, ticket })),
   z.tuple([z.literal("c"), z.literal("rate"), id, z.coerce.number().int().min(1).max(5)])

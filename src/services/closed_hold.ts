@@ -6,7 +6,7 @@
  * @module
  */
 import { InlineKeyboard } from "grammy";
-import { type Settings, topicLabel } from "../domain/settings.ts";
+import { type Settings, topicLabel, topicMark } from "../domain/settings.ts";
 import { type Lang, t } from "../i18n/mod.ts";
 import { clientsAtStage, type Draft, getDraft, listHeld, setDraft } from "../storage/drafts.ts";
 import { getClient } from "../storage/people.ts";
@@ -23,7 +23,10 @@ export function topicQuestion(
   if (!s.topics.length) return { text: t(lang, "type_topic"), draft: { stage: "topic_text" } };
   // one topic per row, and no empty row after the last
   const kb = InlineKeyboard.from(s.topics.map((topic, index) => [
-    InlineKeyboard.text(topicLabel(s, topic, lang), clientButton({ type: "topic", index })),
+    InlineKeyboard.text(
+      topicLabel(s, topic, lang),
+      clientButton({ type: "topic", index, mark: topicMark(topic) }),
+    ),
   ]));
   return { text: t(lang, "choose_topic"), markup: kb, draft: { stage: "topic" } };
 }

@@ -222,7 +222,8 @@ export async function runSequence(
           view.findLast((m) => dataOf(m.replyMarkup).some((x) => x.startsWith(p)));
         if (d?.stage === "topic") {
           const m = newest("c:topic:");
-          if (m) press(cu.id, bot, m.id, "c:topic:0");
+          const first = m && dataOf(m.replyMarkup).find((x) => x.startsWith("c:topic:0"));
+          if (m && first) press(cu.id, bot, m.id, first);
           asked = true;
         } else if (d?.stage === "topic_text") {
           await clientSend(ci, { text: "Тема" });

@@ -7,7 +7,7 @@
 import { topicQuestion } from "../../services/closed_hold.ts";
 import { Composer, type Context, InlineKeyboard, Keyboard } from "grammy";
 import type { Client } from "../../domain/records.ts";
-import { faqFor, topicLabel } from "../../domain/settings.ts";
+import { faqFor, topicLabel, topicOfButton } from "../../domain/settings.ts";
 import { type Lang, langOf, locales, t, type TextKey } from "../../i18n/mod.ts";
 import {
   type ClientAction,
@@ -194,8 +194,14 @@ export function menu(deps: BotDeps): Composer<CCtx> {
   onPress(["topic"], async (ctx, action, cl) => {
     const lang = cl.lang;
     const s = await getSettings(deps.kv);
-    const topic = s.topics[action.index];
+    // the topic the button was drawn for, wherever it is in the list now
+    const topic = topicOfButton(s.topics, action.index, action.mark);
     const draft = await getDraft(deps.kv, cl.id);
+    if (draft?.stage === "topic" && !topic) {
+      // renamed or removed since the buttons were drawn: the topics as they are now
+      await ctx.answerCallbackQuery({ text: t(lang, "topic_gone") });
+      return void await askTopic(deps, ctx, lang);
+    }
     if (!topic || draft?.stage !== "topic") {
       await ctx.answerCallbackQuery({ text: t(lang, "unknown_action") });
       return;

@@ -9,6 +9,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import { channelRefOf } from "../../services/setup/channel.ts";
 import { addDesk, removeDesk, routeTopic } from "../../services/setup/desks.ts";
 import { getSettings } from "../../storage/settings.ts";
+import { topicMark, topicOfButton } from "../../domain/settings.ts";
 import { listOffers } from "../../storage/setup.ts";
 import { btn, indexArg, intArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
@@ -54,7 +55,7 @@ async function showRouting(deps: SettingsBotDeps, ctx: SCtx, id: number): Promis
     const here = d.topics.includes(topic);
     const elsewhere = s.desks.find((x) => x.id !== id && x.topics.includes(topic));
     const mark = here ? "✅" : elsewhere ? `→${elsewhere.id}` : "·";
-    kb.text(`${mark} ${topic}`, btn("dk_tp", id, i)).row();
+    kb.text(`${mark} ${topic}`, btn("dk_tp", id, i, topicMark(topic))).row();
   });
   kb.text(ctx.tr("s_btn_desks"), btn("desks"));
   await say(ctx, ctx.tr("s_desk_routing", { id, title: d.title }), kb);
@@ -111,11 +112,12 @@ export function desks(deps: SettingsBotDeps): Composer<SCtx> {
     await showRouting(deps, ctx, id);
   });
 
-  onButton(c, ["dk_tp"], async (ctx, [a, b]) => {
+  onButton(c, ["dk_tp"], async (ctx, [a, b, m]) => {
     const id = intArg(a), i = indexArg(b);
     const s = await getSettings(deps.kv);
     const d = s.desks.find((x) => x.id === id);
-    const topic = i === null ? undefined : s.topics[i];
+    // the topic the button was drawn for, wherever it is in the list now
+    const topic = i === null ? undefined : topicOfButton(s.topics, i, m);
     if (!d || topic === undefined) return void await stale(ctx);
     // pressed on a routed topic: back to the main desk; else to this desk
     const to = d.topics.includes(topic) ? 0 : d.id;

@@ -7,6 +7,7 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { z } from "zod";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
+import { topicMark, topicOfButton } from "../../domain/settings.ts";
 import { btn, indexArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
 import type { SettingsBotDeps } from "./deps.ts";
@@ -42,10 +43,12 @@ async function showTopics(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
           : ""
       }`,
     );
-    kb.text(`${i + 1}. ✏️`, btn("top_ren", i)).text("🌐", btn("top_lang", i))
-      .text("❓", btn("top_faq", i));
-    if (i > 0) kb.text("⬆️", btn("top_up", i));
-    kb.text("🗑", btn("top_rm", i)).row();
+    // the place and the name's mark: a button drawn before the list changed acts on its topic
+    const mark = topicMark(topic);
+    kb.text(`${i + 1}. ✏️`, btn("top_ren", i, mark)).text("🌐", btn("top_lang", i, mark))
+      .text("❓", btn("top_faq", i, mark));
+    if (i > 0) kb.text("⬆️", btn("top_up", i, mark));
+    kb.text("🗑", btn("top_rm", i, mark)).row();
   });
   kb.text(ctx.tr("s_btn_add_topic"), btn("top_add"));
   await say(ctx, lines.join("\n"), backRow(ctx, kb));
@@ -86,18 +89,15 @@ export function topics(deps: SettingsBotDeps): Composer<SCtx> {
     ["top_add"],
     (ctx) => ask(ctx, deps.kv, { kind: "topic", arg: -1 }, ctx.tr("s_ask_topic")),
   );
-  onButton(c, ["top_ren"], async (ctx, [a]) => {
+  onButton(c, ["top_ren"], async (ctx, [a, b]) => {
     const i = indexArg(a);
     const s = await getSettings(deps.kv);
-    if (i === null || s.topics[i] === undefined) {
+    const topic = i === null ? undefined : topicOfButton(s.topics, i, b);
+    if (topic === undefined) {
       return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
     }
-    await ask(
-      ctx,
-      deps.kv,
-      { kind: "topic", arg: i },
-      ctx.tr("s_ask_topic_rename", { topic: s.topics[i] }),
-    );
+    // the topic by name: the list may change before the new name is typed
+    await ask(ctx, deps.kv, { kind: "topic", arg: topic }, ctx.tr("s_ask_topic_rename", { topic }));
   });
   onTopicButton(
     c,
@@ -168,13 +168,13 @@ export function topics(deps: SettingsBotDeps): Composer<SCtx> {
     await done(ctx, deps.kv);
     await showTopics(deps, ctx);
   });
-  onButton(c, ["top_up", "top_rm"], async (ctx, [a]) => {
+  onButton(c, ["top_up", "top_rm"], async (ctx, [a, b]) => {
     const i = indexArg(a);
     const s = await getSettings(deps.kv);
-    if (i === null || s.topics[i] === undefined) {
+    const name = i === null ? undefined : topicOfButton(s.topics, i, b);
+    if (name === undefined) {
       return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
     }
-    const name = s.topics[i];
     await change(ctx, (list) => {
       // act on the topic by name: the list may have changed since the button was drawn
       const at = list.indexOf(name);
@@ -191,18 +191,28 @@ export function topics(deps: SettingsBotDeps): Composer<SCtx> {
       return void await ctx.reply(ctx.tr("s_topic_bad", { max: MAX_TOPIC_CHARS }));
     }
     const s = await getSettings(deps.kv);
-    const index = typeof w.arg === "number" ? w.arg : -1;
-    if (s.topics.some((x, i) => x.toLowerCase() === name.toLowerCase() && i !== index)) {
+    // a rename names its topic (an index from before: its place; -1: a new topic)
+    const old = typeof w.arg === "string"
+      ? w.arg
+      : typeof w.arg === "number" && w.arg >= 0
+      ? s.topics[w.arg]
+      : undefined;
+    const renaming = w.arg !== undefined && w.arg !== -1;
+    if (renaming && (old === undefined || !s.topics.includes(old))) {
+      // renamed or removed meanwhile (in another chat, by another admin)
+      await done(ctx, deps.kv);
+      return void await ctx.reply(ctx.tr("s_stale_button"));
+    }
+    if (s.topics.some((x) => x.toLowerCase() === name.toLowerCase() && x !== old)) {
       return void await ctx.reply(ctx.tr("s_topic_exists"));
     }
-    if (index < 0 && s.topics.length >= MAX_TOPICS) {
+    if (old === undefined && s.topics.length >= MAX_TOPICS) {
       return void await ctx.reply(ctx.tr("s_topic_too_many", { max: MAX_TOPICS }));
     }
-    const old = index >= 0 ? s.topics[index] : undefined;
     await change(ctx, (list) => {
       const at = old === undefined ? -1 : list.indexOf(old);
       if (at >= 0) list[at] = name;
-      else list.push(name);
+      else if (old === undefined) list.push(name);
       return list;
     }, old === undefined ? undefined : [old, name]);
     await done(ctx, deps.kv);

@@ -10,7 +10,7 @@ import type { Message } from "grammy/types";
 import type { Wait } from "../../storage/setup.ts";
 import { setWait } from "../../storage/setup.ts";
 import { type Action, btn, indexArg } from "../../services/callback_data.ts";
-import type { Settings } from "../../domain/settings.ts";
+import { type Settings, topicOfButton } from "../../domain/settings.ts";
 import { getSettings } from "../../storage/settings.ts";
 import type { SCtx } from "./context.ts";
 import { onButton as routeButton } from "../buttons.ts";
@@ -78,9 +78,9 @@ export async function ask(
 }
 
 /**
- * A button naming a topic by its place in the list (`args[0]`): asks the admin for input about
- * that topic, remembered by name (the list may be reordered before the answer comes); a stale
- * place is told. `prompt` gets the topic and the settings.
+ * A button naming a topic by its place in the list and its name's mark (`args[0]`, `args[1]`):
+ * asks the admin for input about that topic, remembered by name (the list may be reordered
+ * before the answer comes); a topic gone since the button was drawn is told. `prompt` gets the topic and the settings.
  */
 export function onTopicButton(
   c: Composer<SCtx>,
@@ -89,10 +89,11 @@ export function onTopicButton(
   kind: string,
   prompt: (ctx: SCtx, topic: string, s: Settings) => string,
 ): void {
-  onButton(c, [action], async (ctx, [a]) => {
+  onButton(c, [action], async (ctx, [a, b]) => {
     const i = indexArg(a);
     const s = await getSettings(kv);
-    const topic = i === null ? undefined : s.topics[i];
+    // `args[1]`: the topic's mark, so a button drawn before the list changed names its topic
+    const topic = i === null ? undefined : topicOfButton(s.topics, i, b);
     if (topic === undefined) {
       return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
     }
