@@ -198,7 +198,9 @@ Deno.test({
 
       // removal: Alice's ticket moves to the main desk with a link to its old thread
       await step(w, null, "/menu", /open/);
-      await step(w, "s:desks", null, /Desk 1 “Desk 2”: Billing/);
+      const screen = await step(w, "s:desks", null, /Desk 1 “Desk 2”: Billing/);
+      // the main desk by its channel's title, not its id
+      assert.match(screen.text ?? "", /Desk 0 \(main\), channel “Tickets”:/);
       await step(w, "s:dk_rm:1", null, /Remove desk 1 “Desk 2”\?/);
       await step(
         w,
@@ -227,6 +229,11 @@ Deno.test({
       // Billing is the main desk's again: a new ticket of it is posted there
       const carl = await openTicket(w, "Carl", 0, "Refund please");
       assert.equal((await inThread(w, carl.n, w.groupId, /^Refund please$/)).desk, undefined);
+      // a channel the manager bot cannot look up (it left): the main desk by its id
+      emu.setMember(w.channelId, w.manager.id, { status: "left" });
+      await step(w, null, "/menu", /./);
+      const byId = await step(w, "s:desks", null, /Desk 0/);
+      assert.match(byId.text ?? "", new RegExp(`Desk 0 \\(main\\), channel ${w.channelId}:`));
     } finally {
       await w.stop();
     }

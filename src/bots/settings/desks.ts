@@ -6,7 +6,7 @@
  * @module
  */
 import { Composer, InlineKeyboard } from "grammy";
-import { channelRefOf } from "../../services/setup/channel.ts";
+import { channelRefOf, lookUpChannel } from "../../services/setup/channel.ts";
 import { addDesk, removeDesk, routeTopic } from "../../services/setup/desks.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { topicMark, topicOfButton } from "../../domain/settings.ts";
@@ -21,11 +21,19 @@ async function showDesks(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
   const s = await getSettings(deps.kv);
   const routed = new Set(s.desks.flatMap((d) => d.topics));
   const mainTopics = s.topics.filter((x) => !routed.has(x));
+  // the main channel by its title as Telegram has it now; its id when the lookup fails
+  const main = s.channelId === null
+    ? null
+    : await lookUpChannel(deps, s.managerBotToken, s.channelId);
   const lines = [
     ctx.tr("s_desks_title"),
     "",
     ctx.tr("s_desk_main", {
-      channel: s.channelId === null ? "—" : String(s.channelId),
+      channel: s.channelId === null
+        ? "—"
+        : main?.ok && main.info.title
+        ? `“${main.info.title}”`
+        : String(s.channelId),
       topics: mainTopics.length ? mainTopics.join(", ") : "—",
     }),
   ];

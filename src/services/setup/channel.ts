@@ -29,7 +29,6 @@ export function channelRefOf(m: Pick<Message, "forward_origin" | "text">): ChatR
   return null;
 }
 
-/** Outcome of choosing a channel. */
 /**
  * The channel `ref` names, as the manager bot sees it (it was made an admin of the channel),
  * or why it cannot be a helpdesk's channel: no manager bot yet, not found, not a channel.
@@ -53,6 +52,7 @@ export async function lookUpChannel(
   return { ok: true, info };
 }
 
+/** Outcome of choosing a channel. */
 export type ChannelChoice =
   | { ok: true; channelId: number; title: string; groupId: number | null }
   | {
