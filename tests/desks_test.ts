@@ -229,6 +229,13 @@ Deno.test({
       // Billing is the main desk's again: a new ticket of it is posted there
       const carl = await openTicket(w, "Carl", 0, "Refund please");
       assert.equal((await inThread(w, carl.n, w.groupId, /^Refund please$/)).desk, undefined);
+      // Telegram failing the lookup (500, then 429): the main desk by its id, at once
+      for (const kind of ["500", "429"] as const) {
+        emu.failNext({ method: "getChat", botId: w.manager.id, kind, retryAfter: 30 });
+        await step(w, null, "/menu", /./);
+        const failed = await step(w, "s:desks", null, /Desk 0/);
+        assert.match(failed.text ?? "", new RegExp(`Desk 0 \\(main\\), channel ${w.channelId}:`));
+      }
       // a channel the manager bot cannot look up (it left): the main desk by its id
       emu.setMember(w.channelId, w.manager.id, { status: "left" });
       await step(w, null, "/menu", /./);
