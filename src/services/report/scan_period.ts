@@ -53,8 +53,8 @@ export async function scanPeriod(
   });
   let happy = 0;
   const zone = new ZoneClock(s.timeZone);
-  const dayOf = (ms: number) =>
-    Math.floor((zone.wallClock(ms).getTime() - zone.wallClock(from).getTime()) / DAY_MS);
+  const start = zone.wallClock(from).getTime();
+  const dayOf = (ms: number) => Math.floor((zone.wallClock(ms).getTime() - start) / DAY_MS);
   const dayCount = Math.min(MAX_CHART_DAYS, Math.max(1, dayOf(to - 1) + 1));
   const days = Array.from({ length: dayCount }, () => ({ count: 0, reply: new DurationList() }));
   for await (const { ticket, events, messages } of histories) {

@@ -47,30 +47,54 @@ export interface Spill {
   dispose(): Promise<void>;
 }
 
-/** Gathers row XML and deflates it in pieces; where the bytes go is the subclass's. */
-abstract class DeflatingSpill implements Spill {
+/**
+ * Gathers row XML and deflates it in pieces behind the rows' building (a piece in flight at a
+ * time, the next push waits beyond that); where the bytes go is the subclass's. A failure of
+ * a piece is told by the next push or by `finish`.
+ */
+export abstract class DeflatingSpill implements Spill {
   count = 0;
   #buf = "";
   #deflater: Deflater | null = new Deflater();
+  /** Pieces being deflated and stored, one after the other, while the rows keep coming. */
+  #chain: Promise<void> = Promise.resolve();
+  #inFlight = 0;
+  /** The first failure of a piece in the background, told by the next push or finish. */
+  #failed: { error: unknown } | null = null;
 
   protected abstract store(chunks: Uint8Array[]): Promise<void>;
   protected abstract read(reuse: boolean): AsyncIterable<Uint8Array>;
 
   push(rowXml: string): Promise<void> | undefined {
+    if (this.#failed) throw this.#failed.error;
     this.count++;
     this.#buf += rowXml;
-    return this.#buf.length >= FLUSH_CHARS ? this.#flush() : undefined;
+    if (this.#buf.length < FLUSH_CHARS) return undefined;
+    this.#flush();
+    // one piece deflated behind the rows' building; a second waits for the first
+    return this.#inFlight > 1 ? this.#chain : undefined;
   }
 
-  async #flush(): Promise<void> {
+  /** Queues the gathered rows' deflating and storing after the pieces before them. */
+  #flush(): void {
     if (!this.#buf) return;
     const text = this.#buf;
     this.#buf = "";
-    await this.store(await this.#deflater!.push(text));
+    this.#inFlight++;
+    this.#chain = this.#chain.then(async () => {
+      if (this.#failed) return;
+      await this.store(await this.#deflater!.push(text));
+    }).catch((error) => {
+      this.#failed ??= { error };
+    }).finally(() => {
+      this.#inFlight--;
+    });
   }
 
   async finish(o: { reuse?: boolean } = {}): Promise<SpilledRows> {
-    await this.#flush();
+    this.#flush();
+    await this.#chain;
+    if (this.#failed) throw this.#failed.error;
     const d = this.#deflater!;
     d.close();
     this.#deflater = null;
@@ -82,10 +106,11 @@ abstract class DeflatingSpill implements Spill {
     };
   }
 
-  dispose(): Promise<void> {
+  async dispose(): Promise<void> {
+    // a piece still being deflated finishes before its stream is freed
+    await this.#chain;
     this.#deflater?.close();
     this.#deflater = null;
-    return Promise.resolve();
   }
 }
 
