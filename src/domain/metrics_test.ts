@@ -8,6 +8,7 @@ import {
   ticketMetrics,
 } from "./metrics.ts";
 import {
+  clientWrote,
   close,
   managerReplied,
   newTicket,
@@ -89,7 +90,9 @@ Deno.test("metrics: cycles credited from events, working time across a weekend",
   // Friday 17–18 plus Monday 9:00–9:30; the wall clock says 64.5 hours.
   assert.equal(c0!.reactionMs, 90 * MIN);
   assert.equal(c0!.reactionOk, false);
-  assert.equal(c0!.resolutionMs, 3 * H);
+  // to the close at 11:00, less the 1:30 the customer had the answer (the SLA's close clock)
+  assert.equal(c0!.resolutionMs, 90 * MIN);
+  assert.equal(c0!.pausedMs, 90 * MIN);
   assert.equal(c0!.resolutionOk, true);
   assert.equal(c0!.reopenedLater, true);
   assert.equal(c0!.reopening, false);
@@ -97,11 +100,14 @@ Deno.test("metrics: cycles credited from events, working time across a weekend",
   assert.equal(c0!.ratingComment, "Thanks!");
   assert.equal(c1!.reactionMs, 10 * MIN);
   assert.equal(c1!.reactionOk, true);
-  assert.equal(c1!.resolutionMs, 1 * H);
+  // 12:00–12:10, then the customer's move until the close at 13:00
+  assert.equal(c1!.resolutionMs, 10 * MIN);
+  assert.equal(c1!.pausedMs, 50 * MIN);
   assert.equal(c1!.reopening, true);
   assert.equal(c1!.rating, null);
   const tm = ticketMetrics(ticket, [c0!, c1!]);
-  assert.equal(tm.resolutionMs, 4 * H);
+  assert.equal(tm.resolutionMs, 100 * MIN);
+  assert.equal(tm.pausedMs, 140 * MIN);
   assert.equal(tm.firstReactionMs, 90 * MIN);
   assert.equal(tm.reopenCount, 1);
   assert.equal(tm.reactionBreaches, 1);
@@ -138,12 +144,15 @@ Deno.test("metrics: an unanswered cycle is undecided until it passes the target"
 });
 
 Deno.test("metrics: a target met exactly is within it", () => {
+  // the customer answers at once: the close clock never pauses
   const { ticket } = story(at("2026-01-12T09:00"), [
     (t) => managerReplied(t, anna, at("2026-01-12T09:15")),
+    (t) => clientWrote(t, 42, at("2026-01-12T09:15")),
     (t) => close(t, anna, at("2026-01-12T17:00")),
   ]);
   const c = cycleMetrics(ticket, nineToSix, targets, 0)[0]!;
   assert.equal(c.reactionOk, true);
+  assert.equal(c.resolutionMs, 8 * H);
   assert.equal(c.resolutionOk, true);
 });
 
@@ -240,10 +249,13 @@ Deno.test("metrics: aggregates per manager and topic", () => {
   assert.equal(b.heldMs, 55 * MIN + 13 * H + 55 * MIN);
   assert.equal(b.reaction.median(), 7.5 * MIN);
   assert.equal(b.reactionShare(), 1);
-  // 1 h and 14 h (Tuesday 10–18 plus Wednesday 9–15).
-  assert.equal(b.resolution.median(), 7.5 * H);
-  assert.equal(b.resolution.mean(), 7.5 * H);
-  assert.equal(b.resolutionShare(), 0.5);
+  // 0:10 and 0:05: after 10:05 the second ticket waited for the customer to its close (Tuesday
+  // 10:05–18:00 plus Wednesday 9–15 = 13:55 of waiting, 0:50 in the first): no breach
+  assert.equal(b.resolution.median(), 7.5 * MIN);
+  assert.equal(b.resolution.mean(), 7.5 * MIN);
+  assert.equal(b.meanResolvedPausedMs(), (50 * MIN + 13 * H + 55 * MIN) / 2);
+  assert.equal(b.resolutionShare(), 1);
+  assert.equal(b.resolutionBreaches, 0);
   assert.equal(b.ratingAvg(), 2);
 
   assert.equal(agg.byTopic.get("Billing")!.cycles, 2);
@@ -253,9 +265,11 @@ Deno.test("metrics: aggregates per manager and topic", () => {
   assert.equal(t.cycles, 3);
   assert.equal(t.reaction.median(), 10 * MIN);
   assert.equal(t.reaction.mean(), 35 * MIN);
-  assert.equal(t.resolution.median(), 3 * H);
-  assert.equal(t.resolution.mean(), 6 * H);
-  assert.equal(t.resolutionShare(), 2 / 3);
+  // 1:30, 0:10 and 0:05; waiting 1:30, 0:50 and 13:55
+  assert.equal(t.resolution.median(), 10 * MIN);
+  assert.equal(t.resolution.mean(), 35 * MIN);
+  assert.equal(t.meanResolvedPausedMs(), (16 * H + 15 * MIN) / 3);
+  assert.equal(t.resolutionShare(), 1);
   assert.equal(t.ratingAvg(), 3.5);
   assert.equal(t.messagesOut, 4);
 });
@@ -311,6 +325,9 @@ Deno.test("metrics: a hold before the reply is no reaction time; priority picks 
   assert.equal(u.reactionMs, 12 * MIN);
   assert.equal(u.reactionOk, false);
   assert.equal(u.reactionBreachManagerId, boris.id);
-  // the resolution clock is the customer's whole wait: the hold counts there
-  assert.equal(u.resolutionElapsedMs, 3 * H);
+  // the close clock leaves out the hold (09:02–10:00) and the customer's move since the reply
+  // (10:10–12:00), as the SLA does: 2 + 10 minutes; the 2:48 left out are the waiting time
+  assert.equal(u.resolutionElapsedMs, 12 * MIN);
+  assert.equal(u.pausedMs, 2 * H + 48 * MIN);
+  assert.equal(u.resolutionOk, null);
 });

@@ -301,6 +301,7 @@ export function ticketRow(
     tm.firstReactionMs,
     first?.reactionOk ?? null,
     tm.resolutionMs,
+    tm.pausedMs,
     tm.reactionBreaches,
     tm.resolutionBreaches,
     tm.ratingAvg,
