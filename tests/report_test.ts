@@ -7,9 +7,12 @@ import type { Direction, MessageRecord } from "../src/domain/records.ts";
 import { defaultSettings, type Settings } from "../src/domain/settings.ts";
 import {
   type Actor,
+  clientWrote,
   close,
   managerReplied,
+  putOnHold,
   rate,
+  releaseHold,
   reopen,
   take,
   type Ticket,
@@ -18,7 +21,14 @@ import {
 } from "../src/domain/ticket.ts";
 import { putManager, upsertClient } from "../src/storage/people.ts";
 import { getSettings, updateSettings } from "../src/storage/settings.ts";
-import { changeTicket, createTicket, setPostId, setThreadRoot } from "../src/storage/tickets.ts";
+import {
+  changeTicket,
+  createTicket,
+  getTicket,
+  setPostId,
+  setThreadRoot,
+} from "../src/storage/tickets.ts";
+import { dueThresholds } from "../src/domain/sla.ts";
 import { periodOf, periodOfDates } from "../src/services/report/period.ts";
 import { buildReport, ticketLink } from "../src/services/report/report.ts";
 
@@ -1005,5 +1015,172 @@ Deno.test("report: the busiest hour is counted on the team's clock", async () =>
     assert.deepEqual(summary.previous.busiest, { weekday: 2, hour: 10, messages: 1 });
   } finally {
     kv.close();
+  }
+});
+
+Deno.test("report: resolution on the SLA's clock, the customer's waiting in its own column", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const [id, name] of [[ANNA, "Anna"], [BORIS, "Boris"]] as const) {
+      await putManager(kv, {
+        id,
+        name,
+        lang: "en",
+        addedAt: 0,
+        addedBy: 1,
+        active: true,
+        mute: [],
+      });
+    }
+    await upsertClient(kv, { id: IVAN, firstName: "Ivan", lang: "en" }, 0);
+    await upsertClient(kv, { id: OLGA, firstName: "Olga", lang: "en" }, 0);
+    const step = (n: number, local: string, fn: (t: Ticket, at: number) => Transition) =>
+      act(kv, n, msk(local), (t) => fn(t, msk(local)));
+    /** The live SLA check of ticket `n` as stored now, at the Moscow instant `local`. */
+    const sla = async (n: number, local: string) => {
+      const t = await getTicket(kv, n);
+      assert.ok(t, `ticket ${n}`);
+      return { due: dueThresholds(t, settings, msk(local)), managerId: t.managerId };
+    };
+    // The week of Mon 26 Jan 2026 (Mon–Fri 09–18 Moscow, targets 0:15 and 8:00).
+    // #1 a customer's wait in the middle: Mon 10:00, Anna answers 10:10; Ivan is silent until
+    // Tue 15:00, Anna answers 15:20 and closes 15:30. Working time 8:00 + 6:30 = 14:30, of it
+    // the customer's Mon 10:10–18:00 + Tue 09–15 + 15:20–15:30 = 14:00: resolution 0:30.
+    const a = await open(kv, "Billing", IVAN, msk("2026-01-26T10:00"));
+    await step(a, "2026-01-26T10:10", (t, at) => managerReplied(t, anna, at));
+    // on the whole working time the 8:00 were over at Tue 09:00; the SLA warned of nothing
+    assert.deepEqual((await sla(a, "2026-01-27T14:59")).due, []);
+    await step(a, "2026-01-27T15:00", (t, at) => clientWrote(t, IVAN, at));
+    await step(a, "2026-01-27T15:20", (t, at) => managerReplied(t, anna, at));
+    await step(a, "2026-01-27T15:30", (t, at) => close(t, anna, at));
+    // #2 a hold by hand before any answer: Tue 10:00, Anna takes it, holds it at 10:05 (the
+    // warehouse) to Wed 11:00, answers 11:10 and closes 11:20. Reaction 0:05 + 0:10 = 0:15
+    // (the target, met); resolution 0:15; on hold Tue 10:05–18:00 + Wed 09–11 and the
+    // customer's 11:10–11:20 = 10:05 of waiting.
+    const b = await open(kv, "Delivery", OLGA, msk("2026-01-27T10:00"));
+    await step(b, "2026-01-27T10:00", (t, at) => take(t, anna, at));
+    await step(b, "2026-01-27T10:05", (t, at) => putOnHold(t, anna, "the warehouse", at));
+    assert.deepEqual((await sla(b, "2026-01-28T10:59")).due, []);
+    await step(b, "2026-01-28T11:00", (t, at) => releaseHold(t, anna, at));
+    await step(b, "2026-01-28T11:10", (t, at) => managerReplied(t, anna, at));
+    await step(b, "2026-01-28T11:20", (t, at) => close(t, anna, at));
+    // #3 a breach after the wait: Wed 09:00, Anna answers 09:10, Ivan writes back 13:00, Anna
+    // hands it to Boris Thu 10:00, Boris answers 12:00 and closes 12:30. The close clock:
+    // 0:10 + Wed 13–18 + Thu from 09:00: 8:00 at Thu 11:50, Boris's (on the whole working time
+    // it was Wed 17:00, Anna's). Resolution 8:10, over by 0:10; waiting 3:50 + 0:30 = 4:20.
+    const c = await open(kv, "Billing", IVAN, msk("2026-01-28T09:00"));
+    await step(c, "2026-01-28T09:00", (t, at) => take(t, anna, at));
+    await step(c, "2026-01-28T09:10", (t, at) => managerReplied(t, anna, at));
+    await step(c, "2026-01-28T13:00", (t, at) => clientWrote(t, IVAN, at));
+    // 8:30 of working time, 4:40 on the close clock: no warning yet
+    assert.deepEqual((await sla(c, "2026-01-28T17:30")).due, []);
+    await step(c, "2026-01-29T10:00", (t, at) => transfer(t, anna, BORIS, at));
+    assert.deepEqual((await sla(c, "2026-01-29T11:49")).due, ["close_warn"]);
+    assert.deepEqual(await sla(c, "2026-01-29T11:50"), {
+      due: ["close_warn", "close_breach"],
+      managerId: BORIS,
+    });
+    await step(c, "2026-01-29T12:00", (t, at) => managerReplied(t, boris, at));
+    await step(c, "2026-01-29T12:30", (t, at) => close(t, boris, at));
+    // #4 open, the customer's move at the end: Thu 10:00, Boris answers 10:10, Olga silent to
+    // the report's moment, Sat 12:00: Thu 10:10–18:00 + Fri 09–18 = 16:50 waiting, no breach.
+    const d = await open(kv, "Delivery", OLGA, msk("2026-01-29T10:00"));
+    await step(d, "2026-01-29T10:10", (t, at) => managerReplied(t, boris, at));
+    const now = msk("2026-01-31T12:00");
+    assert.deepEqual((await sla(d, "2026-01-31T12:00")).due, []);
+
+    const out = `${dir}/report.xlsx`;
+    const period = periodOfDates(
+      { year: 2026, month: 1, day: 26 },
+      { year: 2026, month: 2, day: 1 },
+      "Europe/Moscow",
+      true,
+    );
+    const summary = await buildReport(kv, { ...period, settings, out, now });
+    assert.equal(summary.breaches, 1);
+    // resolutions 0:30, 0:15, 8:10
+    assert.equal(summary.medianResolutionMs, 30 * MIN);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await Deno.readFile(out)).buffer);
+
+    const tws = wb.getWorksheet("Tickets")!;
+    const tickets = records(tws);
+    assert.deepEqual(
+      tickets.map((r) => [
+        r["Ticket"],
+        r["Status"],
+        r["Resolution (total)"] === null ? null : ms(r["Resolution (total)"]!),
+        ms(r["Waiting for the customer / on hold"]!),
+        r["Resolution breaches"],
+        r["Reaction within target"],
+      ]),
+      [
+        [a, "closed", 30 * MIN, 14 * H, 0, "yes"],
+        [b, "closed", 15 * MIN, 10 * H + 5 * MIN, 0, "yes"],
+        [c, "closed", 8 * H + 10 * MIN, 4 * H + 20 * MIN, 1, "yes"],
+        [d, "in progress", null, 16 * H + 50 * MIN, 0, "yes"],
+      ],
+    );
+    // working time, zone-free like the other durations
+    const headers = (tws.getRow(1).values as CellValue[]).slice(1).map(String);
+    assert.ok(headers.includes("Waiting for the customer / on hold"), headers.join(" | "));
+    assert.equal(fillOf(tws, 2, "Resolution (total)"), undefined);
+    assert.equal(fillOf(tws, 4, "Resolution (total)"), "FFFFC7CE");
+
+    const breaches = records(wb.getWorksheet("SLA breaches")!);
+    assert.deepEqual(
+      breaches.map((r) => [
+        r["Ticket"],
+        r["Breach"],
+        ms(r["Working time"]!),
+        ms(r["Target"]!),
+        ms(r["Over by"]!),
+        r["Manager"],
+      ]),
+      [[c, "Resolution", 8 * H + 10 * MIN, 8 * H, 10 * MIN, "Boris"]],
+    );
+
+    const by = Object.fromEntries(
+      records(wb.getWorksheet("Summary by manager")!).map((r) => [String(r["Manager"]), r]),
+    );
+    const figures = (r: Record<string, CellValue>) => [
+      ms(r["Median resolution"]!),
+      ms(r["Mean resolution"]!),
+      ms(r["Mean waiting for the customer / on hold"]!),
+      r["Resolution within target"],
+      r["Resolution breaches"],
+    ];
+    // Anna: 0:15 and 0:30, waiting 10:05 and 14:00
+    assert.deepEqual(figures(by["Anna"]!), [
+      22.5 * MIN,
+      22.5 * MIN,
+      12 * H + 2.5 * MIN,
+      1,
+      0,
+    ]);
+    // Boris: #3 (8:10, waiting 4:20); #4 open and within its clock, not judged
+    assert.deepEqual(figures(by["Boris"]!), [
+      8 * H + 10 * MIN,
+      8 * H + 10 * MIN,
+      4 * H + 20 * MIN,
+      0,
+      1,
+    ]);
+    assert.deepEqual(figures(by["Total"]!), [
+      30 * MIN,
+      (15 + 30 + 490) * MIN / 3,
+      (605 + 840 + 260) * MIN / 3,
+      2 / 3,
+      1,
+    ]);
+    const params = Object.fromEntries(
+      records(wb.getWorksheet("Parameters")!).map((r) => [r["Parameter"], r["Value"]]),
+    );
+    assert.match(String(params["Definitions"]), /less the time the ticket waited for the customer/);
+    assert.match(String(params["Definitions"]), /Waiting for the customer \/ on hold: /);
+  } finally {
+    kv.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });
