@@ -279,11 +279,21 @@ export function cycleMetrics(
     const pauses: Array<[number, number]> = [...(c.paused ?? [])];
     const open = index === last ? pausedFrom(ticket) : null;
     if (open !== null && c.closedAt === undefined) pauses.push([Math.max(open, c.startedAt), end]);
-    /** Working ms of [from, to) less the pauses in it. */
+    pauses.sort((x, y) => x[0] - y[0]);
+    /**
+     * Working ms of [from, to) less the pauses in it (the SLA's subtraction, for the stretches
+     * a ticket records, which never overlap). Only the stretches between the pauses are
+     * walked: the pauses, a customer's days of silence, are the long ones.
+     */
     const clock = (from: number, to: number) => {
-      let ms = tl.workingMs(from, to);
-      for (const [a, b] of pauses) ms -= tl.workingMs(Math.max(a, from), Math.min(b, to));
-      return Math.max(0, ms);
+      let ms = 0, at = from;
+      for (const [a, b] of pauses) {
+        if (a >= to) break;
+        if (b <= at) continue;
+        if (a > at) ms += tl.workingMs(at, a);
+        at = b;
+      }
+      return at < to ? ms + tl.workingMs(at, to) : ms;
     };
     // the SLA's close clock: the team's time; the customer's silence is counted apart
     const resolutionElapsedMs = clock(c.startedAt, end);
