@@ -1141,9 +1141,12 @@ Deno.test("report: resolution on the SLA's clock, the customer's waiting in its 
       [[c, "Resolution", 8 * H + 10 * MIN, 8 * H, 10 * MIN, "Boris"]],
     );
 
-    const by = Object.fromEntries(
-      records(wb.getWorksheet("Summary by manager")!).map((r) => [String(r["Manager"]), r]),
-    );
+    const mws = wb.getWorksheet("Summary by manager")!;
+    const by = Object.fromEntries(records(mws).map((r) => [String(r["Manager"]), r]));
+    // rows: Anna, Boris, Total; Boris's breach stands out, after the new column as before it
+    assert.equal(fillOf(mws, 2, "Resolution breaches"), undefined);
+    assert.equal(fillOf(mws, 3, "Resolution breaches"), "FFFFC7CE");
+    assert.equal(fillOf(mws, 3, "Reaction breaches"), undefined);
     const figures = (r: Record<string, CellValue>) => [
       ms(r["Median resolution"]!),
       ms(r["Mean resolution"]!),
