@@ -59,8 +59,9 @@ Deno.test({
       assert.equal(t1![l.ticket], 1);
       assert.equal(minutes(t1![l.firstReaction]), 14);
       assert.equal(t1![l.firstReactionOk], l.yes);
-      // 09:00 to the close at 11:30
-      assert.equal(minutes(t1![l.resolutionTotal]), 150);
+      // 09:00 to the close at 11:30, less the 2:16 from Maria's answer on, the customer's move
+      assert.equal(minutes(t1![l.resolutionTotal]), 14);
+      assert.equal(minutes(t1![l.waitingTotal]), 136);
       // Ben wrote at 09:06, Ivan answered at 09:43: past the 15-minute target.
       assert.equal(t2![l.ticket], 2);
       assert.equal(minutes(t2![l.firstReaction]), 37);

@@ -7,9 +7,12 @@ import type { Direction, MessageRecord } from "../src/domain/records.ts";
 import { defaultSettings, type Settings } from "../src/domain/settings.ts";
 import {
   type Actor,
+  clientWrote,
   close,
   managerReplied,
+  putOnHold,
   rate,
+  releaseHold,
   reopen,
   take,
   type Ticket,
@@ -18,7 +21,14 @@ import {
 } from "../src/domain/ticket.ts";
 import { putManager, upsertClient } from "../src/storage/people.ts";
 import { getSettings, updateSettings } from "../src/storage/settings.ts";
-import { changeTicket, createTicket, setPostId, setThreadRoot } from "../src/storage/tickets.ts";
+import {
+  changeTicket,
+  createTicket,
+  getTicket,
+  setPostId,
+  setThreadRoot,
+} from "../src/storage/tickets.ts";
+import { dueThresholds } from "../src/domain/sla.ts";
 import { periodOf, periodOfDates } from "../src/services/report/period.ts";
 import { buildReport, ticketLink } from "../src/services/report/report.ts";
 
@@ -141,8 +151,9 @@ async function seed(kv: Deno.Kv): Promise<void> {
   await act(kv, t2, msk("2026-01-09T10:00"), (t) => close(t, boris, msk("2026-01-09T10:00")));
 
   // #3 Friday 17:00, first reply Monday 09:30: 1:30 of working time (64.5 h on the wall clock),
-  // a reaction breach; closed 11:00 (3:00), rated 5, reopened, transferred to Boris, answered in
-  // 0:10, closed after 1:00. Resolution 4:00 in all.
+  // a reaction breach; closed 11:00 (1:30 of the team's time, then 1:30 waiting for the
+  // customer), rated 5, reopened, transferred to Boris, answered in 0:10, closed after 1:00
+  // (0:10 and 0:50 waiting). Resolution 1:40 in all, 2:20 waiting.
   const t3 = await open(kv, "Billing", IVAN, msk("2026-01-09T17:00"));
   await setPostId(kv, t3, 77, msk("2026-01-09T17:00"));
   await setThreadRoot(kv, 77, 901, msk("2026-01-09T17:00"));
@@ -184,8 +195,9 @@ async function seed(kv: Deno.Kv): Promise<void> {
   );
   await act(kv, t3, at3("2026-01-12T13:00"), (t) => close(t, boris, at3("2026-01-12T13:00")));
 
-  // #4 Tuesday 10:00, Boris answers 10:05, closes Wednesday 15:00: 8:00 + 6:00 = 14:00, a
-  // resolution breach; rated 2.
+  // #4 Tuesday 10:00, Boris answers 10:05, closes Wednesday 15:00: 8:00 + 6:00 = 14:00 on the
+  // working clock, of which 13:55 the customer's move: resolution 0:05, no breach (the SLA
+  // raised none); rated 2.
   const t4 = await open(kv, "Delivery", OLGA, msk("2026-01-13T10:00"));
   await act(
     kv,
@@ -292,7 +304,7 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
         to: 0,
         tickets: 3,
         cycles: 4,
-        breaches: 3,
+        breaches: 2,
         ratings: 2,
         scanned: 5,
         messagesOut: 5,
@@ -300,8 +312,8 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
         // and 2: one of two is 4–5★; #5 is still open at the end.
         medianFirstReplyMs: 10 * MIN,
         reactionShare: 0.5,
-        // Resolutions 1:00, 3:00, 14:00 (closed by managers).
-        medianResolutionMs: 3 * H,
+        // Resolutions 0:10, 1:30, 0:05 (closed by managers; the customer's moves left out).
+        medianResolutionMs: 10 * MIN,
         csat: 0.5,
         backlog: 1,
         // clients wrote Fri 17:00 (#3), Mon 12:00 (#3 reopened), Tue 10:00 (#4), Thu 16:00
@@ -354,7 +366,8 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.equal(ms(a["Median reaction"]!), 90 * MIN);
     assert.equal(ms(a["Mean reaction"]!), 90 * MIN);
     assert.equal(a["Reaction within target"], 0);
-    assert.equal(ms(a["Median resolution"]!), 3 * H);
+    assert.equal(ms(a["Median resolution"]!), 90 * MIN);
+    assert.equal(ms(a["Mean waiting for the customer / on hold"]!), 90 * MIN);
     assert.equal(a["Resolution within target"], 1);
     assert.equal(a["Average rating"], 5);
     assert.equal(a["Ratings"], 1);
@@ -364,23 +377,27 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     // #3 12:05–13:00 and #4 Tue 10:05 to Wed 15:00 (7:55 + 6:00).
     assert.equal(ms(b["Time held"]!), 14 * H + 50 * MIN);
     assert.equal(b["Reaction breaches"], 0);
-    assert.equal(b["Resolution breaches"], 1);
+    assert.equal(b["Resolution breaches"], 0);
     assert.equal(b["Closed"], 2);
     assert.equal(b["Started by a reopening"], 1);
     assert.equal(ms(b["Median reaction"]!), 7.5 * MIN);
     assert.equal(b["Reaction within target"], 1);
-    assert.equal(ms(b["Median resolution"]!), 7.5 * H);
-    assert.equal(ms(b["Mean resolution"]!), 7.5 * H);
-    assert.equal(b["Resolution within target"], 0.5);
+    // 0:10 and 0:05; waiting 0:50 and 13:55
+    assert.equal(ms(b["Median resolution"]!), 7.5 * MIN);
+    assert.equal(ms(b["Mean resolution"]!), 7.5 * MIN);
+    assert.equal(ms(b["Mean waiting for the customer / on hold"]!), 7 * H + 22.5 * MIN);
+    assert.equal(b["Resolution within target"], 1);
     assert.equal(b["Average rating"], 2);
     assert.equal(b["Messages sent"], 4);
     assert.equal(total["Work periods held"], 4);
     assert.equal(ms(total["Median reaction"]!), 10 * MIN);
     assert.equal(ms(total["Mean reaction"]!), 35 * MIN);
     assert.equal(total["Reaction within target"], 0.5);
-    assert.equal(ms(total["Median resolution"]!), 3 * H);
-    assert.equal(ms(total["Mean resolution"]!), 6 * H);
-    assert.equal(total["Resolution within target"], 2 / 3);
+    assert.equal(ms(total["Median resolution"]!), 10 * MIN);
+    assert.equal(ms(total["Mean resolution"]!), 35 * MIN);
+    // (1:30 + 0:50 + 13:55) / 3
+    assert.equal(ms(total["Mean waiting for the customer / on hold"]!), 5 * H + 25 * MIN);
+    assert.equal(total["Resolution within target"], 1);
     assert.equal(total["Average rating"], 3.5);
     assert.equal(total["Messages sent"], 5);
     // ratings 5★ and 2★: CSAT one of two, and the distribution
@@ -397,7 +414,7 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.ok(thisPeriod, "a column for this period, with its dates");
     assert.equal(fig("Tickets")?.[thisPeriod!], "3");
     assert.equal(fig("Median first reply (working time)")?.[thisPeriod!], "0:10");
-    assert.equal(fig("Median resolution (working time)")?.[thisPeriod!], "3:00");
+    assert.equal(fig("Median resolution (working time)")?.[thisPeriod!], "0:10");
     assert.equal(fig("CSAT (share of 4–5★)")?.[thisPeriod!], "50%");
     assert.equal(fig("Still open at the end")?.[thisPeriod!], "1");
     assert.ok(!Object.keys(overview[0]!).some((k) => k.startsWith("Previous period")));
@@ -479,7 +496,8 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.equal(t3["Reopened"], 1);
     assert.equal(ms(t3["First reply time"]!), 90 * MIN);
     assert.equal(t3["Reaction within target"], "no");
-    assert.equal(ms(t3["Resolution (total)"]!), 4 * H);
+    assert.equal(ms(t3["Resolution (total)"]!), 100 * MIN);
+    assert.equal(ms(t3["Waiting for the customer / on hold"]!), 140 * MIN);
     assert.equal(t3["Reaction breaches"], 1);
     assert.equal(t3["Resolution breaches"], 0);
     assert.equal(t3["Average rating"], 5);
@@ -493,9 +511,10 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.equal(t4["Username"], null);
     assert.equal(ms(t4["First reply time"]!), 5 * MIN);
     assert.equal(t4["Reaction within target"], "yes");
-    assert.equal(ms(t4["Resolution (total)"]!), 14 * H);
-    assert.equal(t4["Resolution breaches"], 1);
-    assert.equal(fillOf(tws, 3, "Resolution (total)"), "FFFFC7CE");
+    assert.equal(ms(t4["Resolution (total)"]!), 5 * MIN);
+    assert.equal(ms(t4["Waiting for the customer / on hold"]!), 13 * H + 55 * MIN);
+    assert.equal(t4["Resolution breaches"], 0);
+    assert.equal(fillOf(tws, 3, "Resolution (total)"), undefined);
     assert.equal(t4["Messages to client"], 2);
 
     assert.equal(t5["Status"], "in progress");
@@ -504,6 +523,7 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
     assert.equal(t5["First reply time"], null);
     assert.equal(t5["Reaction within target"], "no");
     assert.equal(t5["Resolution (total)"], null);
+    assert.equal(ms(t5["Waiting for the customer / on hold"]!), 0);
     assert.equal(t5["Reaction breaches"], 1);
 
     // SLA breaches, in ticket order.
@@ -521,11 +541,10 @@ Deno.test("report: figures of a known week, cell by cell", async () => {
       ]),
       [
         [3, 1, "Reaction", 90 * MIN, 15 * MIN, 75 * MIN, "Anna", "Ivan Petrov"],
-        [4, 1, "Resolution", 14 * H, 8 * H, 6 * H, "Boris", "Olga"],
         [5, 1, "Reaction", 5 * H, 15 * MIN, 5 * H - 15 * MIN, "Anna", "Ivan Petrov"],
       ],
     );
-    assert.equal(breaches[2]!["Replied / closed at"], null);
+    assert.equal(breaches[1]!["Replied / closed at"], null);
 
     const ratings = records(wb.getWorksheet("Ratings")!);
     assert.deepEqual(
@@ -670,29 +689,33 @@ async function seedAttribution(kv: Deno.Kv): Promise<void> {
 
   // #1 transfer mid-ticket, breach before the transfer: Anna takes it at 09:05 and holds it
   // past the 15-minute target (crossed 09:15), hands it to Boris at 09:40; Boris replies 09:50
-  // (reaction 0:50, his, not within target; the breach is Anna's) and closes 10:00 (1:00).
+  // (reaction 0:50, his, not within target; the breach is Anna's) and closes 10:00 (0:50: the
+  // last 0:10 were the customer's move).
   // Held: nobody 0:05, Anna 0:35, Boris 0:20.
   const a = await open(kv, "Billing", IVAN, msk("2026-01-19T09:00"));
   await step(a, "2026-01-19T09:05", (t, at) => take(t, anna, at));
   await step(a, "2026-01-19T09:40", (t, at) => transfer(t, anna, BORIS, at));
   await step(a, "2026-01-19T09:50", (t, at) => managerReplied(t, boris, at));
   await step(a, "2026-01-19T10:00", (t, at) => close(t, boris, at));
-  // #2 closed by blocking the client: Boris replies 11:10 (0:10), blocks at 12:00; no resolution.
+  // #2 closed by blocking the client: Boris replies 11:10 (0:10), blocks at 12:00; no resolution
+  // (0:50 waiting for the customer).
   const b = await open(kv, "Billing", OLGA, msk("2026-01-19T11:00"));
   await step(b, "2026-01-19T11:10", (t, at) => managerReplied(t, boris, at));
   await step(b, "2026-01-19T12:00", (t, at) => close(t, boris, at, "block"));
   // #3 auto-closed: Anna replies 13:05 (0:05), the service closes it Tue 13:00 (9:00 after the
-  // start, past the close target, yet neither a resolution nor a breach). Anna held it 8:55.
+  // start, 8:55 of it waiting for the customer; neither a resolution nor a breach). Anna held it
+  // 8:55.
   const c = await open(kv, "Delivery", OLGA, msk("2026-01-19T13:00"));
   await step(c, "2026-01-19T13:05", (t, at) => managerReplied(t, anna, at));
   await step(c, "2026-01-20T13:00", (t, at) => close(t, { role: "system", id: 0 }, at));
   // #4 closed by the client: unassigned when the reaction target is crossed (10:15), so the
-  // breach is nobody's; Boris replies 10:20 (0:20, his), Ivan closes 11:00.
+  // breach is nobody's; Boris replies 10:20 (0:20, his), Ivan closes 11:00 (0:40 waiting).
   const d = await open(kv, "Delivery", IVAN, msk("2026-01-20T10:00"));
   await step(d, "2026-01-20T10:20", (t, at) => managerReplied(t, boris, at));
   await step(d, "2026-01-20T11:00", (t, at) => close(t, ivan, at));
-  // #5 a manager's own reopen: Anna replies 10:05, closes 10:30 (0:30), reopens it herself at
-  // 14:00 and writes at 15:00 (no reaction counted), closes 15:30 (1:30).
+  // #5 a manager's own reopen: Anna replies 10:05, closes 10:30 (0:05, then 0:25 waiting),
+  // reopens it herself at 14:00 and writes at 15:00 (no reaction counted), closes 15:30 (1:00,
+  // then 0:30 waiting).
   const e = await open(kv, "Delivery", OLGA, msk("2026-01-21T10:00"));
   await step(e, "2026-01-21T10:05", (t, at) => managerReplied(t, anna, at));
   await step(e, "2026-01-21T10:30", (t, at) => close(t, anna, at));
@@ -745,7 +768,7 @@ Deno.test("report: attribution on transfer, block, auto-close, client close, own
       block: r["Closed by blocking"],
     });
     // Anna: #1 (0:35), #3 (8:55), #5 both periods (0:25 + 1:30). Her reactions: #3 and #5's
-    // first (0:05 each); her resolutions #5 0:30 and 1:30; the breach of #1 is hers.
+    // first (0:05 each); her resolutions #5 0:05 and 1:00; the breach of #1 is hers.
     assert.deepEqual(figures(by["Anna"]!), {
       taken: 4,
       held: 11 * H + 25 * MIN,
@@ -755,8 +778,8 @@ Deno.test("report: attribution on transfer, block, auto-close, client close, own
       medianReaction: 5 * MIN,
       p90Reaction: 5 * MIN,
       reactionShare: 1,
-      medianResolution: 60 * MIN,
-      p90Resolution: 90 * MIN,
+      medianResolution: 32.5 * MIN,
+      p90Resolution: 60 * MIN,
       resolutionShare: 1,
       reactionBreaches: 1,
       resolutionBreaches: 0,
@@ -765,7 +788,7 @@ Deno.test("report: attribution on transfer, block, auto-close, client close, own
       block: 0,
     });
     // Boris: #1 (0:20), #2 (0:50), #4 (0:40); reactions 0:50, 0:10, 0:20 (one of three within
-    // target); one resolution (#1, 1:00); the block and the client's close are apart.
+    // target); one resolution (#1, 0:50); the block and the client's close are apart.
     assert.deepEqual(figures(by["Boris"]!), {
       taken: 3,
       held: 110 * MIN,
@@ -776,8 +799,8 @@ Deno.test("report: attribution on transfer, block, auto-close, client close, own
       // Nearest rank: the 3rd of 3 values.
       p90Reaction: 50 * MIN,
       reactionShare: 1 / 3,
-      medianResolution: 60 * MIN,
-      p90Resolution: 60 * MIN,
+      medianResolution: 50 * MIN,
+      p90Resolution: 50 * MIN,
       resolutionShare: 1,
       reactionBreaches: 0,
       resolutionBreaches: 0,
@@ -787,13 +810,13 @@ Deno.test("report: attribution on transfer, block, auto-close, client close, own
     });
     assert.equal(by["(unassigned)"]!["Reaction breaches"], 1);
     assert.equal(by["(unassigned)"]!["Work periods held"], 0);
-    // Total: reactions 0:05, 0:05, 0:10, 0:20, 0:50 (3 of 5 within); resolutions 0:30, 1:00, 1:30.
+    // Total: reactions 0:05, 0:05, 0:10, 0:20, 0:50 (3 of 5 within); resolutions 0:05, 0:50, 1:00.
     const total = figures(by["Total"]!);
     assert.equal(total.taken, 6);
     assert.equal(total.closed, 3);
     assert.equal(total.medianReaction, 10 * MIN);
     assert.equal(total.reactionShare, 0.6);
-    assert.equal(total.medianResolution, 60 * MIN);
+    assert.equal(total.medianResolution, 50 * MIN);
     assert.equal(total.resolutionShare, 1);
     assert.deepEqual([total.byClient, total.auto, total.block], [1, 1, 1]);
     assert.deepEqual([total.reactionBreaches, total.resolutionBreaches], [2, 0]);
@@ -812,7 +835,12 @@ Deno.test("report: attribution on transfer, block, auto-close, client close, own
     // Only manager closes are resolutions: #2, #3, #4 have none.
     assert.deepEqual(
       tickets.map((r) => r["Resolution (total)"] === null ? null : ms(r["Resolution (total)"]!)),
-      [60 * MIN, null, null, null, 2 * H],
+      [50 * MIN, null, null, null, 65 * MIN],
+    );
+    // whatever ended the period, the customer's moves are shown apart
+    assert.deepEqual(
+      tickets.map((r) => ms(r["Waiting for the customer / on hold"]!)),
+      [10 * MIN, 50 * MIN, 8 * H + 55 * MIN, 40 * MIN, 55 * MIN],
     );
   } finally {
     kv.close();
@@ -865,17 +893,18 @@ Deno.test("report: settings as they were: hours and targets changed mid-period, 
     const step = (n: number, at: number, fn: (t: Ticket, at: number) => Transition) =>
       act(kv, n, at, (t) => fn(t, at));
     // #1 Mon 16:00 under the old hours: reply 16:20 (0:20, over the 0:15 then in force), close
-    // 17:00 (1:00). Today's hours (09–13) would make both 0.
+    // 17:00 (resolution 0:20, then 0:40 waiting for the customer). Today's hours (09–13) would
+    // make all of them 0.
     const t1 = await open(kv, "Billing", IVAN, cet("2026-03-23T16:00"));
     await step(t1, cet("2026-03-23T16:20"), (t, at) => managerReplied(t, anna, at));
     await step(t1, cet("2026-03-23T17:00"), (t, at) => close(t, anna, at));
-    // #2 across the change: Tue 17:00, reply 17:10 (0:10), closed Wed 15:00: Tue 17–18 under
-    // the old hours plus Wed 09–13 under the new = 5:00.
+    // #2 across the change: Tue 17:00, reply 17:10 (0:10, and the resolution), closed Wed 15:00:
+    // waiting Tue 17:10–18:00 under the old hours plus Wed 09–13 under the new = 4:50.
     const t2 = await open(kv, "Billing", IVAN, cet("2026-03-24T17:00"));
     await step(t2, cet("2026-03-24T17:10"), (t, at) => managerReplied(t, anna, at));
     await step(t2, cet("2026-03-25T15:00"), (t, at) => close(t, anna, at));
-    // #3 Thu 12:00, reply 12:20 (0:20, within the new 0:30), closed Mon 30 March 09:30 summer
-    // time: Thu 12–13, Friday a holiday, Mon 09:00–09:30 = 1:30.
+    // #3 Thu 12:00, reply 12:20 (0:20, within the new 0:30, and the resolution), closed Mon 30
+    // March 09:30 summer time: waiting Thu 12:20–13:00, Friday a holiday, Mon 09:00–09:30 = 1:10.
     const t3 = await open(kv, "Billing", IVAN, cet("2026-03-26T12:00"));
     await step(t3, cet("2026-03-26T12:20"), (t, at) => managerReplied(t, anna, at));
     await step(t3, cest("2026-03-30T09:30"), (t, at) => close(t, anna, at));
@@ -902,8 +931,13 @@ Deno.test("report: settings as they were: hours and targets changed mid-period, 
         ms(r["First reply time"]!),
         r["Reaction within target"],
         ms(r["Resolution (total)"]!),
+        ms(r["Waiting for the customer / on hold"]!),
       ]),
-      [[1, 20 * MIN, "no", 1 * H], [2, 10 * MIN, "yes", 5 * H], [3, 20 * MIN, "yes", 90 * MIN]],
+      [
+        [1, 20 * MIN, "no", 20 * MIN, 40 * MIN],
+        [2, 10 * MIN, "yes", 10 * MIN, 4 * H + 50 * MIN],
+        [3, 20 * MIN, "yes", 20 * MIN, 70 * MIN],
+      ],
     );
     const breaches = records(wb.getWorksheet("SLA breaches")!);
     assert.deepEqual(
@@ -920,7 +954,8 @@ Deno.test("report: settings as they were: hours and targets changed mid-period, 
     const anna_ = rows[1]!;
     assert.equal(ms(anna_["Median reaction"]!), 20 * MIN);
     assert.equal(anna_["Reaction within target"], 2 / 3);
-    assert.equal(ms(anna_["Median resolution"]!), 90 * MIN);
+    assert.equal(ms(anna_["Median resolution"]!), 20 * MIN);
+    assert.equal(ms(anna_["Mean waiting for the customer / on hold"]!), (40 + 290 + 70) * MIN / 3);
     const params = Object.fromEntries(
       records(wb.getWorksheet("Parameters")!).map((r) => [r["Parameter"], r["Value"]]),
     );
@@ -980,5 +1015,175 @@ Deno.test("report: the busiest hour is counted on the team's clock", async () =>
     assert.deepEqual(summary.previous.busiest, { weekday: 2, hour: 10, messages: 1 });
   } finally {
     kv.close();
+  }
+});
+
+Deno.test("report: resolution on the SLA's clock, the customer's waiting in its own column", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const [id, name] of [[ANNA, "Anna"], [BORIS, "Boris"]] as const) {
+      await putManager(kv, {
+        id,
+        name,
+        lang: "en",
+        addedAt: 0,
+        addedBy: 1,
+        active: true,
+        mute: [],
+      });
+    }
+    await upsertClient(kv, { id: IVAN, firstName: "Ivan", lang: "en" }, 0);
+    await upsertClient(kv, { id: OLGA, firstName: "Olga", lang: "en" }, 0);
+    const step = (n: number, local: string, fn: (t: Ticket, at: number) => Transition) =>
+      act(kv, n, msk(local), (t) => fn(t, msk(local)));
+    /** The live SLA check of ticket `n` as stored now, at the Moscow instant `local`. */
+    const sla = async (n: number, local: string) => {
+      const t = await getTicket(kv, n);
+      assert.ok(t, `ticket ${n}`);
+      return { due: dueThresholds(t, settings, msk(local)), managerId: t.managerId };
+    };
+    // The week of Mon 26 Jan 2026 (Mon–Fri 09–18 Moscow, targets 0:15 and 8:00).
+    // #1 a customer's wait in the middle: Mon 10:00, Anna answers 10:10; Ivan is silent until
+    // Tue 15:00, Anna answers 15:20 and closes 15:30. Working time 8:00 + 6:30 = 14:30, of it
+    // the customer's Mon 10:10–18:00 + Tue 09–15 + 15:20–15:30 = 14:00: resolution 0:30.
+    const a = await open(kv, "Billing", IVAN, msk("2026-01-26T10:00"));
+    await step(a, "2026-01-26T10:10", (t, at) => managerReplied(t, anna, at));
+    // on the whole working time the 8:00 were over at Tue 09:00; the SLA warned of nothing
+    assert.deepEqual((await sla(a, "2026-01-27T14:59")).due, []);
+    await step(a, "2026-01-27T15:00", (t, at) => clientWrote(t, IVAN, at));
+    await step(a, "2026-01-27T15:20", (t, at) => managerReplied(t, anna, at));
+    await step(a, "2026-01-27T15:30", (t, at) => close(t, anna, at));
+    // #2 a hold by hand before any answer: Tue 10:00, Anna takes it, holds it at 10:05 (the
+    // warehouse) to Wed 11:00, answers 11:10 and closes 11:20. Reaction 0:05 + 0:10 = 0:15
+    // (the target, met); resolution 0:15; on hold Tue 10:05–18:00 + Wed 09–11 and the
+    // customer's 11:10–11:20 = 10:05 of waiting.
+    const b = await open(kv, "Delivery", OLGA, msk("2026-01-27T10:00"));
+    await step(b, "2026-01-27T10:00", (t, at) => take(t, anna, at));
+    await step(b, "2026-01-27T10:05", (t, at) => putOnHold(t, anna, "the warehouse", at));
+    assert.deepEqual((await sla(b, "2026-01-28T10:59")).due, []);
+    await step(b, "2026-01-28T11:00", (t, at) => releaseHold(t, anna, at));
+    await step(b, "2026-01-28T11:10", (t, at) => managerReplied(t, anna, at));
+    await step(b, "2026-01-28T11:20", (t, at) => close(t, anna, at));
+    // #3 a breach after the wait: Wed 09:00, Anna answers 09:10, Ivan writes back 13:00, Anna
+    // hands it to Boris Thu 10:00, Boris answers 12:00 and closes 12:30. The close clock:
+    // 0:10 + Wed 13–18 + Thu from 09:00: 8:00 at Thu 11:50, Boris's (on the whole working time
+    // it was Wed 17:00, Anna's). Resolution 8:10, over by 0:10; waiting 3:50 + 0:30 = 4:20.
+    const c = await open(kv, "Billing", IVAN, msk("2026-01-28T09:00"));
+    await step(c, "2026-01-28T09:00", (t, at) => take(t, anna, at));
+    await step(c, "2026-01-28T09:10", (t, at) => managerReplied(t, anna, at));
+    await step(c, "2026-01-28T13:00", (t, at) => clientWrote(t, IVAN, at));
+    // 8:30 of working time, 4:40 on the close clock: no warning yet
+    assert.deepEqual((await sla(c, "2026-01-28T17:30")).due, []);
+    await step(c, "2026-01-29T10:00", (t, at) => transfer(t, anna, BORIS, at));
+    assert.deepEqual((await sla(c, "2026-01-29T11:49")).due, ["close_warn"]);
+    assert.deepEqual(await sla(c, "2026-01-29T11:50"), {
+      due: ["close_warn", "close_breach"],
+      managerId: BORIS,
+    });
+    await step(c, "2026-01-29T12:00", (t, at) => managerReplied(t, boris, at));
+    await step(c, "2026-01-29T12:30", (t, at) => close(t, boris, at));
+    // #4 open, the customer's move at the end: Thu 10:00, Boris answers 10:10, Olga silent to
+    // the report's moment, Sat 12:00: Thu 10:10–18:00 + Fri 09–18 = 16:50 waiting, no breach.
+    const d = await open(kv, "Delivery", OLGA, msk("2026-01-29T10:00"));
+    await step(d, "2026-01-29T10:10", (t, at) => managerReplied(t, boris, at));
+    const now = msk("2026-01-31T12:00");
+    assert.deepEqual((await sla(d, "2026-01-31T12:00")).due, []);
+
+    const out = `${dir}/report.xlsx`;
+    const period = periodOfDates(
+      { year: 2026, month: 1, day: 26 },
+      { year: 2026, month: 2, day: 1 },
+      "Europe/Moscow",
+      true,
+    );
+    const summary = await buildReport(kv, { ...period, settings, out, now });
+    assert.equal(summary.breaches, 1);
+    // resolutions 0:30, 0:15, 8:10
+    assert.equal(summary.medianResolutionMs, 30 * MIN);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await Deno.readFile(out)).buffer);
+
+    const tws = wb.getWorksheet("Tickets")!;
+    const tickets = records(tws);
+    assert.deepEqual(
+      tickets.map((r) => [
+        r["Ticket"],
+        r["Status"],
+        r["Resolution (total)"] === null ? null : ms(r["Resolution (total)"]!),
+        ms(r["Waiting for the customer / on hold"]!),
+        r["Resolution breaches"],
+        r["Reaction within target"],
+      ]),
+      [
+        [a, "closed", 30 * MIN, 14 * H, 0, "yes"],
+        [b, "closed", 15 * MIN, 10 * H + 5 * MIN, 0, "yes"],
+        [c, "closed", 8 * H + 10 * MIN, 4 * H + 20 * MIN, 1, "yes"],
+        [d, "in progress", null, 16 * H + 50 * MIN, 0, "yes"],
+      ],
+    );
+    // working time, zone-free like the other durations
+    const headers = (tws.getRow(1).values as CellValue[]).slice(1).map(String);
+    assert.ok(headers.includes("Waiting for the customer / on hold"), headers.join(" | "));
+    assert.equal(fillOf(tws, 2, "Resolution (total)"), undefined);
+    assert.equal(fillOf(tws, 4, "Resolution (total)"), "FFFFC7CE");
+
+    const breaches = records(wb.getWorksheet("SLA breaches")!);
+    assert.deepEqual(
+      breaches.map((r) => [
+        r["Ticket"],
+        r["Breach"],
+        ms(r["Working time"]!),
+        ms(r["Target"]!),
+        ms(r["Over by"]!),
+        r["Manager"],
+      ]),
+      [[c, "Resolution", 8 * H + 10 * MIN, 8 * H, 10 * MIN, "Boris"]],
+    );
+
+    const mws = wb.getWorksheet("Summary by manager")!;
+    const by = Object.fromEntries(records(mws).map((r) => [String(r["Manager"]), r]));
+    // rows: Anna, Boris, Total; Boris's breach stands out, after the new column as before it
+    assert.equal(fillOf(mws, 2, "Resolution breaches"), undefined);
+    assert.equal(fillOf(mws, 3, "Resolution breaches"), "FFFFC7CE");
+    assert.equal(fillOf(mws, 3, "Reaction breaches"), undefined);
+    const figures = (r: Record<string, CellValue>) => [
+      ms(r["Median resolution"]!),
+      ms(r["Mean resolution"]!),
+      ms(r["Mean waiting for the customer / on hold"]!),
+      r["Resolution within target"],
+      r["Resolution breaches"],
+    ];
+    // Anna: 0:15 and 0:30, waiting 10:05 and 14:00
+    assert.deepEqual(figures(by["Anna"]!), [
+      22.5 * MIN,
+      22.5 * MIN,
+      12 * H + 2.5 * MIN,
+      1,
+      0,
+    ]);
+    // Boris: #3 (8:10, waiting 4:20); #4 open and within its clock, not judged
+    assert.deepEqual(figures(by["Boris"]!), [
+      8 * H + 10 * MIN,
+      8 * H + 10 * MIN,
+      4 * H + 20 * MIN,
+      0,
+      1,
+    ]);
+    assert.deepEqual(figures(by["Total"]!), [
+      30 * MIN,
+      (15 + 30 + 490) * MIN / 3,
+      (605 + 840 + 260) * MIN / 3,
+      2 / 3,
+      1,
+    ]);
+    const params = Object.fromEntries(
+      records(wb.getWorksheet("Parameters")!).map((r) => [r["Parameter"], r["Value"]]),
+    );
+    assert.match(String(params["Definitions"]), /less the time the ticket waited for the customer/);
+    assert.match(String(params["Definitions"]), /Waiting for the customer \/ on hold: /);
+  } finally {
+    kv.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -7,7 +7,10 @@
  *   report period in which it started.
  * - Reaction time: cycle start → first manager reply in that cycle. Resolution time: cycle
  *   start → its close. A ticket's resolution time is the sum over its closed cycles. Both are
- *   WORKING time of the settings' schedule.
+ *   WORKING time of the settings' schedule, less the stretches the ticket waited for the
+ *   customer or was on hold (the clocks of the live SLA checks, src/domain/sla.ts): the team's
+ *   time. The stretches left out are counted apart (`pausedMs`), so that the customer's whole
+ *   wait is resolution + waiting.
  * - "Within target" means `ms <= target`. A cycle still waiting (no reply yet, or not closed
  *   yet) is judged only once its elapsed working time is already past the target (then it is a
  *   breach); before that it is left out of the share, because its outcome is unknown.
@@ -91,8 +94,13 @@ export interface CycleMetrics {
   resolutionMs: number | null;
   /** Working ms waited for a reply: `reactionMs`, or up to the close / `now` when unanswered. */
   reactionElapsedMs: number;
-  /** Working ms the cycle has lasted: `resolutionMs`, or up to `now` when open. */
+  /** The close clock: `resolutionMs`, or up to `now` when open (the pauses left out). */
   resolutionElapsedMs: number;
+  /**
+   * Working ms of the cycle spent waiting for the customer or on hold, up to its close (`now`
+   * while open): what the close clock leaves out of the cycle's working time.
+   */
+  pausedMs: number;
   /** Reaction within target; false once an unanswered cycle passed it; null = not decided. */
   reactionOk: boolean | null;
   /** Resolution within target; false once an open cycle passed it; null = not decided. */
@@ -112,6 +120,8 @@ export interface TicketMetrics {
   firstReactionMs: number | null;
   /** Sum of the resolution times of closed cycles; null when no cycle is closed. */
   resolutionMs: number | null;
+  /** Working ms of all cycles spent waiting for the customer or on hold (open one: to now). */
+  pausedMs: number;
   /** Cycles whose reaction / resolution breached the target. */
   reactionBreaches: number;
   resolutionBreaches: number;
@@ -243,10 +253,10 @@ function holderAt(holds: readonly Hold[], at: number): number | null {
  * measured up to `now`. `attribution` comes from {@link attributeCycles}. Given a
  * {@link SettingsTimeline}, each stretch of time is measured under the settings then in force
  * and each cycle judged against the targets in force when it started (`targets` is unused),
- * those of its priority when it has its own. The reaction clock leaves out the stretches spent
+ * those of its priority when it has its own. Both clocks leave out the stretches spent
  * waiting for the customer or on hold (`Cycle.paused`, and the one going on), as the SLA
- * checks do: before the first reply that is a hold. The resolution time is the customer's
- * whole wait for the solution and keeps them.
+ * checks do (before the first reply that is a hold): a breach here is one the live checks
+ * raised, charged to the holder when the paused clock crossed the target.
  */
 export function cycleMetrics(
   ticket: Ticket,
@@ -269,14 +279,25 @@ export function cycleMetrics(
     const pauses: Array<[number, number]> = [...(c.paused ?? [])];
     const open = index === last ? pausedFrom(ticket) : null;
     if (open !== null && c.closedAt === undefined) pauses.push([Math.max(open, c.startedAt), end]);
-    /** Working ms of [from, to) less the pauses in it. */
+    pauses.sort((x, y) => x[0] - y[0]);
+    /**
+     * Working ms of [from, to) less the pauses in it (the SLA's subtraction, for the stretches
+     * a ticket records, which never overlap). Only the stretches between the pauses are
+     * walked: the pauses, a customer's days of silence, are the long ones.
+     */
     const clock = (from: number, to: number) => {
-      let ms = tl.workingMs(from, to);
-      for (const [a, b] of pauses) ms -= tl.workingMs(Math.max(a, from), Math.min(b, to));
-      return Math.max(0, ms);
+      let ms = 0, at = from;
+      for (const [a, b] of pauses) {
+        if (a >= to) break;
+        if (b <= at) continue;
+        if (a > at) ms += tl.workingMs(at, a);
+        at = b;
+      }
+      return at < to ? ms + tl.workingMs(at, to) : ms;
     };
-    // the customer's whole wait for the solution, in working time (their own replies included)
-    const resolutionElapsedMs = tl.workingMs(c.startedAt, end);
+    // the SLA's close clock: the team's time; the customer's silence is counted apart
+    const resolutionElapsedMs = clock(c.startedAt, end);
+    const pausedMs = Math.max(0, tl.workingMs(c.startedAt, end) - resolutionElapsedMs);
     // A reopening by staff themselves is their own follow-up: no client waits on a reply.
     const reactionMs = who.staffReopen || c.firstReplyAt === undefined
       ? null
@@ -292,10 +313,9 @@ export function cycleMetrics(
     const resolutionOk = c.closedAt !== undefined && !byManager
       ? null
       : judge(resolutionMs, resolutionElapsedMs, cycleTargets.closeTargetMs);
-    const breachHolder = (ok: boolean | null, target: number, paused: boolean) => {
+    const breachHolder = (ok: boolean | null, target: number) => {
       if (ok !== false) return null;
-      const at = paused ? crossing(target) : tl.addWorkingMs(c.startedAt, target);
-      return holderAt(who.holds, at ?? end);
+      return holderAt(who.holds, crossing(target) ?? end);
     };
     /**
      * The instant the clock reached `target`: each pause before it pushes it later (an instant
@@ -323,7 +343,7 @@ export function cycleMetrics(
       held.set(h.managerId, (held.get(h.managerId) ?? 0) + tl.workingMs(h.from, to));
     }
     const rating = ticket.ratings.find((r) => r.cycle === index);
-    const reactionBreachManagerId = breachHolder(reactionOk, cycleTargets.reactionTargetMs, true);
+    const reactionBreachManagerId = breachHolder(reactionOk, cycleTargets.reactionTargetMs);
     return {
       index,
       startedAt: c.startedAt,
@@ -338,7 +358,7 @@ export function cycleMetrics(
       closeKind: who.closeKind,
       held: [...held].map(([managerId, ms]) => ({ managerId, ms })),
       reactionBreachManagerId,
-      resolutionBreachManagerId: breachHolder(resolutionOk, cycleTargets.closeTargetMs, false),
+      resolutionBreachManagerId: breachHolder(resolutionOk, cycleTargets.closeTargetMs),
       reactionTargetMs: cycleTargets.reactionTargetMs,
       closeTargetMs: cycleTargets.closeTargetMs,
       priority: who.priority,
@@ -346,6 +366,7 @@ export function cycleMetrics(
       resolutionMs,
       reactionElapsedMs,
       resolutionElapsedMs,
+      pausedMs,
       reactionOk,
       resolutionOk,
       rating: rating?.score ?? null,
@@ -364,9 +385,11 @@ function judge(measured: number | null, elapsed: number, target: number): boolea
 /** Sums the cycle figures of one ticket. */
 export function ticketMetrics(ticket: Ticket, cycles: readonly CycleMetrics[]): TicketMetrics {
   let resolutionMs: number | null = null;
+  let pausedMs = 0;
   let reactionBreaches = 0, resolutionBreaches = 0;
   for (const c of cycles) {
     if (c.resolutionMs !== null) resolutionMs = (resolutionMs ?? 0) + c.resolutionMs;
+    pausedMs += c.pausedMs;
     if (c.reactionOk === false) reactionBreaches++;
     if (c.resolutionOk === false) resolutionBreaches++;
   }
@@ -377,6 +400,7 @@ export function ticketMetrics(ticket: Ticket, cycles: readonly CycleMetrics[]): 
     reopenCount: Math.max(0, ticket.cycles.length - 1),
     firstReactionMs: cycles[0]?.reactionMs ?? null,
     resolutionMs,
+    pausedMs,
     reactionBreaches,
     resolutionBreaches,
     ratingAvg: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null,
@@ -544,6 +568,8 @@ export class GroupStats {
   reactionWithin = 0;
   reactionJudged = 0;
   readonly resolution: Durations;
+  /** Working ms the resolved cycles (those in {@link resolution}) waited for the customer. */
+  resolvedPausedMs = 0;
   resolutionWithin = 0;
   resolutionJudged = 0;
   ratingSum = 0;
@@ -584,7 +610,10 @@ export class GroupStats {
     if (c.closeKind !== "manager") return;
     this.closed++;
     if (c.reopenedLater) this.reopened++;
-    if (c.resolutionMs !== null) this.resolution.push(c.resolutionMs);
+    if (c.resolutionMs !== null) {
+      this.resolution.push(c.resolutionMs);
+      this.resolvedPausedMs += c.pausedMs;
+    }
     if (c.resolutionOk !== null) {
       this.resolutionJudged++;
       if (c.resolutionOk) this.resolutionWithin++;
@@ -614,6 +643,15 @@ export class GroupStats {
   /** Share of judged reactions within target, or null when none was judged. */
   reactionShare(): number | null {
     return this.reactionJudged ? this.reactionWithin / this.reactionJudged : null;
+  }
+
+  /**
+   * Mean working time a resolved cycle waited for the customer or on hold (the same cycles as
+   * the mean resolution: the two add up to the customer's mean wait), or null without any.
+   */
+  meanResolvedPausedMs(): number | null {
+    const n = this.resolution.size;
+    return n ? this.resolvedPausedMs / n : null;
   }
 
   /** Share of judged resolutions within target, or null when none was judged. */

@@ -8,6 +8,7 @@ import {
   ticketMetrics,
 } from "./metrics.ts";
 import {
+  clientWrote,
   close,
   managerReplied,
   newTicket,
@@ -23,6 +24,8 @@ import {
   type Transition,
 } from "./ticket.ts";
 import type { WorkingSchedule } from "./working_time.ts";
+import { defaultSettings, type Settings } from "./settings.ts";
+import { dueThresholds, scheduleOf, slaElapsedMs } from "./sla.ts";
 
 const MIN = 60_000;
 const H = 3_600_000;
@@ -89,7 +92,9 @@ Deno.test("metrics: cycles credited from events, working time across a weekend",
   // Friday 17–18 plus Monday 9:00–9:30; the wall clock says 64.5 hours.
   assert.equal(c0!.reactionMs, 90 * MIN);
   assert.equal(c0!.reactionOk, false);
-  assert.equal(c0!.resolutionMs, 3 * H);
+  // to the close at 11:00, less the 1:30 the customer had the answer (the SLA's close clock)
+  assert.equal(c0!.resolutionMs, 90 * MIN);
+  assert.equal(c0!.pausedMs, 90 * MIN);
   assert.equal(c0!.resolutionOk, true);
   assert.equal(c0!.reopenedLater, true);
   assert.equal(c0!.reopening, false);
@@ -97,11 +102,14 @@ Deno.test("metrics: cycles credited from events, working time across a weekend",
   assert.equal(c0!.ratingComment, "Thanks!");
   assert.equal(c1!.reactionMs, 10 * MIN);
   assert.equal(c1!.reactionOk, true);
-  assert.equal(c1!.resolutionMs, 1 * H);
+  // 12:00–12:10, then the customer's move until the close at 13:00
+  assert.equal(c1!.resolutionMs, 10 * MIN);
+  assert.equal(c1!.pausedMs, 50 * MIN);
   assert.equal(c1!.reopening, true);
   assert.equal(c1!.rating, null);
   const tm = ticketMetrics(ticket, [c0!, c1!]);
-  assert.equal(tm.resolutionMs, 4 * H);
+  assert.equal(tm.resolutionMs, 100 * MIN);
+  assert.equal(tm.pausedMs, 140 * MIN);
   assert.equal(tm.firstReactionMs, 90 * MIN);
   assert.equal(tm.reopenCount, 1);
   assert.equal(tm.reactionBreaches, 1);
@@ -138,12 +146,15 @@ Deno.test("metrics: an unanswered cycle is undecided until it passes the target"
 });
 
 Deno.test("metrics: a target met exactly is within it", () => {
+  // the customer answers at once: the close clock never pauses
   const { ticket } = story(at("2026-01-12T09:00"), [
     (t) => managerReplied(t, anna, at("2026-01-12T09:15")),
+    (t) => clientWrote(t, 42, at("2026-01-12T09:15")),
     (t) => close(t, anna, at("2026-01-12T17:00")),
   ]);
   const c = cycleMetrics(ticket, nineToSix, targets, 0)[0]!;
   assert.equal(c.reactionOk, true);
+  assert.equal(c.resolutionMs, 8 * H);
   assert.equal(c.resolutionOk, true);
 });
 
@@ -240,10 +251,13 @@ Deno.test("metrics: aggregates per manager and topic", () => {
   assert.equal(b.heldMs, 55 * MIN + 13 * H + 55 * MIN);
   assert.equal(b.reaction.median(), 7.5 * MIN);
   assert.equal(b.reactionShare(), 1);
-  // 1 h and 14 h (Tuesday 10–18 plus Wednesday 9–15).
-  assert.equal(b.resolution.median(), 7.5 * H);
-  assert.equal(b.resolution.mean(), 7.5 * H);
-  assert.equal(b.resolutionShare(), 0.5);
+  // 0:10 and 0:05: after 10:05 the second ticket waited for the customer to its close (Tuesday
+  // 10:05–18:00 plus Wednesday 9–15 = 13:55 of waiting, 0:50 in the first): no breach
+  assert.equal(b.resolution.median(), 7.5 * MIN);
+  assert.equal(b.resolution.mean(), 7.5 * MIN);
+  assert.equal(b.meanResolvedPausedMs(), (50 * MIN + 13 * H + 55 * MIN) / 2);
+  assert.equal(b.resolutionShare(), 1);
+  assert.equal(b.resolutionBreaches, 0);
   assert.equal(b.ratingAvg(), 2);
 
   assert.equal(agg.byTopic.get("Billing")!.cycles, 2);
@@ -253,9 +267,11 @@ Deno.test("metrics: aggregates per manager and topic", () => {
   assert.equal(t.cycles, 3);
   assert.equal(t.reaction.median(), 10 * MIN);
   assert.equal(t.reaction.mean(), 35 * MIN);
-  assert.equal(t.resolution.median(), 3 * H);
-  assert.equal(t.resolution.mean(), 6 * H);
-  assert.equal(t.resolutionShare(), 2 / 3);
+  // 1:30, 0:10 and 0:05; waiting 1:30, 0:50 and 13:55
+  assert.equal(t.resolution.median(), 10 * MIN);
+  assert.equal(t.resolution.mean(), 35 * MIN);
+  assert.equal(t.meanResolvedPausedMs(), (16 * H + 15 * MIN) / 3);
+  assert.equal(t.resolutionShare(), 1);
   assert.equal(t.ratingAvg(), 3.5);
   assert.equal(t.messagesOut, 4);
 });
@@ -311,6 +327,106 @@ Deno.test("metrics: a hold before the reply is no reaction time; priority picks 
   assert.equal(u.reactionMs, 12 * MIN);
   assert.equal(u.reactionOk, false);
   assert.equal(u.reactionBreachManagerId, boris.id);
-  // the resolution clock is the customer's whole wait: the hold counts there
-  assert.equal(u.resolutionElapsedMs, 3 * H);
+  // the close clock leaves out the hold (09:02–10:00) and the customer's move since the reply
+  // (10:10–12:00), as the SLA does: 2 + 10 minutes; the 2:48 left out are the waiting time
+  assert.equal(u.resolutionElapsedMs, 12 * MIN);
+  assert.equal(u.pausedMs, 2 * H + 48 * MIN);
+  assert.equal(u.resolutionOk, null);
+});
+
+/**
+ * Plays `steps` (each at its instant) from a ticket created at `start`, up to and including
+ * `upTo`: the ticket and its events as they were then.
+ */
+function playedTo(
+  start: number,
+  steps: ReadonlyArray<[number, (t: Ticket, at: number) => Transition]>,
+  upTo: number,
+) {
+  return story(start, steps.filter(([at]) => at <= upTo).map(([at, fn]) => (t) => fn(t, at)));
+}
+
+/**
+ * Samples the history every minute (at :30, so that no sample falls on a threshold exactly)
+ * while the ticket is open, and checks that the report measured at that instant judges the
+ * close target as the live SLA check does; returns the first instant the SLA saw a breach and
+ * who held the ticket then.
+ */
+function compareWithSla(
+  start: number,
+  steps: ReadonlyArray<[number, (t: Ticket, at: number) => Transition]>,
+  s: Settings,
+) {
+  const end = steps.at(-1)![0];
+  let first: { at: number; holder: number | null } | null = null;
+  for (let now = start + 30_000; now < end; now += MIN) {
+    const { ticket, events } = playedTo(start, steps, now);
+    if (ticket.status === "closed") continue;
+    const live = dueThresholds(ticket, s, now).includes("close_breach");
+    const c = cycleMetrics(ticket, scheduleOf(s), s, now, attributeCycles(ticket, events)).at(-1)!;
+    assert.equal(c.resolutionOk === false, live, `report and SLA disagree at ${iso(now)}`);
+    // the same clock, not only the same verdict
+    assert.equal(c.resolutionElapsedMs, slaElapsedMs(ticket, s, now), iso(now));
+    if (live && first === null) first = { at: now, holder: ticket.managerId };
+  }
+  return first;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+Deno.test("metrics: a resolution breach is one the live SLA raised, charged to the holder then", () => {
+  const s: Settings = {
+    ...defaultSettings(),
+    timeZone: "UTC",
+    week: nineToSix.week,
+    closeTargetMs: 2 * H,
+  };
+  const monday = (hm: string) => at(`2026-01-12T${hm}`);
+  // 09:00 created, Anna takes it and answers 09:10; the customer writes back at 10:10; on hold
+  // by hand 10:20–11:00; Boris takes it over at 11:05, answers 12:50 and closes 13:00. The
+  // close clock: 0:10 + 0:10 + from 11:00, so the 2:00 are reached at 12:40, when Boris held
+  // it; on the whole working time they were at 11:00, Anna's (on hold).
+  const steps: Array<[number, (t: Ticket, at: number) => Transition]> = [
+    [monday("09:05"), (t, at) => take(t, anna, at)],
+    [monday("09:10"), (t, at) => managerReplied(t, anna, at)],
+    [monday("10:10"), (t, at) => clientWrote(t, 42, at)],
+    [monday("10:20"), (t, at) => putOnHold(t, anna, "asking the bank", at)],
+    [monday("11:00"), (t, at) => releaseHold(t, anna, at)],
+    [monday("11:05"), (t, at) => transfer(t, anna, boris.id, at)],
+    [monday("12:50"), (t, at) => managerReplied(t, boris, at)],
+    [monday("13:00"), (t, at) => close(t, boris, at)],
+  ];
+  const first = compareWithSla(monday("09:00"), steps, s);
+  assert.deepEqual(first, { at: monday("12:40") + 30_000, holder: boris.id });
+  const done = playedTo(monday("09:00"), steps, monday("13:00"));
+  const [c] = cycleMetrics(
+    done.ticket,
+    scheduleOf(s),
+    s,
+    monday("18:00"),
+    attributeCycles(done.ticket, done.events),
+  );
+  assert.ok(c, "a cycle");
+  // 0:10 + 0:10 + 11:00–12:50; left out 09:10–10:10, 10:20–11:00 and 12:50–13:00
+  assert.equal(c.resolutionMs, 2 * H + 10 * MIN);
+  assert.equal(c.pausedMs, H + 50 * MIN);
+  assert.equal(c.resolutionOk, false);
+  assert.equal(c.resolutionBreachManagerId, boris.id);
+
+  // answered at 09:10, the customer silent until Tuesday 10:00, answered 10:30, closed 10:40:
+  // 10:40 of working time, 0:40 of the team's; the SLA never raised a breach, nor the report
+  const tuesday = (hm: string) => at(`2026-01-13T${hm}`);
+  const quiet: Array<[number, (t: Ticket, at: number) => Transition]> = [
+    [monday("09:10"), (t, at) => managerReplied(t, anna, at)],
+    [tuesday("10:00"), (t, at) => clientWrote(t, 42, at)],
+    [tuesday("10:30"), (t, at) => managerReplied(t, anna, at)],
+    [tuesday("10:40"), (t, at) => close(t, anna, at)],
+  ];
+  assert.equal(compareWithSla(monday("09:00"), quiet, s), null);
+  const q = playedTo(monday("09:00"), quiet, tuesday("10:40"));
+  const [qc] = cycleMetrics(q.ticket, scheduleOf(s), s, tuesday("18:00"));
+  assert.ok(qc, "a cycle");
+  assert.equal(qc.resolutionMs, 40 * MIN);
+  assert.equal(qc.pausedMs, 10 * H);
+  assert.equal(qc.resolutionOk, true);
 });

@@ -34,15 +34,16 @@ export function detailColumns(l: Labels, lowRating: number) {
     firstReaction: 14,
     firstReactionOk: 15,
     resolution: 16,
-    reactionBreaches: 17,
-    resolutionBreaches: 18,
-    ratingAvg: 19,
-    ratingCount: 20,
-    messagesIn: 21,
-    messagesOut: 22,
-    lastActivity: 23,
-    tags: 24,
-    priority: 25,
+    waiting: 17,
+    reactionBreaches: 18,
+    resolutionBreaches: 19,
+    ratingAvg: 20,
+    ratingCount: 21,
+    messagesIn: 22,
+    messagesOut: 23,
+    lastActivity: 24,
+    tags: 25,
+    priority: 26,
   } as const;
   const tickets: Column[] = [
     { header: l.ticket, kind: "int" },
@@ -66,6 +67,8 @@ export function detailColumns(l: Labels, lowRating: number) {
       kind: "duration",
       highlight: (r) => Number(r[T.resolutionBreaches]) > 0,
     },
+    // the customer's silence, left out of the resolution as the SLA leaves it out
+    { header: l.waitingTotal, kind: "duration" },
     {
       header: l.reactionBreaches,
       kind: "int",
@@ -117,8 +120,17 @@ export function detailColumns(l: Labels, lowRating: number) {
   return { T, tickets, B, breaches, R, ratings };
 }
 
+/** Indexes into a summary row that the highlights read. */
+const SUMMARY = {
+  medianReaction: 6,
+  medianResolution: 10,
+  reactionBreaches: 15,
+  resolutionBreaches: 16,
+} as const;
+
 /** Columns of a summary sheet whose first column (a manager, a topic) is headed `first`. */
 export function summaryColumns(l: Labels, first: string, targets: Settings): Column[] {
+  const S = SUMMARY;
   return [
     { header: first, kind: "text" },
     { header: l.cycles, kind: "int" },
@@ -129,7 +141,10 @@ export function summaryColumns(l: Labels, first: string, targets: Settings): Col
     {
       header: l.medianReaction,
       kind: "duration",
-      highlight: (r) => typeof r[6] === "number" && r[6] > targets.reactionTargetMs,
+      highlight: (r) => {
+        const v = r[S.medianReaction];
+        return typeof v === "number" && v > targets.reactionTargetMs;
+      },
     },
     { header: l.meanReaction, kind: "duration" },
     { header: l.p90Reaction, kind: "duration" },
@@ -137,13 +152,25 @@ export function summaryColumns(l: Labels, first: string, targets: Settings): Col
     {
       header: l.medianResolution,
       kind: "duration",
-      highlight: (r) => typeof r[10] === "number" && r[10] > targets.closeTargetMs,
+      highlight: (r) => {
+        const v = r[S.medianResolution];
+        return typeof v === "number" && v > targets.closeTargetMs;
+      },
     },
     { header: l.meanResolution, kind: "duration" },
     { header: l.p90Resolution, kind: "duration" },
+    { header: l.meanWaiting, kind: "duration" },
     { header: l.resolutionShare, kind: "share" },
-    { header: l.reactionBreaches, kind: "int", highlight: (r) => Number(r[14]) > 0 },
-    { header: l.resolutionBreaches, kind: "int", highlight: (r) => Number(r[15]) > 0 },
+    {
+      header: l.reactionBreaches,
+      kind: "int",
+      highlight: (r) => Number(r[S.reactionBreaches]) > 0,
+    },
+    {
+      header: l.resolutionBreaches,
+      kind: "int",
+      highlight: (r) => Number(r[S.resolutionBreaches]) > 0,
+    },
     { header: l.closedByClient, kind: "int" },
     { header: l.autoClosed, kind: "int" },
     { header: l.closedByBlock, kind: "int" },
@@ -174,6 +201,7 @@ export function summaryRow(name: string, g: GroupStats): SpillRow {
     g.resolution.median(),
     g.resolution.mean(),
     g.resolution.quantile(0.9),
+    g.meanResolvedPausedMs(),
     g.resolutionShare(),
     g.reactionBreaches,
     g.resolutionBreaches,

@@ -323,6 +323,7 @@ export function ticketRow(
     tm.firstReactionMs,
     first?.reactionOk ?? null,
     tm.resolutionMs,
+    tm.pausedMs,
     tm.reactionBreaches,
     tm.resolutionBreaches,
     tm.ratingAvg,

@@ -52,6 +52,7 @@ const en = {
   medianResolution: "Median resolution",
   meanResolution: "Mean resolution",
   p90Resolution: "Resolution, 90% within",
+  meanWaiting: "Mean waiting for the customer / on hold",
   resolutionShare: "Resolution within target",
   ratingAvg: "Average rating",
   ratingCount: "Ratings",
@@ -73,6 +74,7 @@ const en = {
   firstReaction: "First reply time",
   firstReactionOk: "Reaction within target",
   resolutionTotal: "Resolution (total)",
+  waitingTotal: "Waiting for the customer / on hold",
   reactionBreaches: "Reaction breaches",
   resolutionBreaches: "Resolution breaches",
   messagesIn: "Messages from client",
@@ -116,9 +118,14 @@ const en = {
   definitionsText:
     "A work period on a ticket runs from its creation or a reopening to the next close; " +
     "it belongs to the report period it started in. Reaction: start → first manager reply, " +
-    "less the time on hold before it; resolution: start → close by a manager; both in " +
-    "working time, judged against the targets of the ticket's priority (high and urgent " +
-    "may have their own). Who gets what: the " +
+    "less the time on hold before it; resolution: start → close by a manager, less the " +
+    "time the ticket waited for the customer (the team answered last) or was on hold, as " +
+    "the SLA alerts count it; both in working time, judged against the targets of the " +
+    "ticket's priority (high and urgent may have their own). Waiting for the customer / " +
+    "on hold: the working time left out that way, over all the ticket's work periods (an " +
+    "open one up to the report's moment); the summaries give its mean over the resolved " +
+    "periods of the mean resolution, so the two add up to the customer's whole wait. Who " +
+    "gets what: the " +
     "reaction belongs to whoever sent the first reply (while nobody holds an unanswered " +
     "ticket, to nobody); time held is split between the managers who held the ticket, " +
     "before and after a transfer; a resolution belongs to whoever closed it; an SLA breach " +
@@ -181,6 +188,7 @@ const ru: typeof en = {
   medianResolution: "Медиана решения",
   meanResolution: "Среднее время решения",
   p90Resolution: "Решение, 90% не дольше",
+  meanWaiting: "Среднее ожидание клиента / отложено",
   resolutionShare: "Решение в норме",
   ratingAvg: "Средняя оценка",
   ratingCount: "Оценок",
@@ -202,6 +210,7 @@ const ru: typeof en = {
   firstReaction: "Время первого ответа",
   firstReactionOk: "Реакция в норме",
   resolutionTotal: "Решение (всего)",
+  waitingTotal: "Ожидание клиента / отложено",
   reactionBreaches: "Нарушений реакции",
   resolutionBreaches: "Нарушений решения",
   messagesIn: "Сообщений от клиента",
@@ -245,8 +254,12 @@ const ru: typeof en = {
   definitionsText: "Период работы над заявкой — от создания или переоткрытия до следующего " +
     "закрытия; относится к периоду, в котором начался. Реакция: начало → первый ответ " +
     "менеджера без времени, когда заявка была отложена до него; решение: начало → закрытие " +
-    "менеджером; оба в рабочем времени, по нормам приоритета заявки (у высокого и срочного " +
-    "могут быть свои). Кому что: " +
+    "менеджером без времени, когда заявка ждала клиента (последней ответила команда) или " +
+    "была отложена, — как считают оповещения SLA; оба в рабочем времени, по нормам " +
+    "приоритета заявки (у высокого и срочного могут быть свои). Ожидание клиента / " +
+    "отложено: рабочее время, исключённое так, по всем периодам работы заявки (открытый — " +
+    "до момента отчёта); в сводках — среднее по тем же решённым периодам, что и среднее " +
+    "время решения, так что вместе они дают всё ожидание клиента. Кому что: " +
     "реакция — тому, кто ответил первым (пока заявка без ответа ни за кем не закреплена — " +
     "никому); время в работе делится между менеджерами, у которых была заявка, до и после " +
     "передачи; решение — тому, кто закрыл; нарушение SLA — тому, у кого была заявка в момент, " +
