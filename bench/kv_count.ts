@@ -17,11 +17,17 @@ export interface KvCounts {
   readKeys: number;
   /** Read round trips by the first part of the (first) key read or listed. */
   readsBy: Record<string, number>;
+  /** Keys set or deleted (in atomic operations and plain calls) by the first part of the key. */
+  writesBy: Record<string, number>;
 }
 
 /** Wraps `kv`; `counts` grows with every call, `reset` sets it back to zero. */
 export function countingKv(kv: Deno.Kv): { kv: Deno.Kv; counts: KvCounts; reset(): void } {
-  const counts: KvCounts = { commits: 0, reads: 0, readKeys: 0, readsBy: {} };
+  const counts: KvCounts = { commits: 0, reads: 0, readKeys: 0, readsBy: {}, writesBy: {} };
+  const write = (key: unknown) => {
+    const k = String(Array.isArray(key) ? key[0] : "?");
+    counts.writesBy[k] = (counts.writesBy[k] ?? 0) + 1;
+  };
   const read = (key: unknown) => {
     counts.reads++;
     const k = String(Array.isArray(key) ? key[0] : "?");
@@ -40,6 +46,7 @@ export function countingKv(kv: Deno.Kv): { kv: Deno.Kv; counts: KvCounts; reset(
         }
         // chained calls (check().set()…) go on through the proxy, so the commit is counted
         return (...args: unknown[]) => {
+          if (prop === "set" || prop === "delete") write(args[0]);
           const r = v.apply(target, args);
           return r === target ? proxy : r;
         };
@@ -58,6 +65,7 @@ export function countingKv(kv: Deno.Kv): { kv: Deno.Kv; counts: KvCounts; reset(
         case "delete":
           return (...args: unknown[]) => {
             counts.commits++;
+            write(args[0]);
             return v.apply(target, args);
           };
         case "get":
@@ -100,6 +108,7 @@ export function countingKv(kv: Deno.Kv): { kv: Deno.Kv; counts: KvCounts; reset(
       counts.reads = 0;
       counts.readKeys = 0;
       counts.readsBy = {};
+      counts.writesBy = {};
     },
   };
 }

@@ -190,6 +190,12 @@ export async function benchRelay(quick: boolean): Promise<Figure[]> {
         Object.entries(kv.readsBy).sort(([, a], [, b]) => b - a).map(([k, v]) => [k, per(v)]),
       ),
     );
+    console.error(
+      "relay: KV keys written per message by key prefix",
+      Object.fromEntries(
+        Object.entries(kv.writesBy).sort(([, a], [, b]) => b - a).map(([k, v]) => [k, per(v)]),
+      ),
+    );
     const calls = [s.bots.client.id, s.bots.manager.id].flatMap((id) => s.emu.calls(id))
       .filter((c) => c.time >= since && c.method !== "getUpdates");
     const oursRate = total / (ours.ms / 1000);

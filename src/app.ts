@@ -82,6 +82,8 @@ export interface AppDeps {
   onBot?: (kind: BotKind | "settings", bot: Bot) => void;
   /** Long-poll timeout in seconds (short in tests so that stopping is quick). */
   pollTimeoutSec?: number;
+  /** How long a polled batch's handling is waited for before the rest is kept (see poller). */
+  pollKeepAfterMs?: number;
   albumWindowMs?: number;
   /** How long one album hand-on holds its lease. */
   albumLeaseMs?: number;
@@ -247,7 +249,8 @@ export async function startApp(config: Config, deps: AppDeps): Promise<App> {
     })
     : null;
   // what a long poll needs, the same for the two bots' source and the settings bot's poller
-  const pollDeps = { kv, log, clock, timeoutSec, onSetAside, onStorage, ...retry };
+  const keep = deps.pollKeepAfterMs === undefined ? {} : { keepAfterMs: deps.pollKeepAfterMs };
+  const pollDeps = { kv, log, clock, timeoutSec, onSetAside, onStorage, ...retry, ...keep };
   const polling = webhook ? null : new PollingSource(pollDeps);
   supervisor = new Supervisor({
     kv,

@@ -48,6 +48,8 @@ export interface WorldOptions {
   autoForwardDelay?: { min: number; max: number } | "before-return";
   topics?: string[];
   albumWindowMs?: number;
+  /** The pollers' wait for a batch's handling before the rest is kept (0: kept at once). */
+  keepAfterMs?: number;
   /** DEFAULT_LANGUAGE of the service. */
   defaultLang?: "ru" | "en";
   /** Runs on the KV before the bots start (records left by an earlier run). */
@@ -212,6 +214,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<TestWorld> {
             : {}),
         },
         pollTimeoutSec: 1,
+        ...(o.keepAfterMs === undefined ? {} : { pollKeepAfterMs: o.keepAfterMs }),
         albumWindowMs: o.albumWindowMs ?? 60,
         updateRetry: { attempts: 4, baseMs: 20 },
         ...(o.outboxLimits ? { outboxLimits: o.outboxLimits } : {}),

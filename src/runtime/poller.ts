@@ -1,7 +1,10 @@
 /**
- * Long polling that loses nothing: each batch of updates is written to KV before its offset
- * is confirmed (by the next getUpdates), processed with per-chat ordering and bounded
- * concurrency, and removed once handled. After a crash the leftovers are processed first.
+ * Long polling that loses nothing: an update's offset is confirmed (by the next getUpdates)
+ * only once it was handled or written to KV. A batch is handled first, with per-chat ordering
+ * and bounded concurrency; what is not handled within {@linkcode KEEP_AFTER_MS} is kept in KV
+ * before the next getUpdates, and removed once handled. An update handled before its offset is
+ * confirmed needs no kept copy: if the process dies first, Telegram delivers it again and its
+ * processed mark makes that a no-op. After a crash the kept leftovers are processed first.
  *
  * @module
  */
@@ -63,6 +66,11 @@ export interface PollerOptions {
   timeoutSec?: number;
   /** Updates handled at once (different chats). */
   concurrency?: number;
+  /**
+   * How long a batch's handling is waited for before what is left of it is kept in KV (and the
+   * next getUpdates sent). 0 keeps the batch at once, while it is being handled.
+   */
+  keepAfterMs?: number;
   /** Rewrites an update before it is kept in KV (the settings bot drops pasted tokens). */
   scrub?: (u: Update) => Update;
   /** Attempts of a failing update, and the first pause between them (doubling). */
@@ -75,6 +83,13 @@ export interface PollerOptions {
    */
   onStorage?: (e: StorageTrouble) => void;
 }
+
+/**
+ * Default of {@linkcode PollerOptions.keepAfterMs}: a batch of 100 short messages is handled in
+ * about this long on a busy core; a slower update (a retry, a lock) is kept instead of holding
+ * up the next batch.
+ */
+export const KEEP_AFTER_MS = 50;
 
 /** How long KV may refuse writes before the admins are told (a brief lock is not news). */
 export const STORAGE_ALERT_MS = 60_000;
@@ -101,6 +116,8 @@ export class DurablePoller {
   readonly #o: Required<PollerOptions>;
   readonly #chains = new KeyedChain();
   readonly #inFlight = new Set<Promise<void>>();
+  /** Batches being dispatched (see {@linkcode DurablePoller.idle}). */
+  readonly #handing = new Set<Promise<void>>();
   #abort: AbortController | null = null;
   #loop: Promise<void> | null = null;
   #slots: number;
@@ -121,6 +138,7 @@ export class DurablePoller {
     this.#o = {
       timeoutSec: 25,
       concurrency: 64,
+      keepAfterMs: KEEP_AFTER_MS,
       scrub: (u) => u,
       retry: { attempts: UPDATE_ATTEMPTS, baseMs: 500 },
       onSetAside: () => {},
@@ -150,8 +168,8 @@ export class DurablePoller {
 
   /** Resolves when no update is being handled and processed ones are forgotten. */
   async idle(): Promise<void> {
-    while (this.#inFlight.size || this.#flushing) {
-      await Promise.all([...this.#inFlight, this.#flushing]);
+    while (this.#handing.size || this.#inFlight.size || this.#flushing) {
+      await Promise.all([...this.#handing, ...this.#inFlight, this.#flushing]);
     }
   }
 
@@ -208,37 +226,78 @@ export class DurablePoller {
         continue;
       }
       if (!updates.length) continue;
-      // durable before the offset is confirmed by the next getUpdates; a failing KV (full
-      // disk, a lock) is waited out, never fatal: Telegram keeps the updates meanwhile
-      const kept = updates.map(this.#o.scrub);
-      const since = this.#o.clock.now();
-      let told = false;
-      for (let attempt = 0; !signal.aborted; attempt++) {
-        try {
-          for (const id of await saveIntake(kv, name, kept)) this.#parted.add(id);
-          if (told) {
-            log.info("received updates are stored again", { bot: name });
-            this.#o.onStorage({ bot: name, since, reason: "", resolved: true });
-          }
-          break;
-        } catch (e) {
-          if (attempt === 0) {
-            log.error("cannot store received updates; retrying", { bot: name, err: e });
-          }
-          if (!told && this.#o.clock.now() - since >= STORAGE_ALERT_MS) {
-            told = true;
-            this.#o.onStorage({ bot: name, since, reason: failureReason(e), resolved: false });
-          }
-          await pause(Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)), signal);
-        }
-      }
-      if (signal.aborted) return;
       offset = updates[updates.length - 1]!.update_id + 1;
-      // handed on before anything else is awaited: idle() must not see a kept update as done
-      for (const u of updates) await this.#dispatch(u);
+      for (const u of updates) this.#unkept.add(u.update_id);
+      const runs: Promise<void>[] = [];
+      // handed on in the background: a chat's slow update holding every slot must not hold
+      // up the keeping of the rest; idle() waits for it, so a received update is never done
+      const handing = this.#handOn(updates, runs, signal);
+      if (this.#o.keepAfterMs > 0) {
+        const handled = handing.then(() => Promise.all(runs));
+        await Promise.race([handled, pause(this.#o.keepAfterMs, signal)]);
+      }
+      // stopped: nothing is confirmed, so Telegram delivers again what was not handled
+      if (signal.aborted) return;
+      const late = updates.filter((u) => this.#unkept.delete(u.update_id));
+      if (late.length) {
+        this.#keeping = this.#keep(late, signal);
+        await this.#keeping;
+        this.#keeping = null;
+      }
+      // the next batch waits for free slots, as Telegram's queue then waits for us
+      await handing;
+      if (signal.aborted) return;
       await patchBotState(kv, name, { lastUpdateAt: this.#o.clock.now() }).catch((e) =>
         log.warn("cannot record the bot's health", { bot: name, err: e })
       );
+    }
+  }
+
+  /** Dispatches a batch in order; what stopping leaves undispatched Telegram delivers again. */
+  #handOn(updates: Update[], runs: Promise<void>[], signal: AbortSignal): Promise<void> {
+    const p = (async () => {
+      for (const u of updates) {
+        if (signal.aborted) {
+          // never kept (the loop keeps nothing once stopped) nor confirmed
+          this.#unkept.delete(u.update_id);
+          continue;
+        }
+        await this.#dispatch(u, runs);
+      }
+    })();
+    this.#handing.add(p);
+    void p.finally(() => this.#handing.delete(p));
+    return p;
+  }
+
+  /**
+   * Writes the updates not handled in time to KV, durable before their offset is confirmed;
+   * a failing KV (full disk, a lock) is waited out, never fatal: Telegram keeps the updates
+   * meanwhile. Resolves unwritten when stopped first (nothing was confirmed).
+   */
+  async #keep(late: Update[], signal: AbortSignal): Promise<void> {
+    const { kv, name, log } = this.#o;
+    const kept = late.map(this.#o.scrub);
+    const since = this.#o.clock.now();
+    let told = false;
+    for (let attempt = 0; !signal.aborted; attempt++) {
+      try {
+        for (const id of await saveIntake(kv, name, kept)) this.#parted.add(id);
+        if (told) {
+          log.info("received updates are stored again", { bot: name });
+          this.#o.onStorage({ bot: name, since, reason: "", resolved: true });
+        }
+        return;
+      } catch (e) {
+        if (attempt === 0) {
+          log.error("cannot store received updates; retrying", { bot: name, err: e });
+        }
+        if (!told && this.#o.clock.now() - since >= STORAGE_ALERT_MS) {
+          told = true;
+          this.#o.onStorage({ bot: name, since, reason: failureReason(e), resolved: false });
+        }
+        await pause(Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)), signal);
+      }
     }
   }
 
@@ -259,6 +318,13 @@ export class DurablePoller {
   #done: number[] = [];
   #flushing: Promise<void> | null = null;
   /**
+   * Received updates neither handled nor kept yet: one handled while still here is simply
+   * forgotten (nothing of it is in KV); the others were kept and are removed from KV.
+   */
+  readonly #unkept = new Set<number>();
+  /** The write of late updates in flight: a removal must not land before it. */
+  #keeping: Promise<void> | null = null;
+  /**
    * Kept updates that may be stored in parts: the large ones saved, and every leftover of a
    * former run (not known); forgetting the others needs no read.
    */
@@ -269,11 +335,15 @@ export class DurablePoller {
    * update (a crash in between only means re-handling updates that are idempotent anyway).
    */
   #processed(updateId: number): void {
+    // handled before it was kept: nothing to forget
+    if (this.#unkept.delete(updateId)) return;
     this.#done.push(updateId);
     if (this.#flushing) return;
     this.#flushing = (async () => {
       await new Promise((r) => setTimeout(r, 20));
       while (this.#done.length) {
+        // an update handled while its late copy was being written: removed after the write
+        await this.#keeping;
         const ids = this.#done.splice(0);
         try {
           await dropIntake(this.#o.kv, this.#o.name, ids, this.#parted);
@@ -290,7 +360,8 @@ export class DurablePoller {
   /**
    * Handles an update, again with backoff while it fails in a way that may pass (the chat's
    * later updates wait: their order matters), and sets it aside once it failed every
-   * attempt. False when stopped meanwhile: the update stays in the inbox for the next start.
+   * attempt. False when stopped meanwhile or when it could not be set aside: the update stays
+   * in the inbox (or unconfirmed at Telegram) for the next start.
    */
   async #handle(u: Update): Promise<boolean> {
     const { attempts, baseMs } = this.#o.retry;
@@ -327,6 +398,8 @@ export class DurablePoller {
             this.#o.onSetAside(
               await setAsideUpdate(this.#o.kv, name, u.update_id, why, JSON.stringify(u)),
             );
+            // done with: neither kept late nor left in the inbox by a late copy
+            return true;
           } catch (err) {
             // kept in the inbox: handled again after a restart
             log.error("cannot set a failing update aside", { bot: name, err });
@@ -339,13 +412,17 @@ export class DurablePoller {
     }
   }
 
-  /** Queues an update behind the earlier ones of its chat; waits only for a free slot. */
-  async #dispatch(u: Update): Promise<void> {
+  /**
+   * Queues an update behind the earlier ones of its chat; waits only for a free slot. Its run
+   * (settled once it was handled or given up) is added to `runs`.
+   */
+  async #dispatch(u: Update, runs?: Promise<void>[]): Promise<void> {
     await this.#acquire();
     const run = this.#chains.run(chatKeyOf(u), async () => {
       if (await this.#handle(u)) this.#processed(u.update_id);
     }).finally(() => this.#release());
     this.#inFlight.add(run);
     void run.finally(() => this.#inFlight.delete(run));
+    runs?.push(run);
   }
 }

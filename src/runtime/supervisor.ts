@@ -29,6 +29,8 @@ export class PollingSource implements UpdateSource {
       log: Logger;
       clock: Clock;
       timeoutSec?: number;
+      /** See {@linkcode DurablePoller}'s `keepAfterMs`. */
+      keepAfterMs?: number;
       onSetAside?: (r: SetAsideUpdate) => void;
       onStorage?: (e: StorageTrouble) => void;
       /** Attempts of a failing update and the first pause between them. */

@@ -1,6 +1,7 @@
 /**
- * Updates received from Telegram are written here before their offset is confirmed, and
- * removed once processed: a process killed in between finds them again on restart.
+ * Updates received from Telegram and not handled in time (see runtime/poller.ts) are written
+ * here before their offset is confirmed, and removed once processed: a process killed in
+ * between finds them again on restart.
  *
  * @module
  */
