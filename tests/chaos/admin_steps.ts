@@ -51,9 +51,12 @@ export function adminSteps(x: AdminContext): AdminSteps {
     const at = w.settingsView(me).at(-1)?.id ?? 0;
     if (what.press) {
       const want = what.press;
-      const m = w.settingsView(me).findLast((v) => dataOf(v.replyMarkup).some((d) => d === want));
+      // a topic's button carries its name's mark after its place (`s:top_rm:2:1x2y3z`)
+      const is = (d: string) => d === want || d.startsWith(`${want}:`);
+      const m = w.settingsView(me).findLast((v) => dataOf(v.replyMarkup).some(is));
       if (!m) throw new Error(`the admin sees no button ${want} in the settings bot`);
-      rec.queries.push(w.emu.userPressButton(me, w.settingsBot.id, m.id, want));
+      const data = dataOf(m.replyMarkup).find(is)!;
+      rec.queries.push(w.emu.userPressButton(me, w.settingsBot.id, m.id, data));
     }
     if (what.send) w.emu.userSend(me, w.settingsBot.id, { text: what.send });
     await until(

@@ -262,6 +262,18 @@ const REGRESSIONS: Array<{ name: string; steps: Step[]; mode?: Mode }> = [
       { k: "post", m: 0, t: 0, action: "take" },
     ],
   },
+  {
+    // seed 9103 (polling, 2026-12-04): the admin's topic added and then removed; the suite's
+    // admin tapped the removal by its exact old data, which a topic's button no longer is (it
+    // carries the topic's mark after its place): a person taps the button they see
+    name: "the admin adds a topic and removes it by its button (polling)",
+    mode: "polling",
+    steps: [
+      { k: "admin", act: "topic", arg: 0 },
+      { k: "admin", act: "topic", arg: 0 },
+      { k: "edit", c: 0, back: 0 },
+    ],
+  },
   ...(["polling", "webhook"] as const).map((mode) => ({
     // the harness ran the service at Telegram's full time scale: an album whose hand-on lost
     // the topic question's answer waited 30 s (the unscaled lease) for its retry
