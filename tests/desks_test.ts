@@ -13,6 +13,7 @@ import { getSettings, updateSettings } from "../src/storage/settings.ts";
 import { getTicket } from "../src/storage/tickets.ts";
 import type { Ticket } from "../src/domain/ticket.ts";
 import {
+  customerAsksTopics,
   inThread,
   runningSettings,
   type SettingsWorld,
@@ -24,14 +25,7 @@ const sanitize = { sanitizeOps: false, sanitizeResources: false };
 /** A client opens a ticket, choosing topic `index` from the buttons; returns its number. */
 async function openTicket(w: SettingsWorld, name: string, index: number, question: string) {
   const { emu } = w;
-  const u = emu.createUser({ firstName: name, languageCode: "en" });
-  emu.userStartBot(u.id, w.client.id);
-  emu.userSend(u.id, w.client.id, { text: "/new" });
-  const choose = await emu.waitForMessage(
-    u.id,
-    w.client.id,
-    (m) => /Choose the topic/.test(m.text ?? ""),
-  );
+  const { user: u, choose } = await customerAsksTopics(w, name);
   emu.userPressButton(u.id, w.client.id, choose.id, buttonData(choose, `c:topic:${index}`));
   await emu.waitForMessage(u.id, w.client.id, (m) => /describe/.test(m.text ?? ""));
   emu.userSend(u.id, w.client.id, { text: question });

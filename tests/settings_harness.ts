@@ -204,3 +204,28 @@ export async function inThread(
   }, `ticket #${n}'s thread in ${groupId} showing ${re}`);
   return (await getTicket(w.kv, n))!;
 }
+
+/**
+ * A new customer (English unless `lang`) starts the client bot and sends /new, as a person
+ * does; returns them and the client bot's topic question with its buttons.
+ */
+export async function customerAsksTopics(
+  w: Pick<SettingsWorld, "emu" | "client">,
+  firstName: string,
+  o: { lang?: string; username?: string } = {},
+): Promise<{ user: { id: number }; choose: ViewMessage }> {
+  const { emu } = w;
+  const user = emu.createUser({
+    firstName,
+    languageCode: o.lang ?? "en",
+    ...(o.username ? { username: o.username } : {}),
+  });
+  emu.userStartBot(user.id, w.client.id);
+  emu.userSend(user.id, w.client.id, { text: "/new" });
+  const choose = await emu.waitForMessage(
+    user.id,
+    w.client.id,
+    (m) => /Choose the topic/.test(m.text ?? ""),
+  );
+  return { user, choose };
+}

@@ -3,7 +3,12 @@ import { buttonData } from "./harness.ts";
 import { getClient } from "../src/storage/people.ts";
 import { getSettings, listSettingsChanges } from "../src/storage/settings.ts";
 import { ticketsByClient } from "../src/storage/tickets.ts";
-import { kvDump, runningSettings, startSettingsWorld } from "./settings_harness.ts";
+import {
+  customerAsksTopics,
+  kvDump,
+  runningSettings,
+  startSettingsWorld,
+} from "./settings_harness.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 
@@ -59,14 +64,7 @@ Deno.test({
       await step("s:top_up:2", null, /2\. Returns\n3\. Shipping/);
       const topics = await step("s:top_rm:0", null, /1\. Returns\n2\. Shipping/);
       assert.doesNotMatch(topics.text!, /Billing/);
-      const alice = emu.createUser({ firstName: "Alice", username: "alice", languageCode: "en" });
-      emu.userStartBot(alice.id, w.client.id);
-      emu.userSend(alice.id, w.client.id, { text: "/new" });
-      const choose = await emu.waitForMessage(
-        alice.id,
-        w.client.id,
-        (m) => /Choose the topic/.test(m.text ?? ""),
-      );
+      const { user: alice, choose } = await customerAsksTopics(w, "Alice", { username: "alice" });
       assert.match(JSON.stringify(choose.replyMarkup), /Returns.*Shipping/);
       const rows = (choose.replyMarkup as { inline_keyboard: unknown[][] }).inline_keyboard;
       assert.deepEqual(rows.map((r) => r.length), [1, 1], "one topic per row, no empty row");

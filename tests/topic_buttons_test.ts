@@ -10,7 +10,12 @@ import { getSettings } from "../src/storage/settings.ts";
 import { getClient } from "../src/storage/people.ts";
 import { getTicket } from "../src/storage/tickets.ts";
 import { topicMark, topicOfButton } from "../src/domain/settings.ts";
-import { runningSettings, type SettingsWorld, startSettingsWorld } from "./settings_harness.ts";
+import {
+  customerAsksTopics,
+  runningSettings,
+  type SettingsWorld,
+  startSettingsWorld,
+} from "./settings_harness.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 const TOPICS = ["Payment", "Delivery", "Returns"];
@@ -51,14 +56,7 @@ Deno.test({
     const w = await world();
     const { emu } = w;
     try {
-      const alice = emu.createUser({ firstName: "Alice", languageCode: "en" });
-      emu.userStartBot(alice.id, w.client.id);
-      emu.userSend(alice.id, w.client.id, { text: "/new" });
-      const choose = await emu.waitForMessage(
-        alice.id,
-        w.client.id,
-        (m) => /Choose the topic/.test(m.text ?? ""),
-      );
+      const { user: alice, choose } = await customerAsksTopics(w, "Alice");
       const delivery = buttonData(choose, "c:topic:1");
       // meanwhile the owner moves Delivery to the top: "Payment" is at place 1 now
       await topicsScreen(w);
@@ -96,14 +94,7 @@ Deno.test({
     const w = await world();
     const { emu } = w;
     try {
-      const bob = emu.createUser({ firstName: "Bob", languageCode: "en" });
-      emu.userStartBot(bob.id, w.client.id);
-      emu.userSend(bob.id, w.client.id, { text: "/new" });
-      const choose = await emu.waitForMessage(
-        bob.id,
-        w.client.id,
-        (m) => /Choose the topic/.test(m.text ?? ""),
-      );
+      const { user: bob, choose } = await customerAsksTopics(w, "Bob");
       const returns = buttonData(choose, "c:topic:2");
       await topicsScreen(w);
       const at = w.mark();

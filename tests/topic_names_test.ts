@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { buttonData } from "./harness.ts";
 import { getSettings } from "../src/storage/settings.ts";
 import { ticketsByClient } from "../src/storage/tickets.ts";
-import { runningSettings, startSettingsWorld } from "./settings_harness.ts";
+import { customerAsksTopics, runningSettings, startSettingsWorld } from "./settings_harness.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 
@@ -41,14 +41,7 @@ Deno.test({
       assert.deepEqual(s.topicNames, { "Оплата и счета": { en: "Payment" } });
 
       // an English client sees "Payment" everywhere; the ticket keeps the topic's own name
-      const alice = emu.createUser({ firstName: "Alice", languageCode: "en" });
-      emu.userStartBot(alice.id, w.client.id);
-      emu.userSend(alice.id, w.client.id, { text: "/new" });
-      const choose = await emu.waitForMessage(
-        alice.id,
-        w.client.id,
-        (m) => /Choose the topic/.test(m.text ?? ""),
-      );
+      const { user: alice, choose } = await customerAsksTopics(w, "Alice");
       const buttons = JSON.stringify(choose.replyMarkup);
       assert.match(buttons, /"text":"Payment"/);
       assert.doesNotMatch(buttons, /Оплата/);
