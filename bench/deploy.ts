@@ -56,5 +56,7 @@ export async function benchDeploy(quick: boolean): Promise<Figure[]> {
     }),
     fig(s, "start via one instance, all serve", r.startedAgain ? 1 : 0, "bool", { op: "==", v: 1 }),
     fig(s, "errors logged", r.errors.length, "lines", { op: "==", v: 0 }),
+    // an instance restarting between the revocation and the new token reads the old one
+    fig(s, "starts refused mid-rotation", r.rotationRefusals, "lines"),
   ];
 }

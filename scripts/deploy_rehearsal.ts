@@ -78,7 +78,16 @@ export interface DeployResult {
   cronRuns: number;
   /** Error lines the instances logged, and anything on stderr that is not a log record. */
   errors: string[];
+  /**
+   * Client bot starts refused for the revoked token while the rotation was under way (from the
+   * revocation to a few seconds after the settings bot confirmed the new token): an instance
+   * restarting then reads the old token, as the chaos suite allows too; not in `errors`.
+   */
+  rotationRefusals: number;
 }
+
+/** After the new token is confirmed, how long a start begun with the old one may still end. */
+const ROTATION_SLACK_MS = 5_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -323,6 +332,8 @@ export async function runDeployRehearsal(o: DeployOptions): Promise<DeployResult
       Array.from({ length: o.kills }, (_, k) => Math.floor((o.rounds * (k + 1)) / (o.kills + 1))),
     );
     let rotated = false;
+    /** Real time (epoch ms) from the revocation to the new token's confirmation. */
+    let rotation: { from: number; to: number } | null = null;
     const r429Before = bots.reduce((n, b) => n + emu.tooManyRequests(b.id), 0);
     for (let k = 0; k < o.rounds; k++) {
       for (const [i, c] of clients.entries()) {
@@ -335,6 +346,7 @@ export async function runDeployRehearsal(o: DeployOptions): Promise<DeployResult
       }
       if (k === o.rotateAt) {
         // the owner revokes the token in BotFather, then pastes the new one
+        const from = Date.now();
         const rec = emu.world.bots.get(clientBot.id)!;
         const token = `${clientBot.id}:BB${crypto.randomUUID().replaceAll("-", "").slice(0, 33)}`;
         emu.world.botsByToken.delete(rec.token);
@@ -350,6 +362,7 @@ export async function runDeployRehearsal(o: DeployOptions): Promise<DeployResult
           "the rotated token saved",
           30_000,
         ).then(() => (rotated = true), () => {});
+        rotation = { from, to: Date.now() };
       }
       if (killAt.has(k)) {
         // the victim: any running instance, killed with requests and sends in hand
@@ -414,14 +427,28 @@ export async function runDeployRehearsal(o: DeployOptions): Promise<DeployResult
       await Deno.writeTextFile(debug, logs.map((l, i) => `=== instance ${i}\n${l}`).join("\n"));
     }
     const cronRuns = lines.filter((l) => l.includes("minute job started by SIGUSR2")).length;
+    let rotationRefusals = 0;
     const errors = lines.filter((line) => {
       if (!line.trim()) return false;
+      let r: { level?: string; msg?: string; bot?: string; reason?: string; t?: string };
       try {
-        return (JSON.parse(line) as { level?: string }).level === "error";
+        r = JSON.parse(line);
       } catch {
         // anything not a log record (a stack trace, a panic) is an error too
         return true;
       }
+      if (r.level !== "error") return false;
+      const at = r.t ? Date.parse(r.t) : NaN;
+      const during = rotation !== null && at >= rotation.from &&
+        at <= rotation.to + ROTATION_SLACK_MS;
+      if (
+        during && r.msg === "bot did not start" && r.bot === "client" &&
+        /token rejected/.test(r.reason ?? "")
+      ) {
+        rotationRefusals++;
+        return false;
+      }
+      return true;
     });
     return {
       toThreads: count(toThreads, clients.map((_, i) => threadComments(i))),
@@ -439,6 +466,7 @@ export async function runDeployRehearsal(o: DeployOptions): Promise<DeployResult
       ),
       cronRuns,
       errors,
+      rotationRefusals,
     };
   } finally {
     clearInterval(probe);
