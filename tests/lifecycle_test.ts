@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { getClient } from "../src/storage/people.ts";
 import { getTicket, listEvents, listMessages } from "../src/storage/tickets.ts";
-import { clientOpensTicket, managerSays, startWorld } from "./harness.ts";
+import { buttonData, clientOpensTicket, managerSays, startWorld } from "./harness.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 
@@ -55,7 +55,7 @@ Deno.test({
       const prompt = w.clientView(alice.id).findLast((m) =>
         JSON.stringify(m.replyMarkup ?? "").includes("c:rate:")
       )!;
-      w.emu.userPressButton(alice.id, bot, prompt.id, `c:rate:${n}:5`);
+      w.emu.userPressButton(alice.id, bot, prompt.id, buttonData(prompt, `c:rate:${n}:5`));
       await w.until(
         () => w.clientView(alice.id).some((m) => /комментарием/.test(m.text ?? "")),
         "comment invite",
@@ -74,7 +74,7 @@ Deno.test({
         "post shows rating",
       );
       // a second rating of the same close is refused
-      w.emu.userPressButton(alice.id, bot, prompt.id, `c:rate:${n}:1`);
+      w.emu.userPressButton(alice.id, bot, prompt.id, buttonData(prompt, `c:rate:${n}:1`));
 
       // writing into the closed ticket: asked, nothing dropped; reopen sends what was held
       w.emu.userSend(alice.id, bot, { text: "Опять не работает" });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { buttonData } from "./harness.ts";
 import { closeQuietTickets } from "../src/services/desk/quiet.ts";
 import { notifySla } from "../src/services/desk/notifier.ts";
 import { isManagerUnreachable } from "../src/storage/desk.ts";
@@ -86,7 +87,12 @@ Deno.test({
       const prompt = w.clientView(alice.id).findLast((m) =>
         JSON.stringify(m.replyMarkup ?? "").includes("c:rate:")
       )!;
-      w.emu.userPressButton(alice.id, w.clientBot.id, prompt.id, `c:rate:${n}:1`);
+      w.emu.userPressButton(
+        alice.id,
+        w.clientBot.id,
+        prompt.id,
+        buttonData(prompt, `c:rate:${n}:1`),
+      );
       await w.until(
         () => notes().some((t) => /Низкая оценка ★ по обращению/.test(t)),
         "low rating",

@@ -4,7 +4,7 @@ import { systemClock } from "../src/clock.ts";
 import type { Emulator } from "../src/emulator/mod.ts";
 import { getTicket } from "../src/storage/tickets.ts";
 import { until } from "../scripts/until.ts";
-import { startWorld } from "./harness.ts";
+import { buttonData, startWorld } from "./harness.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 const SCALE = 0.01;
@@ -116,7 +116,7 @@ for (const mode of ["polling", "webhook"] as const) {
         const prompt = view().findLast((m) =>
           JSON.stringify(m.replyMarkup ?? "").includes("c:rate:1:5")
         )!;
-        emu.userPressButton(carl.id, s.clientBotId, prompt.id, "c:rate:1:4");
+        emu.userPressButton(carl.id, s.clientBotId, prompt.id, buttonData(prompt, "c:rate:1:4"));
         await until(async () => (await getTicket(s.kv, 1))?.ratings.length === 1, "rating");
         // the post is re-rendered after the rating is stored
         const post = () => emu.view(s.owner.id, s.channelId).find((m) => m.id === postId)!;
@@ -249,7 +249,7 @@ Deno.test({
       const prompt = view().findLast((m) =>
         JSON.stringify(m.replyMarkup ?? "").includes("c:rate:1:1")
       )!;
-      emu.userPressButton(carl.id, s.clientBotId, prompt.id, "c:rate:1:1");
+      emu.userPressButton(carl.id, s.clientBotId, prompt.id, buttonData(prompt, "c:rate:1:1"));
       await until(
         () =>
           emu.view(s.owner.id, s.settingsBotId).some((m) =>

@@ -3,6 +3,7 @@
  * could only be changed in code), and the threshold is the one the alerts follow.
  */
 import assert from "node:assert/strict";
+import { buttonData } from "./harness.ts";
 import { getSettings, updateSettings } from "../src/storage/settings.ts";
 import { putManager } from "../src/storage/people.ts";
 import { getTicket, ticketsByClient } from "../src/storage/tickets.ts";
@@ -67,7 +68,12 @@ Deno.test({
       const prompt = w.clientView(alice.id).findLast((m) =>
         JSON.stringify(m.replyMarkup ?? "").includes("c:rate:")
       )!;
-      w.emu.userPressButton(alice.id, w.clientBot.id, prompt.id, `c:rate:${n}:3`);
+      w.emu.userPressButton(
+        alice.id,
+        w.clientBot.id,
+        prompt.id,
+        buttonData(prompt, `c:rate:${n}:3`),
+      );
       await w.until(
         () => w.mgrView(maria.id).some((m) => /Низкая оценка ★★★ по обращению/.test(m.text ?? "")),
         "a 3★ is low at threshold 3",
@@ -131,7 +137,12 @@ Deno.test({
         w.client.id,
         (m) => JSON.stringify(m.replyMarkup ?? "").includes(`c:rate:${tk.number}:1`),
       );
-      emu.userPressButton(alice.id, w.client.id, prompt.id, `c:rate:${tk.number}:1`);
+      emu.userPressButton(
+        alice.id,
+        w.client.id,
+        prompt.id,
+        buttonData(prompt, `c:rate:${tk.number}:1`),
+      );
       await w.waitFor(/Low rating ★ for ticket #\d+/, at);
       await emu.waitForMessage(maria.id, w.manager.id, (m) => /Низкая оценка ★/.test(m.text ?? ""));
     } finally {

@@ -152,6 +152,8 @@ export interface OutboxJob {
       params: Record<string, string | number>;
       /** Buttons under the notice: rating stars, or reopen/new choice. */
       buttons?: "rate";
+      /** The work period the stars rate (absent on jobs written before: the last closed). */
+      cycle?: number;
     }
     | { type: "header" }
     /** A manager's answer from the manager bot written into the thread (see `via`). */

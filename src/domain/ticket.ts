@@ -633,6 +633,8 @@ export function rate(
   score: number,
   comment: string | undefined,
   at: number,
+  /** The work period rated (a prompt's own); the last closed one when absent. */
+  rated?: number,
 ): Transition {
   if (actor.role !== "client" || actor.id !== ticket.clientId) {
     return { ok: false, reason: "not_owner" };
@@ -640,7 +642,10 @@ export function rate(
   if (!Number.isInteger(score) || score < 1 || score > 5) return { ok: false, reason: "bad_score" };
   const closedCycles = ticket.cycles.filter((c) => c.closedAt !== undefined).length;
   if (closedCycles === 0) return { ok: false, reason: "not_rated_yet_closed" };
-  const cycle = lastClosedCycleIndex(ticket);
+  const cycle = rated ?? lastClosedCycleIndex(ticket);
+  if (ticket.cycles[cycle]?.closedAt === undefined) {
+    return { ok: false, reason: "not_rated_yet_closed" };
+  }
   if (ticket.ratings.some((r) => r.cycle === cycle)) return { ok: false, reason: "already_rated" };
   const rating: Rating = { score, at, cycle, ...(comment ? { comment } : {}) };
   return {
@@ -650,17 +655,18 @@ export function rate(
   };
 }
 
-/** Adds or replaces the comment of the rating of the last close. */
+/** Adds or replaces the comment of the rating of work period `rated` (default: the last close). */
 export function commentRating(
   ticket: Ticket,
   actor: Actor,
   comment: string,
   at: number,
+  rated?: number,
 ): Transition {
   if (actor.role !== "client" || actor.id !== ticket.clientId) {
     return { ok: false, reason: "not_owner" };
   }
-  const cycle = lastClosedCycleIndex(ticket);
+  const cycle = rated ?? lastClosedCycleIndex(ticket);
   const idx = ticket.ratings.findIndex((r) => r.cycle === cycle);
   const rating = ticket.ratings[idx];
   if (!rating) return { ok: false, reason: "not_rated_yet_closed" };

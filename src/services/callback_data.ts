@@ -44,7 +44,8 @@ export type ClientAction =
   | { type: "current"; ticket: number }
   | { type: "close"; ticket: number }
   | { type: "reopen"; ticket: number }
-  | { type: "rate"; ticket: number; score: number }
+  /** `cycle`: the work period rated; absent on buttons drawn before (the last closed). */
+  | { type: "rate"; ticket: number; score: number; cycle?: number }
   | { type: "held_reopen"; ticket: number }
   | { type: "held_new" }
   | { type: "faq_ok" }
@@ -56,7 +57,7 @@ export function clientButton(a: ClientAction): string {
     case "topic":
       return a.mark === undefined ? `c:topic:${a.index}` : `c:topic:${a.index}:${a.mark}`;
     case "rate":
-      return `c:rate:${a.ticket}:${a.score}`;
+      return `c:rate:${a.ticket}:${a.score}${a.cycle === undefined ? "" : `:${a.cycle}`}`;
     case "held_new":
     case "faq_ok":
     case "faq_more":
@@ -79,6 +80,13 @@ const clientSchema = z.union([
     .transform(([, type, ticket]) => ({ type, ticket })),
   z.tuple([z.literal("c"), z.literal("rate"), id, z.coerce.number().int().min(1).max(5)])
     .transform(([, , ticket, score]) => ({ type: "rate" as const, ticket, score })),
+  z.tuple([
+    z.literal("c"),
+    z.literal("rate"),
+    id,
+    z.coerce.number().int().min(1).max(5),
+    z.string().regex(/^\d{1,4}$/).transform(Number),
+  ]).transform(([, , ticket, score, cycle]) => ({ type: "rate" as const, ticket, score, cycle })),
   z.tuple([z.literal("c"), z.enum(["held_new", "faq_ok", "faq_more"])])
     .transform(([, type]) => ({ type })),
 ]);

@@ -70,7 +70,8 @@ async function act(
         type: "notice",
         key: x.key,
         params: { number: n, ...x.params },
-        ...(x.rate ? { buttons: "rate" as const } : {}),
+        // the stars rate the work period this close ended, whatever comes after it
+        ...(x.rate ? { buttons: "rate" as const, cycle: r.ticket.cycles.length - 1 } : {}),
       },
     }));
     return {
@@ -308,11 +309,13 @@ export async function rateTicket(
   n: number,
   clientId: number,
   score: number,
+  /** The work period the pressed prompt rates (absent: the last closed). */
+  cycle?: number,
 ): Promise<ActionResult> {
   const r = await act(
     deps,
     n,
-    (tk, at) => rate(tk, { role: "client", id: clientId }, score, undefined, at),
+    (tk, at) => rate(tk, { role: "client", id: clientId }, score, undefined, at, cycle),
     () => [{
       lane: "group",
       key: "thread_rated",
@@ -329,16 +332,22 @@ export async function commentTicketRating(
   n: number,
   clientId: number,
   comment: string,
+  /** The work period rated (absent: the last closed). */
+  cycle?: number,
 ): Promise<ActionResult> {
   return await act(
     deps,
     n,
-    (tk, at) => commentRating(tk, { role: "client", id: clientId }, comment, at),
+    (tk, at) => commentRating(tk, { role: "client", id: clientId }, comment, at, cycle),
     (_b, after) => [{
       lane: "group",
       key: "thread_rated",
       params: {
-        score: "★".repeat(after.ratings[after.ratings.length - 1]?.score ?? 0),
+        score: "★".repeat(
+          (cycle === undefined
+            ? after.ratings[after.ratings.length - 1]
+            : after.ratings.find((x) => x.cycle === cycle))?.score ?? 0,
+        ),
         comment: `«${comment}»`,
       },
     }],

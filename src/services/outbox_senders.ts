@@ -95,7 +95,7 @@ export class Senders {
         return await this.#mirror(m, ctx);
       }
       case "notice":
-        return await this.#notice(a.key as TextKey, a.params, a.buttons, job.lane, ctx);
+        return await this.#notice(a.key as TextKey, a.params, a.buttons, job.lane, ctx, a.cycle);
       case "header": {
         const id = await this.#sendHeader(ctx);
         return { kind: "done", copies: [], headerId: id };
@@ -454,6 +454,7 @@ ${m.text ?? ""}`),
     buttons: "rate" | undefined,
     lane: Lane,
     ctx: LaneContext,
+    cycle?: number,
   ): Promise<Outcome> {
     if (lane === "group") {
       await ctx.api.sendMessage(ctx.groupId!, t(ctx.settings.teamLang, key, params), {
@@ -469,7 +470,7 @@ ${m.text ?? ""}`),
           reply_markup: {
             inline_keyboard: [[1, 2, 3, 4, 5].map((score) => ({
               text: "★".repeat(score),
-              callback_data: clientButton({ type: "rate", ticket: n, score }),
+              callback_data: clientButton({ type: "rate", ticket: n, score, cycle }),
             }))],
           },
         }

@@ -18,7 +18,8 @@ export type Draft =
   | { stage: "held" }
   /** Messages written while the helpdesk was closed: delivered when it opens again. */
   | { stage: "closed" }
-  | { stage: "rate_comment"; ticket: number; promptId: number };
+  /** `cycle`: the work period rated (absent on drafts written before: the last closed). */
+  | { stage: "rate_comment"; ticket: number; promptId: number; cycle?: number };
 
 /** A message kept until the client says which ticket it belongs to. */
 export interface HeldMessage {

@@ -268,7 +268,7 @@ export function menu(deps: BotDeps): Composer<CCtx> {
         return;
       }
       case "rate": {
-        const r = await rateTicket(deps, tk.number, cl.id, action.score);
+        const r = await rateTicket(deps, tk.number, cl.id, action.score, action.cycle);
         if (!r.ok) return void await refuse(r.reason);
         await ctx.answerCallbackQuery({ text: "★".repeat(action.score) });
         // a dialogue in progress (a new question waiting for its topic, messages held) keeps
@@ -284,6 +284,7 @@ export function menu(deps: BotDeps): Composer<CCtx> {
           stage: "rate_comment",
           ticket: tk.number,
           promptId: prompt.message_id,
+          ...(action.cycle === undefined ? {} : { cycle: action.cycle }),
         });
         return;
       }

@@ -166,6 +166,7 @@ async function handle(deps: BotDeps, ctx: Context, items: Incoming[]): Promise<v
           draft.ticket,
           client.id,
           first.text.slice(0, 1000),
+          draft.cycle,
         );
         if (r.ok) await ctx.reply(t(lang, "rate_comment_thanks"));
         return;
