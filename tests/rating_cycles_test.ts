@@ -75,6 +75,14 @@ Deno.test({
       const byCycle = new Map(t.ratings.map((r) => [r.cycle, r.score]));
       assert.equal(byCycle.get(0), 5);
       assert.equal(byCycle.get(1), 2);
+
+      // forged stars for a period that does not exist: refused, nothing rated
+      const q = w.emu.userPressButton(alice.id, bot, second.id, `c:rate:${n}:1:7`, {
+        forged: true,
+      });
+      await w.until(() => w.emu.callbackAnswer(q) !== undefined, "the forged press answered");
+      assert.ok(String(w.emu.callbackAnswer(q)?.text ?? "").length > 0, "told why");
+      assert.equal((await getTicket(w.kv, n))?.ratings.length, 2);
     } finally {
       await w.stop();
     }
