@@ -10,6 +10,11 @@ import type { Labels } from "./labels.ts";
 import type { Column } from "./sheets.ts";
 import type { SpillRow } from "./spill.ts";
 
+/** A count column (breaches) that stands out where its row's count at `i` is above zero. */
+function breachCount(header: string, i: number): Column {
+  return { header, kind: "int", highlight: (r) => Number(r[i]) > 0 };
+}
+
 /**
  * Column layout of the detail sheets; indexes into rows are named to keep them in step.
  * Scores at or under `lowRating` (the admins' one threshold) stand out.
@@ -69,16 +74,8 @@ export function detailColumns(l: Labels, lowRating: number) {
     },
     // the customer's silence, left out of the resolution as the SLA leaves it out
     { header: l.waitingTotal, kind: "duration" },
-    {
-      header: l.reactionBreaches,
-      kind: "int",
-      highlight: (r) => Number(r[T.reactionBreaches]) > 0,
-    },
-    {
-      header: l.resolutionBreaches,
-      kind: "int",
-      highlight: (r) => Number(r[T.resolutionBreaches]) > 0,
-    },
+    breachCount(l.reactionBreaches, T.reactionBreaches),
+    breachCount(l.resolutionBreaches, T.resolutionBreaches),
     { header: l.ratingAvg, kind: "decimal" },
     { header: l.ratingCount, kind: "int" },
     { header: l.messagesIn, kind: "int" },
@@ -161,16 +158,8 @@ export function summaryColumns(l: Labels, first: string, targets: Settings): Col
     { header: l.p90Resolution, kind: "duration" },
     { header: l.meanWaiting, kind: "duration" },
     { header: l.resolutionShare, kind: "share" },
-    {
-      header: l.reactionBreaches,
-      kind: "int",
-      highlight: (r) => Number(r[S.reactionBreaches]) > 0,
-    },
-    {
-      header: l.resolutionBreaches,
-      kind: "int",
-      highlight: (r) => Number(r[S.resolutionBreaches]) > 0,
-    },
+    breachCount(l.reactionBreaches, S.reactionBreaches),
+    breachCount(l.resolutionBreaches, S.resolutionBreaches),
     { header: l.closedByClient, kind: "int" },
     { header: l.autoClosed, kind: "int" },
     { header: l.closedByBlock, kind: "int" },
