@@ -23,6 +23,10 @@ Deno.test({
       await Promise.all([runSlaChecks(w.deps), runSlaChecks(w.deps)]); // overlapping runs
       assert.deepEqual(sla(), ["reaction_warn"]);
       w.clock.advance(3 * MIN);
+      // exactly the target: within it, as the report counts a reply at this moment
+      await runSlaChecks(w.deps);
+      assert.deepEqual(sla(), ["reaction_warn"]);
+      w.clock.advance(1);
       await runSlaChecks(w.deps);
       await runSlaChecks(w.deps);
       assert.deepEqual(sla(), ["reaction_warn", "reaction_breach"]);

@@ -38,12 +38,14 @@ export function dueThresholds(t: Ticket, s: Settings, now: number): SlaThreshold
   // a high or urgent ticket is held to its own targets
   const target = targetsFor(s, priorityOf(t));
   const out: SlaThreshold[] = [];
+  // breached only past the target: the report counts a reply or close that took exactly the
+  // target as within it ("not longer than"), so an alert at that instant would contradict it
   if (cycle.firstReplyAt === undefined) {
     if (elapsed >= target.reactionTargetMs * s.warnShare) out.push("reaction_warn");
-    if (elapsed >= target.reactionTargetMs) out.push("reaction_breach");
+    if (elapsed > target.reactionTargetMs) out.push("reaction_breach");
   }
   if (elapsed >= target.closeTargetMs * s.warnShare) out.push("close_warn");
-  if (elapsed >= target.closeTargetMs) out.push("close_breach");
+  if (elapsed > target.closeTargetMs) out.push("close_breach");
   return out;
 }
 

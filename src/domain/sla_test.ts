@@ -17,7 +17,12 @@ Deno.test("sla: reaction warns at 80% and breaches at 100% of working time; nigh
   const { ticket } = newTicket({ number: 1, topic: "t", clientId: 1, createdAt: mon9 });
   assert.deepEqual(dueThresholds(ticket, s, mon9 + 47 * min), []);
   assert.deepEqual(dueThresholds(ticket, s, mon9 + 48 * min), ["reaction_warn"]);
-  assert.deepEqual(dueThresholds(ticket, s, mon9 + 60 * min), ["reaction_warn", "reaction_breach"]);
+  // exactly the target is within it, as the report counts it; a millisecond more is not
+  assert.deepEqual(dueThresholds(ticket, s, mon9 + 60 * min), ["reaction_warn"]);
+  assert.deepEqual(dueThresholds(ticket, s, mon9 + 60 * min + 1), [
+    "reaction_warn",
+    "reaction_breach",
+  ]);
   // created at 17:30: 30 working minutes that day, the rest next morning
   const late =
     newTicket({ number: 2, topic: "t", clientId: 1, createdAt: mon9 + 8.5 * 60 * min }).ticket;
@@ -38,7 +43,9 @@ Deno.test("sla: after the first reply only the close target counts, paused while
   assert.deepEqual(c.ticket.cycles[0]?.paused, [[mon9 + 5 * min, mon9 + 60 * min]]);
   assert.deepEqual(dueThresholds(c.ticket, s, mon9 + 246 * min), []);
   assert.deepEqual(dueThresholds(c.ticket, s, mon9 + 247 * min), ["close_warn"]);
-  assert.deepEqual(dueThresholds(c.ticket, s, mon9 + 295 * min), ["close_warn", "close_breach"]);
+  // 5 + 235 working minutes: exactly the 4 hours, not breached yet
+  assert.deepEqual(dueThresholds(c.ticket, s, mon9 + 295 * min), ["close_warn"]);
+  assert.deepEqual(dueThresholds(c.ticket, s, mon9 + 296 * min), ["close_warn", "close_breach"]);
 });
 
 Deno.test("sla: on hold before any reply the reaction clock pauses; resumed it runs on", () => {
