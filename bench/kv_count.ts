@@ -112,3 +112,38 @@ export function countingKv(kv: Deno.Kv): { kv: Deno.Kv; counts: KvCounts; reset(
     },
   };
 }
+
+/**
+ * Wraps `kv` so that, while `discard` is on, writes are answered as committed but never reach
+ * the KV: what the relay costs without its durable writes (reads still go to the KV, so they
+ * see none of what was "written"; a diagnostic for the benchmark, never for a service).
+ */
+export function discardingKv(kv: Deno.Kv): { kv: Deno.Kv; discard: boolean } {
+  const state = { kv, discard: false };
+  let n = 0;
+  const stamp = () => (++n).toString(16).padStart(20, "f");
+  const fakeOp = (): Deno.AtomicOperation => {
+    const op: Deno.AtomicOperation = new Proxy({} as Deno.AtomicOperation, {
+      get(_t, prop) {
+        if (prop === "commit") return () => Promise.resolve({ ok: true, versionstamp: stamp() });
+        return () => op;
+      },
+    });
+    return op;
+  };
+  state.kv = new Proxy(kv, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target);
+      if (typeof v !== "function") return v;
+      if (prop === "atomic") return () => state.discard ? fakeOp() : target.atomic();
+      if (prop === "set" || prop === "delete") {
+        return (...args: unknown[]) =>
+          state.discard
+            ? Promise.resolve({ ok: true, versionstamp: stamp() })
+            : v.apply(target, args);
+      }
+      return v.bind(target);
+    },
+  });
+  return state;
+}

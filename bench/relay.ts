@@ -15,7 +15,7 @@ import { getTicket } from "../src/storage/tickets.ts";
 import { type Sandbox, startSandbox } from "../scripts/sandbox.ts";
 import { until as waitUntil } from "../scripts/until.ts";
 import { fig, type Figure, percentile, until } from "./common.ts";
-import { countingKv } from "./kv_count.ts";
+import { countingKv, discardingKv } from "./kv_count.ts";
 
 /** Opens one ticket per client through the client bot; returns thread roots by client id. */
 export async function openTickets(
@@ -160,14 +160,20 @@ export async function benchRelay(quick: boolean): Promise<Figure[]> {
   const dir = await Deno.makeTempDir();
   // the service's KV handle counts what it is asked (the storage API stays as it is)
   let counter: ReturnType<typeof countingKv> | null = null;
+  // and, for the last run only, drops the writes (what the rest of the relay costs)
+  let dropping: ReturnType<typeof discardingKv> | null = null;
   const s = await startSandbox({
     limits: false,
     kvPath: `${dir}/kv.sqlite`,
     timeScale: 1,
-    wrapKv: (kv) => (counter = countingKv(kv)).kv,
+    wrapKv: (kv) => (counter = countingKv((dropping = discardingKv(kv)).kv)).kv,
   });
   try {
-    const roots = await openTickets(s, clients);
+    // a second set of clients for the run without writes: the first set's flood meters are
+    // full for the minute, and a meter that is never written would not be read back anyway
+    const all = await openTickets(s, clients * 2);
+    const roots = new Map([...all].slice(0, clients));
+    const others = [...all.keys()].slice(clients);
     await s.app.deps.outbox.idle();
     const baseline = await bareBot(s, clients, total);
     counter!.reset();
@@ -182,8 +188,21 @@ export async function benchRelay(quick: boolean): Promise<Figure[]> {
     );
     // what finishes after the last comment is seen (the copies' records) belongs to the run too
     await s.app.deps.outbox.idle();
+    const counts = { ...counter!.counts };
+    const doneAt = Date.now();
+    dropping!.discard = true;
+    const unwritten = await sendAndWait(
+      s,
+      others,
+      s.bots.client.id,
+      s.groupId,
+      total,
+      s.bots.client.id,
+    );
+    await s.app.deps.outbox.idle();
+    dropping!.discard = false;
     const per = (n: number) => +(n / total).toFixed(2);
-    const kv = { ...counter!.counts };
+    const kv = counts;
     console.error(
       "relay: KV reads per message by key prefix",
       Object.fromEntries(
@@ -197,7 +216,7 @@ export async function benchRelay(quick: boolean): Promise<Figure[]> {
       ),
     );
     const calls = [s.bots.client.id, s.bots.manager.id].flatMap((id) => s.emu.calls(id))
-      .filter((c) => c.time >= since && c.method !== "getUpdates");
+      .filter((c) => c.time >= since && c.time < doneAt && c.method !== "getUpdates");
     const oursRate = total / (ours.ms / 1000);
     const baseRate = total / (baseline.ms / 1000);
     return [
@@ -217,6 +236,26 @@ export async function benchRelay(quick: boolean): Promise<Figure[]> {
         op: ">=",
         v: 0.8,
       }),
+      // the same relay with every KV write dropped: what the durable writes cost, and what the
+      // rest (reads, handlers, grammY, the outbox) would leave even without any
+      fig(
+        "relay",
+        "throughput, KV writes dropped",
+        Math.round(total / (unwritten.ms / 1000)),
+        "msg/s",
+      ),
+      fig(
+        "relay",
+        "CPU per message, KV writes dropped",
+        Math.round(unwritten.cpuMs * 1000 / total),
+        "us",
+      ),
+      fig(
+        "relay",
+        "ratio to bare bot, KV writes dropped",
+        +(total / (unwritten.ms / 1000) / baseRate).toFixed(3),
+        "x",
+      ),
     ];
   } finally {
     await s.stop();
