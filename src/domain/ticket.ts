@@ -212,7 +212,8 @@ export type RejectReason =
   | "merge_other_client"
   | "merge_target_closed"
   | "tags_unchanged"
-  | "too_many_tags";
+  | "too_many_tags"
+  | "too_long";
 
 /** Result of a transition. */
 export type Transition =
@@ -603,11 +604,29 @@ export function close(ticket: Ticket, actor: Actor, at: number, how?: "block"): 
   };
 }
 
+/**
+ * The longest record (in JSON characters) that may still be reopened. Deno KV keeps at most
+ * 64 KiB per value and a ticket is one value: past it every change of the ticket would fail,
+ * the customer's messages and the managers' answers included. Each reopening adds a work
+ * period (up to {@linkcode MAX_PAUSES} pauses and a rating with a 1,000-character comment:
+ * about 5 KB), and V8's serialization takes at most about two bytes per JSON character here
+ * (two-byte strings; numbers and keys take fewer), so a record reopened below this stays well
+ * under the limit. Reached only by a ticket reopened dozens of times; its customer's next
+ * message starts a new ticket instead.
+ */
+export const MAX_REOPEN_CHARS = 28_000;
+
+/** Whether a closed ticket's record leaves room for one more work period. */
+export function reopenable(ticket: Ticket): boolean {
+  return JSON.stringify(ticket).length <= MAX_REOPEN_CHARS;
+}
+
 /** The owner or staff reopen a closed ticket: a new cycle starts, in progress. */
 export function reopen(ticket: Ticket, actor: Actor, at: number): Transition {
   const denied = mayActAsOwnerOrStaff(ticket, actor);
   if (denied) return { ok: false, reason: denied };
   if (ticket.status !== "closed") return { ok: false, reason: "not_closed" };
+  if (!reopenable(ticket)) return { ok: false, reason: "too_long" };
   return {
     ok: true,
     ticket: {

@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
+import { serialize } from "node:v8";
 import {
   type Actor,
+  addTags,
+  clientWrote,
   close,
   commentRating,
   managerReplied,
+  MAX_PAUSES,
+  MAX_TAG,
+  MAX_TAGS,
   newTicket,
   rate,
   reopen,
@@ -132,4 +138,63 @@ Deno.test("ratings: one per close, by the owner, 1–5, kept as a list", () => {
   const twice = ok(close(ok(reopen(commented, client, 5000)).ticket, manager, 6000)).ticket;
   const second = ok(rate(twice, client, 2, "slow", 7000)).ticket;
   assert.deepEqual(second.ratings.map((r) => [r.score, r.cycle]), [[4, 0], [2, 1]]);
+});
+
+/**
+ * Reopens a ticket until it is refused, each work period grown as `grow` does; returns the
+ * reopenings taken and the largest stored size (V8's serialization, as Deno KV keeps it).
+ */
+function reopenUntilRefused(
+  grow: (t: Ticket, at: number) => Ticket,
+  /** What happens to the closed period (a rating). */
+  closed: (t: Ticket, at: number) => Ticket = (t) => t,
+): {
+  reopened: number;
+  largest: number;
+} {
+  let t = ok(take(fresh(), manager, 2000)).ticket;
+  let at = 3000;
+  let largest = 0;
+  const size = (x: Ticket) => (largest = Math.max(largest, serialize(x).length));
+  for (let i = 0; i < 500; i++) {
+    t = grow(t, at);
+    at += 1e9;
+    size(t);
+    t = closed(ok(close(t, manager, at)).ticket, at + 1);
+    size(t);
+    at += 2;
+    const r = reopen(t, client, ++at);
+    if (!r.ok) {
+      assert.equal(r.reason, "too_long");
+      return { reopened: i, largest };
+    }
+    t = r.ticket;
+  }
+  throw new Error("never refused");
+}
+
+Deno.test("reopen: refused before a record could outgrow Deno KV's 64 KiB, whatever a period holds", () => {
+  // the most a period can hold: every pause kept, a rating with the longest comment (Cyrillic:
+  // two bytes a character), the most tags at their longest
+  const worst = reopenUntilRefused((t, at) => {
+    for (let k = 0; k <= MAX_PAUSES; k++) {
+      t = ok(managerReplied(t, manager, at + k * 10)).ticket;
+      t = ok(clientWrote(t, client.id, at + k * 10 + 5)).ticket;
+    }
+    const tags = Array.from({ length: MAX_TAGS }, (_, k) => `т${k}`.padEnd(MAX_TAG, "ё"));
+    const tagged = addTags(t, manager, tags, at + 5000);
+    return tagged.ok ? tagged.ticket : t;
+  }, (t, at) => ok(rate(t, client, 4, "ж".repeat(1000), at)).ticket);
+  assert.ok(worst.reopened >= 5, `reopened ${worst.reopened} times`);
+  assert.ok(worst.largest < 65_536, `largest record ${worst.largest} bytes`);
+  // and a customer's ordinary history is far from the bound
+  const usual = reopenUntilRefused((t, at) => {
+    for (let k = 0; k < 5; k++) {
+      t = ok(managerReplied(t, manager, at + k * 10)).ticket;
+      t = ok(clientWrote(t, client.id, at + k * 10 + 5)).ticket;
+    }
+    return t;
+  });
+  assert.ok(usual.reopened >= 80, `reopened ${usual.reopened} times`);
+  assert.ok(usual.largest < 65_536);
 });

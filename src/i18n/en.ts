@@ -38,6 +38,10 @@ export const en: Record<keyof typeof ru, string> = {
   rate_comment_thanks: "Thank you, your comment is saved.",
   closed_ask:
     "Request #{number} is closed. Reopen it or start a new one? Your message is kept and will be sent.",
+  closed_ask_new:
+    "Request #{number} is closed, and its history is too long to reopen it once more. Start a new request: your message is kept and will be sent.",
+  reopen_too_long:
+    "Request #{number} is closed, and its history is too long to reopen it once more. Please start a new request.",
   btn_reopen_and_send: "🔄 Reopen #{number}",
   btn_new_and_send: "📝 New request",
   no_current_ticket: "To ask a question, start a request: press “New request”.",
@@ -185,6 +189,8 @@ export const en: Record<keyof typeof ru, string> = {
   thread_tags_none: "No tags any more.",
   post_tags: "Tags: {tags}",
   reason_tags_unchanged: "That changes nothing in the tags of ticket #{number}.",
+  reason_too_long:
+    "Ticket #{number} has been reopened too many times to reopen it again: the customer's next message starts a new ticket.",
   reason_too_many_tags: "A ticket may have at most {count} tags.",
   thread_client_note: "📝 Note on the customer: {note}",
   thread_note_set: "📝 {who} updated the note on the customer: {note}",

@@ -7,6 +7,7 @@
 import { topicQuestion } from "../../services/closed_hold.ts";
 import { Composer, type Context, InlineKeyboard, Keyboard } from "grammy";
 import type { Client } from "../../domain/records.ts";
+import { reopenable } from "../../domain/ticket.ts";
 import { faqFor, topicLabel, topicOfButton } from "../../domain/settings.ts";
 import { type Lang, langOf, locales, t, type TextKey } from "../../i18n/mod.ts";
 import {
@@ -115,6 +116,8 @@ async function showTickets(deps: BotDeps, ctx: Context, client: Client): Promise
       }),
     );
     if (tk.status === "closed") {
+      // a ticket too long to reopen offers nothing: a new request is the way on
+      if (!reopenable(tk)) continue;
       kb.text(
         t(lang, "btn_reopen", { number: tk.number }),
         clientButton({ type: "reopen", ticket: tk.number }),
@@ -236,7 +239,10 @@ export function menu(deps: BotDeps): Composer<CCtx> {
     const actor = { role: "client" as const, id: cl.id };
     const refuse = (reason: string) =>
       ctx.answerCallbackQuery({
-        text: t(lang, `reason_${reason}` as TextKey, { number: tk.number }),
+        // the team's wording of a ticket too long to reopen speaks of the customer
+        text: t(lang, reason === "too_long" ? "reopen_too_long" : `reason_${reason}` as TextKey, {
+          number: tk.number,
+        }),
       });
     switch (action.type) {
       case "current":
@@ -255,6 +261,15 @@ export function menu(deps: BotDeps): Composer<CCtx> {
       }
       case "held_reopen": {
         const r = await reopenTicket(deps, tk.number, actor);
+        if (!r.ok && r.reason === "too_long") {
+          // a keyboard drawn before the ticket got too long (or forged): what they wrote goes
+          // into a new request instead, as "New request" would have done
+          await ctx.answerCallbackQuery({
+            text: t(lang, "closed_ask_new", { number: tk.number }),
+            show_alert: true,
+          });
+          return void await askTopic(deps, ctx, lang);
+        }
         if (!r.ok && r.reason !== "not_closed") return void await refuse(r.reason);
         await ctx.answerCallbackQuery();
         await patchClient(deps.kv, cl.id, () => ({ currentTicket: tk.number }));

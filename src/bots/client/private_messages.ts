@@ -20,6 +20,7 @@ import {
   floodStep,
 } from "../../storage/sla.ts";
 import type { Client } from "../../domain/records.ts";
+import { reopenable } from "../../domain/ticket.ts";
 import { releaseClosedHold } from "../../services/closed_hold.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { findMessageRef, getTicket, markProcessed } from "../../storage/tickets.ts";
@@ -238,13 +239,18 @@ async function relayToTicket(
       await askTopic(deps, ctx, lang);
       return;
     }
-    await ctx.reply(t(lang, "closed_ask", { number: tk.number }), {
-      reply_markup: new InlineKeyboard()
-        .text(
-          t(lang, "btn_reopen_and_send", { number: tk.number }),
-          clientButton({ type: "held_reopen", ticket: tk.number }),
-        )
-        .text(t(lang, "btn_new_and_send"), clientButton({ type: "held_new" })),
+    // a ticket too long to reopen (domain/ticket.ts) is not offered again: a new request only
+    const again = reopenable(tk);
+    const kb = new InlineKeyboard();
+    if (again) {
+      kb.text(
+        t(lang, "btn_reopen_and_send", { number: tk.number }),
+        clientButton({ type: "held_reopen", ticket: tk.number }),
+      );
+    }
+    kb.text(t(lang, "btn_new_and_send"), clientButton({ type: "held_new" }));
+    await ctx.reply(t(lang, again ? "closed_ask" : "closed_ask_new", { number: tk.number }), {
+      reply_markup: kb,
     });
     await setDraft(deps.kv, client.id, { stage: "held" });
   }
