@@ -7,8 +7,18 @@
 
 /** Key builders. Numbers are ticket numbers unless said otherwise. */
 export const K = {
-  /** ["settings"] → Settings (one record; tokens live only here). */
+  /**
+   * ["settings"] → Settings without `faq` and `faqLocal` (one record; tokens live only here).
+   * Older records hold those two as well.
+   */
   settings: () => ["settings"] as const,
+  /**
+   * ["settings_faq", topic] → StoredFaq: a topic's ready answers (`faq[topic]`,
+   * `faqLocal[topic]`), apart because thirty topics' answers in two languages outgrow KV's
+   * 64 KiB per value. Written only with the settings record, in the same operation.
+   */
+  settingsFaq: (topic: string) => ["settings_faq", topic] as const,
+  settingsFaqAll: () => ["settings_faq"] as const,
   /** ["settings_log", at, rand] → SettingsChange (who changed what, when). */
   settingsLog: (at: number, rand: string) => ["settings_log", at, rand] as const,
   settingsLogAll: () => ["settings_log"] as const,

@@ -50,3 +50,38 @@ Deno.test("settings: desks are read as stored when whole, and none are trusted w
     kv.close();
   }
 });
+
+Deno.test("settings: ready answers of an older record (held in it) are read, and moved apart on the next change", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    // as an older version stored them: inside the settings record
+    await kv.set(["settings"], {
+      topics: ["A", "B"],
+      faq: { A: "answer A", B: "answer B" },
+      faqLocal: { B: { en: "answer B in English" } },
+    });
+    let s = await getSettings(kv);
+    assert.deepEqual(s.faq, { A: "answer A", B: "answer B" });
+    assert.deepEqual(s.faqLocal, { B: { en: "answer B in English" } });
+    // a change of something else moves them apart, nothing lost
+    s = await updateSettings(kv, 7, 10, () => ({ quietDays: 3 }));
+    const record = (await kv.get<Record<string, unknown>>(["settings"])).value!;
+    assert.ok(record);
+    assert.equal("faq" in record, false);
+    assert.equal("faqLocal" in record, false);
+    assert.deepEqual((await kv.get(["settings_faq", "B"])).value, {
+      faq: "answer B",
+      local: { en: "answer B in English" },
+    });
+    assert.deepEqual(s.faq, { A: "answer A", B: "answer B" });
+    // removing a topic's answers removes its record
+    await updateSettings(kv, 7, 20, (c) => {
+      const { A: _a, ...faq } = c.faq;
+      return { faq };
+    });
+    assert.equal((await kv.get(["settings_faq", "A"])).versionstamp, null);
+    assert.deepEqual((await getSettings(kv)).faq, { B: "answer B" });
+  } finally {
+    kv.close();
+  }
+});
