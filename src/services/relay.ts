@@ -96,6 +96,33 @@ function hintOf(
   };
 }
 
+/**
+ * Messages one change records at most. A message writes up to six keys of up to ~9 KB (its
+ * record, index, job, inbox mark, the held copy's removal), and one KV operation takes 1000
+ * mutations and 800 KiB: hundreds of messages kept while the helpdesk was closed go in parts.
+ */
+export const CHANGE_ITEMS = 40;
+
+/**
+ * `items` in runs of about {@linkcode CHANGE_ITEMS}, in order, an album never split (its
+ * parts are one job), with the held ids of each run.
+ */
+function inParts(items: Incoming[], heldIds: number[]): Array<[Incoming[], number[]]> {
+  const out: Array<[Incoming[], number[]]> = [];
+  let run: Incoming[] = [];
+  for (const item of items) {
+    const group = item.message.media_group_id;
+    const last = run[run.length - 1]?.message.media_group_id;
+    if (run.length >= CHANGE_ITEMS && !(group && group === last)) {
+      out.push([run, heldIds.filter((id) => run.some((i) => i.updateId === id))]);
+      run = [];
+    }
+    run.push(item);
+  }
+  if (run.length) out.push([run, heldIds.filter((id) => run.some((i) => i.updateId === id))]);
+  return out;
+}
+
 /** Telegram seconds between two relayed positions of one live location (see README). */
 export const LIVE_MOVE_WINDOW_SEC = 60;
 
@@ -198,6 +225,17 @@ export async function openTicket(
   items: Incoming[],
   heldIds: number[] = [],
 ): Promise<Ticket | null> {
+  if (items.length > CHANGE_ITEMS) {
+    // the ticket opens with the first part; the rest follows as messages in it
+    const parts = inParts(items, heldIds);
+    const [first, firstHeld] = parts[0]!;
+    const rest = parts.slice(1);
+    const ticket = await openTicket(deps, clientId, topic, first, firstHeld);
+    if (!ticket) return null;
+    const more = rest.flatMap(([part]) => part);
+    await clientMessages(deps, ticket.number, clientId, more, rest.flatMap(([, ids]) => ids));
+    return ticket;
+  }
   const at = deps.clock.now();
   const [card, settings] = await Promise.all([
     clientCardComment(deps, clientId),
@@ -275,6 +313,18 @@ export async function clientMessages(
   /** The client's flood meter for these messages, written with the change when it can be. */
   meter?: FloodStep,
 ): Promise<"ok" | "duplicate" | "closed" | "not_found"> {
+  if (items.length > CHANGE_ITEMS) {
+    // in order, part after part; a part that cannot go (the ticket closed meanwhile) stops
+    // the rest, which stays held for the question that follows
+    // a part delivered before (a retry after a crash) is a duplicate: ok when any was new
+    let recorded = false;
+    for (const [part, held] of inParts(items, heldIds)) {
+      const r = await clientMessages(deps, ticketNumber, clientId, part, held, meter);
+      if (r === "closed" || r === "not_found") return r;
+      recorded ||= r === "ok";
+    }
+    return recorded ? "ok" : "duplicate";
+  }
   const at = deps.clock.now();
   const replies = await replySeqs(deps, ticketNumber, items);
   let flipped = false;
