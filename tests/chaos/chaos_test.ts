@@ -285,6 +285,19 @@ const REGRESSIONS: Array<{ name: string; steps: Step[]; mode?: Mode }> = [
       { k: "send", c: 0, kind: "text" },
     ] as Step[],
   })),
+  ...(["polling", "webhook"] as const).map((mode) => ({
+    // seed 9302 (webhook, 2026-12-08): an album sent to the stopped client bot by a customer
+    // who then blocked it; its hand-on (the collector's timer, outside the bot's middleware)
+    // met 403 on the topic question and logged an error instead of marking them unreachable
+    name: `an album from a customer who blocked the bot before it was handed on (${mode})`,
+    mode,
+    steps: [
+      { k: "admin", act: "bot", arg: 0 },
+      { k: "album", c: 1, n: 2 },
+      { k: "block", c: 1, on: true },
+      { k: "comment", m: 0, t: 0, note: false },
+    ] as Step[],
+  })),
   ...(["polling", "webhook"] as const).flatMap((mode) =>
     [0, 1].map((arg) => ({
       // defect: the admin's stop lived in the process's memory; a restart (a crash, a deploy)

@@ -20,16 +20,30 @@ function refusedBy(e: unknown, chatId: number): boolean {
   return (e.payload as { chat_id?: unknown }).chat_id === chatId;
 }
 
+/**
+ * Runs `fn`, the handling of a customer's update in their private chat `chatId`: a refusal
+ * of a message to them for good marks them unreachable instead of failing it. Why apart from
+ * the middleware: an album is handed on by the collector's timer, outside the bot's chain.
+ */
+export async function blockedTolerated(
+  deps: BotDeps,
+  chatId: number,
+  fn: () => Promise<unknown>,
+): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    if (!refusedBy(e, chatId)) throw e;
+    deps.log.info("the customer blocked the bot before the answer", { user: chatId });
+    await deps.outbox.markUnreachable(chatId, true);
+  }
+}
+
 /** The boundary around the client bot's handling of a customer's private update. */
 export function blockedMeanwhile(deps: BotDeps): MiddlewareFn<Context> {
   return async (ctx, next) => {
-    try {
-      await next();
-    } catch (e) {
-      const chat = ctx.chat;
-      if (chat?.type !== "private" || !refusedBy(e, chat.id)) throw e;
-      deps.log.info("the customer blocked the bot before the answer", { user: chat.id });
-      await deps.outbox.markUnreachable(chat.id, true);
-    }
+    const chat = ctx.chat;
+    if (chat?.type !== "private") return await next();
+    await blockedTolerated(deps, chat.id, next);
   };
 }

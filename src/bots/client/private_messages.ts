@@ -22,6 +22,7 @@ import {
 import type { Client } from "../../domain/records.ts";
 import { reopenable } from "../../domain/ticket.ts";
 import { releaseClosedHold } from "../../services/closed_hold.ts";
+import { blockedTolerated } from "./blocked_meanwhile.ts";
 import { getSettings } from "../../storage/settings.ts";
 import { findMessageRef, getTicket, markProcessed } from "../../storage/tickets.ts";
 import { recoveredAlbum } from "../album_collector.ts";
@@ -46,7 +47,12 @@ export function privateMessages(deps: BotDeps): Composer<CCtx> {
       await deps.albums.flushChat(ctx.chat.id, item.message.media_group_id);
       const whole = recoveredAlbum(ctx.update);
       if (whole) return void await handle(deps, ctx, whole);
-      await deps.albums.add(item, (items) => handle(deps, ctx, items));
+      // handed on by the collector's timer, outside the bot's chain and its boundaries
+      const chatId = ctx.chat.id;
+      await deps.albums.add(
+        item,
+        (items) => blockedTolerated(deps, chatId, () => handle(deps, ctx, items)),
+      );
       return;
     }
     await deps.albums.flushChat(ctx.chat.id);
