@@ -1,7 +1,8 @@
 /**
  * Ready answers for every topic in two languages outgrow what Deno KV keeps in one value
  * (64 KiB): they are stored apart from the settings record, so an admin filling them in is
- * answered as usual and customers get them.
+ * answered as usual and customers get them. Twenty topics' buttons do not fit one keyboard
+ * (Telegram takes 100): the list has a button per topic, which opens the topic's own.
  */
 import assert from "node:assert/strict";
 import { serialize } from "node:v8";
@@ -39,6 +40,10 @@ Deno.test({
         at = w.mark();
         w.press("s:topics");
         await w.waitFor(/1\. Тема 1/, at);
+        // twenty topics' buttons would not fit one keyboard: each topic opens its own
+        at = w.mark();
+        w.press(`s:top_open:${i}`);
+        await w.waitFor(new RegExp(`^Topic ${i + 1}\\. Тема ${i + 1}`), at);
         at = w.mark();
         w.press(`s:top_faq:${i}`);
         await w.waitFor(new RegExp(`Ready answers of the topic «Тема ${i + 1}»`), at);
@@ -82,6 +87,39 @@ Deno.test({
       await w.until(() => view(erin).some((m) => m.text?.includes(en(19))), "English answer");
       const olga = await customer("Olga", "ru");
       await w.until(() => view(olga).some((m) => m.text?.includes(ru(19))), "Russian answer");
+    } finally {
+      await w.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "settings: thirty topics with long names are listed (a button each, under Telegram's 100), each opens with its own buttons",
+  ...sanitize,
+  fn: async () => {
+    const names = Array.from({ length: 30 }, (_, i) => `${i + 1} `.padEnd(60, "ы"));
+    const w = await startSettingsWorld({
+      readyChats: true,
+      settings: (x) => ({ ...runningSettings(x), topics: names }),
+    });
+    try {
+      let at = w.mark();
+      w.send("/menu");
+      await w.waitFor(/is open/, at);
+      at = w.mark();
+      w.press("s:topics");
+      const list = await w.waitFor(/Topics clients choose from/, at);
+      const buttons = (list.replyMarkup as { inline_keyboard: unknown[][] }).inline_keyboard.flat();
+      assert.ok(buttons.length <= 100, `${buttons.length} buttons`);
+      assert.match(list.text ?? "", /30\. 30 ы+/);
+      // the last topic, moved up from its own screen
+      at = w.mark();
+      w.press("s:top_open:29");
+      await w.waitFor(/^Topic 30\. 30 ы+/, at);
+      at = w.mark();
+      w.press("s:top_up:29");
+      await w.until(async () => (await getSettings(w.kv)).topics[28] === names[29], "moved up");
     } finally {
       await w.stop();
     }

@@ -67,6 +67,7 @@ export const E = {
   textTooLong: "message is too long",
   captionTooLong: "message caption is too long",
   buttonDataInvalid: "BUTTON_DATA_INVALID",
+  replyMarkupTooLong: "reply markup is too long",
   queryTooOld: "query is too old and response timeout expired or query ID is invalid",
   idsNotIncreasing: "message identifiers must be in strictly increasing order",
   conflictPoll:

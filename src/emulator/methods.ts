@@ -181,8 +181,14 @@ export function makeTools(env: ApiEnv) {
   /** Validates and normalises reply_markup; only inline keyboards are kept on messages. */
   function markup(v: unknown): unknown {
     if (!v || typeof v !== "object") return undefined;
+    // any keyboard: Telegram refuses a markup past about 10 KB (docs/emulator.md)
+    if (te.encode(JSON.stringify(v)).length > LIMITS.replyMarkupMaxBytes) {
+      throw badRequest(E.replyMarkupTooLong);
+    }
     const kb = (v as { inline_keyboard?: unknown }).inline_keyboard;
     if (!Array.isArray(kb)) return undefined;
+    const buttons = kb.reduce((n, row) => n + (Array.isArray(row) ? row.length : 0), 0);
+    if (buttons > LIMITS.inlineButtonsMax) throw badRequest(E.replyMarkupTooLong);
     for (const row of kb) {
       for (const b of row as Record<string, unknown>[]) {
         const actions = Object.keys(b).filter((k) =>

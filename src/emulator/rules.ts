@@ -9,6 +9,10 @@ export const LIMITS = {
   textMax: 4096,
   captionMax: 1024,
   callbackDataMaxBytes: 64,
+  /** Buttons of one inline keyboard (observed: more is "reply markup is too long"). */
+  inlineButtonsMax: 100,
+  /** Bytes of a reply_markup's JSON (observed: past ~10 KB, "reply markup is too long"). */
+  replyMarkupMaxBytes: 10_240,
   /** getFile refuses files above this (cloud Bot API). */
   downloadMaxBytes: 20 * 1024 * 1024,
   /** multipart uploads above this are refused. */

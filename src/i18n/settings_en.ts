@@ -275,6 +275,9 @@ export const settingsEn: Record<keyof typeof settingsRu, string> = {
   s_err_bad_date: "There is no such date. Example: 2026-12-31.",
   // topics
   s_topics_title: "Topics clients choose from:",
+  s_topics_many:
+    "Press a topic to rename it, name it in other languages, give it ready answers, move it up or remove it.",
+  s_topic_one: "Topic {line}",
   s_topics_none: "No topics: clients type the topic themselves.",
   s_ask_topic: "Send the name of the new topic.",
   s_ask_topic_rename: "Send the new name for the topic “{topic}”.",

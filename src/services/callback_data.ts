@@ -284,6 +284,7 @@ export const ACTIONS = [
   "as_mode",
   "as_grp",
   "top_faq",
+  "top_open",
   "desks",
   "dk_add",
   "dk_ch",

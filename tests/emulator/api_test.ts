@@ -163,6 +163,22 @@ Deno.test("text and caption limits, parse errors, callback_data bytes", async ()
       reply_markup: { inline_keyboard: [[{ text: "b", callback_data: "é".repeat(33) }]] },
     });
     assert.equal(a.description, "Bad Request: BUTTON_DATA_INVALID");
+    // at most 100 buttons in an inline keyboard, and about 10 KB of markup
+    const kb = (n: number, text = "b") =>
+      Array.from(
+        { length: Math.ceil(n / 5) },
+        (_, r) =>
+          Array.from({ length: Math.min(5, n - r * 5) }, (_, i) => ({
+            text,
+            callback_data: `d${r}:${i}`,
+          })),
+      );
+    a = await send({ text: "k", reply_markup: { inline_keyboard: kb(100) } });
+    assert.equal(a.ok, true);
+    a = await send({ text: "k", reply_markup: { inline_keyboard: kb(101) } });
+    assert.equal(a.description, "Bad Request: reply markup is too long");
+    a = await send({ text: "k", reply_markup: { inline_keyboard: kb(60, "x".repeat(200)) } });
+    assert.equal(a.description, "Bad Request: reply markup is too long");
     assert.equal(
       (await send({
         text: "k",

@@ -7,7 +7,7 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { z } from "zod";
 import { getSettings, updateSettings } from "../../storage/settings.ts";
-import { topicMark, topicOfButton } from "../../domain/settings.ts";
+import { type Settings, topicMark, topicOfButton } from "../../domain/settings.ts";
 import { btn, indexArg } from "../../services/callback_data.ts";
 import type { SCtx } from "./context.ts";
 import type { SettingsBotDeps } from "./deps.ts";
@@ -26,32 +26,57 @@ function langsOf(local: Partial<Record<string, string>> | undefined): string[] {
   return Object.entries(local ?? {}).filter(([, v]) => v).map(([l]) => l);
 }
 
+/**
+ * Topics whose buttons fit the list itself, a row of up to five each: Telegram takes at most
+ * 100 buttons in one keyboard ("reply markup is too long"). A longer list has a button per
+ * topic, which opens the topic with its own.
+ */
+const ROWS_MAX = 19;
+
+/** A topic's line: its place, name, names in other languages, ready answers. */
+function topicLine(ctx: SCtx, s: Settings, topic: string, i: number): string {
+  const names = Object.entries(s.topicNames[topic] ?? {}).filter(([, v]) => v)
+    .map(([l, v]) => `${l}: ${v}`);
+  const langs = langsOf(s.faqLocal[topic]);
+  const faq = s.faq[topic] || langs.length
+    ? ` · ${ctx.tr("s_topic_has_faq")}${langs.length ? ` (${langs.join(", ")})` : ""}`
+    : "";
+  return `${i + 1}. ${topic}${names.length ? ` (${names.join(", ")})` : ""}${faq}`;
+}
+
+/** A topic's buttons, as one row of `kb`. */
+function topicButtons(kb: InlineKeyboard, topic: string, i: number): InlineKeyboard {
+  // the place and the name's mark: a button drawn before the list changed acts on its topic
+  const mark = topicMark(topic);
+  kb.text(`${i + 1}. ✏️`, btn("top_ren", i, mark)).text("🌐", btn("top_lang", i, mark))
+    .text("❓", btn("top_faq", i, mark));
+  if (i > 0) kb.text("⬆️", btn("top_up", i, mark));
+  return kb.text("🗑", btn("top_rm", i, mark)).row();
+}
+
 async function showTopics(deps: SettingsBotDeps, ctx: SCtx): Promise<void> {
   const s = await getSettings(deps.kv);
   const lines = [ctx.tr("s_topics_title")];
   if (!s.topics.length) lines.push(ctx.tr("s_topics_none"));
   const kb = new InlineKeyboard();
+  const many = s.topics.length > ROWS_MAX;
   s.topics.forEach((topic, i) => {
-    const names = Object.entries(s.topicNames[topic] ?? {}).filter(([, v]) => v)
-      .map(([l, v]) => `${l}: ${v}`);
-    lines.push(
-      `${i + 1}. ${topic}${names.length ? ` (${names.join(", ")})` : ""}${
-        s.faq[topic] || langsOf(s.faqLocal[topic]).length
-          ? ` · ${ctx.tr("s_topic_has_faq")}${
-            langsOf(s.faqLocal[topic]).length ? ` (${langsOf(s.faqLocal[topic]).join(", ")})` : ""
-          }`
-          : ""
-      }`,
-    );
-    // the place and the name's mark: a button drawn before the list changed acts on its topic
-    const mark = topicMark(topic);
-    kb.text(`${i + 1}. ✏️`, btn("top_ren", i, mark)).text("🌐", btn("top_lang", i, mark))
-      .text("❓", btn("top_faq", i, mark));
-    if (i > 0) kb.text("⬆️", btn("top_up", i, mark));
-    kb.text("🗑", btn("top_rm", i, mark)).row();
+    lines.push(topicLine(ctx, s, topic, i));
+    if (!many) topicButtons(kb, topic, i);
+    else kb.text(`${i + 1}. ${topic}`, btn("top_open", i, topicMark(topic))).row();
   });
+  if (many) lines.push("", ctx.tr("s_topics_many"));
   kb.text(ctx.tr("s_btn_add_topic"), btn("top_add"));
   await say(ctx, lines.join("\n"), backRow(ctx, kb));
+}
+
+/** One topic of a long list, with its buttons. */
+async function showTopic(ctx: SCtx, s: Settings, topic: string, i: number): Promise<void> {
+  const kb = topicButtons(new InlineKeyboard(), topic, i).text(
+    ctx.tr("s_btn_topics"),
+    btn("topics"),
+  );
+  await say(ctx, ctx.tr("s_topic_one", { line: topicLine(ctx, s, topic, i) }), backRow(ctx, kb));
 }
 
 /** The topics section. */
@@ -84,6 +109,15 @@ export function topics(deps: SettingsBotDeps): Composer<SCtx> {
     });
 
   onButton(c, ["topics"], (ctx) => showTopics(deps, ctx));
+  onButton(c, ["top_open"], async (ctx, [a, b]) => {
+    const i = indexArg(a);
+    const s = await getSettings(deps.kv);
+    const topic = i === null ? undefined : topicOfButton(s.topics, i, b);
+    if (topic === undefined || i === null) {
+      return void await ctx.answerCallbackQuery({ text: ctx.tr("s_stale_button") });
+    }
+    await showTopic(ctx, s, topic, i);
+  });
   onButton(
     c,
     ["top_add"],
