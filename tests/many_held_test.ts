@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { listHeld } from "../src/storage/drafts.ts";
 import { getClient } from "../src/storage/people.ts";
 import { getSettings } from "../src/storage/settings.ts";
-import { getTicket, ticketsByClient } from "../src/storage/tickets.ts";
-import { runningSettings, startSettingsWorld } from "./settings_harness.ts";
+import { getTicket } from "../src/storage/tickets.ts";
+import { customerOpensTicket, runningSettings, startSettingsWorld } from "./settings_harness.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 const N = 300;
@@ -21,15 +21,12 @@ Deno.test({
     const w = await startSettingsWorld({ readyChats: true, settings: runningSettings });
     const { emu } = w;
     try {
-      const alice = emu.createUser({ firstName: "Alice", languageCode: "en" });
-      emu.userStartBot(alice.id, w.client.id);
-      emu.userSend(alice.id, w.client.id, { text: "/new" });
-      await emu.waitForMessage(alice.id, w.client.id, (m) => /topic/i.test(m.text ?? ""));
-      emu.userSend(alice.id, w.client.id, { text: "Refund" });
-      await emu.waitForMessage(alice.id, w.client.id, (m) => /describe/.test(m.text ?? ""));
-      emu.userSend(alice.id, w.client.id, { text: "first question" });
-      await w.until(async () => !!(await ticketsByClient(w.kv, alice.id))[0]?.threadId, "thread");
-      const n = (await ticketsByClient(w.kv, alice.id))[0]!.number;
+      const { user: alice, ticket: n } = await customerOpensTicket(
+        w,
+        "Alice",
+        "Refund",
+        "first question",
+      );
       // what the thread shows of `who`'s messages, in order: several kept texts may share one
       // comment (coalesced while the group's limit held them back), each on a line of its own
       const shown = async (t: number, who: string) => {

@@ -14,7 +14,7 @@ import { createLogger } from "../src/log.ts";
 import { type Settings } from "../src/domain/settings.ts";
 import { type EmuBot, startWorld, type WorldChats } from "./harness.ts";
 import type { Ticket } from "../src/domain/ticket.ts";
-import { getTicket } from "../src/storage/tickets.ts";
+import { getTicket, ticketsByClient } from "../src/storage/tickets.ts";
 
 export type { EmuBot } from "./harness.ts";
 
@@ -225,7 +225,29 @@ export async function customerAsksTopics(
   const choose = await emu.waitForMessage(
     user.id,
     w.client.id,
-    (m) => /Choose the topic/.test(m.text ?? ""),
+    (m) => /Choose the topic|Выберите тему/.test(m.text ?? ""),
   );
   return { user, choose };
+}
+
+/**
+ * A new English-speaking customer opens a ticket with a typed topic (no topics set) and waits
+ * until its thread is there; returns them and the ticket's number.
+ */
+export async function customerOpensTicket(
+  w: Pick<SettingsWorld, "emu" | "client" | "kv" | "until">,
+  firstName: string,
+  topic: string,
+  question: string,
+): Promise<{ user: { id: number }; ticket: number }> {
+  const { emu } = w;
+  const user = emu.createUser({ firstName, languageCode: "en" });
+  emu.userStartBot(user.id, w.client.id);
+  emu.userSend(user.id, w.client.id, { text: "/new" });
+  await emu.waitForMessage(user.id, w.client.id, (m) => /topic/i.test(m.text ?? ""));
+  emu.userSend(user.id, w.client.id, { text: topic });
+  await emu.waitForMessage(user.id, w.client.id, (m) => /describe/.test(m.text ?? ""));
+  emu.userSend(user.id, w.client.id, { text: question });
+  await w.until(async () => !!(await ticketsByClient(w.kv, user.id))[0]?.threadId, "thread");
+  return { user, ticket: (await ticketsByClient(w.kv, user.id))[0]!.number };
 }

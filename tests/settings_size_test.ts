@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { serialize } from "node:v8";
 import { buttonData } from "./harness.ts";
 import { getSettings, listSettingsChanges } from "../src/storage/settings.ts";
-import { runningSettings, startSettingsWorld } from "./settings_harness.ts";
+import { customerAsksTopics, runningSettings, startSettingsWorld } from "./settings_harness.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 
@@ -69,18 +69,10 @@ Deno.test({
       assert.deepEqual(Object.keys(last.values.faqLocal as object), ["Тема 20"]);
 
       // customers get the answers in their language
-      const customer = async (name: string, languageCode: string) => {
-        const u = w.emu.createUser({ firstName: name, languageCode });
-        w.emu.userStartBot(u.id, w.client.id);
-        await w.until(() => w.emu.view(u.id, w.client.id).length >= 2, "greeting");
-        w.emu.userSend(u.id, w.client.id, { text: "/new" });
-        await w.until(
-          () => w.emu.view(u.id, w.client.id).some((m) => /Choose|topic|тему/i.test(m.text ?? "")),
-          "topics",
-        );
-        const topics = w.emu.view(u.id, w.client.id).findLast((m) => !m.outgoing)!;
-        w.emu.userPressButton(u.id, w.client.id, topics.id, buttonData(topics, "c:topic:19"));
-        return u.id;
+      const customer = async (name: string, lang: string) => {
+        const { user, choose } = await customerAsksTopics(w, name, { lang });
+        w.emu.userPressButton(user.id, w.client.id, choose.id, buttonData(choose, "c:topic:19"));
+        return user.id;
       };
       const view = (id: number) => w.emu.view(id, w.client.id).filter((m) => !m.outgoing);
       const erin = await customer("Erin", "en");
