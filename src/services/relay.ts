@@ -315,8 +315,8 @@ export async function clientMessages(
 ): Promise<"ok" | "duplicate" | "closed" | "not_found"> {
   if (items.length > CHANGE_ITEMS) {
     // in order, part after part; a part that cannot go (the ticket closed meanwhile) stops
-    // the rest, which stays held for the question that follows
-    // a part delivered before (a retry after a crash) is a duplicate: ok when any was new
+    // the rest, which stays held for the question that follows. A part recorded before (a
+    // retry after a crash) is a duplicate: the whole is ok when any part was new
     let recorded = false;
     for (const [part, held] of inParts(items, heldIds)) {
       const r = await clientMessages(deps, ticketNumber, clientId, part, held, meter);

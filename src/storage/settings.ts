@@ -122,7 +122,7 @@ export async function updateSettings(
     const { faq: _faq, faqLocal: _local, ...record } = next;
     const op = kv.atomic().check(entry).set(K.settings(), record);
     // the answers that differ from what is stored apart (an older record's are all written)
-    const changed = new Map<string, StoredFaq | null>();
+    const changed = new Set<string>();
     const topics = new Set([
       ...Object.keys(next.faq),
       ...Object.keys(next.faqLocal),
@@ -131,7 +131,7 @@ export async function updateSettings(
     for (const topic of topics) {
       const after = faqOf(next, topic);
       if (JSON.stringify(after) === JSON.stringify(faqs.get(topic) ?? null)) continue;
-      changed.set(topic, after);
+      changed.add(topic);
       if (after) op.set(K.settingsFaq(topic), after);
       else op.delete(K.settingsFaq(topic));
     }
@@ -142,7 +142,7 @@ export async function updateSettings(
         : f === "faq" || f === "faqLocal"
         // only the topics that changed: the whole of them is too large for one log record
         ? Object.fromEntries(
-          [...changed.keys()].map((t) => [t, next[f][t] ?? null]),
+          [...changed].map((t) => [t, next[f][t] ?? null]),
         )
         : changes[f as keyof Settings];
     }
