@@ -333,6 +333,33 @@ export function buttonData(message: { replyMarkup?: unknown }, prefix: string): 
   return data;
 }
 
+/**
+ * `userId` presses the button `data` on ticket `n`'s post once the post carries it: the post is
+ * edited after each change through the outbox, so its buttons follow the ticket's status a moment
+ * later. Returns the callback query id.
+ */
+export async function pressOnPost(
+  w: TestWorld,
+  userId: number,
+  n: number,
+  data: string,
+): Promise<string> {
+  const { getTicket } = await import("../src/storage/tickets.ts");
+  const postId = (await getTicket(w.kv, n))?.postId;
+  if (postId === undefined || postId === null) throw new Error(`ticket #${n} has no post yet`);
+  const has = (b: { callback_data?: string }) => b.callback_data === data;
+  await w.until(
+    () =>
+      w.emu.view(w.owner.id, w.channelId).some((m) =>
+        m.id === postId &&
+        ((m.replyMarkup as { inline_keyboard?: { callback_data?: string }[][] } | undefined)
+          ?.inline_keyboard ?? []).some((row) => row.some(has))
+      ),
+    `the button ${data} on the post of #${n}`,
+  );
+  return w.emu.userPressButton(userId, w.channelId, postId, data);
+}
+
 /** The client opens a ticket: writes the question, then types the topic when asked. */
 export async function clientOpensTicket(
   w: TestWorld,

@@ -9,6 +9,7 @@ import {
   buttonData,
   clientOpensTicket,
   managerSays,
+  pressOnPost,
   startWorld,
   type TestWorld,
 } from "./harness.ts";
@@ -20,8 +21,7 @@ async function closeAndPrompt(w: TestWorld, managerId: number, clientId: number,
   const prompts = () =>
     w.clientView(clientId).filter((m) => JSON.stringify(m.replyMarkup ?? "").includes("c:rate:"));
   const before = prompts().length;
-  const postId = (await getTicket(w.kv, n))!.postId!;
-  w.emu.userPressButton(managerId, w.channelId, postId, `p:close:${n}`);
+  await pressOnPost(w, managerId, n, `p:close:${n}`);
   await w.until(() => prompts().length > before, "a new rating prompt");
   return prompts().at(-1)!;
 }
@@ -41,8 +41,7 @@ Deno.test({
       const first = await closeAndPrompt(w, maria.id, alice.id, n);
 
       // reopened, answered and closed again
-      const postId = (await getTicket(w.kv, n))!.postId!;
-      w.emu.userPressButton(maria.id, w.channelId, postId, `p:reopen:${n}`);
+      await pressOnPost(w, maria.id, n, `p:reopen:${n}`);
       await w.until(async () => (await getTicket(w.kv, n))?.status !== "closed", "reopened");
       await managerSays(w, maria.id, n, { text: "Теперь точно" });
       const second = await closeAndPrompt(w, maria.id, alice.id, n);
