@@ -28,9 +28,7 @@ Deno.test({
       assert.equal(emu.view(alice.id, w.client.id).filter((m) => !m.outgoing).length, 0);
 
       // the admin starts it again: the waiting customer gets the greeting
-      at = w.mark();
-      w.send("/menu");
-      await w.waitFor(/open/, at);
+      at = (await w.menu()).id;
       at = w.mark();
       w.press("s:bots");
       await w.waitFor(/Client bot: stopped/, at);

@@ -6,7 +6,12 @@ import assert from "node:assert/strict";
 import { getClient } from "../src/storage/people.ts";
 import { getSettings } from "../src/storage/settings.ts";
 import { getTicket } from "../src/storage/tickets.ts";
-import { customerOpensTicket, runningSettings, startSettingsWorld } from "./settings_harness.ts";
+import {
+  customerOpensTicket,
+  runningSettings,
+  type SettingsWorld,
+  startSettingsWorld,
+} from "./settings_harness.ts";
 
 const sanitize = { sanitizeOps: false, sanitizeResources: false };
 
@@ -32,11 +37,7 @@ Deno.test({
       emu.userStartBot(bob.id, w.client.id);
       await emu.waitForMessage(bob.id, w.client.id, () => true);
 
-      let at = w.mark();
-      w.send("/menu");
-      await w.waitFor(/is open/, at);
-      w.press("s:close");
-      await w.until(async () => !(await getSettings(w.kv)).open, "closed");
+      await toggle(w, false);
 
       emu.userSend(alice.id, w.client.id, { text: "while closed 1" });
       emu.userSend(alice.id, w.client.id, { text: "while closed 2" });
@@ -51,11 +52,7 @@ Deno.test({
       assert.equal(kept(alice), 1, "told once, not per message");
       assert.ok(!(await thread()).some((t) => t.startsWith("while closed")), "nothing relayed yet");
 
-      at = w.mark();
-      w.send("/menu");
-      await w.waitFor(/./, at);
-      w.press("s:open");
-      await w.until(async () => (await getSettings(w.kv)).open, "open again");
+      await toggle(w, true);
       await w.until(
         async () => (await thread()).filter((t) => t.startsWith("while closed")).length === 2,
         "Alice's kept messages in her ticket",
@@ -73,6 +70,101 @@ Deno.test({
         return !!t.threadId &&
           emu.threadView(w.groupId, t.threadId).some((m) => m.text === "hello, anyone?");
       }, "Bob's kept message in his new ticket");
+    } finally {
+      await w.stop();
+    }
+  },
+});
+
+/** The admin closes (`s:close`) or opens (`s:open`) the helpdesk from the settings menu. */
+async function toggle(w: SettingsWorld, open: boolean) {
+  await w.menu();
+  w.press(open ? "s:open" : "s:close");
+  await w.until(async () => (await getSettings(w.kv)).open === open, open ? "open" : "closed");
+}
+
+/** A customer's kept message written while closed, and the topic questions they have seen. */
+async function keptWhileClosed(w: SettingsWorld) {
+  const { emu } = w;
+  const bob = emu.createUser({ firstName: "Bob", languageCode: "en" });
+  emu.userStartBot(bob.id, w.client.id);
+  await emu.waitForMessage(bob.id, w.client.id, () => true);
+  await toggle(w, false);
+  emu.userSend(bob.id, w.client.id, { text: "hello, anyone?" });
+  await emu.waitForMessage(bob.id, w.client.id, (m) => /message is kept/.test(m.text ?? ""));
+  const asked = () =>
+    emu.view(bob.id, w.client.id).filter((m) => !m.outgoing && /topic/i.test(m.text ?? ""))
+      .length;
+  return { bob, asked };
+}
+
+/** Bob chooses a topic; his ticket holds `texts` in order. */
+async function ticketHolds(
+  w: SettingsWorld,
+  bobId: number,
+  texts: string[],
+) {
+  w.emu.userSend(bobId, w.client.id, { text: "Delivery" });
+  await w.until(async () => !!(await getClient(w.kv, bobId))?.currentTicket, "Bob's ticket");
+  const n = (await getClient(w.kv, bobId))!.currentTicket!;
+  const inThread = async () => {
+    const t = (await getTicket(w.kv, n))!;
+    return t.threadId ? w.emu.threadView(w.groupId, t.threadId).map((m) => m.text ?? "") : [];
+  };
+  await w.until(
+    async () => (await inThread()).filter((x) => texts.includes(x)).length === texts.length,
+    "Bob's kept messages in his new ticket",
+  );
+  assert.deepEqual((await inThread()).filter((x) => texts.includes(x)), texts, "in order");
+}
+
+Deno.test({
+  name:
+    "a customer who blocked the bot while the helpdesk was closed is asked the topic when back, not left with a question never sent",
+  ...sanitize,
+  fn: async () => {
+    const w = await startSettingsWorld({ readyChats: true, settings: runningSettings });
+    try {
+      const { bob, asked } = await keptWhileClosed(w);
+      w.emu.userBlockBot(bob.id, w.client.id);
+      await w.until(async () => (await getClient(w.kv, bob.id))?.unreachable === true, "gone");
+      const before = asked();
+      await toggle(w, true);
+      // the question is refused (403): he stays unreachable, his message kept
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal((await getClient(w.kv, bob.id))?.unreachable, true);
+      w.emu.userUnblockBot(bob.id, w.client.id);
+      await w.until(() => asked() > before, "the topic question once he is back", 5_000);
+      await ticketHolds(w, bob.id, ["hello, anyone?"]);
+    } finally {
+      await w.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "a topic question at opening that Telegram fails is asked again when the customer writes, nothing kept is lost",
+  ...sanitize,
+  fn: async () => {
+    const w = await startSettingsWorld({ readyChats: true, settings: runningSettings });
+    try {
+      const { bob, asked } = await keptWhileClosed(w);
+      const before = asked();
+      w.emu.failNext({
+        method: "sendMessage",
+        botId: w.client.id,
+        chatId: bob.id,
+        count: 50,
+        kind: "500",
+      });
+      await toggle(w, true);
+      await new Promise((r) => setTimeout(r, 300));
+      w.emu.clearFaults();
+      assert.equal(asked(), before, "not asked: Telegram failed");
+      w.emu.userSend(bob.id, w.client.id, { text: "still there?" });
+      await w.until(() => asked() > before, "the topic question when he writes", 5_000);
+      await ticketHolds(w, bob.id, ["hello, anyone?", "still there?"]);
     } finally {
       await w.stop();
     }

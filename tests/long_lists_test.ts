@@ -32,9 +32,7 @@ Deno.test({
           mute: [],
         });
       }
-      let at = w.mark();
-      w.send("/menu");
-      await w.waitFor(/./, at);
+      let at = (await w.menu()).id;
       at = w.mark();
       w.press("s:hours");
       const hours = await w.waitFor(/and \d+ more/, at);

@@ -24,9 +24,7 @@ async function manager(w: SettingsWorld, name: string) {
 }
 
 async function remove(w: SettingsWorld, id: number, name: string) {
-  let at = w.mark();
-  w.send("/menu");
-  await w.waitFor(/./, at);
+  let at = (await w.menu()).id;
   at = w.mark();
   w.press("s:managers");
   await w.waitFor(/Managers/, at);

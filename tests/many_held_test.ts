@@ -40,9 +40,7 @@ Deno.test({
       emu.userStartBot(bob.id, w.client.id);
       await emu.waitForMessage(bob.id, w.client.id, () => true);
 
-      const at = w.mark();
-      w.send("/menu");
-      await w.waitFor(/is open/, at);
+      await w.menu();
       w.press("s:close");
       await w.until(async () => !(await getSettings(w.kv)).open, "closed");
       for (let i = 1; i <= N; i++) {
@@ -58,9 +56,7 @@ Deno.test({
         60_000,
       );
 
-      const at2 = w.mark();
-      w.send("/menu");
-      await w.waitFor(/./, at2);
+      await w.menu();
       w.press("s:open");
       await w.until(async () => (await getSettings(w.kv)).open, "open again");
       const expected = (who: string) => Array.from({ length: N }, (_, i) => `${who} ${i + 1}`);

@@ -79,9 +79,7 @@ Deno.test({
       const fresh = await exchange(w, alice.id, maria.id, "Fresh secret", "Fresh answer");
       await w.app.deps.outbox.idle();
 
-      let at = w.mark();
-      w.send("/menu");
-      await w.waitFor(/open/, at);
+      let at = (await w.menu()).id;
       at = w.mark();
       w.press("s:clients");
       await w.waitFor(/./, at);
@@ -141,9 +139,7 @@ Deno.test({
           rights: { can_delete_messages: false },
         });
       }
-      let at = w.mark();
-      w.send("/menu");
-      await w.waitFor(/./, at);
+      let at = (await w.menu()).id;
       at = w.mark();
       w.press("s:clients");
       await w.waitFor(/./, at);

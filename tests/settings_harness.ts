@@ -56,6 +56,11 @@ export interface SettingsWorld {
   waitFor(re: RegExp, after?: number, userId?: number): Promise<ViewMessage>;
   /** The id of the newest message in the owner's chat (a marker for waitFor). */
   mark(userId?: number): number;
+  /**
+   * The owner (or `userId`) sends /menu and gets the main menu: that message, not whatever the
+   * settings bot happened to send meanwhile (a start's notice that arrives late under load).
+   */
+  menu(userId?: number): Promise<ViewMessage>;
   /** Presses the newest button whose data matches (or starts with) `data`; returns the query id. */
   press(data: string | RegExp, userId?: number): string;
   /** Waits until `cond` holds. */
@@ -98,7 +103,7 @@ export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<
     }
   };
   const mark = (userId = owner.id) => view(userId).at(-1)?.id ?? 0;
-  return {
+  const sw: SettingsWorld = {
     emu,
     kv: w.kv,
     get app() {
@@ -127,6 +132,11 @@ export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<
       }, `a settings bot message matching ${re}; last: ${view(userId).at(-1)?.text}`);
       return found!;
     },
+    async menu(userId = owner.id) {
+      const at = mark(userId);
+      sw.send("/menu", userId);
+      return await sw.waitFor(/What would you like to set up\?|Что настроить\?/, at, userId);
+    },
     press(data, userId = owner.id) {
       const matches = (d: string) =>
         typeof data === "string" ? d === data || d.startsWith(`${data}:`) : data.test(d);
@@ -145,6 +155,7 @@ export async function startSettingsWorld(o: SettingsWorldOptions = {}): Promise<
     restart: w.restart,
     stop: w.stop,
   };
+  return sw;
 }
 
 /** Every KV record as text, with its key, except the settings record. */
@@ -176,9 +187,7 @@ export function runningSettings(
 
 /** The owner opens the Bots menu and stops the client bot, confirming it, as a person does. */
 export async function stopClientBot(w: SettingsWorld): Promise<void> {
-  let at = w.mark();
-  w.send("/menu");
-  await w.waitFor(/open/, at);
+  let at = (await w.menu()).id;
   at = w.mark();
   w.press("s:bots");
   await w.waitFor(/The helpdesk's bots/, at);

@@ -203,9 +203,7 @@ Deno.test({
       assert.equal(s.groupId, w.groupId);
       assert.equal(s.clientBotUsername, "desk_client_bot");
       // the admin closes it; after a restart it stays closed
-      const at = w.mark();
-      w.send("/menu");
-      await w.waitFor(/is open/, at);
+      await w.menu();
       w.press("s:close");
       await w.until(async () => !(await getSettings(w.kv)).open, "closed");
       await w.restart(env);

@@ -34,9 +34,7 @@ Deno.test({
     try {
       // the admin types the English version of the last three topics' answers
       for (const i of [17, 18, 19]) {
-        let at = w.mark();
-        w.send("/menu");
-        await w.waitFor(/is open/, at);
+        let at = (await w.menu()).id;
         at = w.mark();
         w.press("s:topics");
         await w.waitFor(/1\. Тема 1/, at);
@@ -96,9 +94,7 @@ Deno.test({
       settings: (x) => ({ ...runningSettings(x), topics: names }),
     });
     try {
-      let at = w.mark();
-      w.send("/menu");
-      await w.waitFor(/is open/, at);
+      let at = (await w.menu()).id;
       at = w.mark();
       w.press("s:topics");
       const list = await w.waitFor(/Topics clients choose from/, at);

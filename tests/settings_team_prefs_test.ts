@@ -16,9 +16,7 @@ Deno.test({
   fn: async () => {
     const w = await startSettingsWorld({ readyChats: true, settings: runningSettings });
     try {
-      let at = w.mark();
-      w.send("/menu");
-      await w.waitFor(/is open/, at);
+      let at = (await w.menu()).id;
       at = w.mark();
       w.press("s:hours");
       await w.waitFor(/Low rating alerts: 2★ and below/, at);
@@ -92,9 +90,7 @@ Deno.test({
     const { emu } = w;
     try {
       // the owner uses the settings bot in English; the team's language stays Russian
-      const at = w.mark();
-      w.send("/menu");
-      await w.waitFor(/is open/, at);
+      const at = (await w.menu()).id;
       assert.equal((await getSettings(w.kv)).teamLang, "ru");
       const maria = emu.createUser({ firstName: "Maria", languageCode: "ru" });
       emu.setMember(w.groupId, maria.id, { status: "member" });

@@ -35,9 +35,7 @@ Deno.test({
     const w = await startSettingsWorld(ready);
     const { emu } = w;
     try {
-      let at = w.mark();
-      w.send("/menu");
-      await w.waitFor(/The helpdesk is open/, at);
+      let at = (await w.menu()).id;
       at = w.mark();
       w.press("s:managers");
       await w.waitFor(/Nobody yet/, at);

@@ -43,9 +43,7 @@ Deno.test({
       }, "the ticket's post");
 
       // the client bot is stopped from the settings bot
-      let at = w.mark();
-      w.send("/menu");
-      await w.waitFor(/open/, at);
+      let at = (await w.menu()).id;
       at = w.mark();
       w.press("s:bots");
       await w.waitFor(/The helpdesk's bots/, at);

@@ -152,9 +152,7 @@ Deno.test({
         active: true,
         mute: [],
       });
-      let at = w.mark();
-      w.send("/menu");
-      await w.waitFor(/is open/, at);
+      let at = (await w.menu()).id;
       at = w.mark();
       w.press("s:assign");
       await w.waitFor(/Assignment of new tickets: Off/, at);

@@ -23,9 +23,7 @@ Deno.test({
     });
     try {
       // the admin writes the ready answers of «Billing»; too long a text is refused
-      let at = w.mark();
-      w.send("/menu");
-      await w.waitFor(/is open/, at);
+      let at = (await w.menu()).id;
       at = w.mark();
       w.press("s:topics");
       await w.waitFor(/1\. Billing/, at);
@@ -126,9 +124,7 @@ Deno.test({
       assert.ok(!view(dan.id).some((m) => /clears within/.test(m.text ?? "")));
 
       // a version in Russian: Russian customers get it, the others the text without a language
-      at = w.mark();
-      w.send("/menu");
-      await w.waitFor(/is open/, at);
+      at = (await w.menu()).id;
       at = w.mark();
       w.press("s:topics");
       await w.waitFor(/1\. Billing/, at);
@@ -154,9 +150,7 @@ Deno.test({
       await w.until(() => view(erin.id).some((m) => /clears within/.test(m.text ?? "")), "en");
 
       // the report counts the solved request
-      at = w.mark();
-      w.send("/menu");
-      await w.waitFor(/is open/, at);
+      at = (await w.menu()).id;
       w.press("s:reports");
       await w.waitFor(/Excel/);
       const before = w.mark();

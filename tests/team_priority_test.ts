@@ -116,9 +116,7 @@ Deno.test({
   fn: async () => {
     const w = await startSettingsWorld({ readyChats: true, settings: runningSettings });
     try {
-      let at = w.mark();
-      w.send("/menu");
-      await w.waitFor(/is open/, at);
+      let at = (await w.menu()).id;
       at = w.mark();
       w.press("s:hours");
       await w.waitFor(/Urgent: the general targets/, at);

@@ -30,9 +30,7 @@ async function world(): Promise<SettingsWorld> {
 
 /** The owner opens the topics screen; returns that message. */
 async function topicsScreen(w: SettingsWorld) {
-  let at = w.mark();
-  w.send("/menu");
-  await w.waitFor(/./, at);
+  let at = (await w.menu()).id;
   at = w.mark();
   w.press("s:topics");
   return await w.waitFor(/1\. /, at);

@@ -834,6 +834,11 @@ export class Emulator {
     this.faults.failNext(spec);
   }
 
+  /** Removes the faults not yet used up (a test's outage is over). */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   /** The automatic forward (thread root) of a channel post, once it exists. */
   threadRootOf(
     channelId: number,

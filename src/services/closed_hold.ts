@@ -13,6 +13,7 @@ import { getClient } from "../storage/people.ts";
 import { getSettings } from "../storage/settings.ts";
 import { clientButton } from "./callback_data.ts";
 import type { Helpdesk } from "./helpdesk.ts";
+import { customerGone } from "./customer_gone.ts";
 import { clientMessages } from "./relay.ts";
 
 /** The question for a ticket's topic: buttons when topics are set, else a typed answer. */
@@ -33,16 +34,25 @@ export function topicQuestion(
 
 /**
  * Hands on what `clientId` wrote while the helpdesk was closed: to their open ticket, or
- * they are asked for a topic (the messages stay held until it is chosen).
+ * they are asked for a topic (the messages stay held until it is chosen). The question goes
+ * first and the draft after it: a question Telegram fails leaves the draft "closed", so the
+ * customer's next message (or their return after blocking the bot) asks again, instead of
+ * their messages being held for a question they never got. "asked": the topic question went.
  */
-export async function releaseClosedHold(deps: Helpdesk, clientId: number): Promise<void> {
-  if ((await getDraft(deps.kv, clientId))?.stage !== "closed") return;
+export async function releaseClosedHold(
+  deps: Helpdesk,
+  clientId: number,
+): Promise<"handed" | "asked" | "none"> {
+  if ((await getDraft(deps.kv, clientId))?.stage !== "closed") return "none";
   const [held, client, s] = await Promise.all([
     listHeld(deps.kv, clientId),
     getClient(deps.kv, clientId),
     getSettings(deps.kv),
   ]);
-  if (!held.length) return await setDraft(deps.kv, clientId, null);
+  if (!held.length) {
+    await setDraft(deps.kv, clientId, null);
+    return "none";
+  }
   if (client?.currentTicket != null) {
     const r = await clientMessages(
       deps,
@@ -51,13 +61,24 @@ export async function releaseClosedHold(deps: Helpdesk, clientId: number): Promi
       held,
       held.map((h) => h.updateId),
     );
-    if (r === "ok" || r === "duplicate") return await setDraft(deps.kv, clientId, null);
+    if (r === "ok" || r === "duplicate") {
+      await setDraft(deps.kv, clientId, null);
+      return "handed";
+    }
   }
   const api = deps.apis().client;
-  if (!api) return;
+  if (!api) return "none";
   const q = topicQuestion(s, client?.lang ?? "en");
+  try {
+    await api.sendMessage(clientId, q.text, q.markup ? { reply_markup: q.markup } : {});
+  } catch (e) {
+    if (!customerGone(e, clientId)) throw e;
+    deps.log.info("a customer with kept messages blocked the bot", { user: clientId });
+    await deps.outbox.markUnreachable(clientId, true);
+    return "none";
+  }
   await setDraft(deps.kv, clientId, q.draft);
-  await api.sendMessage(clientId, q.text, q.markup ? { reply_markup: q.markup } : {});
+  return "asked";
 }
 
 /** After the helpdesk opened: everything written while it was closed is handed on. */

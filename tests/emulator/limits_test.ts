@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { RATE, startEmulator } from "../../src/emulator/mod.ts";
 import { api, ok, scenario } from "./helpers.ts";
 
+// clocks scaled only so far that a loaded machine still makes its calls within one window
 Deno.test("429 per group: 20 per minute, retry_after in Telegram seconds, scaled waits", async () => {
-  const { emu, clientBot, group } = await scenario({ limits: true, timeScale: 0.005 });
+  const { emu, clientBot, group } = await scenario({ limits: true, timeScale: 0.05 });
   try {
     for (let i = 0; i < RATE.groupPerWindow; i++) {
       // spread over > 1 Telegram second so the 30/s overall limit does not trigger first
@@ -44,7 +45,7 @@ Deno.test("429 per group: 20 per minute, retry_after in Telegram seconds, scaled
 });
 
 Deno.test("429 in a private chat after a short burst; edits count too", async () => {
-  const emu = await startEmulator({ timeScale: 0.01 });
+  const emu = await startEmulator({ timeScale: 1 });
   try {
     const bot = emu.createBot({ username: "a_bot" });
     const u = emu.createUser({ firstName: "U" });
@@ -118,7 +119,7 @@ Deno.test("faults: injected 500, dropped connections, drop-after executes", asyn
 });
 
 Deno.test("setWebhook: a second one within a Telegram second is 429 retry after 1, identical or not", async () => {
-  const { emu, clientBot } = await scenario({ limits: true, timeScale: 0.01, webhookPorts: "any" });
+  const { emu, clientBot } = await scenario({ limits: true, timeScale: 0.5, webhookPorts: "any" });
   try {
     const set = (secret: string) =>
       api(emu, clientBot.token, "setWebhook", {

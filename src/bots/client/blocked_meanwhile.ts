@@ -7,18 +7,9 @@
  *
  * @module
  */
-import { type Context, GrammyError, type MiddlewareFn } from "grammy";
+import type { Context, MiddlewareFn } from "grammy";
+import { customerGone } from "../../services/customer_gone.ts";
 import type { BotDeps } from "../context.ts";
-
-const GONE = /bot was blocked by the user|user is deactivated/;
-
-/** Whether `e` is Telegram refusing a message to the private chat `chatId` for good. */
-function refusedBy(e: unknown, chatId: number): boolean {
-  if (!(e instanceof GrammyError) || e.error_code !== 403 || !GONE.test(e.description)) {
-    return false;
-  }
-  return (e.payload as { chat_id?: unknown }).chat_id === chatId;
-}
 
 /**
  * Runs `fn`, the handling of a customer's update in their private chat `chatId`: a refusal
@@ -33,7 +24,7 @@ export async function blockedTolerated(
   try {
     await fn();
   } catch (e) {
-    if (!refusedBy(e, chatId)) throw e;
+    if (!customerGone(e, chatId)) throw e;
     deps.log.info("the customer blocked the bot before the answer", { user: chatId });
     await deps.outbox.markUnreachable(chatId, true);
   }

@@ -9,6 +9,7 @@ import { Composer, type Context } from "grammy";
 import { getDraft, listHeld } from "../../storage/drafts.ts";
 import { getClient } from "../../storage/people.ts";
 import { getSettings } from "../../storage/settings.ts";
+import { releaseClosedHold } from "../../services/closed_hold.ts";
 import { askTopic } from "./menu.ts";
 import type { BotDeps } from "../context.ts";
 import type { CCtx } from "./context.ts";
@@ -17,8 +18,9 @@ import { deskOfChannel, deskOfGroup } from "../../domain/settings.ts";
 
 /**
  * A customer back after blocking the bot: messages of theirs held for a question they never got
- * (they blocked the bot before it was asked) are asked about now, instead of waiting for them
- * to write again.
+ * (they blocked the bot before it was asked, or before the helpdesk opened again and handed on
+ * what they wrote while it was closed) are asked about now, instead of waiting for them to
+ * write again.
  */
 async function askHeldAgain(deps: BotDeps, ctx: Context, clientId: number): Promise<void> {
   const [held, draft, client, settings] = await Promise.all([
@@ -27,8 +29,9 @@ async function askHeldAgain(deps: BotDeps, ctx: Context, clientId: number): Prom
     getClient(deps.kv, clientId),
     getSettings(deps.kv),
   ]);
-  if (!held.length || draft || !client || client.blocked || !settings.open) return;
-  await askTopic(deps, ctx, client.lang);
+  if (!held.length || !client || client.blocked || !settings.open) return;
+  if (draft?.stage === "closed") return void await releaseClosedHold(deps, clientId);
+  if (!draft) await askTopic(deps, ctx, client.lang);
 }
 
 /** Handles `my_chat_member` updates of the client bot. */

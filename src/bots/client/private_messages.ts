@@ -116,8 +116,12 @@ async function handle(deps: BotDeps, ctx: Context, items: Incoming[]): Promise<v
     return;
   }
   if (draft?.stage === "closed") {
-    // opened again and this customer's kept messages were not handed on yet: first them
-    await releaseClosedHold(deps, client.id);
+    // opened again and this customer's kept messages were not handed on yet: first them; when
+    // that asks the topic, this message was written before the question (not an answer to it)
+    // and is kept with them
+    if ((await releaseClosedHold(deps, client.id)) === "asked") {
+      return void await holdFirstTime(deps, client.id, items);
+    }
     return await handle(deps, ctx, items);
   }
   // a flood guard: past FLOOD_PER_MINUTE messages a minute the rest is refused, told once
