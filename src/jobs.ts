@@ -9,6 +9,7 @@ import type { BotDeps } from "./bots/context.ts";
 import { t } from "./i18n/mod.ts";
 import { getSettings } from "./storage/settings.ts";
 import { tellAdmins } from "./services/admin_alerts.ts";
+import { releaseLeftClosedHolds } from "./services/closed_hold.ts";
 import { closeQuietTickets } from "./services/desk/quiet.ts";
 import { runSlaChecks } from "./services/sla.ts";
 
@@ -52,5 +53,6 @@ export function defaultCronJobs(): CronJob[] {
     sendScheduledReports,
     // an unlinked discussion group or a bot that lost its rights reaches the admins
     async (deps) => void await deps.checkSetup?.(),
+    releaseLeftClosedHolds,
   ];
 }

@@ -3,6 +3,8 @@
  * open ticket, or after the topic question. Customers are told once, truthfully.
  */
 import assert from "node:assert/strict";
+import { defaultCronJobs } from "../src/jobs.ts";
+import { closedHoldsLeft } from "../src/storage/drafts.ts";
 import { getClient } from "../src/storage/people.ts";
 import { getSettings } from "../src/storage/settings.ts";
 import { getTicket } from "../src/storage/tickets.ts";
@@ -165,6 +167,58 @@ Deno.test({
       w.emu.userSend(bob.id, w.client.id, { text: "still there?" });
       await w.until(() => asked() > before, "the topic question when he writes", 5_000);
       await ticketHolds(w, bob.id, ["hello, anyone?", "still there?"]);
+    } finally {
+      await w.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "kept messages an opening could not hand on are handed on by the minute job, without waiting for the customer",
+  ...sanitize,
+  fn: async () => {
+    const w = await startSettingsWorld({
+      readyChats: true,
+      settings: runningSettings,
+      cronJobs: defaultCronJobs(),
+    });
+    try {
+      const { bob, asked } = await keptWhileClosed(w);
+      const carol = w.emu.createUser({ firstName: "Carol", languageCode: "en" });
+      w.emu.userStartBot(carol.id, w.client.id);
+      w.emu.userSend(carol.id, w.client.id, { text: "me too" });
+      await w.emu.waitForMessage(
+        carol.id,
+        w.client.id,
+        (m) => /message is kept/.test(m.text ?? ""),
+      );
+      w.emu.userBlockBot(carol.id, w.client.id);
+      await w.until(async () => (await getClient(w.kv, carol.id))?.unreachable === true, "gone");
+      const before = asked();
+      w.emu.failNext({
+        method: "sendMessage",
+        botId: w.client.id,
+        chatId: bob.id,
+        count: 50,
+        kind: "500",
+      });
+      await toggle(w, true);
+      await new Promise((r) => setTimeout(r, 300));
+      w.emu.clearFaults();
+      assert.equal(asked(), before, "not asked: Telegram failed");
+      const carolCalls = () =>
+        w.emu.calls(w.client.id).filter((c) =>
+          c.method === "sendMessage" && c.params.chat_id === carol.id
+        )
+          .length;
+      const carolBefore = carolCalls();
+      assert.equal(await closedHoldsLeft(w.kv), true, "the failed opening noted for the job");
+      await w.app.cronTick();
+      await w.until(() => asked() > before, "the topic question from the minute job", 5_000);
+      assert.equal(carolCalls(), carolBefore, "a customer who blocked the bot is not tried again");
+      assert.equal(await closedHoldsLeft(w.kv), false, "nothing left for the next minutes");
+      await ticketHolds(w, bob.id, ["hello, anyone?"]);
     } finally {
       await w.stop();
     }

@@ -8,7 +8,15 @@
 import { InlineKeyboard } from "grammy";
 import { type Settings, topicLabel, topicMark } from "../domain/settings.ts";
 import { type Lang, t } from "../i18n/mod.ts";
-import { clientsAtStage, type Draft, getDraft, listHeld, setDraft } from "../storage/drafts.ts";
+import {
+  clientsAtStage,
+  closedHoldsLeft,
+  type Draft,
+  getDraft,
+  listHeld,
+  noteClosedHoldsLeft,
+  setDraft,
+} from "../storage/drafts.ts";
 import { getClient } from "../storage/people.ts";
 import { getSettings } from "../storage/settings.ts";
 import { clientButton } from "./callback_data.ts";
@@ -81,11 +89,29 @@ export async function releaseClosedHold(
   return "asked";
 }
 
-/** After the helpdesk opened: everything written while it was closed is handed on. */
+/**
+ * After the helpdesk opened: everything written while it was closed is handed on; what could
+ * not be (Telegram failed, or this instance stops halfway through a long list) is noted for
+ * the minute job. Customers known to have blocked the bot are asked when they are back.
+ */
 export async function releaseAllClosedHolds(deps: Helpdesk): Promise<void> {
+  await noteClosedHoldsLeft(deps.kv, true, deps.clock.now());
+  let failed = false;
   for (const id of await clientsAtStage(deps.kv, "closed")) {
-    await releaseClosedHold(deps, id).catch((e) =>
-      deps.log.warn("cannot hand on messages kept while closed", { client: id, err: e })
-    );
+    if ((await getClient(deps.kv, id))?.unreachable) continue;
+    await releaseClosedHold(deps, id).catch((e) => {
+      failed = true;
+      deps.log.warn("cannot hand on messages kept while closed", { client: id, err: e });
+    });
   }
+  if (!failed) await noteClosedHoldsLeft(deps.kv, false, deps.clock.now());
+}
+
+/**
+ * The minute job's share: kept messages an opening did not hand on are handed on now, without
+ * waiting for the customer to write again (one read while there are none).
+ */
+export async function releaseLeftClosedHolds(deps: Helpdesk): Promise<void> {
+  if (!(await closedHoldsLeft(deps.kv)) || !(await getSettings(deps.kv)).open) return;
+  await releaseAllClosedHolds(deps);
 }

@@ -94,6 +94,20 @@ export async function dropHeld(kv: Deno.Kv, clientId: number, updateIds: number[
   await op.commit();
 }
 
+/**
+ * Notes (`left` true) or clears that messages kept while the helpdesk was closed are still to
+ * be handed on; whether any are is `closedHoldsLeft`.
+ */
+export async function noteClosedHoldsLeft(kv: Deno.Kv, left: boolean, at: number): Promise<void> {
+  if (left) await kv.set(K.closedHoldLeft(), at);
+  else await kv.delete(K.closedHoldLeft());
+}
+
+/** Whether an opening left kept messages to hand on (see `noteClosedHoldsLeft`). */
+export async function closedHoldsLeft(kv: Deno.Kv): Promise<boolean> {
+  return (await kv.get(K.closedHoldLeft())).versionstamp !== null;
+}
+
 /** Clients whose dialogue is at `stage` (a scan of the dialogue records, one per client). */
 export async function clientsAtStage(kv: Deno.Kv, stage: Draft["stage"]): Promise<number[]> {
   const out: number[] = [];

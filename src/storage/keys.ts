@@ -160,6 +160,11 @@ export const K = {
   /** ["draft", clientId] → ClientDraft: where a client is in a dialogue with the client bot. */
   draft: (clientId: number) => ["draft", clientId] as const,
   draftAll: () => ["draft"] as const,
+  /**
+   * ["closed_hold_left"] → at: an opening has not handed on every customer's kept messages
+   * yet (the minute job finishes it, then deletes this).
+   */
+  closedHoldLeft: () => ["closed_hold_left"] as const,
   /** ["held", clientId, updateId] → HeldMessage: written while the client chooses a ticket. */
   held: (clientId: number, updateId: number) => ["held", clientId, updateId] as const,
   heldPrefix: (clientId: number) => ["held", clientId] as const,
